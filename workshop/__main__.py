@@ -1,0 +1,60 @@
+"""Serve the app: `python -m workshop [--host H] [--port P]`.
+
+The only place that touches the async library: it must patch the standard library before
+anything else imports it, and it makes the PostgreSQL driver yield instead of blocking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+DEFAULT_PORT = 5000
+
+
+def _patch_for(mode: str, database_url: str) -> None:
+    uses_postgres = database_url.startswith(("postgres://", "postgresql"))
+    if mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+        if uses_postgres:
+            from psycogreen.eventlet import patch_psycopg
+
+            patch_psycopg()
+    elif mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+        if uses_postgres:
+            from psycogreen.gevent import patch_psycopg
+
+            patch_psycopg()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m workshop", description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
+    args = parser.parse_args(argv)
+
+    mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    _patch_for(mode, os.environ.get("DATABASE_URL", ""))
+
+    from workshop import create_app
+    from workshop.extensions import socketio
+
+    app = create_app()
+    app.logger.info("serving on http://%s:%d (%s mode)", args.host, args.port, mode)
+    socketio.run(
+        app,
+        host=args.host,
+        port=args.port,
+        # The threading mode runs on Werkzeug: allowed here because it is a chosen setting.
+        allow_unsafe_werkzeug=mode == "threading",
+        log_output=os.environ.get("WORKSHOP_ACCESS_LOG", "0") == "1",
+    )
+
+
+if __name__ == "__main__":
+    main()

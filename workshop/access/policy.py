@@ -1,0 +1,50 @@
+"""What a principal may see and do. Every view and socket handler asks here; nothing else decides.
+
+Pure functions of the principal and the target's ids, so they are cheap enough to ask on
+every socket event.
+"""
+
+from __future__ import annotations
+
+from workshop.access.principal import Principal
+from workshop.models import InviteRole
+
+
+def can_manage_accounts(who: Principal | None) -> bool:
+    return who is not None and who.is_organizer
+
+
+def can_create_project(who: Principal | None) -> bool:
+    return who is not None and who.is_organizer
+
+
+def can_manage_project(who: Principal | None, project_id: int) -> bool:
+    """Edit the record, add boards, invite and remove participants."""
+    if who is None or not who.is_user:
+        return False
+    return who.is_organizer or project_id in who.conducted_project_ids
+
+
+# Seeing a project's page is the same right as managing it: participants see boards, not records.
+can_view_project = can_manage_project
+
+
+def can_view_board(who: Principal | None, project_id: int, board_id: int) -> bool:
+    if who is None:
+        return False
+    if who.is_user:
+        return can_manage_project(who, project_id)
+    if who.invite_project_id != project_id:
+        return False
+    return who.invite_board_id is None or who.invite_board_id == board_id
+
+
+def can_edit_board(who: Principal | None, project_id: int, board_id: int) -> bool:
+    if not can_view_board(who, project_id, board_id):
+        return False
+    return who.is_user or who.invite_role == InviteRole.PARTICIPANT
+
+
+def can_conduct_board(who: Principal | None, project_id: int) -> bool:
+    """Use the facilitation controls (lock, timer, reveal...): conductors and organizers only."""
+    return can_manage_project(who, project_id)

@@ -1,0 +1,81 @@
+"""The person behind a request or a socket: an account holder or a participant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workshop.models import AuthSession, Invite, InviteRole, Participant, User, UserRole
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated person, loaded from a live AuthSession.
+
+    Speaks the four attributes Flask-Login expects, without importing it, so the same object
+    serves views, socket handlers and domain code.
+    """
+
+    auth_session_id: str
+    user_id: int | None = None
+    user_role: UserRole | None = None
+    participant_id: int | None = None
+    display_name: str = ""
+    email: str | None = None
+    # Participants only: the scope of the invite they joined through.
+    invite_id: int | None = None
+    invite_project_id: int | None = None
+    invite_board_id: int | None = None
+    invite_role: InviteRole | None = None
+    # Conductors only: the projects given to them.
+    conducted_project_ids: frozenset[int] = field(default_factory=frozenset)
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.auth_session_id
+
+    @property
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_participant(self) -> bool:
+        return self.participant_id is not None
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.user_role == UserRole.ORGANIZER
+
+    @property
+    def is_conductor(self) -> bool:
+        return self.user_role == UserRole.CONDUCTOR
+
+    @property
+    def identity(self) -> str:
+        """A stable key for authorship and presence: "u:7" or "p:42"."""
+        return f"u:{self.user_id}" if self.is_user else f"p:{self.participant_id}"
+
+    @classmethod
+    def for_user(cls, auth: AuthSession, user: User, conducted: frozenset[int]) -> Principal:
+        return cls(
+            auth_session_id=auth.id,
+            user_id=user.id,
+            user_role=user.role,
+            display_name=user.name,
+            email=user.email,
+            conducted_project_ids=conducted,
+        )
+
+    @classmethod
+    def for_participant(cls, auth: AuthSession, participant: Participant, invite: Invite) -> Principal:
+        return cls(
+            auth_session_id=auth.id,
+            participant_id=participant.id,
+            display_name=participant.display_name,
+            invite_id=invite.id,
+            invite_project_id=invite.project_id,
+            invite_board_id=invite.board_id,
+            invite_role=invite.role,
+        )

@@ -1,0 +1,55 @@
+"""`flask --app workshop ...` commands: accounts and the demo project."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from workshop.extensions import db
+from workshop.models import User, UserRole
+from workshop.models.user import normalise_email
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+
+
+@click.group(help="Manage organizer and conductor accounts.")
+def users():
+    pass
+
+
+@users.command("create", help="Create an account (the password is asked for, never echoed).")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), default=UserRole.ORGANIZER.value)
+@click.password_option()
+def create_user(email: str, name: str, role: str, password: str):
+    email = normalise_email(email)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"an account for {email} already exists")
+    user = User(email=email, name=name.strip(), role=UserRole(role))
+    try:
+        user.set_password(password)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {email}")
+
+
+@click.group(help="The demo project a newcomer opens first.")
+def demo():
+    pass
+
+
+@demo.command("load", help="Create the demo accounts and project, unless they exist.")
+def load_demo():
+    from workshop.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD, load
+
+    result = load(db.session)
+    db.session.commit()
+    click.echo(result.summary())
+    click.echo(f"demo login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,159 @@
+"""Settings, read from the environment with defaults that let a newcomer run the app at once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# The app runs from a checkout: instance/ sits beside the package, as Flask expects.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+SECRET_KEY_FILE_NAME = "secret_key"
+SECRET_KEY_BYTES = 32
+MAX_HTTP_BODY_BYTES = 2 * 1024 * 1024  # CSV imports are the largest bodies we accept
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot give a safe configuration."""
+
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the `postgres://` scheme that hosting platforms hand out, and pin psycopg2.
+
+    psycopg2 is the driver whose waits psycogreen can hand to eventlet or gevent; SQLAlchemy 2.1
+    would otherwise pick psycopg 3, whose C-level waits would block every green thread.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def load_or_create_dev_secret(instance_dir: Path) -> str:
+    """Keep one generated development key under instance/ so logins survive a restart."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / SECRET_KEY_FILE_NAME
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    key = secrets.token_hex(SECRET_KEY_BYTES)
+    # Created readable by the owner only: it signs every session.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Development defaults: SQLite under instance/, one process, a generated secret."""
+
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.INSTANCE_DIR = Path(env.get("WORKSHOP_INSTANCE_DIR", DEFAULT_INSTANCE_DIR))
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'workshop.sqlite3'}"
+        )
+        # Optional: when set, Socket.IO emits travel through Redis so processes share rooms.
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.SOCKETIO_ASYNC_MODE = env.get("SOCKETIO_ASYNC_MODE", self.DEFAULT_ASYNC_MODE)
+        # Origins allowed to open a socket besides the page's own (comma separated). Never "*".
+        self.SOCKETIO_EXTRA_ORIGINS = [
+            o.strip() for o in env.get("WORKSHOP_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        ]
+        self.SECRET_KEY = env.get("SECRET_KEY") or self.DEFAULT_SECRET_KEY
+        self.BABEL_DEFAULT_TIMEZONE = env.get("WORKSHOP_TIMEZONE", "Europe/Rome")
+        # Behind one reverse proxy: trust exactly that many X-Forwarded-For hops, so a client
+        # cannot spoof its address past the rate limits.
+        self.PROXY_FIX_HOPS = int(env.get("WORKSHOP_PROXY_HOPS", "0"))
+        self.RATELIMIT_STORAGE_URI = self.DEFAULT_RATELIMIT_STORAGE or self.REDIS_URL or "memory://"
+        self.LOGIN_RATE_LIMIT = env.get("WORKSHOP_LOGIN_RATE_LIMIT", "10 per minute")
+        self.JOIN_RATE_LIMIT = env.get("WORKSHOP_JOIN_RATE_LIMIT", "30 per minute")
+
+    DEFAULT_ASYNC_MODE = "eventlet"
+    DEFAULT_SECRET_KEY: str | None = None
+    DEFAULT_RATELIMIT_STORAGE: str | None = None
+
+    BABEL_DEFAULT_LOCALE = "it"
+    LANGUAGES = ("it", "en")
+
+    SESSION_COOKIE_NAME = "workshop_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime of a login or a join
+    MAX_CONTENT_LENGTH = MAX_HTTP_BODY_BYTES
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
+    PREFERRED_URL_SCHEME = "http"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    HSTS = False
+    TESTING = False
+    DEBUG = False
+
+    def finalise(self) -> None:
+        """Fill what depends on the environment and refuse unsafe combinations."""
+        if self.SOCKETIO_ASYNC_MODE not in ASYNC_MODES:
+            raise ConfigError(
+                f"SOCKETIO_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
+                f"not {self.SOCKETIO_ASYNC_MODE!r}"
+            )
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = load_or_create_dev_secret(Path(self.INSTANCE_DIR))
+
+
+class ProductionConfig(Config):
+    """Production: a real secret is required and cookies only travel over HTTPS."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix pins the cookie to this host, over HTTPS, for every path.
+    SESSION_COOKIE_NAME = "__Host-workshop_session"
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+    def finalise(self) -> None:
+        if not self.SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production the app refuses to start without it: "
+                'generate one with `python -c "import secrets; print(secrets.token_hex(32))"`.'
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY is too short: use at least 32 characters.")
+        super().finalise()
+
+
+class TestConfig(Config):
+    """In-process tests: threading mode, CSRF on (tests send tokens), a throwaway secret."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    DEFAULT_ASYNC_MODE = "threading"
+    DEFAULT_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+    DEFAULT_RATELIMIT_STORAGE = "memory://"
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}
+
+
+def config_from_env() -> Config:
+    """The configuration named by WORKSHOP_ENV (development by default)."""
+    name = os.environ.get("WORKSHOP_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"WORKSHOP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None
+    return cls()

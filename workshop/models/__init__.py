@@ -1,0 +1,36 @@
+"""Every model, imported here so Alembic and the app see one complete metadata."""
+
+from workshop.models.access import AuthSession, Invite, InviteRole, Participant
+from workshop.models.base import Base, utcnow
+from workshop.models.board import (
+    SESSION_BOARD_KINDS,
+    Board,
+    BoardChange,
+    BoardItem,
+    BoardKind,
+    BoardSnapshot,
+    SnapshotKind,
+)
+from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.user import User, UserRole
+
+__all__ = [
+    "AuthSession",
+    "Base",
+    "Board",
+    "BoardChange",
+    "BoardItem",
+    "BoardKind",
+    "BoardSnapshot",
+    "Invite",
+    "InviteRole",
+    "Participant",
+    "Project",
+    "ProjectConductor",
+    "ProjectStatus",
+    "SESSION_BOARD_KINDS",
+    "SnapshotKind",
+    "User",
+    "UserRole",
+    "utcnow",
+]

@@ -1,0 +1,31 @@
+"""The socket layer: thin handlers over the board engine (workshop.boards)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from workshop.realtime.protocol import MAX_MESSAGE_BYTES, PING_INTERVAL_S, PING_TIMEOUT_S
+
+
+def init_app(app: Flask) -> None:
+    from workshop.extensions import socketio
+    from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+
+    extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
+    if "*" in extra:
+        raise ValueError("WORKSHOP_ALLOWED_ORIGINS may not contain '*': list the origins")
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        # None makes python-engineio accept only the page's own origin. Never [] (that turns the
+        # check off) and never "*".
+        cors_allowed_origins=extra or None,
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        ping_interval=PING_INTERVAL_S,
+        ping_timeout=PING_TIMEOUT_S,
+        # The cookie session is read once at connect; every event re-checks the AuthSession.
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )

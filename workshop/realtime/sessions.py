@@ -1,0 +1,78 @@
+"""Which principal stands behind each open socket, and taking that away when rights change.
+
+The Flask-SocketIO session is a copy frozen at connect, so an HTTP logout never reaches a live
+socket by itself. This registry keeps, per socket of this process, the AuthSession id and the
+principal last loaded for it; a sweep re-loads them every AUTH_RECHECK_INTERVAL_S, and a logout,
+a revoked invite or a removed conductor triggers one at once on this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workshop.access.principal import Principal
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SocketAuth:
+    sid: str
+    auth_session_id: str
+    principal: Principal
+    checked_at: float  # time.monotonic() of the last load
+    boards: set[int] = field(default_factory=set)  # boards this socket joined
+
+
+class SocketRegistry:
+    """Local to one process: with several processes each keeps its own sockets."""
+
+    def __init__(self) -> None:
+        self._by_sid: dict[str, SocketAuth] = {}
+        self._lock = threading.Lock()
+        # Set by the socket layer: re-checks every socket now (a background task).
+        self.on_rights_changed: Callable[[], None] | None = None
+        self.on_session_ended: Callable[[list[str]], None] | None = None
+
+    def add(self, sid: str, principal: Principal) -> SocketAuth:
+        entry = SocketAuth(sid, principal.auth_session_id, principal, time.monotonic())
+        with self._lock:
+            self._by_sid[sid] = entry
+        return entry
+
+    def get(self, sid: str) -> SocketAuth | None:
+        return self._by_sid.get(sid)
+
+    def remove(self, sid: str) -> SocketAuth | None:
+        with self._lock:
+            return self._by_sid.pop(sid, None)
+
+    def all(self) -> list[SocketAuth]:
+        with self._lock:
+            return list(self._by_sid.values())
+
+    def sids_of_session(self, auth_session_id: str) -> list[str]:
+        return [e.sid for e in self.all() if e.auth_session_id == auth_session_id]
+
+    def board_sockets(self, board_id: int) -> list[SocketAuth]:
+        return [e for e in self.all() if board_id in e.boards]
+
+
+registry = SocketRegistry()
+
+
+def session_ended(auth_session_id: str) -> None:
+    """A logout over HTTP: close this session's sockets on this process now."""
+    sids = registry.sids_of_session(auth_session_id)
+    if sids and registry.on_session_ended is not None:
+        registry.on_session_ended(sids)
+
+
+def rights_changed() -> None:
+    """An invite was revoked, a participant removed, an account closed: re-check every socket."""
+    if registry.on_rights_changed is not None:
+        registry.on_rights_changed()

@@ -1,0 +1,20 @@
+"""The HTTP side: pages, forms, sessions, languages and security headers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from workshop.web import errors, i18n, security
+
+
+def init_app(app: Flask) -> None:
+    from workshop.extensions import csrf, limiter
+    from workshop.web import accounts, auth, boards, join, pages, projects
+
+    security.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    errors.init_app(app)
+    for blueprint in (pages.bp, auth.bp, join.bp, projects.bp, boards.bp, accounts.bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,24 @@
+"""The board page: a shell that the real-time client fills."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from workshop.access import policy
+from workshop.web.i18n import board_label
+from workshop.web.security import get_board_or_abort, principal
+
+bp = Blueprint("boards", __name__, url_prefix="/boards")
+
+
+@bp.get("/<int:board_id>")
+def show(board_id: int):
+    board = get_board_or_abort(board_id)
+    who = principal()
+    return render_template(
+        "boards/board.html",
+        board=board,
+        title=board_label(board),
+        can_edit=policy.can_edit_board(who, board.project_id, board.id),
+        can_conduct=policy.can_conduct_board(who, board.project_id),
+    )

@@ -1,0 +1,54 @@
+"""Clear error pages, in the reader's language, with no internals shown."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from workshop.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (
+        _l("Not allowed"),
+        _l("You were not let into this page. Ask the person who runs the lab for an invitation."),
+    ),
+    404: (_l("Not found"), _l("This page does not exist, or it was removed.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than the server accepts.")),
+    429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
+    500: (_l("Something went wrong"), _l("The error was logged. Try again in a moment.")),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" or request.path.startswith("/api/")
+
+
+def _render(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    if _wants_json():
+        return jsonify(error=status, message=str(detail or message)), status
+    return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return _render(400, str(_l("The form expired or came from elsewhere. Reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        # Nothing half-written survives a crash; the log gets the traceback, the page does not.
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500)

@@ -1,0 +1,65 @@
+"""The front door, the participant's home, the language switch and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import login_required
+
+from workshop.extensions import db
+from workshop.models import Board
+from workshop.web.forms import LanguageForm
+from workshop.web.security import principal
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    who = principal()
+    if who is None:
+        return render_template("pages/welcome.html")
+    if who.is_participant:
+        return redirect(url_for("pages.my_boards"))
+    return redirect(url_for("projects.list_projects"))
+
+
+@bp.get("/me")
+@login_required
+def my_boards():
+    """A participant's home: the boards of the invite they joined through."""
+    who = principal()
+    if not who.is_participant:
+        return redirect(url_for("projects.list_projects"))
+    query = sa.select(Board).where(Board.project_id == who.invite_project_id).order_by(Board.position)
+    if who.invite_board_id is not None:
+        query = query.where(Board.id == who.invite_board_id)
+    boards = list(db.session.scalars(query))
+    return render_template("pages/my_boards.html", boards=boards)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["lang"] = form.lang.data
+    target = request.form.get("next", "")
+    # Only a path on this site: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and the database's state, for a load balancer."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means degraded, never a crash
+        current_app.logger.warning("health check: database unavailable", exc_info=True)
+        db.session.rollback()
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return {"status": "ok" if status == 200 else "degraded", "database": database}, status
