@@ -47,9 +47,18 @@ def demo():
 
 @demo.command("load", help="Create the demo accounts and project, unless they exist.")
 def load_demo():
-    from workshop.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD, load
+    from workshop.access.service import format_join_code
+    from workshop.demo import (
+        DEMO_CONDUCTOR_EMAIL,
+        DEMO_JOIN_CODE,
+        DEMO_ORGANIZER_EMAIL,
+        DEMO_PASSWORD,
+        load,
+    )
 
     result = load(db.session)
     db.session.commit()
     click.echo(result.summary())
-    click.echo(f"demo login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"organizer login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"conductor login: {DEMO_CONDUCTOR_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"participant join code: {format_join_code(DEMO_JOIN_CODE)}")
