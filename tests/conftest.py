@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from tests.support.services import ScratchPostgres, wants_postgres
 from workshop import create_app
@@ -58,8 +59,23 @@ def app(database_url, _schema, tmp_path):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    The `app` fixture keeps an app context pushed for the test's own database work, and Flask
+    reuses an active app context for a request: `g` (Flask-Login's cached user, Flask-WTF's
+    CSRF token) and the database session would then leak from one request into the next, as
+    they never do in production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
