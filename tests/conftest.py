@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from tests.support.services import ScratchPostgres, wants_postgres
 from workshop import create_app
@@ -16,10 +18,21 @@ from workshop.access import service as access
 from workshop.config import TestConfig
 from workshop.extensions import db
 from workshop.models import Base, InviteRole, Project, User, UserRole, utcnow
+from workshop.models import user as user_model
 from workshop.projects import service as projects
 
 PASSWORD = "correct-horse-battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch):
+    """Real hashes are slow on purpose (scrypt, ~0.15 s); the suite hashes thousands of times.
+    Checking still runs the real check_password_hash, which reads the method from the hash."""
+    monkeypatch.setattr(
+        user_model, "generate_password_hash", partial(generate_password_hash, method=FAST_PASSWORD_HASH)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,23 +55,6 @@ def _schema(database_url):
     engine.dispose()
 
 
-@pytest.fixture
-def app(database_url, _schema, tmp_path):
-    app = create_app(
-        TestConfig(),
-        SQLALCHEMY_DATABASE_URI=database_url,
-        INSTANCE_DIR=tmp_path,
-        REDIS_URL=None,
-    )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
-
-
 class IsolatedClient(FlaskClient):
     """A test client whose every request runs in an app context of its own.
 
@@ -74,8 +70,38 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
+def make_app(database_url, _schema, tmp_path):
+    """Build apps on the suite's database (TestConfig unless told); tables are emptied after."""
+
+    def make(config=None, **overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_DIR": tmp_path,
+            "REDIS_URL": None,
+            **overrides,
+        }
+        app = create_app(config or TestConfig(), **settings)
+        app.test_client_class = IsolatedClient
+        return app
+
+    yield make
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
 def client(app):
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

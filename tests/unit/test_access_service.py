@@ -349,3 +349,15 @@ def test_ending_one_users_sessions_leaves_other_users_logged_in(session):
     session.flush()
     assert service.load_principal(session, ada_auth.id, now) is None
     assert service.load_principal(session, bob_auth.id, now) is not None
+
+
+def test_real_password_hashes_are_slow_salted_scrypt(session, monkeypatch):
+    from werkzeug.security import generate_password_hash
+
+    from workshop.models import user as user_model
+
+    monkeypatch.setattr(user_model, "generate_password_hash", generate_password_hash)  # undo the fast one
+    ada, bob = make_user(session), make_user(session, "bob@example.org")
+    assert ada.password_hash.startswith("scrypt:")
+    assert ada.password_hash != bob.password_hash  # salted
+    assert ada.check_password(PASSWORD) and not ada.check_password(PASSWORD.upper())
