@@ -10,6 +10,7 @@ from functools import partial
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from werkzeug.security import generate_password_hash
 
 from tests.support.services import ScratchPostgres, wants_postgres
@@ -55,6 +56,24 @@ def _schema(database_url):
     engine.dispose()
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app of the session: each test builds a new app, and
+    compiling the templates again for each one was most of the web tests' time."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = MemoryBytecodeCache()
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose every request runs in an app context of its own.
 
@@ -82,6 +101,7 @@ def make_app(database_url, _schema, tmp_path):
         }
         app = create_app(config or TestConfig(), **settings)
         app.test_client_class = IsolatedClient
+        app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
         return app
 
     yield make
