@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, current_app, session
 from flask_login import current_user, login_user, logout_user
 
@@ -64,6 +66,22 @@ def init_app(app: Flask) -> None:
                 "Strict-Transport-Security", f"max-age={HSTS_MAX_AGE_S}; includeSubDomains"
             )
         return response
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never an open redirect.
+
+    Browsers read "/\\evil.example" as "//evil.example" and drop tabs and newlines from URLs,
+    so backslashes and control characters are refused along with schemes and hosts.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def principal() -> Principal | None:
