@@ -10,28 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
-from flask import url_for
 
-from tests.conftest import CSRF_INPUT
-from workshop.access import service as access
-from workshop.extensions import db
-from workshop.models import Base, utcnow
+from tests.conftest import csrf_token
+from tests.support.routes import fingerprint, route_url, routes_of
+from tests.web.conftest import PARTICIPANTS, PRINCIPALS, USERS
 
 LOGIN = "/auth/login"  # a redirect to the login page (anonymous visitors)
-PRINCIPALS = (
-    "anonymous",
-    "participant_a",
-    "participant_b",
-    "observer_a",
-    "conductor_a",
-    "conductor_b",
-    "organizer",
-)
-PARTICIPANTS = ("participant_a", "participant_b", "observer_a")
-USERS = ("conductor_a", "conductor_b", "organizer")
-# Not access-controlled on purpose: the CSS and JS are public.
-EXEMPT_ENDPOINTS = {"static"}
 
 
 def expect(default=None, **by_principal):
@@ -110,97 +94,27 @@ CASES = [
 
 
 def test_every_route_is_in_the_matrix(app):
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint not in EXEMPT_ENDPOINTS
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
+    routes = set(routes_of(app))
     assert sorted(routes - set(MATRIX)) == [], "add these routes to the access matrix"
     assert sorted(set(MATRIX) - routes) == [], "these matrix entries name no route"
-
-
-@pytest.fixture
-def targets(world):
-    """Project A's resources named by the routes' arguments, plus a participant to remove."""
-    invite = world.invite_a
-    extra = access.join(db.session, invite, "Ugo", sa_timedelta(), utcnow())
-    db.session.commit()
-    return {
-        "project_id": world.project_a.id,
-        "board_id": world.project_a.boards[0].id,
-        "invite_id": invite.id,
-        "participant_id": extra.participant_id,
-        "user_id": world.conductor.id,
-        "token": invite.token,
-        "invite_code": invite.code,
-        "conductor_b_id": world.other_conductor.id,
-    }
-
-
-def sa_timedelta():
-    from datetime import timedelta
-
-    return timedelta(hours=1)
-
-
-def become(who, auth, world):
-    """Log the client in as `who` through the real forms."""
-    if who == "anonymous":
-        return
-    if who in PARTICIPANTS:
-        invite = {
-            "participant_a": world.invite_a,
-            "participant_b": world.invite_b,
-            "observer_a": world.observer_invite_a,
-        }[who]
-        response = auth.join(invite.code, f"Persona {who}")
-    else:
-        email = {
-            "conductor_a": world.conductor.email,
-            "conductor_b": world.other_conductor.email,
-            "organizer": world.organizer.email,
-        }[who]
-        response = auth.login(email)
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-def fingerprint() -> dict:
-    """Every row of every table: a refused request must leave all of them as they were."""
-    snapshot = {}
-    for table in Base.metadata.sorted_tables:
-        rows = db.session.execute(sa.select(table)).all()
-        snapshot[table.name] = sorted(repr(tuple(row)) for row in rows)
-    db.session.rollback()
-    return snapshot
-
-
-def url_for_route(app, endpoint: str, targets: dict) -> str:
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    with app.test_request_context():
-        return url_for(endpoint, **{arg: targets[arg] for arg in rule.arguments})
 
 
 def fill(data: dict, targets: dict) -> dict:
     return {key: str(value).format(**targets) for key, value in data.items()}
 
 
-def csrf_for(client) -> str:
-    return CSRF_INPUT.search(client.get("/join").get_data(as_text=True)).group(1)
-
-
 @pytest.mark.parametrize(("endpoint", "method", "who"), CASES)
-def test_access_matrix(app, client, auth, world, targets, endpoint, method, who):
+def test_access_matrix(app, client, targets, become, endpoint, method, who):
     route = MATRIX[(endpoint, method)]
     expected = route.expected[who]
-    become(who, auth, world)
-    url = url_for_route(app, endpoint, targets)
+    become(who)
+    url = route_url(app, endpoint, targets)
     before = fingerprint()
 
     if method == "GET":
         response = client.get(url)
     else:
-        data = {"csrf_token": csrf_for(client), **fill(route.data or {}, targets)}
+        data = {"csrf_token": csrf_token(client), **fill(route.data or {}, targets)}
         response = client.post(url, data=data)
 
     if isinstance(expected, int):
