@@ -91,7 +91,18 @@ def principal() -> Principal | None:
 
 
 def start_session(auth: AuthSession) -> None:
-    """Put a fresh AuthSession in a cleared cookie session (nothing carries over a login)."""
+    """Put a fresh AuthSession in a cleared cookie session (nothing carries over a login).
+
+    The session this browser held before (an organizer who now joins as a participant, a
+    participant joining another lab) ends too: one browser, one live session.
+    """
+    previous = principal()
+    if previous is not None and previous.auth_session_id != auth.id:
+        service.end_session(db.session, previous.auth_session_id, utcnow())
+        db.session.commit()
+        from workshop.realtime import sessions as live_sessions
+
+        live_sessions.session_ended(previous.auth_session_id)
     lang = session.get("lang")
     session.clear()
     if lang:
