@@ -66,3 +66,12 @@ def become(auth, world):
         assert response.status_code == 302, response.get_data(as_text=True)
 
     return become
+
+
+@pytest.fixture
+def english(client):
+    """Pages in English, the language of the interface's source strings, for tests that read
+    messages (Italian is the default; tests/web/test_i18n.py covers the translations)."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client

@@ -67,7 +67,9 @@ def test_a_logged_in_user_is_sent_on_from_the_login_page(client, auth, make_user
     ],
     ids=["wrong_password", "empty_password", "unknown_email", "deactivated"],
 )
-def test_a_refused_login_says_the_same_thing_and_opens_nothing(client, make_user, email, password, active):
+def test_a_refused_login_says_the_same_thing_and_opens_nothing(
+    english, client, make_user, email, password, active
+):
     user = make_user("ada@example.org")
     user.active = active
     db.session.commit()

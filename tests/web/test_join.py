@@ -52,7 +52,7 @@ def test_join_by_code_as_people_type_it(client, world, typed):
 
 
 @pytest.mark.parametrize("state", ["unknown", "revoked", "expired", "ambiguous_letters"])
-def test_a_code_that_opens_nothing_gets_the_same_message(client, world, state):
+def test_a_code_that_opens_nothing_gets_the_same_message(english, client, world, state):
     invite = world.invite_a
     code = invite.code
     if state == "unknown":
