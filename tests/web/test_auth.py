@@ -216,3 +216,28 @@ def test_behind_a_proxy_another_client_is_not_blocked(make_app, make_user):
             client, LOGIN, {"email": "ada@example.org", "password": PASSWORD}, headers=colleague
         )
         assert response.status_code == 302
+
+
+def test_deactivating_an_account_logs_it_out_everywhere(app, client, auth, world):
+    from tests.conftest import Auth
+
+    auth.login(world.conductor.email)
+    other_device = app.test_client()
+    Auth(other_device).login(world.conductor.email)
+    organizer = app.test_client()
+    Auth(organizer).login(world.organizer.email)
+
+    response = post_form(organizer, f"/accounts/{world.conductor.id}/active")
+    assert response.status_code == 302
+    for device in (client, other_device):
+        assert_anonymous(device)
+    assert auth.login(world.conductor.email).status_code == 200  # refused: the form again
+
+    post_form(organizer, f"/accounts/{world.conductor.id}/active")  # reactivated
+    assert auth.login(world.conductor.email).status_code == 302
+
+
+def test_an_organizer_cannot_deactivate_themselves(client, auth, world):
+    auth.login(world.organizer.email)
+    post_form(client, f"/accounts/{world.organizer.id}/active")
+    assert client.get("/projects/").status_code == 200
