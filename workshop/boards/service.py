@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from workshop import protocol as P
 from workshop.boards.errors import BoardLocked, LimitReached, NotFound
 from workshop.boards.ops import Change
+from workshop.boards.schema import registry
 from workshop.boards.state import Actor, Applier, Item, ref_targets
 from workshop.models import Board, BoardChange, BoardItem, BoardItemLink, BoardSnapshot, SnapshotKind, utcnow
 
@@ -108,29 +109,36 @@ def apply_change(
         return applied
 
 
+# Core tables: the hot path skips the ORM's unit of work, which costs more than the database.
+_BOARDS = Board.__table__
+_ITEMS = BoardItem.__table__
+_LINKS = BoardItemLink.__table__
+_CHANGES = BoardChange.__table__
+
+
 def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> AppliedChange:
+    conn = session.connection()
+    board_id = change.board_id
     # The seq bump comes first: it takes the board's write lock before anything is read.
-    bumped = session.execute(
-        sa.update(Board)
-        .where(Board.id == change.board_id)
-        .values(seq=Board.seq + 1)
-        .returning(Board.seq, Board.kind, Board.locked, Board.live_items)
+    bumped = conn.execute(
+        sa.update(_BOARDS)
+        .where(_BOARDS.c.id == board_id)
+        .values(seq=_BOARDS.c.seq + 1)
+        .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items)
     ).one_or_none()
     if bumped is None:
         raise NotFound("no such board", field="board_id")
-    seq, kind, locked, live_items = bumped
+    seq, kind, locked, live_count = bumped
     if locked and not actor.may_conduct:
         raise BoardLocked("a conductor locked this board")
 
-    earlier = session.execute(
-        sa.select(BoardChange).where(
-            BoardChange.board_id == change.board_id, BoardChange.change_id == change.change_id
-        )
-    ).scalar_one_or_none()
+    earlier = conn.execute(
+        sa.select(_CHANGES).where(_CHANGES.c.board_id == board_id, _CHANGES.c.change_id == change.change_id)
+    ).one_or_none()
     if earlier is not None:
         session.rollback()  # give the seq back: a retry adds nothing
         return AppliedChange(
-            earlier.board_id,
+            board_id,
             earlier.seq,
             earlier.change_id,
             earlier.client_id,
@@ -143,8 +151,8 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
     stored: set[str] = set()
 
     def load(ids: Iterable[str]) -> dict[str, Item]:
-        rows = session.scalars(
-            sa.select(BoardItem).where(BoardItem.board_id == change.board_id, BoardItem.item_id.in_(list(ids)))
+        rows = conn.execute(
+            sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.item_id.in_(list(ids)))
         )
         found = {row.item_id: _item_from_row(row) for row in rows}
         stored.update(found)
@@ -152,21 +160,21 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
 
     def referrers(target_id: str) -> list[str]:
         return list(
-            session.scalars(
-                sa.select(BoardItemLink.source_id).where(
-                    BoardItemLink.board_id == change.board_id, BoardItemLink.target_id == target_id
+            conn.scalars(
+                sa.select(_LINKS.c.source_id).where(
+                    _LINKS.c.board_id == board_id, _LINKS.c.target_id == target_id
                 )
             )
         )
 
     outcome = Applier(str(kind), actor, seq, load, referrers).apply(change.ops)
-    if outcome.live_delta > 0 and live_items + outcome.live_delta > P.MAX_LIVE_ITEMS_PER_BOARD:
+    if outcome.live_delta > 0 and live_count + outcome.live_delta > P.MAX_LIVE_ITEMS_PER_BOARD:
         raise LimitReached(f"a board holds at most {P.MAX_LIVE_ITEMS_PER_BOARD} items")
 
-    _write_items(session, change.board_id, outcome.changed.values(), stored)
-    session.add(
-        BoardChange(
-            board_id=change.board_id,
+    _write_items(conn, board_id, outcome.changed.values(), stored, _relinked_ids(outcome.applied, outcome.changed))
+    conn.execute(
+        sa.insert(_CHANGES).values(
+            board_id=board_id,
             seq=seq,
             change_id=change.change_id,
             client_id=change.client_id,
@@ -177,18 +185,33 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
         )
     )
     if outcome.live_delta:
-        session.execute(
-            sa.update(Board)
-            .where(Board.id == change.board_id)
-            .values(live_items=Board.live_items + outcome.live_delta)
+        conn.execute(
+            sa.update(_BOARDS)
+            .where(_BOARDS.c.id == board_id)
+            .values(live_items=_BOARDS.c.live_items + outcome.live_delta)
         )
-    session.flush()
     return AppliedChange(
-        change.board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied
+        board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied
     )
 
 
-def _write_items(session: Session, board_id: int, items: Iterable[Item], stored: set[str]) -> None:
+def _relinked_ids(applied: list[dict[str, Any]], changed: dict[str, Item]) -> set[str]:
+    """Items whose links may have changed: created, deleted, restored, or a reference field set.
+    Most changes are moves and text edits, which leave links alone."""
+    ids = set()
+    for op in applied:
+        if op["op"] != "update":
+            ids.add(op["id"])
+            continue
+        ref_names = registry.get(changed[op["id"]].type).ref_fields()
+        if ref_names.keys() & op["fields"].keys():
+            ids.add(op["id"])
+    return ids
+
+
+def _write_items(
+    conn: sa.Connection, board_id: int, items: Iterable[Item], stored: set[str], relink_ids: set[str]
+) -> None:
     items = list(items)
     if not items:
         return
@@ -206,23 +229,37 @@ def _write_items(session: Session, board_id: int, items: Iterable[Item], stored:
         for it in items
     ]
     new_rows = [r for r in rows if r["item_id"] not in stored]
-    old_rows = [r for r in rows if r["item_id"] in stored]
-    if new_rows:
-        session.execute(sa.insert(BoardItem), new_rows)
-    if old_rows:
-        session.execute(sa.update(BoardItem), old_rows)  # ORM bulk update by primary key
-    ids = [it.id for it in items]
-    session.execute(
-        sa.delete(BoardItemLink).where(BoardItemLink.board_id == board_id, BoardItemLink.source_id.in_(ids))
-    )
-    links = [
-        {"board_id": board_id, "source_id": it.id, "target_id": target}
-        for it in items
-        if it.alive
-        for target in ref_targets(it)
+    old_rows = [
+        {"b_board_id": board_id, "b_item_id": r["item_id"], **{k: r[k] for k in ("fields", "updated_seq", "deleted_seq")}}
+        for r in rows
+        if r["item_id"] in stored
     ]
-    if links:
-        session.execute(sa.insert(BoardItemLink), links)
+    if new_rows:
+        conn.execute(sa.insert(_ITEMS), new_rows)
+    if old_rows:
+        conn.execute(
+            sa.update(_ITEMS)
+            .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
+            .values(
+                fields=sa.bindparam("fields"),
+                updated_seq=sa.bindparam("updated_seq"),
+                deleted_seq=sa.bindparam("deleted_seq"),
+            ),
+            old_rows,
+        )
+    relinked = [it for it in items if it.id in relink_ids]
+    if relinked:
+        conn.execute(
+            sa.delete(_LINKS).where(_LINKS.c.board_id == board_id, _LINKS.c.source_id.in_([it.id for it in relinked]))
+        )
+        links = [
+            {"board_id": board_id, "source_id": it.id, "target_id": target}
+            for it in relinked
+            if it.alive
+            for target in ref_targets(it)
+        ]
+        if links:
+            conn.execute(sa.insert(_LINKS), links)
 
 
 # --- reading: snapshots and deltas -----------------------------------------------------------------
