@@ -89,7 +89,9 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
         except (OperationalError, DBAPIError) as error:
             db.session.rollback()
             if isinstance(error, OperationalError) or error.connection_invalidated:
-                log.warning("storage unavailable during %s (sid=%s)", handler.__name__, sid)
+                log.warning(
+                    "storage unavailable during %s (sid=%s): %s", handler.__name__, sid, error.orig or error
+                )
                 return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
             log.exception("database error during %s (sid=%s)", handler.__name__, sid)
             return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
