@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+# Nothing but the standard library at the top: `python -m workshop` imports this package before
+# __main__ can monkey-patch for eventlet or gevent, and patching must come before Flask.
+if TYPE_CHECKING:
+    from flask import Flask
 
-from workshop.config import Config, config_from_env
+    from workshop.config import Config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/ and static/ sit at the top of the checkout, beside the package: the app runs
@@ -18,6 +21,11 @@ STATIC_DIR = PACKAGE_DIR.parent / "static"
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build the app: configuration, extensions, blueprints, then the real-time layer."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from workshop.config import config_from_env
+
     config = config or config_from_env()
     for key, value in overrides.items():
         setattr(config, key, value)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 08:56:05.536002
+Create Date: 2026-11-23 09:05:41.429243
 """
 
 from alembic import op
@@ -97,6 +97,16 @@ def upgrade():
     sa.UniqueConstraint('board_id', 'change_id', name='uq_board_changes_board_change_id'),
     sa.UniqueConstraint('board_id', 'seq', name='uq_board_changes_board_seq')
     )
+    op.create_table('board_item_links',
+    sa.Column('board_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.String(length=40), nullable=False),
+    sa.Column('target_id', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['board_id'], ['boards.id'], name=op.f('fk_board_item_links_board_id_boards'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('board_id', 'source_id', 'target_id', name=op.f('pk_board_item_links'))
+    )
+    with op.batch_alter_table('board_item_links', schema=None) as batch_op:
+        batch_op.create_index('ix_board_item_links_target', ['board_id', 'target_id'], unique=False)
+
     op.create_table('board_items',
     sa.Column('board_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.String(length=40), nullable=False),
@@ -201,6 +211,10 @@ def downgrade():
         batch_op.drop_index('ix_board_items_board_updated')
 
     op.drop_table('board_items')
+    with op.batch_alter_table('board_item_links', schema=None) as batch_op:
+        batch_op.drop_index('ix_board_item_links_target')
+
+    op.drop_table('board_item_links')
     op.drop_table('board_changes')
     op.drop_table('project_conductors')
     with op.batch_alter_table('boards', schema=None) as batch_op:

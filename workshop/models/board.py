@@ -77,6 +77,19 @@ class BoardItem(Base):
     __table_args__ = (sa.Index("ix_board_items_board_updated", "board_id", "updated_seq"),)
 
 
+class BoardItemLink(Base):
+    """A reference from one item's field to another item (a connector's ends, a card's actor),
+    indexed by target so a delete finds what depends on it without reading the whole board."""
+
+    __tablename__ = "board_item_links"
+
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    target_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+    __table_args__ = (sa.Index("ix_board_item_links_target", "board_id", "target_id"),)
+
+
 class BoardChange(Base):
     """The op log: one accepted change (a batch of item ops) with its per-board seq."""
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from workshop.realtime.protocol import MAX_MESSAGE_BYTES, PING_INTERVAL_S, PING_TIMEOUT_S
+from workshop.protocol import MAX_MESSAGE_BYTES, PING_INTERVAL_S, PING_TIMEOUT_S
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from workshop.boards.service import WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+
+    app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:

@@ -1,35 +1,268 @@
-"""Socket event handlers: parse, authorise, act. Thin: the engine lives in workshop.boards."""
+"""Socket event handlers: parse, authorise, act. The engine itself lives in workshop.boards."""
 
 from __future__ import annotations
 
 import logging
+import math
+import threading
+from typing import Any
 
-from flask import request, session
-from flask_socketio import ConnectionRefusedError
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from workshop import protocol as P
+from workshop.access import policy
 from workshop.access import service as access
+from workshop.boards import ops, service
+from workshop.boards.errors import BadRequest, Forbidden, NotFound
+from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
-from workshop.models import utcnow
-from workshop.realtime import protocol as P
-from workshop.realtime.sessions import registry
+from workshop.models import Board, utcnow
+from workshop.realtime.guards import NotJoined, RateLimited, socket_event
+from workshop.realtime.presence import presence
+from workshop.realtime.sessions import SocketAuth, registry
 
 log = logging.getLogger(__name__)
 
 AUTH_SESSION_KEY = "auth_session_id"  # written by web.security.start_session
+_JOIN_KEYS = {"protocol", "board_id", "since_seq"}
+
+
+def board_room(board_id: int) -> str:
+    return f"board:{board_id}"
+
+
+# --- connection ------------------------------------------------------------------------------------
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """A browser opens its socket. Refused without a live login or join behind the cookie."""
+    """A browser opens its socket. Refused without a live login or join behind its cookie."""
     auth_session_id = session.get(AUTH_SESSION_KEY)
-    who = access.load_principal(db.session, auth_session_id, utcnow()) if auth_session_id else None
-    db.session.remove()
+    try:
+        who = access.load_principal(db.session, auth_session_id, utcnow()) if auth_session_id else None
+    finally:
+        db.session.remove()
     if who is None:
         log.info("socket refused: no live session (sid=%s)", request.sid)
         raise ConnectionRefusedError(P.UNAUTHORIZED)
     registry.add(request.sid, who)
+    _start_background_tasks(current_app._get_current_object())
 
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
-    registry.remove(request.sid)
+    entry = registry.remove(request.sid)
+    if entry is not None:
+        for board_id in list(entry.boards):
+            _leave(entry, board_id)
+
+
+@socketio.on("*")
+def on_unknown_event(event, *args):
+    """Events outside the protocol get a clear refusal, never silence."""
+    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": "unknown event"}}
+
+
+# --- boards ------------------------------------------------------------------------------------------
+
+
+@socketio.on(P.JOIN_BOARD)
+@socket_event
+def on_join_board(entry: SocketAuth, payload: Any):
+    """Sent by a client to open a board, and again after every reconnect with the last seq it
+    saw. Acks the changes it missed (or a snapshot), the peers and its rights; broadcasts
+    peer_joined to the board."""
+    if not isinstance(payload, dict) or set(payload) - _JOIN_KEYS:
+        raise BadRequest("join_board takes {protocol, board_id, since_seq?}")
+    if payload.get("protocol") != P.PROTOCOL_VERSION:
+        raise BadRequest(
+            f"this server speaks protocol {P.PROTOCOL_VERSION}: reload the page", code=P.PROTOCOL_MISMATCH
+        )
+    board_id = ops.parse_board_id(payload.get("board_id"))
+    since = payload.get("since_seq")
+    if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
+        raise BadRequest("since_seq must be a whole number", field="since_seq")
+
+    who = entry.principal
+    board = db.session.get(Board, board_id)
+    if board is None:
+        raise NotFound("no such board", field="board_id")
+    if not policy.can_view_board(who, board.project_id, board.id):
+        raise Forbidden("you were not let into this board")
+    state = service.sync_payload(db.session, board, since)
+
+    join_room(board_room(board_id))
+    entry.boards.add(board_id)
+    entry.board_projects[board_id] = board.project_id
+    peer, is_new = presence.add(board_id, request.sid, who.identity, who.display_name)
+    if is_new:
+        emit(P.PEER_JOINED, {"board_id": board_id, "peer": peer.to_wire()}, to=board_room(board_id), include_self=False)
+    return {
+        "ok": True,
+        **state,
+        "board": {"id": board.id, "kind": str(board.kind), "locked": board.locked},
+        "me": peer.to_wire(),
+        "peers": [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id],
+        "can_edit": policy.can_edit_board(who, board.project_id, board.id),
+        "can_conduct": policy.can_conduct_board(who, board.project_id),
+    }
+
+
+@socketio.on(P.LEAVE_BOARD)
+@socket_event
+def on_leave_board(entry: SocketAuth, payload: Any):
+    """Sent by a client closing a board. Broadcasts peer_left."""
+    if not isinstance(payload, dict) or set(payload) != {"board_id"}:
+        raise BadRequest("leave_board takes {board_id}")
+    board_id = ops.parse_board_id(payload["board_id"])
+    if board_id not in entry.boards:
+        raise NotJoined("this socket has not joined that board")
+    _leave(entry, board_id)
+    return {"ok": True}
+
+
+def _leave(entry: SocketAuth, board_id: int) -> None:
+    entry.boards.discard(board_id)
+    entry.board_projects.pop(board_id, None)
+    # The server's own call: it works outside a request too (the session sweep).
+    socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
+    peer = presence.remove(board_id, entry.sid)
+    if peer is not None:
+        socketio.emit(P.PEER_LEFT, {"board_id": board_id, "peer_id": peer.id}, to=board_room(board_id))
+
+
+@socketio.on(P.APPLY_CHANGE)
+@socket_event
+def on_apply_change(entry: SocketAuth, payload: Any):
+    """Sent by a client to change a board. Acks {ok, seq, duplicate, ops} once committed;
+    broadcasts change_applied to the board's other sockets."""
+    change = ops.parse_change(payload)
+    if change.board_id not in entry.boards:
+        raise NotJoined("join the board before changing it")
+    if not entry.budget.changes.take():
+        entry.budget.strikes += 1
+        if entry.budget.strikes >= P.FLOOD_STRIKES_BEFORE_DISCONNECT:
+            log.warning("disconnecting a flooding socket (sid=%s)", entry.sid)
+            socketio.start_background_task(_disconnect, entry.sid)
+        raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
+    entry.budget.strikes = 0
+
+    who = entry.principal
+    project_id = entry.board_projects[change.board_id]
+    if not policy.can_edit_board(who, project_id, change.board_id):
+        raise Forbidden("you may look at this board but not change it")
+    actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
+
+    def broadcast(applied: service.AppliedChange) -> None:
+        # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
+        emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(change.board_id), include_self=False)
+
+    applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
+    if not applied.duplicate and applied.seq % service.CHECKPOINT_EVERY_CHANGES == 0:
+        socketio.start_background_task(_maintain, current_app._get_current_object(), change.board_id)
+    return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": applied.ops}
+
+
+@socketio.on(P.MOVE_CURSOR)
+def on_move_cursor(payload: Any = None, *_extra: Any):
+    """Sent by a client as its pointer moves (at most 20 Hz). Not acknowledged; the server
+    batches every board's cursors into one cursors_moved message per interval."""
+    entry = registry.get(request.sid)
+    if entry is None or not isinstance(payload, dict):
+        return
+    board_id, x, y = payload.get("board_id"), payload.get("x"), payload.get("y")
+    if board_id not in entry.boards or not entry.budget.cursors.take():
+        return
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+        return
+    peer = presence.peer(board_id, request.sid)
+    if peer is not None:
+        presence.move_cursor(board_id, peer.id, round(float(x), 1), round(float(y), 1))
+
+
+# --- background work -----------------------------------------------------------------------------------
+
+_background_started = False
+_background_lock = threading.Lock()
+
+
+def _locks() -> service.WriteLocks:
+    return current_app.extensions["workshop_write_locks"]
+
+
+def _start_background_tasks(app) -> None:
+    global _background_started
+    with _background_lock:
+        if _background_started:
+            return
+        _background_started = True
+    socketio.start_background_task(_flush_cursors_forever)
+    socketio.start_background_task(_recheck_sessions_forever, app)
+    registry.on_rights_changed = lambda: socketio.start_background_task(_recheck_sessions, app)
+    registry.on_session_ended = lambda sids: [_end_socket(sid) for sid in sids]
+
+
+def _flush_cursors_forever() -> None:
+    interval_s = P.CURSOR_FLUSH_INTERVAL_MS / 1000
+    while True:
+        socketio.sleep(interval_s)
+        try:
+            for board_id, cursors in presence.take_cursors().items():
+                socketio.emit(P.CURSORS_MOVED, {"board_id": board_id, "cursors": cursors}, to=board_room(board_id))
+        except Exception:  # noqa: BLE001 - a failed batch must not stop the next ones
+            log.exception("cursor flush failed")
+
+
+def _recheck_sessions_forever(app) -> None:
+    while True:
+        socketio.sleep(P.AUTH_RECHECK_INTERVAL_S)
+        _recheck_sessions(app)
+
+
+def _recheck_sessions(app) -> None:
+    """Re-load every socket's principal: close the ended ones, take boards from the others
+    when their rights shrank."""
+    with app.app_context():
+        try:
+            now = utcnow()
+            for entry in registry.all():
+                who = access.load_principal(db.session, entry.auth_session_id, now)
+                if who is None:
+                    _end_socket(entry.sid)
+                    continue
+                entry.principal = who
+                for board_id in list(entry.boards):
+                    project_id = entry.board_projects.get(board_id)
+                    if project_id is None or not policy.can_view_board(who, project_id, board_id):
+                        _leave(entry, board_id)
+                        socketio.emit(
+                            P.BOARD_ACCESS_LOST, {"board_id": board_id, "code": P.FORBIDDEN}, to=entry.sid
+                        )
+        except Exception:  # noqa: BLE001 - the next sweep tries again
+            log.exception("session re-check failed")
+        finally:
+            db.session.remove()
+
+
+def _end_socket(sid: str) -> None:
+    entry = registry.get(sid)
+    if entry is None:
+        return
+    socketio.emit(P.SESSION_ENDED, {"code": P.UNAUTHORIZED}, to=sid)
+    _disconnect(sid)
+
+
+def _disconnect(sid: str) -> None:
+    socketio.server.disconnect(sid, namespace="/")
+
+
+def _maintain(app, board_id: int) -> None:
+    with app.app_context():
+        try:
+            service.maintain(db.session, board_id, app.extensions["workshop_write_locks"])
+        except Exception:  # noqa: BLE001 - history upkeep never breaks a board
+            log.exception("board maintenance failed for board %s", board_id)
+        finally:
+            db.session.remove()
+

@@ -13,8 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workshop.access.principal import Principal
+
+if TYPE_CHECKING:
+    from workshop.realtime.guards import Budget
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,14 @@ class SocketAuth:
     principal: Principal
     checked_at: float  # time.monotonic() of the last load
     boards: set[int] = field(default_factory=set)  # boards this socket joined
+    board_projects: dict[int, int] = field(default_factory=dict)  # joined board -> its project
+    budget: Budget = field(default_factory=lambda: _new_budget())
+
+
+def _new_budget() -> Budget:
+    from workshop.realtime.guards import Budget
+
+    return Budget()
 
 
 class SocketRegistry:

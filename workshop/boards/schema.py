@@ -1,0 +1,357 @@
+"""Item types and their validated fields.
+
+The engine knows no item type by heart: each type declares its fields, and each board kind
+declares which types it holds. The core types (sticky note, text, shape, connector, frame) are
+on every board; a session canvas registers its own typed items (a stakeholder, an outcome, an
+indicator...) with `register_item_type`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from workshop.boards.errors import Forbidden, InvalidOp, TooLarge
+
+# --- limits, with their units ----------------------------------------------------------------
+MAX_COORDINATE = 1_000_000.0  # board units (1 unit = 1 CSS pixel at 100% zoom)
+MIN_SIZE = 1.0
+MAX_SIZE = 100_000.0
+MAX_STICKY_TEXT_CHARS = 2_000
+MAX_TEXT_CHARS = 5_000
+MAX_LABEL_CHARS = 300
+MAX_TITLE_CHARS = 200
+MAX_ORDER_KEY_CHARS = 64
+MAX_REF_LIST_LENGTH = 200
+MAX_LINK_CHARS = 2_000
+
+ITEM_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+ORDER_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{1,%d}$" % MAX_ORDER_KEY_CHARS)
+HEX_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Named colours of the board palette (the client maps them to accessible tones).
+PALETTE = ("yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white")
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+# --- field kinds -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of an item type. `check` returns the clean value or raises InvalidOp/TooLarge."""
+
+    default: Any = None
+    required: bool = False
+    nullable: bool = False
+    conductor_only: bool = False  # e.g. a frame's lock: participants may read, never write it
+
+    def check(self, name: str, value: Any) -> Any:
+        if value is None:
+            if self.nullable:
+                return None
+            raise InvalidOp(f"{name} may not be null", field=name)
+        return self.clean(name, value)
+
+    def clean(self, name: str, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def refs(self) -> bool:
+        return False
+
+
+def _no_control_characters(name: str, text: str) -> str:
+    # NUL and other C0 controls break storage and rendering; tabs and newlines are text.
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
+        raise InvalidOp(f"{name} contains control characters", field=name)
+    # Lone surrogates cannot be stored as UTF-8.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidOp(f"{name} is not valid Unicode text", field=name) from None
+    return text
+
+
+@dataclass(frozen=True)
+class Text(Field):
+    max_chars: int = MAX_TEXT_CHARS
+    default: Any = ""
+
+    def clean(self, name, value):
+        if not isinstance(value, str):
+            raise InvalidOp(f"{name} must be text", field=name)
+        if len(value) > self.max_chars:
+            raise TooLarge(f"{name} is longer than {self.max_chars} characters", field=name)
+        return _no_control_characters(name, value)
+
+
+@dataclass(frozen=True)
+class Number(Field):
+    minimum: float = -MAX_COORDINATE
+    maximum: float = MAX_COORDINATE
+    integer: bool = False
+    default: Any = 0
+
+    def clean(self, name, value):
+        # bool is an int in Python; on the wire it is not a number.
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidOp(f"{name} must be a number", field=name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidOp(f"{name} must be a finite number", field=name)
+        if self.integer and not (isinstance(value, int) or float(value).is_integer()):
+            raise InvalidOp(f"{name} must be a whole number", field=name)
+        if not self.minimum <= value <= self.maximum:
+            raise InvalidOp(f"{name} must be between {self.minimum} and {self.maximum}", field=name)
+        return int(value) if self.integer else value
+
+
+@dataclass(frozen=True)
+class Choice(Field):
+    values: tuple[str, ...] = ()
+
+    def clean(self, name, value):
+        if not isinstance(value, str) or value not in self.values:
+            raise InvalidOp(f"{name} must be one of {', '.join(self.values)}", field=name)
+        return value
+
+
+@dataclass(frozen=True)
+class Flag(Field):
+    default: Any = False
+
+    def clean(self, name, value):
+        if not isinstance(value, bool):
+            raise InvalidOp(f"{name} must be true or false", field=name)
+        return value
+
+
+@dataclass(frozen=True)
+class Colour(Field):
+    default: Any = "yellow"
+
+    def clean(self, name, value):
+        if isinstance(value, str) and (value in PALETTE or HEX_COLOUR_PATTERN.match(value)):
+            return value
+        raise InvalidOp(f"{name} must be a palette colour or #rrggbb", field=name)
+
+
+@dataclass(frozen=True)
+class OrderKey(Field):
+    """A fractional index: items sort by it as strings, so a move never renumbers others."""
+
+    default: Any = "a0"
+
+    def clean(self, name, value):
+        if not isinstance(value, str) or not ORDER_KEY_PATTERN.match(value):
+            raise InvalidOp(f"{name} must be an order key of 1 to {MAX_ORDER_KEY_CHARS} letters/digits", field=name)
+        return value
+
+
+@dataclass(frozen=True)
+class Day(Field):
+    def clean(self, name, value):
+        if not isinstance(value, str):
+            raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name)
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name) from None
+        if len(value) != 10:
+            raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name)
+        return value
+
+
+@dataclass(frozen=True)
+class Link(Field):
+    default: Any = ""
+
+    def clean(self, name, value):
+        if not isinstance(value, str) or len(value) > MAX_LINK_CHARS:
+            raise InvalidOp(f"{name} must be a link", field=name)
+        if value and not value.lower().startswith(LINK_SCHEMES):
+            # javascript:, data: and friends never reach a page.
+            raise InvalidOp(f"{name} must start with http://, https:// or mailto:", field=name)
+        return _no_control_characters(name, value)
+
+
+@dataclass(frozen=True)
+class Ref(Field):
+    """The id of another live item on the same board, of one of `types` (any type when empty)."""
+
+    types: tuple[str, ...] = ()
+
+    def clean(self, name, value):
+        if not isinstance(value, str) or not ITEM_ID_PATTERN.match(value):
+            raise InvalidOp(f"{name} must be an item id", field=name)
+        return value
+
+    @property
+    def refs(self) -> bool:
+        return True
+
+    def targets(self, value) -> list[str]:
+        return [] if value is None else [value]
+
+
+@dataclass(frozen=True)
+class RefList(Ref):
+    default: Any = ()
+    max_length: int = MAX_REF_LIST_LENGTH
+
+    def clean(self, name, value):
+        if not isinstance(value, list):
+            raise InvalidOp(f"{name} must be a list of item ids", field=name)
+        if len(value) > self.max_length:
+            raise TooLarge(f"{name} holds more than {self.max_length} ids", field=name)
+        cleaned = [Ref.clean(self, name, v) for v in value]
+        if len(set(cleaned)) != len(cleaned):
+            raise InvalidOp(f"{name} repeats an id", field=name)
+        return cleaned
+
+    def targets(self, value) -> list[str]:
+        return list(value or ())
+
+
+# --- item types ----------------------------------------------------------------------------------
+
+GEOMETRY: dict[str, Field] = {
+    "x": Number(default=0),
+    "y": Number(default=0),
+    "w": Number(minimum=MIN_SIZE, maximum=MAX_SIZE, default=200),
+    "h": Number(minimum=MIN_SIZE, maximum=MAX_SIZE, default=200),
+    "z": OrderKey(),
+}
+
+
+@dataclass(frozen=True)
+class ItemType:
+    """What a canvas declares: a name, its fields, and how the engine treats it."""
+
+    name: str
+    fields: Mapping[str, Field]
+    spatial: bool = True  # has geometry (x, y, w, h, z)
+    authored: bool = False  # the server records the author's display name in `author`
+    lockable: bool = False  # a `locked` flag protects it from non-conductors
+
+    def all_fields(self) -> dict[str, Field]:
+        return {**GEOMETRY, **self.fields} if self.spatial else dict(self.fields)
+
+    def defaults(self) -> dict[str, Any]:
+        values = {}
+        for name, spec in self.all_fields().items():
+            default = spec.default
+            values[name] = list(default) if isinstance(default, tuple) else default
+        return values
+
+    def ref_fields(self) -> dict[str, Ref]:
+        return {n: f for n, f in self.all_fields().items() if isinstance(f, Ref)}
+
+
+STICKY = ItemType(
+    "sticky",
+    {"text": Text(max_chars=MAX_STICKY_TEXT_CHARS), "color": Colour(default="yellow")},
+    authored=True,
+)
+TEXT = ItemType(
+    "text",
+    {
+        "text": Text(max_chars=MAX_TEXT_CHARS),
+        "size": Choice(values=("s", "m", "l", "xl"), default="m"),
+        "color": Colour(default="grey"),
+    },
+)
+SHAPE = ItemType(
+    "shape",
+    {
+        "shape": Choice(values=("rect", "ellipse", "diamond", "triangle"), default="rect"),
+        "text": Text(max_chars=MAX_LABEL_CHARS),
+        "color": Colour(default="blue"),
+    },
+)
+CONNECTOR = ItemType(
+    "connector",
+    {
+        "from": Ref(required=True),
+        "to": Ref(required=True),
+        "label": Text(max_chars=MAX_LABEL_CHARS),
+        "arrow": Choice(values=("end", "start", "both", "none"), default="end"),
+        "style": Choice(values=("solid", "dashed"), default="solid"),
+        "color": Colour(default="grey"),
+    },
+    spatial=False,
+)
+FRAME = ItemType(
+    "frame",
+    {
+        "title": Text(max_chars=MAX_TITLE_CHARS),
+        "color": Colour(default="white"),
+        "locked": Flag(conductor_only=True),
+    },
+    lockable=True,
+)
+
+CORE_TYPES = (STICKY, TEXT, SHAPE, CONNECTOR, FRAME)
+
+
+@dataclass
+class Registry:
+    """Item types by name, and which board kinds hold which extra types."""
+
+    types: dict[str, ItemType] = field(default_factory=dict)
+    kinds: dict[str, set[str]] = field(default_factory=dict)  # board kind -> extra type names
+
+    def register(self, item_type: ItemType, board_kinds: Iterable[str] = ()) -> None:
+        existing = self.types.get(item_type.name)
+        if existing is not None and existing != item_type:
+            raise ValueError(f"item type {item_type.name!r} is registered twice")
+        self.types[item_type.name] = item_type
+        for kind in board_kinds:
+            self.kinds.setdefault(str(kind), set()).add(item_type.name)
+
+    def type_for(self, board_kind: str, name: Any) -> ItemType:
+        """The type if this board kind holds it. Raises InvalidOp otherwise."""
+        if not isinstance(name, str) or name not in self.types:
+            raise InvalidOp("unknown item type", field="type")
+        if name not in CORE_NAMES and name not in self.kinds.get(str(board_kind), ()):
+            raise InvalidOp(f"{name} items do not belong on this board", field="type")
+        return self.types[name]
+
+    def get(self, name: str) -> ItemType:
+        return self.types[name]
+
+
+CORE_NAMES = frozenset(t.name for t in CORE_TYPES)
+registry = Registry()
+for _core in CORE_TYPES:
+    registry.register(_core)
+
+
+def register_item_type(item_type: ItemType, board_kinds: Iterable[str]) -> None:
+    """For session canvases: declare a typed item and the board kinds that hold it."""
+    registry.register(item_type, board_kinds)
+
+
+def check_fields(
+    item_type: ItemType, values: Any, *, creating: bool, may_conduct: bool
+) -> dict[str, Any]:
+    """Validate client-sent field values against the type. Raises InvalidOp, TooLarge, Forbidden."""
+    if not isinstance(values, dict):
+        raise InvalidOp("fields must be an object", field="fields")
+    specs = item_type.all_fields()
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            raise InvalidOp(f"{item_type.name} has no field {name!r}", field=str(name)[:64])
+        if spec.conductor_only and not may_conduct:
+            raise Forbidden(f"only a conductor may set {name}", field=name)
+        clean[name] = spec.check(name, value)
+    if creating:
+        missing = [n for n, s in specs.items() if s.required and n not in clean]
+        if missing:
+            raise InvalidOp(f"{missing[0]} is required", field=missing[0])
+    return clean

@@ -1,0 +1,368 @@
+"""The per-board sequencer and its storage: apply a change, catch a client up, keep history.
+
+One transaction per change: bump the board's seq (which takes the board's write lock in the
+database), refuse a change_id already seen, apply the ops, write items, links and the op-log
+entry, commit. Only then does the caller acknowledge and broadcast, so an acknowledged change
+is never lost, even to a SIGKILL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workshop import protocol as P
+from workshop.boards.errors import BoardLocked, LimitReached, NotFound
+from workshop.boards.ops import Change
+from workshop.boards.schema import registry
+from workshop.boards.state import Actor, Applier, Item, ref_targets
+from workshop.models import Board, BoardChange, BoardItem, BoardItemLink, BoardSnapshot, SnapshotKind, utcnow
+
+# History: a checkpoint snapshot every this many changes, and the op log keeps at least this
+# many changes behind the head, so a replay is fine-grained for recent work and checkpointed
+# for older work, while the log does not grow without bound.
+CHECKPOINT_EVERY_CHANGES = 500
+KEEP_CHANGES_BEHIND_HEAD = 20_000
+
+
+class WriteLocks:
+    """Serialises this process's writers before they reach the database.
+
+    PostgreSQL locks per board row, so per-board locks suffice. SQLite has one writer for the
+    whole file and its busy-wait blocks the whole process under eventlet, so every SQLite
+    writer of the process takes the same lock instead.
+    """
+
+    def __init__(self, per_board: bool) -> None:
+        self.per_board = per_board
+        self._global = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+
+    @classmethod
+    def for_url(cls, database_url: str) -> WriteLocks:
+        return cls(per_board=not database_url.startswith("sqlite"))
+
+    def board(self, board_id: int) -> AbstractContextManager:
+        if not self.per_board:
+            return self._global
+        with self._global:
+            return self._locks.setdefault(board_id, threading.Lock())
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    board_id: int
+    seq: int
+    change_id: str
+    client_id: str
+    author: str
+    author_name: str
+    ops: list[dict[str, Any]]
+    duplicate: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "board_id": self.board_id,
+            "seq": self.seq,
+            "change_id": self.change_id,
+            "client_id": self.client_id,
+            "author": {"id": self.author, "name": self.author_name},
+            "ops": self.ops,
+        }
+
+
+def _item_from_row(row: BoardItem) -> Item:
+    return Item(
+        row.item_id, row.type, dict(row.fields), row.created_seq, row.updated_seq, row.deleted_seq, row.created_by
+    )
+
+
+def apply_change(
+    session: Session,
+    change: Change,
+    actor: Actor,
+    locks: WriteLocks | None = None,
+    after_commit: Callable[[AppliedChange], None] | None = None,
+) -> AppliedChange:
+    """Sequence, validate, store and commit one change; or refuse it with nothing changed.
+
+    `after_commit` runs after the commit while the board's lock is still held, so what it
+    broadcasts leaves in seq order. Raises a BoardError subclass; a retried change_id returns
+    the first result, marked duplicate (and `after_commit` is not called again).
+    """
+    with locks.board(change.board_id) if locks else nullcontext():
+        try:
+            applied = _apply_in_transaction(session, change, actor)
+        except BaseException:
+            session.rollback()
+            raise
+        if not applied.duplicate:
+            session.commit()
+            if after_commit is not None:
+                after_commit(applied)
+        return applied
+
+
+# Core tables: the hot path skips the ORM's unit of work, which costs more than the database.
+_BOARDS = Board.__table__
+_ITEMS = BoardItem.__table__
+_LINKS = BoardItemLink.__table__
+_CHANGES = BoardChange.__table__
+
+
+def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> AppliedChange:
+    conn = session.connection()
+    board_id = change.board_id
+    # The seq bump comes first: it takes the board's write lock before anything is read.
+    bumped = conn.execute(
+        sa.update(_BOARDS)
+        .where(_BOARDS.c.id == board_id)
+        .values(seq=_BOARDS.c.seq + 1)
+        .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items)
+    ).one_or_none()
+    if bumped is None:
+        raise NotFound("no such board", field="board_id")
+    seq, kind, locked, live_count = bumped
+    if locked and not actor.may_conduct:
+        raise BoardLocked("a conductor locked this board")
+
+    earlier = conn.execute(
+        sa.select(_CHANGES).where(_CHANGES.c.board_id == board_id, _CHANGES.c.change_id == change.change_id)
+    ).one_or_none()
+    if earlier is not None:
+        session.rollback()  # give the seq back: a retry adds nothing
+        return AppliedChange(
+            board_id,
+            earlier.seq,
+            earlier.change_id,
+            earlier.client_id,
+            earlier.author,
+            earlier.author_name,
+            earlier.ops,
+            duplicate=True,
+        )
+
+    stored: set[str] = set()
+
+    def load(ids: Iterable[str]) -> dict[str, Item]:
+        rows = conn.execute(
+            sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.item_id.in_(list(ids)))
+        )
+        found = {row.item_id: _item_from_row(row) for row in rows}
+        stored.update(found)
+        return found
+
+    def referrers(target_id: str) -> list[str]:
+        return list(
+            conn.scalars(
+                sa.select(_LINKS.c.source_id).where(
+                    _LINKS.c.board_id == board_id, _LINKS.c.target_id == target_id
+                )
+            )
+        )
+
+    outcome = Applier(str(kind), actor, seq, load, referrers).apply(change.ops)
+    if outcome.live_delta > 0 and live_count + outcome.live_delta > P.MAX_LIVE_ITEMS_PER_BOARD:
+        raise LimitReached(f"a board holds at most {P.MAX_LIVE_ITEMS_PER_BOARD} items")
+
+    _write_items(conn, board_id, outcome.changed.values(), stored, _relinked_ids(outcome.applied, outcome.changed))
+    conn.execute(
+        sa.insert(_CHANGES).values(
+            board_id=board_id,
+            seq=seq,
+            change_id=change.change_id,
+            client_id=change.client_id,
+            author=actor.identity,
+            author_name=actor.name,
+            ops=outcome.applied,
+            created_at=utcnow(),
+        )
+    )
+    if outcome.live_delta:
+        conn.execute(
+            sa.update(_BOARDS)
+            .where(_BOARDS.c.id == board_id)
+            .values(live_items=_BOARDS.c.live_items + outcome.live_delta)
+        )
+    return AppliedChange(
+        board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied
+    )
+
+
+def _relinked_ids(applied: list[dict[str, Any]], changed: dict[str, Item]) -> set[str]:
+    """Items whose links may have changed: created, deleted, restored, or a reference field set.
+    Most changes are moves and text edits, which leave links alone."""
+    ids = set()
+    for op in applied:
+        if op["op"] != "update":
+            ids.add(op["id"])
+            continue
+        ref_names = registry.get(changed[op["id"]].type).ref_fields()
+        if ref_names.keys() & op["fields"].keys():
+            ids.add(op["id"])
+    return ids
+
+
+def _write_items(
+    conn: sa.Connection, board_id: int, items: Iterable[Item], stored: set[str], relink_ids: set[str]
+) -> None:
+    items = list(items)
+    if not items:
+        return
+    rows = [
+        {
+            "board_id": board_id,
+            "item_id": it.id,
+            "type": it.type,
+            "fields": it.fields,
+            "created_seq": it.created_seq,
+            "updated_seq": it.updated_seq,
+            "deleted_seq": it.deleted_seq,
+            "created_by": it.created_by,
+        }
+        for it in items
+    ]
+    new_rows = [r for r in rows if r["item_id"] not in stored]
+    old_rows = [
+        {"b_board_id": board_id, "b_item_id": r["item_id"], **{k: r[k] for k in ("fields", "updated_seq", "deleted_seq")}}
+        for r in rows
+        if r["item_id"] in stored
+    ]
+    if new_rows:
+        conn.execute(sa.insert(_ITEMS), new_rows)
+    if old_rows:
+        conn.execute(
+            sa.update(_ITEMS)
+            .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
+            .values(
+                fields=sa.bindparam("fields"),
+                updated_seq=sa.bindparam("updated_seq"),
+                deleted_seq=sa.bindparam("deleted_seq"),
+            ),
+            old_rows,
+        )
+    relinked = [it for it in items if it.id in relink_ids]
+    if relinked:
+        conn.execute(
+            sa.delete(_LINKS).where(_LINKS.c.board_id == board_id, _LINKS.c.source_id.in_([it.id for it in relinked]))
+        )
+        links = [
+            {"board_id": board_id, "source_id": it.id, "target_id": target}
+            for it in relinked
+            if it.alive
+            for target in ref_targets(it)
+        ]
+        if links:
+            conn.execute(sa.insert(_LINKS), links)
+
+
+# --- reading: snapshots and deltas -----------------------------------------------------------------
+
+
+def live_items(session: Session, board_id: int) -> list[dict[str, Any]]:
+    """Every live item of the board, in wire form."""
+    rows = session.execute(
+        sa.select(BoardItem.item_id, BoardItem.type, BoardItem.fields, BoardItem.created_by, BoardItem.updated_seq)
+        .where(BoardItem.board_id == board_id, BoardItem.deleted_seq.is_(None))
+        .order_by(BoardItem.created_seq, BoardItem.item_id)
+    )
+    return [
+        {"id": item_id, "type": type_, "fields": fields, "created_by": created_by, "seq": seq}
+        for item_id, type_, fields, created_by, seq in rows
+    ]
+
+
+def changes_since(session: Session, board: Board, since_seq: int) -> list[dict[str, Any]] | None:
+    """The changes after since_seq, oldest first; None when a snapshot is the way to catch up
+    (history compacted, too far behind, or a client ahead of the board)."""
+    if since_seq < board.compacted_seq or since_seq > board.seq:
+        return None
+    if board.seq - since_seq > P.MAX_DELTA_CHANGES:
+        return None
+    rows = session.scalars(
+        sa.select(BoardChange)
+        .where(BoardChange.board_id == board.id, BoardChange.seq > since_seq)
+        .order_by(BoardChange.seq)
+    )
+    return [
+        AppliedChange(
+            r.board_id, r.seq, r.change_id, r.client_id, r.author, r.author_name, r.ops
+        ).to_wire()
+        for r in rows
+    ]
+
+
+def sync_payload(session: Session, board: Board, since_seq: int | None) -> dict[str, Any]:
+    """What a (re)joining client needs: the changes it missed, or the whole board."""
+    if since_seq is not None:
+        changes = changes_since(session, board, since_seq)
+        if changes is not None:
+            return {"mode": "delta", "seq": board.seq, "changes": changes}
+    return {"mode": "snapshot", "seq": board.seq, "items": live_items(session, board.id)}
+
+
+# --- history: snapshots and compaction ---------------------------------------------------------------
+
+
+def take_snapshot(
+    session: Session, board_id: int, kind: SnapshotKind, name: str = "", created_by: str | None = None
+) -> BoardSnapshot:
+    board = session.get(Board, board_id)
+    if board is None:
+        raise NotFound("no such board", field="board_id")
+    snapshot = BoardSnapshot(
+        board_id=board_id,
+        seq=board.seq,
+        kind=kind,
+        name=name,
+        items=live_items(session, board_id),
+        created_by=created_by,
+        created_at=utcnow(),
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def maintain(session: Session, board_id: int, locks: WriteLocks | None = None) -> bool:
+    """Take a checkpoint when one is due and compact the op log behind it. True if it did."""
+    with locks.board(board_id) if locks else nullcontext():
+        board = session.get(Board, board_id)
+        if board is None:
+            return False
+        last = session.scalar(
+            sa.select(sa.func.max(BoardSnapshot.seq)).where(
+                BoardSnapshot.board_id == board_id, BoardSnapshot.kind == SnapshotKind.CHECKPOINT
+            )
+        ) or 0
+        if board.seq - last < CHECKPOINT_EVERY_CHANGES:
+            session.rollback()
+            return False
+        take_snapshot(session, board_id, SnapshotKind.CHECKPOINT)
+        compact(session, board, board.seq - KEEP_CHANGES_BEHIND_HEAD)
+        session.commit()
+        return True
+
+
+def compact(session: Session, board: Board, upto_seq: int) -> int:
+    """Drop changes and tombstones at or below upto_seq; clients older than that get a
+    snapshot. Returns the number of changes removed."""
+    if upto_seq <= board.compacted_seq:
+        return 0
+    removed = session.execute(
+        sa.delete(BoardChange).where(BoardChange.board_id == board.id, BoardChange.seq <= upto_seq)
+    ).rowcount
+    session.execute(
+        sa.delete(BoardItem).where(
+            BoardItem.board_id == board.id, BoardItem.deleted_seq.is_not(None), BoardItem.deleted_seq <= upto_seq
+        )
+    )
+    board.compacted_seq = upto_seq
+    session.flush()
+    return removed

@@ -1,0 +1,243 @@
+"""Applying a change's ops to items: pure, so it runs the same in the service and in tests.
+
+Last writer wins per (item, field): the sequencer orders changes, and a later change's value
+for a field replaces the earlier one. Deletes leave tombstones. Deleting an item also deletes
+the items that cannot live without it (a connector's ends) and clears optional references to it,
+and those follow-on ops are part of the applied change, so every client sees the same result.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from workshop.boards.errors import BoardLocked, InvalidOp, ItemDeleted, ItemExists, NotFound
+from workshop.boards.ops import CREATE, DELETE, RESTORE, UPDATE, Op
+from workshop.boards.schema import ItemType, Ref, RefList, Registry, check_fields, registry
+
+
+@dataclass
+class Item:
+    id: str
+    type: str
+    fields: dict[str, Any]
+    created_seq: int
+    updated_seq: int
+    deleted_seq: int | None
+    created_by: str
+
+    @property
+    def alive(self) -> bool:
+        return self.deleted_seq is None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "fields": self.fields,
+            "created_by": self.created_by,
+            "seq": self.updated_seq,
+        }
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes the change: a stable identity for authorship, a display name, and whether
+    they hold the conductor's rights on this board."""
+
+    identity: str
+    name: str
+    may_conduct: bool = False
+
+
+@dataclass
+class Outcome:
+    applied: list[dict[str, Any]] = field(default_factory=list)  # the ops as applied, for the wire
+    changed: dict[str, Item] = field(default_factory=dict)  # final state of every touched item
+    live_delta: int = 0
+
+
+Loader = Callable[[Iterable[str]], dict[str, Item]]
+Referrers = Callable[[str], Iterable[str]]
+
+
+class Applier:
+    """Applies ops one after the other on a working copy; raises at the first refusal."""
+
+    def __init__(
+        self,
+        board_kind: str,
+        actor: Actor,
+        seq: int,
+        load: Loader,
+        referrers: Referrers,
+        types: Registry = registry,
+    ) -> None:
+        self.board_kind = board_kind
+        self.actor = actor
+        self.seq = seq
+        self._load = load
+        self._referrers = referrers
+        self.types = types
+        self.work: dict[str, Item | None] = {}
+        self.out = Outcome()
+
+    # -- working copy --------------------------------------------------------------------------
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self.work]
+        if wanted:
+            found = self._load(wanted)
+            for item_id in wanted:
+                item = found.get(item_id)
+                self.work[item_id] = copy.deepcopy(item) if item is not None else None
+
+    def _get(self, item_id: str) -> Item | None:
+        self.prefetch([item_id])
+        return self.work[item_id]
+
+    def _touch(self, item: Item) -> None:
+        self.work[item.id] = item
+        self.out.changed[item.id] = item
+
+    # -- checks ----------------------------------------------------------------------------------
+
+    def _check_unlocked(self, item: Item, item_type: ItemType) -> None:
+        if item_type.lockable and item.fields.get("locked") and not self.actor.may_conduct:
+            raise BoardLocked("a conductor locked this item", field=item.id)
+
+    def _check_refs(self, item_id: str, item_type: ItemType, values: dict[str, Any]) -> None:
+        for name, spec in item_type.ref_fields().items():
+            if name not in values:
+                continue
+            for target_id in spec.targets(values[name]):
+                if target_id == item_id:
+                    raise InvalidOp(f"{name} cannot point at the item itself", field=name)
+                target = self._get(target_id)
+                if target is None or not target.alive:
+                    raise InvalidOp(f"{name} points at no live item", field=name)
+                if spec.types and target.type not in spec.types:
+                    raise InvalidOp(f"{name} must point at {', '.join(spec.types)}", field=name)
+
+    # -- ops -------------------------------------------------------------------------------------
+
+    def apply(self, ops: Iterable[Op]) -> Outcome:
+        ops = list(ops)
+        self.prefetch(op.id for op in ops)
+        for op in ops:
+            getattr(self, f"_{op.op}")(op)
+        return self.out
+
+    def _create(self, op: Op) -> None:
+        if self._get(op.id) is not None:
+            raise ItemExists("an item with this id exists", field="id")
+        item_type = self.types.type_for(self.board_kind, op.type)
+        values = check_fields(item_type, op.fields, creating=True, may_conduct=self.actor.may_conduct)
+        self._check_refs(op.id, item_type, values)
+        fields = {**item_type.defaults(), **values}
+        if item_type.authored:
+            fields["author"] = self.actor.name
+        item = Item(op.id, item_type.name, fields, self.seq, self.seq, None, self.actor.identity)
+        self._touch(item)
+        self.out.live_delta += 1
+        self.out.applied.append({"op": CREATE, "id": op.id, "type": item.type, "fields": fields})
+
+    def _update(self, op: Op) -> None:
+        item = self._existing(op.id)
+        item_type = self.types.get(item.type)
+        self._check_unlocked(item, item_type)
+        values = check_fields(item_type, op.fields, creating=False, may_conduct=self.actor.may_conduct)
+        self._check_refs(op.id, item_type, values)
+        if not values:
+            return
+        item.fields.update(values)
+        item.updated_seq = self.seq
+        self._touch(item)
+        self.out.applied.append({"op": UPDATE, "id": op.id, "fields": values})
+
+    def _delete(self, op: Op) -> None:
+        item = self._get(op.id)
+        if item is None:
+            raise NotFound("no such item", field="id")
+        if not item.alive:
+            return  # two people deleted it at once: the second delete changes nothing
+        self._check_unlocked(item, self.types.get(item.type))
+        self._delete_with_dependants(item)
+
+    def _delete_with_dependants(self, item: Item) -> None:
+        item.deleted_seq = item.updated_seq = self.seq
+        self._touch(item)
+        self.out.live_delta -= 1
+        self.out.applied.append({"op": DELETE, "id": item.id})
+        for source_id in sorted(self._current_referrers(item.id)):
+            source = self.work[source_id]
+            if source is None or not source.alive:
+                continue
+            cleared: dict[str, Any] = {}
+            must_go = False
+            for name, spec in self.types.get(source.type).ref_fields().items():
+                value = source.fields.get(name)
+                if item.id not in spec.targets(value):
+                    continue
+                if isinstance(spec, RefList):
+                    cleared[name] = [t for t in value if t != item.id]
+                elif spec.required or not spec.nullable:
+                    must_go = True
+                else:
+                    cleared[name] = None
+            if must_go:
+                self._delete_with_dependants(source)
+            elif cleared:
+                source.fields.update(cleared)
+                source.updated_seq = self.seq
+                self._touch(source)
+                self.out.applied.append({"op": UPDATE, "id": source.id, "fields": cleared})
+
+    def _current_referrers(self, target_id: str) -> set[str]:
+        candidates = set(self._referrers(target_id))
+        candidates.update(i for i, it in self.work.items() if it is not None and it.alive)
+        self.prefetch(candidates)
+        result = set()
+        for source_id in candidates:
+            source = self.work.get(source_id)
+            if source is None or not source.alive:
+                continue
+            for name, spec in self.types.get(source.type).ref_fields().items():
+                if target_id in spec.targets(source.fields.get(name)):
+                    result.add(source_id)
+        return result
+
+    def _restore(self, op: Op) -> None:
+        item = self._get(op.id)
+        if item is None:
+            raise NotFound("no such item", field="id")
+        if item.alive:
+            return  # already back: restoring twice changes nothing
+        item_type = self.types.get(item.type)
+        self._check_refs(item.id, item_type, item.fields)
+        item.deleted_seq = None
+        item.updated_seq = self.seq
+        self._touch(item)
+        self.out.live_delta += 1
+        self.out.applied.append({"op": RESTORE, "id": item.id, "type": item.type, "fields": item.fields})
+
+    def _existing(self, item_id: str) -> Item:
+        item = self._get(item_id)
+        if item is None:
+            raise NotFound("no such item", field="id")
+        if not item.alive:
+            raise ItemDeleted("this item was deleted", field="id")
+        return item
+
+
+def ref_targets(item: Item, types: Registry = registry) -> set[str]:
+    """Every item id this item's reference fields point at."""
+    targets: set[str] = set()
+    for name, spec in types.get(item.type).ref_fields().items():
+        targets.update(spec.targets(item.fields.get(name)))
+    return targets
+
+
+__all__ = ["Actor", "Applier", "Item", "Outcome", "Ref", "ref_targets"]

@@ -1,0 +1,105 @@
+"""What every socket event goes through: a live principal, a rate budget, errors as acks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import request
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from workshop import protocol as P
+from workshop.boards.errors import BoardError
+from workshop.extensions import db
+from workshop.realtime.sessions import SocketAuth, registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TokenBucket:
+    """`rate` tokens a second, up to `burst` saved; take() is False when the bucket is empty."""
+
+    rate: float
+    burst: float
+    tokens: float = field(default=-1.0)
+    updated: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        if self.tokens < 0:
+            self.tokens = self.burst
+
+    def take(self, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Budget:
+    """One socket's budgets and its run of refusals for flooding."""
+
+    changes: TokenBucket = field(default_factory=lambda: TokenBucket(P.CHANGES_PER_SECOND, P.CHANGE_BURST))
+    cursors: TokenBucket = field(
+        default_factory=lambda: TokenBucket(P.CURSOR_MOVES_PER_SECOND, P.CURSOR_MOVES_PER_SECOND)
+    )
+    strikes: int = 0
+
+
+class Unauthorized(BoardError):
+    code = P.UNAUTHORIZED
+
+
+class RateLimited(BoardError):
+    code = P.RATE_LIMITED
+
+
+class NotJoined(BoardError):
+    code = P.NOT_JOINED
+
+
+def error_ack(error: BoardError) -> dict[str, Any]:
+    return {"ok": False, "error": error.to_wire()}
+
+
+def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
+    """Wrap a handler: the socket must have a live principal; every refusal becomes an ack
+    {ok: false, error: {code, message, field?}}; nothing unexpected reaches the client."""
+
+    @wraps(handler)
+    def wrapper(payload: Any = None, *_extra: Any):
+        sid = request.sid
+        try:
+            entry = registry.get(sid)
+            if entry is None:
+                raise Unauthorized("this socket has no live session")
+            return handler(entry, payload)
+        except BoardError as error:
+            if error.code in (P.FORBIDDEN, P.UNAUTHORIZED, P.RATE_LIMITED):
+                log.info("refused %s from sid=%s: %s", handler.__name__, sid, error.code)
+            return error_ack(error)
+        except (OperationalError, DBAPIError) as error:
+            db.session.rollback()
+            if isinstance(error, OperationalError) or error.connection_invalidated:
+                log.warning(
+                    "storage unavailable during %s (sid=%s): %s", handler.__name__, sid, error.orig or error
+                )
+                return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
+            log.exception("database error during %s (sid=%s)", handler.__name__, sid)
+            return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
+        except Exception:
+            db.session.rollback()
+            log.exception("unhandled error during %s (sid=%s)", handler.__name__, sid)
+            return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
+        finally:
+            db.session.remove()
+
+    return wrapper
