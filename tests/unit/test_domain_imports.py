@@ -107,3 +107,31 @@ def test_the_check_sees_through_workshop_imports(tmp_path, monkeypatch):
     monkeypatch.setitem(globals(), "PACKAGE_ROOT", root)
     problems = flask_imports_reachable_from("domain")
     assert problems == ["workshop/domain/rules.py:1 -> workshop/helpers.py:2 -> flask_login"]
+
+
+def test_importing_the_domain_loads_no_flask_module():
+    """The same promise at run time, in a fresh interpreter: nothing pulls Flask in."""
+    import subprocess
+    import sys
+
+    modules = [f"workshop.{name}" for name in DOMAIN_PACKAGES]
+    modules += [
+        f"workshop.{package}.{path.stem}"
+        for package in DOMAIN_PACKAGES
+        for path in sorted((PACKAGE_ROOT / package).glob("*.py"))
+        if path.stem != "__init__"
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m == 'flask' or m.startswith(('flask.', 'flask_')))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE_ROOT.parent,
+        env={"PYTHONPATH": str(PACKAGE_ROOT.parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.strip() == ""
