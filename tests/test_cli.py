@@ -28,7 +28,9 @@ def create(runner, *args, password=PASSWORD, confirm=None):
 
 @pytest.mark.parametrize("role", ["organizer", "conductor"])
 def test_users_create_asks_for_the_password_and_stores_only_its_hash(runner, role):
-    result = create(runner, "--email", " Ada@Example.org ", "--name", " Ada Lovelace ", "--role", role)
+    result = create(
+        runner, "--email", " Ada@Example.org ", "--name", " Ada Lovelace ", "--role", role
+    )
     assert result.exit_code == 0, result.output
     assert f"created {role} ada@example.org" in result.output
     user = db.session.scalar(sa.select(User))

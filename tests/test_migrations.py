@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.support.services import ScratchPostgres
-from workshop import create_app
 from workshop import config as settings
+from workshop import create_app
 from workshop.extensions import db
 from workshop.models import Base
 
@@ -27,7 +27,10 @@ def empty_database(request, tmp_path):
 @pytest.fixture
 def migrated_app(empty_database, tmp_path):
     app = create_app(
-        settings.TestConfig(), SQLALCHEMY_DATABASE_URI=empty_database, INSTANCE_DIR=tmp_path, REDIS_URL=None
+        settings.TestConfig(),
+        SQLALCHEMY_DATABASE_URI=empty_database,
+        INSTANCE_DIR=tmp_path,
+        REDIS_URL=None,
     )
     yield app
     db.session.remove()

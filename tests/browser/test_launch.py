@@ -27,8 +27,14 @@ def test_without_chromium_a_browser_test_fails_under_ci(monkeypatch):
 
 
 def test_the_standard_flags_keep_chromium_quiet_offline():
-    for flag in ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"):
+    for flag in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ):
         assert flag in CHROMIUM_ARGS
 
 

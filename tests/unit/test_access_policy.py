@@ -18,19 +18,32 @@ CONDUCTOR_A = Principal(
 )
 CONDUCTOR_NONE = Principal("s-cond0", user_id=3, user_role=UserRole.CONDUCTOR)
 PARTICIPANT_A = Principal(
-    "s-pa", participant_id=10, invite_id=100, invite_project_id=PROJECT_A,
+    "s-pa",
+    participant_id=10,
+    invite_id=100,
+    invite_project_id=PROJECT_A,
     invite_role=InviteRole.PARTICIPANT,
 )
 PARTICIPANT_A1_ONLY = Principal(
-    "s-pa1", participant_id=11, invite_id=101, invite_project_id=PROJECT_A,
-    invite_board_id=BOARD_A1, invite_role=InviteRole.PARTICIPANT,
+    "s-pa1",
+    participant_id=11,
+    invite_id=101,
+    invite_project_id=PROJECT_A,
+    invite_board_id=BOARD_A1,
+    invite_role=InviteRole.PARTICIPANT,
 )
 OBSERVER_A = Principal(
-    "s-oa", participant_id=12, invite_id=102, invite_project_id=PROJECT_A,
+    "s-oa",
+    participant_id=12,
+    invite_id=102,
+    invite_project_id=PROJECT_A,
     invite_role=InviteRole.OBSERVER,
 )
 PARTICIPANT_B = Principal(
-    "s-pb", participant_id=13, invite_id=103, invite_project_id=PROJECT_B,
+    "s-pb",
+    participant_id=13,
+    invite_id=103,
+    invite_project_id=PROJECT_B,
     invite_role=InviteRole.PARTICIPANT,
 )
 
@@ -106,8 +119,12 @@ def test_only_organizers_create_projects_and_manage_accounts(who):
 def test_a_participant_whose_invite_names_the_same_numbers_as_a_user_gains_nothing():
     """Participant and user ids live in separate tables: an id clash must not grant rights."""
     clash = Principal(
-        "s-clash", participant_id=CONDUCTOR_A.user_id, invite_id=5, invite_project_id=PROJECT_B,
-        invite_role=InviteRole.PARTICIPANT, conducted_project_ids=frozenset({PROJECT_A}),
+        "s-clash",
+        participant_id=CONDUCTOR_A.user_id,
+        invite_id=5,
+        invite_project_id=PROJECT_B,
+        invite_role=InviteRole.PARTICIPANT,
+        conducted_project_ids=frozenset({PROJECT_A}),
     )
     assert not policy.can_manage_project(clash, PROJECT_A)
     assert not policy.can_view_board(clash, PROJECT_A, BOARD_A1)

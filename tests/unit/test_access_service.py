@@ -123,7 +123,9 @@ def test_an_invite_for_a_board_of_another_project_is_refused(session, project, o
 
 
 def test_an_invite_label_is_folded_and_capped(session, project):
-    invite = service.create_invite(session, project.id, None, label="  Tavolo\n\n  giovani " + "x" * 500)
+    invite = service.create_invite(
+        session, project.id, None, label="  Tavolo\n\n  giovani " + "x" * 500
+    )
     assert invite.label.startswith("Tavolo giovani x")
     assert len(invite.label) == 120
 
@@ -168,7 +170,9 @@ def test_bad_display_names_are_refused(raw, code):
 
 def test_join_creates_a_participant_with_a_session_scoped_to_the_invite(session, project):
     board = project.boards[1]
-    invite = service.create_invite(session, project.id, None, board_id=board.id, role=InviteRole.OBSERVER)
+    invite = service.create_invite(
+        session, project.id, None, board_id=board.id, role=InviteRole.OBSERVER
+    )
     now = utcnow()
     auth = service.join(session, invite, "  Bea  ", LIFETIME, now)
     who = service.load_principal(session, auth.id, now)
@@ -230,7 +234,9 @@ def test_authenticate_accepts_the_email_in_any_case(session, email):
     assert service.authenticate(session, email, PASSWORD).id == user.id
 
 
-@pytest.mark.parametrize("case", ["wrong_password", "unknown_email", "deactivated", "empty_password"])
+@pytest.mark.parametrize(
+    "case", ["wrong_password", "unknown_email", "deactivated", "empty_password"]
+)
 def test_authenticate_refuses_bad_credentials_alike(session, case):
     make_user(session, active=case != "deactivated")
     email, password = "ada@example.org", PASSWORD
@@ -336,7 +342,9 @@ def test_load_principal_returns_a_live_session_just_before_it_expires(session, p
     else:
         _, auth = _participant_session(session, project, now)
     session.flush()
-    assert service.load_principal(session, auth.id, auth.expires_at - timedelta(seconds=1)) is not None
+    assert (
+        service.load_principal(session, auth.id, auth.expires_at - timedelta(seconds=1)) is not None
+    )
 
 
 def test_ending_one_users_sessions_leaves_other_users_logged_in(session):
@@ -356,7 +364,9 @@ def test_real_password_hashes_are_slow_salted_scrypt(session, monkeypatch):
 
     from workshop.models import user as user_model
 
-    monkeypatch.setattr(user_model, "generate_password_hash", generate_password_hash)  # undo the fast one
+    monkeypatch.setattr(
+        user_model, "generate_password_hash", generate_password_hash
+    )  # undo the fast one
     ada, bob = make_user(session), make_user(session, "bob@example.org")
     assert ada.password_hash.startswith("scrypt:")
     assert ada.password_hash != bob.password_hash  # salted

@@ -63,25 +63,38 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("join.by_link", "POST"): Route(expect("/me"), {"display_name": "Zeno"}),
     ("projects.list_projects", "GET"): Route(accounts_only(200)),
     ("projects.create", "GET"): Route(organizer_only(200)),
-    ("projects.create", "POST"): Route(organizer_only("/projects/"), {"title": "Nuovo", "status": "active"}),
+    ("projects.create", "POST"): Route(
+        organizer_only("/projects/"), {"title": "Nuovo", "status": "active"}
+    ),
     ("projects.show", "GET"): Route(managers_of_a(200)),
     ("projects.edit", "GET"): Route(managers_of_a(200)),
-    ("projects.edit", "POST"): Route(managers_of_a("/projects/"), {"title": "Rinominato", "status": "active"}),
+    ("projects.edit", "POST"): Route(
+        managers_of_a("/projects/"), {"title": "Rinominato", "status": "active"}
+    ),
     ("projects.add_board", "POST"): Route(managers_of_a("/boards/"), {"title": "Lavagna libera"}),
     ("projects.create_invite", "POST"): Route(
         managers_of_a("/projects/"), {"board_id": "0", "role": "participant", "label": "Gruppo 2"}
     ),
     ("projects.revoke_invite", "POST"): Route(managers_of_a("/projects/"), {}),
     ("projects.remove_participant", "POST"): Route(managers_of_a("/projects/"), {}),
-    ("projects.assign_conductor", "POST"): Route(organizer_only("/projects/"), {"user_id": "{conductor_b_id}"}),
+    ("projects.assign_conductor", "POST"): Route(
+        organizer_only("/projects/"), {"user_id": "{conductor_b_id}"}
+    ),
     ("projects.unassign_conductor", "POST"): Route(organizer_only("/projects/"), {}),
     ("boards.show", "GET"): Route(
-        expect(LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403)
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        )
     ),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),
-        {"name": "Nina", "email": "nina@example.org", "role": "conductor", "password": "long-enough-1"},
+        {
+            "name": "Nina",
+            "email": "nina@example.org",
+            "role": "conductor",
+            "password": "long-enough-1",
+        },
     ),
     ("accounts.toggle_active", "POST"): Route(organizer_only("/accounts/"), {}),
 }

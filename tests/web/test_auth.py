@@ -113,7 +113,9 @@ def test_logout_ends_the_session_and_the_old_cookie_no_longer_works(client, auth
     assert db.session.get(AuthSession, auth_session_id).revoked_at is not None
     assert_anonymous(client)
 
-    client.set_cookie("workshop_session", stolen, domain="localhost")  # replay the pre-logout cookie
+    client.set_cookie(
+        "workshop_session", stolen, domain="localhost"
+    )  # replay the pre-logout cookie
     assert session_of(client)["auth_session_id"] == auth_session_id
     assert_anonymous(client)
 
@@ -193,7 +195,9 @@ def test_a_spoofed_x_forwarded_for_does_not_reset_the_login_limit(make_app, make
             headers = {"X-Forwarded-For": f"198.51.100.{i}{proxy_adds}"}
             statuses.append(
                 post_form(
-                    client, LOGIN, {"email": "ada@example.org", "password": f"guess-{i}"},
+                    client,
+                    LOGIN,
+                    {"email": "ada@example.org", "password": f"guess-{i}"},
                     headers=headers,
                 ).status_code
             )
@@ -208,8 +212,12 @@ def test_behind_a_proxy_another_client_is_not_blocked(make_app, make_user):
         client = app.test_client()
         attacker = {"X-Forwarded-For": "203.0.113.9"}
         for i in range(11):
-            post_form(client, LOGIN, {"email": "ada@example.org", "password": f"x{i}"}, headers=attacker)
-        blocked = post_form(client, LOGIN, {"email": "a@example.org", "password": "x"}, headers=attacker)
+            post_form(
+                client, LOGIN, {"email": "ada@example.org", "password": f"x{i}"}, headers=attacker
+            )
+        blocked = post_form(
+            client, LOGIN, {"email": "a@example.org", "password": "x"}, headers=attacker
+        )
         assert blocked.status_code == 429
         colleague = {"X-Forwarded-For": "198.51.100.20"}
         response = post_form(

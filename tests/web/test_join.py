@@ -18,7 +18,7 @@ BAD_CODE = "This code does not open any lab."
 
 
 def typed_like_a_person(code: str) -> str:
-    """"KQ7M3WXP" as someone types it from a projector: "kq7m 3wxp"."""
+    """ "KQ7M3WXP" as someone types it from a projector: "kq7m 3wxp"."""
     return f"{code[:4]} {code[4:]}".lower()
 
 
@@ -113,7 +113,9 @@ def test_a_display_name_is_shown_as_text_never_as_markup(client, world):
 
 
 @pytest.mark.parametrize(
-    "name", ["", "   ", "\u200b\u200b", "x" * (MAX_DISPLAY_NAME_CHARS + 1)], ids=["empty", "blank", "invisible", "long"]
+    "name",
+    ["", "   ", "\u200b\u200b", "x" * (MAX_DISPLAY_NAME_CHARS + 1)],
+    ids=["empty", "blank", "invisible", "long"],
 )
 def test_a_bad_display_name_is_refused_with_a_message(client, world, name):
     response = join_by_link(client, world.invite_a, name)
@@ -175,7 +177,9 @@ def test_revoking_over_http_logs_the_participant_out(app, client, world):
     assert client.get("/me").status_code == 302
 
 
-@pytest.mark.parametrize(("role", "can_edit"), [(InviteRole.PARTICIPANT, "true"), (InviteRole.OBSERVER, "false")])
+@pytest.mark.parametrize(
+    ("role", "can_edit"), [(InviteRole.PARTICIPANT, "true"), (InviteRole.OBSERVER, "false")]
+)
 def test_observers_watch_and_participants_write(client, world, role, can_edit):
     invite = world.invite_a if role == InviteRole.PARTICIPANT else world.observer_invite_a
     join_by_link(client, invite)

@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from tests.conftest import count, post_form
 from tests.support.routes import fingerprint
 from workshop.extensions import db
-from workshop.models import SESSION_BOARD_KINDS, Board, BoardKind, Invite, InviteRole, Project, ProjectStatus
+from workshop.models import (
+    SESSION_BOARD_KINDS,
+    Board,
+    BoardKind,
+    Invite,
+    InviteRole,
+    Project,
+    ProjectStatus,
+)
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -57,16 +65,27 @@ def organizer(world, auth):
 
 
 def test_an_organizer_creates_a_project_with_its_four_session_boards_in_order(client, organizer):
-    response = post_form(client, "/projects/new", {"title": "  Nuovo progetto ", "status": "active"})
+    response = post_form(
+        client, "/projects/new", {"title": "  Nuovo progetto ", "status": "active"}
+    )
     assert response.status_code == 302
     project_id = int(response.headers["Location"].rsplit("/", 1)[1])
     project = db.session.get(Project, project_id)
     assert project.title == "Nuovo progetto"
     assert project.created_by_id == organizer.id
-    boards = db.session.scalars(sa.select(Board).where(Board.project_id == project_id).order_by(Board.position))
-    assert [(b.kind, b.position) for b in boards] == [(k, i) for i, k in enumerate(SESSION_BOARD_KINDS)]
+    boards = db.session.scalars(
+        sa.select(Board).where(Board.project_id == project_id).order_by(Board.position)
+    )
+    assert [(b.kind, b.position) for b in boards] == [
+        (k, i) for i, k in enumerate(SESSION_BOARD_KINDS)
+    ]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    for label in ("Context and problem analysis", "Stakeholder mapping", "Theory of Change", "Social reporting"):
+    for label in (
+        "Context and problem analysis",
+        "Stakeholder mapping",
+        "Theory of Change",
+        "Social reporting",
+    ):
         assert label in page
 
 
@@ -85,7 +104,9 @@ def test_conductors_cannot_create_projects(client, world, auth, who):
     auth.login(getattr(world, who).email)
     before = count(Project)
     assert client.get("/projects/new").status_code == 403
-    assert post_form(client, "/projects/new", {"title": "Mio", "status": "active"}).status_code == 403
+    assert (
+        post_form(client, "/projects/new", {"title": "Mio", "status": "active"}).status_code == 403
+    )
     assert count(Project) == before
 
 
@@ -109,7 +130,9 @@ def test_editing_saves_every_field_of_the_record(client, world, organizer):
     form = client.get(f"/projects/{project_id}/edit").get_data(as_text=True)
     assert 'value="480000.50"' in form  # the form shows what was saved
     for code in FULL_RECORD["third_sector_types"]:
-        assert re.search(rf'<input[^>]*checked[^>]*value="{code}"|<input[^>]*value="{code}"[^>]*checked', form)
+        assert re.search(
+            rf'<input[^>]*checked[^>]*value="{code}"|<input[^>]*value="{code}"[^>]*checked', form
+        )
     shown = client.get(f"/projects/{project_id}").get_data(as_text=True)
     assert "480,000.50 EUR" in shown or "480.000,50 EUR" in shown
 
@@ -129,7 +152,9 @@ def test_editing_saves_every_field_of_the_record(client, world, organizer):
 )
 def test_money_is_read_as_people_write_euros(client, world, organizer, typed, stored):
     response = post_form(
-        client, f"/projects/{world.project_a.id}/edit", {**FULL_RECORD, "public_resources_eur": typed}
+        client,
+        f"/projects/{world.project_a.id}/edit",
+        {**FULL_RECORD, "public_resources_eur": typed},
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert record_of(world.project_a.id)["public_resources_eur"] == stored
@@ -137,7 +162,9 @@ def test_money_is_read_as_people_write_euros(client, world, organizer, typed, st
 
 def test_clearing_an_amount_stores_nothing(client, world, organizer):
     post_form(client, f"/projects/{world.project_a.id}/edit", FULL_RECORD)
-    post_form(client, f"/projects/{world.project_a.id}/edit", {**FULL_RECORD, "public_resources_eur": ""})
+    post_form(
+        client, f"/projects/{world.project_a.id}/edit", {**FULL_RECORD, "public_resources_eur": ""}
+    )
     assert record_of(world.project_a.id)["public_resources_eur"] is None
 
 
@@ -161,7 +188,9 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("field", "value", "error_field"), BAD_INPUT)
 @pytest.mark.parametrize("page", ["new", "edit"])
-def test_bad_record_input_gets_a_clear_error_and_changes_nothing(client, world, organizer, field, value, error_field, page):
+def test_bad_record_input_gets_a_clear_error_and_changes_nothing(
+    client, world, organizer, field, value, error_field, page
+):
     url = "/projects/new" if page == "new" else f"/projects/{world.project_a.id}/edit"
     before = fingerprint()
     response = post_form(client, url, {**FULL_RECORD, field: value})
@@ -184,7 +213,9 @@ def test_free_boards_follow_the_session_boards(client, world, organizer):
     for response in (first, second):
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/boards/")
-    boards = db.session.scalars(sa.select(Board).where(Board.project_id == project_id).order_by(Board.position)).all()
+    boards = db.session.scalars(
+        sa.select(Board).where(Board.project_id == project_id).order_by(Board.position)
+    ).all()
     assert [(b.kind, b.title, b.position) for b in boards[4:]] == [
         (BoardKind.FREE, "Idee libere", 4),
         (BoardKind.FREE, "Parcheggio", 5),
@@ -198,7 +229,9 @@ def test_a_free_board_needs_a_title(client, world, organizer, title):
     response = post_form(client, f"/projects/{world.project_a.id}/boards", {"title": title})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/projects/{world.project_a.id}"
-    assert "Give the board a title" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Give the board a title" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert fingerprint() == before
 
 
@@ -228,7 +261,10 @@ def test_invites_for_the_project_or_one_board(client, world, organizer, role, sc
     assert f"/j/{invite.token}" in page
 
 
-@pytest.mark.parametrize(("board", "role"), [("of_project_b", "participant"), ("unknown", "participant"), ("own", "admin")])
+@pytest.mark.parametrize(
+    ("board", "role"),
+    [("of_project_b", "participant"), ("unknown", "participant"), ("own", "admin")],
+)
 def test_an_invite_for_a_foreign_board_or_role_is_refused(client, world, organizer, board, role):
     board_id = {
         "of_project_b": world.project_b.boards[0].id,
@@ -276,7 +312,9 @@ def test_an_organizer_sees_every_project(client, world, organizer):
     assert project_titles(client) == ["Progetto A", "Progetto B"]
 
 
-def test_assigning_and_removing_a_conductor_opens_and_closes_the_project(app, client, world, organizer):
+def test_assigning_and_removing_a_conductor_opens_and_closes_the_project(
+    app, client, world, organizer
+):
     from tests.conftest import Auth
 
     conductor = app.test_client()
@@ -284,12 +322,16 @@ def test_assigning_and_removing_a_conductor_opens_and_closes_the_project(app, cl
     project_a = world.project_a.id
     assert conductor.get(f"/projects/{project_a}").status_code == 403
 
-    assigned = post_form(client, f"/projects/{project_a}/conductors", {"user_id": str(world.other_conductor.id)})
+    assigned = post_form(
+        client, f"/projects/{project_a}/conductors", {"user_id": str(world.other_conductor.id)}
+    )
     assert assigned.status_code == 302
     assert conductor.get(f"/projects/{project_a}").status_code == 200
     assert "Chiara" in client.get(f"/projects/{project_a}").get_data(as_text=True)
 
-    removed = post_form(client, f"/projects/{project_a}/conductors/{world.other_conductor.id}/remove")
+    removed = post_form(
+        client, f"/projects/{project_a}/conductors/{world.other_conductor.id}/remove"
+    )
     assert removed.status_code == 302
     assert conductor.get(f"/projects/{project_a}").status_code == 403
 
@@ -298,7 +340,9 @@ def test_assigning_and_removing_a_conductor_opens_and_closes_the_project(app, cl
 def test_only_a_conductor_account_can_be_assigned(client, world, organizer, who):
     user_id = world.organizer.id if who == "organizer" else 999_999
     before = fingerprint()
-    response = post_form(client, f"/projects/{world.project_a.id}/conductors", {"user_id": str(user_id)})
+    response = post_form(
+        client, f"/projects/{world.project_a.id}/conductors", {"user_id": str(user_id)}
+    )
     assert response.status_code == 400
     assert fingerprint() == before
 

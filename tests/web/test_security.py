@@ -78,7 +78,9 @@ def _resign(client, secret: str, change=None) -> str:
     return other.session_interface.get_signing_serializer(other).dumps(data)
 
 
-@pytest.mark.parametrize("tamper", ["flip_payload", "flip_signature", "other_key", "unsigned", "garbage"])
+@pytest.mark.parametrize(
+    "tamper", ["flip_payload", "flip_signature", "other_key", "unsigned", "garbage"]
+)
 def test_a_tampered_session_cookie_is_refused(client, auth, make_user, tamper):
     make_user("ada@example.org")
     auth.login("ada@example.org")
@@ -107,7 +109,9 @@ def test_a_well_signed_cookie_naming_an_unknown_session_is_refused(app, client, 
     def forge(data):
         data["auth_session_id"] = data["_user_id"] = "forged-session-id"
 
-    client.set_cookie("workshop_session", _resign(client, app.secret_key, forge), domain="localhost")
+    client.set_cookie(
+        "workshop_session", _resign(client, app.secret_key, forge), domain="localhost"
+    )
     assert_anonymous(client)
 
 
@@ -125,7 +129,11 @@ def test_security_headers_are_on_every_response(client, path):
     assert "frame-ancestors 'none'" in csp
     assert "object-src 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] in ("same-origin", "strict-origin-when-cross-origin", "no-referrer")
+    assert response.headers["Referrer-Policy"] in (
+        "same-origin",
+        "strict-origin-when-cross-origin",
+        "no-referrer",
+    )
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "Strict-Transport-Security" not in response.headers  # plain http in development
 
