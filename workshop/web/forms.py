@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from workshop.models.access import MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
@@ -49,7 +50,7 @@ class EmptyForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=[("it", "Italiano"), ("en", "English")])
+    lang = SelectField(choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
 
 
 def _short(label):
@@ -74,7 +75,11 @@ class ProjectForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=MAX_TITLE_CHARS)])
     status = SelectField(
         _l("Status"),
-        choices=[("draft", _l("Draft")), ("active", _l("Active")), ("closed", _l("Closed"))],
+        choices=[
+            SelectChoice("draft", _l("Draft")),
+            SelectChoice("active", _l("Active")),
+            SelectChoice("closed", _l("Closed")),
+        ],
     )
     notice_name = _short(_l("Public notice (avviso)"))
     notice_act = _short(_l("Act approving the notice"))
@@ -82,7 +87,7 @@ class ProjectForm(FlaskForm):
     territory = _short(_l("Territory (ambito)"))
     third_sector_types = SelectMultipleField(
         _l("Third Sector bodies involved"),
-        choices=[(code, code) for code in THIRD_SECTOR_TYPES],  # labels filled per request
+        choices=[SelectChoice(code) for code in THIRD_SECTOR_TYPES],  # labels filled per request
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
         validators=[Optional()],
@@ -113,7 +118,10 @@ class InviteForm(FlaskForm):
     board_id = SelectField(_l("Boards"), coerce=int, choices=[])
     role = SelectField(
         _l("They can"),
-        choices=[("participant", _l("write on the boards")), ("observer", _l("only watch"))],
+        choices=[
+            SelectChoice("participant", _l("write on the boards")),
+            SelectChoice("observer", _l("only watch")),
+        ],
     )
 
 
@@ -128,7 +136,8 @@ class UserForm(FlaskForm):
         validators=[InputRequired(), Email(check_deliverability=False), Length(max=MAX_EMAIL_CHARS)],
     )
     role = SelectField(
-        _l("Role"), choices=[("conductor", _l("Conductor")), ("organizer", _l("Organizer"))]
+        _l("Role"),
+        choices=[SelectChoice("conductor", _l("Conductor")), SelectChoice("organizer", _l("Organizer"))],
     )
     password = PasswordField(
         _l("Password"),

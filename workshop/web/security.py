@@ -41,6 +41,15 @@ def init_app(app: Flask) -> None:
     def _load(auth_session_id: str) -> Principal | None:
         return service.load_principal(db.session, auth_session_id, utcnow())
 
+    @app.context_processor
+    def _who():
+        """`who` in every template: the signed-in Principal, or None for a visitor."""
+        try:
+            return {"who": principal()}
+        except Exception:  # noqa: BLE001 - an error page must render even when the database is down
+            current_app.logger.warning("could not load the principal for a template", exc_info=True)
+            return {"who": None}
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
