@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from werkzeug.security import generate_password_hash
 
 from tests.support.services import ScratchPostgres, wants_postgres
 from workshop import create_app
@@ -15,10 +19,21 @@ from workshop.access import service as access
 from workshop.config import TestConfig
 from workshop.extensions import db
 from workshop.models import Base, InviteRole, Project, User, UserRole, utcnow
+from workshop.models import user as user_model
 from workshop.projects import service as projects
 
 PASSWORD = "correct-horse-battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch):
+    """Real hashes are slow on purpose (scrypt, ~0.15 s); the suite hashes thousands of times.
+    Checking still runs the real check_password_hash, which reads the method from the hash."""
+    monkeypatch.setattr(
+        user_model, "generate_password_hash", partial(generate_password_hash, method=FAST_PASSWORD_HASH)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,21 +56,68 @@ def _schema(database_url):
     engine.dispose()
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app of the session: each test builds a new app, and
+    compiling the templates again for each one was most of the web tests' time."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = MemoryBytecodeCache()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    The `app` fixture keeps an app context pushed for the test's own database work, and Flask
+    reuses an active app context for a request: `g` (Flask-Login's cached user, Flask-WTF's
+    CSRF token) and the database session would then leak from one request into the next, as
+    they never do in production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def app(database_url, _schema, tmp_path):
-    app = create_app(
-        TestConfig(),
-        SQLALCHEMY_DATABASE_URI=database_url,
-        INSTANCE_DIR=tmp_path,
-        REDIS_URL=None,
-    )
+def make_app(database_url, _schema, tmp_path):
+    """Build apps on the suite's database (TestConfig unless told); tables are emptied after."""
+
+    def make(config=None, **overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_DIR": tmp_path,
+            "REDIS_URL": None,
+            **overrides,
+        }
+        app = create_app(config or TestConfig(), **settings)
+        app.test_client_class = IsolatedClient
+        app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+        return app
+
+    yield make
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
     with app.app_context():
         yield app
         db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
 
 
 @pytest.fixture

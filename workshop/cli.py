@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
 from workshop.extensions import db
 from workshop.models import User, UserRole
-from workshop.models.user import normalise_email
+from workshop.models.user import MAX_NAME_CHARS, normalise_email
 
 
 def init_app(app: Flask) -> None:
@@ -28,9 +29,18 @@ def users():
 @click.password_option()
 def create_user(email: str, name: str, role: str, password: str):
     email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"{email!r} is not a valid e-mail address: {error}") from None
+    name = " ".join(name.split())
+    if not name:
+        raise click.ClickException("a name is required")
+    if len(name) > MAX_NAME_CHARS:
+        raise click.ClickException(f"the name is longer than {MAX_NAME_CHARS} characters")
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise click.ClickException(f"an account for {email} already exists")
-    user = User(email=email, name=name.strip(), role=UserRole(role))
+    user = User(email=email, name=name, role=UserRole(role))
     try:
         user.set_password(password)
     except ValueError as error:
@@ -47,9 +57,18 @@ def demo():
 
 @demo.command("load", help="Create the demo accounts and project, unless they exist.")
 def load_demo():
-    from workshop.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD, load
+    from workshop.access.service import format_join_code
+    from workshop.demo import (
+        DEMO_CONDUCTOR_EMAIL,
+        DEMO_JOIN_CODE,
+        DEMO_ORGANIZER_EMAIL,
+        DEMO_PASSWORD,
+        load,
+    )
 
     result = load(db.session)
     db.session.commit()
     click.echo(result.summary())
-    click.echo(f"demo login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"organizer login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"conductor login: {DEMO_CONDUCTOR_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"participant join code: {format_join_code(DEMO_JOIN_CODE)}")

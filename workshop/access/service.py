@@ -51,8 +51,13 @@ def normalise_join_code(raw: str) -> str:
 
 
 def clean_display_name(raw: str) -> str:
-    name = " ".join(raw.split())  # fold runs of white space, drop control characters
-    name = "".join(ch for ch in name if ch.isprintable())
+    """Fold white space and drop invisible characters (controls, zero-width, direction marks).
+
+    Raises AccessError("name_required") or AccessError("name_too_long").
+    """
+    # Invisible characters go first, so "Bea \u200b Rossi" folds to one space, not two.
+    visible = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in raw)
+    name = " ".join(visible.split())
     if not name:
         raise AccessError("name_required", "a display name is required")
     if len(name) > MAX_DISPLAY_NAME_CHARS:
@@ -174,7 +179,11 @@ def join(
 def load_principal(session: Session, auth_session_id: str, now: datetime) -> Principal | None:
     """The principal of a live session, or None when it is unknown, revoked, expired or its
     account or invite has since been closed."""
-    auth = session.get(AuthSession, auth_session_id) if auth_session_id else None
+    # populate_existing: a bulk revoke (_revoke_where) does not touch the AuthSession objects this
+    # session already holds, so read the row again rather than trust a stale copy.
+    auth = (
+        session.get(AuthSession, auth_session_id, populate_existing=True) if auth_session_id else None
+    )
     if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
         return None
     if auth.user_id is not None:

@@ -9,15 +9,9 @@ from workshop.access import service
 from workshop.extensions import db, limiter
 from workshop.models import utcnow
 from workshop.web.forms import EmptyForm, LoginForm
-from workshop.web.security import finish_session, principal, start_session
+from workshop.web.security import finish_session, principal, safe_local_path, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,7 +32,7 @@ def login():
             )
             db.session.commit()
             start_session(auth)
-            return redirect(_safe_next(request.args.get("next")) or url_for("projects.list_projects"))
+            return redirect(safe_local_path(request.args.get("next")) or url_for("projects.list_projects"))
     return render_template("auth/login.html", form=form)
 
 

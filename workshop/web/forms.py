@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +18,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from workshop.models.access import MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
@@ -25,6 +28,51 @@ from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
 MAX_PASSWORD_CHARS = 200
 MAX_MONEY_EUR = 10**12
+EURO_DECIMALS = 2
+# "480.000" and "1.250.000": dots that group thousands, the Italian way.
+ITALIAN_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def strip_whitespace(value):
+    """A filter: "   " becomes "", so DataRequired refuses a title of spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_euros(text: str) -> Decimal:
+    """An amount as people write it: "480000.50", "480.000,50", "480000,5", "€ 1 250".
+
+    A comma is the decimal separator and dots then group thousands; without a comma, dots
+    followed by groups of three digits group thousands too (no amount has three decimals).
+    Raises ValueError for anything else, for NaN and infinities, and for more than two decimals.
+    """
+    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", text, flags=re.IGNORECASE)
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".", 1)
+    elif ITALIAN_THOUSANDS.fullmatch(cleaned.lstrip("+-")):
+        cleaned = cleaned.replace(".", "")
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if amount.as_tuple().exponent < -EURO_DECIMALS:
+        raise ValueError(text)
+    return amount.quantize(Decimal(1).scaleb(-EURO_DECIMALS))
+
+
+class EuroField(DecimalField):
+    """An amount in euros, read by parse_euros; empty means "not filled in yet"."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_euros(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("In euros. Write only the number, with up to two decimals.")) from None
 
 
 class LoginForm(FlaskForm):
@@ -64,15 +112,21 @@ def _long(label, description=None):
 
 
 def _money(label):
-    return DecimalField(
-        label, places=2, validators=[Optional(), NumberRange(min=0, max=MAX_MONEY_EUR)]
+    return EuroField(
+        label, places=EURO_DECIMALS, validators=[Optional(), NumberRange(min=0, max=MAX_MONEY_EUR)]
+    )
+
+
+def _required_text(label, max_chars):
+    return StringField(
+        label, filters=[strip_whitespace], validators=[DataRequired(), Length(max=max_chars)]
     )
 
 
 class ProjectForm(FlaskForm):
     """The case-history record of a co-design initiative."""
 
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=MAX_TITLE_CHARS)])
+    title = _required_text(_l("Title"), MAX_TITLE_CHARS)
     status = SelectField(
         _l("Status"),
         choices=[
@@ -108,9 +162,7 @@ class ProjectForm(FlaskForm):
 
 
 class FreeBoardForm(FlaskForm):
-    title = StringField(
-        _l("Title of the new board"), validators=[InputRequired(), Length(max=MAX_BOARD_TITLE_CHARS)]
-    )
+    title = _required_text(_l("Title of the new board"), MAX_BOARD_TITLE_CHARS)
 
 
 class InviteForm(FlaskForm):
@@ -130,7 +182,7 @@ class ConductorForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=MAX_NAME_CHARS)])
+    name = _required_text(_l("Name"), MAX_NAME_CHARS)
     email = EmailField(
         _l("E-mail"),
         validators=[InputRequired(), Email(check_deliverability=False), Length(max=MAX_EMAIL_CHARS)],

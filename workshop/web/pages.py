@@ -9,7 +9,7 @@ from flask_login import login_required
 from workshop.extensions import db
 from workshop.models import Board
 from workshop.web.forms import LanguageForm
-from workshop.web.security import principal
+from workshop.web.security import principal, safe_local_path
 
 bp = Blueprint("pages", __name__)
 
@@ -44,11 +44,7 @@ def set_language():
     if not form.validate_on_submit():
         abort(400)
     session["lang"] = form.lang.data
-    target = request.form.get("next", "")
-    # Only a path on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.index")
-    return redirect(target)
+    return redirect(safe_local_path(request.form.get("next")) or url_for("pages.index"))
 
 
 @bp.get("/healthz")

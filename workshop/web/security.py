@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, current_app, session
 from flask_login import current_user, login_user, logout_user
 
@@ -66,6 +68,22 @@ def init_app(app: Flask) -> None:
         return response
 
 
+def safe_local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never an open redirect.
+
+    Browsers read "/\\evil.example" as "//evil.example" and drop tabs and newlines from URLs,
+    so backslashes and control characters are refused along with schemes and hosts.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
 def principal() -> Principal | None:
     """The signed-in principal, or None for an anonymous visitor."""
     who = current_user._get_current_object()
@@ -73,7 +91,18 @@ def principal() -> Principal | None:
 
 
 def start_session(auth: AuthSession) -> None:
-    """Put a fresh AuthSession in a cleared cookie session (nothing carries over a login)."""
+    """Put a fresh AuthSession in a cleared cookie session (nothing carries over a login).
+
+    The session this browser held before (an organizer who now joins as a participant, a
+    participant joining another lab) ends too: one browser, one live session.
+    """
+    previous = principal()
+    if previous is not None and previous.auth_session_id != auth.id:
+        service.end_session(db.session, previous.auth_session_id, utcnow())
+        db.session.commit()
+        from workshop.realtime import sessions as live_sessions
+
+        live_sessions.session_ended(previous.auth_session_id)
     lang = session.get("lang")
     session.clear()
     if lang:

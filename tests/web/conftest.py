@@ -1,0 +1,77 @@
+"""Fixtures for the HTTP tests: the resources of project A that routes name, and logging in as
+each kind of person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from workshop.access import service as access
+from workshop.extensions import db
+from workshop.models import utcnow
+
+PRINCIPALS = (
+    "anonymous",
+    "participant_a",
+    "participant_b",
+    "observer_a",
+    "conductor_a",
+    "conductor_b",
+    "organizer",
+)
+PARTICIPANTS = ("participant_a", "participant_b", "observer_a")
+USERS = ("conductor_a", "conductor_b", "organizer")
+
+
+@pytest.fixture
+def targets(world):
+    """Project A's resources by the names routes give their arguments, plus form values."""
+    invite = world.invite_a
+    removable = access.join(db.session, invite, "Ugo", timedelta(hours=1), utcnow())
+    db.session.commit()
+    return {
+        "project_id": world.project_a.id,
+        "board_id": world.project_a.boards[0].id,
+        "invite_id": invite.id,
+        "participant_id": removable.participant_id,
+        "user_id": world.conductor.id,
+        "token": invite.token,
+        "invite_code": invite.code,
+        "conductor_b_id": world.other_conductor.id,
+    }
+
+
+@pytest.fixture
+def become(auth, world):
+    """Log the client in as one of PRINCIPALS, through the real forms."""
+
+    def become(who: str) -> None:
+        if who == "anonymous":
+            return
+        if who in PARTICIPANTS:
+            invite = {
+                "participant_a": world.invite_a,
+                "participant_b": world.invite_b,
+                "observer_a": world.observer_invite_a,
+            }[who]
+            response = auth.join(invite.code, f"Persona {who}")
+        else:
+            email = {
+                "conductor_a": world.conductor.email,
+                "conductor_b": world.other_conductor.email,
+                "organizer": world.organizer.email,
+            }[who]
+            response = auth.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return become
+
+
+@pytest.fixture
+def english(client):
+    """Pages in English, the language of the interface's source strings, for tests that read
+    messages (Italian is the default; tests/web/test_i18n.py covers the translations)."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client

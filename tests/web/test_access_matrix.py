@@ -1,0 +1,139 @@
+"""Who reaches what: every route × every kind of person, on project A's resources.
+
+The matrix names every (endpoint, method) of the app: a new route without an entry here fails
+`test_every_route_is_in_the_matrix`, so nobody adds a page without deciding who may open it.
+A refused request must also leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.support.routes import fingerprint, route_url, routes_of
+from tests.web.conftest import PARTICIPANTS, PRINCIPALS, USERS
+
+LOGIN = "/auth/login"  # a redirect to the login page (anonymous visitors)
+
+
+def expect(default=None, **by_principal):
+    """Expected outcome per principal: a status code, or the path a 302 must start with."""
+    table = {who: default for who in PRINCIPALS}
+    for key, value in by_principal.items():
+        group = {"participants": PARTICIPANTS, "users": USERS}.get(key, (key,))
+        for who in group:
+            table[who] = value
+    assert None not in table.values(), by_principal
+    return table
+
+
+def accounts_only(success):
+    """Account holders only: organizers and conductors."""
+    return expect(LOGIN, participants=403, users=success)
+
+
+def organizer_only(success):
+    return expect(LOGIN, participants=403, conductor_a=403, conductor_b=403, organizer=success)
+
+
+def managers_of_a(success):
+    """The organizer and project A's conductor: the people who manage project A."""
+    return expect(LOGIN, participants=403, conductor_b=403, conductor_a=success, organizer=success)
+
+
+@dataclass(frozen=True)
+class Route:
+    expected: dict
+    data: dict | None = None  # form fields for a POST (the CSRF token is added)
+
+
+MATRIX: dict[tuple[str, str], Route] = {
+    ("pages.index", "GET"): Route(expect(200, participants="/me", users="/projects/")),
+    ("pages.my_boards", "GET"): Route(expect(LOGIN, participants=200, users="/projects/")),
+    ("pages.set_language", "POST"): Route(expect("/"), {"lang": "en"}),
+    ("pages.healthz", "GET"): Route(expect(200)),
+    ("auth.login", "GET"): Route(expect(200, users="/projects/")),
+    ("auth.login", "POST"): Route(expect(200, users="/projects/"), {}),
+    ("auth.logout", "POST"): Route(expect("/"), {}),
+    ("join.by_code", "GET"): Route(expect(200)),
+    ("join.by_code", "POST"): Route(expect("/j/"), {"code": "{invite_code}"}),
+    ("join.by_link", "GET"): Route(expect(200, participant_a="/me")),
+    ("join.by_link", "POST"): Route(expect("/me"), {"display_name": "Zeno"}),
+    ("projects.list_projects", "GET"): Route(accounts_only(200)),
+    ("projects.create", "GET"): Route(organizer_only(200)),
+    ("projects.create", "POST"): Route(
+        organizer_only("/projects/"), {"title": "Nuovo", "status": "active"}
+    ),
+    ("projects.show", "GET"): Route(managers_of_a(200)),
+    ("projects.edit", "GET"): Route(managers_of_a(200)),
+    ("projects.edit", "POST"): Route(
+        managers_of_a("/projects/"), {"title": "Rinominato", "status": "active"}
+    ),
+    ("projects.add_board", "POST"): Route(managers_of_a("/boards/"), {"title": "Lavagna libera"}),
+    ("projects.create_invite", "POST"): Route(
+        managers_of_a("/projects/"), {"board_id": "0", "role": "participant", "label": "Gruppo 2"}
+    ),
+    ("projects.revoke_invite", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("projects.remove_participant", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("projects.assign_conductor", "POST"): Route(
+        organizer_only("/projects/"), {"user_id": "{conductor_b_id}"}
+    ),
+    ("projects.unassign_conductor", "POST"): Route(organizer_only("/projects/"), {}),
+    ("boards.show", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        )
+    ),
+    ("accounts.index", "GET"): Route(organizer_only(200)),
+    ("accounts.index", "POST"): Route(
+        organizer_only("/accounts/"),
+        {
+            "name": "Nina",
+            "email": "nina@example.org",
+            "role": "conductor",
+            "password": "long-enough-1",
+        },
+    ),
+    ("accounts.toggle_active", "POST"): Route(organizer_only("/accounts/"), {}),
+}
+
+CASES = [
+    pytest.param(endpoint, method, who, id=f"{endpoint}-{method}-{who}")
+    for (endpoint, method) in MATRIX
+    for who in PRINCIPALS
+]
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = set(routes_of(app))
+    assert sorted(routes - set(MATRIX)) == [], "add these routes to the access matrix"
+    assert sorted(set(MATRIX) - routes) == [], "these matrix entries name no route"
+
+
+def fill(data: dict, targets: dict) -> dict:
+    return {key: str(value).format(**targets) for key, value in data.items()}
+
+
+@pytest.mark.parametrize(("endpoint", "method", "who"), CASES)
+def test_access_matrix(app, client, targets, become, endpoint, method, who):
+    route = MATRIX[(endpoint, method)]
+    expected = route.expected[who]
+    become(who)
+    url = route_url(app, endpoint, targets)
+    before = fingerprint()
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {"csrf_token": csrf_token(client), **fill(route.data or {}, targets)}
+        response = client.post(url, data=data)
+
+    if isinstance(expected, int):
+        assert response.status_code == expected, response.get_data(as_text=True)[-600:]
+    else:
+        assert response.status_code == 302, response.get_data(as_text=True)[-600:]
+        assert response.headers["Location"].startswith(expected), response.headers["Location"]
+    if expected in (LOGIN, 403):
+        assert fingerprint() == before, "a refused request changed the database"
