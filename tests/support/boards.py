@@ -75,7 +75,7 @@ class Mirror:
         self._early: dict[int, dict[str, Any]] = {}
 
     def load_join(self, ack: dict[str, Any]) -> None:
-        assert ack["ok"], ack
+        assert ack.get("ok", True), ack
         if ack["mode"] == "snapshot":
             self.items = {it["id"]: {"type": it["type"], "fields": copy.deepcopy(it["fields"])} for it in ack["items"]}
             self.seq = ack["seq"]
