@@ -35,9 +35,27 @@ def board_room(board_id: int) -> str:
 # --- connection ------------------------------------------------------------------------------------
 
 
+def _unknown_event_ack() -> dict[str, Any]:
+    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": "unknown event"}}
+
+
+def _sent_as_an_event() -> bool:
+    """True when a connected client sent an event named "connect" or "disconnect".
+
+    python-socketio routes such an event to the handler of that name. The real handlers run
+    while the socket is still connecting or already disconnecting, when it does not count as
+    connected; a client's event can only arrive on a connected socket.
+    """
+    return socketio.server.manager.is_connected(request.sid, "/")
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     """A browser opens its socket. Refused without a live login or join behind its cookie."""
+    if _sent_as_an_event():
+        # Re-running this would replace the socket's record (its boards, its rate budget)
+        # while the socket stays in its rooms.
+        return _unknown_event_ack()
     auth_session_id = session.get(AUTH_SESSION_KEY)
     try:
         who = access.load_principal(db.session, auth_session_id, utcnow()) if auth_session_id else None
@@ -52,6 +70,9 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
+    """The socket closed (or the server closed it). Broadcasts peer_left to its boards."""
+    if _sent_as_an_event():
+        return _unknown_event_ack()
     entry = registry.remove(request.sid)
     if entry is not None:
         for board_id in list(entry.boards):
@@ -61,7 +82,7 @@ def on_disconnect(reason=None):
 @socketio.on("*")
 def on_unknown_event(event, *args):
     """Events outside the protocol get a clear refusal, never silence."""
-    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": "unknown event"}}
+    return _unknown_event_ack()
 
 
 # --- boards ------------------------------------------------------------------------------------------
