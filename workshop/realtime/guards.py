@@ -43,15 +43,34 @@ class TokenBucket:
         return False
 
 
+# A socket refused FLOOD_STRIKES_BEFORE_DISCONNECT times for its rate within this window is
+# disconnected. Counting "in a row" instead would never trip: a flood still gets a change
+# through every 1/CHANGES_PER_SECOND s, which would reset the count.
+FLOOD_WINDOW_S = 10
+
+
 @dataclass
 class Budget:
-    """One socket's budgets and its run of refusals for flooding."""
+    """One socket's budgets, and how many more rate refusals it may collect before it is
+    disconnected for flooding (refilled over FLOOD_WINDOW_S)."""
 
     changes: TokenBucket = field(default_factory=lambda: TokenBucket(P.CHANGES_PER_SECOND, P.CHANGE_BURST))
     cursors: TokenBucket = field(
         default_factory=lambda: TokenBucket(P.CURSOR_MOVES_PER_SECOND, P.CURSOR_MOVES_PER_SECOND)
     )
-    strikes: int = 0
+    strikes: TokenBucket = field(
+        default_factory=lambda: TokenBucket(
+            P.FLOOD_STRIKES_BEFORE_DISCONNECT / FLOOD_WINDOW_S, P.FLOOD_STRIKES_BEFORE_DISCONNECT
+        )
+    )
+    disconnecting: bool = False
+
+    def strike(self) -> bool:
+        """Count one refusal for rate; True the first time the socket has used up its strikes."""
+        if self.strikes.take() or self.disconnecting:
+            return False
+        self.disconnecting = True
+        return True
 
 
 class Unauthorized(BoardError):

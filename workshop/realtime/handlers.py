@@ -162,12 +162,10 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if change.board_id not in entry.boards:
         raise NotJoined("join the board before changing it")
     if not entry.budget.changes.take():
-        entry.budget.strikes += 1
-        if entry.budget.strikes >= P.FLOOD_STRIKES_BEFORE_DISCONNECT:
+        if entry.budget.strike():
             log.warning("disconnecting a flooding socket (sid=%s)", entry.sid)
             socketio.start_background_task(_disconnect, entry.sid)
         raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
-    entry.budget.strikes = 0
 
     who = entry.principal
     project_id = entry.board_projects[change.board_id]
