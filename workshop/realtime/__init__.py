@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from workshop.boards.service import WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+    from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
@@ -28,6 +29,8 @@ def init_app(app: Flask) -> None:
         # check off) and never "*".
         cors_allowed_origins=extra or None,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        # Broken JSON, deep nesting and odd event names become a clean bad_request.
+        serializer=WirePacket,
         ping_interval=PING_INTERVAL_S,
         ping_timeout=PING_TIMEOUT_S,
         # The cookie session is read once at connect; every event re-checks the AuthSession.
