@@ -13,7 +13,7 @@ from flask import request
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from workshop import protocol as P
-from workshop.boards.errors import BoardError
+from workshop.boards.errors import BadRequest, BoardError
 from workshop.extensions import db
 from workshop.realtime.sessions import SocketAuth, registry
 
@@ -94,12 +94,14 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
     {ok: false, error: {code, message, field?}}; nothing unexpected reaches the client."""
 
     @wraps(handler)
-    def wrapper(payload: Any = None, *_extra: Any):
+    def wrapper(payload: Any = None, *extra: Any):
         sid = request.sid
         try:
             entry = registry.get(sid)
             if entry is None:
                 raise Unauthorized("this socket has no live session")
+            if extra:
+                raise BadRequest("an event carries one payload object")
             return handler(entry, payload)
         except BoardError as error:
             if error.code in (P.FORBIDDEN, P.UNAUTHORIZED, P.RATE_LIMITED):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from typing import Any
 
@@ -15,17 +14,20 @@ from workshop.access import policy
 from workshop.access import service as access
 from workshop.boards import ops, service
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
+from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
+from workshop.realtime.wire import MALFORMED_EVENT
 
 log = logging.getLogger(__name__)
 
 AUTH_SESSION_KEY = "auth_session_id"  # written by web.security.start_session
 _JOIN_KEYS = {"protocol", "board_id", "since_seq"}
+_CURSOR_KEYS = {"board_id", "x", "y"}
 
 
 def board_room(board_id: int) -> str:
@@ -35,8 +37,8 @@ def board_room(board_id: int) -> str:
 # --- connection ------------------------------------------------------------------------------------
 
 
-def _unknown_event_ack() -> dict[str, Any]:
-    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": "unknown event"}}
+def _unknown_event_ack(message: str = "unknown event") -> dict[str, Any]:
+    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": message}}
 
 
 def _sent_as_an_event() -> bool:
@@ -82,6 +84,8 @@ def on_disconnect(reason=None):
 @socketio.on("*")
 def on_unknown_event(event, *args):
     """Events outside the protocol get a clear refusal, never silence."""
+    if event == MALFORMED_EVENT:
+        return _unknown_event_ack("the event is not well-formed JSON of [name, payload]")
     return _unknown_event_ack()
 
 
@@ -96,7 +100,9 @@ def on_join_board(entry: SocketAuth, payload: Any):
     peer_joined to the board."""
     if not isinstance(payload, dict) or set(payload) - _JOIN_KEYS:
         raise BadRequest("join_board takes {protocol, board_id, since_seq?}")
-    if payload.get("protocol") != P.PROTOCOL_VERSION:
+    protocol = payload.get("protocol")
+    # type(), not ==: true == 1 and 1.0 == 1 in Python, and neither is protocol 1 on the wire.
+    if type(protocol) is not int or protocol != P.PROTOCOL_VERSION:
         raise BadRequest(
             f"this server speaks protocol {P.PROTOCOL_VERSION}: reload the page", code=P.PROTOCOL_MISMATCH
         )
@@ -188,16 +194,27 @@ def on_move_cursor(payload: Any = None, *_extra: Any):
     """Sent by a client as its pointer moves (at most 20 Hz). Not acknowledged; the server
     batches every board's cursors into one cursors_moved message per interval."""
     entry = registry.get(request.sid)
-    if entry is None or not isinstance(payload, dict):
+    if entry is None or not isinstance(payload, dict) or set(payload) != _CURSOR_KEYS:
         return
-    board_id, x, y = payload.get("board_id"), payload.get("x"), payload.get("y")
-    if board_id not in entry.boards or not entry.budget.cursors.take():
+    board_id, x, y = payload["board_id"], payload["x"], payload["y"]
+    # Checked before any lookup: a list or a dict as board_id is unhashable.
+    if type(board_id) is not int or board_id not in entry.boards:
         return
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+    if not (_on_the_board(x) and _on_the_board(y)) or not entry.budget.cursors.take():
         return
     peer = presence.peer(board_id, request.sid)
     if peer is not None:
         presence.move_cursor(board_id, peer.id, round(float(x), 1), round(float(y), 1))
+
+
+def _on_the_board(value: Any) -> bool:
+    # Comparisons, not math.isfinite: that raises OverflowError on a 400-digit integer. NaN
+    # fails both comparisons, infinities fail the range.
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and -MAX_COORDINATE <= value <= MAX_COORDINATE
+    )
 
 
 # --- background work -----------------------------------------------------------------------------------
