@@ -34,9 +34,15 @@ ITEM_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
 ORDER_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{1,%d}\Z" % MAX_ORDER_KEY_CHARS)
 HEX_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 DAY_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# Ids a JavaScript client would trip over if it ever kept items in a plain object.
+RESERVED_ITEM_IDS = frozenset({"__proto__", "constructor", "prototype"})
 # Named colours of the board palette (the client maps them to accessible tones).
 PALETTE = ("yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def is_item_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(ITEM_ID_PATTERN.match(value)) and value not in RESERVED_ITEM_IDS
 
 
 # --- field kinds -------------------------------------------------------------------------------
@@ -192,7 +198,7 @@ class Ref(Field):
     types: tuple[str, ...] = ()
 
     def clean(self, name, value):
-        if not isinstance(value, str) or not ITEM_ID_PATTERN.match(value):
+        if not is_item_id(value):
             raise InvalidOp(f"{name} must be an item id", field=name)
         return value
 
