@@ -248,7 +248,7 @@ def test_day_refuses_anything_but_yyyy_mm_dd(value):
 
 def test_ref_accepts_an_item_id_and_refuses_other_shapes():
     assert Ref().check("from", "item_1-A") == "item_1-A"
-    for value in ("", "a" * 41, "a b", "a\n", "a/b", "é", 1, None, ["a"]):
+    for value in ("", "a" * 41, "a b", "a\n", "a/b", "é", 1, None, ["a"], "__proto__", "constructor"):
         assert refused(Ref(), value).code == P.INVALID_OP
 
 
