@@ -63,6 +63,9 @@ class Config:
         )
         # Optional: when set, Socket.IO emits travel through Redis so processes share rooms.
         self.REDIS_URL = env.get("REDIS_URL") or None
+        # The Redis pub/sub channel: channels are global to a Redis server, so two deployments
+        # (or a test run beside a benchmark) sharing one must not share a channel.
+        self.SOCKETIO_CHANNEL = env.get("WORKSHOP_SOCKETIO_CHANNEL", "workshop")
         self.SOCKETIO_ASYNC_MODE = env.get("SOCKETIO_ASYNC_MODE", self.DEFAULT_ASYNC_MODE)
         # Origins allowed to open a socket besides the page's own (comma separated). Never "*".
         self.SOCKETIO_EXTRA_ORIGINS = [

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # None makes python-engineio accept only the page's own origin. Never [] (that turns the
         # check off) and never "*".
         cors_allowed_origins=extra or None,
