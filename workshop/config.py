@@ -71,6 +71,8 @@ class Config:
         self.SOCKETIO_EXTRA_ORIGINS = [
             o.strip() for o in env.get("WORKSHOP_ALLOWED_ORIGINS", "").split(",") if o.strip()
         ]
+        # How long a SQLite write waits for another process's write lock (see database.py).
+        self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("WORKSHOP_SQLITE_BUSY_TIMEOUT_MS", "10000"))
         self.SECRET_KEY = env.get("SECRET_KEY") or self.DEFAULT_SECRET_KEY
         self.BABEL_DEFAULT_TIMEZONE = env.get("WORKSHOP_TIMEZONE", "Europe/Rome")
         # Behind one reverse proxy: trust exactly that many X-Forwarded-For hops, so a client
