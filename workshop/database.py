@@ -22,6 +22,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options: Any) -> sa.Engine:
     """An engine with the settings every deployment of ours wants."""
+    # A database error's message would otherwise carry the statement's values (board text,
+    # names) into the logs.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **options)
         _tune_sqlite(engine, sqlite_busy_timeout_ms)
