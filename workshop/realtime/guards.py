@@ -96,8 +96,11 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
     @wraps(handler)
     def wrapper(payload: Any = None, *extra: Any):
         sid = request.sid
+        entry = registry.get(sid)
+        # Logs name the socket, the person and the event, never the payload.
+        who = entry.principal.identity if entry is not None else "-"
+        event = handler.__name__.removeprefix("on_")
         try:
-            entry = registry.get(sid)
             if entry is None:
                 raise Unauthorized("this socket has no live session")
             if extra:
@@ -105,20 +108,20 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
             return handler(entry, payload)
         except BoardError as error:
             if error.code in (P.FORBIDDEN, P.UNAUTHORIZED, P.RATE_LIMITED):
-                log.info("refused %s from sid=%s: %s", handler.__name__, sid, error.code)
+                log.info("refused %s from sid=%s who=%s: %s", event, sid, who, error.code)
             return error_ack(error)
         except (OperationalError, DBAPIError) as error:
             db.session.rollback()
             if isinstance(error, OperationalError) or error.connection_invalidated:
                 log.warning(
-                    "storage unavailable during %s (sid=%s): %s", handler.__name__, sid, error.orig or error
+                    "storage unavailable during %s (sid=%s who=%s): %s", event, sid, who, error.orig or error
                 )
                 return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
-            log.exception("database error during %s (sid=%s)", handler.__name__, sid)
+            log.exception("database error during %s (sid=%s who=%s)", event, sid, who)
             return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
         except Exception:
             db.session.rollback()
-            log.exception("unhandled error during %s (sid=%s)", handler.__name__, sid)
+            log.exception("unhandled error during %s (sid=%s who=%s)", event, sid, who)
             return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
         finally:
             db.session.remove()
