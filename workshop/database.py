@@ -20,7 +20,9 @@ from workshop.models.base import Base
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options: Any) -> sa.Engine:
+def make_engine(
+    url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options: Any
+) -> sa.Engine:
     """An engine with the settings every deployment of ours wants."""
     # A database error's message would otherwise carry the statement's values (board text,
     # names) into the logs.
@@ -57,7 +59,8 @@ class Database:
 
     def init_app(self, app) -> None:
         self.engine = make_engine(
-            app.config["SQLALCHEMY_DATABASE_URI"], sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
         )
         self.session_factory.configure(bind=self.engine)
         app.extensions["workshop_db"] = self

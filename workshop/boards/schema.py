@@ -42,7 +42,11 @@ LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def is_item_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(ITEM_ID_PATTERN.match(value)) and value not in RESERVED_ITEM_IDS
+    return (
+        isinstance(value, str)
+        and bool(ITEM_ID_PATTERN.match(value))
+        and value not in RESERVED_ITEM_IDS
+    )
 
 
 # --- field kinds -------------------------------------------------------------------------------

@@ -114,7 +114,11 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
             db.session.rollback()
             if isinstance(error, OperationalError) or error.connection_invalidated:
                 log.warning(
-                    "storage unavailable during %s (sid=%s who=%s): %s", event, sid, who, error.orig or error
+                    "storage unavailable during %s (sid=%s who=%s): %s",
+                    event,
+                    sid,
+                    who,
+                    error.orig or error,
                 )
                 return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
             log.exception("database error during %s (sid=%s who=%s)", event, sid, who)

@@ -59,7 +59,8 @@ def healthz():
         database = "ok"
     except Exception as error:  # noqa: BLE001 - any failure means degraded, never a crash
         # One line, no traceback: a load balancer asks every few seconds during an outage.
-        current_app.logger.warning("health check: database unavailable: %s", str(error).splitlines()[0][:200])
+        first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        current_app.logger.warning("health check: database unavailable: %s", first_line)
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return {"status": "ok" if status == 200 else "degraded", "database": database}, status
