@@ -8,15 +8,14 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from tests.support.boards import Mirror, board_state_hash, check_integrity, stored_live_items
+from tests.support.sockets import connector, csrf_token, delete, sticky, update
 from workshop import protocol as P
 from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import Board, BoardChange, utcnow
 from workshop.projects import service as projects
 from workshop.realtime import sessions as live_sessions
-
-from tests.support.boards import Mirror, board_state_hash, check_integrity, stored_live_items
-from tests.support.sockets import connector, csrf_token, delete, sticky, update
 
 
 def ok(ack):
@@ -97,7 +96,10 @@ def test_join_refusals(clients, cast):
     participant = clients.as_participant(cast.invite_a)
     assert code(participant.join(cast.board + 10_000)) == P.NOT_FOUND
     assert code(participant.join(cast.board_b)) == P.FORBIDDEN
-    assert code(participant.emit(P.JOIN_BOARD, {"protocol": 2, "board_id": cast.board})) == P.PROTOCOL_MISMATCH
+    assert (
+        code(participant.emit(P.JOIN_BOARD, {"protocol": 2, "board_id": cast.board}))
+        == P.PROTOCOL_MISMATCH
+    )
     assert code(participant.emit(P.JOIN_BOARD, {"board_id": cast.board})) == P.PROTOCOL_MISMATCH
     assert code(participant.join(cast.board, since_seq=-1)) == P.BAD_REQUEST
     assert participant.rooms() == []
@@ -173,7 +175,11 @@ def test_a_retried_change_applies_once_and_is_not_broadcast_again(two, cast):
     before = state_hash(cast.board)
     for _ in range(3):
         again = ok(participant.apply(cast.board, [sticky("s1")], change_id="bea:7"))
-        assert again["duplicate"] is True and again["seq"] == first["seq"] and again["ops"] == first["ops"]
+        assert (
+            again["duplicate"] is True
+            and again["seq"] == first["seq"]
+            and again["ops"] == first["ops"]
+        )
     assert conductor.received(P.CHANGE_APPLIED) == []
     assert state_hash(cast.board) == before
 
@@ -232,16 +238,32 @@ def test_a_locked_board_refuses_participants_and_obeys_the_conductor(two, cast):
 
 def test_a_locked_frame_refuses_a_participant_and_obeys_the_conductor(two, cast):
     conductor, participant = two
-    ok(conductor.apply(cast.board, [{"op": "create", "id": "f1", "type": "frame", "fields": {"locked": True}}]))
+    ok(
+        conductor.apply(
+            cast.board, [{"op": "create", "id": "f1", "type": "frame", "fields": {"locked": True}}]
+        )
+    )
     assert code(participant.apply(cast.board, [update("f1", title="mine")])) == P.BOARD_LOCKED
-    assert code(participant.apply(cast.board, [update("f1", locked=False)])) in (P.BOARD_LOCKED, P.FORBIDDEN)
+    assert code(participant.apply(cast.board, [update("f1", locked=False)])) in (
+        P.BOARD_LOCKED,
+        P.FORBIDDEN,
+    )
     assert code(participant.apply(cast.board, [delete("f1")])) == P.BOARD_LOCKED
     ok(conductor.apply(cast.board, [update("f1", title="Agenda")]))
 
 
 def test_unknown_events_are_acked_with_bad_request(two):
     conductor, _ = two
-    for event in ("apply_op", "JOIN_BOARD", "message", "json", "leave", "x" * 500, "__proto__", "constructor"):
+    for event in (
+        "apply_op",
+        "JOIN_BOARD",
+        "message",
+        "json",
+        "leave",
+        "x" * 500,
+        "__proto__",
+        "constructor",
+    ):
         ack = conductor.emit(event, {"board_id": 1})
         assert code(ack) == P.BAD_REQUEST, event
     assert conductor.connected
@@ -275,7 +297,12 @@ def test_past_its_budget_a_socket_is_rate_limited_then_recovers(two, cast):
     assert code(ack) == P.RATE_LIMITED
     assert P.CHANGE_BURST <= accepted <= P.CHANGE_BURST + P.CHANGES_PER_SECOND * elapsed + 1
     db.session.expire_all()
-    assert db.session.scalar(sa.select(BoardChange.id).where(BoardChange.change_id == f"bea:{accepted}")) is None
+    assert (
+        db.session.scalar(
+            sa.select(BoardChange.id).where(BoardChange.change_id == f"bea:{accepted}")
+        )
+        is None
+    )
     # The bystander is served meanwhile, and the limited socket recovers with time.
     ok(conductor.apply(cast.board, [sticky("c1")]))
     time.sleep(2.5 / P.CHANGES_PER_SECOND)
@@ -304,7 +331,9 @@ def test_a_flooding_socket_is_disconnected_and_others_keep_going(two, cast):
             refused += 1
     participant.wait_for(lambda: not participant.connected, 2)
     elapsed = time.monotonic() - started
-    assert not participant.connected, f"{refused} refusals and {accepted} accepted in {elapsed:.1f}s"
+    assert not participant.connected, (
+        f"{refused} refusals and {accepted} accepted in {elapsed:.1f}s"
+    )
     assert P.FLOOD_STRIKES_BEFORE_DISCONNECT <= refused < P.FLOOD_STRIKES_BEFORE_DISCONNECT * 2
     assert accepted <= P.CHANGE_BURST + P.CHANGES_PER_SECOND * elapsed + 1
     # The server closes it from a background task: its peer_left follows the close.
@@ -336,7 +365,9 @@ def test_an_http_logout_closes_the_open_socket_at_once(clients, cast, app):
     bystander = clients.as_user(cast.conductor)
     ok(organizer.join(cast.board))
     ok(bystander.join(cast.board))
-    response = organizer.http.post("/auth/logout", data={"csrf_token": csrf_token(app, organizer.http)})
+    response = organizer.http.post(
+        "/auth/logout", data={"csrf_token": csrf_token(app, organizer.http)}
+    )
     assert response.status_code == 302
     assert not organizer.connected  # at once: no sweep, no wait
     assert organizer.received(P.SESSION_ENDED) == [{"code": P.UNAUTHORIZED}]
@@ -363,7 +394,9 @@ def test_a_removed_participant_is_disconnected_by_the_timer_without_help(two, ca
     _, participant = two
     access.remove_participant(db.session, _participant(participant), utcnow())
     db.session.commit()
-    assert participant.wait_for(lambda: not participant.connected, P.AUTH_RECHECK_INTERVAL_S * 2 + 1)
+    assert participant.wait_for(
+        lambda: not participant.connected, P.AUTH_RECHECK_INTERVAL_S * 2 + 1
+    )
 
 
 def _participant(client):
@@ -379,7 +412,9 @@ def test_a_removed_conductor_loses_the_board_but_keeps_a_healthy_connection(clie
     ok(organizer.join(cast.board))
     conductor.received()
     project = db.session.get(type(cast.project_a), cast.project_a.id)
-    projects.unassign_conductor(db.session, project, db.session.get(type(cast.conductor), cast.conductor.id))
+    projects.unassign_conductor(
+        db.session, project, db.session.get(type(cast.conductor), cast.conductor.id)
+    )
     db.session.commit()
     live_sessions.rights_changed()  # what the organizer's HTTP request does after the commit
     lost = conductor.wait_for(lambda: conductor.received(P.BOARD_ACCESS_LOST))
@@ -414,7 +449,9 @@ def test_peers_are_announced_on_join_and_leave(clients, cast):
     ok(second.join(cast.board))
     [joined_again] = first.received(P.PEER_JOINED)
     second.disconnect()
-    assert first.received(P.PEER_LEFT) == [{"board_id": cast.board, "peer_id": joined_again["peer"]["id"]}]
+    assert first.received(P.PEER_LEFT) == [
+        {"board_id": cast.board, "peer_id": joined_again["peer"]["id"]}
+    ]
 
 
 def test_cursors_are_batched_per_board(clients, cast):
@@ -440,7 +477,12 @@ def test_cursors_past_the_budget_or_off_the_board_are_dropped(clients, cast):
     mover = clients.as_participant(cast.invite_a, "Bea")
     ok(watcher.join(cast.board))
     ok(mover.join(cast.board))
-    for bad in ({"board_id": cast.board_b, "x": 1, "y": 1}, {"board_id": cast.board, "x": "1", "y": 1}, None, []):
+    for bad in (
+        {"board_id": cast.board_b, "x": 1, "y": 1},
+        {"board_id": cast.board, "x": "1", "y": 1},
+        None,
+        [],
+    ):
         mover.socket.emit(P.MOVE_CURSOR, bad)
     time.sleep(3 * P.CURSOR_FLUSH_INTERVAL_MS / 1000)
     assert watcher.received(P.CURSORS_MOVED) == []
@@ -448,4 +490,6 @@ def test_cursors_past_the_budget_or_off_the_board_are_dropped(clients, cast):
         mover.move_cursor(cast.board, n, n)
     time.sleep(3 * P.CURSOR_FLUSH_INTERVAL_MS / 1000)
     positions = [list(b["cursors"].values())[0] for b in watcher.received(P.CURSORS_MOVED)]
-    assert positions and positions[-1][0] < P.CURSOR_MOVES_PER_SECOND * 3 - 1  # the excess was dropped
+    assert (
+        positions and positions[-1][0] < P.CURSOR_MOVES_PER_SECOND * 3 - 1
+    )  # the excess was dropped

@@ -55,7 +55,11 @@ class Case:
 
     def frame_bytes(self) -> int:
         # Bytes travel as binary attachments: count them at their size plus a placeholder.
-        text = self.raw if self.raw is not None else json.dumps([self.event, *self.args], default=lambda b: "_" * (len(b) + 32))
+        text = (
+            self.raw
+            if self.raw is not None
+            else json.dumps([self.event, *self.args], default=lambda b: "_" * (len(b) + 32))
+        )
         return len(text.encode("utf-8", "surrogatepass"))
 
 
@@ -151,7 +155,19 @@ def random_payloads(
     """Objects mixing the event's keys, junk keys and values from every pool. board_id, when
     present, is always one the socket may not use, so no draw is accidentally valid."""
     pool = [v for _, v in wrong_types(rng)] + [v for _, v in strange_strings(rng)[:-2]]
-    junk_keys = ("author", "seq", "role", "__proto__", "x", "y", "ops", "since_seq", "protocol", "z", "")
+    junk_keys = (
+        "author",
+        "seq",
+        "role",
+        "__proto__",
+        "x",
+        "y",
+        "ops",
+        "since_seq",
+        "protocol",
+        "z",
+        "",
+    )
     for n in range(count):
         payload: dict[str, Any] = {}
         for key in rng.sample(keys + junk_keys, rng.randrange(1, 5)):
@@ -193,14 +209,26 @@ def apply_change_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
         payload = change()
         del payload[key]
         yield case(f"missing {key}", payload)
-    for key in ("author", "author_id", "seq", "created_by", "created_at", "role", "__proto__", "constructor", "op"):
+    for key in (
+        "author",
+        "author_id",
+        "seq",
+        "created_by",
+        "created_at",
+        "role",
+        "__proto__",
+        "constructor",
+        "op",
+    ):
         yield case(f"extra key {key}", change(**{key: "x"}))
     yield case("a thousand extra keys", {**change(), **{f"k{n}": n for n in range(1000)}})
 
     # board_id: wrong types, boards this socket has not joined or may not see.
     for label, value in wrong_types(rng):
         yield case(f"board_id {label}", change(board_id=value))
-    yield case("board_id of a board in the same project, not joined", change(board_id=t.board_same_project))
+    yield case(
+        "board_id of a board in the same project, not joined", change(board_id=t.board_same_project)
+    )
     yield case("board_id of another project's board", change(board_id=t.board_other_project))
     yield case("board_id of no board", change(board_id=t.board + 10**6))
     yield case("board_id 2**53", change(board_id=2**53))
@@ -217,62 +245,170 @@ def apply_change_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     for label, value in wrong_types(rng):
         if not isinstance(value, list) or not value:
             yield case(f"ops {label}", change(ops=value))
-    yield case("ops one over the limit", change(ops=[new_sticky() for _ in range(P.MAX_OPS_PER_CHANGE + 1)]))
+    yield case(
+        "ops one over the limit",
+        change(ops=[new_sticky() for _ in range(P.MAX_OPS_PER_CHANGE + 1)]),
+    )
     yield case("ops 2,000 long", change(ops=[{"op": "delete", "id": "a"}] * 2_000))
 
     # ops: one op.
     for label, value in wrong_types(rng):
         yield case(f"op is {label}", change(ops=[value]))
-    for kind in ("move", "DELETE", "Create", "", "__proto__", "drop", None, 1, ["create"], {"op": "create"}):
+    for kind in (
+        "move",
+        "DELETE",
+        "Create",
+        "",
+        "__proto__",
+        "drop",
+        None,
+        1,
+        ["create"],
+        {"op": "create"},
+    ):
         yield case(f"op kind {kind!r}", change(ops=[{"op": kind, "id": "x1"}]))
-    for label, value in strange_strings(rng) + [("41 chars", "a" * 41), ("number", 7), ("null", None)]:
-        yield case(f"create id {label}", change(ops=[{"op": "create", "id": value, "type": "sticky", "fields": {}}]))
+    for label, value in strange_strings(rng) + [
+        ("41 chars", "a" * 41),
+        ("number", 7),
+        ("null", None),
+    ]:
+        yield case(
+            f"create id {label}",
+            change(ops=[{"op": "create", "id": value, "type": "sticky", "fields": {}}]),
+        )
         yield case(f"delete id {label}", change(ops=[{"op": "delete", "id": value}]))
     yield case("op missing id", change(ops=[{"op": "delete"}]))
     yield case("create missing type", change(ops=[{"op": "create", "id": "x1", "fields": {}}]))
-    yield case("create missing fields", change(ops=[{"op": "create", "id": "x1", "type": "sticky"}]))
+    yield case(
+        "create missing fields", change(ops=[{"op": "create", "id": "x1", "type": "sticky"}])
+    )
     yield case("update missing fields", change(ops=[{"op": "update", "id": t.live[0]}]))
     for key in ("seq", "author", "created_by", "board_id", "type"):
-        yield case(f"update with extra key {key}", change(ops=[{"op": "update", "id": t.live[0], "fields": {}, key: 1}]))
+        yield case(
+            f"update with extra key {key}",
+            change(ops=[{"op": "update", "id": t.live[0], "fields": {}, key: 1}]),
+        )
     yield case("delete with fields", change(ops=[{"op": "delete", "id": t.live[0], "fields": {}}]))
 
     # Item types outside the allowlist (C4).
     for type_ in (
-        "iframe", "script", "__proto__", "constructor", "prototype", "embed", "object", "image", "html",
-        "Sticky", "sticky ", " sticky", "STICKY", "sticky\x00", "", "frame/../sticky", "test_card",
+        "iframe",
+        "script",
+        "__proto__",
+        "constructor",
+        "prototype",
+        "embed",
+        "object",
+        "image",
+        "html",
+        "Sticky",
+        "sticky ",
+        " sticky",
+        "STICKY",
+        "sticky\x00",
+        "",
+        "frame/../sticky",
+        "test_card",
     ):
-        yield case(f"create type {type_!r}", change(ops=[{"op": "create", "id": "x1", "type": type_, "fields": {}}]))
+        yield case(
+            f"create type {type_!r}",
+            change(ops=[{"op": "create", "id": "x1", "type": type_, "fields": {}}]),
+        )
     for label, value in wrong_types(rng)[:14]:
-        yield case(f"create type {label}", change(ops=[{"op": "create", "id": "x1", "type": value, "fields": {}}]))
+        yield case(
+            f"create type {label}",
+            change(ops=[{"op": "create", "id": "x1", "type": value, "fields": {}}]),
+        )
 
     # Fields: unknown ones, server-owned ones, and bad values of every kind.
-    for name in ("author", "created_by", "seq", "id", "type", "onclick", "style", "html", "__proto__", "", "x" * 200):
+    for name in (
+        "author",
+        "created_by",
+        "seq",
+        "id",
+        "type",
+        "onclick",
+        "style",
+        "html",
+        "__proto__",
+        "",
+        "x" * 200,
+    ):
         yield case(f"create field {name[:20]!r}", change(ops=[new_sticky(**{name: "x"})]))
-        yield case(f"update field {name[:20]!r}", change(ops=[{"op": "update", "id": t.live[0], "fields": {name: "x"}}]))
-    yield case("fields with 5,000 unknown keys", change(ops=[{"op": "update", "id": t.live[0], "fields": {f"k{n}": 0 for n in range(5_000)}}]))
+        yield case(
+            f"update field {name[:20]!r}",
+            change(ops=[{"op": "update", "id": t.live[0], "fields": {name: "x"}}]),
+        )
+    yield case(
+        "fields with 5,000 unknown keys",
+        change(
+            ops=[{"op": "update", "id": t.live[0], "fields": {f"k{n}": 0 for n in range(5_000)}}]
+        ),
+    )
     limits = {"x": (-1_000_000, 1_000_000), "w": (1, 100_000)}
     for label, value in wrong_types(rng):
         for name, (low, high) in limits.items():
-            if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and low <= value <= high
+            ):
                 continue  # a number in range is a fine value
-            yield case(f"{name} {label}", change(ops=[{"op": "update", "id": t.live[0], "fields": {name: value}}]))
-    for label, value in [("too far", 1_000_001), ("too small w", 0), ("negative w", -5), ("w too big", 100_001)]:
-        yield case(f"geometry {label}", change(ops=[new_sticky(x=value) if "w" not in label else new_sticky(w=value)]))
+            yield case(
+                f"{name} {label}",
+                change(ops=[{"op": "update", "id": t.live[0], "fields": {name: value}}]),
+            )
+    for label, value in [
+        ("too far", 1_000_001),
+        ("too small w", 0),
+        ("negative w", -5),
+        ("w too big", 100_001),
+    ]:
+        yield case(
+            f"geometry {label}",
+            change(ops=[new_sticky(x=value) if "w" not in label else new_sticky(w=value)]),
+        )
     for label, value in strange_strings(rng):
         if label in (
-            "empty", "html", "sql", "proto", "long", "random unicode", "RTL override", "zero-width space", "BOM",
-            "space", "slash", "trailing newline",
+            "empty",
+            "html",
+            "sql",
+            "proto",
+            "long",
+            "random unicode",
+            "RTL override",
+            "zero-width space",
+            "BOM",
+            "space",
+            "slash",
+            "trailing newline",
         ):
             continue  # text a sticky may hold (RTL, zero-width, markup): accepted and stored verbatim
-        yield case(f"text {label}", change(ops=[{"op": "update", "id": t.live[0], "fields": {"text": value}}]))
+        yield case(
+            f"text {label}",
+            change(ops=[{"op": "update", "id": t.live[0], "fields": {"text": value}}]),
+        )
     yield case("text over the sticky limit", change(ops=[new_sticky(text="t" * 2_001)]))
-    yield case("text 1M characters", change(ops=[new_sticky(text="m" * ONE_MILLION)]), over_frame=True)
+    yield case(
+        "text 1M characters", change(ops=[new_sticky(text="m" * ONE_MILLION)]), over_frame=True
+    )
     yield case("change_id 1M characters", change(change_id="c" * ONE_MILLION), over_frame=True)
     for label, value in wrong_types(rng):
         if isinstance(value, str):
             continue
-        yield case(f"text {label}", change(ops=[{"op": "update", "id": t.live[0], "fields": {"text": value}}]))
-    for value in ("#fff", "#ffffff\n", "Yellow", "url(javascript:alert(1))", "red;background:url(x)", 0, None):
+        yield case(
+            f"text {label}",
+            change(ops=[{"op": "update", "id": t.live[0], "fields": {"text": value}}]),
+        )
+    for value in (
+        "#fff",
+        "#ffffff\n",
+        "Yellow",
+        "url(javascript:alert(1))",
+        "red;background:url(x)",
+        0,
+        None,
+    ):
         yield case(f"color {value!r}", change(ops=[new_sticky(color=value)]))
     for value in ("", "a-0", "a 0", "a0\n", "z" * 65, "à", 1, None):
         yield case(f"order key {value!r}", change(ops=[new_sticky(z=value)]))
@@ -289,23 +425,59 @@ def apply_change_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
         ("a list", [t.live[0]]),
     ]:
         fields = {"from": t.live[0], "to": target}
-        yield case(f"connector to {label}", change(ops=[{"op": "create", "id": "c-new", "type": "connector", "fields": fields}]))
-    yield case("connector without to", change(ops=[{"op": "create", "id": "c-new", "type": "connector", "fields": {"from": t.live[0]}}]))
-    yield case("connector moved to a foreign item", change(ops=[{"op": "update", "id": t.connector, "fields": {"to": t.foreign_item}}]))
+        yield case(
+            f"connector to {label}",
+            change(ops=[{"op": "create", "id": "c-new", "type": "connector", "fields": fields}]),
+        )
+    yield case(
+        "connector without to",
+        change(
+            ops=[
+                {"op": "create", "id": "c-new", "type": "connector", "fields": {"from": t.live[0]}}
+            ]
+        ),
+    )
+    yield case(
+        "connector moved to a foreign item",
+        change(ops=[{"op": "update", "id": t.connector, "fields": {"to": t.foreign_item}}]),
+    )
 
     # Items that are not there, or not on this board; ids taken; locks.
     foreign = t.foreign_item
-    yield case("update an item of another board", change(ops=[{"op": "update", "id": foreign, "fields": {"text": "x"}}]))
+    yield case(
+        "update an item of another board",
+        change(ops=[{"op": "update", "id": foreign, "fields": {"text": "x"}}]),
+    )
     yield case("delete an item of another board", change(ops=[{"op": "delete", "id": foreign}]))
     yield case("restore an item of another board", change(ops=[{"op": "restore", "id": foreign}]))
-    yield case("update a missing item", change(ops=[{"op": "update", "id": "nowhere", "fields": {}}]))
-    yield case("update a deleted item", change(ops=[{"op": "update", "id": t.deleted, "fields": {"text": "x"}}]))
-    yield case("create over a live id", change(ops=[{"op": "create", "id": t.live[0], "type": "sticky", "fields": {}}]))
-    yield case("create over a tombstone", change(ops=[{"op": "create", "id": t.deleted, "type": "sticky", "fields": {}}]))
-    yield case("update a locked frame", change(ops=[{"op": "update", "id": t.locked_frame, "fields": {"title": "x"}}]))
-    yield case("unlock a locked frame", change(ops=[{"op": "update", "id": t.locked_frame, "fields": {"locked": False}}]))
+    yield case(
+        "update a missing item", change(ops=[{"op": "update", "id": "nowhere", "fields": {}}])
+    )
+    yield case(
+        "update a deleted item",
+        change(ops=[{"op": "update", "id": t.deleted, "fields": {"text": "x"}}]),
+    )
+    yield case(
+        "create over a live id",
+        change(ops=[{"op": "create", "id": t.live[0], "type": "sticky", "fields": {}}]),
+    )
+    yield case(
+        "create over a tombstone",
+        change(ops=[{"op": "create", "id": t.deleted, "type": "sticky", "fields": {}}]),
+    )
+    yield case(
+        "update a locked frame",
+        change(ops=[{"op": "update", "id": t.locked_frame, "fields": {"title": "x"}}]),
+    )
+    yield case(
+        "unlock a locked frame",
+        change(ops=[{"op": "update", "id": t.locked_frame, "fields": {"locked": False}}]),
+    )
     yield case("delete a locked frame", change(ops=[{"op": "delete", "id": t.locked_frame}]))
-    yield case("create a locked frame", change(ops=[{"op": "create", "id": "f-new", "type": "frame", "fields": {"locked": True}}]))
+    yield case(
+        "create a locked frame",
+        change(ops=[{"op": "create", "id": "f-new", "type": "frame", "fields": {"locked": True}}]),
+    )
 
     # C2: one bad op among good ones, at the start, in the middle and at the end.
     bad_ops = [
@@ -338,12 +510,25 @@ def raw_cases(event: str, open_payload: str) -> Iterator[Case]:
     object without its closing brace, to splice bad members into."""
     name = json.dumps(event)
     yield Case(event, "raw: payload nested 1,000 deep", raw=f"[{name},{nested_json(1000)}]")
-    yield Case(event, "raw: payload nested 100,000 deep", raw=f"[{name},{nested_json(100_000)}]", over_frame=True)
-    yield Case(event, "raw: a member nested 1,000 deep", raw=f'[{name},{open_payload},"deep":{nested_json(1000)}}}]')
+    yield Case(
+        event,
+        "raw: payload nested 100,000 deep",
+        raw=f"[{name},{nested_json(100_000)}]",
+        over_frame=True,
+    )
+    yield Case(
+        event,
+        "raw: a member nested 1,000 deep",
+        raw=f'[{name},{open_payload},"deep":{nested_json(1000)}}}]',
+    )
     deep_objects = '{"a":' * 1000 + "1" + "}" * 1000
     yield Case(event, "raw: objects nested 1,000 deep", raw=f"[{name},{deep_objects}]")
-    yield Case(event, "raw: a 5,000-digit number", raw=f'[{name},{open_payload},"n":{"9" * 5000}}}]')
-    yield Case(event, "raw: board_id with 5,000 digits", raw=f'[{name},{{"board_id":{"1" * 5000}}}]')
+    yield Case(
+        event, "raw: a 5,000-digit number", raw=f'[{name},{open_payload},"n":{"9" * 5000}}}]'
+    )
+    yield Case(
+        event, "raw: board_id with 5,000 digits", raw=f'[{name},{{"board_id":{"1" * 5000}}}]'
+    )
     yield Case(event, "raw: unterminated", raw=f"[{name},{open_payload}")
     yield Case(event, "raw: trailing garbage", raw=f"[{name},{open_payload}}}]garbage")
     yield Case(event, "raw: single quotes", raw=f"['{event}', {{'board_id': 1}}]")
@@ -351,7 +536,11 @@ def raw_cases(event: str, open_payload: str) -> Iterator[Case]:
     yield Case(event, "raw: bare payload, no list", raw=f"{open_payload}}}")
     yield Case(event, "raw: lone surrogate escape", raw=f'[{name},{open_payload},"s":"\\ud800"}}]')
     yield Case(event, "raw: invalid escape", raw=f'[{name},{open_payload},"s":"\\x00"}}]')
-    yield Case(event, "raw: raw control character in a string", raw=f'[{name},{open_payload},"s":"a\x00b"}}]')
+    yield Case(
+        event,
+        "raw: raw control character in a string",
+        raw=f'[{name},{open_payload},"s":"a\x00b"}}]',
+    )
     yield Case(event, "raw: duplicate keys", raw=f'[{name},{open_payload},"board_id":"dup"}}]')
 
 
@@ -370,7 +559,12 @@ def join_board_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     yield case("two payloads", join(board_id=t.board), join(board_id=t.board))
     yield case("missing board_id", {"protocol": P.PROTOCOL_VERSION})
     yield case("missing protocol", {"board_id": t.board_same_project})
-    for label, value in wrong_types(rng) + [("protocol 2", 2), ("protocol 0", 0), ("float 1.0", 1.0), ("string 1", "1")]:
+    for label, value in wrong_types(rng) + [
+        ("protocol 2", 2),
+        ("protocol 0", 0),
+        ("float 1.0", 1.0),
+        ("string 1", "1"),
+    ]:
         yield case(f"protocol {label}", join(protocol=value, board_id=t.board_same_project))
     for label, value in wrong_types(rng) + strange_strings(rng):
         yield case(f"board_id {label}", join(board_id=value))
@@ -378,7 +572,17 @@ def join_board_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
         if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
             continue  # null (no seq yet) or a whole since_seq is fine, however far off
         yield case(f"since_seq {label}", join(board_id=t.board_same_project, since_seq=value))
-    for key in ("role", "can_edit", "can_conduct", "author", "user_id", "identity", "__proto__", "board", "seq"):
+    for key in (
+        "role",
+        "can_edit",
+        "can_conduct",
+        "author",
+        "user_id",
+        "identity",
+        "__proto__",
+        "board",
+        "seq",
+    ):
         yield case(f"extra key {key}", join(board_id=t.board_same_project, **{key: True}))
     yield case("another project's board", join())
     yield case("another project's board, with since_seq", join(since_seq=0))
@@ -386,8 +590,18 @@ def join_board_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     for n in range(20):
         yield case(f"random missing board {n}", join(board_id=rng.randrange(10**6, 2**53)))
     yield case("1M-character board_id", join(board_id="9" * ONE_MILLION), over_frame=True)
-    bad_boards = [t.board_other_project, t.board_other_project + 10**6, str(t.board), float(t.board), [t.board], None, True]
-    for label, payload in random_payloads(rng, ("protocol", "board_id", "since_seq"), bad_boards, 40):
+    bad_boards = [
+        t.board_other_project,
+        t.board_other_project + 10**6,
+        str(t.board),
+        float(t.board),
+        [t.board],
+        None,
+        True,
+    ]
+    for label, payload in random_payloads(
+        rng, ("protocol", "board_id", "since_seq"), bad_boards, 40
+    ):
         yield case(label, payload)
     yield from raw_cases(P.JOIN_BOARD, json.dumps(join())[:-1])
 
@@ -408,11 +622,22 @@ def leave_board_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     yield case("a board not joined", {"board_id": t.board_same_project})
     yield case("another project's board", {"board_id": t.board_other_project})
     for n in range(60):
-        yield case(f"random board {n}", {"board_id": rng.choice([rng.randrange(1, 2**53), -rng.randrange(1, 2**53)])})
+        yield case(
+            f"random board {n}",
+            {"board_id": rng.choice([rng.randrange(1, 2**53), -rng.randrange(1, 2**53)])},
+        )
     yield case("board_id as a list of the joined board", {"board_id": [t.board]})
     yield case("board_id as the joined board's id in a string", {"board_id": str(t.board)})
     yield case("board_id as a float of the joined board", {"board_id": float(t.board)})
-    bad_boards = [t.board_same_project, t.board_other_project, str(t.board), float(t.board), [t.board], None, 0]
+    bad_boards = [
+        t.board_same_project,
+        t.board_other_project,
+        str(t.board),
+        float(t.board),
+        [t.board],
+        None,
+        0,
+    ]
     for label, payload in random_payloads(rng, ("board_id",), bad_boards, 60):
         yield case(label, payload)
     yield from raw_cases(P.LEAVE_BOARD, json.dumps({"board_id": t.board})[:-1])
@@ -430,7 +655,11 @@ def move_cursor_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     for label, value in wrong_types(rng):
         yield case(f"payload: {label}", value)
         yield case(f"board_id {label}", move(board_id=value))
-        if not (isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= 1_000_000):
+        if not (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and abs(value) <= 1_000_000
+        ):
             yield case(f"x {label}", move(x=value))
             yield case(f"y {label}", move(y=value))
     for label, value in strange_strings(rng):
@@ -448,7 +677,14 @@ def move_cursor_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     yield case("another project's board", move(board_id=t.board_other_project))
     for n in range(30):
         yield case(f"random board {n}", move(board_id=rng.randrange(1, 2**53)))
-    bad_boards = [t.board_same_project, t.board_other_project, str(t.board), float(t.board), [t.board], {"id": t.board}]
+    bad_boards = [
+        t.board_same_project,
+        t.board_other_project,
+        str(t.board),
+        float(t.board),
+        [t.board],
+        {"id": t.board},
+    ]
     for label, payload in random_payloads(rng, ("board_id", "x", "y"), bad_boards, 30):
         yield case(label, payload)
     yield from raw_cases(P.MOVE_CURSOR, json.dumps(move())[:-1])
@@ -456,8 +692,21 @@ def move_cursor_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
 
 SERVER_EVENT_NAMES = P.SERVER_EVENTS
 RESERVED_NAMES = (
-    "connect", "disconnect", "connect_error", "error", "message", "json", "ping", "pong", "open", "close",
-    "upgrade", "noop", "newListener", "removeListener", "*",
+    "connect",
+    "disconnect",
+    "connect_error",
+    "error",
+    "message",
+    "json",
+    "ping",
+    "pong",
+    "open",
+    "close",
+    "upgrade",
+    "noop",
+    "newListener",
+    "removeListener",
+    "*",
 )
 
 
@@ -465,15 +714,49 @@ def unknown_event_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     names: list[str] = [
         *RESERVED_NAMES,
         *SERVER_EVENT_NAMES,
-        "apply_op", "JOIN_BOARD", "Join_Board", "join_board ", " apply_change", "apply-change", "applyChange",
-        "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__class__", "__init__",
-        "on_apply_change", "handlers", "join_room", "leave_room", "close_room", "rooms", "emit", "send",
-        "", " ", "\x00", "apply_change\x00", "\ud800", "\u202eegrahc_ylppa", "a\u200bpply_change", "x" * 10_000,
+        "apply_op",
+        "JOIN_BOARD",
+        "Join_Board",
+        "join_board ",
+        " apply_change",
+        "apply-change",
+        "applyChange",
+        "__proto__",
+        "constructor",
+        "prototype",
+        "toString",
+        "hasOwnProperty",
+        "__class__",
+        "__init__",
+        "on_apply_change",
+        "handlers",
+        "join_room",
+        "leave_room",
+        "close_room",
+        "rooms",
+        "emit",
+        "send",
+        "",
+        " ",
+        "\x00",
+        "apply_change\x00",
+        "\ud800",
+        "\u202eegrahc_ylppa",
+        "a\u200bpply_change",
+        "x" * 10_000,
     ]
     alphabet = "abcdefghijklmnopqrstuvwxyz_-.:/ 0123456789ÀéΩ漢\u202e\u200b"
     while len(names) < 170:
         names.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30))))
-    payloads: list[tuple] = [(), ({"board_id": t.board},), (None,), ([1, 2],), ("x",), (1, 2, 3), ({"ops": []}, {"a": 1})]
+    payloads: list[tuple] = [
+        (),
+        ({"board_id": t.board},),
+        (None,),
+        ([1, 2],),
+        ("x",),
+        (1, 2, 3),
+        ({"ops": []}, {"a": 1}),
+    ]
     for n, name in enumerate(names):
         yield Case(name, f"unknown event {name[:24]!r}", payloads[n % len(payloads)])
     # Names that are not strings at all, and packets without a name.
@@ -491,7 +774,10 @@ def unknown_event_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     ]:
         yield Case("?", f"raw: {label}", raw=raw)
     for n in range(40):
-        junk = "".join(rng.choice('[]{}",:0123456789abcdefnulltruefalse\\') for _ in range(rng.randrange(1, 40)))
+        junk = "".join(
+            rng.choice('[]{}",:0123456789abcdefnulltruefalse\\')
+            for _ in range(rng.randrange(1, 40))
+        )
         yield Case("?", f"raw: random junk {n}", raw=junk)
 
 

@@ -8,14 +8,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.support.boards import board_state_hash, check_integrity
+from tests.support.sockets import connector, delete, restore, sticky, update
 from workshop import protocol as P
 from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import AuthSession, BoardChange, BoardItem, Participant, utcnow
 from workshop.realtime import sessions as live_sessions
-
-from tests.support.boards import board_state_hash, check_integrity
-from tests.support.sockets import connector, delete, restore, sticky, update
 
 OK = "ok"
 REFUSED_AT_CONNECT = "refused at connect"
@@ -24,14 +23,24 @@ REFUSED_AT_CONNECT = "refused at connect"
 MATRIX = {
     "participant of another project": (P.FORBIDDEN, P.NOT_JOINED, False, P.NOT_JOINED),
     "observer": (OK, P.FORBIDDEN, True, OK),
-    "participant invited to another board of the project": (P.FORBIDDEN, P.NOT_JOINED, False, P.NOT_JOINED),
+    "participant invited to another board of the project": (
+        P.FORBIDDEN,
+        P.NOT_JOINED,
+        False,
+        P.NOT_JOINED,
+    ),
     "conductor of another project": (P.FORBIDDEN, P.NOT_JOINED, False, P.NOT_JOINED),
     "participant": (OK, OK, True, OK),
     "conductor": (OK, OK, True, OK),
     "organizer": (OK, OK, True, OK),
 }
 HOUR = timedelta(hours=1)
-CANNOT_CONNECT = ("anonymous", "tampered cookie", "removed participant", "participant of a revoked invite")
+CANNOT_CONNECT = (
+    "anonymous",
+    "tampered cookie",
+    "removed participant",
+    "participant of a revoked invite",
+)
 
 
 def outcome(ack) -> str:
@@ -91,7 +100,9 @@ def test_every_event_from_every_principal(name, clients, cast, watcher, capsys):
         before = hash_of(cast.board)
     assert hash_of(cast.board) == before
 
-    peer_ids = {p["id"] for p in client.received(P.PEER_JOINED)}  # (none expected: nobody else joins)
+    peer_ids = {
+        p["id"] for p in client.received(P.PEER_JOINED)
+    }  # (none expected: nobody else joins)
     assert not peer_ids
     assert client.move_cursor(cast.board, 5, 5) is None
     time.sleep(3 * P.CURSOR_FLUSH_INTERVAL_MS / 1000)
@@ -139,7 +150,9 @@ def test_sockets_without_a_live_session_are_refused_at_connect(name, clients, ca
     else:
         auth_id = access.join(db.session, cast.invite_a, "Rita", HOUR, utcnow()).id
         db.session.commit()
-        access.revoke_invite(db.session, db.session.get(type(cast.invite_a), cast.invite_a.id), utcnow())
+        access.revoke_invite(
+            db.session, db.session.get(type(cast.invite_a), cast.invite_a.id), utcnow()
+        )
         db.session.commit()
         client = clients.open(auth_id)
     assert not client.connected and client.entry is None
@@ -167,7 +180,9 @@ def test_items_of_another_board_cannot_be_touched_from_this_one(clients, cast, w
     """B2: ids are per board. Naming board Y's item while on board X finds nothing."""
     other = clients.as_user(cast.organizer, "olga")
     assert other.join(cast.board_a2)["ok"]
-    assert other.apply(cast.board_a2, [sticky("y1"), sticky("y2"), connector("yc", "y1", "y2")])["ok"]
+    assert other.apply(cast.board_a2, [sticky("y1"), sticky("y2"), connector("yc", "y1", "y2")])[
+        "ok"
+    ]
     hashes = (hash_of(cast.board), hash_of(cast.board_a2))
     for ops in (
         [update("y1", text="hijack")],
@@ -201,14 +216,25 @@ def test_client_sent_author_seq_and_creator_never_reach_storage(clients, cast, w
     for payload in spoofs:
         ack = participant.emit(P.APPLY_CHANGE, payload)
         assert outcome(ack) in (P.BAD_REQUEST, P.INVALID_OP), (payload, ack)
-    assert outcome(participant.emit(P.JOIN_BOARD, {"protocol": 1, "board_id": cast.board, "role": "conductor"})) == P.BAD_REQUEST
+    assert (
+        outcome(
+            participant.emit(
+                P.JOIN_BOARD, {"protocol": 1, "board_id": cast.board, "role": "conductor"}
+            )
+        )
+        == P.BAD_REQUEST
+    )
     assert hash_of(cast.board) == before
 
     ack = participant.apply(cast.board, [sticky("n1", text="mine")])
     me = participant.entry.principal
     db.session.expire_all()
     row = db.session.get(BoardItem, (cast.board, "n1"))
-    assert (row.created_by, row.fields["author"], row.created_seq) == (me.identity, "Bea", ack["seq"])
+    assert (row.created_by, row.fields["author"], row.created_seq) == (
+        me.identity,
+        "Bea",
+        ack["seq"],
+    )
     change = db.session.scalars(sa.select(BoardChange).where(BoardChange.seq == ack["seq"])).one()
     assert (change.author, change.author_name) == (me.identity, "Bea")
     [broadcast] = watcher.received(P.CHANGE_APPLIED)
@@ -245,6 +271,8 @@ def test_b6_a_thousand_ops_on_one_board_reach_no_socket_of_another(clients, cast
     time.sleep(3 * P.CURSOR_FLUSH_INTERVAL_MS / 1000)
     leaked = [m for c in elsewhere for m in c.received()]
     with capsys.disabled():
-        print(f"\nB6: {ops_sent} ops in {n} changes on board X, {len(elsewhere)} sockets on other boards, {len(leaked)} leaked messages")
+        print(
+            f"\nB6: {ops_sent} ops in {n} changes on board X, {len(elsewhere)} sockets on other boards, {len(leaked)} leaked messages"
+        )
     assert leaked == []
     check_integrity(db.session, cast.board)

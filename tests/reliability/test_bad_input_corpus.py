@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workshop import protocol as P
-from workshop.extensions import db, socketio
-
 from tests.reliability.corpus import CORPUS_SEED, MIN_CASES_PER_EVENT, Case, Targets, build_corpus
 from tests.support.boards import board_state_hash, check_integrity
 from tests.support.sockets import connector, delete, sticky
+from workshop import protocol as P
+from workshop.extensions import db, socketio
 
 RAW_ACK_ID = 9_000
 
@@ -49,8 +48,20 @@ def scene(clients, cast):
     assert bystander.apply(cast.board_a2, [sticky("y1")])["ok"]
     assert bystander.leave(cast.board_a2)["ok"]
     assert bystander.join(cast.board)["ok"]
-    frame = {"op": "create", "id": "f1", "type": "frame", "fields": {"locked": True, "title": "Agenda"}}
-    setup = [sticky("s1"), sticky("s2"), sticky("s3"), connector("c1", "s2", "s3"), frame, sticky("d1")]
+    frame = {
+        "op": "create",
+        "id": "f1",
+        "type": "frame",
+        "fields": {"locked": True, "title": "Agenda"},
+    }
+    setup = [
+        sticky("s1"),
+        sticky("s2"),
+        sticky("s3"),
+        connector("c1", "s2", "s3"),
+        frame,
+        sticky("d1"),
+    ]
     assert bystander.apply(cast.board, setup)["ok"]
     assert bystander.apply(cast.board, [delete("d1")])["ok"]
     sender = clients.as_participant(cast.invite_a, "Mallory")
@@ -149,11 +160,15 @@ def run_corpus(group: str, cases: list[Case], targets, sender, bystander, peer_i
         time.sleep(3 * P.CURSOR_FLUSH_INTERVAL_MS / 1000)
         for batch in bystander.received(P.CURSORS_MOVED):
             if peer_id in batch["cursors"]:
-                tally.state_changes.append(f"a bad cursor move was broadcast: {batch['cursors'][peer_id]}")
+                tally.state_changes.append(
+                    f"a bad cursor move was broadcast: {batch['cursors'][peer_id]}"
+                )
     return tally
 
 
-@pytest.mark.parametrize("group", [P.APPLY_CHANGE, P.JOIN_BOARD, P.LEAVE_BOARD, P.MOVE_CURSOR, "unknown events"])
+@pytest.mark.parametrize(
+    "group", [P.APPLY_CHANGE, P.JOIN_BOARD, P.LEAVE_BOARD, P.MOVE_CURSOR, "unknown events"]
+)
 def test_every_bad_input_gets_a_clean_refusal_and_changes_nothing(scene, group, caplog):
     targets, sender, bystander, peer_id = scene
     caplog.set_level(logging.INFO)
@@ -170,8 +185,14 @@ def test_every_bad_input_gets_a_clean_refusal_and_changes_nothing(scene, group, 
 def test_c2_the_valid_half_of_a_refused_batch_is_not_applied(scene):
     targets, sender, bystander, _ = scene
     before = hashes(targets)
-    good = [sticky("new1"), {"op": "update", "id": "s1", "fields": {"text": "changed"}}, delete("s2")]
-    ack = sender.apply(targets.board, good + [{"op": "create", "id": "x", "type": "iframe", "fields": {}}])
+    good = [
+        sticky("new1"),
+        {"op": "update", "id": "s1", "fields": {"text": "changed"}},
+        delete("s2"),
+    ]
+    ack = sender.apply(
+        targets.board, good + [{"op": "create", "id": "x", "type": "iframe", "fields": {}}]
+    )
     assert ack["ok"] is False and ack["error"]["code"] == P.INVALID_OP
     assert hashes(targets) == before
     assert bystander.received(P.CHANGE_APPLIED) == []

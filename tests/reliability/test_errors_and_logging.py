@@ -8,15 +8,17 @@ import logging
 import pytest
 import sqlalchemy as sa
 
+from tests.support.boards import board_state_hash
+from tests.support.sockets import sticky
 from workshop import protocol as P
 from workshop.boards import service
 from workshop.extensions import db
 
-from tests.support.boards import board_state_hash
-from tests.support.sockets import sticky
-
 SECRET = "TOP-SECRET-PAYLOAD-TEXT"
-GENERIC = {"ok": False, "error": {"code": P.INTERNAL, "message": "unexpected error; nothing was applied"}}
+GENERIC = {
+    "ok": False,
+    "error": {"code": P.INTERNAL, "message": "unexpected error; nothing was applied"},
+}
 
 
 def log_text(caplog) -> str:
@@ -33,7 +35,9 @@ def editor(clients, cast):
     return client
 
 
-def test_an_exception_in_a_handler_gives_a_generic_ack_and_the_socket_goes_on(editor, cast, caplog, monkeypatch):
+def test_an_exception_in_a_handler_gives_a_generic_ack_and_the_socket_goes_on(
+    editor, cast, caplog, monkeypatch
+):
     def explode(*args, **kwargs):
         raise RuntimeError("something broke deep inside")
 
@@ -46,7 +50,11 @@ def test_an_exception_in_a_handler_gives_a_generic_ack_and_the_socket_goes_on(ed
 
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     message = record.getMessage()
-    assert editor.sid in message and editor.entry.principal.identity in message and "apply_change" in message
+    assert (
+        editor.sid in message
+        and editor.entry.principal.identity in message
+        and "apply_change" in message
+    )
     assert SECRET not in log_text(caplog)
 
 
@@ -54,7 +62,9 @@ def _install_failing_trigger() -> None:
     """Make the database itself refuse every new item, with an error that is not an outage."""
     if db.engine.dialect.name == "sqlite":
         db.session.execute(
-            sa.text("CREATE TRIGGER refuse_items BEFORE INSERT ON board_items BEGIN SELECT RAISE(ABORT, 'refused'); END")
+            sa.text(
+                "CREATE TRIGGER refuse_items BEFORE INSERT ON board_items BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
         )
     else:
         db.session.execute(
@@ -64,14 +74,21 @@ def _install_failing_trigger() -> None:
             )
         )
         db.session.execute(
-            sa.text("CREATE TRIGGER refuse_items BEFORE INSERT ON board_items FOR EACH ROW EXECUTE FUNCTION refuse_items()")
+            sa.text(
+                "CREATE TRIGGER refuse_items BEFORE INSERT ON board_items FOR EACH ROW EXECUTE FUNCTION refuse_items()"
+            )
         )
     db.session.commit()
 
 
 def _remove_failing_trigger() -> None:
     db.session.rollback()
-    db.session.execute(sa.text("DROP TRIGGER refuse_items" + ("" if db.engine.dialect.name == "sqlite" else " ON board_items")))
+    db.session.execute(
+        sa.text(
+            "DROP TRIGGER refuse_items"
+            + ("" if db.engine.dialect.name == "sqlite" else " ON board_items")
+        )
+    )
     if db.engine.dialect.name != "sqlite":
         db.session.execute(sa.text("DROP FUNCTION refuse_items()"))
     db.session.commit()
@@ -113,5 +130,7 @@ def test_refusals_for_rights_and_rate_are_logged_with_who_and_where(clients, cas
         (editor, "apply_change", P.RATE_LIMITED),
     ):
         identity = client.entry.principal.identity
-        assert any(client.sid in m and identity in m and event in m and m.endswith(code) for m in refusals)
+        assert any(
+            client.sid in m and identity in m and event in m and m.endswith(code) for m in refusals
+        )
     assert SECRET not in log_text(caplog)

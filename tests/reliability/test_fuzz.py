@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.support.boards import Mirror, check_integrity, stored_live_items
+from tests.support.sockets import BoardClient
 from workshop import protocol as P
 from workshop.boards import service
 from workshop.extensions import db
 from workshop.models import Board, BoardChange
-
-from tests.support.boards import Mirror, check_integrity, stored_live_items
-from tests.support.sockets import BoardClient
 
 COLOURS = ("yellow", "blue", "green", "#123abc")
 SPATIAL_TYPES = ("sticky", "text", "shape", "frame")
@@ -98,18 +97,28 @@ class FuzzClient:
                 if type_ == "frame" and self.conducts and rng.random() < 0.3:
                     fields["locked"] = True
                 if type_ in ("sticky", "text", "shape"):
-                    fields["text"] = rng.choice(("", "idea", "Perché no?", "\u202eRTL", "two\nlines"))
+                    fields["text"] = rng.choice(
+                        ("", "idea", "Perché no?", "\u202eRTL", "two\nlines")
+                    )
                 ops.append({"op": "create", "id": self.new_id(), "type": type_, "fields": fields})
             elif roll < 0.4 and len(live) >= 2:
                 source, target = rng.sample(live, 2)
                 ops.append(
-                    {"op": "create", "id": self.new_id(), "type": "connector", "fields": {"from": source, "to": target}}
+                    {
+                        "op": "create",
+                        "id": self.new_id(),
+                        "type": "connector",
+                        "fields": {"from": source, "to": target},
+                    }
                 )
             elif roll < 0.75:
                 item_id = rng.choice(live)
                 type_ = self.mirror.items[item_id]["type"]
                 if type_ == "connector":
-                    fields = {"label": rng.choice(("", "causes", "funds")), "color": rng.choice(COLOURS)}
+                    fields = {
+                        "label": rng.choice(("", "causes", "funds")),
+                        "color": rng.choice(COLOURS),
+                    }
                     if rng.random() < 0.3 and len(live) >= 2:
                         fields["to"] = rng.choice([i for i in live if i != item_id])
                 else:
@@ -118,7 +127,11 @@ class FuzzClient:
                             {"x": rng.randint(-900, 900)},
                             {"color": rng.choice(COLOURS)},
                             {"z": rng.choice(("a0", "a1", "b", "Zz"))},
-                            {"x": rng.randint(0, 9), "y": rng.randint(0, 9), "w": rng.randint(1, 500)},
+                            {
+                                "x": rng.randint(0, 9),
+                                "y": rng.randint(0, 9),
+                                "w": rng.randint(1, 500),
+                            },
                         )
                     )
                     if type_ == "frame" and self.conducts and rng.random() < 0.2:
@@ -151,7 +164,7 @@ def run_fuzz(seed: int, clients, cast, *, steps: int, lock_board: bool = True) -
     for f in fuzzers:
         f.join(board, stats)
 
-    for step in range(steps):
+    for _ in range(steps):
         f = rng.choice(fuzzers)
         roll = rng.random()
         if not f.client.connected:
@@ -211,7 +224,9 @@ def run_fuzz(seed: int, clients, cast, *, steps: int, lock_board: bool = True) -
         assert f.mirror.items == stored, f"{f.name} diverged from the stored board (seed {seed})"
     check_integrity(db.session, board)
     stored_ids = dict(
-        db.session.execute(sa.select(BoardChange.change_id, BoardChange.seq).where(BoardChange.board_id == board)).all()
+        db.session.execute(
+            sa.select(BoardChange.change_id, BoardChange.seq).where(BoardChange.board_id == board)
+        ).all()
     )
     compacted = db.session.get(Board, board).compacted_seq
     for change_id, seq in acked.items():
@@ -229,7 +244,9 @@ FUZZ_SEEDS = [1, 2, 3, 4, 5, 6]
 def test_every_client_ends_equal_to_the_stored_board(seed, clients, cast, capsys):
     stats = run_fuzz(seed, clients, cast, steps=250)
     with capsys.disabled():
-        print(f"\nE4 seed {seed}: 4 clients, {dict(sorted(stats.items()))} -> every client equals the board")
+        print(
+            f"\nE4 seed {seed}: 4 clients, {dict(sorted(stats.items()))} -> every client equals the board"
+        )
 
 
 def test_with_compaction_behind_the_clients(clients, cast, monkeypatch, capsys):

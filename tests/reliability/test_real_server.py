@@ -22,11 +22,6 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from workshop import protocol as P
-from workshop.database import make_engine
-from workshop.models import BoardChange, BoardItem
-from workshop.realtime.sessions import registry
-
 from tests.support.boards import board_state_hash, check_integrity, stored_live_items
 from tests.support.live_server import LiveServer
 from tests.support.real_board import (
@@ -39,6 +34,10 @@ from tests.support.real_board import (
     sticky,
 )
 from tests.support.services import ScratchPostgres, require_redis
+from workshop import protocol as P
+from workshop.database import make_engine
+from workshop.models import BoardChange, BoardItem
+from workshop.realtime.sessions import registry
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -112,7 +111,9 @@ def test_two_clients_edit_the_same_item_across_a_real_server(database, tmp_path,
     results: dict[str, dict] = {}
 
     def edit(client, change_id, fields):
-        results[change_id] = client.apply(world.board, [{"op": "update", "id": "s1", "fields": fields}], change_id)
+        results[change_id] = client.apply(
+            world.board, [{"op": "update", "id": "s1", "fields": fields}], change_id
+        )
 
     threads = [
         threading.Thread(target=edit, args=(ada, "ada:2", {"text": "Ada's", "x": 10})),
@@ -147,7 +148,9 @@ def burst(client: RealClient, board_id: int, acked: dict, stop: threading.Event)
         change_id = f"{client.name}:{n}"
         while not stop.is_set():
             try:
-                ack = client.apply(board_id, [sticky(f"{client.name}-{n}", text=f"note {n}")], change_id, timeout=5)
+                ack = client.apply(
+                    board_id, [sticky(f"{client.name}-{n}", text=f"note {n}")], change_id, timeout=5
+                )
             except Exception:  # noqa: BLE001 - the server was killed under us
                 return
             if ack["ok"]:
@@ -160,7 +163,9 @@ def burst(client: RealClient, board_id: int, acked: dict, stop: threading.Event)
 
 
 @pytest.mark.slow
-def test_sigkill_during_a_burst_loses_no_acknowledged_change(database, tmp_path, opened, servers, capsys):
+def test_sigkill_during_a_burst_loses_no_acknowledged_change(
+    database, tmp_path, opened, servers, capsys
+):
     world = seed(database)
     log = tmp_path / "server.log"
     env = server_env(database, tmp_path)
@@ -196,10 +201,15 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(database, tmp_path,
         assert client.join(world.board, since_seq=0)["ok"]
         for n in range(CHANGES_EACH):
             change_id = f"{name}:{n}"
-            ack = apply_with_retry(client, world.board, [sticky(f"{name}-{n}", text=f"note {n}")], change_id)
+            ack = apply_with_retry(
+                client, world.board, [sticky(f"{name}-{n}", text=f"note {n}")], change_id
+            )
             assert ack["ok"], ack
             if change_id in acked_before_kill:
-                assert ack["duplicate"] and ack["seq"] == acked_before_kill[change_id], (change_id, ack)
+                assert ack["duplicate"] and ack["seq"] == acked_before_kill[change_id], (
+                    change_id,
+                    ack,
+                )
                 duplicates += 1
             elif ack["duplicate"]:
                 committed_unacked += 1  # in flight at the kill: committed, its ack lost
@@ -207,11 +217,15 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(database, tmp_path,
     with session_for(database) as session:
         stored = dict(
             session.execute(
-                sa.select(BoardChange.change_id, BoardChange.seq).where(BoardChange.board_id == world.board)
+                sa.select(BoardChange.change_id, BoardChange.seq).where(
+                    BoardChange.board_id == world.board
+                )
             ).all()
         )
         present = sum(1 for cid, seq in acked_before_kill.items() if stored.get(cid) == seq)
-        items = session.scalars(sa.select(BoardItem.item_id).where(BoardItem.board_id == world.board)).all()
+        items = session.scalars(
+            sa.select(BoardItem.item_id).where(BoardItem.board_id == world.board)
+        ).all()
         check_integrity(session, world.board)
     if database.startswith("sqlite"):
         with sqlite3.connect(database.removeprefix("sqlite:///")) as raw:
@@ -253,8 +267,12 @@ def test_two_processes_share_changes_through_redis(tmp_path, opened, servers):
                 assert bob.apply(world.board, [sticky(f"b{n}")], f"bob:{n}")["ok"]
             assert bob.wait_for(lambda: len(bob.received(P.CHANGE_APPLIED)) == 5)
             assert ada.wait_for(lambda: len(ada.received(P.CHANGE_APPLIED)) == 5)
-            assert [c["change_id"] for c in bob.received(P.CHANGE_APPLIED)] == [f"ada:{n}" for n in range(5)]
-            seqs = sorted(c["seq"] for c in ada.received(P.CHANGE_APPLIED) + bob.received(P.CHANGE_APPLIED))
+            assert [c["change_id"] for c in bob.received(P.CHANGE_APPLIED)] == [
+                f"ada:{n}" for n in range(5)
+            ]
+            seqs = sorted(
+                c["seq"] for c in ada.received(P.CHANGE_APPLIED) + bob.received(P.CHANGE_APPLIED)
+            )
             assert seqs == list(range(1, 11))  # one sequencer for both processes
             # Cursors stay with their process: all sockets of a board belong on one (docs).
             assert server_log_problems(tmp_path / "one.log") == []
@@ -297,7 +315,9 @@ def test_a_foreign_origin_is_refused_at_the_handshake(app, client, capsys):
     no_origin = client.get("/socket.io/?EIO=4&transport=polling")
     assert no_origin.status_code == 200  # non-browser clients send none; the cookie still decides
     with capsys.disabled():
-        print(f"\nA1: {len(FOREIGN_ORIGINS)} foreign origins, {refused} refused; the same origin accepted")
+        print(
+            f"\nA1: {len(FOREIGN_ORIGINS)} foreign origins, {refused} refused; the same origin accepted"
+        )
 
 
 def test_the_origin_allowlist_is_never_a_wildcard(app):
@@ -307,7 +327,12 @@ def test_the_origin_allowlist_is_never_a_wildcard(app):
 
     assert socketio.server.eio.cors_allowed_origins not in ("*", [])
     with pytest.raises(ValueError):
-        create_app(TestConfig(), SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], SOCKETIO_EXTRA_ORIGINS=["*"], REDIS_URL=None)
+        create_app(
+            TestConfig(),
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            SOCKETIO_EXTRA_ORIGINS=["*"],
+            REDIS_URL=None,
+        )
 
 
 @pytest.mark.slow
@@ -317,7 +342,10 @@ def test_a_foreign_origin_is_refused_by_a_real_server(tmp_path, servers):
     server = start_server(server_env(url, tmp_path), tmp_path / "server.log")
     servers.append(server)
     handshake = server.url + "/socket.io/?EIO=4&transport=polling"
-    assert requests.get(handshake, headers={"Origin": "https://evil.example"}, timeout=5).status_code == 400
+    assert (
+        requests.get(handshake, headers={"Origin": "https://evil.example"}, timeout=5).status_code
+        == 400
+    )
     assert requests.get(handshake, headers={"Origin": server.url}, timeout=5).status_code == 200
 
 
@@ -336,13 +364,21 @@ def test_a_frame_over_64_kib_drops_only_its_own_socket(database, tmp_path, opene
     with session_for(database) as session:
         before = board_state_hash(session, world.board)
     for size in (P.MAX_MESSAGE_BYTES + 1024, 1_000_000):
-        payload = {"board_id": world.board, "change_id": f"big:{size}", "client_id": "big",
-                   "ops": [sticky(f"big{size}", text="x" * size)]}
+        payload = {
+            "board_id": world.board,
+            "change_id": f"big:{size}",
+            "client_id": "big",
+            "ops": [sticky(f"big{size}", text="x" * size)],
+        }
         big.sio.emit(P.APPLY_CHANGE, payload)
-        assert big.wait_for(lambda: not big.connected, 5), "the oversize frame did not close its socket"
+        assert big.wait_for(lambda client=big: not client.connected, 5), (
+            "the oversize frame did not close its socket"
+        )
         assert bystander.connected
         assert bystander.apply(world.board, [sticky(f"after{size}")], f"bystander:{size}")["ok"]
-        big = connect(opened, "big", server.url, world.cookies["p0"])  # the same person may come back
+        big = connect(
+            opened, "big", server.url, world.cookies["p0"]
+        )  # the same person may come back
         assert big.join(world.board)["ok"]
     with session_for(database) as session:
         items = stored_live_items(session, world.board)
@@ -350,7 +386,9 @@ def test_a_frame_over_64_kib_drops_only_its_own_socket(database, tmp_path, opene
         assert session.scalar(sa.select(sa.func.count()).select_from(BoardChange)) == 2
         assert board_state_hash(session, world.board) != before  # (only the bystander's changes)
     # A frame just under the limit is read and refused by validation, not by the transport.
-    ack = big.apply(world.board, [sticky("under", text="x" * (P.MAX_MESSAGE_BYTES - 1024))], "big:under")
+    ack = big.apply(
+        world.board, [sticky("under", text="x" * (P.MAX_MESSAGE_BYTES - 1024))], "big:under"
+    )
     assert ack["ok"] is False and ack["error"]["code"] == P.TOO_LARGE and big.connected
     assert server_log_problems(log) == []
     with capsys.disabled():
@@ -384,7 +422,9 @@ class Outage:
             with self._admin() as conn:
                 conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
                 conn.execute(
-                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                    ),
                     {"n": name},
                 )
 
@@ -401,7 +441,9 @@ class Outage:
 
     @contextmanager
     def _admin(self):
-        admin = sa.create_engine(sa.engine.make_url(self.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(
+            sa.engine.make_url(self.url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
         try:
             with admin.connect() as conn:
                 yield conn
@@ -419,7 +461,9 @@ time.sleep(600)
 
 
 @pytest.mark.slow
-def test_a_database_outage_is_unavailable_then_heals_without_a_restart(database, tmp_path, opened, servers, capsys):
+def test_a_database_outage_is_unavailable_then_heals_without_a_restart(
+    database, tmp_path, opened, servers, capsys
+):
     world = seed(database)
     log = tmp_path / "server.log"
     server = start_server(server_env(database, tmp_path), log)
@@ -438,7 +482,10 @@ def test_a_database_outage_is_unavailable_then_heals_without_a_restart(database,
         started = time.monotonic()
         ack = writer.apply(world.board, [sticky("during")], "writer:1", timeout=30)
         refused_after_s = time.monotonic() - started
-        assert ack == {"ok": False, "error": {"code": P.UNAVAILABLE, "message": ack["error"]["message"]}}
+        assert ack == {
+            "ok": False,
+            "error": {"code": P.UNAVAILABLE, "message": ack["error"]["message"]},
+        }
         assert P.UNAVAILABLE in P.RETRYABLE_ERRORS
         # One failing write must not freeze the process: the others are answered at once.
         started = time.monotonic()

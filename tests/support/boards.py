@@ -36,7 +36,9 @@ class MemoryBoard:
 
     def _referrers(self, target_id: str) -> list[str]:
         return [
-            it.id for it in self.items.values() if it.alive and target_id in ref_targets(it, self.types)
+            it.id
+            for it in self.items.values()
+            if it.alive and target_id in ref_targets(it, self.types)
         ]
 
     def apply(self, ops: Iterable[dict | Op], actor: Actor = ALICE) -> Outcome:
@@ -50,11 +52,14 @@ class MemoryBoard:
         return outcome
 
     def live(self) -> dict[str, dict[str, Any]]:
-        return {i: {"type": it.type, "fields": it.fields} for i, it in self.items.items() if it.alive}
+        return {
+            i: {"type": it.type, "fields": it.fields} for i, it in self.items.items() if it.alive
+        }
 
     def fingerprint(self) -> str:
         rows = sorted(
-            (i, it.type, json.dumps(it.fields, sort_keys=True), it.deleted_seq) for i, it in self.items.items()
+            (i, it.type, json.dumps(it.fields, sort_keys=True), it.deleted_seq)
+            for i, it in self.items.items()
         )
         return json.dumps([self.seq, rows])
 
@@ -77,7 +82,10 @@ class Mirror:
     def load_join(self, ack: dict[str, Any]) -> None:
         assert ack.get("ok", True), ack
         if ack["mode"] == "snapshot":
-            self.items = {it["id"]: {"type": it["type"], "fields": copy.deepcopy(it["fields"])} for it in ack["items"]}
+            self.items = {
+                it["id"]: {"type": it["type"], "fields": copy.deepcopy(it["fields"])}
+                for it in ack["items"]
+            }
             self.seq = ack["seq"]
             self._early = {s: c for s, c in self._early.items() if s > self.seq}
         else:
@@ -135,7 +143,9 @@ def board_state_hash(session, board_id: int) -> str:
     """A fingerprint of everything stored for the board: its counters, every item row (tombstones
     included), every link and the op log. Equal hashes: nothing was changed."""
     board = session.execute(
-        sa.select(Board.seq, Board.compacted_seq, Board.live_items, Board.locked).where(Board.id == board_id)
+        sa.select(Board.seq, Board.compacted_seq, Board.live_items, Board.locked).where(
+            Board.id == board_id
+        )
     ).one()
     items = session.execute(
         sa.select(
@@ -161,7 +171,12 @@ def board_state_hash(session, board_id: int) -> str:
         .order_by(BoardChange.seq)
     ).all()
     text = json.dumps(
-        [list(board), [list(r) for r in items], [list(r) for r in links], [list(r) for r in changes]],
+        [
+            list(board),
+            [list(r) for r in items],
+            [list(r) for r in links],
+            [list(r) for r in changes],
+        ],
         sort_keys=True,
         default=str,
     )
@@ -173,9 +188,19 @@ def check_integrity(session, board_id: int) -> None:
     change ids, a live count that matches the rows, links only from live items to live items,
     and every required reference pointing at a live item."""
     board = session.get(Board, board_id)
-    seqs = list(session.scalars(sa.select(BoardChange.seq).where(BoardChange.board_id == board_id).order_by(BoardChange.seq)))
-    assert seqs == list(range(board.compacted_seq + 1, board.seq + 1)), "the op log has gaps or extra rows"
-    ids = list(session.scalars(sa.select(BoardChange.change_id).where(BoardChange.board_id == board_id)))
+    seqs = list(
+        session.scalars(
+            sa.select(BoardChange.seq)
+            .where(BoardChange.board_id == board_id)
+            .order_by(BoardChange.seq)
+        )
+    )
+    assert seqs == list(range(board.compacted_seq + 1, board.seq + 1)), (
+        "the op log has gaps or extra rows"
+    )
+    ids = list(
+        session.scalars(sa.select(BoardChange.change_id).where(BoardChange.board_id == board_id))
+    )
     assert len(ids) == len(set(ids)), "a change_id was applied twice"
     live = stored_live_items(session, board_id)
     assert board.live_items == len(live), (board.live_items, len(live))
@@ -185,7 +210,9 @@ def check_integrity(session, board_id: int) -> None:
             for target in field.targets(item["fields"].get(name)):
                 assert target in live, f"{item_id}.{name} points at {target}, which is not live"
     links = session.execute(
-        sa.select(BoardItemLink.source_id, BoardItemLink.target_id).where(BoardItemLink.board_id == board_id)
+        sa.select(BoardItemLink.source_id, BoardItemLink.target_id).where(
+            BoardItemLink.board_id == board_id
+        )
     ).all()
     expected = {
         (item_id, target)

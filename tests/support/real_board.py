@@ -21,14 +21,13 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import orm
 
+from tests.support.live_server import LiveServer
 from workshop import protocol as P
 from workshop.access import service as access
 from workshop.config import Config
 from workshop.database import make_engine
 from workshop.models import Base, InviteRole, User, UserRole, utcnow
 from workshop.projects import service as projects
-
-from tests.support.live_server import LiveServer
 
 SECRET_KEY = "real-server-tests-" + "k" * 40
 LIFETIME = timedelta(hours=2)
@@ -49,15 +48,21 @@ def seed(url: str, participants: int = 6) -> Seeded:
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     with orm.Session(engine, expire_on_commit=False) as session:
-        organizer = User(email=f"org-{secrets.token_hex(4)}@example.org", name="Olga", role=UserRole.ORGANIZER)
+        organizer = User(
+            email=f"org-{secrets.token_hex(4)}@example.org", name="Olga", role=UserRole.ORGANIZER
+        )
         organizer.password_hash = "!"  # never logs in by password here
-        conductor = User(email=f"cond-{secrets.token_hex(4)}@example.org", name="Carlo", role=UserRole.CONDUCTOR)
+        conductor = User(
+            email=f"cond-{secrets.token_hex(4)}@example.org", name="Carlo", role=UserRole.CONDUCTOR
+        )
         conductor.password_hash = "!"
         session.add_all([organizer, conductor])
         session.flush()
         project = projects.create_project(session, {"title": "Chaos"}, organizer)
         projects.assign_conductor(session, project, conductor)
-        invite = access.create_invite(session, project.id, organizer.id, role=InviteRole.PARTICIPANT)
+        invite = access.create_invite(
+            session, project.id, organizer.id, role=InviteRole.PARTICIPANT
+        )
         auth = {
             "organizer": access.open_user_session(session, organizer, LIFETIME, utcnow()).id,
             "conductor": access.open_user_session(session, conductor, LIFETIME, utcnow()).id,
@@ -75,7 +80,9 @@ def cookie_header(auth_session_id: str, secret_key: str = SECRET_KEY) -> str:
     app = Flask("cookie-signer")
     app.secret_key = secret_key
     signer = SecureCookieSessionInterface().get_signing_serializer(app)
-    value = signer.dumps({"auth_session_id": auth_session_id, "_user_id": auth_session_id, "_fresh": True})
+    value = signer.dumps(
+        {"auth_session_id": auth_session_id, "_user_id": auth_session_id, "_fresh": True}
+    )
     return f"{Config.SESSION_COOKIE_NAME}={value}"
 
 
@@ -117,7 +124,9 @@ class RealClient:
         self.sio.on("disconnect", lambda reason=None: record("disconnect", reason))
 
     def connect(self) -> RealClient:
-        self.sio.connect(self.url, headers={"Cookie": self.cookie}, transports=["websocket"], wait_timeout=10)
+        self.sio.connect(
+            self.url, headers={"Cookie": self.cookie}, transports=["websocket"], wait_timeout=10
+        )
         return self
 
     @property
@@ -164,12 +173,18 @@ class RealClient:
                     pass
 
 
-def apply_with_retry(client: RealClient, board_id: int, ops: list[dict], change_id: str, deadline_s: float = 30) -> dict:
+def apply_with_retry(
+    client: RealClient, board_id: int, ops: list[dict], change_id: str, deadline_s: float = 30
+) -> dict:
     """Send a change until it gets a final answer, waiting out rate limits and outages."""
     deadline = time.monotonic() + deadline_s
     while True:
         ack = client.apply(board_id, ops, change_id)
-        if ack["ok"] or ack["error"]["code"] not in P.RETRYABLE_ERRORS or time.monotonic() > deadline:
+        if (
+            ack["ok"]
+            or ack["error"]["code"] not in P.RETRYABLE_ERRORS
+            or time.monotonic() > deadline
+        ):
             return ack
         time.sleep(1 / P.CHANGES_PER_SECOND)
 
@@ -182,7 +197,9 @@ def sticky(item_id: str, **fields: Any) -> dict:
 HANDLED_WITH_TRACEBACK = ("session re-check failed",)
 
 
-def server_log_problems(log_path: Path, handled: tuple[str, ...] = HANDLED_WITH_TRACEBACK) -> list[str]:
+def server_log_problems(
+    log_path: Path, handled: tuple[str, ...] = HANDLED_WITH_TRACEBACK
+) -> list[str]:
     """Unhandled exceptions a server wrote to its log: tracebacks not announced by a handled
     failure, and errors python-socketio or our guard caught from a handler."""
     if not log_path.exists():
@@ -197,6 +214,10 @@ def server_log_problems(log_path: Path, handled: tuple[str, ...] = HANDLED_WITH_
             if any(h in before for h in handled):
                 continue
             problems.append(f"{before[:120]} -> {line}")
-        elif "unhandled error during" in line or "handler error" in line or "database error during" in line:
+        elif (
+            "unhandled error during" in line
+            or "handler error" in line
+            or "database error during" in line
+        ):
             problems.append(line)
     return problems

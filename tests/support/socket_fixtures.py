@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.sockets import Clients
 from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import InviteRole
 from workshop.realtime import handlers
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import registry
-
-from tests.support.sockets import Clients
 
 
 @pytest.fixture
@@ -46,7 +45,9 @@ class Cast:
 def cast(world) -> Cast:
     boards_a = sorted(b.id for b in world.project_a.boards)
     boards_b = sorted(b.id for b in world.project_b.boards)
-    scoped = access.create_invite(db.session, world.project_a.id, None, board_id=boards_a[1], role=InviteRole.PARTICIPANT)
+    scoped = access.create_invite(
+        db.session, world.project_a.id, None, board_id=boards_a[1], role=InviteRole.PARTICIPANT
+    )
     db.session.commit()
     return Cast(world, boards_a[0], boards_a[1], boards_b[0], scoped)
 

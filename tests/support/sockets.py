@@ -133,7 +133,9 @@ class BoardClient:
         sid = self.sid
         if not sid:
             return []
-        return [r for r in socketio.server.manager.get_rooms(sid, "/") if r and r.startswith("board:")]
+        return [
+            r for r in socketio.server.manager.get_rooms(sid, "/") if r and r.startswith("board:")
+        ]
 
     def disconnect(self) -> None:
         if self.connected:
@@ -152,7 +154,9 @@ class Clients:
         self.app = app
         self.opened: list[BoardClient] = []
 
-    def open(self, auth_session_id: str | None, name: str | None = None, headers: dict | None = None) -> BoardClient:
+    def open(
+        self, auth_session_id: str | None, name: str | None = None, headers: dict | None = None
+    ) -> BoardClient:
         http = self.app.test_client()
         if auth_session_id is not None:
             with http.session_transaction() as cookie:
@@ -160,7 +164,9 @@ class Clients:
                 cookie["_user_id"] = auth_session_id
                 cookie["_fresh"] = True
         socket = socketio.test_client(self.app, flask_test_client=http, headers=headers)
-        client = BoardClient(self.app, http, socket, name or f"tab{next(_counter)}", auth_session_id)
+        client = BoardClient(
+            self.app, http, socket, name or f"tab{next(_counter)}", auth_session_id
+        )
         self.opened.append(client)
         return client
 
@@ -198,7 +204,12 @@ def restore(item_id: str) -> dict:
 
 
 def connector(item_id: str, source: str, target: str, **fields: Any) -> dict:
-    return {"op": "create", "id": item_id, "type": "connector", "fields": {"from": source, "to": target, **fields}}
+    return {
+        "op": "create",
+        "id": item_id,
+        "type": "connector",
+        "fields": {"from": source, "to": target, **fields},
+    }
 
 
 def csrf_token(app, http) -> str:

@@ -39,7 +39,12 @@ def test_every_op_kind_parses():
         {"op": "delete", "id": "a"},
         {"op": "restore", "id": "a"},
     ]
-    assert [op.op for op in parse_change(change(ops=ops)).ops] == ["create", "update", "delete", "restore"]
+    assert [op.op for op in parse_change(change(ops=ops)).ops] == [
+        "create",
+        "update",
+        "delete",
+        "restore",
+    ]
 
 
 @pytest.mark.parametrize("payload", [None, [], "change", 1, True, [change()]])
@@ -60,7 +65,9 @@ def test_every_key_is_required(key):
     assert error.code == P.BAD_REQUEST and error.field == key
 
 
-@pytest.mark.parametrize("value", [0, -1, True, False, 1.5, 7.0, "7", None, [7], {"id": 7}, 2**53, 10**100])
+@pytest.mark.parametrize(
+    "value", [0, -1, True, False, 1.5, 7.0, "7", None, [7], {"id": 7}, 2**53, 10**100]
+)
 def test_board_id_must_be_a_positive_whole_number(value):
     with pytest.raises(BoardError) as caught:
         parse_board_id(value)
@@ -90,7 +97,9 @@ def test_change_and_client_ids_are_short_plain_tokens(key, value):
 
 
 def test_ids_at_their_limits_are_fine():
-    parse_change(change(change_id="c" * P.MAX_CHANGE_ID_CHARS, client_id="k" * P.MAX_CLIENT_ID_CHARS))
+    parse_change(
+        change(change_id="c" * P.MAX_CHANGE_ID_CHARS, client_id="k" * P.MAX_CLIENT_ID_CHARS)
+    )
     parse_change(change(change_id="a-b_c:d.e"))
 
 
@@ -136,7 +145,10 @@ def test_a_change_holds_at_most_the_documented_number_of_ops():
         ({"op": "create", "id": "a", "type": 1, "fields": {}}, P.INVALID_OP),
         ({"op": "create", "id": "a", "type": "sticky"}, P.BAD_REQUEST),
         ({"op": "create", "id": "a", "type": "sticky", "fields": {}, "seq": 9}, P.BAD_REQUEST),
-        ({"op": "create", "id": "a", "type": "sticky", "fields": {}, "created_by": "u:1"}, P.BAD_REQUEST),
+        (
+            {"op": "create", "id": "a", "type": "sticky", "fields": {}, "created_by": "u:1"},
+            P.BAD_REQUEST,
+        ),
     ],
 )
 def test_malformed_ops_are_refused(op, code):

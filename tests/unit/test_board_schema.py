@@ -171,7 +171,20 @@ def test_colour_accepts_palette_names_and_hex(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["Yellow", "#fff", "#ffffff0", "#gggggg", "ffffff", "#ffffff\n", "yellow\n", "red;x:y", "url(x)", 0, None, True],
+    [
+        "Yellow",
+        "#fff",
+        "#ffffff0",
+        "#gggggg",
+        "ffffff",
+        "#ffffff\n",
+        "yellow\n",
+        "red;x:y",
+        "url(x)",
+        0,
+        None,
+        True,
+    ],
 )
 def test_colour_refuses_everything_else(value):
     assert refused(Colour(), value).code == P.INVALID_OP
@@ -186,7 +199,20 @@ def test_order_key_accepts_letters_and_digits(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "a" * (MAX_ORDER_KEY_CHARS + 1), "a-0", "a 0", "a0\n", "à0", "a\x000", 1, 1.5, None, ["a0"]]
+    "value",
+    [
+        "",
+        "a" * (MAX_ORDER_KEY_CHARS + 1),
+        "a-0",
+        "a 0",
+        "a0\n",
+        "à0",
+        "a\x000",
+        1,
+        1.5,
+        None,
+        ["a0"],
+    ],
 )
 def test_order_key_refuses_other_shapes(value):
     assert refused(OrderKey(), value).code == P.INVALID_OP
@@ -202,7 +228,13 @@ def test_order_keys_sort_as_strings():
 
 @pytest.mark.parametrize(
     "value",
-    ["", "http://example.org", "https://example.org/a?b=c#d", "HTTPS://EXAMPLE.ORG", "mailto:ada@example.org"],
+    [
+        "",
+        "http://example.org",
+        "https://example.org/a?b=c#d",
+        "HTTPS://EXAMPLE.ORG",
+        "mailto:ada@example.org",
+    ],
 )
 def test_link_accepts_http_https_and_mailto(value):
     assert Link().check("url", value) == value
@@ -237,7 +269,17 @@ def test_day_accepts_iso_dates(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["2025-02-30", "20250131", "2025-W01-1", "2025-1-31", "31/01/2025", "2025-01-31T00:00", "", 20250131]
+    "value",
+    [
+        "2025-02-30",
+        "20250131",
+        "2025-W01-1",
+        "2025-1-31",
+        "31/01/2025",
+        "2025-01-31T00:00",
+        "",
+        20250131,
+    ],
 )
 def test_day_refuses_anything_but_yyyy_mm_dd(value):
     assert refused(Day(), value).code == P.INVALID_OP
@@ -248,7 +290,19 @@ def test_day_refuses_anything_but_yyyy_mm_dd(value):
 
 def test_ref_accepts_an_item_id_and_refuses_other_shapes():
     assert Ref().check("from", "item_1-A") == "item_1-A"
-    for value in ("", "a" * 41, "a b", "a\n", "a/b", "é", 1, None, ["a"], "__proto__", "constructor"):
+    for value in (
+        "",
+        "a" * 41,
+        "a b",
+        "a\n",
+        "a/b",
+        "é",
+        1,
+        None,
+        ["a"],
+        "__proto__",
+        "constructor",
+    ):
         assert refused(Ref(), value).code == P.INVALID_OP
 
 
@@ -279,14 +333,28 @@ def test_core_types_have_the_documented_defaults():
 
 
 def test_text_limits_differ_per_type():
-    check_fields(by_name("sticky"), {"text": "a" * MAX_STICKY_TEXT_CHARS}, creating=True, may_conduct=False)
+    check_fields(
+        by_name("sticky"), {"text": "a" * MAX_STICKY_TEXT_CHARS}, creating=True, may_conduct=False
+    )
     with pytest.raises(TooLarge):
-        check_fields(by_name("sticky"), {"text": "a" * (MAX_STICKY_TEXT_CHARS + 1)}, creating=True, may_conduct=False)
+        check_fields(
+            by_name("sticky"),
+            {"text": "a" * (MAX_STICKY_TEXT_CHARS + 1)},
+            creating=True,
+            may_conduct=False,
+        )
     with pytest.raises(TooLarge):
-        check_fields(by_name("shape"), {"text": "a" * (MAX_LABEL_CHARS + 1)}, creating=True, may_conduct=False)
+        check_fields(
+            by_name("shape"),
+            {"text": "a" * (MAX_LABEL_CHARS + 1)},
+            creating=True,
+            may_conduct=False,
+        )
 
 
-@pytest.mark.parametrize("name", ["author", "created_by", "seq", "id", "type", "__proto__", "constructor", ""])
+@pytest.mark.parametrize(
+    "name", ["author", "created_by", "seq", "id", "type", "__proto__", "constructor", ""]
+)
 def test_unknown_and_server_owned_fields_are_refused(name):
     with pytest.raises(InvalidOp) as caught:
         check_fields(by_name("sticky"), {name: "x"}, creating=True, may_conduct=True)
@@ -297,14 +365,18 @@ def test_required_fields_are_required_only_at_creation():
     with pytest.raises(InvalidOp) as caught:
         check_fields(by_name("connector"), {"from": "a"}, creating=True, may_conduct=False)
     assert caught.value.field == "to"
-    assert check_fields(by_name("connector"), {"label": "x"}, creating=False, may_conduct=False) == {"label": "x"}
+    assert check_fields(
+        by_name("connector"), {"label": "x"}, creating=False, may_conduct=False
+    ) == {"label": "x"}
 
 
 def test_conductor_only_field_is_forbidden_to_participants():
     with pytest.raises(Forbidden) as caught:
         check_fields(by_name("frame"), {"locked": True}, creating=True, may_conduct=False)
     assert caught.value.code == P.FORBIDDEN and caught.value.field == "locked"
-    assert check_fields(by_name("frame"), {"locked": True}, creating=False, may_conduct=True) == {"locked": True}
+    assert check_fields(by_name("frame"), {"locked": True}, creating=False, may_conduct=True) == {
+        "locked": True
+    }
 
 
 def test_fields_must_be_an_object():
@@ -329,7 +401,9 @@ def test_a_type_registered_for_one_board_kind_belongs_only_there():
     assert types.type_for("free", "sticky").name == "sticky"
 
 
-@pytest.mark.parametrize("name", ["iframe", "script", "__proto__", "constructor", "Sticky", "", None, 1, ["sticky"]])
+@pytest.mark.parametrize(
+    "name", ["iframe", "script", "__proto__", "constructor", "Sticky", "", None, 1, ["sticky"]]
+)
 def test_unknown_types_are_refused(name):
     with pytest.raises(InvalidOp):
         registry.type_for("free", name)

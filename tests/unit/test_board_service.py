@@ -6,14 +6,28 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tests.support.boards import (
+    ALICE,
+    CONDUCTOR,
+    Mirror,
+    board_state_hash,
+    check_integrity,
+    stored_live_items,
+)
 from workshop import protocol as P
 from workshop.boards import service
 from workshop.boards.errors import BoardError
 from workshop.boards.ops import parse_change
 from workshop.database import make_engine
-from workshop.models import Base, Board, BoardChange, BoardKind, BoardSnapshot, Project, SnapshotKind
-
-from tests.support.boards import ALICE, CONDUCTOR, Mirror, board_state_hash, check_integrity, stored_live_items
+from workshop.models import (
+    Base,
+    Board,
+    BoardChange,
+    BoardKind,
+    BoardSnapshot,
+    Project,
+    SnapshotKind,
+)
 
 
 @pytest.fixture
@@ -38,8 +52,12 @@ def board_id(store) -> int:
 
 
 def send(store, board_id, change_id, ops, actor=ALICE, broadcasts=None):
-    change = parse_change({"board_id": board_id, "change_id": change_id, "client_id": "c", "ops": ops})
-    return service.apply_change(store, change, actor, after_commit=broadcasts.append if broadcasts is not None else None)
+    change = parse_change(
+        {"board_id": board_id, "change_id": change_id, "client_id": "c", "ops": ops}
+    )
+    return service.apply_change(
+        store, change, actor, after_commit=broadcasts.append if broadcasts is not None else None
+    )
 
 
 def sticky(item_id, **fields):
@@ -103,7 +121,11 @@ def test_a_locked_board_refuses_participants_and_obeys_the_conductor(store, boar
 
 
 def test_the_live_item_limit_holds(store, board_id):
-    store.execute(sa.update(Board).where(Board.id == board_id).values(live_items=P.MAX_LIVE_ITEMS_PER_BOARD - 1))
+    store.execute(
+        sa.update(Board)
+        .where(Board.id == board_id)
+        .values(live_items=P.MAX_LIVE_ITEMS_PER_BOARD - 1)
+    )
     store.commit()
     before = board_state_hash(store, board_id)
     with pytest.raises(BoardError) as caught:
@@ -132,7 +154,11 @@ def test_a_client_catches_up_with_exactly_the_changes_it_missed(store, board_id)
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
     sync = service.sync_payload(store, board(store, board_id), 3)
     assert sync["mode"] == "delta" and [c["seq"] for c in sync["changes"]] == [4, 5]
-    assert service.sync_payload(store, board(store, board_id), 5) == {"mode": "delta", "seq": 5, "changes": []}
+    assert service.sync_payload(store, board(store, board_id), 5) == {
+        "mode": "delta",
+        "seq": 5,
+        "changes": [],
+    }
 
 
 @pytest.mark.parametrize("since", [None, 6, 10**12])
@@ -162,8 +188,14 @@ def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, boa
     assert service.maintain(store, board_id)
     b = board(store, board_id)
     assert b.compacted_seq == 7
-    checkpoint = store.scalars(sa.select(BoardSnapshot).where(BoardSnapshot.board_id == board_id)).one()
-    assert checkpoint.kind == SnapshotKind.CHECKPOINT and checkpoint.seq == 11 and len(checkpoint.items) == 9
+    checkpoint = store.scalars(
+        sa.select(BoardSnapshot).where(BoardSnapshot.board_id == board_id)
+    ).one()
+    assert (
+        checkpoint.kind == SnapshotKind.CHECKPOINT
+        and checkpoint.seq == 11
+        and len(checkpoint.items) == 9
+    )
     assert service.sync_payload(store, b, 3)["mode"] == "snapshot"
     assert service.sync_payload(store, b, 7)["mode"] == "delta"
     assert not service.maintain(store, board_id)  # not due again yet

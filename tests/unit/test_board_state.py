@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.boards import ALICE, BOB, CONDUCTOR, MemoryBoard
 from workshop import protocol as P
 from workshop.boards.errors import BoardError
 from workshop.boards.schema import CORE_TYPES, ItemType, Ref, RefList, Registry, Text
 from workshop.boards.state import Actor
-
-from tests.support.boards import ALICE, BOB, CONDUCTOR, MemoryBoard
 
 # A canvas of our own, registered for one board kind only, in a registry of its own so the
 # app's registry is never touched.
@@ -83,10 +82,19 @@ def test_create_fills_defaults_and_records_the_author(board):
     outcome = board.apply([create("s1", text="hello", x=10)])
     item = board.items["s1"]
     assert item.fields == {
-        "x": 10, "y": 0, "w": 200, "h": 200, "z": "a0", "text": "hello", "color": "yellow", "author": "Alice"
+        "x": 10,
+        "y": 0,
+        "w": 200,
+        "h": 200,
+        "z": "a0",
+        "text": "hello",
+        "color": "yellow",
+        "author": "Alice",
     }
     assert item.created_by == "p:1" and item.created_seq == item.updated_seq == 1 and item.alive
-    assert outcome.applied == [{"op": "create", "id": "s1", "type": "sticky", "fields": item.fields}]
+    assert outcome.applied == [
+        {"op": "create", "id": "s1", "type": "sticky", "fields": item.fields}
+    ]
     assert outcome.live_delta == 1
 
 
@@ -206,7 +214,15 @@ def test_delete_leaves_a_tombstone_and_a_second_delete_changes_nothing(board):
 
 
 def test_deleting_an_end_deletes_its_connectors(board):
-    board.apply([create("a"), create("b"), create("d"), connector("c1", "a", "b"), connector("c2", "d", "a")])
+    board.apply(
+        [
+            create("a"),
+            create("b"),
+            create("d"),
+            connector("c1", "a", "b"),
+            connector("c2", "d", "a"),
+        ]
+    )
     outcome = board.apply([delete("a")])
     assert [op["id"] for op in outcome.applied] == ["a", "c1", "c2"]
     assert all(op["op"] == "delete" for op in outcome.applied)
@@ -270,7 +286,9 @@ def test_restore_brings_an_item_back_with_its_fields(board):
     board.apply([create("s1", text="keep me")])
     board.apply([delete("s1")])
     outcome = board.apply([restore("s1")])
-    assert outcome.applied == [{"op": "restore", "id": "s1", "type": "sticky", "fields": board.items["s1"].fields}]
+    assert outcome.applied == [
+        {"op": "restore", "id": "s1", "type": "sticky", "fields": board.items["s1"].fields}
+    ]
     assert board.items["s1"].fields["text"] == "keep me" and board.items["s1"].alive
     assert outcome.live_delta == 1
     assert board.apply([restore("s1")]).applied == []  # already back
@@ -311,7 +329,11 @@ def test_one_bad_op_in_a_batch_applies_nothing(board, bad):
     good = [update("s1", text="changed"), delete("a"), create("s3"), update("s2", color="red")]
     for position in range(len(good) + 1):
         refused(board, good[:position] + [bad] + good[position:])
-    assert board.items["s1"].fields["text"] == "" and board.items["a"].alive and "s3" not in board.items
+    assert (
+        board.items["s1"].fields["text"] == ""
+        and board.items["a"].alive
+        and "s3" not in board.items
+    )
 
 
 # --- locks ------------------------------------------------------------------------------------------------
