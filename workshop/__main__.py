@@ -10,6 +10,10 @@ import argparse
 import os
 
 DEFAULT_PORT = 5000
+# SQLite's busy wait blocks in C, freezing every green thread: a write that meets another
+# process's lock should fail fast with a retryable `unavailable`, not stall every board for 10 s.
+# (This process's own writers never wait: they are serialised before they reach SQLite.)
+GREEN_SQLITE_BUSY_TIMEOUT_MS = 250
 
 
 def _patch_for(mode: str, database_url: str) -> None:
@@ -40,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
 
     mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     _patch_for(mode, os.environ.get("DATABASE_URL", ""))
+    if mode in ("eventlet", "gevent"):
+        os.environ.setdefault("WORKSHOP_SQLITE_BUSY_TIMEOUT_MS", str(GREEN_SQLITE_BUSY_TIMEOUT_MS))
 
     from workshop import create_app
     from workshop.extensions import socketio

@@ -63,11 +63,16 @@ class Config:
         )
         # Optional: when set, Socket.IO emits travel through Redis so processes share rooms.
         self.REDIS_URL = env.get("REDIS_URL") or None
+        # The Redis pub/sub channel: channels are global to a Redis server, so two deployments
+        # (or a test run beside a benchmark) sharing one must not share a channel.
+        self.SOCKETIO_CHANNEL = env.get("WORKSHOP_SOCKETIO_CHANNEL", "workshop")
         self.SOCKETIO_ASYNC_MODE = env.get("SOCKETIO_ASYNC_MODE", self.DEFAULT_ASYNC_MODE)
         # Origins allowed to open a socket besides the page's own (comma separated). Never "*".
         self.SOCKETIO_EXTRA_ORIGINS = [
             o.strip() for o in env.get("WORKSHOP_ALLOWED_ORIGINS", "").split(",") if o.strip()
         ]
+        # How long a SQLite write waits for another process's write lock (see database.py).
+        self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("WORKSHOP_SQLITE_BUSY_TIMEOUT_MS", "10000"))
         self.SECRET_KEY = env.get("SECRET_KEY") or self.DEFAULT_SECRET_KEY
         self.BABEL_DEFAULT_TIMEZONE = env.get("WORKSHOP_TIMEZONE", "Europe/Rome")
         # Behind one reverse proxy: trust exactly that many X-Forwarded-For hops, so a client

@@ -15,20 +15,27 @@ from sqlalchemy import event, orm
 from workshop.models.base import Base
 
 # SQLite waits this long for another writer before giving up with "database is locked".
+# The wait is a C call: under eventlet or gevent it freezes every green thread of the process,
+# so the server's entry point asks for a much shorter one (see __main__).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, **options: Any) -> sa.Engine:
+def make_engine(
+    url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options: Any
+) -> sa.Engine:
     """An engine with the settings every deployment of ours wants."""
+    # A database error's message would otherwise carry the statement's values (board text,
+    # names) into the logs.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **options)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     # pre_ping replaces connections that the server closed while the app was idle.
     return sa.create_engine(url, pool_pre_ping=True, **options)
 
 
-def _tune_sqlite(engine: sa.Engine) -> None:
+def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial wiring
         cursor = dbapi_connection.cursor()
@@ -36,7 +43,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
 
@@ -51,7 +58,10 @@ class Database:
         self.session = orm.scoped_session(self.session_factory)
 
     def init_app(self, app) -> None:
-        self.engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        self.engine = make_engine(
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        )
         self.session_factory.configure(bind=self.engine)
         app.extensions["workshop_db"] = self
 
@@ -61,6 +71,20 @@ class Database:
             if exc is not None:
                 self.session.rollback()
             self.session.remove()
+
+    def check(self) -> None:
+        """Raise unless the database answers and would take a write now.
+
+        PostgreSQL locks rows, so answering is enough. SQLite has one write lock for the whole
+        file: another process holding it (a backup, a stuck command) stops every change while
+        reads still work, so the lock is taken and released at once to see.
+        """
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("ROLLBACK")
+            else:
+                conn.execute(sa.text("SELECT 1"))
 
     def create_all(self) -> None:
         Base.metadata.create_all(self.engine)

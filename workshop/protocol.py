@@ -76,7 +76,7 @@ MAX_DELTA_CHANGES = 2_000  # further behind than this, a joining client gets a s
 CHANGES_PER_SECOND = 20
 CHANGE_BURST = 40
 CURSOR_MOVES_PER_SECOND = 30  # moves past this are dropped silently: cursors are ephemeral
-# A socket refused this many times in a row for flooding is disconnected.
+# A socket refused this many times for its rate within guards.FLOOD_WINDOW_S is disconnected.
 FLOOD_STRIKES_BEFORE_DISCONNECT = 200
 
 # --- timings ---------------------------------------------------------------------------------

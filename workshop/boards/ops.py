@@ -8,7 +8,7 @@ from typing import Any
 
 from workshop import protocol as P
 from workshop.boards.errors import BadRequest, InvalidOp, TooLarge
-from workshop.boards.schema import ITEM_ID_PATTERN
+from workshop.boards.schema import is_item_id
 
 CREATE = "create"
 UPDATE = "update"
@@ -66,7 +66,7 @@ def parse_op(raw: Any) -> Op:
     if extra:
         raise BadRequest(f"unexpected key {sorted(map(str, extra))[0]!r} in a {kind} op", field="ops")
     item_id = raw.get("id")
-    if not isinstance(item_id, str) or not ITEM_ID_PATTERN.match(item_id):
+    if not is_item_id(item_id):
         raise InvalidOp("id must be 1 to 40 letters, digits, - or _", field="id")
     if kind in (CREATE, UPDATE):
         if not isinstance(raw.get("fields"), dict):

@@ -29,12 +29,24 @@ MAX_ORDER_KEY_CHARS = 64
 MAX_REF_LIST_LENGTH = 200
 MAX_LINK_CHARS = 2_000
 
-ITEM_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-ORDER_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{1,%d}$" % MAX_ORDER_KEY_CHARS)
-HEX_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+# \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
+ITEM_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
+ORDER_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{1,%d}\Z" % MAX_ORDER_KEY_CHARS)
+HEX_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+DAY_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# Ids a JavaScript client would trip over if it ever kept items in a plain object.
+RESERVED_ITEM_IDS = frozenset({"__proto__", "constructor", "prototype"})
 # Named colours of the board palette (the client maps them to accessible tones).
 PALETTE = ("yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def is_item_id(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and bool(ITEM_ID_PATTERN.match(value))
+        and value not in RESERVED_ITEM_IDS
+    )
 
 
 # --- field kinds -------------------------------------------------------------------------------
@@ -64,9 +76,14 @@ class Field:
         return False
 
 
-def _no_control_characters(name: str, text: str) -> str:
-    # NUL and other C0 controls break storage and rendering; tabs and newlines are text.
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
+def _is_control(ch: str) -> bool:
+    # C0, DEL and C1 (Unicode category Cc).
+    return ord(ch) < 32 or 127 <= ord(ch) < 160
+
+
+def _no_control_characters(name: str, text: str, allowed: str = "\n\t") -> str:
+    # NUL and other controls break storage and rendering; tabs and newlines are text.
+    if any(_is_control(ch) and ch not in allowed for ch in text):
         raise InvalidOp(f"{name} contains control characters", field=name)
     # Lone surrogates cannot be stored as UTF-8.
     try:
@@ -154,14 +171,13 @@ class OrderKey(Field):
 @dataclass(frozen=True)
 class Day(Field):
     def clean(self, name, value):
-        if not isinstance(value, str):
+        # fromisoformat alone also takes "20250131" and week dates like "2025-W01-1".
+        if not isinstance(value, str) or not DAY_PATTERN.match(value):
             raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name)
         try:
             date.fromisoformat(value)
         except ValueError:
             raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name) from None
-        if len(value) != 10:
-            raise InvalidOp(f"{name} must be a date YYYY-MM-DD", field=name)
         return value
 
 
@@ -175,7 +191,8 @@ class Link(Field):
         if value and not value.lower().startswith(LINK_SCHEMES):
             # javascript:, data: and friends never reach a page.
             raise InvalidOp(f"{name} must start with http://, https:// or mailto:", field=name)
-        return _no_control_characters(name, value)
+        # Not even a tab or a newline: a link is one line.
+        return _no_control_characters(name, value, allowed="")
 
 
 @dataclass(frozen=True)
@@ -185,7 +202,7 @@ class Ref(Field):
     types: tuple[str, ...] = ()
 
     def clean(self, name, value):
-        if not isinstance(value, str) or not ITEM_ID_PATTERN.match(value):
+        if not is_item_id(value):
             raise InvalidOp(f"{name} must be an item id", field=name)
         return value
 

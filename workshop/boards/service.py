@@ -129,8 +129,6 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
     if bumped is None:
         raise NotFound("no such board", field="board_id")
     seq, kind, locked, live_count = bumped
-    if locked and not actor.may_conduct:
-        raise BoardLocked("a conductor locked this board")
 
     earlier = conn.execute(
         sa.select(_CHANGES).where(_CHANGES.c.board_id == board_id, _CHANGES.c.change_id == change.change_id)
@@ -147,6 +145,10 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
             earlier.ops,
             duplicate=True,
         )
+    # After the duplicate check: a retry of a change that went through before the lock is
+    # acknowledged as what it was, not refused as if it had never been applied.
+    if locked and not actor.may_conduct:
+        raise BoardLocked("a conductor locked this board")
 
     stored: set[str] = set()
 

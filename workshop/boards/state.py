@@ -216,6 +216,8 @@ class Applier:
         if item.alive:
             return  # already back: restoring twice changes nothing
         item_type = self.types.get(item.type)
+        # Bringing back a locked item is a change to it: conductors only, as for a delete.
+        self._check_unlocked(item, item_type)
         self._check_refs(item.id, item_type, item.fields)
         item.deleted_seq = None
         item.updated_seq = self.seq

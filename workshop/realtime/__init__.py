@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from workshop.boards.service import WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+    from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
@@ -24,10 +25,13 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # None makes python-engineio accept only the page's own origin. Never [] (that turns the
         # check off) and never "*".
         cors_allowed_origins=extra or None,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        # Broken JSON, deep nesting and odd event names become a clean bad_request.
+        serializer=WirePacket,
         ping_interval=PING_INTERVAL_S,
         ping_timeout=PING_TIMEOUT_S,
         # The cookie session is read once at connect; every event re-checks the AuthSession.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from typing import Any
 
@@ -15,17 +14,20 @@ from workshop.access import policy
 from workshop.access import service as access
 from workshop.boards import ops, service
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
+from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
+from workshop.realtime.wire import MALFORMED_EVENT
 
 log = logging.getLogger(__name__)
 
 AUTH_SESSION_KEY = "auth_session_id"  # written by web.security.start_session
 _JOIN_KEYS = {"protocol", "board_id", "since_seq"}
+_CURSOR_KEYS = {"board_id", "x", "y"}
 
 
 def board_room(board_id: int) -> str:
@@ -35,9 +37,27 @@ def board_room(board_id: int) -> str:
 # --- connection ------------------------------------------------------------------------------------
 
 
+def _unknown_event_ack(message: str = "unknown event") -> dict[str, Any]:
+    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": message}}
+
+
+def _sent_as_an_event() -> bool:
+    """True when a connected client sent an event named "connect" or "disconnect".
+
+    python-socketio routes such an event to the handler of that name. The real handlers run
+    while the socket is still connecting or already disconnecting, when it does not count as
+    connected; a client's event can only arrive on a connected socket.
+    """
+    return socketio.server.manager.is_connected(request.sid, "/")
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     """A browser opens its socket. Refused without a live login or join behind its cookie."""
+    if _sent_as_an_event():
+        # Re-running this would replace the socket's record (its boards, its rate budget)
+        # while the socket stays in its rooms.
+        return _unknown_event_ack()
     auth_session_id = session.get(AUTH_SESSION_KEY)
     try:
         who = access.load_principal(db.session, auth_session_id, utcnow()) if auth_session_id else None
@@ -52,6 +72,9 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
+    """The socket closed (or the server closed it). Broadcasts peer_left to its boards."""
+    if _sent_as_an_event():
+        return _unknown_event_ack()
     entry = registry.remove(request.sid)
     if entry is not None:
         for board_id in list(entry.boards):
@@ -61,7 +84,9 @@ def on_disconnect(reason=None):
 @socketio.on("*")
 def on_unknown_event(event, *args):
     """Events outside the protocol get a clear refusal, never silence."""
-    return {"ok": False, "error": {"code": P.BAD_REQUEST, "message": "unknown event"}}
+    if event == MALFORMED_EVENT:
+        return _unknown_event_ack("the event is not well-formed JSON of [name, payload]")
+    return _unknown_event_ack()
 
 
 # --- boards ------------------------------------------------------------------------------------------
@@ -75,7 +100,9 @@ def on_join_board(entry: SocketAuth, payload: Any):
     peer_joined to the board."""
     if not isinstance(payload, dict) or set(payload) - _JOIN_KEYS:
         raise BadRequest("join_board takes {protocol, board_id, since_seq?}")
-    if payload.get("protocol") != P.PROTOCOL_VERSION:
+    protocol = payload.get("protocol")
+    # type(), not ==: true == 1 and 1.0 == 1 in Python, and neither is protocol 1 on the wire.
+    if type(protocol) is not int or protocol != P.PROTOCOL_VERSION:
         raise BadRequest(
             f"this server speaks protocol {P.PROTOCOL_VERSION}: reload the page", code=P.PROTOCOL_MISMATCH
         )
@@ -141,12 +168,10 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if change.board_id not in entry.boards:
         raise NotJoined("join the board before changing it")
     if not entry.budget.changes.take():
-        entry.budget.strikes += 1
-        if entry.budget.strikes >= P.FLOOD_STRIKES_BEFORE_DISCONNECT:
+        if entry.budget.strike():
             log.warning("disconnecting a flooding socket (sid=%s)", entry.sid)
             socketio.start_background_task(_disconnect, entry.sid)
         raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
-    entry.budget.strikes = 0
 
     who = entry.principal
     project_id = entry.board_projects[change.board_id]
@@ -169,16 +194,27 @@ def on_move_cursor(payload: Any = None, *_extra: Any):
     """Sent by a client as its pointer moves (at most 20 Hz). Not acknowledged; the server
     batches every board's cursors into one cursors_moved message per interval."""
     entry = registry.get(request.sid)
-    if entry is None or not isinstance(payload, dict):
+    if entry is None or not isinstance(payload, dict) or set(payload) != _CURSOR_KEYS:
         return
-    board_id, x, y = payload.get("board_id"), payload.get("x"), payload.get("y")
-    if board_id not in entry.boards or not entry.budget.cursors.take():
+    board_id, x, y = payload["board_id"], payload["x"], payload["y"]
+    # Checked before any lookup: a list or a dict as board_id is unhashable.
+    if type(board_id) is not int or board_id not in entry.boards:
         return
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+    if not (_on_the_board(x) and _on_the_board(y)) or not entry.budget.cursors.take():
         return
     peer = presence.peer(board_id, request.sid)
     if peer is not None:
         presence.move_cursor(board_id, peer.id, round(float(x), 1), round(float(y), 1))
+
+
+def _on_the_board(value: Any) -> bool:
+    # Comparisons, not math.isfinite: that raises OverflowError on a 400-digit integer. NaN
+    # fails both comparisons, infinities fail the range.
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and -MAX_COORDINATE <= value <= MAX_COORDINATE
+    )
 
 
 # --- background work -----------------------------------------------------------------------------------
