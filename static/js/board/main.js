@@ -88,7 +88,7 @@ class BoardApp {
   _applyRights() {
     const editable = this.canEdit();
     this.root.classList.toggle("is-read-only", !editable);
-    for (const button of this.root.querySelectorAll("[data-needs-edit]")) button.disabled = !editable;
+    for (const button of this.root.querySelectorAll("[data-needs-edit]:not([data-action])")) button.disabled = !editable;
     let message = "";
     if (this.ended) message = "";
     else if (!this.mayEdit) message = t("You are observing: you can look at the board but not change it.");
@@ -97,11 +97,13 @@ class BoardApp {
     this.notice.hidden = !message;
     this.notice.textContent = message;
     if (!editable && !["select", "hand"].includes(this.tool)) this.setTool("select");
+    this._updateActions();
   }
 
   // --- joining and remote events ----------------------------------------------------------------
 
   _joined(ack) {
+    performance.mark("board:joined");
     this.mayEdit = Boolean(ack.can_edit);
     this.mayConduct = Boolean(ack.can_conduct);
     this.locked = Boolean(ack.board?.locked);
@@ -111,7 +113,10 @@ class BoardApp {
     this.renderer.flush();
     if (this.firstLoad) {
       this.firstLoad = false;
-      this.renderer.fitAll();
+      // A big board opens readable, around its middle, rather than as a field of dots.
+      this.renderer.fitAll({ minZoom: 0.25 });
+      this.renderer.flush();
+      performance.mark("board:rendered");
       this.root.dataset.ready = "true";
       this.root.dispatchEvent(new CustomEvent("board:ready"));
     }
@@ -307,7 +312,7 @@ class BoardApp {
     this.renderer.setSelection(this.selection);
     if (focus && this.selection.size === 1) {
       const [only] = this.selection;
-      this.renderer.element(only)?.focus({ preventScroll: true });
+      this.renderer.ensureNode(only)?.focus({ preventScroll: true });
     }
     this._updateActions();
   }

@@ -13,6 +13,8 @@ const HEX = /^#[0-9a-fA-F]{6}$/;
 const SPATIAL_LAYERS = { frame: "frames" }; // every other spatial type goes to "items"
 const SHAPES = new Set(["rect", "ellipse", "diamond", "triangle"]);
 const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
+const FAR_ZOOM = 0.4; // below this zoom item texts are not drawn
+const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
 
 function el(tag, className) {
   const node = document.createElement(tag);
@@ -111,7 +113,9 @@ export class BoardRenderer {
     this.onCamera = onCamera;
     this.camera = { x: 0, y: 0, zoom: 1 };
     this.nodes = new Map(); // id -> element (or SVG group for connectors)
-    this.order = { frames: [], items: [] }; // sorted [{z, id}] per layer
+    this.order = { frames: [], items: [] }; // sorted [{z, id}] per layer, attached or not
+    this.zOf = new Map(); // id -> {layer, z} as placed in `order`
+    this.cullPending = false;
     this.byEnd = new Map(); // item id -> Set of connector ids touching it
     this.ends = new Map(); // connector id -> [from, to]
     this.dirty = new Set();
@@ -159,8 +163,17 @@ export class BoardRenderer {
   _applyCamera() {
     const { x, y, zoom } = this.camera;
     this.world.style.transform = `translate(${x}px, ${y}px) scale(${zoom})`;
-    this.viewport.style.setProperty("--zoom", String(zoom));
+    if (zoom !== this.appliedZoom) {
+      // Outlines and handles keep their screen size through --zoom; setting it restyles every
+      // item, so it changes only with the zoom, never on a pan.
+      this.appliedZoom = zoom;
+      this.viewport.style.setProperty("--zoom", String(zoom));
+      // Far out, words are specks: drawing them costs more than the whole rest of a frame.
+      this.viewport.classList.toggle("is-far", zoom < FAR_ZOOM);
+    }
     this._placeCursors();
+    this.cullPending = true;
+    this._schedule();
     this.onCamera(this.camera);
   }
 
@@ -203,8 +216,8 @@ export class BoardRenderer {
     if (dx || dy) this.panBy(dx, dy);
   }
 
-  /** Fit every item in view (or centre the origin of an empty board). */
-  fitAll() {
+  /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`. */
+  fitAll({ minZoom = MIN_ZOOM } = {}) {
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -224,7 +237,7 @@ export class BoardRenderer {
     }
     const pad = 60;
     const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - pad * 2) / (maxY - minY || 1));
-    const z = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
     this.setCamera({
       zoom: z,
       x: r.width / 2 - ((minX + maxX) / 2) * z,
@@ -233,85 +246,145 @@ export class BoardRenderer {
   }
 
   // --- items ----------------------------------------------------------------------------------
+  //
+  // Only items near the viewport have DOM nodes (culling): a 5,000-item board keeps a few
+  // hundred nodes, so panning and restyling stay cheap. `order` keeps every spatial item sorted
+  // by (z, id) per layer, attached or not, so a node that appears lands at its place in the
+  // stacking order. Focused, selected and edited items are never culled.
 
   /** Mark items for redrawing in the next frame. */
   invalidate(ids) {
     for (const id of ids) this.dirty.add(id);
+    this._schedule();
+  }
+
+  _schedule() {
     if (this.frame === null) this.frame = requestAnimationFrame(() => this.flush());
   }
 
-  /** Redraw every dirty item now. */
+  /** Redraw every dirty item now, and attach or drop nodes for what the camera shows. */
   flush() {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
     const ids = this.dirty;
     this.dirty = new Set();
-    const bulk = ids.size > 500 && this.nodes.size === 0;
     const connectors = new Set();
-    if (bulk) {
-      this._bulkInsert(ids, connectors);
-    } else {
-      for (const id of ids) this._draw(id, connectors);
+    const visible = this._visibleRect();
+    if (ids.size > 500) this._rebuildOrder();
+    for (const id of ids) this._draw(id, connectors, visible, ids.size > 500);
+    if (this.cullPending) {
+      this.cullPending = false;
+      this._cull(visible);
     }
     for (const id of ids) for (const c of this.byEnd.get(id) ?? []) connectors.add(c);
     for (const id of connectors) this._drawConnector(id);
     this._drawSelection();
   }
 
-  /** First load of a big board: build every node off-document, sorted once, one append. */
-  _bulkInsert(ids, connectors) {
-    const groups = { frames: [], items: [] };
-    for (const id of ids) {
-      const item = this.state.get(id);
-      if (!item) continue;
-      if (item.type === "connector") {
-        connectors.add(id);
-        continue;
-      }
+  /** The board rectangle worth having nodes for: the view and a margin around it. */
+  _visibleRect() {
+    const width = this.viewport.clientWidth || 1;
+    const height = this.viewport.clientHeight || 1;
+    const [x1, y1] = this.screenToWorld(-width * CULL_MARGIN, -height * CULL_MARGIN);
+    const [x2, y2] = this.screenToWorld(width * (1 + CULL_MARGIN), height * (1 + CULL_MARGIN));
+    return { x1, y1, x2, y2 };
+  }
+
+  _inRect(item, r) {
+    const b = boxOf(item);
+    // Frame titles sit above the frame: count a little headroom.
+    return b.x <= r.x2 && b.y - 40 <= r.y2 && b.x + b.w >= r.x1 && b.y + b.h >= r.y1;
+  }
+
+  _pinned(id) {
+    const node = this.nodes.get(id);
+    return this.selection.has(id) || this.hidden.has(id) || (node && node.contains(document.activeElement));
+  }
+
+  /** After a camera move: attach what came into view, drop what left it. */
+  _cull(visible) {
+    for (const item of this.state.items()) {
       if (!isSpatial(item)) continue;
-      const node = this._create(item);
-      this._update(node, item);
-      this.nodes.set(id, node);
-      groups[SPATIAL_LAYERS[item.type] ?? "items"].push({ z: String(item.fields.z ?? "a0"), id, node });
-    }
-    for (const [layer, entries] of Object.entries(groups)) {
-      entries.sort((a, b) => compareOrder(a.z, a.id, b.z, b.id));
-      const fragment = document.createDocumentFragment();
-      for (const entry of entries) fragment.append(entry.node);
-      this.layers[layer].append(fragment);
-      this.order[layer] = entries.map(({ z, id }) => ({ z, id }));
+      const show = this._inRect(item, visible) || this._pinned(item.id);
+      const node = this.nodes.get(item.id);
+      if (show && !node) this._draw(item.id, null, visible, false);
+      else if (!show && node) this._detach(item.id, node);
     }
   }
 
-  _draw(id, connectors) {
+  _rebuildOrder() {
+    const lists = { frames: [], items: [] };
+    this.zOf = new Map();
+    for (const item of this.state.items()) {
+      if (!isSpatial(item)) continue;
+      const layer = SPATIAL_LAYERS[item.type] ?? "items";
+      const z = String(item.fields.z ?? "a0");
+      lists[layer].push({ z, id: item.id });
+      this.zOf.set(item.id, { layer, z });
+    }
+    for (const list of Object.values(lists)) list.sort((a, b) => compareOrder(a.z, a.id, b.z, b.id));
+    this.order = lists;
+  }
+
+  _draw(id, connectors, visible, orderBuilt) {
     const item = this.state.get(id);
-    const node = this.nodes.get(id);
-    if (!item) {
-      if (node) this._remove(id, node);
+    let node = this.nodes.get(id);
+    if (item?.type === "connector") {
+      connectors?.add(id);
       return;
     }
-    if (item.type === "connector") {
-      connectors.add(id);
+    if (!item || !isSpatial(item)) {
+      if (node) this._detach(id, node);
+      this._unorder(id);
       return;
     }
-    if (!isSpatial(item)) return;
-    if (node && node.dataset.type !== item.type) this._remove(id, node);
-    let current = this.nodes.get(id);
     const layer = SPATIAL_LAYERS[item.type] ?? "items";
     const z = String(item.fields.z ?? "a0");
-    if (!current) {
-      current = this._create(item);
-      this.nodes.set(id, current);
-      this._insertOrdered(layer, z, id, current);
-    } else if (current.dataset.z !== z) {
-      this._removeOrder(layer, current.dataset.z, id);
-      this._insertOrdered(layer, z, id, current);
+    const placed = this.zOf.get(id);
+    let moved = false;
+    if (!orderBuilt && (!placed || placed.z !== z || placed.layer !== layer)) {
+      this._unorder(id);
+      this._order(layer, z, id);
+      moved = true;
     }
-    this._update(current, item);
+    if (node && node.dataset.type !== item.type) {
+      this._detach(id, node);
+      node = null;
+    }
+    if (!this._inRect(item, visible) && !this._pinned(id)) {
+      if (node) this._detach(id, node);
+      return;
+    }
+    if (!node) {
+      node = this._create(item);
+      this.nodes.set(id, node);
+      this._attach(layer, id, node);
+    } else if (moved) {
+      this._attach(layer, id, node);
+    }
+    this._update(node, item);
   }
 
-  _insertOrdered(layer, z, id, node) {
+  _order(layer, z, id) {
     const list = this.order[layer];
+    list.splice(this._indexOf(list, z, id), 0, { z, id });
+    this.zOf.set(id, { layer, z });
+  }
+
+  _unorder(id) {
+    const placed = this.zOf.get(id);
+    if (!placed) return;
+    const list = this.order[placed.layer];
+    const index = this._indexOf(list, placed.z, id);
+    if (list[index]?.id === id) list.splice(index, 1);
+    else {
+      const found = list.findIndex((entry) => entry.id === id);
+      if (found >= 0) list.splice(found, 1);
+    }
+    this.zOf.delete(id);
+  }
+
+  _indexOf(list, z, id) {
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -319,33 +392,47 @@ export class BoardRenderer {
       if (compareOrder(list[mid].z, list[mid].id, z, id) < 0) lo = mid + 1;
       else hi = mid;
     }
-    list.splice(lo, 0, { z, id });
-    const next = list[lo + 1] ? this.nodes.get(list[lo + 1].id) : null;
-    const keepFocus = document.activeElement === node;
-    this.layers[layer].insertBefore(node, next ?? null);
-    if (keepFocus) node.focus({ preventScroll: true });
-    node.dataset.z = z;
+    return lo;
   }
 
-  _removeOrder(layer, z, id) {
+  /** Put the node into its layer before the next attached node in stacking order. */
+  _attach(layer, id, node) {
+    const placed = this.zOf.get(id);
     const list = this.order[layer];
-    const index = list.findIndex((entry) => entry.id === id);
-    if (index >= 0) list.splice(index, 1);
+    let next = null;
+    if (placed) {
+      for (let i = this._indexOf(list, placed.z, id) + 1; i < list.length; i++) {
+        const candidate = this.nodes.get(list[i].id);
+        if (candidate && candidate.parentNode === this.layers[layer]) {
+          next = candidate;
+          break;
+        }
+      }
+    }
+    const keepFocus = document.activeElement === node;
+    this.layers[layer].insertBefore(node, next);
+    if (keepFocus) node.focus({ preventScroll: true });
   }
 
-  _remove(id, node) {
+  _detach(id, node) {
     if (node.dataset.type === "connector") {
       const ends = this.ends.get(id) ?? [];
       for (const end of ends) this.byEnd.get(end)?.delete(id);
       this.ends.delete(id);
-    } else {
-      this._removeOrder(SPATIAL_LAYERS[node.dataset.type] ?? "items", node.dataset.z, id);
     }
     const hadFocus = node.contains(document.activeElement);
     node.remove();
     this.nodes.delete(id);
     if (hadFocus) this.viewport.focus({ preventScroll: true });
-    if (this.selection.delete(id)) this._drawSelection();
+    if (!this.state.has(id) && this.selection.delete(id)) this._drawSelection();
+  }
+
+  /** Make sure the item has a node (panning to it), and return the node. */
+  ensureNode(id) {
+    this.reveal(id);
+    this.flush();
+    if (!this.nodes.has(id) && this.state.has(id)) this._draw(id, null, this._visibleRect(), false);
+    return this.nodes.get(id) ?? null;
   }
 
   _create(item) {
@@ -434,7 +521,7 @@ export class BoardRenderer {
     const from = item && this.state.get(item.fields.from);
     const to = item && this.state.get(item.fields.to);
     if (!item || !isSpatial(from) || !isSpatial(to)) {
-      if (group) this._remove(id, group);
+      if (group) this._detach(id, group);
       return;
     }
     if (!group) {

@@ -66,7 +66,10 @@ export class BoardConnection {
 
   _bind() {
     const s = this.socket;
-    s.on("connect", () => this._join());
+    s.on("connect", () => {
+      performance.mark("board:connected");
+      this._join();
+    });
     s.on("disconnect", (reason) => {
       this.joined = false;
       this.inFlight = null;
