@@ -89,7 +89,9 @@ export class TextEditor {
     area.remove();
     this.app.renderer.setHidden([]);
     if (commit && value !== original && this.app.state.has(id)) {
-      this.app.commit([{ op: "update", id, fields: { [field]: value } }]);
+      // The first words of a note just made belong to its creation: one undo removes both.
+      const history = this.app.state.justCreated(id) ? "none" : undefined;
+      this.app.commit([{ op: "update", id, fields: { [field]: value } }], history);
     }
     const node = this.app.renderer.element(id);
     if (node) node.focus({ preventScroll: true });

@@ -270,6 +270,8 @@ export class BoardState {
   /**
    * Make a change of our own: shown at once, queued for the server, recorded for undo.
    * Returns the pending entry {changeId, ops} (send `ops.map(wireOp)`), or null if empty.
+   * history: "undo" (a new change), "none" (part of the previous undo step), or "redo" /
+   * "redo-source" when undo() and redo() call it.
    */
   change(ops, { history = "undo" } = {}) {
     ops = ops.filter(Boolean);
@@ -278,7 +280,11 @@ export class BoardState {
     const entry = { changeId: this.nextChangeId(), ops: prepared };
     const undo = this._inverse(prepared);
     undo.changeId = entry.changeId;
-    if (history === "undo" || history === "redo-source") {
+    if (history === "none") {
+      this.redoStack = [];
+      const top = this.undoStack.at(-1);
+      if (top) top.sealed = true; // it took its one follow-up: later changes are steps of their own
+    } else if (history === "undo" || history === "redo-source") {
       this._push(this.undoStack, undo);
       if (history === "undo") this.redoStack = [];
     } else if (history === "redo") {
@@ -421,6 +427,14 @@ export class BoardState {
       if (ops.length) return this.change(ops, { history: "redo-source" });
     }
     return null;
+  }
+
+  /** True when our latest undo step is the creation of `id` (its first text joins that step). */
+  justCreated(id) {
+    const top = this.undoStack.at(-1);
+    return Boolean(
+      top && !top.sealed && top.inverse.length === 1 && top.inverse[0].op === DELETE && top.inverse[0].id === id,
+    );
   }
 
   // --- preview while dragging ----------------------------------------------------------------

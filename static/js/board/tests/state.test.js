@@ -320,3 +320,26 @@ for (const seed of [1, 2, 3, 7, 42, 1234, 9001, 31337]) {
     }
   });
 }
+
+test("the first text of a new note joins its creation in one undo step", () => {
+  const state = new BoardState({ clientId: "me" });
+  state.loadSnapshot([], 0);
+  state.change([sticky("n")]);
+  assert.equal(state.justCreated("n"), true);
+  state.change([{ op: "update", id: "n", fields: { text: "hello" } }], { history: "none" });
+  assert.equal(state.undoStack.length, 1);
+  assert.deepEqual(state.undo().ops.map(wireOp), [{ op: "delete", id: "n" }]);
+  const redo = state.redo();
+  assert.deepEqual(redo.ops.map(wireOp), [{ op: "restore", id: "n" }]);
+  assert.equal(fields(state, "n").text, "hello", "redo brings the note back with its text");
+});
+
+test("only the first text joins the creation; a later edit is an undo step of its own", () => {
+  const state = new BoardState({ clientId: "me" });
+  state.loadSnapshot([], 0);
+  state.change([sticky("n")]);
+  state.change([{ op: "update", id: "n", fields: { text: "one" } }], { history: "none" });
+  assert.equal(state.justCreated("n"), false);
+  state.change([{ op: "update", id: "n", fields: { text: "two" } }]);
+  assert.deepEqual(state.undo().ops.map(wireOp), [{ op: "update", id: "n", fields: { text: "one" } }]);
+});
