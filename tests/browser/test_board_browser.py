@@ -556,3 +556,58 @@ def test_the_board_page_sends_no_inline_script_or_style(site):
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
     strings = re.search(r'<script type="application/json" id="board-strings">(.*?)</script>', html, re.DOTALL)
     assert json.loads(strings.group(1))["type.sticky"]
+
+
+def test_a_connector_is_drawn_by_keyboard_and_follows_its_ends(people, board_id):
+    ada = people().log_in().open(board_id)
+    bea = people().join("Bea").open(board_id)
+    page = ada.page
+    first = ada.new_sticky_by_keyboard("Bisogno")
+    second = ada.new_sticky_by_keyboard("Risposta")
+    page.locator(f'[data-id="{first}"]').focus()
+    page.keyboard.press("c")
+    page.locator(f'[data-id="{second}"]').focus()  # as Tab would
+    page.keyboard.press("Enter")
+    bea.wait(
+        "([a, b]) => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector' && it.fields.from === a && it.fields.to === b)",
+        [first, second],
+    )
+    line = bea.page.locator(".connector .connector-line")
+    x1 = float(line.get_attribute("x1"))
+    ada.js("(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {x: -600}}])", first)
+    bea.wait(f"() => parseFloat(document.querySelector('.connector .connector-line').getAttribute('x1')) !== {x1}")
+    label = bea.page.locator(".connector").get_attribute("aria-label")
+    assert "Bisogno" in label and "Risposta" in label
+
+    # Deleting an end takes the connector with it; undo brings both back.
+    page.locator(f'[data-id="{first}"]').focus()
+    page.keyboard.press("Delete")
+    bea.wait("() => ![...window.tavoloBoard.state.items()].some(it => it.type === 'connector')")
+    page.keyboard.press("Control+z")
+    bea.wait("() => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector')")
+    bea.wait_item(first)
+
+
+def test_logging_out_elsewhere_ends_the_board_session_with_a_way_back(people, site, board_id):
+    ada = people().log_in().open(board_id)
+    other_tab = ada.context.new_page()
+    other_tab.goto(site["url"] + "/boards/" + str(board_id))
+    other_tab.wait_for_selector("#board-root[data-ready=true]")
+    # Log out as the header's logout form does: a POST with the page's CSRF token.
+    status = other_tab.evaluate(
+        """async () => {
+          const token = document.querySelector('input[name=csrf_token]').value;
+          const body = new FormData();
+          body.append('csrf_token', token);
+          const response = await fetch('/auth/logout', {method: 'POST', body, redirect: 'manual'});
+          return response.type === 'opaqueredirect' ? 302 : response.status;
+        }"""
+    )
+    assert status in (200, 302)
+    ada.page.wait_for_selector("#board-ended:not([hidden])", timeout=WAIT_MS)
+    assert ada.page.locator("#board-status").get_attribute("data-status") == "ended"
+    links = ada.page.locator("#board-ended a")
+    assert links.count() >= 1
+    assert "/auth/login" in links.first.get_attribute("href")
+    ada.page.keyboard.press("n")
+    assert ada.page.locator(".item-editor").count() == 0

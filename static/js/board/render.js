@@ -13,7 +13,7 @@ const HEX = /^#[0-9a-fA-F]{6}$/;
 const SPATIAL_LAYERS = { frame: "frames" }; // every other spatial type goes to "items"
 const SHAPES = new Set(["rect", "ellipse", "diamond", "triangle"]);
 const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
-const FAR_ZOOM = 0.4; // below this zoom item texts are not drawn
+const FAR_ZOOM = 0.3; // below this zoom item texts are not drawn
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
 
 function el(tag, className) {
@@ -236,12 +236,13 @@ export class BoardRenderer {
       return;
     }
     const pad = 60;
-    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - pad * 2) / (maxY - minY || 1));
+    const top = 90; // room for frame titles and the floating selection bar
+    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - pad - top) / (maxY - minY || 1));
     const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
     this.setCamera({
       zoom: z,
       x: r.width / 2 - ((minX + maxX) / 2) * z,
-      y: r.height / 2 - ((minY + maxY) / 2) * z,
+      y: (r.height + top - pad) / 2 - ((minY + maxY) / 2) * z,
     });
   }
 
