@@ -253,11 +253,32 @@ class BoardApp {
   }
 
   createAtCentre(type) {
+    const [x, y] = this.freeSpot(type);
+    return this.createAt(type, x, y);
+  }
+
+  /** The free place nearest the middle of the view for a new item (notes never pile up). */
+  freeSpot(type) {
     const [cx, cy] = this.renderer.centre();
     const size = DEFAULT_SIZES[type];
-    // Nudge so that several new notes in a row do not stack exactly.
+    const gap = 24;
+    const boxes = [];
+    for (const item of this.state.items()) {
+      if (isSpatial(item) && item.type !== "frame") boxes.push(boxOf(item));
+    }
+    const free = (x, y) =>
+      !boxes.some((b) => x < b.x + b.w + 8 && x + size.w + 8 > b.x && y < b.y + b.h + 8 && y + size.h + 8 > b.y);
+    const candidates = [];
+    for (let i = -4; i <= 4; i++) {
+      for (let j = -3; j <= 3; j++) {
+        candidates.push([cx - size.w / 2 + i * (size.w + gap), cy - size.h / 2 + j * (size.h + gap)]);
+      }
+    }
+    candidates.sort((a, b) => Math.hypot(a[0] + size.w / 2 - cx, a[1] + size.h / 2 - cy) - Math.hypot(b[0] + size.w / 2 - cx, b[1] + size.h / 2 - cy));
+    const spot = candidates.find(([x, y]) => free(x, y));
+    if (spot) return spot;
     const offset = (this.createdInARow = ((this.createdInARow ?? 0) + 1) % 6) * 16;
-    return this.createAt(type, cx - size.w / 2 + offset, cy - size.h / 2 + offset);
+    return [cx - size.w / 2 + offset, cy - size.h / 2 + offset];
   }
 
   connectFrom(id) {

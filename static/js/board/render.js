@@ -236,7 +236,7 @@ export class BoardRenderer {
       return;
     }
     const pad = 60;
-    const top = 90; // room for frame titles and the floating selection bar
+    const top = 90; // room for frame titles and the notice above the board
     const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - pad - top) / (maxY - minY || 1));
     const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
     this.setCamera({
