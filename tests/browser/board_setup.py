@@ -1,5 +1,6 @@
 """Setup for the board browser tests, run as a script against the test server's database:
-free boards for each test, an observer invite, and one board filled with many items.
+free boards for each test, a locked board, an observer invite, and one board filled with many
+items.
 
     python -m tests.browser.board_setup BOARDS BIG_ITEMS   ->  JSON on stdout
 
@@ -31,6 +32,8 @@ def main(board_count: int, big_items: int) -> dict:
         project = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
         boards = [projects.add_free_board(db.session, project, f"Prova {n + 1}").id for n in range(board_count)]
         big = projects.add_free_board(db.session, project, "Lavagna grande").id
+        locked = projects.add_free_board(db.session, project, "Lavagna bloccata")
+        locked.locked = True  # as a conductor's lock leaves it
         observer = access.create_invite(db.session, project.id, None, role=InviteRole.OBSERVER, label="Osservatore")
         db.session.commit()
         observer_code = observer.code
@@ -60,7 +63,7 @@ def main(board_count: int, big_items: int) -> dict:
                 {"board_id": big, "change_id": f"seed:{start}", "client_id": "seed", "ops": raw_ops}
             )
             service.apply_change(db.session, change, actor)
-        return {"boards": boards, "big_board": big, "observer_code": observer_code}
+        return {"boards": boards, "big_board": big, "locked_board": locked.id, "observer_code": observer_code}
 
 
 if __name__ == "__main__":

@@ -611,3 +611,21 @@ def test_logging_out_elsewhere_ends_the_board_session_with_a_way_back(people, si
     assert "/auth/login" in links.first.get_attribute("href")
     ada.page.keyboard.press("n")
     assert ada.page.locator(".item-editor").count() == 0
+
+
+def test_a_locked_board_says_so_and_only_a_conductor_may_change_it(people, site):
+    board = site["locked_board"]
+    bea = people().join("Bea").open(board)
+    notice = bea.page.locator("#board-notice")
+    assert notice.is_visible()
+    assert bea.page.locator('[data-tool="sticky"]').is_hidden()
+    bea.page.locator("#board-viewport").focus()
+    bea.page.keyboard.press("n")
+    assert bea.page.locator(".item-editor").count() == 0
+
+    giulia = people().log_in().open(board)  # the organizer may conduct: she may still change it
+    assert giulia.page.locator("#board-notice").is_visible()
+    note = giulia.new_sticky_by_keyboard("Solo chi conduce")
+    giulia.wait_settled()
+    bea.wait_item(note)
+    assert bea.unsent() == 0
