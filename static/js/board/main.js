@@ -114,7 +114,8 @@ class BoardApp {
     if (this.firstLoad) {
       this.firstLoad = false;
       // A big board opens readable, around its middle, rather than as a field of dots.
-      this.renderer.fitAll({ minZoom: 0.25 });
+      // On a phone, words stay readable: the person pans rather than squints.
+      this.renderer.fitAll({ minZoom: this.viewport.clientWidth < 640 ? 0.5 : 0.25 });
       this.renderer.flush();
       performance.mark("board:rendered");
       this.root.dataset.ready = "true";

@@ -57,19 +57,22 @@ function applyColour(node, colour, fallback) {
 /** The accessible name of an item, in the reader's language. */
 export function describe(item, state) {
   const f = item.fields;
+  // The whole visible text goes into the name (WCAG 2.5.3, label in name); only connectors,
+  // whose name is made of other items' names, are shortened.
+  const whole = (text) => String(text ?? "").replace(/\s+/g, " ").trim();
   switch (item.type) {
     case "sticky":
       return f.author
-        ? t("Sticky note by %(author)s: %(text)s", { author: f.author, text: excerpt(f.text) || t("empty") })
-        : t("Sticky note: %(text)s", { text: excerpt(f.text) || t("empty") });
+        ? t("Sticky note by %(author)s: %(text)s", { author: f.author, text: whole(f.text) || t("empty") })
+        : t("Sticky note: %(text)s", { text: whole(f.text) || t("empty") });
     case "text":
-      return t("Text: %(text)s", { text: excerpt(f.text) || t("empty") });
+      return t("Text: %(text)s", { text: whole(f.text) || t("empty") });
     case "shape":
-      return t("%(shape)s: %(text)s", { shape: t(`shape.${f.shape ?? "rect"}`), text: excerpt(f.text) || t("empty") });
+      return t("%(shape)s: %(text)s", { shape: t(`shape.${f.shape ?? "rect"}`), text: whole(f.text) || t("empty") });
     case "frame":
       return f.locked
-        ? t("Locked frame: %(title)s", { title: excerpt(f.title) || t("untitled") })
-        : t("Frame: %(title)s", { title: excerpt(f.title) || t("untitled") });
+        ? t("Locked frame: %(title)s", { title: whole(f.title) || t("untitled") })
+        : t("Frame: %(title)s", { title: whole(f.title) || t("untitled") });
     case "connector": {
       const from = state?.get(f.from);
       const to = state?.get(f.to);
@@ -237,12 +240,13 @@ export class BoardRenderer {
     }
     const pad = 60;
     const top = 90; // room for frame titles and the notice above the board
-    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - pad - top) / (maxY - minY || 1));
+    const bottom = 80; // and for the floating panels below
+    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - bottom - top) / (maxY - minY || 1));
     const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
     this.setCamera({
       zoom: z,
       x: r.width / 2 - ((minX + maxX) / 2) * z,
-      y: (r.height + top - pad) / 2 - ((minY + maxY) / 2) * z,
+      y: (r.height + top - bottom) / 2 - ((minY + maxY) / 2) * z,
     });
   }
 
@@ -458,7 +462,12 @@ export class BoardRenderer {
     } else {
       const text = el("div", "item-body");
       node.append(text);
-      if (item.type === "sticky") node.append(el("div", "item-author"));
+      if (item.type === "sticky") {
+        // The author is in the accessible name already ("Sticky note by ..."): said once.
+        const author = el("div", "item-author");
+        author.setAttribute("aria-hidden", "true");
+        node.append(author);
+      }
     }
     return node;
   }
