@@ -59,6 +59,9 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A real server on a scratch SQLite database holding the demo, free boards and a big board."""
+    if not (ROOT / "templates" / "base.html").exists():
+        # The login and join pages and the layout come from the ui-foundation branch.
+        _unavailable("templates/base.html is missing: the board page extends it")
     tmp = tmp_path_factory.mktemp("board-browser")
     env = {
         **os.environ,
