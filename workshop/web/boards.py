@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from workshop.access import policy
+from workshop.web.board_strings import board_strings
 from workshop.web.i18n import board_label
 from workshop.web.security import get_board_or_abort, principal
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
+# The board page renders its client's strings as JSON: {{ board_strings()|tojson }}.
+bp.add_app_template_global(board_strings, "board_strings")
 
 
 @bp.get("/<int:board_id>")

@@ -1,0 +1,30 @@
+// Every visible string comes from the page: templates/boards/board.html renders the translated
+// dict of workshop/web/board_strings.py into <script type="application/json" id="board-strings">.
+
+let strings = {};
+
+export function loadStrings(doc = document) {
+  const node = doc.getElementById("board-strings");
+  try {
+    strings = node ? JSON.parse(node.textContent) : {};
+  } catch {
+    strings = {};
+  }
+  return strings;
+}
+
+/** The string for `key`, with %(name)s placeholders filled (gettext's python-format). */
+export function t(key, params = {}) {
+  // A type registered by a session canvas may have no label yet: show its name.
+  const template = strings[key] ?? (key.startsWith("type.") ? key.slice(5) : key);
+  return template.replace(/%\((\w+)\)[sd]/g, (match, name) => (name in params ? String(params[name]) : match));
+}
+
+/** Shorten a text for labels and announcements, on a word boundary when possible. */
+export function excerpt(text, max = 80) {
+  const flat = String(text ?? "").replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return (space > max * 0.6 ? cut.slice(0, space) : cut) + "…";
+}

@@ -1,0 +1,684 @@
+// Drawing the board: items as DOM nodes (frames, then connectors in one SVG, then the other
+// items), inside a "world" layer that one CSS transform pans and zooms. User text only ever
+// reaches the page through textContent. Only the items whose view changed are redrawn, in the
+// next animation frame; connectors follow their ends.
+
+import { MAX_ZOOM, MIN_ZOOM } from "./config.js";
+import { excerpt, t } from "./i18n.js";
+import { compareOrder } from "./order.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+export const PALETTE = ["yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white"];
+const HEX = /^#[0-9a-fA-F]{6}$/;
+const SPATIAL_LAYERS = { frame: "frames" }; // every other spatial type goes to "items"
+const SHAPES = new Set(["rect", "ellipse", "diamond", "triangle"]);
+const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
+const FAR_ZOOM = 0.3; // below this zoom item texts are not drawn
+const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
+
+function el(tag, className) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  return node;
+}
+
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  return node;
+}
+
+function num(value, fallback) {
+  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
+}
+
+/** The item's box in board units. */
+export function boxOf(item) {
+  const f = item.fields;
+  return { x: num(f.x, 0), y: num(f.y, 0), w: num(f.w, 200), h: num(f.h, 200) };
+}
+
+export function isSpatial(item) {
+  return item && item.type !== "connector" && typeof item.fields.x === "number";
+}
+
+function applyColour(node, colour, fallback) {
+  for (const name of PALETTE) node.classList.remove(`color-${name}`);
+  node.style.removeProperty("--item-color");
+  if (HEX.test(colour ?? "")) {
+    node.classList.add("color-custom");
+    node.style.setProperty("--item-color", colour);
+  } else {
+    node.classList.remove("color-custom");
+    node.classList.add(`color-${PALETTE.includes(colour) ? colour : fallback}`);
+  }
+}
+
+/** The accessible name of an item, in the reader's language. */
+export function describe(item, state) {
+  const f = item.fields;
+  // The whole visible text goes into the name (WCAG 2.5.3, label in name); only connectors,
+  // whose name is made of other items' names, are shortened.
+  const whole = (text) => String(text ?? "").replace(/\s+/g, " ").trim();
+  switch (item.type) {
+    case "sticky":
+      return f.author
+        ? t("Sticky note by %(author)s: %(text)s", { author: f.author, text: whole(f.text) || t("empty") })
+        : t("Sticky note: %(text)s", { text: whole(f.text) || t("empty") });
+    case "text":
+      return t("Text: %(text)s", { text: whole(f.text) || t("empty") });
+    case "shape":
+      return t("%(shape)s: %(text)s", { shape: t(`shape.${f.shape ?? "rect"}`), text: whole(f.text) || t("empty") });
+    case "frame":
+      return f.locked
+        ? t("Locked frame: %(title)s", { title: whole(f.title) || t("untitled") })
+        : t("Frame: %(title)s", { title: whole(f.title) || t("untitled") });
+    case "connector": {
+      const from = state?.get(f.from);
+      const to = state?.get(f.to);
+      return t("Connector from %(from)s to %(to)s", {
+        from: from ? shortName(from) : "?",
+        to: to ? shortName(to) : "?",
+      }) + (f.label ? `: ${excerpt(f.label)}` : "");
+    }
+    default:
+      return t("Item: %(type)s", { type: item.type });
+  }
+}
+
+function shortName(item) {
+  const f = item.fields;
+  return excerpt(f.text || f.title || f.label || t(`type.${item.type}`), 30);
+}
+
+/** Where the segment from the box's centre towards (tx, ty) leaves the box. */
+function edgePoint(box, tx, ty) {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  const dx = tx - cx;
+  const dy = ty - cy;
+  if (dx === 0 && dy === 0) return [cx, cy];
+  const scale = Math.min(dx ? box.w / 2 / Math.abs(dx) : Infinity, dy ? box.h / 2 / Math.abs(dy) : Infinity);
+  return [cx + dx * Math.min(scale, 1), cy + dy * Math.min(scale, 1)];
+}
+
+function arrowHead(x, y, fromX, fromY, size = 12) {
+  const angle = Math.atan2(y - fromY, x - fromX);
+  const a1 = angle + Math.PI - 0.45;
+  const a2 = angle + Math.PI + 0.45;
+  return `${x},${y} ${x + size * Math.cos(a1)},${y + size * Math.sin(a1)} ${x + size * Math.cos(a2)},${y + size * Math.sin(a2)}`;
+}
+
+export class BoardRenderer {
+  constructor({ viewport, state, onCamera = () => {} }) {
+    this.viewport = viewport;
+    this.state = state;
+    this.onCamera = onCamera;
+    this.camera = { x: 0, y: 0, zoom: 1 };
+    this.nodes = new Map(); // id -> element (or SVG group for connectors)
+    this.order = { frames: [], items: [] }; // sorted [{z, id}] per layer, attached or not
+    this.zOf = new Map(); // id -> {layer, z} as placed in `order`
+    this.cullPending = false;
+    this.byEnd = new Map(); // item id -> Set of connector ids touching it
+    this.ends = new Map(); // connector id -> [from, to]
+    this.dirty = new Set();
+    this.frame = null;
+    this.selection = new Set();
+    this.hidden = new Set(); // ids drawn by someone else (the text editor covers them)
+
+    this.world = el("div", "board-world");
+    this.layers = {
+      frames: el("div", "board-layer board-layer-frames"),
+      items: el("div", "board-layer board-layer-items"),
+    };
+    this.links = svg("svg", { class: "board-layer board-layer-connectors", width: "1", height: "1" });
+    this.overlay = el("div", "board-layer board-layer-overlay");
+    this.world.append(this.layers.frames, this.links, this.layers.items, this.overlay);
+    this.cursorLayer = el("div", "board-cursors");
+    this.cursorLayer.setAttribute("aria-hidden", "true");
+    viewport.append(this.world, this.cursorLayer);
+    this._applyCamera();
+  }
+
+  // --- camera ---------------------------------------------------------------------------------
+
+  setCamera({ x = this.camera.x, y = this.camera.y, zoom = this.camera.zoom }) {
+    this.camera = { x, y, zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) };
+    this._applyCamera();
+  }
+
+  panBy(dx, dy) {
+    this.setCamera({ x: this.camera.x + dx, y: this.camera.y + dy });
+  }
+
+  /** Zoom by `factor` keeping the board point under (sx, sy) (viewport pixels) in place. */
+  zoomAt(sx, sy, factor) {
+    const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.camera.zoom * factor));
+    const [wx, wy] = this.screenToWorld(sx, sy);
+    this.setCamera({ x: sx - wx * zoom, y: sy - wy * zoom, zoom });
+  }
+
+  zoomCentre(factor) {
+    const r = this.viewport.getBoundingClientRect();
+    this.zoomAt(r.width / 2, r.height / 2, factor);
+  }
+
+  _applyCamera() {
+    const { x, y, zoom } = this.camera;
+    this.world.style.transform = `translate(${x}px, ${y}px) scale(${zoom})`;
+    if (zoom !== this.appliedZoom) {
+      // Outlines and handles keep their screen size through --zoom; setting it restyles every
+      // item, so it changes only with the zoom, never on a pan.
+      this.appliedZoom = zoom;
+      this.viewport.style.setProperty("--zoom", String(zoom));
+      // Far out, words are specks: drawing them costs more than the whole rest of a frame.
+      this.viewport.classList.toggle("is-far", zoom < FAR_ZOOM);
+    }
+    this._placeCursors();
+    this.cullPending = true;
+    this._schedule();
+    this.onCamera(this.camera);
+  }
+
+  screenToWorld(sx, sy) {
+    return [(sx - this.camera.x) / this.camera.zoom, (sy - this.camera.y) / this.camera.zoom];
+  }
+
+  worldToScreen(wx, wy) {
+    return [wx * this.camera.zoom + this.camera.x, wy * this.camera.zoom + this.camera.y];
+  }
+
+  /** Viewport pixels of a client (page) point. */
+  clientToViewport(clientX, clientY) {
+    const r = this.viewport.getBoundingClientRect();
+    return [clientX - r.left, clientY - r.top];
+  }
+
+  /** The board point at the middle of the viewport. */
+  centre() {
+    const r = this.viewport.getBoundingClientRect();
+    return this.screenToWorld(r.width / 2, r.height / 2);
+  }
+
+  /** Pan so that the item is visible (keyboard focus must never land off screen). */
+  reveal(id) {
+    const item = this.state.get(id);
+    if (!isSpatial(item)) return;
+    const box = boxOf(item);
+    const r = this.viewport.getBoundingClientRect();
+    const [sx, sy] = this.worldToScreen(box.x, box.y);
+    const sw = box.w * this.camera.zoom;
+    const sh = box.h * this.camera.zoom;
+    const margin = 40;
+    let dx = 0;
+    let dy = 0;
+    if (sx < margin) dx = margin - sx;
+    else if (sx + sw > r.width - margin) dx = Math.max(margin - sx, r.width - margin - (sx + sw));
+    if (sy < margin) dy = margin - sy;
+    else if (sy + sh > r.height - margin) dy = Math.max(margin - sy, r.height - margin - (sy + sh));
+    if (dx || dy) this.panBy(dx, dy);
+  }
+
+  /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`. */
+  fitAll({ minZoom = MIN_ZOOM } = {}) {
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const item of this.state.items()) {
+      if (!isSpatial(item)) continue;
+      const b = boxOf(item);
+      minX = Math.min(minX, b.x);
+      minY = Math.min(minY, b.y);
+      maxX = Math.max(maxX, b.x + b.w);
+      maxY = Math.max(maxY, b.y + b.h);
+    }
+    const r = this.viewport.getBoundingClientRect();
+    if (!Number.isFinite(minX)) {
+      this.setCamera({ x: r.width / 2, y: r.height / 2, zoom: 1 });
+      return;
+    }
+    const pad = 60;
+    const top = 90; // room for frame titles and the notice above the board
+    const bottom = 80; // and for the floating panels below
+    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - bottom - top) / (maxY - minY || 1));
+    const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
+    this.setCamera({
+      zoom: z,
+      x: r.width / 2 - ((minX + maxX) / 2) * z,
+      y: (r.height + top - bottom) / 2 - ((minY + maxY) / 2) * z,
+    });
+  }
+
+  // --- items ----------------------------------------------------------------------------------
+  //
+  // Only items near the viewport have DOM nodes (culling): a 5,000-item board keeps a few
+  // hundred nodes, so panning and restyling stay cheap. `order` keeps every spatial item sorted
+  // by (z, id) per layer, attached or not, so a node that appears lands at its place in the
+  // stacking order. Focused, selected and edited items are never culled.
+
+  /** Mark items for redrawing in the next frame. */
+  invalidate(ids) {
+    for (const id of ids) this.dirty.add(id);
+    this._schedule();
+  }
+
+  _schedule() {
+    if (this.frame === null) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  /** Redraw every dirty item now, and attach or drop nodes for what the camera shows. */
+  flush() {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+    const ids = this.dirty;
+    this.dirty = new Set();
+    const connectors = new Set();
+    const visible = this._visibleRect();
+    if (ids.size > 500) this._rebuildOrder();
+    for (const id of ids) this._draw(id, connectors, visible, ids.size > 500);
+    if (this.cullPending) {
+      this.cullPending = false;
+      this._cull(visible);
+    }
+    for (const id of ids) for (const c of this.byEnd.get(id) ?? []) connectors.add(c);
+    for (const id of connectors) this._drawConnector(id);
+    this._drawSelection();
+  }
+
+  /** The board rectangle worth having nodes for: the view and a margin around it. */
+  _visibleRect() {
+    const width = this.viewport.clientWidth || 1;
+    const height = this.viewport.clientHeight || 1;
+    const [x1, y1] = this.screenToWorld(-width * CULL_MARGIN, -height * CULL_MARGIN);
+    const [x2, y2] = this.screenToWorld(width * (1 + CULL_MARGIN), height * (1 + CULL_MARGIN));
+    return { x1, y1, x2, y2 };
+  }
+
+  _inRect(item, r) {
+    const b = boxOf(item);
+    // Frame titles sit above the frame: count a little headroom.
+    return b.x <= r.x2 && b.y - 40 <= r.y2 && b.x + b.w >= r.x1 && b.y + b.h >= r.y1;
+  }
+
+  _pinned(id) {
+    const node = this.nodes.get(id);
+    return this.selection.has(id) || this.hidden.has(id) || (node && node.contains(document.activeElement));
+  }
+
+  /** After a camera move: attach what came into view, drop what left it. */
+  _cull(visible) {
+    for (const item of this.state.items()) {
+      if (!isSpatial(item)) continue;
+      const show = this._inRect(item, visible) || this._pinned(item.id);
+      const node = this.nodes.get(item.id);
+      if (show && !node) this._draw(item.id, null, visible, false);
+      else if (!show && node) this._detach(item.id, node);
+    }
+  }
+
+  _rebuildOrder() {
+    const lists = { frames: [], items: [] };
+    this.zOf = new Map();
+    for (const item of this.state.items()) {
+      if (!isSpatial(item)) continue;
+      const layer = SPATIAL_LAYERS[item.type] ?? "items";
+      const z = String(item.fields.z ?? "a0");
+      lists[layer].push({ z, id: item.id });
+      this.zOf.set(item.id, { layer, z });
+    }
+    for (const list of Object.values(lists)) list.sort((a, b) => compareOrder(a.z, a.id, b.z, b.id));
+    this.order = lists;
+  }
+
+  _draw(id, connectors, visible, orderBuilt) {
+    const item = this.state.get(id);
+    let node = this.nodes.get(id);
+    if (item?.type === "connector") {
+      connectors?.add(id);
+      return;
+    }
+    if (!item || !isSpatial(item)) {
+      if (node) this._detach(id, node);
+      this._unorder(id);
+      return;
+    }
+    const layer = SPATIAL_LAYERS[item.type] ?? "items";
+    const z = String(item.fields.z ?? "a0");
+    const placed = this.zOf.get(id);
+    let moved = false;
+    if (!orderBuilt && (!placed || placed.z !== z || placed.layer !== layer)) {
+      this._unorder(id);
+      this._order(layer, z, id);
+      moved = true;
+    }
+    if (node && node.dataset.type !== item.type) {
+      this._detach(id, node);
+      node = null;
+    }
+    if (!this._inRect(item, visible) && !this._pinned(id)) {
+      if (node) this._detach(id, node);
+      return;
+    }
+    if (!node) {
+      node = this._create(item);
+      this.nodes.set(id, node);
+      this._attach(layer, id, node);
+    } else if (moved) {
+      this._attach(layer, id, node);
+    }
+    this._update(node, item);
+  }
+
+  _order(layer, z, id) {
+    const list = this.order[layer];
+    list.splice(this._indexOf(list, z, id), 0, { z, id });
+    this.zOf.set(id, { layer, z });
+  }
+
+  _unorder(id) {
+    const placed = this.zOf.get(id);
+    if (!placed) return;
+    const list = this.order[placed.layer];
+    const index = this._indexOf(list, placed.z, id);
+    if (list[index]?.id === id) list.splice(index, 1);
+    else {
+      const found = list.findIndex((entry) => entry.id === id);
+      if (found >= 0) list.splice(found, 1);
+    }
+    this.zOf.delete(id);
+  }
+
+  _indexOf(list, z, id) {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareOrder(list[mid].z, list[mid].id, z, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Put the node into its layer before the next attached node in stacking order. */
+  _attach(layer, id, node) {
+    const placed = this.zOf.get(id);
+    const list = this.order[layer];
+    let next = null;
+    if (placed) {
+      for (let i = this._indexOf(list, placed.z, id) + 1; i < list.length; i++) {
+        const candidate = this.nodes.get(list[i].id);
+        if (candidate && candidate.parentNode === this.layers[layer]) {
+          next = candidate;
+          break;
+        }
+      }
+    }
+    const keepFocus = document.activeElement === node;
+    this.layers[layer].insertBefore(node, next);
+    if (keepFocus) node.focus({ preventScroll: true });
+  }
+
+  _detach(id, node) {
+    if (node.dataset.type === "connector") {
+      const ends = this.ends.get(id) ?? [];
+      for (const end of ends) this.byEnd.get(end)?.delete(id);
+      this.ends.delete(id);
+    }
+    const hadFocus = node.contains(document.activeElement);
+    node.remove();
+    this.nodes.delete(id);
+    if (hadFocus) this.viewport.focus({ preventScroll: true });
+    if (!this.state.has(id) && this.selection.delete(id)) this._drawSelection();
+  }
+
+  /** Make sure the item has a node (panning to it), and return the node. */
+  ensureNode(id) {
+    this.reveal(id);
+    this.flush();
+    if (!this.nodes.has(id) && this.state.has(id)) this._draw(id, null, this._visibleRect(), false);
+    return this.nodes.get(id) ?? null;
+  }
+
+  _create(item) {
+    const node = el("div", `item item-${item.type}`);
+    node.dataset.id = item.id;
+    node.dataset.type = item.type;
+    node.tabIndex = 0;
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-roledescription", t(`type.${item.type}`));
+    if (item.type === "shape") {
+      const art = svg("svg", { class: "shape-art", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
+      node.append(art);
+    }
+    if (item.type === "frame") {
+      const title = el("div", "frame-title");
+      const label = el("span", "frame-title-text");
+      const lock = el("span", "frame-lock");
+      lock.setAttribute("aria-hidden", "true");
+      lock.textContent = t("Locked");
+      title.append(label, lock);
+      node.append(title);
+    } else {
+      const text = el("div", "item-body");
+      node.append(text);
+      if (item.type === "sticky") {
+        // The author is in the accessible name already ("Sticky note by ..."): said once.
+        const author = el("div", "item-author");
+        author.setAttribute("aria-hidden", "true");
+        node.append(author);
+      }
+    }
+    return node;
+  }
+
+  _update(node, item) {
+    const f = item.fields;
+    const box = boxOf(item);
+    node.style.transform = `translate(${box.x}px, ${box.y}px)`;
+    node.style.width = `${box.w}px`;
+    node.style.height = `${box.h}px`;
+    node.setAttribute("aria-label", describe(item, this.state));
+    node.classList.toggle("is-selected", this.selection.has(item.id));
+    node.classList.toggle("is-hidden", this.hidden.has(item.id));
+    switch (item.type) {
+      case "sticky":
+        applyColour(node, f.color, "yellow");
+        node.querySelector(".item-body").textContent = f.text ?? "";
+        node.querySelector(".item-author").textContent = f.author ?? "";
+        node.classList.toggle("is-empty", !f.text);
+        node.classList.toggle("text-long", (f.text ?? "").length > 140);
+        break;
+      case "text":
+        applyColour(node, f.color, "grey");
+        for (const size of TEXT_SIZES) node.classList.toggle(`size-${size}`, size === (f.size ?? "m"));
+        node.querySelector(".item-body").textContent = f.text ?? "";
+        node.classList.toggle("is-empty", !f.text);
+        break;
+      case "shape": {
+        applyColour(node, f.color, "blue");
+        const shape = SHAPES.has(f.shape) ? f.shape : "rect";
+        if (node.dataset.shape !== shape) {
+          node.dataset.shape = shape;
+          const art = node.querySelector(".shape-art");
+          art.replaceChildren(
+            shape === "ellipse"
+              ? svg("ellipse", { cx: 50, cy: 50, rx: 49, ry: 49 })
+              : shape === "diamond"
+                ? svg("polygon", { points: "50,1 99,50 50,99 1,50" })
+                : shape === "triangle"
+                  ? svg("polygon", { points: "50,1 99,99 1,99" })
+                  : svg("rect", { x: 1, y: 1, width: 98, height: 98, rx: 4 }),
+          );
+          for (const part of art.children) part.setAttribute("vector-effect", "non-scaling-stroke");
+        }
+        node.querySelector(".item-body").textContent = f.text ?? "";
+        break;
+      }
+      case "frame":
+        applyColour(node, f.color, "white");
+        node.querySelector(".frame-title-text").textContent = f.title || t("untitled");
+        node.classList.toggle("is-locked", Boolean(f.locked));
+        break;
+      default:
+        node.querySelector(".item-body").textContent = f.text ?? f.title ?? f.label ?? "";
+    }
+  }
+
+  _drawConnector(id) {
+    const item = this.state.get(id);
+    let group = this.nodes.get(id);
+    const from = item && this.state.get(item.fields.from);
+    const to = item && this.state.get(item.fields.to);
+    if (!item || !isSpatial(from) || !isSpatial(to)) {
+      if (group) this._detach(id, group);
+      return;
+    }
+    if (!group) {
+      group = svg("g", { class: "connector", tabindex: "0", role: "button" });
+      group.dataset.id = id;
+      group.dataset.type = "connector";
+      group.setAttribute("aria-roledescription", t("type.connector"));
+      const hit = svg("line", { class: "connector-hit" });
+      const line = svg("line", { class: "connector-line" });
+      const headEnd = svg("polygon", { class: "connector-head connector-head-end" });
+      const headStart = svg("polygon", { class: "connector-head connector-head-start" });
+      const label = svg("text", { class: "connector-label", "text-anchor": "middle", "dominant-baseline": "middle" });
+      group.append(hit, line, headEnd, headStart, label);
+      this.links.append(group);
+      this.nodes.set(id, group);
+    }
+    const old = this.ends.get(id);
+    if (!old || old[0] !== item.fields.from || old[1] !== item.fields.to) {
+      for (const end of old ?? []) this.byEnd.get(end)?.delete(id);
+      this.ends.set(id, [item.fields.from, item.fields.to]);
+      for (const end of [item.fields.from, item.fields.to]) {
+        if (!this.byEnd.has(end)) this.byEnd.set(end, new Set());
+        this.byEnd.get(end).add(id);
+      }
+    }
+    const a = boxOf(from);
+    const b = boxOf(to);
+    const [x1, y1] = edgePoint(a, b.x + b.w / 2, b.y + b.h / 2);
+    const [x2, y2] = edgePoint(b, a.x + a.w / 2, a.y + a.h / 2);
+    const [hit, line, headEnd, headStart, label] = group.children;
+    for (const part of [hit, line]) {
+      part.setAttribute("x1", x1);
+      part.setAttribute("y1", y1);
+      part.setAttribute("x2", x2);
+      part.setAttribute("y2", y2);
+    }
+    const f = item.fields;
+    const arrow = f.arrow ?? "end";
+    headEnd.setAttribute("points", arrowHead(x2, y2, x1, y1));
+    headStart.setAttribute("points", arrowHead(x1, y1, x2, y2));
+    headEnd.style.display = arrow === "end" || arrow === "both" ? "" : "none";
+    headStart.style.display = arrow === "start" || arrow === "both" ? "" : "none";
+    group.classList.toggle("is-dashed", f.style === "dashed");
+    group.classList.toggle("is-selected", this.selection.has(id));
+    for (const name of PALETTE) group.classList.remove(`color-${name}`);
+    if (HEX.test(f.color ?? "")) group.style.setProperty("--item-color", f.color);
+    else group.classList.add(`color-${PALETTE.includes(f.color) ? f.color : "grey"}`);
+    label.setAttribute("x", (x1 + x2) / 2);
+    label.setAttribute("y", (y1 + y2) / 2);
+    label.textContent = f.label ?? "";
+    group.setAttribute("aria-label", describe(item, this.state));
+  }
+
+  element(id) {
+    return this.nodes.get(id) ?? null;
+  }
+
+  // --- selection ------------------------------------------------------------------------------
+
+  setSelection(ids) {
+    const changed = new Set([...this.selection, ...ids]);
+    this.selection = new Set(ids);
+    for (const id of changed) {
+      const node = this.nodes.get(id);
+      if (node) node.classList.toggle("is-selected", this.selection.has(id));
+    }
+    this._drawSelection();
+  }
+
+  setHidden(ids) {
+    const changed = new Set([...this.hidden, ...ids]);
+    this.hidden = new Set(ids);
+    for (const id of changed) this.nodes.get(id)?.classList.toggle("is-hidden", this.hidden.has(id));
+  }
+
+  /** The box around the selection, with a resize handle when one item is selected. */
+  _drawSelection() {
+    const boxes = [...this.selection].map((id) => this.state.get(id)).filter(isSpatial).map(boxOf);
+    let frame = this.overlay.querySelector(".selection-box");
+    if (boxes.length === 0) {
+      frame?.remove();
+      return;
+    }
+    if (!frame) {
+      frame = el("div", "selection-box");
+      const handle = el("div", "resize-handle");
+      handle.dataset.handle = "se";
+      handle.setAttribute("aria-hidden", "true");
+      frame.append(handle);
+      this.overlay.append(frame);
+    }
+    const minX = Math.min(...boxes.map((b) => b.x));
+    const minY = Math.min(...boxes.map((b) => b.y));
+    const maxX = Math.max(...boxes.map((b) => b.x + b.w));
+    const maxY = Math.max(...boxes.map((b) => b.y + b.h));
+    frame.style.transform = `translate(${minX}px, ${minY}px)`;
+    frame.style.width = `${maxX - minX}px`;
+    frame.style.height = `${maxY - minY}px`;
+    frame.classList.toggle("is-single", boxes.length === 1 && this.selection.size === 1);
+  }
+
+  /** Ids of spatial items whose box lies inside the rectangle (board units). */
+  itemsInRect(x1, y1, x2, y2) {
+    const [minX, maxX] = [Math.min(x1, x2), Math.max(x1, x2)];
+    const [minY, maxY] = [Math.min(y1, y2), Math.max(y1, y2)];
+    const found = [];
+    for (const item of this.state.items()) {
+      if (!isSpatial(item)) continue;
+      const b = boxOf(item);
+      if (b.x >= minX && b.y >= minY && b.x + b.w <= maxX && b.y + b.h <= maxY) found.push(item.id);
+    }
+    return found;
+  }
+
+  // --- cursors ----------------------------------------------------------------------------------
+
+  /** cursors: Map peerId -> {x, y, name, colour, seen} */
+  drawCursors(cursors) {
+    this.cursors = cursors;
+    const present = new Set();
+    for (const [peerId, cursor] of cursors) {
+      present.add(peerId);
+      let node = this.cursorLayer.querySelector(`[data-peer="${CSS.escape(peerId)}"]`);
+      if (!node) {
+        node = el("div", "cursor");
+        node.dataset.peer = peerId;
+        const arrow = svg("svg", { class: "cursor-arrow", viewBox: "0 0 16 16", width: "16", height: "16" });
+        arrow.append(svg("path", { d: "M1 1 L1 13 L5 9.5 L8 15 L10 14 L7.5 8.5 L13 8.5 Z" }));
+        const name = el("span", "cursor-name");
+        node.append(arrow, name);
+        this.cursorLayer.append(node);
+      }
+      node.style.setProperty("--peer-colour", cursor.colour);
+      node.querySelector(".cursor-name").textContent = cursor.name;
+      node.classList.toggle("is-idle", Boolean(cursor.idle));
+    }
+    for (const node of [...this.cursorLayer.children]) if (!present.has(node.dataset.peer)) node.remove();
+    this._placeCursors();
+  }
+
+  _placeCursors() {
+    if (!this.cursors) return;
+    for (const node of this.cursorLayer.children) {
+      const cursor = this.cursors.get(node.dataset.peer);
+      if (!cursor) continue;
+      const [sx, sy] = this.worldToScreen(cursor.x, cursor.y);
+      node.style.transform = `translate(${sx}px, ${sy}px)`;
+    }
+  }
+}

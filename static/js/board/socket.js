@@ -1,0 +1,266 @@
+// The transport: a thin wrapper over Socket.IO (like excalidraw's Portal). It knows the
+// protocol's events and the rules for sending, and nothing of the DOM: main.js wires it to the
+// state (state.js) and to the screen.
+//
+// - join_board on every (re)connect, with since_seq once we hold a state;
+// - own changes leave one at a time, in order, each with its change_id; after a reconnect the
+//   queue is sent again with the same ids (the server acks what it already had as duplicates);
+// - retryable refusals and lost acks are retried with backoff; final refusals roll back;
+// - cursors leave at most every CURSOR_SEND_INTERVAL_MS, and only when they moved.
+
+import { io } from "../../vendor/socket.io.esm.min.js";
+import {
+  ACK_TIMEOUT_MS,
+  CURSOR_SEND_INTERVAL_MS,
+  GAP_RESYNC_MS,
+  JOIN_TIMEOUT_MS,
+  RETRY_BASE_MS,
+  RETRY_MAX_MS,
+} from "./config.js";
+import * as P from "./protocol.js";
+import { wireOp } from "./state.js";
+
+export const STATUS = Object.freeze({
+  CONNECTING: "connecting",
+  ONLINE: "online",
+  RECONNECTING: "reconnecting",
+  OFFLINE: "offline",
+  ENDED: "ended",
+});
+
+export class BoardConnection {
+  /**
+   * @param {object} options
+   * @param {number} options.boardId
+   * @param {import("./state.js").BoardState} options.state
+   * @param {object} options.on  callbacks: joined(ack), status(status), refused(change, error),
+   *   peerJoined(peer), peerLeft(peerId), cursors(map), ended(kind, code)
+   * @param {Function} [options.connect]  io() replacement, for tests
+   */
+  constructor({ boardId, state, on = {}, connect = io }) {
+    this.boardId = boardId;
+    this.state = state;
+    this.on = on;
+    this.joined = false;
+    this.ended = false;
+    this.inFlight = null; // changeId of the change awaiting its ack
+    this.retryTimer = null;
+    this.attempts = 0;
+    this.me = null;
+    this.status = STATUS.CONNECTING;
+    this.cursor = null;
+    this.cursorSent = null;
+    this.socket = connect({
+      // Same origin; the session cookie goes with the handshake.
+      withCredentials: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    this._bind();
+    this.cursorTimer = setInterval(() => this._flushCursor(), CURSOR_SEND_INTERVAL_MS);
+    this.gapTimer = setInterval(() => this._checkGap(), GAP_RESYNC_MS / 2);
+    this._onOnline = () => this._setStatus(this._currentStatus());
+    globalThis.addEventListener?.("online", this._onOnline);
+    globalThis.addEventListener?.("offline", this._onOnline);
+  }
+
+  _bind() {
+    const s = this.socket;
+    s.on("connect", () => {
+      performance.mark("board:connected");
+      this._join();
+    });
+    s.on("disconnect", (reason) => {
+      this.joined = false;
+      this.inFlight = null;
+      this._setStatus(this._currentStatus());
+      if (reason === "io server disconnect" && !this.ended) {
+        // The server closed us without session_ended (e.g. flooding): try again.
+        s.connect();
+      }
+    });
+    s.on("connect_error", (error) => {
+      if (error?.message === P.UNAUTHORIZED) {
+        this._end("session", P.UNAUTHORIZED);
+        return;
+      }
+      this._setStatus(this._currentStatus());
+    });
+    s.on(P.CHANGE_APPLIED, (change) => {
+      if (change?.board_id !== this.boardId || !this.joined) return;
+      this.state.receive(change);
+    });
+    s.on(P.PEER_JOINED, (payload) => {
+      if (payload?.board_id === this.boardId) this.on.peerJoined?.(payload.peer);
+    });
+    s.on(P.PEER_LEFT, (payload) => {
+      if (payload?.board_id === this.boardId) this.on.peerLeft?.(payload.peer_id);
+    });
+    s.on(P.CURSORS_MOVED, (payload) => {
+      if (payload?.board_id !== this.boardId || !payload.cursors) return;
+      const others = { ...payload.cursors };
+      if (this.me) delete others[this.me.id];
+      this.on.cursors?.(others);
+    });
+    s.on(P.BOARD_ACCESS_LOST, (payload) => {
+      if (payload?.board_id === this.boardId) this._end("access", payload.code);
+    });
+    s.on(P.SESSION_ENDED, (payload) => this._end("session", payload?.code));
+  }
+
+  _currentStatus() {
+    if (this.ended) return STATUS.ENDED;
+    if (this.joined) return STATUS.ONLINE;
+    if (globalThis.navigator && globalThis.navigator.onLine === false) return STATUS.OFFLINE;
+    return this.state.loaded ? STATUS.RECONNECTING : STATUS.CONNECTING;
+  }
+
+  _setStatus(status) {
+    this.status = status;
+    this.on.status?.(status);
+  }
+
+  /** Tell the screen how many changes wait (call after every local change). */
+  refreshStatus() {
+    this._setStatus(this._currentStatus());
+  }
+
+  // --- joining -----------------------------------------------------------------------------
+
+  _join() {
+    const payload = { protocol: P.PROTOCOL_VERSION, board_id: this.boardId };
+    if (this.state.loaded) payload.since_seq = this.state.seq;
+    this.socket.timeout(JOIN_TIMEOUT_MS).emit(P.JOIN_BOARD, payload, (err, ack) => {
+      if (err) {
+        // No answer: the connection is probably dead; a fresh one re-joins.
+        if (this.socket.connected) this._join();
+        return;
+      }
+      if (!ack?.ok) {
+        const code = ack?.error?.code;
+        if (code === P.FORBIDDEN || code === P.NOT_FOUND) this._end("access", code);
+        else if (code === P.PROTOCOL_MISMATCH) this._end("protocol", code);
+        else if (code === P.UNAUTHORIZED) this._end("session", code);
+        else setTimeout(() => this.socket.connected && this._join(), this._backoff());
+        return;
+      }
+      this.me = ack.me;
+      if (ack.mode === "snapshot") this.state.loadSnapshot(ack.items ?? [], ack.seq);
+      else this.state.loadDelta(ack.changes ?? [], ack.seq);
+      this.joined = true;
+      this.attempts = 0;
+      this.inFlight = null;
+      this.on.joined?.(ack);
+      this._setStatus(STATUS.ONLINE);
+      this._pump();
+    });
+  }
+
+  _checkGap() {
+    if (this.joined && this.state.gapOlderThan(GAP_RESYNC_MS)) {
+      this.state.gapSince = this.state.now(); // one re-join per gap period
+      this._join();
+    }
+  }
+
+  // --- changes -------------------------------------------------------------------------------
+
+  /** Send what the state holds pending (call after state.change / undo / redo). */
+  flush() {
+    this._pump();
+    this.refreshStatus();
+  }
+
+  _backoff() {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempts);
+    this.attempts += 1;
+    return delay * (0.75 + Math.random() * 0.5);
+  }
+
+  _pump() {
+    if (!this.joined || this.inFlight || this.retryTimer || this.ended) return;
+    const entry = this.state.pending[0];
+    if (!entry) {
+      this.refreshStatus();
+      return;
+    }
+    this.inFlight = entry.changeId;
+    const token = (this.sendToken = (this.sendToken ?? 0) + 1);
+    const payload = {
+      board_id: this.boardId,
+      change_id: entry.changeId,
+      client_id: this.state.clientId,
+      ops: entry.ops.map(wireOp),
+    };
+    this.socket.timeout(ACK_TIMEOUT_MS).emit(P.APPLY_CHANGE, payload, (err, ack) => {
+      // An answer to a send that a reconnect superseded (the change went again since): ignore.
+      if (token !== this.sendToken || this.inFlight !== entry.changeId) return;
+      this.inFlight = null;
+      if (err) {
+        this._retryLater(); // no ack: send again, the change_id makes it safe
+        return;
+      }
+      if (ack?.ok) {
+        this.attempts = 0;
+        this.state.acknowledge(entry.changeId, ack);
+        this._pump();
+        this.refreshStatus();
+        return;
+      }
+      const code = ack?.error?.code ?? P.INTERNAL;
+      if (P.RETRYABLE_ERRORS.has(code)) {
+        this._retryLater();
+      } else if (code === P.NOT_JOINED) {
+        this._join(); // the server forgot us (restart): join again, then the queue follows
+      } else {
+        this.state.rollback(entry.changeId);
+        this.on.refused?.(entry, ack?.error ?? { code });
+        this._pump();
+        this.refreshStatus();
+      }
+    });
+  }
+
+  _retryLater() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this._pump();
+    }, this._backoff());
+  }
+
+  // --- cursors ---------------------------------------------------------------------------------
+
+  moveCursor(x, y) {
+    this.cursor = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+  }
+
+  _flushCursor() {
+    if (!this.joined || !this.cursor) return;
+    if (this.cursorSent && this.cursorSent[0] === this.cursor[0] && this.cursorSent[1] === this.cursor[1]) return;
+    this.cursorSent = this.cursor;
+    // Volatile: a cursor lost on a busy line is replaced by the next one.
+    this.socket.volatile.emit(P.MOVE_CURSOR, { board_id: this.boardId, x: this.cursor[0], y: this.cursor[1] });
+  }
+
+  // --- the end ---------------------------------------------------------------------------------
+
+  _end(kind, code) {
+    if (this.ended) return;
+    this.ended = true;
+    this.joined = false;
+    this.close();
+    this._setStatus(STATUS.ENDED);
+    this.on.ended?.(kind, code);
+  }
+
+  close() {
+    clearInterval(this.cursorTimer);
+    clearInterval(this.gapTimer);
+    clearTimeout(this.retryTimer);
+    globalThis.removeEventListener?.("online", this._onOnline);
+    globalThis.removeEventListener?.("offline", this._onOnline);
+    this.socket.io.opts.reconnection = false;
+    this.socket.disconnect();
+  }
+}

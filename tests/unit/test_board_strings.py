@@ -1,0 +1,92 @@
+"""The board client shows only strings from workshop/web/board_strings.py: every key the
+JavaScript and the template look up exists there, and every msgid has a suggested Italian line
+in workshop/translations/board_strings_it.txt."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRINGS_PY = ROOT / "workshop" / "web" / "board_strings.py"
+JS_DIR = ROOT / "static" / "js" / "board"
+TEMPLATE = ROOT / "templates" / "boards" / "board.html"
+ITALIAN = ROOT / "workshop" / "translations" / "board_strings_it.txt"
+
+# Keys built at run time from an item's type, a shape or a colour name.
+DYNAMIC_PREFIXES = ("type.", "shape.", "colour.")
+
+
+def _parsed():
+    tree = ast.parse(STRINGS_PY.read_text(encoding="utf-8"))
+    (returned,) = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)]
+    keys = [k.value for k in returned.keys]
+    msgids = [v.args[0].value for v in returned.values]
+    return keys, msgids
+
+
+def _italian() -> dict[str, str]:
+    lines = ITALIAN.read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("\t") for line in lines if line.strip()]
+    assert all(len(p) == 2 and p[1].strip() for p in pairs), "each line is msgid<TAB>italian"
+    return dict(pairs)
+
+
+def test_keys_are_unique_and_plain_keys_are_their_msgid():
+    keys, msgids = _parsed()
+    assert len(keys) == len(set(keys))
+    for key, msgid in zip(keys, msgids, strict=True):
+        if not key.startswith(DYNAMIC_PREFIXES):
+            assert key == msgid, f"{key!r} should be its own msgid"
+
+
+def test_every_string_the_javascript_asks_for_exists():
+    keys = set(_parsed()[0])
+    asked = set()
+    for path in JS_DIR.glob("*.js"):
+        source = path.read_text(encoding="utf-8")
+        asked.update(re.findall(r'\bt\(\s*"([^"]+)"', source))
+        # Verbs picked from a table, then passed to t(): every "%(name)s ..." literal counts.
+        asked.update(re.findall(r'"(%\(name\)s [^"]+)"', source))
+    missing = sorted(a for a in asked if a not in keys)
+    assert missing == []
+    assert len(asked) > 40  # the search itself works
+
+
+def test_every_string_the_template_asks_for_exists():
+    keys = set(_parsed()[0])
+    template = TEMPLATE.read_text(encoding="utf-8")
+    asked = set(re.findall(r"""s\[\s*["']([^"']+)["']\s*\]""", template))
+    table = re.findall(r'\(\s*"[^"]*",\s*"([^"]+)"\)', template)  # the shortcuts table's actions
+    asked.update(table)
+    missing = sorted(a for a in asked if a not in keys)
+    assert missing == []
+
+
+@pytest.mark.parametrize("colour", ["yellow", "orange", "pink", "purple", "blue", "teal", "green", "grey"])
+def test_every_swatch_has_a_name(colour):
+    assert f"colour.{colour}" in _parsed()[0]
+
+
+def test_every_msgid_has_a_suggested_italian_translation():
+    italian = _italian()
+    msgids = set(_parsed()[1])
+    assert sorted(msgids - set(italian)) == []
+    assert sorted(set(italian) - msgids) == [], "lines for msgids that no longer exist"
+
+
+def test_italian_keeps_every_placeholder():
+    for msgid, text in _italian().items():
+        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", text)), msgid
+
+
+def test_board_strings_render_in_a_request(app):
+    from workshop.web.board_strings import board_strings
+
+    with app.test_request_context("/"):
+        strings = board_strings()
+    assert strings["type.sticky"]
+    assert all(isinstance(v, str) and v for v in strings.values())

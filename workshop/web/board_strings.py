@@ -1,0 +1,182 @@
+"""Every string the board page shows, translated for the reader.
+
+The board's JavaScript holds no visible text of its own: templates/boards/board.html renders
+this dict as JSON (`<script type="application/json" id="board-strings">`) and the client looks
+strings up by key. Keys are the English msgids, except a few names looked up by item type,
+shape or colour. Placeholders are gettext's `%(name)s`, filled in by the client.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def board_strings() -> dict[str, str]:
+    """Key -> translated string, for the board page of the current request's language."""
+    return {
+        # --- item types, shapes and colours (looked up by name) ---------------------------------
+        "type.sticky": _("Sticky note"),
+        "type.text": _("Text"),
+        "type.shape": _("Shape"),
+        "type.connector": _("Connector"),
+        "type.frame": _("Frame"),
+        "shape.rect": _("Rectangle"),
+        "shape.ellipse": _("Ellipse"),
+        "shape.diamond": _("Diamond"),
+        "shape.triangle": _("Triangle"),
+        "colour.yellow": _("Yellow"),
+        "colour.orange": _("Orange"),
+        "colour.red": _("Red"),
+        "colour.pink": _("Pink"),
+        "colour.purple": _("Purple"),
+        "colour.blue": _("Blue"),
+        "colour.teal": _("Teal"),
+        "colour.green": _("Green"),
+        "colour.grey": _("Grey"),
+        "colour.white": _("White"),
+        # --- accessible names of items --------------------------------------------------------
+        "Sticky note by %(author)s: %(text)s": _("Sticky note by %(author)s: %(text)s"),
+        "Sticky note: %(text)s": _("Sticky note: %(text)s"),
+        "Text: %(text)s": _("Text: %(text)s"),
+        "%(shape)s: %(text)s": _("%(shape)s: %(text)s"),
+        "Frame: %(title)s": _("Frame: %(title)s"),
+        "Locked frame: %(title)s": _("Locked frame: %(title)s"),
+        "Connector from %(from)s to %(to)s": _("Connector from %(from)s to %(to)s"),
+        "Item: %(type)s": _("Item: %(type)s"),
+        "empty": _("empty"),
+        "untitled": _("untitled"),
+        "Locked": _("Locked"),
+        # --- the page around the board --------------------------------------------------------
+        "Board": _("Board"),
+        "Board: Tab moves between items, ? lists the keyboard shortcuts": _(
+            "Board: Tab moves between items, ? lists the keyboard shortcuts"
+        ),
+        "Tools": _("Tools"),
+        "Select": _("Select"),
+        "Hand: move the board": _("Hand: move the board"),
+        "Sticky note": _("Sticky note"),
+        "Text": _("Text"),
+        "Shape": _("Shape"),
+        "Frame": _("Frame"),
+        "Connector": _("Connector"),
+        "Colour": _("Colour"),
+        "Edit text": _("Edit text"),
+        "Bring to front": _("Bring to front"),
+        "Send to back": _("Send to back"),
+        "Delete": _("Delete"),
+        "Undo": _("Undo"),
+        "Redo": _("Redo"),
+        "Zoom out": _("Zoom out"),
+        "Zoom in": _("Zoom in"),
+        "Fit the board in view": _("Fit the board in view"),
+        "Zoom level": _("Zoom level"),
+        "Keyboard shortcuts": _("Keyboard shortcuts"),
+        "Close": _("Close"),
+        "Connection": _("Connection"),
+        "People on this board": _("People on this board"),
+        "People on this board: %(count)s": _("People on this board: %(count)s"),
+        "%(name)s (you)": _("%(name)s (you)"),
+        "Loading the board…": _("Loading the board…"),
+        # --- connection status ----------------------------------------------------------------
+        "Connecting…": _("Connecting…"),
+        "Online": _("Online"),
+        "Reconnecting…": _("Reconnecting…"),
+        "Offline": _("Offline"),
+        "Disconnected": _("Disconnected"),
+        "Unsent changes: %(count)s": _("Unsent changes: %(count)s"),
+        "All changes saved": _("All changes saved"),
+        # --- notices and refusals -------------------------------------------------------------
+        "You are observing: you can look at the board but not change it.": _(
+            "You are observing: you can look at the board but not change it."
+        ),
+        "The conductor has locked this board: you can look but not change it.": _(
+            "The conductor has locked this board: you can look but not change it."
+        ),
+        "This board is locked for participants. As a conductor you can still change it.": _(
+            "This board is locked for participants. As a conductor you can still change it."
+        ),
+        "The board or frame is locked: your change was not saved.": _(
+            "The board or frame is locked: your change was not saved."
+        ),
+        "You are not allowed to make this change.": _("You are not allowed to make this change."),
+        "Someone deleted this item in the meantime: your change was not saved.": _(
+            "Someone deleted this item in the meantime: your change was not saved."
+        ),
+        "This item no longer exists: your change was not saved.": _(
+            "This item no longer exists: your change was not saved."
+        ),
+        "The board is full: remove some items before adding new ones.": _(
+            "The board is full: remove some items before adding new ones."
+        ),
+        "The text is too long: your change was not saved.": _("The text is too long: your change was not saved."),
+        "Your change could not be saved (%(code)s).": _("Your change could not be saved (%(code)s)."),
+        # --- the end of a session ---------------------------------------------------------------
+        "Your session has ended": _("Your session has ended"),
+        "You logged out in another window, or your invitation was withdrawn. Log in or join again to go on.": _(
+            "You logged out in another window, or your invitation was withdrawn. Log in or join again to go on."
+        ),
+        "Log in": _("Log in"),
+        "Join with a code": _("Join with a code"),
+        "Tavolo has been updated": _("Tavolo has been updated"),
+        "Reload the page to go on working.": _("Reload the page to go on working."),
+        "Reload": _("Reload"),
+        "You no longer have access to this board": _("You no longer have access to this board"),
+        "Ask the person who runs the lab if you think this is a mistake.": _(
+            "Ask the person who runs the lab if you think this is a mistake."
+        ),
+        "Back to the start": _("Back to the start"),
+        # --- editing and announcements ----------------------------------------------------------
+        "Edit the text. Enter saves, Shift+Enter starts a new line, Escape leaves.": _(
+            "Edit the text. Enter saves, Shift+Enter starts a new line, Escape leaves."
+        ),
+        "Connecting: choose the item to connect to and press Enter, or Escape to stop.": _(
+            "Connecting: choose the item to connect to and press Enter, or Escape to stop."
+        ),
+        "Connected.": _("Connected."),
+        "Deleted: %(count)s": _("Deleted: %(count)s"),
+        "Selected: %(count)s": _("Selected: %(count)s"),
+        "Nothing to undo.": _("Nothing to undo."),
+        "Nothing to redo.": _("Nothing to redo."),
+        "Someone": _("Someone"),
+        "an item": _("an item"),
+        "%(name)s added %(what)s": _("%(name)s added %(what)s"),
+        "%(name)s changed %(what)s": _("%(name)s changed %(what)s"),
+        "%(name)s removed %(what)s": _("%(name)s removed %(what)s"),
+        "%(name)s brought back %(what)s": _("%(name)s brought back %(what)s"),
+        "%(names)s made %(count)s changes": _("%(names)s made %(count)s changes"),
+        # --- the shortcuts dialog (keys that read the same in every language are not here) -----
+        "Key": _("Key"),
+        "Action": _("Action"),
+        "New sticky note in the middle of the view": _("New sticky note in the middle of the view"),
+        "New text, shape or frame": _("New text, shape or frame"),
+        "Tab, Shift+Tab": _("Tab, Shift+Tab"),
+        "Move from item to item": _("Move from item to item"),
+        "Enter": _("Enter"),
+        "Edit the text of the item": _("Edit the text of the item"),
+        "Escape": _("Escape"),
+        "Leave editing, or the selection": _("Leave editing, or the selection"),
+        "Arrow keys": _("Arrow keys"),
+        "Move the selected items (with Shift: bigger steps)": _(
+            "Move the selected items (with Shift: bigger steps)"
+        ),
+        "Alt+arrow keys": _("Alt+arrow keys"),
+        "Make the selected item bigger or smaller": _("Make the selected item bigger or smaller"),
+        "Delete, Backspace": _("Delete, Backspace"),
+        "Delete the selected items": _("Delete the selected items"),
+        "Connect the selected item: choose the other item, then Enter": _(
+            "Connect the selected item: choose the other item, then Enter"
+        ),
+        "Bring to front, send to back": _("Bring to front, send to back"),
+        "Undo your last change (never other people's)": _("Undo your last change (never other people's)"),
+        "Ctrl+Shift+Z, Ctrl+Y": _("Ctrl+Shift+Z, Ctrl+Y"),
+        "Redo what you undid": _("Redo what you undid"),
+        "Select everything": _("Select everything"),
+        "Zoom in, zoom out, fit the board in view": _("Zoom in, zoom out, fit the board in view"),
+        "Space+drag, mouse wheel": _("Space+drag, mouse wheel"),
+        "Move around the board": _("Move around the board"),
+        "Ctrl+wheel, pinch": _("Ctrl+wheel, pinch"),
+        "Zoom": _("Zoom"),
+        "Double click": _("Double click"),
+        "New sticky note there, or edit the item": _("New sticky note there, or edit the item"),
+        "Show this help": _("Show this help"),
+    }
