@@ -227,6 +227,7 @@ class Client:
         self.counter = 0
         self.peer_id: str | None = None
         self.base_seq = 0  # the board's seq at the first join (a snapshot)
+        self.joined_once = False
         self.applied: set[int] = set()
         self.pending: dict[str, dict[str, Any]] = {}  # change_id -> payload, not acked yet
         self.connected = False
@@ -260,8 +261,9 @@ class Client:
         if not ack.get("ok"):
             raise RuntimeError(f"join refused: {ack}")
         self.peer_id = ack["me"]["id"]
-        if since_seq is None and not self.applied:
+        if not self.joined_once:  # (a broadcast may arrive before the join's own ack)
             self.base_seq = ack["seq"]
+            self.joined_once = True
         if ack["mode"] == "delta":
             for change in ack["changes"]:
                 if change["seq"] in self.applied:
