@@ -78,7 +78,7 @@ def on_disconnect(reason=None):
     entry = registry.remove(request.sid)
     if entry is not None:
         for board_id in list(entry.boards):
-            _leave(entry, board_id)
+            _leave(entry, board_id, announce_later=True)
 
 
 @socketio.on("*")
@@ -149,14 +149,22 @@ def on_leave_board(entry: SocketAuth, payload: Any):
     return {"ok": True}
 
 
-def _leave(entry: SocketAuth, board_id: int) -> None:
+def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> None:
     entry.boards.discard(board_id)
     entry.board_projects.pop(board_id, None)
     # The server's own call: it works outside a request too (the session sweep).
     socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
     peer = presence.remove(board_id, entry.sid)
-    if peer is not None:
-        socketio.emit(P.PEER_LEFT, {"board_id": board_id, "peer_id": peer.id}, to=board_room(board_id))
+    if peer is None:
+        return
+    message = {"board_id": board_id, "peer_id": peer.id}
+    if announce_later:
+        # From the disconnect handler: sending to the room closes the sockets whose pings timed
+        # out, and each close runs the disconnect handler again, inside this call. After a stall
+        # a whole board of them nests past Python's recursion limit and their clean-up is lost.
+        socketio.start_background_task(socketio.emit, P.PEER_LEFT, message, to=board_room(board_id))
+    else:
+        socketio.emit(P.PEER_LEFT, message, to=board_room(board_id))
 
 
 @socketio.on(P.APPLY_CHANGE)
