@@ -157,7 +157,8 @@ def test_production_adds_hsts(production_app, path):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", re.I)
+# A JSON data block (type="application/json") is never executed, so the CSP allows it.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>\s*\S", re.I)
 INLINE_HANDLER = re.compile(r"<[^>]+\s on[a-z]+\s*=", re.I | re.X)
 INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.I)
 
