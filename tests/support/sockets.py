@@ -18,7 +18,7 @@ from workshop import protocol as P
 from workshop.access import service as access
 from workshop.extensions import db, socketio
 from workshop.models import AuthSession, Invite, InviteRole, User, utcnow
-from workshop.realtime.guards import Budget
+from workshop.realtime.budget import Budget
 from workshop.realtime.sessions import SocketAuth, registry
 
 LIFETIME = timedelta(hours=1)

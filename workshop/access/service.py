@@ -17,7 +17,6 @@ from workshop.models import (
     Participant,
     ProjectConductor,
     User,
-    utcnow,
 )
 from workshop.models.access import JOIN_CODE_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
 from workshop.models.user import normalise_email

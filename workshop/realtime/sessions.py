@@ -13,12 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from workshop.access.principal import Principal
-
-if TYPE_CHECKING:
-    from workshop.realtime.guards import Budget
+from workshop.realtime.budget import Budget
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +28,8 @@ class SocketAuth:
     checked_at: float  # time.monotonic() of the last load
     boards: set[int] = field(default_factory=set)  # boards this socket joined
     board_projects: dict[int, int] = field(default_factory=dict)  # joined board -> its project
-    budget: Budget = field(default_factory=lambda: _new_budget())
+    budget: Budget = field(default_factory=Budget)
 
-
-def _new_budget() -> Budget:
-    from workshop.realtime.guards import Budget
-
-    return Budget()
 
 
 class SocketRegistry:
