@@ -46,6 +46,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
             x_host=app.config["PROXY_FIX_HOPS"],
         )
 
+    import workshop.canvases  # noqa: F401  (registers the session canvases' types and actions)
     from workshop import cli, realtime, web
     from workshop.extensions import db, migrate
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 PROTOCOL_VERSION = 1
 
 # --- events a client sends -----------------------------------------------------------------
-JOIN_BOARD = "join_board"  # {protocol, board_id, since_seq?} -> ack {ok, seq, mode, items|changes, peers, me}
+JOIN_BOARD = "join_board"  # {protocol, board_id, since_seq?, watch?} -> ack {ok, seq, mode, items|changes, peers, me}
 LEAVE_BOARD = "leave_board"  # {board_id} -> ack {ok}
 APPLY_CHANGE = "apply_change"  # {board_id, change_id, client_id, ops[]} -> ack {ok, seq, duplicate}
 MOVE_CURSOR = "move_cursor"  # {board_id, x, y} (no ack; coalesced and batched by the server)
+# A canvas action (lay out the tree, convert it, apply a template, check the method):
+# {board_id, change_id, client_id, action, args} -> ack {ok, seq, duplicate, ops, result}
+RUN_ACTION = "run_action"
 
-CLIENT_EVENTS = (JOIN_BOARD, LEAVE_BOARD, APPLY_CHANGE, MOVE_CURSOR)
+CLIENT_EVENTS = (JOIN_BOARD, LEAVE_BOARD, APPLY_CHANGE, MOVE_CURSOR, RUN_ACTION)
 
 # --- events the server sends ---------------------------------------------------------------
 CHANGE_APPLIED = "change_applied"  # {board_id, seq, change_id, client_id, author, ops[]}
@@ -66,6 +69,10 @@ RETRYABLE_ERRORS = frozenset({RATE_LIMITED, UNAVAILABLE, INTERNAL})
 # --- limits ----------------------------------------------------------------------------------
 MAX_MESSAGE_BYTES = 64 * 1024  # one Socket.IO frame; larger ones drop only their own socket
 MAX_OPS_PER_CHANGE = 200  # a multi-select drag of 200 items is one change
+# An action's change may be larger: turning a 300-card problem tree into an objective tree
+# makes a card and a link per card.
+MAX_OPS_PER_ACTION = 2_000
+MAX_ACTION_ARGS_BYTES = 16 * 1024  # an action's arguments, as JSON
 MAX_LIVE_ITEMS_PER_BOARD = 10_000
 MAX_ITEM_ID_CHARS = 40
 MAX_CHANGE_ID_CHARS = 80

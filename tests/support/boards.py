@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from workshop.boards.ops import Op, parse_op
 from workshop.boards.schema import Registry, registry
-from workshop.boards.state import Actor, Applier, Item, Outcome, ref_targets
+from workshop.boards.state import Actor, Applier, Item, Outcome, Rule, ref_targets
 from workshop.models import Board, BoardChange, BoardItem, BoardItemLink
 
 ALICE = Actor("p:1", "Alice")
@@ -25,11 +25,28 @@ class MemoryBoard:
     """What the service does around the Applier, kept in memory: one seq per change, all ops
     or none, and the link index the Applier asks for referrers."""
 
-    def __init__(self, kind: str = "free", types: Registry = registry) -> None:
+    def __init__(
+        self,
+        kind: str = "free",
+        types: Registry = registry,
+        rules: Iterable[Rule] = (),
+        external: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self.kind = kind
         self.types = types
+        self.rules = tuple(rules)
+        # Live items of the project's other boards, by board kind: {kind: {id: type}}.
+        self.external = external if external is not None else {}
         self.seq = 0
         self.items: dict[str, Item] = {}
+
+    def _resolve_external(self, board_kind: str, ids: list[str]) -> dict[str, str]:
+        found = self.external.get(board_kind, {})
+        return {i: found[i] for i in ids if i in found}
+
+    def _find_type(self, types: Iterable[str]) -> list[Item]:
+        types = set(types)
+        return [it for it in self.items.values() if it.alive and it.type in types]
 
     def _load(self, ids: Iterable[str]) -> dict[str, Item]:
         return {i: self.items[i] for i in ids if i in self.items}
@@ -44,7 +61,17 @@ class MemoryBoard:
     def apply(self, ops: Iterable[dict | Op], actor: Actor = ALICE) -> Outcome:
         """Apply one change; on a refusal nothing is kept and the error propagates."""
         parsed = [op if isinstance(op, Op) else parse_op(op) for op in ops]
-        applier = Applier(self.kind, actor, self.seq + 1, self._load, self._referrers, self.types)
+        applier = Applier(
+            self.kind,
+            actor,
+            self.seq + 1,
+            self._load,
+            self._referrers,
+            self.types,
+            resolve_external=self._resolve_external,
+            rules=self.rules,
+            find_type=self._find_type,
+        )
         outcome = applier.apply(parsed)
         self.seq += 1
         for item in outcome.changed.values():

@@ -12,19 +12,35 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRINGS_PY = ROOT / "workshop" / "web" / "board_strings.py"
+CANVAS_STRINGS = ROOT / "workshop" / "web" / "canvas_strings"
 JS_DIR = ROOT / "static" / "js" / "board"
 TEMPLATE = ROOT / "templates" / "boards" / "board.html"
 ITALIAN = ROOT / "workshop" / "translations" / "board_strings_it.txt"
 
-# Keys built at run time from an item's type, a shape or a colour name.
-DYNAMIC_PREFIXES = ("type.", "shape.", "colour.")
+# Keys built at run time from an item's type, a shape, a colour, or a canvas's names.
+DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.")
 
 
-def _parsed():
-    tree = ast.parse(STRINGS_PY.read_text(encoding="utf-8"))
+def _parsed_file(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     (returned,) = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)]
     keys = [k.value for k in returned.keys]
     msgids = [v.args[0].value for v in returned.values]
+    return keys, msgids
+
+
+def _parsed():
+    """The engine's strings (board_strings.py), whose msgids have Italian suggestions."""
+    return _parsed_file(STRINGS_PY)
+
+
+def _parsed_all():
+    """The engine's strings and every canvas's (workshop/web/canvas_strings/*.py)."""
+    keys, msgids = _parsed()
+    for path in sorted(CANVAS_STRINGS.glob("*.py")):
+        if path.name != "__init__.py":
+            more_keys, more_msgids = _parsed_file(path)
+            keys, msgids = keys + more_keys, msgids + more_msgids
     return keys, msgids
 
 
@@ -36,7 +52,7 @@ def _italian() -> dict[str, str]:
 
 
 def test_keys_are_unique_and_plain_keys_are_their_msgid():
-    keys, msgids = _parsed()
+    keys, msgids = _parsed_all()
     assert len(keys) == len(set(keys))
     for key, msgid in zip(keys, msgids, strict=True):
         if not key.startswith(DYNAMIC_PREFIXES):
@@ -44,7 +60,7 @@ def test_keys_are_unique_and_plain_keys_are_their_msgid():
 
 
 def test_every_string_the_javascript_asks_for_exists():
-    keys = set(_parsed()[0])
+    keys = set(_parsed_all()[0])
     asked = set()
     for path in JS_DIR.glob("*.js"):
         source = path.read_text(encoding="utf-8")
@@ -57,7 +73,7 @@ def test_every_string_the_javascript_asks_for_exists():
 
 
 def test_every_string_the_template_asks_for_exists():
-    keys = set(_parsed()[0])
+    keys = set(_parsed_all()[0])
     template = TEMPLATE.read_text(encoding="utf-8")
     asked = set(re.findall(r"""s\[\s*["']([^"']+)["']\s*\]""", template))
     table = re.findall(r'\(\s*"[^"]*",\s*"([^"]+)"\)', template)  # the shortcuts table's actions

@@ -3,6 +3,8 @@ the change is applied (an update's type is known only from the stored item)."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,8 @@ _OP_KEYS = {
     RESTORE: {"op", "id"},
 }
 _CHANGE_KEYS = {"board_id", "change_id", "client_id", "ops"}
+_ACTION_KEYS = {"board_id", "change_id", "client_id", "action", "args"}
+_ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,31 @@ def parse_change(payload: Any) -> Change:
     if len(raw_ops) > P.MAX_OPS_PER_CHANGE:
         raise TooLarge(f"a change holds at most {P.MAX_OPS_PER_CHANGE} ops", field="ops")
     return Change(board_id, change_id, client_id, tuple(parse_op(op) for op in raw_ops))
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    change: Change  # the action's ops are planned by the server: `change.ops` is empty
+    action: str
+    args: dict[str, Any]
+
+
+def parse_action(payload: Any) -> ActionRequest:
+    """A request as sent in RUN_ACTION. Raises BadRequest or TooLarge."""
+    if not isinstance(payload, dict):
+        raise BadRequest("the payload must be an object")
+    extra = set(payload) - _ACTION_KEYS
+    if extra:
+        raise BadRequest(f"unexpected key {sorted(map(str, extra))[0]!r}")
+    board_id = parse_board_id(payload.get("board_id"))
+    change_id = _token(payload, "change_id", P.MAX_CHANGE_ID_CHARS)
+    client_id = _token(payload, "client_id", P.MAX_CLIENT_ID_CHARS)
+    action = payload.get("action")
+    if not isinstance(action, str) or not _ACTION_NAME.match(action):
+        raise BadRequest("action must be an action name", field="action")
+    args = payload.get("args", {})
+    if not isinstance(args, dict):
+        raise BadRequest("args must be an object", field="args")
+    if len(json.dumps(args, ensure_ascii=False).encode("utf-8")) > P.MAX_ACTION_ARGS_BYTES:
+        raise TooLarge(f"args are larger than {P.MAX_ACTION_ARGS_BYTES} bytes", field="args")
+    return ActionRequest(Change(board_id, change_id, client_id, ()), action, args)

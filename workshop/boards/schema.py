@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -60,6 +60,9 @@ class Field:
     required: bool = False
     nullable: bool = False
     conductor_only: bool = False  # e.g. a frame's lock: participants may read, never write it
+    # Computed by the server from the item's other fields (a stakeholder's quadrant): clients
+    # read it and never write it.
+    derived: bool = False
 
     def check(self, name: str, value: Any) -> Any:
         if value is None:
@@ -233,6 +236,46 @@ class RefList(Ref):
         return list(value or ())
 
 
+@dataclass(frozen=True)
+class ProjectRef(Field):
+    """The id of a live item on another board of the same project: the board of kind
+    `board_kind` (a ToC intervention's lead actor lives in the stakeholder registry).
+
+    Not part of the board's link index: a delete there does not cascade here. Clients show a
+    reference to a deleted item as such, and a restore there brings it back.
+    """
+
+    board_kind: str = ""
+    types: tuple[str, ...] = ()
+
+    def clean(self, name, value):
+        if not is_item_id(value):
+            raise InvalidOp(f"{name} must be an item id", field=name)
+        return value
+
+    def targets(self, value) -> list[str]:
+        return [] if value is None else [value]
+
+
+@dataclass(frozen=True)
+class ProjectRefList(ProjectRef):
+    default: Any = ()
+    max_length: int = MAX_REF_LIST_LENGTH
+
+    def clean(self, name, value):
+        if not isinstance(value, list):
+            raise InvalidOp(f"{name} must be a list of item ids", field=name)
+        if len(value) > self.max_length:
+            raise TooLarge(f"{name} holds more than {self.max_length} ids", field=name)
+        cleaned = [ProjectRef.clean(self, name, v) for v in value]
+        if len(set(cleaned)) != len(cleaned):
+            raise InvalidOp(f"{name} repeats an id", field=name)
+        return cleaned
+
+    def targets(self, value) -> list[str]:
+        return list(value or ())
+
+
 # --- item types ----------------------------------------------------------------------------------
 
 GEOMETRY: dict[str, Field] = {
@@ -253,6 +296,16 @@ class ItemType:
     spatial: bool = True  # has geometry (x, y, w, h, z)
     authored: bool = False  # the server records the author's display name in `author`
     lockable: bool = False  # a `locked` flag protects it from non-conductors
+    # How a client shows it: the field that is the card's text, and the fields shown as chips.
+    title_field: str | None = None
+    summary: tuple[str, ...] = ()
+    # Computes the derived fields from the item's fields (all of them, after the change).
+    derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = field(default=None, compare=False)
+
+    @property
+    def is_edge(self) -> bool:
+        """Drawn as a line between two items: not spatial, with `from` and `to` references."""
+        return not self.spatial and isinstance(self.fields.get("from"), Ref) and isinstance(self.fields.get("to"), Ref)
 
     def all_fields(self) -> dict[str, Field]:
         return {**GEOMETRY, **self.fields} if self.spatial else dict(self.fields)
@@ -266,6 +319,19 @@ class ItemType:
 
     def ref_fields(self) -> dict[str, Ref]:
         return {n: f for n, f in self.all_fields().items() if isinstance(f, Ref)}
+
+    def project_ref_fields(self) -> dict[str, ProjectRef]:
+        return {n: f for n, f in self.all_fields().items() if isinstance(f, ProjectRef)}
+
+    def derived_values(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The derived fields for these values; empty when the type derives nothing."""
+        if self.derive is None:
+            return {}
+        values = self.derive(fields)
+        unknown = set(values) - {n for n, f in self.all_fields().items() if f.derived}
+        if unknown:  # a programming error in a canvas, never a client's
+            raise ValueError(f"{self.name} derives undeclared fields {sorted(unknown)}")
+        return values
 
 
 STICKY = ItemType(
@@ -364,11 +430,13 @@ def check_fields(
         spec = specs.get(name)
         if spec is None:
             raise InvalidOp(f"{item_type.name} has no field {name!r}", field=str(name)[:64])
+        if spec.derived:
+            raise InvalidOp(f"{name} is computed by the server", field=name)
         if spec.conductor_only and not may_conduct:
             raise Forbidden(f"only a conductor may set {name}", field=name)
         clean[name] = spec.check(name, value)
     if creating:
-        missing = [n for n, s in specs.items() if s.required and n not in clean]
+        missing = [n for n, s in specs.items() if s.required and not s.derived and n not in clean]
         if missing:
             raise InvalidOp(f"{missing[0]} is required", field=missing[0])
     return clean

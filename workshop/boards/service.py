@@ -11,15 +11,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workshop import protocol as P
-from workshop.boards.errors import BoardLocked, LimitReached, NotFound
-from workshop.boards.ops import Change
+from workshop.boards.canvas import ActionResult, BoardView, canvases
+from workshop.boards.errors import BoardLocked, Forbidden, InvalidOp, LimitReached, NotFound
+from workshop.boards.ops import Change, parse_op
 from workshop.boards.schema import registry
 from workshop.boards.state import Actor, Applier, Item, ref_targets
 from workshop.models import Board, BoardChange, BoardItem, BoardItemLink, BoardSnapshot, SnapshotKind, utcnow
@@ -65,6 +66,7 @@ class AppliedChange:
     author_name: str
     ops: list[dict[str, Any]]
     duplicate: bool = False
+    result: dict[str, Any] = field(default_factory=dict)  # an action's answer to the asking client
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -89,6 +91,7 @@ def apply_change(
     actor: Actor,
     locks: WriteLocks | None = None,
     after_commit: Callable[[AppliedChange], None] | None = None,
+    plan: Callable[[BoardView], ActionResult] | None = None,
 ) -> AppliedChange:
     """Sequence, validate, store and commit one change; or refuse it with nothing changed.
 
@@ -98,11 +101,11 @@ def apply_change(
     """
     with locks.board(change.board_id) if locks else nullcontext():
         try:
-            applied = _apply_in_transaction(session, change, actor)
+            applied = _apply_in_transaction(session, change, actor, plan)
         except BaseException:
             session.rollback()
             raise
-        if not applied.duplicate:
+        if not applied.duplicate and applied.seq:
             session.commit()
             if after_commit is not None:
                 after_commit(applied)
@@ -116,7 +119,14 @@ _LINKS = BoardItemLink.__table__
 _CHANGES = BoardChange.__table__
 
 
-def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> AppliedChange:
+def _apply_in_transaction(
+    session: Session,
+    change: Change,
+    actor: Actor,
+    plan: Callable[[BoardView], ActionResult] | None = None,
+) -> AppliedChange:
+    """One change, or with `plan` one action: the plan reads the whole board under the lock and
+    its ops become the change's ops."""
     conn = session.connection()
     board_id = change.board_id
     # The seq bump comes first: it takes the board's write lock before anything is read.
@@ -124,11 +134,11 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
         sa.update(_BOARDS)
         .where(_BOARDS.c.id == board_id)
         .values(seq=_BOARDS.c.seq + 1)
-        .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items)
+        .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items, _BOARDS.c.project_id)
     ).one_or_none()
     if bumped is None:
         raise NotFound("no such board", field="board_id")
-    seq, kind, locked, live_count = bumped
+    seq, kind, locked, live_count, project_id = bumped
 
     earlier = conn.execute(
         sa.select(_CHANGES).where(_CHANGES.c.board_id == board_id, _CHANGES.c.change_id == change.change_id)
@@ -169,7 +179,48 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
             )
         )
 
-    outcome = Applier(str(kind), actor, seq, load, referrers).apply(change.ops)
+    def find_type(types: Iterable[str]) -> list[Item]:
+        rows = conn.execute(
+            sa.select(_ITEMS).where(
+                _ITEMS.c.board_id == board_id, _ITEMS.c.type.in_(list(types)), _ITEMS.c.deleted_seq.is_(None)
+            )
+        )
+        return [_item_from_row(row) for row in rows]
+
+    def resolve_external(board_kind: str, ids: list[str]) -> dict[str, str]:
+        return _live_types_on_project_board(conn, project_id, board_kind, ids)
+
+    ops = change.ops
+    result: dict[str, Any] = {}
+    if plan is not None:
+        view = BoardView(
+            board_id,
+            str(kind),
+            project_id,
+            _live_items_by_id(conn, board_id),
+            lambda other_kind: _live_items_on_project_board(conn, project_id, other_kind),
+        )
+        planned = plan(view)
+        result = planned.result
+        if not planned.ops:
+            session.rollback()  # nothing to change: give the seq back
+            return AppliedChange(
+                board_id, 0, change.change_id, change.client_id, actor.identity, actor.name, [], result=result
+            )
+        if len(planned.ops) > P.MAX_OPS_PER_ACTION:
+            raise InvalidOp(f"this action would make more than {P.MAX_OPS_PER_ACTION} changes at once")
+        ops = tuple(parse_op(op) for op in planned.ops)
+
+    outcome = Applier(
+        str(kind),
+        actor,
+        seq,
+        load,
+        referrers,
+        resolve_external=resolve_external,
+        rules=canvases.rules.get(str(kind), ()),
+        find_type=find_type,
+    ).apply(ops)
     if outcome.live_delta > 0 and live_count + outcome.live_delta > P.MAX_LIVE_ITEMS_PER_BOARD:
         raise LimitReached(f"a board holds at most {P.MAX_LIVE_ITEMS_PER_BOARD} items")
 
@@ -192,9 +243,82 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
             .where(_BOARDS.c.id == board_id)
             .values(live_items=_BOARDS.c.live_items + outcome.live_delta)
         )
+    for effect in canvases.effects.get(str(kind), ()):
+        effect(conn, board_id, project_id, seq, outcome.changed, actor)
     return AppliedChange(
-        board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied
+        board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied, result=result
     )
+
+
+def run_action(
+    session: Session,
+    change: Change,
+    action_name: str,
+    args: dict[str, Any],
+    actor: Actor,
+    *,
+    may_edit: bool,
+    locks: WriteLocks | None = None,
+    after_commit: Callable[[AppliedChange], None] | None = None,
+) -> AppliedChange:
+    """Run a canvas action on a board: its ops are applied as one change with the change's id
+    (a retry applies once), its result goes back to the asking client. An action that changes
+    nothing returns seq 0 and no ops. Raises a BoardError, with nothing changed."""
+    board = session.get(Board, change.board_id)
+    if board is None:
+        session.rollback()
+        raise NotFound("no such board", field="board_id")
+    kind = str(board.kind)
+    session.rollback()  # the read above must not hold a snapshot across the lock
+    action = canvases.action(kind, action_name)
+    if action is None:
+        raise InvalidOp("this board has no such action", field="action")
+    if action.conductor_only and not actor.may_conduct:
+        raise Forbidden("only a conductor may run this action", field="action")
+    if action.changes_board and not may_edit:
+        raise Forbidden("you may look at this board but not change it")
+    return apply_change(
+        session, change, actor, locks, after_commit, plan=lambda view: action.run(view, args, actor)
+    )
+
+
+def _live_items_by_id(conn: sa.Connection, board_id: int) -> dict[str, Item]:
+    rows = conn.execute(sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.deleted_seq.is_(None)))
+    return {row.item_id: _item_from_row(row) for row in rows}
+
+
+def _project_board_id(conn: sa.Connection, project_id: int, board_kind: str) -> int | None:
+    """The project's session board of that kind (each session kind has one board)."""
+    return conn.scalar(
+        sa.select(_BOARDS.c.id)
+        .where(_BOARDS.c.project_id == project_id, _BOARDS.c.kind == board_kind)
+        .order_by(_BOARDS.c.position, _BOARDS.c.id)
+        .limit(1)
+    )
+
+
+def _live_items_on_project_board(conn: sa.Connection, project_id: int, board_kind: str) -> dict[str, Item]:
+    other = _project_board_id(conn, project_id, board_kind)
+    return {} if other is None else _live_items_by_id(conn, other)
+
+
+def _live_types_on_project_board(
+    conn: sa.Connection, project_id: int, board_kind: str, ids: list[str]
+) -> dict[str, str]:
+    other = _project_board_id(conn, project_id, board_kind)
+    if other is None:
+        return {}
+    rows = conn.execute(
+        sa.select(_ITEMS.c.item_id, _ITEMS.c.type).where(
+            _ITEMS.c.board_id == other, _ITEMS.c.item_id.in_(ids), _ITEMS.c.deleted_seq.is_(None)
+        )
+    )
+    return {item_id: type_ for item_id, type_ in rows}
+
+
+def project_board_items(session: Session, project_id: int, board_kind: str) -> dict[str, Item]:
+    """The live items of the project's board of that kind: for views and reports."""
+    return _live_items_on_project_board(session.connection(), project_id, board_kind)
 
 
 def _relinked_ids(applied: list[dict[str, Any]], changed: dict[str, Item]) -> set[str]:

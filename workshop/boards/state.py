@@ -15,7 +15,7 @@ from typing import Any
 
 from workshop.boards.errors import BoardLocked, InvalidOp, ItemDeleted, ItemExists, NotFound
 from workshop.boards.ops import CREATE, DELETE, RESTORE, UPDATE, Op
-from workshop.boards.schema import ItemType, Ref, RefList, Registry, check_fields, registry
+from workshop.boards.schema import ItemType, ProjectRef, Ref, RefList, Registry, check_fields, registry
 
 
 @dataclass
@@ -61,6 +61,38 @@ class Outcome:
 
 Loader = Callable[[Iterable[str]], dict[str, Item]]
 Referrers = Callable[[str], Iterable[str]]
+# (board kind, ids) -> {id: type} of the live ones among them, on the project's board of that kind.
+ExternalResolver = Callable[[str, list[str]], dict[str, str]]
+FindType = Callable[[Iterable[str]], list[Item]]
+
+
+class RuleContext:
+    """Given to a board kind's rules (workshop.boards.canvas) inside a change: the items the
+    change touched, a way to read any item, to find items by type, and to update one as the
+    server (validated as any field, derived fields recomputed, part of the same change)."""
+
+    def __init__(self, applier: Applier) -> None:
+        self._applier = applier
+
+    @property
+    def changed(self) -> dict[str, Item]:
+        return dict(self._applier.out.changed)
+
+    @property
+    def actor(self) -> Actor:
+        return self._applier.actor
+
+    def get(self, item_id: str) -> Item | None:
+        return self._applier._get(item_id)
+
+    def find_type(self, *types: str) -> list[Item]:
+        return self._applier.find_type(types)
+
+    def update(self, item_id: str, values: dict[str, Any]) -> None:
+        self._applier.server_update(item_id, values)
+
+
+Rule = Callable[[RuleContext], None]
 
 
 class Applier:
@@ -74,6 +106,9 @@ class Applier:
         load: Loader,
         referrers: Referrers,
         types: Registry = registry,
+        resolve_external: ExternalResolver | None = None,
+        rules: Iterable[Rule] = (),
+        find_type: FindType | None = None,
     ) -> None:
         self.board_kind = board_kind
         self.actor = actor
@@ -81,6 +116,9 @@ class Applier:
         self._load = load
         self._referrers = referrers
         self.types = types
+        self._resolve_external = resolve_external
+        self._rules = tuple(rules)
+        self._find_type = find_type
         self.work: dict[str, Item | None] = {}
         self.out = Outcome()
 
@@ -108,7 +146,9 @@ class Applier:
         if item_type.lockable and item.fields.get("locked") and not self.actor.may_conduct:
             raise BoardLocked("a conductor locked this item", field=item.id)
 
-    def _check_refs(self, item_id: str, item_type: ItemType, values: dict[str, Any]) -> None:
+    def _check_refs(
+        self, item_id: str, item_type: ItemType, values: dict[str, Any], external: bool = True
+    ) -> None:
         for name, spec in item_type.ref_fields().items():
             if name not in values:
                 continue
@@ -120,6 +160,17 @@ class Applier:
                     raise InvalidOp(f"{name} points at no live item", field=name)
                 if spec.types and target.type not in spec.types:
                     raise InvalidOp(f"{name} must point at {', '.join(spec.types)}", field=name)
+        for name, spec in item_type.project_ref_fields().items() if external else ():
+            wanted = spec.targets(values.get(name)) if name in values else []
+            if not wanted:
+                continue
+            found = self._resolve_external(spec.board_kind, wanted) if self._resolve_external else {}
+            for target_id in wanted:
+                target_type = found.get(target_id)
+                if target_type is None:
+                    raise InvalidOp(f"{name} points at no live item of the project", field=name)
+                if spec.types and target_type not in spec.types:
+                    raise InvalidOp(f"{name} must point at {', '.join(spec.types)}", field=name)
 
     # -- ops -------------------------------------------------------------------------------------
 
@@ -128,7 +179,50 @@ class Applier:
         self.prefetch(op.id for op in ops)
         for op in ops:
             getattr(self, f"_{op.op}")(op)
+        if self._rules and self.out.changed:
+            context = RuleContext(self)
+            for rule in self._rules:
+                rule(context)
         return self.out
+
+    def find_type(self, types: Iterable[str]) -> list[Item]:
+        """Live items of these types, as this change leaves them."""
+        types = set(types)
+        found = {it.id: it for it in (self._find_type(types) if self._find_type else [])}
+        for item_id in found:
+            self.prefetch([item_id])
+        result = {i: self.work[i] for i in found if self.work.get(i) is not None}
+        result.update({i: it for i, it in self.work.items() if it is not None and it.type in types})
+        return sorted((it for it in result.values() if it.alive), key=lambda it: (it.created_seq, it.id))
+
+    def server_update(self, item_id: str, values: dict[str, Any]) -> None:
+        """A rule's update: checked like any value, but derived and conductor-only fields may
+        be set (the server is setting them), and a locked item is no obstacle (the rule keeps
+        the method consistent, it is not someone's edit)."""
+        item = self._existing(item_id)
+        item_type = self.types.get(item.type)
+        specs = item_type.all_fields()
+        clean = {}
+        for name, value in values.items():
+            if name not in specs:
+                raise ValueError(f"a rule set unknown field {item.type}.{name}")  # a canvas bug
+            clean[name] = specs[name].check(name, value)
+        self._check_refs(item_id, item_type, clean)
+        changed = {n: v for n, v in clean.items() if item.fields.get(n) != v}
+        if not changed:
+            return
+        item.fields.update(changed)
+        changed.update(self._rederive(item, item_type))
+        item.updated_seq = self.seq
+        self._touch(item)
+        self.out.applied.append({"op": UPDATE, "id": item_id, "fields": changed})
+
+    def _rederive(self, item: Item, item_type: ItemType) -> dict[str, Any]:
+        """Recompute the item's derived fields in place; returns those whose value changed."""
+        derived = item_type.derived_values(item.fields)
+        changed = {n: v for n, v in derived.items() if item.fields.get(n) != v}
+        item.fields.update(changed)
+        return changed
 
     def _create(self, op: Op) -> None:
         if self._get(op.id) is not None:
@@ -137,6 +231,7 @@ class Applier:
         values = check_fields(item_type, op.fields, creating=True, may_conduct=self.actor.may_conduct)
         self._check_refs(op.id, item_type, values)
         fields = {**item_type.defaults(), **values}
+        fields.update(item_type.derived_values(fields))
         if item_type.authored:
             fields["author"] = self.actor.name
         item = Item(op.id, item_type.name, fields, self.seq, self.seq, None, self.actor.identity)
@@ -153,6 +248,7 @@ class Applier:
         if not values:
             return
         item.fields.update(values)
+        values = {**values, **self._rederive(item, item_type)}
         item.updated_seq = self.seq
         self._touch(item)
         self.out.applied.append({"op": UPDATE, "id": op.id, "fields": values})
@@ -191,6 +287,7 @@ class Applier:
                 self._delete_with_dependants(source)
             elif cleared:
                 source.fields.update(cleared)
+                cleared.update(self._rederive(source, self.types.get(source.type)))
                 source.updated_seq = self.seq
                 self._touch(source)
                 self.out.applied.append({"op": UPDATE, "id": source.id, "fields": cleared})
@@ -218,7 +315,9 @@ class Applier:
         item_type = self.types.get(item.type)
         # Bringing back a locked item is a change to it: conductors only, as for a delete.
         self._check_unlocked(item, item_type)
-        self._check_refs(item.id, item_type, item.fields)
+        # References to other boards may point at something deleted there since: a restore
+        # brings the item back as it was, and clients show such a reference as deleted.
+        self._check_refs(item.id, item_type, item.fields, external=False)
         item.deleted_seq = None
         item.updated_seq = self.seq
         self._touch(item)
@@ -242,4 +341,4 @@ def ref_targets(item: Item, types: Registry = registry) -> set[str]:
     return targets
 
 
-__all__ = ["Actor", "Applier", "Item", "Outcome", "Ref", "ref_targets"]
+__all__ = ["Actor", "Applier", "Item", "Outcome", "Ref", "RuleContext", "ref_targets"]

@@ -26,7 +26,7 @@ from workshop.realtime.wire import MALFORMED_EVENT
 log = logging.getLogger(__name__)
 
 AUTH_SESSION_KEY = "auth_session_id"  # written by web.security.start_session
-_JOIN_KEYS = {"protocol", "board_id", "since_seq"}
+_JOIN_KEYS = {"protocol", "board_id", "since_seq", "watch"}
 _CURSOR_KEYS = {"board_id", "x", "y"}
 
 
@@ -110,6 +110,9 @@ def on_join_board(entry: SocketAuth, payload: Any):
     since = payload.get("since_seq")
     if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
         raise BadRequest("since_seq must be a whole number", field="since_seq")
+    watch = payload.get("watch", False)
+    if not isinstance(watch, bool):
+        raise BadRequest("watch must be true or false", field="watch")
 
     who = entry.principal
     board = db.session.get(Board, board_id)
@@ -122,15 +125,20 @@ def on_join_board(entry: SocketAuth, payload: Any):
     join_room(board_room(board_id))
     entry.boards.add(board_id)
     entry.board_projects[board_id] = board.project_id
-    peer, is_new = presence.add(board_id, request.sid, who.identity, who.display_name)
-    if is_new:
-        emit(P.PEER_JOINED, {"board_id": board_id, "peer": peer.to_wire()}, to=board_room(board_id), include_self=False)
+    if watch:
+        # Followed from another board of the project (its registry of actors): not present here.
+        me, peers = None, []
+    else:
+        peer, is_new = presence.add(board_id, request.sid, who.identity, who.display_name)
+        if is_new:
+            emit(P.PEER_JOINED, {"board_id": board_id, "peer": peer.to_wire()}, to=board_room(board_id), include_self=False)
+        me, peers = peer.to_wire(), [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id]
     return {
         "ok": True,
         **state,
         "board": {"id": board.id, "kind": str(board.kind), "locked": board.locked},
-        "me": peer.to_wire(),
-        "peers": [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id],
+        "me": me,
+        "peers": peers,
         "can_edit": policy.can_edit_board(who, board.project_id, board.id),
         "can_conduct": policy.can_conduct_board(who, board.project_id),
     }
@@ -192,9 +200,51 @@ def on_apply_change(entry: SocketAuth, payload: Any):
         emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(change.board_id), include_self=False)
 
     applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
-    if not applied.duplicate and applied.seq % service.CHECKPOINT_EVERY_CHANGES == 0:
-        socketio.start_background_task(_maintain, current_app._get_current_object(), change.board_id)
+    _maintain_when_due(applied)
     return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": applied.ops}
+
+
+@socketio.on(P.RUN_ACTION)
+@socket_event
+def on_run_action(entry: SocketAuth, payload: Any):
+    """Sent by a client to run a canvas action. Acks {ok, seq, duplicate, ops, result} once
+    committed; broadcasts the action's change as change_applied to the board's other sockets."""
+    request_ = ops.parse_action(payload)
+    board_id = request_.change.board_id
+    if board_id not in entry.boards:
+        raise NotJoined("join the board before running an action on it")
+    if not entry.budget.changes.take():
+        raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
+    who = entry.principal
+    project_id = entry.board_projects[board_id]
+    actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
+
+    def broadcast(applied: service.AppliedChange) -> None:
+        emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(board_id), include_self=False)
+
+    applied = service.run_action(
+        db.session,
+        request_.change,
+        request_.action,
+        request_.args,
+        actor,
+        may_edit=policy.can_edit_board(who, project_id, board_id),
+        locks=_locks(),
+        after_commit=broadcast,
+    )
+    _maintain_when_due(applied)
+    return {
+        "ok": True,
+        "seq": applied.seq,
+        "duplicate": applied.duplicate,
+        "ops": applied.ops,
+        "result": applied.result,
+    }
+
+
+def _maintain_when_due(applied: service.AppliedChange) -> None:
+    if applied.seq and not applied.duplicate and applied.seq % service.CHECKPOINT_EVERY_CHANGES == 0:
+        socketio.start_background_task(_maintain, current_app._get_current_object(), applied.board_id)
 
 
 @socketio.on(P.MOVE_CURSOR)

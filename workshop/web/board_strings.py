@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from workshop.web.canvas_strings import canvas_strings
+
 
 def board_strings() -> dict[str, str]:
     """Key -> translated string, for the board page of the current request's language."""
+    strings = _engine_strings()
+    strings.update(canvas_strings())
+    return strings
+
+
+def _engine_strings() -> dict[str, str]:
     return {
         # --- item types, shapes and colours (looked up by name) ---------------------------------
         "type.sticky": _("Sticky note"),

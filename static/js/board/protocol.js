@@ -10,8 +10,9 @@ export const JOIN_BOARD = "join_board";
 export const LEAVE_BOARD = "leave_board";
 export const APPLY_CHANGE = "apply_change";
 export const MOVE_CURSOR = "move_cursor";
+export const RUN_ACTION = "run_action";
 
-export const CLIENT_EVENTS = Object.freeze([JOIN_BOARD, LEAVE_BOARD, APPLY_CHANGE, MOVE_CURSOR]);
+export const CLIENT_EVENTS = Object.freeze([JOIN_BOARD, LEAVE_BOARD, APPLY_CHANGE, MOVE_CURSOR, RUN_ACTION]);
 
 // --- events the server sends ----------------------------------------------------------------
 export const CHANGE_APPLIED = "change_applied";
@@ -70,6 +71,8 @@ export const RETRYABLE_ERRORS = new Set([RATE_LIMITED, UNAVAILABLE, INTERNAL]);
 // --- limits ---------------------------------------------------------------------------------
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_OPS_PER_CHANGE = 200;
+export const MAX_OPS_PER_ACTION = 2_000;
+export const MAX_ACTION_ARGS_BYTES = 16 * 1024;
 export const MAX_LIVE_ITEMS_PER_BOARD = 10_000;
 export const MAX_ITEM_ID_CHARS = 40;
 export const MAX_CHANGE_ID_CHARS = 80;

@@ -1,0 +1,11 @@
+"""The session canvases: what each lab session's board means.
+
+Each module declares its item types (`workshop.boards.schema.register_item_type`), the rules
+that keep its method consistent, its actions and its template (`workshop.boards.canvas`).
+Importing this package registers them all; `create_app` does it before serving a board, and a
+test that uses the engine without the app imports it too. Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+from workshop.canvases import common  # noqa: F401  (registers on import)
