@@ -781,11 +781,70 @@ def unknown_event_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
         yield Case("?", f"raw: random junk {n}", raw=junk)
 
 
+def run_action_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
+    """The sender is a participant: every case is a refusal, even a well-formed request for a
+    conductor's action (apply_template) or for an action no board has."""
+
+    def action(**overrides) -> dict:
+        payload = {
+            "board_id": t.board,
+            "change_id": f"act-{rng.randrange(10**9)}",
+            "client_id": "corpus",
+            "action": "apply_template",
+            "args": {"name": "no_such_template"},
+        }
+        payload.update(overrides)
+        return {k: v for k, v in payload.items() if v is not _DROP}
+
+    def case(label: str, *args, **kw) -> Case:
+        return Case(P.RUN_ACTION, label, args, **kw)
+
+    for label, value in wrong_types(rng):
+        yield case(f"payload: {label}", value)
+        yield case(f"action {label}", action(action=value))
+        if not isinstance(value, dict):
+            yield case(f"args {label}", action(args=value))
+        yield case(f"board_id {label}", action(board_id=value))
+        yield case(f"change_id {label}", action(change_id=value))
+    for label, value in strange_strings(rng):
+        yield case(f"action name {label}", action(action=value))
+        yield case(f"client_id {label}", action(client_id=value))
+    for key in ("board_id", "change_id", "client_id", "action"):
+        yield case(f"missing {key}", action(**{key: _DROP}))
+    for key in ("ops", "seq", "author", "may_conduct", "role", "__proto__"):
+        yield case(f"extra key {key}", action(**{key: True}))
+    yield case("no payload")
+    yield case("two payloads", action(), action())
+    yield case("a conductor's action: apply_template", action(args={"name": "problem_tree"}))
+    yield case("a conductor's action with no args", action(args=_DROP))
+    for n in range(30):
+        name = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz_") for _ in range(rng.randrange(3, 30)))
+        yield case(f"an action no board has {n}", action(action="x" + name))
+    yield case("args of 20 KiB", action(args={"name": "x" * 20_000}))
+    opening = json.dumps(action())[:-1]
+    for depth in (200, 900, 1000):
+        yield case(f"raw: args nested {depth} deep", raw=f'["{P.RUN_ACTION}",{opening},"args":{{"n":{nested_json(depth)}}}}}]')
+    yield case("a board not joined", action(board_id=t.board_same_project))
+    yield case("another project's board", action(board_id=t.board_other_project))
+    yield case("a 1M-character action name", action(action="a" * ONE_MILLION), over_frame=True)
+    for label, payload in random_payloads(
+        rng,
+        ("board_id", "change_id", "client_id", "action", "args"),
+        [t.board_same_project, t.board_other_project, str(t.board), None, [], {}, "apply_template"],
+        40,
+    ):
+        yield case(label, payload)
+    yield from raw_cases(P.RUN_ACTION, json.dumps(action())[:-1])
+
+
+_DROP = object()  # a key left out of a payload
+
 GENERATORS: dict[str, Callable[[Targets, random.Random], Iterator[Case]]] = {
     P.APPLY_CHANGE: apply_change_cases,
     P.JOIN_BOARD: join_board_cases,
     P.LEAVE_BOARD: leave_board_cases,
     P.MOVE_CURSOR: move_cursor_cases,
+    P.RUN_ACTION: run_action_cases,
     "unknown events": unknown_event_cases,
 }
 

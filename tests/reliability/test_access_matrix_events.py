@@ -276,3 +276,68 @@ def test_b6_a_thousand_ops_on_one_board_reach_no_socket_of_another(clients, cast
         )
     assert leaked == []
     check_integrity(db.session, cast.board)
+
+
+# --- canvas actions -------------------------------------------------------------------------------------
+
+# principal -> (a conductor's action, a changing action, a read-only action) on board X
+ACTION_MATRIX = {
+    "participant of another project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
+    "observer": (P.FORBIDDEN, P.FORBIDDEN, OK),
+    "participant invited to another board of the project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
+    "conductor of another project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
+    "participant": (P.FORBIDDEN, OK, OK),
+    "conductor": (OK, OK, OK),
+    "organizer": (OK, OK, OK),
+}
+
+
+@pytest.fixture
+def test_actions():
+    from workshop.boards.canvas import Action, ActionResult, Template, canvases
+
+    counter = iter(range(10**6))
+    template = Template(
+        "t_matrix",
+        ("context",),
+        lambda: [{"op": "create", "id": f"tm{next(counter)}", "type": "frame", "fields": {}}],
+    )
+    add = Action(
+        "t_add_note",
+        lambda view, args, actor: ActionResult(
+            ops=[{"op": "create", "id": f"an{next(counter)}", "type": "sticky", "fields": {}}]
+        ),
+    )
+    count = Action("t_count", lambda view, args, actor: ActionResult(result={"n": len(view)}), changes_board=False)
+    canvases.add_template(template)
+    canvases.add_action(["context"], add)
+    canvases.add_action(["context"], count)
+    yield
+    del canvases.templates["context"]["t_matrix"]
+    del canvases.actions["context"]["t_add_note"]
+    del canvases.actions["context"]["t_count"]
+
+
+@pytest.mark.parametrize("name", list(ACTION_MATRIX))
+def test_every_canvas_action_from_every_principal(name, clients, cast, watcher, test_actions, capsys):
+    client = open_as(name, clients, cast)
+    client.join(cast.board)
+    expected = ACTION_MATRIX[name]
+    got = []
+    for n, (action, args) in enumerate(
+        [("apply_template", {"name": "t_matrix"}), ("t_add_note", {}), ("t_count", {})]
+    ):
+        before = hash_of(cast.board)
+        ack = client.emit(
+            P.RUN_ACTION,
+            {"board_id": cast.board, "change_id": f"m{n}", "client_id": "m", "action": action, "args": args},
+        )
+        got.append(outcome(ack))
+        changed = hash_of(cast.board) != before
+        assert changed == (got[-1] == OK and action != "t_count"), (action, ack)
+        if got[-1] == OK and action != "t_count":
+            [seen] = watcher.received(P.CHANGE_APPLIED)
+            assert seen["author"]["id"] == client.entry.principal.identity
+    assert tuple(got) == expected
+    with capsys.disabled():
+        print(f"\nB1-B3 actions {name}: template {got[0]}, changing action {got[1]}, check {got[2]}")

@@ -121,6 +121,10 @@ def parse_action(payload: Any) -> ActionRequest:
     args = payload.get("args", {})
     if not isinstance(args, dict):
         raise BadRequest("args must be an object", field="args")
-    if len(json.dumps(args, ensure_ascii=False).encode("utf-8")) > P.MAX_ACTION_ARGS_BYTES:
+    try:
+        size = len(json.dumps(args, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (RecursionError, ValueError, TypeError):
+        raise BadRequest("args must be plain JSON of modest depth", field="args") from None
+    if size > P.MAX_ACTION_ARGS_BYTES:
         raise TooLarge(f"args are larger than {P.MAX_ACTION_ARGS_BYTES} bytes", field="args")
     return ActionRequest(Change(board_id, change_id, client_id, ()), action, args)
