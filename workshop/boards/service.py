@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from workshop import protocol as P
 from workshop.boards.errors import BoardLocked, LimitReached, NotFound
@@ -281,15 +281,19 @@ def live_items(session: Session, board_id: int) -> list[dict[str, Any]]:
 
 
 def changes_since(session: Session, board: Board, since_seq: int) -> list[dict[str, Any]] | None:
-    """The changes after since_seq, oldest first; None when a snapshot is the way to catch up
-    (history compacted, too far behind, or a client ahead of the board)."""
+    """The changes after since_seq up to board.seq, oldest first; None when a snapshot is the way
+    to catch up (history compacted, too far behind, or a client ahead of the board)."""
     if since_seq < board.compacted_seq or since_seq > board.seq:
         return None
     if board.seq - since_seq > P.MAX_DELTA_CHANGES:
         return None
     rows = session.scalars(
         sa.select(BoardChange)
-        .where(BoardChange.board_id == board.id, BoardChange.seq > since_seq)
+        .where(
+            BoardChange.board_id == board.id,
+            BoardChange.seq > since_seq,
+            BoardChange.seq <= board.seq,
+        )
         .order_by(BoardChange.seq)
     )
     return [
@@ -300,13 +304,44 @@ def changes_since(session: Session, board: Board, since_seq: int) -> list[dict[s
     ]
 
 
-def sync_payload(session: Session, board: Board, since_seq: int | None) -> dict[str, Any]:
-    """What a (re)joining client needs: the changes it missed, or the whole board."""
+def sync_payload(session: Session, board_id: int, since_seq: int | None) -> dict[str, Any]:
+    """What a (re)joining client needs: the changes it missed, or the whole board, at one seq.
+
+    Begins its own transaction (the session must have none open) and reads in one snapshot of
+    the database, so the seq is exactly the state the items or changes describe. A joining
+    socket calls this after it entered the board's room: whatever commits after the snapshot
+    reaches it as a broadcast, whatever committed before is in the answer (and a broadcast of
+    it, if one arrives, carries a seq the client already holds).
+
+    Raises NotFound when the board is gone.
+    """
+    _begin_consistent_read(session)
+    # populate_existing: a Board the session already holds may be older than this snapshot.
+    board = session.get(Board, board_id, populate_existing=True)
+    if board is None:
+        raise NotFound("no such board", field="board_id")
     if since_seq is not None:
         changes = changes_since(session, board, since_seq)
         if changes is not None:
             return {"mode": "delta", "seq": board.seq, "changes": changes}
     return {"mode": "snapshot", "seq": board.seq, "items": live_items(session, board.id)}
+
+
+def _begin_consistent_read(session: Session) -> None:
+    """Start a transaction whose reads all see the same committed state.
+
+    PostgreSQL's default (READ COMMITTED) gives each statement a fresh view, so a change could
+    commit between reading the board's seq and reading its items. SQLite's driver sends no
+    BEGIN before a SELECT, so each statement would be its own transaction there too.
+    """
+    # A scoped session proxies neither in_transaction nor get_transaction: ask the session.
+    real = session() if isinstance(session, scoped_session) else session
+    if real.in_transaction():
+        raise RuntimeError("sync_payload begins its own transaction: end the open one first")
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 # --- history: snapshots and compaction ---------------------------------------------------------------
