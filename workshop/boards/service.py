@@ -115,24 +115,56 @@ _ITEMS = BoardItem.__table__
 _LINKS = BoardItemLink.__table__
 _CHANGES = BoardChange.__table__
 
+# The hot path's statements, built once. A statement object is immutable and memoizes its cache
+# key, so reusing one skips building it and keying it for the compiled cache on every change:
+# that was a third of a change's server CPU.
+_BUMP_SEQ = (
+    sa.update(_BOARDS)
+    .where(_BOARDS.c.id == sa.bindparam("board"))
+    .values(seq=_BOARDS.c.seq + 1)
+    .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items)
+)
+_SEEN_CHANGE = sa.select(_CHANGES).where(
+    _CHANGES.c.board_id == sa.bindparam("board"), _CHANGES.c.change_id == sa.bindparam("change_id")
+)
+_LOAD_ITEMS = sa.select(_ITEMS).where(
+    _ITEMS.c.board_id == sa.bindparam("board"), _ITEMS.c.item_id.in_(sa.bindparam("ids", expanding=True))
+)
+_REFERRERS = sa.select(_LINKS.c.source_id).where(
+    _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.target_id == sa.bindparam("target")
+)
+_INSERT_ITEMS = sa.insert(_ITEMS)
+_UPDATE_ITEMS = (
+    sa.update(_ITEMS)
+    .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
+    .values(
+        fields=sa.bindparam("fields"),
+        updated_seq=sa.bindparam("updated_seq"),
+        deleted_seq=sa.bindparam("deleted_seq"),
+    )
+)
+_UNLINK = sa.delete(_LINKS).where(
+    _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.source_id.in_(sa.bindparam("ids", expanding=True))
+)
+_INSERT_LINKS = sa.insert(_LINKS)
+_INSERT_CHANGE = sa.insert(_CHANGES)
+_COUNT_LIVE = (
+    sa.update(_BOARDS)
+    .where(_BOARDS.c.id == sa.bindparam("board"))
+    .values(live_items=_BOARDS.c.live_items + sa.bindparam("delta"))
+)
+
 
 def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> AppliedChange:
     conn = session.connection()
     board_id = change.board_id
     # The seq bump comes first: it takes the board's write lock before anything is read.
-    bumped = conn.execute(
-        sa.update(_BOARDS)
-        .where(_BOARDS.c.id == board_id)
-        .values(seq=_BOARDS.c.seq + 1)
-        .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items)
-    ).one_or_none()
+    bumped = conn.execute(_BUMP_SEQ, {"board": board_id}).one_or_none()
     if bumped is None:
         raise NotFound("no such board", field="board_id")
     seq, kind, locked, live_count = bumped
 
-    earlier = conn.execute(
-        sa.select(_CHANGES).where(_CHANGES.c.board_id == board_id, _CHANGES.c.change_id == change.change_id)
-    ).one_or_none()
+    earlier = conn.execute(_SEEN_CHANGE, {"board": board_id, "change_id": change.change_id}).one_or_none()
     if earlier is not None:
         session.rollback()  # give the seq back: a retry adds nothing
         return AppliedChange(
@@ -153,45 +185,35 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
     stored: set[str] = set()
 
     def load(ids: Iterable[str]) -> dict[str, Item]:
-        rows = conn.execute(
-            sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.item_id.in_(list(ids)))
-        )
+        rows = conn.execute(_LOAD_ITEMS, {"board": board_id, "ids": list(ids)})
         found = {row.item_id: _item_from_row(row) for row in rows}
         stored.update(found)
         return found
 
     def referrers(target_id: str) -> list[str]:
-        return list(
-            conn.scalars(
-                sa.select(_LINKS.c.source_id).where(
-                    _LINKS.c.board_id == board_id, _LINKS.c.target_id == target_id
-                )
-            )
-        )
+        return list(conn.scalars(_REFERRERS, {"board": board_id, "target": target_id}))
 
     outcome = Applier(str(kind), actor, seq, load, referrers).apply(change.ops)
     if outcome.live_delta > 0 and live_count + outcome.live_delta > P.MAX_LIVE_ITEMS_PER_BOARD:
         raise LimitReached(f"a board holds at most {P.MAX_LIVE_ITEMS_PER_BOARD} items")
 
-    _write_items(conn, board_id, outcome.changed.values(), stored, _relinked_ids(outcome.applied, outcome.changed))
+    relink_ids = _relinked_ids(outcome.applied, outcome.changed)
+    _write_items(conn, board_id, outcome.changed.values(), stored, relink_ids)
     conn.execute(
-        sa.insert(_CHANGES).values(
-            board_id=board_id,
-            seq=seq,
-            change_id=change.change_id,
-            client_id=change.client_id,
-            author=actor.identity,
-            author_name=actor.name,
-            ops=outcome.applied,
-            created_at=utcnow(),
-        )
+        _INSERT_CHANGE,
+        {
+            "board_id": board_id,
+            "seq": seq,
+            "change_id": change.change_id,
+            "client_id": change.client_id,
+            "author": actor.identity,
+            "author_name": actor.name,
+            "ops": outcome.applied,
+            "created_at": utcnow(),
+        },
     )
     if outcome.live_delta:
-        conn.execute(
-            sa.update(_BOARDS)
-            .where(_BOARDS.c.id == board_id)
-            .values(live_items=_BOARDS.c.live_items + outcome.live_delta)
-        )
+        conn.execute(_COUNT_LIVE, {"board": board_id, "delta": outcome.live_delta})
     return AppliedChange(
         board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied
     )
@@ -237,23 +259,12 @@ def _write_items(
         if r["item_id"] in stored
     ]
     if new_rows:
-        conn.execute(sa.insert(_ITEMS), new_rows)
+        conn.execute(_INSERT_ITEMS, new_rows)
     if old_rows:
-        conn.execute(
-            sa.update(_ITEMS)
-            .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
-            .values(
-                fields=sa.bindparam("fields"),
-                updated_seq=sa.bindparam("updated_seq"),
-                deleted_seq=sa.bindparam("deleted_seq"),
-            ),
-            old_rows,
-        )
+        conn.execute(_UPDATE_ITEMS, old_rows)
     relinked = [it for it in items if it.id in relink_ids]
     if relinked:
-        conn.execute(
-            sa.delete(_LINKS).where(_LINKS.c.board_id == board_id, _LINKS.c.source_id.in_([it.id for it in relinked]))
-        )
+        conn.execute(_UNLINK, {"board": board_id, "ids": [it.id for it in relinked]})
         links = [
             {"board_id": board_id, "source_id": it.id, "target_id": target}
             for it in relinked
@@ -261,7 +272,7 @@ def _write_items(
             for target in ref_targets(it)
         ]
         if links:
-            conn.execute(sa.insert(_LINKS), links)
+            conn.execute(_INSERT_LINKS, links)
 
 
 # --- reading: snapshots and deltas -----------------------------------------------------------------
