@@ -144,6 +144,15 @@ def test_the_author_and_creator_come_from_the_server(store, board_id):
 # --- catching up -----------------------------------------------------------------------------------------
 
 
+def sync_read(store, board_id, since):
+    """A join's read, as the socket layer makes it: in a transaction of its own."""
+    store.rollback()
+    try:
+        return service.sync_payload(store, board_id, since)
+    finally:
+        store.rollback()
+
+
 def board(store, board_id) -> Board:
     store.expire_all()
     return store.get(Board, board_id)
@@ -152,9 +161,9 @@ def board(store, board_id) -> Board:
 def test_a_client_catches_up_with_exactly_the_changes_it_missed(store, board_id):
     for n in range(1, 6):
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
-    sync = service.sync_payload(store, board(store, board_id), 3)
+    sync = sync_read(store, board_id, 3)
     assert sync["mode"] == "delta" and [c["seq"] for c in sync["changes"]] == [4, 5]
-    assert service.sync_payload(store, board(store, board_id), 5) == {
+    assert sync_read(store, board_id, 5) == {
         "mode": "delta",
         "seq": 5,
         "changes": [],
@@ -165,7 +174,7 @@ def test_a_client_catches_up_with_exactly_the_changes_it_missed(store, board_id)
 def test_no_since_or_a_since_ahead_of_the_board_gets_a_snapshot(store, board_id, since):
     for n in range(1, 6):
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
-    sync = service.sync_payload(store, board(store, board_id), since)
+    sync = sync_read(store, board_id, since)
     assert sync["mode"] == "snapshot" and len(sync["items"]) == 5 and sync["seq"] == 5
 
 
@@ -173,8 +182,8 @@ def test_a_client_too_far_behind_gets_a_snapshot(store, board_id, monkeypatch):
     monkeypatch.setattr(P, "MAX_DELTA_CHANGES", 3)
     for n in range(1, 6):
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
-    assert service.sync_payload(store, board(store, board_id), 1)["mode"] == "snapshot"
-    assert service.sync_payload(store, board(store, board_id), 2)["mode"] == "delta"
+    assert sync_read(store, board_id, 1)["mode"] == "snapshot"
+    assert sync_read(store, board_id, 2)["mode"] == "delta"
 
 
 def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, board_id, monkeypatch):
@@ -184,7 +193,7 @@ def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, boa
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
     send(store, board_id, "c:del", [{"op": "delete", "id": "s1"}])  # seq 11: a tombstone
     mirror = Mirror()
-    mirror.load_join(service.sync_payload(store, board(store, board_id), None))
+    mirror.load_join(sync_read(store, board_id, None))
     assert service.maintain(store, board_id)
     b = board(store, board_id)
     assert b.compacted_seq == 7
@@ -196,8 +205,8 @@ def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, boa
         and checkpoint.seq == 11
         and len(checkpoint.items) == 9
     )
-    assert service.sync_payload(store, b, 3)["mode"] == "snapshot"
-    assert service.sync_payload(store, b, 7)["mode"] == "delta"
+    assert sync_read(store, board_id, 3)["mode"] == "snapshot"
+    assert sync_read(store, board_id, 7)["mode"] == "delta"
     assert not service.maintain(store, board_id)  # not due again yet
     check_integrity(store, board_id)
     assert mirror.items == stored_live_items(store, board_id)

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from flask import current_app, request, session
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 
 from workshop import protocol as P
 from workshop.access import policy
@@ -120,27 +120,41 @@ def on_join_board(entry: SocketAuth, payload: Any):
         raise NotFound("no such board", field="board_id")
     if not policy.can_view_board(who, board.project_id, board.id):
         raise Forbidden("you were not let into this board")
-    state = service.sync_payload(db.session, board, since)
+    project_id = board.project_id
+    board_wire = {"id": board.id, "kind": str(board.kind), "locked": board.locked}
+    db.session.rollback()  # the sync read below begins its own transaction
 
-    join_room(board_room(board_id))
+    # Into the room first, then read: a change committed after the read is broadcast to a room
+    # that already holds this socket. Read first, and a change committed between the read and
+    # the join would reach this client neither way. A broadcast of a change the read already
+    # holds carries a seq the client ignores.
+    room = board_room(board_id)
+    join_room(room)
+    try:
+        state = service.sync_payload(db.session, board_id, since)
+    except BaseException:
+        if board_id not in entry.boards:  # a first join: nothing of it may stay behind
+            leave_room(room)
+        raise
     entry.boards.add(board_id)
-    entry.board_projects[board_id] = board.project_id
+    entry.board_projects[board_id] = project_id
     if watch:
         # Followed from another board of the project (its registry of actors): not present here.
         me, peers = None, []
     else:
         peer, is_new = presence.add(board_id, request.sid, who.identity, who.display_name)
         if is_new:
-            emit(P.PEER_JOINED, {"board_id": board_id, "peer": peer.to_wire()}, to=board_room(board_id), include_self=False)
+            joined = {"board_id": board_id, "peer": peer.to_wire()}
+            emit(P.PEER_JOINED, joined, to=room, include_self=False)
         me, peers = peer.to_wire(), [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id]
     return {
         "ok": True,
         **state,
-        "board": {"id": board.id, "kind": str(board.kind), "locked": board.locked},
+        "board": board_wire,
         "me": me,
         "peers": peers,
-        "can_edit": policy.can_edit_board(who, board.project_id, board.id),
-        "can_conduct": policy.can_conduct_board(who, board.project_id),
+        "can_edit": policy.can_edit_board(who, project_id, board_id),
+        "can_conduct": policy.can_conduct_board(who, project_id),
     }
 
 

@@ -2,7 +2,9 @@
 // protocol's events and the rules for sending, and nothing of the DOM: main.js wires it to the
 // state (state.js) and to the screen.
 //
-// - join_board on every (re)connect, with since_seq once we hold a state;
+// - join_board on every (re)connect, with since_seq once we hold a state; broadcasts that arrive
+//   before the join's answer are kept and applied after it (the server enters us into the board's
+//   room before it reads what it answers, so a change committed in between comes only that way);
 // - own changes leave one at a time, in order, each with its change_id; after a reconnect the
 //   queue is sent again with the same ids (the server acks what it already had as duplicates);
 // - retryable refusals and lost acks are retried with backoff; final refusals roll back;
@@ -14,6 +16,7 @@ import {
   CURSOR_SEND_INTERVAL_MS,
   GAP_RESYNC_MS,
   JOIN_TIMEOUT_MS,
+  PRE_JOIN_BUFFER_CHANGES,
   RETRY_BASE_MS,
   RETRY_MAX_MS,
 } from "./config.js";
@@ -50,9 +53,12 @@ export class BoardConnection {
     this.status = STATUS.CONNECTING;
     this.cursor = null;
     this.cursorSent = null;
+    this.beforeJoin = []; // change_applied received while the join's answer is on its way
     this.socket = connect({
       // Same origin; the session cookie goes with the handshake.
       withCredentials: true,
+      // The proxy keeps each board's sockets on one process by hashing this (docs/deploy.md).
+      query: { board: String(boardId) },
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     });
@@ -68,10 +74,12 @@ export class BoardConnection {
     const s = this.socket;
     s.on("connect", () => {
       performance.mark("board:connected");
+      this.beforeJoin = [];
       this._join();
     });
     s.on("disconnect", (reason) => {
       this.joined = false;
+      this.beforeJoin = [];
       this.inFlight = null;
       this._setStatus(this._currentStatus());
       if (reason === "io server disconnect" && !this.ended) {
@@ -87,8 +95,14 @@ export class BoardConnection {
       this._setStatus(this._currentStatus());
     });
     s.on(P.CHANGE_APPLIED, (change) => {
-      if (change?.board_id !== this.boardId || !this.joined) return;
-      this.state.receive(change);
+      if (change?.board_id !== this.boardId || this.ended) return;
+      if (this.joined) {
+        this.state.receive(change);
+        return;
+      }
+      // Past the cap, the oldest go: the gap they leave is repaired by a re-join.
+      if (this.beforeJoin.length >= PRE_JOIN_BUFFER_CHANGES) this.beforeJoin.shift();
+      this.beforeJoin.push(change);
     });
     s.on(P.PEER_JOINED, (payload) => {
       if (payload?.board_id === this.boardId) this.on.peerJoined?.(payload.peer);
@@ -147,6 +161,10 @@ export class BoardConnection {
       this.me = ack.me;
       if (ack.mode === "snapshot") this.state.loadSnapshot(ack.items ?? [], ack.seq);
       else this.state.loadDelta(ack.changes ?? [], ack.seq);
+      // What was broadcast while the answer travelled: the answer already holds seq <= ack.seq.
+      const buffered = this.beforeJoin;
+      this.beforeJoin = [];
+      for (const change of buffered) if (change.seq > ack.seq) this.state.receive(change);
       this.joined = true;
       this.attempts = 0;
       this.inFlight = null;
