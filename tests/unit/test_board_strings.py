@@ -18,7 +18,7 @@ TEMPLATE = ROOT / "templates" / "boards" / "board.html"
 ITALIAN = ROOT / "workshop" / "translations" / "board_strings_it.txt"
 
 # Keys built at run time from an item's type, a shape, a colour, or a canvas's names.
-DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.")
+DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.", "finding.")
 
 
 def _parsed_file(path: Path):

@@ -8,4 +8,4 @@ test that uses the engine without the app imports it too. Nothing here imports F
 
 from __future__ import annotations
 
-from workshop.canvases import common  # noqa: F401  (registers on import)
+from workshop.canvases import common, theory_of_change  # noqa: F401  (they register on import)

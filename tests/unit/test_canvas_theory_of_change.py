@@ -1,0 +1,218 @@
+"""Session 3: the theory of change's check, its seeding from sessions 1 and 2, and its narrative."""
+
+from __future__ import annotations
+
+import pytest
+
+import workshop.canvases  # noqa: F401  (registers the canvases)
+from tests.support.boards import ALICE, MemoryBoard
+from workshop.boards.canvas import BoardView
+from workshop.boards.errors import BoardError
+from workshop.boards.state import Item
+from workshop.canvases import theory_of_change as toc
+
+ACTORS = {"act-comune": "actor", "act-coop": "actor"}
+
+
+def item(item_id, type_, seq=1, **fields):
+    return Item(item_id, type_, fields, seq, seq, None, "u:1")
+
+
+def board_with(ops) -> MemoryBoard:
+    board = MemoryBoard("theory_of_change", external={"stakeholders": dict(ACTORS)})
+    board.apply(ops)
+    return board
+
+
+def view_of(board: MemoryBoard, project=None) -> BoardView:
+    live = {i: it for i, it in board.items.items() if it.alive}
+    project = project or {}
+    return BoardView(1, "theory_of_change", 1, live, lambda kind: project.get(kind, {}))
+
+
+def outcome(item_id, text, **fields):
+    return {"op": "create", "id": item_id, "type": "outcome", "fields": {"text": text, **fields}}
+
+
+def link(item_id, source, target, **fields):
+    return {"op": "create", "id": item_id, "type": "toc_link", "fields": {"from": source, "to": target, **fields}}
+
+
+def indicator(item_id, of, **fields):
+    return {"op": "create", "id": item_id, "type": "indicator", "fields": {"of": of, **fields}}
+
+
+def codes(findings):
+    return {f["code"]: f["item_ids"] for f in findings}
+
+
+def test_a_sound_theory_has_no_findings():
+    board = board_with(
+        [
+            outcome("goal", "Le famiglie escono dall'isolamento", is_goal=True, tier="long_term"),
+            outcome("mid", "Le famiglie frequentano il centro", tier="intermediate"),
+            link("l1", "mid", "goal", rationale="la frequenza crea legami"),
+            indicator("i1", "goal", name="Famiglie con una rete di aiuto"),
+            indicator("i2", "mid", name="Presenze settimanali"),
+            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Apertura", "lead": "act-coop"}},
+        ]
+    )
+    assert toc.check_theory(view_of(board)) == []
+
+
+def test_the_check_names_everything_that_breaks_the_method():
+    board = board_with(
+        [
+            outcome("g1", "A", is_goal=True),
+            outcome("g2", "B", is_goal=True),
+            outcome("x", "C"),
+            outcome("y", "D"),
+            outcome("lonely", "E"),
+            link("l1", "x", "y"),
+            link("l2", "y", "x", rationale="perché sì"),
+            link("l3", "x", "g1", rationale="ok"),
+            indicator("i1", "g1"),
+            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Senza guida"}},
+            outcome("ceiling", "F", above_ceiling=True),
+            link("l4", "ceiling", "g1", rationale="ok"),
+        ]
+    )
+    found = codes(toc.check_theory(view_of(board)))
+    assert found["several_goals"] == ["g1", "g2"]
+    assert found["cycle"] == ["x", "y"]
+    assert found["outcome_without_path_to_goal"] == ["lonely"]
+    assert found["outcome_without_indicator"] == ["g2", "lonely", "x", "y"]  # above the ceiling: none needed
+    assert found["link_without_rationale"] == ["l1"]
+    assert found["intervention_without_lead"] == ["iv"]
+    assert codes(toc.check_theory(view_of(board_with([outcome("o", "A")]))))["no_goal"] == []
+
+
+def test_a_self_loop_is_a_cycle_too():
+    assert toc._cycles(["a"], [item("l", "toc_link", **{"from": "a", "to": "a"})]) == [["a"]]
+
+
+def test_an_indicator_goes_with_the_outcome_it_measures():
+    board = board_with([outcome("o", "A"), indicator("i", "o")])
+    board.apply([{"op": "delete", "id": "o"}])
+    assert board.live() == {}
+
+
+def test_references_to_actors_must_be_in_the_project_registry():
+    board = board_with([outcome("o", "A")])
+    with pytest.raises(BoardError) as caught:
+        board.apply([indicator("i", "o", population="act-unknown")])
+    assert caught.value.code == "invalid_op"
+    board.apply([indicator("i", "o", population="act-comune", owner="act-coop")])
+
+
+# --- seeding ---------------------------------------------------------------------------------------------
+
+
+def _context():
+    return {
+        "p1": item("p1", "objective", 1, text="Famiglie meno isolate", role="purpose", in_scope=True),
+        "m1": item("m1", "objective", 2, text="Più occasioni di incontro", role="means", in_scope=True),
+        "m2": item("m2", "objective", 3, text="Operatori formati", role="means", in_scope=True),
+        "e1": item("e1", "objective", 4, text="Meno ricoveri", role="end", in_scope=True),
+        "out": item("out", "objective", 5, text="Fuori dal progetto", role="means", in_scope=False),
+        "l1": item("l1", "means_end_link", 6, **{"from": "m1", "to": "p1"}),
+        "l2": item("l2", "means_end_link", 7, **{"from": "m2", "to": "m1"}),
+        "l3": item("l3", "means_end_link", 8, **{"from": "p1", "to": "e1"}),
+        "f1": item("f1", "pestel_factor", 9, text="Nuovo piano regionale", direction="positive"),
+        "s1": item("s1", "swot_item", 10, text="Calo dei volontari", quadrant="threat"),
+        "s2": item("s2", "swot_item", 11, text="Personale motivato", quadrant="strength"),
+    }
+
+
+def test_seeding_turns_the_chosen_objectives_into_outcomes_with_their_links_and_sources():
+    board = MemoryBoard("theory_of_change")
+    planned = toc.seed_from_earlier_sessions(view_of(board, {"context": _context()}))
+    created = {op["fields"].get("source_objective") or op["fields"].get("source_factor"): op for op in planned.ops if op["type"] != "toc_link"}
+    assert set(created) == {"p1", "m1", "m2", "e1", "f1", "s1"}  # not the out-of-scope one, not a strength
+    assert created["p1"]["fields"]["is_goal"] and created["p1"]["fields"]["tier"] == "long_term"
+    assert created["e1"]["fields"]["tier"] == "impact"
+    assert created["m1"]["fields"]["tier"] == "intermediate" and created["m2"]["fields"]["tier"] == "early"
+    assert created["f1"]["fields"]["kind"] == "enabling_factor" and created["s1"]["fields"]["kind"] == "risk"
+    ids = {key: op["id"] for key, op in created.items()}
+    links = {(op["fields"]["from"], op["fields"]["to"]) for op in planned.ops if op["type"] == "toc_link"}
+    assert links == {(ids["m1"], ids["p1"]), (ids["m2"], ids["m1"]), (ids["p1"], ids["e1"])}
+
+    # Applied, and run again: nothing new (every source already has its card).
+    external = {"context": {i: it.type for i, it in _context().items()}}
+    board = MemoryBoard("theory_of_change", external=external)
+    board.apply(planned.ops)
+    again = toc.seed_from_earlier_sessions(view_of(board, {"context": _context()}))
+    assert again.ops == []
+
+
+def test_seeding_with_no_choice_of_scope_takes_the_whole_tree():
+    context = {i: it for i, it in _context().items()}
+    for it in context.values():
+        it.fields.pop("in_scope", None)
+    planned = toc.seed_from_earlier_sessions(view_of(MemoryBoard("theory_of_change"), {"context": context}))
+    assert sum(op["type"] == "outcome" for op in planned.ops) == 5
+
+
+# --- the narrative ------------------------------------------------------------------------------------------
+
+
+def _narrated_board():
+    return board_with(
+        [
+            outcome("goal", "Le famiglie escono dall'isolamento.", is_goal=True),
+            outcome("mid", "Le famiglie frequentano il centro"),
+            link("l1", "mid", "goal", rationale="la frequenza crea legami", interventions=[]),
+            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Aprire il centro il sabato", "lead": "act-coop", "targets": ["mid"]}},
+            {"op": "create", "id": "as", "type": "assumption", "fields": {"text": "i trasporti restano gratuiti", "attached_to": "l1"}},
+            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", threshold="almeno 30", timeline="2027-06-30"),
+        ]
+    )
+
+
+def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
+    project = {"stakeholders": {"act-coop": item("act-coop", "actor", name="Cooperativa La Rete"), "act-comune": item("act-comune", "actor", name="Famiglie del quartiere")}}
+    view = view_of(_narrated_board(), project)
+    italian = toc.write_narrative(view, "it")
+    assert "Il nostro obiettivo di lungo periodo è: «Le famiglie escono dall'isolamento»." in italian
+    assert (
+        "Perché si realizzi «Le famiglie escono dall'isolamento», è necessario che «Le famiglie frequentano il centro», "
+        "perché la frequenza crea legami." in italian
+    )
+    assert "Ipotizziamo che i trasporti restano gratuiti." in italian
+    assert "Per questo Cooperativa La Rete realizzerà: Aprire il centro il sabato." in italian
+    assert "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, obiettivo 40 famiglie, soglia: almeno 30, entro il 2027-06-30." in italian
+    english = toc.write_narrative(view, "en")
+    assert "Our long-term goal is: “Le famiglie escono dall'isolamento”." in english
+    assert "So Cooperativa La Rete will carry out" in english
+
+
+def test_a_deleted_actor_is_named_as_such_and_braces_in_text_are_just_text():
+    board = board_with(
+        [
+            outcome("goal", "{target} e {source}", is_goal=True),
+            outcome("mid", "A"),
+            link("l1", "mid", "goal"),
+            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "X", "lead": "act-coop", "targets": ["mid"]}},
+        ]
+    )
+    text = toc.write_narrative(view_of(board, {"stakeholders": {}}), "it")
+    assert "«{target} e {source}»" in text and "un soggetto non più in elenco" in text
+
+
+def test_generating_twice_updates_and_an_edited_narrative_is_not_replaced_without_a_yes():
+    board = _narrated_board()
+    first = toc._narrate(view_of(board), {"lang": "it"}, ALICE)
+    board.apply(first.ops)
+    narrative_id = first.result["narrative_id"]
+    assert board.live()[narrative_id]["fields"]["edited"] is False
+    assert toc._narrate(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new to say
+    board.apply([{"op": "update", "id": narrative_id, "fields": {"text": "La nostra versione."}}])
+    assert board.live()[narrative_id]["fields"]["edited"] is True
+    asked = toc._narrate(view_of(board), {"lang": "it"}, ALICE)
+    assert asked.ops == [] and asked.result["needs_confirmation"] is True
+    replaced = toc._narrate(view_of(board), {"lang": "it", "replace": True}, ALICE)
+    board.apply(replaced.ops)
+    assert board.live()[narrative_id]["fields"]["edited"] is False
+    for bad in ({"lang": "fr"}, {"lang": "it", "replace": "yes"}, {"lang": "it", "other": 1}):
+        with pytest.raises(BoardError):
+            toc._narrate(view_of(board), bad, ALICE)
