@@ -47,6 +47,7 @@ def managers_of_a(success):
 class Route:
     expected: dict
     data: dict | None = None  # form fields for a POST (the CSRF token is added)
+    url_values: dict | None = None  # URL arguments other than the targets' own, by name
 
 
 MATRIX: dict[tuple[str, str], Route] = {
@@ -86,6 +87,24 @@ MATRIX: dict[tuple[str, str], Route] = {
             LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
         )
     ),
+    ("exports.board_diagram", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"fmt": "svg"},
+    ),
+    ("exports.toc_workbook", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"board_id": "{toc_board_id}"},
+    ),
+    ("exports.logframe", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"board_id": "{toc_board_id}"},
+    ),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),
@@ -121,7 +140,7 @@ def test_access_matrix(app, client, targets, become, endpoint, method, who):
     route = MATRIX[(endpoint, method)]
     expected = route.expected[who]
     become(who)
-    url = route_url(app, endpoint, targets)
+    url = route_url(app, endpoint, {**targets, **fill(route.url_values or {}, targets)})
     before = fingerprint()
 
     if method == "GET":

@@ -1,0 +1,263 @@
+"""A board drawn as SVG, and from it PNG and PDF: for exports, reports and reviews.
+
+Pure: it takes the board's live items (wire form) and the names to show, and returns text or
+bytes. Frames are drawn first, then edges, then cards, in z order, like the board page.
+User text is escaped and wrapped to its card; nothing of it is ever markup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from workshop.boards.schema import Registry, registry
+
+# The board's palette, as the board page draws it (static/css/board.css --c-* and --s-*).
+FILL = {
+    "yellow": "#fff3a6",
+    "orange": "#ffd9a8",
+    "red": "#ffc2bd",
+    "pink": "#fcd0e6",
+    "purple": "#e2d4f7",
+    "blue": "#cfe2fb",
+    "teal": "#c3ebe6",
+    "green": "#d3efc4",
+    "grey": "#e6e3de",
+    "white": "#ffffff",
+}
+STROKE = {
+    "yellow": "#8a6d00",
+    "orange": "#a14f00",
+    "red": "#b3261e",
+    "pink": "#a8327d",
+    "purple": "#6b3fb0",
+    "blue": "#0b57d0",
+    "teal": "#006a6a",
+    "green": "#2e6b1f",
+    "grey": "#5f5a53",
+    "white": "#5f5a53",
+}
+# Typed cards carry no colour of their own: one per type, so a printed tree reads at a glance.
+TYPE_COLOUR = {
+    "problem": "orange",
+    "objective": "green",
+    "outcome": "teal",
+    "intervention": "blue",
+    "output": "purple",
+    "indicator": "yellow",
+    "assumption": "pink",
+    "actor": "blue",
+    "narrative": "white",
+}
+INK = "#1d1f21"
+MARGIN = 40.0  # board units around the drawing
+FONT_SIZE = 14.0  # board units
+LINE_HEIGHT = 1.3  # of the font size
+CHAR_WIDTH = 0.55  # of the font size: DejaVu Sans' mean advance, for wrapping
+PADDING = 10.0
+MAX_DRAWN_LINES = 12  # a card shows this many lines at most, then an ellipsis
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the reader's language calls the types (`type.<name>`) and an empty card."""
+
+    types: Mapping[str, str]
+    untitled: str = ""
+
+
+def _num(value: Any, fallback: float = 0.0) -> float:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else fallback
+
+
+def _box(item: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    f = item["fields"]
+    return _num(f.get("x")), _num(f.get("y")), _num(f.get("w"), 200.0), _num(f.get("h"), 200.0)
+
+
+def wrap(text: str, width: float, font_size: float = FONT_SIZE, max_lines: int = MAX_DRAWN_LINES) -> list[str]:
+    """Greedy word wrap to a width in board units; a word longer than a line is cut."""
+    per_line = max(1, int(width / (font_size * CHAR_WIDTH)))
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            while len(word) > per_line:
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:per_line])
+                word = word[per_line:]
+            candidate = f"{line} {word}" if line else word
+            if len(candidate) <= per_line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, per_line - 1)] + "…"
+    return lines
+
+
+def _colour(item: Mapping[str, Any]) -> str:
+    colour = item["fields"].get("color")
+    if isinstance(colour, str) and (colour in FILL or colour.startswith("#")):
+        return colour
+    return TYPE_COLOUR.get(item["type"], "white")
+
+
+def _fill(colour: str) -> str:
+    return FILL.get(colour, colour)
+
+
+def _stroke(colour: str) -> str:
+    return STROKE.get(colour, INK)
+
+
+def _title(item: Mapping[str, Any], types: Registry) -> str:
+    item_type = types.types.get(item["type"])
+    name = item_type.title_field if item_type and item_type.title_field else None
+    for candidate in (name, "text", "title", "name", "label"):
+        if candidate and isinstance(item["fields"].get(candidate), str):
+            return item["fields"][candidate]
+    return ""
+
+
+def _text_block(lines: list[str], x: float, y: float, size: float, weight: str = "normal") -> str:
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{(0 if n == 0 else size * LINE_HEIGHT):.1f}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" font-weight="{weight}">{spans}</text>'
+
+
+def _edge_end(box: tuple[float, float, float, float], towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the line from the box's centre towards a point leaves the box."""
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    dx, dy = towards[0] - cx, towards[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(w / 2 / abs(dx) if dx else math.inf, h / 2 / abs(dy) if dy else math.inf)
+    return cx + dx * scale, cy + dy * scale
+
+
+def _arrow(tip: tuple[float, float], tail: tuple[float, float], colour: str, size: float = 12.0) -> str:
+    angle = math.atan2(tip[1] - tail[1], tip[0] - tail[0])
+    left = (tip[0] - size * math.cos(angle - 0.4), tip[1] - size * math.sin(angle - 0.4))
+    right = (tip[0] - size * math.cos(angle + 0.4), tip[1] - size * math.sin(angle + 0.4))
+    points = " ".join(f"{px:.1f},{py:.1f}" for px, py in (tip, left, right))
+    return f'<polygon points="{points}" fill="{colour}"/>'
+
+
+def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registry = registry, title: str = "") -> str:
+    """The board as a standalone SVG document, sized to its content."""
+    items = list(items)
+    by_id = {it["id"]: it for it in items}
+    spatial = [it for it in items if "x" in it["fields"] and "w" in it["fields"]]
+    if spatial:
+        boxes = [_box(it) for it in spatial]
+        left = min(b[0] for b in boxes) - MARGIN
+        top = min(b[1] for b in boxes) - MARGIN
+        right = max(b[0] + b[2] for b in boxes) + MARGIN
+        bottom = max(b[1] + b[3] for b in boxes) + MARGIN
+    else:
+        left, top, right, bottom = 0.0, 0.0, 400.0, 200.0
+    heading = 0.0
+    if title:
+        heading = FONT_SIZE * 2.5
+        top -= heading
+    width, height = right - left, bottom - top
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="{left:.1f} {top:.1f} {width:.1f} {height:.1f}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'fill="{INK}">',
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
+    ]
+    if title:
+        out.append(_text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold"))
+    ordered = sorted(spatial, key=lambda it: (it["type"] != "frame", str(it["fields"].get("z", "")), it["id"]))
+    frames = [it for it in ordered if it["type"] == "frame"]
+    cards = [it for it in ordered if it["type"] != "frame"]
+    for frame in frames:
+        x, y, w, h = _box(frame)
+        colour = _colour(frame)
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" fill="{_fill(colour)}" '
+            f'fill-opacity="0.5" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+        )
+        out.append(_text_block(wrap(_title(frame, types), w - 2 * PADDING, max_lines=2), x + PADDING, y + PADDING + FONT_SIZE, FONT_SIZE, "bold"))
+    for edge in items:
+        ends = edge["fields"].get("from"), edge["fields"].get("to")
+        if "x" in edge["fields"] or not all(isinstance(e, str) and e in by_id for e in ends):
+            continue
+        source, target = (_box(by_id[e]) for e in ends)
+        s_centre = (source[0] + source[2] / 2, source[1] + source[3] / 2)
+        t_centre = (target[0] + target[2] / 2, target[1] + target[3] / 2)
+        start, end = _edge_end(source, t_centre), _edge_end(target, s_centre)
+        colour = _stroke(_colour(edge)) if edge["fields"].get("color") else "#5f5a53"
+        dashed = ' stroke-dasharray="8 6"' if edge["fields"].get("style") == "dashed" or edge["fields"].get("type") == "conflict" else ""
+        out.append(
+            f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
+            f'stroke="{colour}" stroke-width="2"{dashed}/>'
+        )
+        arrow = edge["fields"].get("arrow", "end")
+        if edge["fields"].get("direction") in ("mutual",):
+            arrow = "both"
+        elif edge["fields"].get("direction") == "undirected":
+            arrow = "none"
+        if arrow in ("end", "both"):
+            out.append(_arrow(end, start, colour))
+        if arrow in ("start", "both"):
+            out.append(_arrow(start, end, colour))
+        label = edge["fields"].get("label")
+        if isinstance(label, str) and label.strip():
+            mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+            out.append(_text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85))
+    for card in cards:
+        x, y, w, h = _box(card)
+        colour = _colour(card)
+        typed = card["type"] not in ("sticky", "text", "shape")
+        if card["type"] != "text":
+            shape = card["fields"].get("shape") if card["type"] == "shape" else "rect"
+            if shape == "ellipse":
+                out.append(
+                    f'<ellipse cx="{x + w / 2:.1f}" cy="{y + h / 2:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
+                    f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+                )
+            else:
+                out.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
+                    f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+                )
+        text_top = y + PADDING + FONT_SIZE
+        if typed:
+            kind = labels.types.get(card["type"], card["type"])
+            out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
+            text_top += FONT_SIZE
+        lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
+        body = _title(card, types) or labels.untitled
+        out.append(_text_block(wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)), x + PADDING, text_top, FONT_SIZE))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
+    import cairosvg  # imported here: only exports pay for loading cairo
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+
+
+def svg_to_pdf(svg: str) -> bytes:
+    import cairosvg
+
+    return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+
+
+__all__ = ["Labels", "board_svg", "svg_to_pdf", "svg_to_png", "wrap"]
