@@ -33,6 +33,7 @@ def targets(world):
     return {
         "project_id": world.project_a.id,
         "board_id": world.project_a.boards[0].id,
+        "fmt": "pdf",  # a board diagram's format
         "toc_board_id": next(b.id for b in world.project_a.boards if b.kind.value == "theory_of_change"),
         "invite_id": invite.id,
         "participant_id": removable.participant_id,
