@@ -216,3 +216,18 @@ def test_generating_twice_updates_and_an_edited_narrative_is_not_replaced_withou
     for bad in ({"lang": "fr"}, {"lang": "it", "replace": "yes"}, {"lang": "it", "other": 1}):
         with pytest.raises(BoardError):
             toc._narrate(view_of(board), bad, ALICE)
+
+
+def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_cleanly():
+    ops = toc._template()
+    frames = [op for op in ops if op["type"] == "frame"]
+    assert [f["fields"]["title"] for f in frames][:4] == ["Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"]
+    ys = [f["fields"]["y"] for f in frames[:5]]
+    assert ys == sorted(ys)
+    for a, b in zip(frames, frames[1:]):
+        ax, ay, aw, ah = (a["fields"][k] for k in ("x", "y", "w", "h"))
+        bx, by = b["fields"]["x"], b["fields"]["y"]
+        assert by >= ay + ah or bx >= ax + aw  # no frame covers the next
+    board = MemoryBoard("theory_of_change")
+    board.apply(ops)
+    assert len(board.live()) == len(ops) == 12

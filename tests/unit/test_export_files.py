@@ -128,3 +128,12 @@ def test_a_200_outcome_theory_exports_in_full(outcomes):
     assert len(ET.fromstring(svg.encode()).findall(f".//{SVG_NS}line")) == outcomes - 1
     book = load_workbook(io.BytesIO(toc.workbook(items, {}, lambda k: k)))
     assert book["type.outcome"].max_row == outcomes + 1
+
+
+def test_a_wide_board_becomes_a_png_no_larger_than_the_overview_size():
+    import struct
+
+    wide = [card(f"c{n}", "sticky", n * 300, 0, text="x") for n in range(40)]  # 12,000 units wide
+    png = diagram.svg_to_png(diagram.board_svg(wide, LABELS))
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert width == diagram.MAX_PNG_SIDE_PX and height < 200

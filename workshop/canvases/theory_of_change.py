@@ -13,7 +13,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from workshop.boards.canvas import Action, ActionResult, BoardView, register_action
+from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
 from workshop.boards.errors import InvalidOp
 from workshop.boards.schema import (
     MAX_LABEL_CHARS,
@@ -573,3 +573,46 @@ def _narrate(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionRe
 
 
 register_action([KIND], Action("generate_narrative", _narrate))
+
+
+# --- the template -----------------------------------------------------------------------------------------
+
+BAND_W = 1800.0  # board units: one band per tier, the goal at the top
+BAND_H = 260.0
+BAND_GAP = 40.0
+SIDE_W = 600.0
+
+# The board's own words: a lab in Italy writes on it in Italian (every title can be edited).
+TEMPLATE_BANDS = (
+    ("Impatto", "Quale cambiamento duraturo vogliamo vedere nella comunità?", "purple"),
+    ("Esiti di lungo periodo", "Che cosa sarà cambiato per le persone alla fine del progetto?", "teal"),
+    ("Esiti intermedi", "Quali condizioni devono cambiare prima? (sotto la soglia di responsabilità)", "blue"),
+    ("Esiti iniziali", "Quali sono i primi cambiamenti che vedremo?", "green"),
+    ("Interventi", "Chi fa che cosa, con quali risorse, perché accadano questi cambiamenti?", "orange"),
+)
+
+
+def _template() -> list[dict[str, Any]]:
+    ops: list[dict[str, Any]] = []
+    for n, (title, question, colour) in enumerate(TEMPLATE_BANDS):
+        y = n * (BAND_H + BAND_GAP)
+        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=0.0, y=y, w=BAND_W, h=BAND_H))
+        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=20.0, y=y + 40.0, w=700.0, h=40.0))
+    side_h = len(TEMPLATE_BANDS) * (BAND_H + BAND_GAP) - BAND_GAP
+    ops.append(create(new_id("tpl"), "frame", title="Ipotesi e fattori esterni", color="pink", x=BAND_W + BAND_GAP, y=0.0, w=SIDE_W, h=side_h))
+    ops.append(
+        create(
+            new_id("tpl"),
+            "text",
+            text="Che cosa deve essere vero perché ogni passaggio funzioni? Che cosa potrebbe andare storto?",
+            size="s",
+            x=BAND_W + BAND_GAP + 20.0,
+            y=40.0,
+            w=SIDE_W - 40.0,
+            h=60.0,
+        )
+    )
+    return ops
+
+
+register_template(Template("theory_of_change", (KIND,), _template))

@@ -8,6 +8,7 @@ User text is escaped and wrapped to its card; nothing of it is ever markup.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,9 @@ LINE_HEIGHT = 1.3  # of the font size
 CHAR_WIDTH = 0.55  # of the font size: DejaVu Sans' mean advance, for wrapping
 PADDING = 10.0
 MAX_DRAWN_LINES = 12  # a card shows this many lines at most, then an ellipsis
+# A PNG is an overview: its longer side is at most this many pixels (a 200-outcome board is
+# 13,000 board units wide; drawn at full size it took 9 s and 100 MB of memory).
+MAX_PNG_SIDE_PX = 4_096
 
 
 @dataclass(frozen=True)
@@ -248,9 +252,13 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
     return "\n".join(out)
 
 
-def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
+def svg_to_png(svg: str, max_side_px: int = MAX_PNG_SIDE_PX) -> bytes:
+    """The drawing as a PNG, scaled down so its longer side is at most `max_side_px`."""
     import cairosvg  # imported here: only exports pay for loading cairo
 
+    match = re.search(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"', svg)
+    longer = max(float(match.group(1)), float(match.group(2))) if match else max_side_px
+    scale = min(1.0, max_side_px / longer) if longer > 0 else 1.0
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
 
 

@@ -98,6 +98,7 @@ def strings() -> dict[str, str]:
         "action.check_theory": _("Check the theory of change"),
         "action.seed_from_earlier_sessions": _("Start from the objective tree and the context"),
         "action.generate_narrative": _("Write the narrative"),
+        "template.theory_of_change": _("Theory of change: tiers of outcomes, interventions, assumptions"),
         "finding.no_goal": _("No outcome is marked as the long-term goal."),
         "finding.several_goals": _("More than one outcome is marked as the long-term goal."),
         "finding.cycle": _("These outcomes lead to each other in a circle."),
