@@ -80,7 +80,7 @@ def build(session, outcomes: int) -> int:
     )
     send(
         [
-            {"op": "create", "id": f"k{n}", "type": "indicator", "fields": {"name": f"Indicatore {n}", "of": f"o{n}", "target": 40, "unit": "famiglie", "threshold": "almeno 30", "timeline": "2027-06-30", "source": "Registro"}}
+            {"op": "create", "id": f"k{n}", "type": "indicator", "fields": {"name": f"Indicatore {n}", "of": f"o{n}", "target": 40, "unit": "famiglie", "threshold": 30, "timeline": "2027-06-30", "source": "Registro"}}
             for n in range(outcomes)
         ]
     )

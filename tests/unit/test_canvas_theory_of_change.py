@@ -164,7 +164,7 @@ def _narrated_board():
             link("l1", "mid", "goal", rationale="la frequenza crea legami", interventions=[]),
             {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Aprire il centro il sabato", "lead": "act-coop", "targets": ["mid"]}},
             {"op": "create", "id": "as", "type": "assumption", "fields": {"text": "i trasporti restano gratuiti", "attached_to": "l1"}},
-            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", threshold="almeno 30", timeline="2027-06-30"),
+            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", threshold=30, timeline="2027-06-30"),
         ]
     )
 
@@ -180,7 +180,7 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     )
     assert "Ipotizziamo che i trasporti restano gratuiti." in italian
     assert "Per questo Cooperativa La Rete realizzerà: Aprire il centro il sabato." in italian
-    assert "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, obiettivo 40 famiglie, soglia: almeno 30, entro il 2027-06-30." in italian
+    assert "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, obiettivo 40 famiglie, soglia: almeno 30 famiglie, entro il 2027-06-30." in italian
     english = toc.write_narrative(view, "en")
     assert "Our long-term goal is: “Le famiglie escono dall'isolamento”." in english
     assert "So Cooperativa La Rete will carry out" in english

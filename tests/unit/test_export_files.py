@@ -84,7 +84,7 @@ TOC = [
     item("l", "toc_link", **{"from": "m", "to": "g", "rationale": "=HYPERLINK(\"http://x\")", "evidence": "", "interventions": ["v"]}),
     card("v", "intervention", 300, 400, text="Apertura il sabato", lead="a2", partners=["a1"], inputs="2 educatori", input_source="third_sector", targets=["m"]),
     card("o", "output", 300, 600, text="40 aperture", unit="aperture", planned_quantity=40),
-    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", threshold="almeno 30", timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
+    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", threshold=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
     card("s", "assumption", 600, 0, text="Trasporti gratuiti", attached_to="l", kind="assumption", status="to_check"),
     card("t", "assumption", 600, 100, text="Nessun taglio ai fondi", kind="risk", status="confirmed"),
 ]
@@ -97,7 +97,7 @@ def test_the_logframe_puts_each_part_in_its_row_and_column():
     assert matrix["results"]["logic"].lines == ["Famiglie al centro", "40 aperture"]
     assert matrix["activities"]["logic"].lines == ["Apertura il sabato (Cooperativa La Rete)"]
     assert matrix["activities"]["indicators"].lines == ["2 educatori"]
-    assert matrix["results"]["indicators"].lines == ["Presenze (Famiglie del quartiere; 40 famiglie; almeno 30; 2027-06-30)"]
+    assert matrix["results"]["indicators"].lines == ["Presenze (Famiglie del quartiere; 40 famiglie; almeno 30 famiglie; 2027-06-30)"]
     assert matrix["results"]["verification"].lines == ["Registro presenze"]
     # An assumption on a link sits with the outcome the link leads to; one on the whole theory with the goal.
     assert matrix["goal"]["assumptions"].lines == ["Trasporti gratuiti", "Nessun taglio ai fondi"]

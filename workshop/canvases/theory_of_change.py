@@ -116,7 +116,11 @@ INDICATOR = ItemType(
         "population": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
         "target": Number(nullable=True, default=None),
         "unit": Text(max_chars=MAX_LABEL_CHARS),  # "%", "famiglie", "ore"...
-        "threshold": Text(max_chars=MAX_LABEL_CHARS),  # what counts as success: "almeno 60 su 80"
+        # The least that still counts as success (the target is what we aim for), and in words.
+        "threshold": Number(nullable=True, default=None),
+        "threshold_note": Text(max_chars=MAX_LABEL_CHARS),
+        # Whether more is better (families reached) or less (hospital admissions).
+        "better": Choice(values=("higher", "lower"), default="higher"),
         "timeline": Day(nullable=True),  # by when
         "baseline": Number(nullable=True, default=None),
         "baseline_date": Day(nullable=True),
@@ -455,6 +459,27 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+THRESHOLD_WORDS = {
+    "it": {"higher": "almeno {value}{unit}", "lower": "al massimo {value}{unit}"},
+    "en": {"higher": "at least {value}{unit}", "lower": "at most {value}{unit}"},
+}
+
+
+def threshold_words(fields: Mapping[str, Any], lang: str) -> str:
+    """ "almeno 30 famiglie", the note, or both: what counts as success, in words."""
+    parts = []
+    if fields.get("threshold") is not None:
+        unit = fields.get("unit", "").strip()
+        parts.append(
+            THRESHOLD_WORDS[lang][fields.get("better", "higher")].format(
+                value=_number(fields["threshold"]), unit=f" {unit}" if unit else ""
+            )
+        )
+    if fields.get("threshold_note", "").strip():
+        parts.append(_clean(fields["threshold_note"]))
+    return " ".join(parts)
+
+
 def write_narrative(view: BoardView, lang: str) -> str:
     """Walk back from the goal, breadth first: for each outcome, the preconditions that lead to
     it, why (the rationale), what we assume, who does what, and how we will know."""
@@ -496,8 +521,9 @@ def write_narrative(view: BoardView, lang: str) -> str:
             if ind.fields.get("target") is not None:
                 unit = ind.fields.get("unit", "").strip()
                 details.append(words["target"].format(target=_number(ind.fields["target"]), unit=f" {unit}" if unit else ""))
-            if ind.fields.get("threshold", "").strip():
-                details.append(words["threshold"].format(threshold=_clean(ind.fields["threshold"])))
+            threshold = threshold_words(ind.fields, "it" if words is SENTENCES["it"] else "en")
+            if threshold:
+                details.append(words["threshold"].format(threshold=threshold))
             if ind.fields.get("timeline"):
                 details.append(words["timeline"].format(timeline=ind.fields["timeline"]))
             joined = (": " + ", ".join(details)) if details else ""

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop.canvases.theory_of_change import threshold_words
+
 Label = Callable[[str], str]
 LOGFRAME_ROWS = ("goal", "purpose", "results", "activities")
 LOGFRAME_COLUMNS = ("logic", "indicators", "verification", "assumptions")
@@ -39,7 +41,7 @@ def _row_of_outcome(outcome: Mapping[str, Any]) -> str:
     return "results"
 
 
-def _indicator_line(indicator: Mapping[str, Any], actor_name: Callable[[str | None], str]) -> str:
+def _indicator_line(indicator: Mapping[str, Any], actor_name: Callable[[str | None], str], lang: str) -> str:
     f = indicator["fields"]
     parts = [f.get("name", "").strip()]
     details = []
@@ -47,8 +49,9 @@ def _indicator_line(indicator: Mapping[str, Any], actor_name: Callable[[str | No
         details.append(actor_name(f["population"]))
     if f.get("target") is not None:
         details.append(f"{_number(f['target'])} {f.get('unit', '')}".strip())
-    if f.get("threshold", "").strip():
-        details.append(f["threshold"].strip())
+    threshold = threshold_words(f, lang)
+    if threshold:
+        details.append(threshold)
     if f.get("timeline"):
         details.append(f["timeline"])
     if details:
@@ -63,7 +66,7 @@ def _number(value: Any) -> str:
 
 
 def logframe(
-    items: Iterable[Mapping[str, Any]], actors: Mapping[str, str]
+    items: Iterable[Mapping[str, Any]], actors: Mapping[str, str], lang: str = "it"
 ) -> dict[str, dict[str, LogframeCell]]:
     """rows (goal, purpose, results, activities) x columns (logic, indicators, verification,
     assumptions). `actors` maps actor ids to names."""
@@ -93,7 +96,7 @@ def logframe(
         row = row_of.get(indicator["fields"].get("of"))
         if row is None:
             continue
-        matrix[row]["indicators"].lines.append(_indicator_line(indicator, actor_name))
+        matrix[row]["indicators"].lines.append(_indicator_line(indicator, actor_name, lang))
         source = indicator["fields"].get("source", "").strip()
         if source and source not in matrix[row]["verification"].lines:
             matrix[row]["verification"].lines.append(source)
@@ -150,12 +153,14 @@ def workbook(
             label("type.indicator"),
             [label("field.indicator.name"), label("field.indicator.of"), label("field.indicator.population"),
              label("field.indicator.target"), label("field.indicator.unit"), label("field.indicator.threshold"),
-             label("field.indicator.timeline"), label("field.indicator.baseline"), label("field.indicator.baseline_date"),
+             label("field.indicator.threshold_note"), label("field.indicator.better"), label("field.indicator.timeline"), label("field.indicator.baseline"), label("field.indicator.baseline_date"),
              label("field.indicator.source"), label("field.indicator.method"), label("field.indicator.frequency"),
              label("field.indicator.owner"), label("field.indicator.kind")],
             [
                 [i["fields"].get("name", ""), text_of.get(i["fields"].get("of"), ""), names([i["fields"]["population"]] if i["fields"].get("population") else []),
-                 i["fields"].get("target"), i["fields"].get("unit", ""), i["fields"].get("threshold", ""), i["fields"].get("timeline") or "",
+                 i["fields"].get("target"), i["fields"].get("unit", ""), i["fields"].get("threshold"),
+                 i["fields"].get("threshold_note", ""), choice("indicator", "better", i["fields"].get("better")),
+                 i["fields"].get("timeline") or "",
                  i["fields"].get("baseline"), i["fields"].get("baseline_date") or "", i["fields"].get("source", ""), i["fields"].get("method", ""),
                  choice("indicator", "frequency", i["fields"].get("frequency")),
                  names([i["fields"]["owner"]] if i["fields"].get("owner") else []), choice("indicator", "kind", i["fields"].get("kind"))]

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import get_locale
 
 from workshop.boards import service
 from workshop.exports import diagram
@@ -90,7 +91,7 @@ def logframe(board_id: int):
         "boards/logframe.html",
         board=board,
         title=board_label(board),
-        matrix=toc_exports.logframe(items, actors),
+        matrix=toc_exports.logframe(items, actors, "en" if str(get_locale()) == "en" else "it"),
         rows=toc_exports.LOGFRAME_ROWS,
         columns=toc_exports.LOGFRAME_COLUMNS,
     )
