@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workshop.web.canvas_strings import common
+from workshop.web.canvas_strings import context
 
 # One function per canvas module: () -> {key: translated string}.
 SOURCES: list[Callable[[], dict[str, str]]] = [common.strings]
+SOURCES.append(context.strings)  # session 1
 
 
 def canvas_strings() -> dict[str, str]:
