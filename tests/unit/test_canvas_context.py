@@ -800,3 +800,49 @@ def test_project_rows_are_untouched_by_boards_without_a_tavolo(store, project, b
     before = store.execute(sa.select(Project.__table__)).all()
     _small_tree(store, board)
     assert store.execute(sa.select(Project.__table__)).all() == before
+
+
+# --- the demo ------------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_context_board_holds_a_tree_pestel_swot_and_the_tavolo_once(app):
+    from workshop import demo
+    from workshop.extensions import db
+
+    with app.app_context():
+        result = demo.load(db.session)
+        db.session.commit()
+        board_id = db.session.scalar(
+            sa.select(Board.id).where(
+                Board.project_id == result.project_id, Board.kind == BoardKind.CONTEXT
+            )
+        )
+        items = service.live_items(db.session, board_id)
+        seq = seq_of(db.session, board_id)
+        by_type = {}
+        for item in items:
+            by_type.setdefault(item["type"], []).append(item)
+        assert len(by_type["tavolo"]) == 1 and by_type["tavolo"][0]["fields"]["territory"]
+        assert len(by_type["problem"]) == 1 + len(demo.DEMO_PROBLEMS)
+        assert {f["fields"]["direction"] for f in by_type["pestel_factor"]} == {
+            "positive",
+            "negative",
+        }
+        promoted = [
+            s for s in by_type["swot_item"] if s["fields"]["source_factor"] == "demo-pestel-pnrr"
+        ]
+        assert [s["fields"]["quadrant"] for s in promoted] == ["opportunity"]
+        view = {
+            i["id"]: Item(i["id"], i["type"], i["fields"], i["seq"], i["seq"], None, "u:1")
+            for i in items
+        }
+        graph = trees.Graph.build(
+            trees.PROBLEMS,
+            [view[i["id"]] for i in by_type["problem"]],
+            [view[i["id"]] for i in by_type["causal_link"]],
+        )
+        assert trees.check(graph) == []  # a tree that follows the method
+        db.session.rollback()
+        assert demo.load(db.session).created is False
+        db.session.commit()
+        assert seq_of(db.session, board_id) == seq
