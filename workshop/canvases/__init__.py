@@ -8,4 +8,7 @@ test that uses the engine without the app imports it too. Nothing here imports F
 
 from __future__ import annotations
 
-from workshop.canvases import common, theory_of_change  # noqa: F401  (they register on import)
+# They register on import.
+from workshop.canvases import common  # noqa: F401
+from workshop.canvases import context  # noqa: F401  (session 1: context and problem analysis)
+from workshop.canvases import theory_of_change  # noqa: F401  (session 3)
