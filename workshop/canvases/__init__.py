@@ -12,3 +12,4 @@ from __future__ import annotations
 from workshop.canvases import common  # noqa: F401
 from workshop.canvases import context  # noqa: F401  (session 1: context and problem analysis)
 from workshop.canvases import theory_of_change  # noqa: F401  (session 3)
+from workshop.canvases import social_reporting  # noqa: F401  (session 4)

@@ -1,0 +1,717 @@
+"""Session 4, "Rendicontazione sociale": the communication plan per stakeholder, the
+measurements of the theory of change's indicators, stories with consent, and a social report
+drafted from the project's boards under the headings of the Italian guidelines (DM 4 July 2019).
+
+The report is a project report, not an organisation's legal bilancio sociale, and says so.
+Its sections are cards on the board: real-time, undoable, kept with the board's history; once
+someone edits a section, drafting again asks before replacing their words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
+from workshop.boards.errors import InvalidOp
+from workshop.boards.schema import (
+    MAX_LABEL_CHARS,
+    Choice,
+    Day,
+    Flag,
+    ItemType,
+    Link,
+    Number,
+    ProjectRef,
+    Text,
+    register_item_type,
+)
+from workshop.boards.state import Actor, Item
+from workshop.canvases.common import create, new_id
+from workshop.canvases.theory_of_change import threshold_words
+from workshop.models.board import BoardKind
+
+KIND = BoardKind.SOCIAL_REPORTING.value
+STAKEHOLDERS = BoardKind.STAKEHOLDERS.value
+CONTEXT = BoardKind.CONTEXT.value
+THEORY = BoardKind.THEORY_OF_CHANGE.value
+
+MAX_SECTION_CHARS = 40_000
+MAX_STORY_CHARS = 5_000
+IAP2 = ("inform", "consult", "involve", "collaborate", "empower")
+CHANNELS = ("meeting", "public_assembly", "newsletter", "website", "social_media", "press", "report", "event")
+FREQUENCIES = ("once", "weekly", "monthly", "quarterly", "yearly", "at_milestones")
+
+COMMUNICATION_ACTION = ItemType(
+    "communication_action",
+    {
+        "audience": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),  # a chi
+        "what": Text(max_chars=MAX_LABEL_CHARS),  # cosa: the key message
+        "why": Text(max_chars=MAX_LABEL_CHARS),  # perché
+        "channel": Choice(values=CHANNELS, default="meeting"),  # come
+        "when": Text(max_chars=MAX_LABEL_CHARS),  # quando
+        "frequency": Choice(values=FREQUENCIES, default="quarterly"),
+        "responsible": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
+        "feedback": Text(max_chars=MAX_LABEL_CHARS),  # how the audience answers back
+        "indicator": ProjectRef(nullable=True, board_kind=THEORY, types=("indicator",)),
+        "engagement": Choice(values=IAP2, default="inform"),
+        "status": Choice(values=("planned", "done", "cancelled"), default="planned"),
+    },
+    title_field="what",
+    summary=("channel", "frequency", "status"),
+)
+MEASUREMENT = ItemType(
+    "measurement",
+    {
+        "indicator": ProjectRef(required=True, board_kind=THEORY, types=("indicator",)),
+        "date": Day(required=True),
+        "value": Number(required=True, default=0, minimum=-1e12, maximum=1e12),
+        "source": Text(max_chars=MAX_LABEL_CHARS),
+        "evidence": Link(),
+        "note": Text(max_chars=MAX_LABEL_CHARS),
+    },
+    title_field="note",
+    summary=("date", "value"),
+)
+STORY = ItemType(
+    "story",
+    {
+        "text": Text(max_chars=MAX_STORY_CHARS),
+        "teller": Text(max_chars=MAX_LABEL_CHARS),  # who tells it, as they want to be named
+        # Without it the story stays on the board and never reaches a report or a public page.
+        "consent": Flag(),
+        "anonymous": Flag(),  # in a report, "una persona" instead of the teller's name
+        "outcome": ProjectRef(nullable=True, board_kind=THEORY, types=("outcome",)),
+        "actor": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
+    },
+    title_field="text",
+    summary=("consent",),
+)
+
+SECTION_KEYS = (
+    "methodology",
+    "identity",
+    "governance",
+    "people",
+    "objectives_activities",
+    "resources",
+    "other_information",
+    "monitoring",
+)
+
+
+def _section_edited(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {"edited": fields.get("text", "") != fields.get("generated", "")}
+
+
+REPORT_SECTION = ItemType(
+    "report_section",
+    {
+        "key": Choice(values=SECTION_KEYS, default="methodology"),
+        "lang": Choice(values=("it", "en"), default="it"),
+        "title": Text(max_chars=MAX_LABEL_CHARS),
+        "text": Text(max_chars=MAX_SECTION_CHARS),
+        "generated": Text(max_chars=MAX_SECTION_CHARS),
+        "edited": Flag(derived=True),
+    },
+    title_field="title",
+    summary=("key",),
+    derive=_section_edited,
+)
+
+TYPES = (COMMUNICATION_ACTION, MEASUREMENT, STORY, REPORT_SECTION)
+for _type in TYPES:
+    register_item_type(_type, [KIND])
+
+
+# --- the communication plan ------------------------------------------------------------------------------
+
+# Mendelow's quadrant gives the default intensity (domain.md, section 4a): manage closely ->
+# co-decision meetings; keep satisfied -> short formal reports; keep informed -> newsletter
+# and assemblies; monitor -> the website.
+QUADRANT_DEFAULTS = {
+    "manage_closely": {"channel": "meeting", "frequency": "monthly", "engagement": "collaborate"},
+    "keep_satisfied": {"channel": "report", "frequency": "quarterly", "engagement": "consult"},
+    "keep_informed": {"channel": "newsletter", "frequency": "monthly", "engagement": "inform"},
+    "monitor": {"channel": "website", "frequency": "at_milestones", "engagement": "inform"},
+}
+PLAN_ROW_H = 140.0  # board units between rows of the plan
+PLAN_CARD_W, PLAN_CARD_H = 320.0, 120.0
+
+
+def communication_defaults(actor: Item) -> dict[str, Any]:
+    """The plan row an actor gets by default: from its quadrant, and its engagement level when
+    the lab chose one above what the quadrant suggests."""
+    defaults = dict(QUADRANT_DEFAULTS.get(actor.fields.get("quadrant"), QUADRANT_DEFAULTS["monitor"]))
+    chosen = actor.fields.get("engagement")
+    if chosen in IAP2 and IAP2.index(chosen) > IAP2.index(defaults["engagement"]):
+        defaults["engagement"] = chosen
+    return defaults
+
+
+def plan_from_registry(view: BoardView) -> ActionResult:
+    """A communication action for every actor of the registry that has none yet."""
+    actors = [it for it in view.project_items(STAKEHOLDERS).values() if it.type == "actor"]
+    planned = {it.fields.get("audience") for it in view.values() if it.type == "communication_action"}
+    rows = sum(1 for it in view.values() if it.type == "communication_action")
+    ops = []
+    for actor in sorted(actors, key=lambda it: (it.created_seq, it.id)):
+        if actor.id in planned:
+            continue
+        ops.append(
+            create(
+                new_id("cm"),
+                "communication_action",
+                audience=actor.id,
+                x=0.0,
+                y=rows * PLAN_ROW_H,
+                w=PLAN_CARD_W,
+                h=PLAN_CARD_H,
+                **communication_defaults(actor),
+            )
+        )
+        rows += 1
+    return ActionResult(ops=ops, result={"created": [op["id"] for op in ops]})
+
+
+def _plan(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
+    if args:
+        raise InvalidOp("plan_from_registry takes no arguments", field="args")
+    return plan_from_registry(view)
+
+
+# --- progress of an indicator ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an indicator stands: its latest measurement against target and threshold."""
+
+    indicator_id: str
+    values: tuple[tuple[str, float], ...]  # (date, value), oldest first
+    status: str  # reached, above_threshold, below_threshold, no_data, no_target
+    share: float | None  # from the baseline to the target: 0 at the baseline, 1 at the target
+
+    @property
+    def latest(self) -> float | None:
+        return self.values[-1][1] if self.values else None
+
+
+def progress(indicator: Item, measurements: Iterable[Item]) -> Progress:
+    fields = indicator.fields
+    values = tuple(
+        sorted(
+            (m.fields["date"], float(m.fields["value"]))
+            for m in measurements
+            if m.fields.get("indicator") == indicator.id
+        )
+    )
+    if not values:
+        return Progress(indicator.id, values, "no_data", None)
+    latest = values[-1][1]
+    target, threshold = fields.get("target"), fields.get("threshold")
+    lower_is_better = fields.get("better") == "lower"
+
+    def meets(goal: float | None) -> bool:
+        return goal is not None and (latest <= goal if lower_is_better else latest >= goal)
+
+    if target is None and threshold is None:
+        status = "no_target"
+    elif meets(target):
+        status = "reached"
+    elif meets(threshold):
+        status = "above_threshold"
+    else:
+        status = "below_threshold"
+    share = None
+    baseline = fields.get("baseline")
+    start = baseline if baseline is not None else values[0][1]
+    if target is not None and target != start:
+        share = max(0.0, min(1.0, (latest - start) / (target - start)))
+    return Progress(indicator.id, values, status, share)
+
+
+# --- the social report ---------------------------------------------------------------------------------------
+
+SECTION_TITLES = {
+    "it": {
+        "methodology": "1. Nota metodologica",
+        "identity": "2. Identità del progetto e del partenariato",
+        "governance": "3. Governance del tavolo e mappa degli stakeholder",
+        "people": "4. Persone",
+        "objectives_activities": "5. Obiettivi e attività",
+        "resources": "6. Risorse",
+        "other_information": "7. Altre informazioni",
+        "monitoring": "8. Monitoraggio e restituzione alla comunità",
+    },
+    "en": {
+        "methodology": "1. Methodology",
+        "identity": "2. Identity of the project and the partnership",
+        "governance": "3. Governance of the table and stakeholder map",
+        "people": "4. People",
+        "objectives_activities": "5. Objectives and activities",
+        "resources": "6. Resources",
+        "other_information": "7. Other information",
+        "monitoring": "8. Monitoring and giving back to the community",
+    },
+}
+
+# Generated content in the report's language (like the ToC narrative): kept with the method.
+WORDS = {
+    "it": {
+        "disclaimer": (
+            "Questo documento è una rendicontazione sociale di progetto, costruita sulla struttura delle Linee guida "
+            "per il bilancio sociale degli enti del Terzo settore (DM 4 luglio 2019): non è il bilancio sociale di "
+            "un ente ai sensi dell'art. 14 del Codice del Terzo settore."
+        ),
+        "path": (
+            "Il percorso di co-progettazione si è svolto in quattro sessioni di laboratorio: analisi del contesto e "
+            "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
+        ),
+        "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
+        "counts": "Sulle lavagne del progetto: {problems} problemi analizzati, {actors} soggetti mappati, {outcomes} esiti e {indicators} indicatori.",
+        "table": "Tavolo: {value}.",
+        "proposing_body": "Ente procedente: {value}.",
+        "responsible": "Responsabile del procedimento: {value}.",
+        "purpose": "Finalità: {value}.",
+        "object": "Oggetto: {value}.",
+        "territory": "Territorio: {value}.",
+        "duration": "Durata del partenariato: {value}.",
+        "proposal": "Proposta progettuale: {value}.",
+        "need": "Bisogno affrontato: {value}.",
+        "partners": "Partner: {value}.",
+        "rules": "Regole di funzionamento del tavolo: {value}.",
+        "calendar": "Calendario: {value}.",
+        "by_type": "Soggetti coinvolti per tipo: {value}.",
+        "by_quadrant": "Strategie di coinvolgimento (matrice potere/interesse): {value}.",
+        "by_level": "Livelli di coinvolgimento (IAP2): {value}.",
+        "definitive": "Stakeholder definitivi (potere, legittimità e urgenza): {value}.",
+        "people_none": "Il progetto non ha ancora registrato le persone che vi operano.",
+        "resources_offered": "{actor} mette a disposizione: {value}.",
+        "core": "Problema affrontato: {value}.",
+        "goal": "Obiettivo di lungo periodo: {value}.",
+        "activities": "Attività: {value}.",
+        "indicator": "{name}: ultimo valore {latest}{unit} al {date}; obiettivo {target}; {status}.",
+        "indicator_no_data": "{name}: nessuna rilevazione ancora.",
+        "stories": "Testimonianze",
+        "story": "«{text}» ({teller})",
+        "anonymous": "una persona",
+        "budget": "Risorse per provenienza: {value}.",
+        "budget_total": "Totale: {value}.",
+        "in_kind": "di cui in natura: {value}.",
+        "no_budget": "Il piano economico non è ancora stato compilato.",
+        "confirmed": "Ipotesi confermate: {value}.",
+        "refuted": "Ipotesi smentite: {value}.",
+        "to_check": "Ipotesi ancora da verificare: {value}.",
+        "risks": "Rischi individuati: {value}.",
+        "communication": "Azioni di comunicazione: {done} svolte su {total} previste.",
+        "channels": "Canali: {value}.",
+        "feedback": "Modalità di ascolto e ritorno: {value}.",
+        "measurements": "Rilevazioni registrate: {count}, l'ultima il {last}.",
+        "no_measurements": "Non sono ancora state registrate rilevazioni.",
+        "none": "nessuno",
+        "status": {
+            "reached": "obiettivo raggiunto",
+            "above_threshold": "sopra la soglia",
+            "below_threshold": "sotto la soglia",
+            "no_target": "senza obiettivo quantitativo",
+            "no_data": "nessun dato",
+        },
+        "sources": {"public": "pubbliche", "third_sector": "Terzo settore", "private": "private"},
+        "macro": {
+            "public": "enti pubblici",
+            "third_sector": "enti del Terzo settore",
+            "non_third_sector": "altri enti non ETS",
+            "private": "privati for profit",
+            "civil_society": "società civile e cittadini",
+            "target_group": "gruppi destinatari",
+        },
+        "quadrant": {
+            "manage_closely": "gestire da vicino",
+            "keep_satisfied": "mantenere soddisfatti",
+            "keep_informed": "tenere informati",
+            "monitor": "monitorare",
+        },
+        "level": {
+            "inform": "informare",
+            "consult": "consultare",
+            "involve": "coinvolgere",
+            "collaborate": "collaborare",
+            "empower": "delegare",
+        },
+        "channel": {
+            "meeting": "incontri",
+            "public_assembly": "assemblee pubbliche",
+            "newsletter": "newsletter",
+            "website": "sito",
+            "social_media": "social",
+            "press": "stampa",
+            "report": "report",
+            "event": "eventi",
+        },
+    },
+    "en": {
+        "disclaimer": (
+            "This document is a project's social report, built on the structure of the Italian guidelines for the "
+            "social report of Third Sector bodies (DM 4 July 2019): it is not an organisation's legal social report "
+            "under art. 14 of the Third Sector Code."
+        ),
+        "path": (
+            "The co-design process ran in four lab sessions: context and problem analysis, stakeholder mapping, "
+            "theory of change, social reporting."
+        ),
+        "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
+        "counts": "On the project's boards: {problems} problems analysed, {actors} actors mapped, {outcomes} outcomes and {indicators} indicators.",
+        "table": "Co-design table: {value}.",
+        "proposing_body": "Proposing body: {value}.",
+        "responsible": "Person responsible: {value}.",
+        "purpose": "Purpose: {value}.",
+        "object": "Object: {value}.",
+        "territory": "Territory: {value}.",
+        "duration": "Duration of the partnership: {value}.",
+        "proposal": "Project proposal: {value}.",
+        "need": "Need addressed: {value}.",
+        "partners": "Partners: {value}.",
+        "rules": "Working rules of the table: {value}.",
+        "calendar": "Calendar: {value}.",
+        "by_type": "Actors involved by type: {value}.",
+        "by_quadrant": "Engagement strategies (power/interest grid): {value}.",
+        "by_level": "Engagement levels (IAP2): {value}.",
+        "definitive": "Definitive stakeholders (power, legitimacy and urgency): {value}.",
+        "people_none": "The project has not recorded the people who work in it yet.",
+        "resources_offered": "{actor} offers: {value}.",
+        "core": "Problem addressed: {value}.",
+        "goal": "Long-term goal: {value}.",
+        "activities": "Activities: {value}.",
+        "indicator": "{name}: latest value {latest}{unit} on {date}; target {target}; {status}.",
+        "indicator_no_data": "{name}: no measurement yet.",
+        "stories": "Stories",
+        "story": "“{text}” ({teller})",
+        "anonymous": "a participant",
+        "budget": "Resources by source: {value}.",
+        "budget_total": "Total: {value}.",
+        "in_kind": "of which in kind: {value}.",
+        "no_budget": "The budget has not been filled in yet.",
+        "confirmed": "Confirmed assumptions: {value}.",
+        "refuted": "Refuted assumptions: {value}.",
+        "to_check": "Assumptions still to check: {value}.",
+        "risks": "Risks identified: {value}.",
+        "communication": "Communication actions: {done} done out of {total} planned.",
+        "channels": "Channels: {value}.",
+        "feedback": "How people answer back: {value}.",
+        "measurements": "Measurements recorded: {count}, the latest on {last}.",
+        "no_measurements": "No measurement has been recorded yet.",
+        "none": "none",
+        "status": {
+            "reached": "target reached",
+            "above_threshold": "above the threshold",
+            "below_threshold": "below the threshold",
+            "no_target": "no numeric target",
+            "no_data": "no data",
+        },
+        "sources": {"public": "public", "third_sector": "Third Sector", "private": "private"},
+        "macro": {
+            "public": "public bodies",
+            "third_sector": "Third Sector bodies",
+            "non_third_sector": "other non-Third-Sector bodies",
+            "private": "for-profit private",
+            "civil_society": "civil society and citizens",
+            "target_group": "target groups",
+        },
+        "quadrant": {
+            "manage_closely": "manage closely",
+            "keep_satisfied": "keep satisfied",
+            "keep_informed": "keep informed",
+            "monitor": "monitor",
+        },
+        "level": {
+            "inform": "inform",
+            "consult": "consult",
+            "involve": "involve",
+            "collaborate": "collaborate",
+            "empower": "empower",
+        },
+        "channel": {
+            "meeting": "meetings",
+            "public_assembly": "public assemblies",
+            "newsletter": "newsletter",
+            "website": "website",
+            "social_media": "social media",
+            "press": "press",
+            "report": "reports",
+            "event": "events",
+        },
+    },
+}
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text or "").split()).rstrip(".")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def euros(amount: float, lang: str) -> str:
+    """12.345,50 € in Italian, €12,345.50 in English."""
+    whole = f"{amount:,.2f}"
+    if lang == "it":
+        return whole.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + " €"
+    return f"€{whole}"
+
+
+def _counted(counter: Counter, names: Mapping[str, str]) -> str:
+    return ", ".join(f"{names.get(key, key)} {count}" for key, count in counter.most_common())
+
+
+@dataclass
+class Sources:
+    """What the report is drafted from: the live items of the project's four session boards."""
+
+    context: Mapping[str, Item]
+    stakeholders: Mapping[str, Item]
+    theory: Mapping[str, Item]
+    reporting: Mapping[str, Item]
+
+    def of(self, items: Mapping[str, Item], *types: str) -> list[Item]:
+        return sorted((it for it in items.values() if it.type in types), key=lambda it: (it.created_seq, it.id))
+
+
+def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
+    """Every section's text, drafted from its sources, in the report's language."""
+    w = WORDS[lang]
+    actors = {it.id: it for it in sources.of(sources.stakeholders, "actor")}
+
+    def name_of(actor_id: str | None) -> str:
+        actor = actors.get(actor_id or "")
+        return _clean(actor.fields.get("name")) if actor else ""
+
+    def names(ids: Iterable[str]) -> str:
+        return ", ".join(n for n in (name_of(i) for i in ids) if n) or w["none"]
+
+    def line(key: str, value: Any) -> list[str]:
+        value = _clean(value)
+        return [w[key].format(value=value)] if value else []
+
+    tavolo = next(iter(sources.of(sources.context, "tavolo")), None)
+    proposal = next(iter(sources.of(sources.stakeholders, "proposal")), None)
+    t = tavolo.fields if tavolo else {}
+    p = proposal.fields if proposal else {}
+    problems = sources.of(sources.context, "problem")
+    outcomes = sources.of(sources.theory, "outcome")
+    indicators = sources.of(sources.theory, "indicator")
+    measurements = sources.of(sources.reporting, "measurement")
+    sections: dict[str, list[str]] = defaultdict(list)
+
+    sections["methodology"] = [
+        w["disclaimer"],
+        w["path"],
+        w["counts"].format(problems=len(problems), actors=len(actors), outcomes=len(outcomes), indicators=len(indicators)),
+        w["standards"],
+    ]
+    sections["identity"] = (
+        line("table", t.get("title"))
+        + line("proposing_body", t.get("proposing_body"))
+        + line("responsible", t.get("person_responsible"))
+        + line("purpose", t.get("purpose"))
+        + line("object", t.get("object"))
+        + line("territory", t.get("territory"))
+        + line("duration", t.get("duration"))
+        + line("proposal", p.get("title"))
+        + line("need", p.get("need"))
+        + ([w["partners"].format(value=names(p.get("partners", [])))] if p.get("partners") else [])
+    )
+    governance = line("rules", t.get("working_rules")) + line("calendar", t.get("calendar"))
+    if actors:
+        governance.append(w["by_type"].format(value=_counted(Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"])))
+        quadrants = Counter(a.fields.get("quadrant") for a in actors.values() if a.fields.get("quadrant"))
+        if quadrants:
+            governance.append(w["by_quadrant"].format(value=_counted(quadrants, w["quadrant"])))
+        governance.append(w["by_level"].format(value=_counted(Counter(a.fields.get("engagement") for a in actors.values()), w["level"])))
+        definitive = [a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"]
+        if definitive:
+            governance.append(w["definitive"].format(value=names(definitive)))
+    sections["governance"] = governance
+    offered = [
+        w["resources_offered"].format(actor=name_of(a.id), value=_clean(a.fields["resources"]))
+        for a in actors.values()
+        if _clean(a.fields.get("resources"))
+    ]
+    sections["people"] = offered or [w["people_none"]]
+
+    objectives = []
+    core = [pr for pr in problems if pr.fields.get("role") == "core"]
+    if core:
+        objectives.append(w["core"].format(value=_clean(core[0].fields.get("text"))))
+    goal = next((o for o in outcomes if o.fields.get("is_goal")), None)
+    if goal:
+        objectives.append(w["goal"].format(value=_clean(goal.fields.get("text"))))
+    interventions = sources.of(sources.theory, "intervention")
+    if interventions:
+        described = []
+        for it in interventions:
+            lead = name_of(it.fields.get("lead"))
+            described.append(_clean(it.fields.get("text")) + (f" ({lead})" if lead else ""))
+        objectives.append(w["activities"].format(value="; ".join(described)))
+    for indicator in indicators:
+        standing = progress(indicator, measurements)
+        name = _clean(indicator.fields.get("name"))
+        if standing.latest is None:
+            objectives.append(w["indicator_no_data"].format(name=name))
+            continue
+        unit = indicator.fields.get("unit", "").strip()
+        target_parts = []
+        if indicator.fields.get("target") is not None:
+            target_parts.append(_number(indicator.fields["target"]) + (f" {unit}" if unit else ""))
+        threshold = threshold_words(indicator.fields, lang)
+        if threshold:
+            target_parts.append(threshold)
+        objectives.append(
+            w["indicator"].format(
+                name=name,
+                latest=_number(standing.latest),
+                unit=f" {unit}" if unit else "",
+                date=standing.values[-1][0],
+                target=", ".join(target_parts) or w["none"],
+                status=w["status"][standing.status],
+            )
+        )
+    stories = [s for s in sources.of(sources.reporting, "story") if s.fields.get("consent") is True]
+    if stories:
+        objectives.append(w["stories"] + ":")
+        for story in stories:
+            teller = w["anonymous"] if story.fields.get("anonymous") or not _clean(story.fields.get("teller")) else _clean(story.fields["teller"])
+            objectives.append(w["story"].format(text=" ".join(str(story.fields.get("text", "")).split()), teller=teller))
+    sections["objectives_activities"] = objectives
+
+    budget = sources.of(sources.stakeholders, "budget_line")
+    if budget:
+        by_source: dict[str, float] = defaultdict(float)
+        in_kind = 0.0
+        for line_item in budget:
+            amount = float(line_item.fields.get("amount") or 0)
+            by_source[line_item.fields.get("source", "public")] += amount
+            if line_item.fields.get("in_kind"):
+                in_kind += amount
+        split = ", ".join(f"{w['sources'][s]} {euros(by_source[s], lang)}" for s in ("public", "third_sector", "private") if by_source.get(s))
+        resources = [w["budget"].format(value=split), w["budget_total"].format(value=euros(sum(by_source.values()), lang))]
+        if in_kind:
+            resources.append(w["in_kind"].format(value=euros(in_kind, lang)))
+        sections["resources"] = resources
+    else:
+        sections["resources"] = [w["no_budget"]]
+
+    assumptions = sources.of(sources.theory, "assumption")
+    other = []
+    for status in ("confirmed", "refuted", "to_check"):
+        texts = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("status") == status and a.fields.get("kind") != "risk"]
+        if texts:
+            other.append(w[status].format(value="; ".join(texts)))
+    risks = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("kind") == "risk"]
+    if risks:
+        other.append(w["risks"].format(value="; ".join(risks)))
+    sections["other_information"] = other
+
+    actions = sources.of(sources.reporting, "communication_action")
+    monitoring = []
+    if actions:
+        planned = [a for a in actions if a.fields.get("status") != "cancelled"]
+        monitoring.append(w["communication"].format(done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)))
+        monitoring.append(w["channels"].format(value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])))
+        feedback = sorted({_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))})
+        if feedback:
+            monitoring.append(w["feedback"].format(value="; ".join(feedback)))
+    if measurements:
+        monitoring.append(w["measurements"].format(count=len(measurements), last=max(m.fields["date"] for m in measurements)))
+    else:
+        monitoring.append(w["no_measurements"])
+    sections["monitoring"] = monitoring
+    return {key: "\n\n".join(sections[key]) for key in SECTION_KEYS}
+
+
+SECTION_W, SECTION_H = 640.0, 520.0  # board units
+SECTION_GAP = 40.0
+
+
+def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
+    sources = Sources(
+        context=view.project_items(CONTEXT),
+        stakeholders=view.project_items(STAKEHOLDERS),
+        theory=view.project_items(THEORY),
+        reporting=dict(view),
+    )
+    drafted = draft_sections(sources, lang)
+    existing = {it.fields["key"]: it for it in view.of_type("report_section") if it.fields.get("lang") == lang}
+    edited = [it.id for key, it in existing.items() if it.fields.get("edited")]
+    if edited and not replace:
+        # Someone rewrote a section: their words are not replaced without a yes.
+        return ActionResult(result={"needs_confirmation": True, "edited": sorted(edited)})
+    ops = []
+    right = max((float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields), default=-SECTION_GAP)
+    for n, key in enumerate(SECTION_KEYS):
+        text = drafted[key][:MAX_SECTION_CHARS]
+        title = SECTION_TITLES[lang][key]
+        section = existing.get(key)
+        if section is None:
+            ops.append(
+                create(
+                    new_id("rs"),
+                    "report_section",
+                    key=key,
+                    lang=lang,
+                    title=title,
+                    text=text,
+                    generated=text,
+                    x=right + SECTION_GAP + (n % 4) * (SECTION_W + SECTION_GAP),
+                    y=(n // 4) * (SECTION_H + SECTION_GAP),
+                    w=SECTION_W,
+                    h=SECTION_H,
+                )
+            )
+        elif section.fields.get("text") != text or section.fields.get("generated") != text:
+            ops.append({"op": "update", "id": section.id, "fields": {"text": text, "generated": text, "title": title}})
+    return ActionResult(ops=ops, result={"sections": len(SECTION_KEYS), "updated": len(ops)})
+
+
+def _draft(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
+    lang = args.get("lang", "it")
+    replace = args.get("replace", False)
+    if lang not in WORDS or not isinstance(replace, bool) or set(args) - {"lang", "replace"}:
+        raise InvalidOp("draft_social_report takes {lang: it|en, replace: true|false}", field="args")
+    return draft_report(view, lang, replace)
+
+
+def report_sections(items: Iterable[Item | Mapping[str, Any]], lang: str) -> list[tuple[str, str]]:
+    """(title, text) of the report's sections in the DM 4/7/2019 order, for the outputs."""
+    by_key = {}
+    for it in items:
+        type_, fields = (it.type, it.fields) if isinstance(it, Item) else (it["type"], it["fields"])
+        if type_ == "report_section" and fields.get("lang") == lang:
+            by_key[fields["key"]] = (fields.get("title") or SECTION_TITLES[lang][fields["key"]], fields.get("text", ""))
+    return [by_key[key] for key in SECTION_KEYS if key in by_key]
+
+
+register_action([KIND], Action("plan_from_registry", _plan, conductor_only=True))
+register_action([KIND], Action("draft_social_report", _draft))
+
+
+# --- the template ----------------------------------------------------------------------------------------------
+
+
+def _template() -> list[dict[str, Any]]:
+    zones = (
+        ("Piano di comunicazione", "A chi, che cosa, perché, come, quando, chi se ne occupa? Un'azione per soggetto.", "blue", 0.0, 0.0, 1400.0, 900.0),
+        ("Rilevazioni", "Per ogni indicatore: data, valore, fonte, evidenza.", "green", 1460.0, 0.0, 900.0, 900.0),
+        ("Storie e testimonianze", "Chi racconta, che cosa è cambiato. Solo con il consenso finiscono nel report.", "pink", 0.0, 960.0, 2360.0, 500.0),
+    )
+    ops = []
+    for title, question, colour, x, y, width, height in zones:
+        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=x, y=y, w=width, h=height))
+        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=x + 20.0, y=y + 40.0, w=width - 40.0, h=40.0))
+    return ops
+
+
+register_template(Template("social_reporting", (KIND,), _template))
