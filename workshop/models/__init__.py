@@ -13,6 +13,7 @@ from workshop.models.board import (
     SnapshotKind,
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.reports import ReportLink
 from workshop.models.user import User, UserRole
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Project",
     "ProjectConductor",
     "ProjectStatus",
+    "ReportLink",
     "SESSION_BOARD_KINDS",
     "SnapshotKind",
     "User",

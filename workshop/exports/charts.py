@@ -1,0 +1,99 @@
+"""An indicator's measurements as a small SVG chart: the values over time, the target and the
+threshold as lines, the baseline as the starting point. People would rather look than read.
+
+Pure and escaped like the diagram; the chart carries a <title> and a <desc> in words, so a
+screen reader (and a PDF's text) says what the picture shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from xml.sax.saxutils import escape
+
+WIDTH, HEIGHT = 480.0, 200.0  # px
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48.0, 16.0, 16.0, 32.0
+INK = "#1d1f21"
+MUTED = "#585149"
+VALUE = "#0b5d63"  # the board's accent: the measured line
+TARGET = "#2e6b1f"
+THRESHOLD = "#a14f00"
+STATUS_COLOURS = {
+    "reached": TARGET,
+    "above_threshold": "#8a6d00",
+    "below_threshold": "#b3261e",
+    "no_target": MUTED,
+    "no_data": MUTED,
+}
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def indicator_chart(
+    title: str,
+    values: Sequence[tuple[str, float]],
+    *,
+    target: float | None,
+    threshold: float | None,
+    baseline: float | None,
+    description: str,
+    labels: dict[str, str],
+) -> str:
+    """`values` are (YYYY-MM-DD, value), oldest first. `labels` names "target" and "threshold"
+    in the reader's language."""
+    points = [(date.fromisoformat(d), v) for d, v in values]
+    levels = [v for _, v in points] + [x for x in (target, threshold, baseline) if x is not None]
+    low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
+    if low > 0 and low < high * 0.5:
+        low = 0.0  # start from zero unless that would flatten the line
+    if high == low:
+        high, low = high + 1, low - 1 if low > 0 else low
+    span = high - low
+    low, high = low - span * 0.08, high + span * 0.08
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def y_of(value: float) -> float:
+        return PAD_TOP + plot_h * (1 - (value - low) / (high - low))
+
+    if len(points) > 1:
+        first, last = points[0][0].toordinal(), points[-1][0].toordinal()
+        days = max(1, last - first)
+
+        def x_of(day: date) -> float:
+            return PAD_LEFT + plot_w * (day.toordinal() - first) / days
+    else:
+
+        def x_of(day: date) -> float:
+            return PAD_LEFT + plot_w / 2
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0f}" height="{HEIGHT:.0f}" '
+        f'viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" role="img" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(description)}</desc>",
+        f'<rect x="{PAD_LEFT}" y="{PAD_TOP}" width="{plot_w}" height="{plot_h}" fill="#faf8f5" stroke="#d6cec1"/>',
+    ]
+    for value in (low + (high - low) * k / 4 for k in range(5)):
+        out.append(f'<text x="{PAD_LEFT - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_fmt(value)}</text>')
+    for level, colour, name, dash in (
+        (target, TARGET, labels.get("target", "target"), ""),
+        (threshold, THRESHOLD, labels.get("threshold", "threshold"), ' stroke-dasharray="6 4"'),
+    ):
+        if level is None:
+            continue
+        y = y_of(level)
+        out.append(f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" stroke="{colour}" stroke-width="1.5"{dash}/>')
+        out.append(f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{colour}">{escape(name)} {_fmt(level)}</text>')
+    if points:
+        path = " ".join(f"{'M' if n == 0 else 'L'}{x_of(d):.1f},{y_of(v):.1f}" for n, (d, v) in enumerate(points))
+        out.append(f'<path d="{path}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>')
+        for d, v in points:
+            out.append(f'<circle cx="{x_of(d):.1f}" cy="{y_of(v):.1f}" r="3.5" fill="{VALUE}"/>')
+        out.append(f'<text x="{PAD_LEFT}" y="{HEIGHT - 10}" fill="{MUTED}">{points[0][0].isoformat()}</text>')
+        if len(points) > 1:
+            out.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{points[-1][0].isoformat()}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
