@@ -37,7 +37,10 @@ def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProces
 class LiveServer:
     """One server process. `env` carries DATABASE_URL, REDIS_URL, SOCKETIO_ASYNC_MODE..."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], port: int | None = None, log_path: Path | None = None, module: str = "workshop"
+    ) -> None:
+        self.module = module  # the entry point run with `python -m`
         self.env = {**os.environ, **env}
         self.env.setdefault("WORKSHOP_ENV", "development")
         self.env["PYTHONPATH"] = str(ROOT) + os.pathsep + self.env.get("PYTHONPATH", "")
@@ -51,7 +54,7 @@ class LiveServer:
         if self.log_path is not None:
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", self.module, "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env,
             cwd=ROOT,
             stdout=self._log or subprocess.DEVNULL,
