@@ -9,7 +9,9 @@ from workshop import __main__ as entry
 
 if __name__ == "__main__":
     # Patch the standard library before the canvases import anything (main() patches again: a no-op).
-    entry._patch_for(os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet"), os.environ.get("DATABASE_URL", ""))
+    entry._patch_for(
+        os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet"), os.environ.get("DATABASE_URL", "")
+    )
     from tests.support.canvas_types import ensure_registered
 
     ensure_registered()

@@ -47,7 +47,9 @@ SALIENCE_CLASSES = {
 def _derive_actor(fields: Mapping[str, Any]) -> dict[str, Any]:
     key = tuple(bool(fields.get(f"salience_{n}")) for n in ("power", "legitimacy", "urgency"))
     return {
-        "quadrant": actor_quadrant(float(fields.get("power") or 1), float(fields.get("interest") or 1)),
+        "quadrant": actor_quadrant(
+            float(fields.get("power") or 1), float(fields.get("interest") or 1)
+        ),
         "salience_class": SALIENCE_CLASSES[key],
     }
 
@@ -57,7 +59,16 @@ def _derive_pestel(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _types():
-    from workshop.boards.schema import Choice, Colour, Day, Flag, ItemType, Number, ProjectRef, ProjectRefList
+    from workshop.boards.schema import (
+        Choice,
+        Colour,
+        Day,
+        Flag,
+        ItemType,
+        Number,
+        ProjectRef,
+        ProjectRefList,
+    )
     from workshop.boards.schema import Ref, RefList, Text
 
     context = [
@@ -67,12 +78,22 @@ def _types():
                 **{
                     name: Text()
                     for name in (
-                        "title", "proposing_body", "person_responsible", "purpose", "object", "territory",
-                        "duration", "resources", "admitted_parties", "working_rules", "calendar",
+                        "title",
+                        "proposing_body",
+                        "person_responsible",
+                        "purpose",
+                        "object",
+                        "territory",
+                        "duration",
+                        "resources",
+                        "admitted_parties",
+                        "working_rules",
+                        "calendar",
                     )
                 },
                 "procedure_stage": Choice(
-                    values=("start", "notice", "review", "table", "final_project", "agreement"), default="table"
+                    values=("start", "notice", "review", "table", "final_project", "agreement"),
+                    default="table",
                 ),
             },
             title_field="title",
@@ -113,14 +134,19 @@ def _types():
         ),
         ItemType(
             "means_end_link",
-            {"from": Ref(types=("objective",), required=True), "to": Ref(types=("objective",), required=True)},
+            {
+                "from": Ref(types=("objective",), required=True),
+                "to": Ref(types=("objective",), required=True),
+            },
             spatial=False,
         ),
         ItemType(
             "swot_item",
             {
                 "text": Text(),
-                "quadrant": Choice(values=("strength", "weakness", "opportunity", "threat"), default="strength"),
+                "quadrant": Choice(
+                    values=("strength", "weakness", "opportunity", "threat"), default="strength"
+                ),
                 "priority": Number(minimum=1, maximum=5, integer=True, nullable=True, default=None),
                 "source_factor": Ref(types=("pestel_factor",), nullable=True),
             },
@@ -142,7 +168,14 @@ def _types():
             {
                 "text": Text(),
                 "category": Choice(
-                    values=("political", "economic", "social", "technological", "environmental", "legal"),
+                    values=(
+                        "political",
+                        "economic",
+                        "social",
+                        "technological",
+                        "environmental",
+                        "legal",
+                    ),
                     default="social",
                 ),
                 "direction": Choice(values=("positive", "negative"), default="negative"),
@@ -158,10 +191,35 @@ def _types():
         ),
     ]
     sub_types = (
-        "comune", "ambito", "ats_asst", "regione", "school", "other_public", "odv", "aps", "philanthropic",
-        "social_enterprise", "social_coop", "network", "mutual_aid", "association", "foundation",
-        "religious_body", "other_third_sector", "party", "union", "professional_assoc", "employers", "company",
-        "corporate_foundation", "bank", "informal_group", "committee", "citizens", "beneficiaries", "families",
+        "comune",
+        "ambito",
+        "ats_asst",
+        "regione",
+        "school",
+        "other_public",
+        "odv",
+        "aps",
+        "philanthropic",
+        "social_enterprise",
+        "social_coop",
+        "network",
+        "mutual_aid",
+        "association",
+        "foundation",
+        "religious_body",
+        "other_third_sector",
+        "party",
+        "union",
+        "professional_assoc",
+        "employers",
+        "company",
+        "corporate_foundation",
+        "bank",
+        "informal_group",
+        "committee",
+        "citizens",
+        "beneficiaries",
+        "families",
         "other",
     )
     stakeholders = [
@@ -170,14 +228,29 @@ def _types():
             {
                 "name": Text(max_chars=200),
                 "macro_type": Choice(
-                    values=("public", "third_sector", "non_third_sector", "private", "civil_society", "target_group"),
+                    values=(
+                        "public",
+                        "third_sector",
+                        "non_third_sector",
+                        "private",
+                        "civil_society",
+                        "target_group",
+                    ),
                     default="third_sector",
                 ),
                 "sub_type": Choice(values=sub_types, default="other"),
                 "runts": Flag(),
                 "table_role": Choice(
-                    values=("proposing_body", "partner", "supporter", "funder", "beneficiary", "expert", "observer",
-                            "none"),
+                    values=(
+                        "proposing_body",
+                        "partner",
+                        "supporter",
+                        "funder",
+                        "beneficiary",
+                        "expert",
+                        "observer",
+                        "none",
+                    ),
                     default="none",
                 ),
                 "interests": Text(),
@@ -193,12 +266,20 @@ def _types():
                 "salience_power": Flag(),
                 "salience_legitimacy": Flag(),
                 "salience_urgency": Flag(),
-                "salience_class": Choice(values=tuple(SALIENCE_CLASSES.values()), derived=True, default="none"),
-                "attitude": Choice(values=("champion", "supporter", "neutral", "critic", "opponent"),
-                                   default="neutral"),
-                "engagement": Choice(values=("inform", "consult", "involve", "collaborate", "empower"),
-                                     default="inform"),
-                "onion_layer": Number(minimum=0, maximum=4, integer=True, nullable=True, default=None),
+                "salience_class": Choice(
+                    values=tuple(SALIENCE_CLASSES.values()), derived=True, default="none"
+                ),
+                "attitude": Choice(
+                    values=("champion", "supporter", "neutral", "critic", "opponent"),
+                    default="neutral",
+                ),
+                "engagement": Choice(
+                    values=("inform", "consult", "involve", "collaborate", "empower"),
+                    default="inform",
+                ),
+                "onion_layer": Number(
+                    minimum=0, maximum=4, integer=True, nullable=True, default=None
+                ),
             },
             title_field="name",
             summary=("macro_type", "quadrant", "salience_class", "engagement"),
@@ -210,9 +291,20 @@ def _types():
             {
                 "from": Ref(types=("actor",), required=True),
                 "to": Ref(types=("actor",), required=True),
-                "type": Choice(values=("collaboration", "funding", "agreement", "information", "network", "conflict"),
-                               default="collaboration"),
-                "direction": Choice(values=("directed", "mutual", "undirected"), default="directed"),
+                "type": Choice(
+                    values=(
+                        "collaboration",
+                        "funding",
+                        "agreement",
+                        "information",
+                        "network",
+                        "conflict",
+                    ),
+                    default="collaboration",
+                ),
+                "direction": Choice(
+                    values=("directed", "mutual", "undirected"), default="directed"
+                ),
                 "strength": Number(minimum=1, maximum=5, integer=True, default=3),
                 "note": Text(),
             },
@@ -224,11 +316,16 @@ def _types():
                 "title": Text(max_chars=200),
                 "need": Text(),
                 "need_problem": ProjectRef(board_kind=CONTEXT, types=("problem",), nullable=True),
-                "general_objective": ProjectRef(board_kind=CONTEXT, types=("objective",), nullable=True),
+                "general_objective": ProjectRef(
+                    board_kind=CONTEXT, types=("objective",), nullable=True
+                ),
                 "specific_objectives": ProjectRefList(board_kind=CONTEXT, types=("objective",)),
                 "target_groups": RefList(types=("actor",)),
                 "partners": RefList(types=("actor",)),
-                **{n: Text() for n in ("governance", "sustainability", "risks", "innovation", "evaluation")},
+                **{
+                    n: Text()
+                    for n in ("governance", "sustainability", "risks", "innovation", "evaluation")
+                },
             },
             title_field="title",
         ),
@@ -269,16 +366,26 @@ def _check_problem_tree(view, args, actor):
     findings = []
     cores = [i for i, p in problems.items() if p.fields.get("role") == "core"]
     if not cores:
-        findings.append({"code": "no_core", "message_key": "There is no core problem.", "item_ids": []})
+        findings.append(
+            {"code": "no_core", "message_key": "There is no core problem.", "item_ids": []}
+        )
     elif len(cores) > 1:
         findings.append(
-            {"code": "several_cores", "message_key": "There is more than one core problem.", "item_ids": sorted(cores)}
+            {
+                "code": "several_cores",
+                "message_key": "There is more than one core problem.",
+                "item_ids": sorted(cores),
+            }
         )
     linked = {lk.fields["from"] for lk in links} | {lk.fields["to"] for lk in links}
     orphans = sorted(i for i in problems if i not in linked and i not in cores)
     if orphans:
         findings.append(
-            {"code": "orphan", "message_key": "Some problems are not linked to anything.", "item_ids": orphans}
+            {
+                "code": "orphan",
+                "message_key": "Some problems are not linked to anything.",
+                "item_ids": orphans,
+            }
         )
     return ActionResult(ops=[], result={"findings": findings})
 
@@ -321,15 +428,45 @@ def _problem_tree_template():
     from workshop.canvases.common import create, new_id
 
     return [
-        create(new_id("frame"), "frame", x=0.0, y=0.0, w=900.0, h=640.0, title="Albero dei problemi", z="a0"),
-        create(new_id("problem"), "problem", x=340.0, y=260.0, w=220.0, h=120.0, text="", role="core", z="a1"),
+        create(
+            new_id("frame"),
+            "frame",
+            x=0.0,
+            y=0.0,
+            w=900.0,
+            h=640.0,
+            title="Albero dei problemi",
+            z="a0",
+        ),
+        create(
+            new_id("problem"),
+            "problem",
+            x=340.0,
+            y=260.0,
+            w=220.0,
+            h=120.0,
+            text="",
+            role="core",
+            z="a1",
+        ),
     ]
 
 
 def _grid_template():
     from workshop.canvases.common import create, new_id
 
-    return [create(new_id("grid"), "pi_grid", x=0.0, y=0.0, w=800.0, h=600.0, title="Potere / interesse", z="a0")]
+    return [
+        create(
+            new_id("grid"),
+            "pi_grid",
+            x=0.0,
+            y=0.0,
+            w=800.0,
+            h=600.0,
+            title="Potere / interesse",
+            z="a0",
+        )
+    ]
 
 
 def ensure_registered() -> None:
@@ -348,10 +485,14 @@ def ensure_registered() -> None:
             if item_type.name not in registry.types:
                 register_item_type(item_type, [kind])
     if canvases.action(CONTEXT, "check_problem_tree") is None:
-        register_action([CONTEXT], Action("check_problem_tree", _check_problem_tree, changes_board=False))
+        register_action(
+            [CONTEXT], Action("check_problem_tree", _check_problem_tree, changes_board=False)
+        )
     if canvases.action(CONTEXT, "layout_problem_tree") is None:
         register_action([CONTEXT], Action("layout_problem_tree", _layout_problem_tree))
-    if registry.types["actor"].derive is _derive_actor:  # our stand-in actor: our stand-in grid rule
+    if (
+        registry.types["actor"].derive is _derive_actor
+    ):  # our stand-in actor: our stand-in grid rule
         register_rule([STAKEHOLDERS], _grid_rule)
     if canvases.template(CONTEXT, "problem_tree") is None:
         register_template(Template("problem_tree", (CONTEXT,), _problem_tree_template))
@@ -403,7 +544,10 @@ _LABELS = {
     "field.actor.salience_urgency": ("Urgenza", "Urgency"),
     "choice.actor.macro_type.public": ("Ente pubblico", "Public body"),
     "choice.actor.macro_type.third_sector": ("Ente del Terzo Settore", "Third Sector body"),
-    "choice.actor.macro_type.non_third_sector": ("Ente non di Terzo Settore", "Non-Third-Sector body"),
+    "choice.actor.macro_type.non_third_sector": (
+        "Ente non di Terzo Settore",
+        "Non-Third-Sector body",
+    ),
     "choice.actor.macro_type.private": ("Privato profit", "Private for-profit"),
     "choice.actor.macro_type.civil_society": ("Società civile", "Civil society"),
     "choice.actor.macro_type.target_group": ("Gruppo destinatario", "Target group"),
@@ -435,10 +579,14 @@ _LABELS = {
     "template.problem_tree": ("Albero dei problemi", "Problem tree"),
     "template.power_interest_grid": ("Griglia potere/interesse", "Power/interest grid"),
     "There is no core problem.": ("Manca il problema centrale.", "There is no core problem."),
-    "There is more than one core problem.": ("C'è più di un problema centrale.",
-                                             "There is more than one core problem."),
-    "Some problems are not linked to anything.": ("Alcuni problemi non sono collegati a nulla.",
-                                                  "Some problems are not linked to anything."),
+    "There is more than one core problem.": (
+        "C'è più di un problema centrale.",
+        "There is more than one core problem.",
+    ),
+    "Some problems are not linked to anything.": (
+        "Alcuni problemi non sono collegati a nulla.",
+        "Some problems are not linked to anything.",
+    ),
 }
 
 

@@ -38,7 +38,11 @@ class LiveServer:
     """One server process. `env` carries DATABASE_URL, REDIS_URL, SOCKETIO_ASYNC_MODE..."""
 
     def __init__(
-        self, env: dict[str, str], port: int | None = None, log_path: Path | None = None, module: str = "workshop"
+        self,
+        env: dict[str, str],
+        port: int | None = None,
+        log_path: Path | None = None,
+        module: str = "workshop",
     ) -> None:
         self.module = module  # the entry point run with `python -m`
         self.env = {**os.environ, **env}
@@ -63,7 +67,9 @@ class LiveServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self

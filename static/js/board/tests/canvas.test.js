@@ -202,3 +202,43 @@ test("salience: the class of three flags, and each class's anchor lies in exactl
   assert.equal(vennAnchor("none"), null);
   assert.equal(salienceCircles("bogus"), null);
 });
+
+test("an action's change is undoable by the one who ran it; typed edges die with an end", async () => {
+  const { BoardState } = await import("../state.js");
+  const state = new BoardState({ clientId: "me" });
+  state.isEdgeType = (type) => type === "connector" || type === "causal_link";
+  state.loadSnapshot(
+    [
+      { id: "p1", type: "problem", fields: { x: 0, y: 0, w: 100, h: 100, text: "A", role: "cause" } },
+      { id: "p2", type: "problem", fields: { x: 300, y: 0, w: 100, h: 100, text: "B", role: "core" } },
+      { id: "l1", type: "causal_link", fields: { from: "p1", to: "p2" } },
+    ],
+    5,
+  );
+  // Someone else's action is not ours to undo.
+  state.receive({ seq: 6, change_id: "other:1", client_id: "other", ops: [{ op: "update", id: "p1", fields: { x: 10 } }] });
+  assert.equal(state.canUndo, false);
+  // Ours: a layout moved p1 and made a card.
+  const changeId = state.nextChangeId();
+  state.expectUndoable(changeId);
+  state.acknowledge(changeId, {
+    seq: 7,
+    ops: [
+      { op: "update", id: "p1", fields: { x: 0, y: 200 } },
+      { op: "create", id: "o1", type: "objective", fields: { x: 0, y: 400, w: 100, h: 100, text: "" } },
+    ],
+  });
+  assert.equal(state.get("p1").fields.y, 200);
+  assert.ok(state.canUndo);
+  const undo = state.undo();
+  const ops = undo.ops.map((op) => [op.op, op.id]);
+  assert.deepEqual(ops.sort(), [["delete", "o1"], ["update", "p1"]]);
+  assert.equal(state.get("p1").fields.x, 10);
+  assert.equal(state.get("p1").fields.y, 0);
+  assert.equal(state.has("o1"), false);
+  // Deleting a problem deletes its causal link in the same change, and undo brings both back.
+  const del = state.change([{ op: "delete", id: "p2" }]);
+  assert.deepEqual(del.ops.map((op) => op.id).sort(), ["l1", "p2"]);
+  const back = state.undo();
+  assert.deepEqual(back.ops.map((op) => op.id), ["p2", "l1"]);
+});
