@@ -204,7 +204,7 @@ export class CanvasUI {
   addCard(type) {
     const app = this.app;
     if (!app.canEdit()) return null;
-    const size = type === "actor" ? { w: 200, h: 110 } : { w: 220, h: 130 };
+    const size = { w: 240, h: 140 };
     const [x, y] = app.freeSpot(type, size);
     const id = app.createAt(type, x, y, { edit: false, size, fields: this.schema.defaults(type) });
     if (id && editableField(app.state.get(id))) app.editor.open(id);
@@ -694,10 +694,10 @@ export class CanvasUI {
       const [cx, cy] = VENN.circles[attr];
       art.append(svg("circle", { cx, cy, r: VENN.r, class: `venn-circle venn-${attr}` }));
     }
-    const labelAt = { power: [40, 22], legitimacy: [260, 22], urgency: [150, 270] };
+    const labelAt = { power: [4, 16, "start"], legitimacy: [296, 16, "end"], urgency: [150, 272, "middle"] };
     for (const attr of SALIENCE_ATTRIBUTES) {
-      const [x, y] = labelAt[attr];
-      const text = svg("text", { x, y, class: "venn-label", "text-anchor": "middle" });
+      const [x, y, anchor] = labelAt[attr];
+      const text = svg("text", { x, y, class: "venn-label", "text-anchor": anchor });
       text.textContent = t(`field.actor.salience_${attr}`);
       art.append(text);
     }

@@ -48,11 +48,12 @@ export class CardPainter {
     type.textContent = t(`type.${item.type}`);
     type.setAttribute("aria-hidden", "true"); // said by the accessible name
     const badges = el("span", "card-badges");
-    head.append(type, badges);
+    // Spaces between the parts: a name checker reads the visible text as one string.
+    head.append(type, " ", badges);
     const body = el("div", "item-body card-title");
     const chips = el("ul", "card-chips");
     chips.setAttribute("aria-hidden", "true");
-    node.append(head, body, chips);
+    node.append(head, " ", body, " ", chips);
     return node;
   }
 
@@ -108,10 +109,10 @@ export class CardPainter {
     if (badgeBox.dataset.key !== badgeKey) {
       badgeBox.dataset.key = badgeKey;
       badgeBox.replaceChildren(
-        ...badges.map(([cls, text]) => {
+        ...badges.flatMap(([cls, text]) => {
           const b = el("span", `card-badge ${cls}`);
           b.textContent = text;
-          return b;
+          return [b, " "];
         }),
       );
     }
@@ -121,13 +122,12 @@ export class CardPainter {
     if (list.dataset.key !== chipKey) {
       list.dataset.key = chipKey;
       list.replaceChildren(
-        ...chips.map((chip) => {
+        ...chips.flatMap((chip) => {
           const li = el("li", `chip chip-${chip.kind}${chip.derived ? " is-derived" : ""}`);
           li.dataset.field = chip.field;
-          if (chip.kind === "flag") li.textContent = `✓ ${chipText(chip)}`;
-          else if (chip.kind === "number") li.textContent = `${t(`field.${item.type}.${chip.field}`)} ${chip.text}`;
-          else li.textContent = chipText(chip);
-          return li;
+          if (chip.kind === "number") li.textContent = `${t(`field.${item.type}.${chip.field}`)} ${chip.text}`;
+          else li.textContent = chipText(chip); // a flag's check mark is drawn by CSS
+          return [li, " "];
         }),
       );
     }
@@ -138,11 +138,16 @@ export class CardPainter {
     const s = this.schema;
     const type = t(`type.${item.type}`);
     if (s.isZone(item.type)) return t("%(type)s: %(text)s", { type, text: s.title(item) || type });
-    const parts = s.chips(item).map((c) =>
-      c.kind === "number" ? `${t(`field.${item.type}.${c.field}`)} ${c.text}` : chipText(c),
-    );
+    // In the order they show: badges, title, chips (the visible text is part of the name).
+    const parts = [];
     if (item.fields.needs_rewording === true) parts.push(t("Needs rewording"));
-    const text = [s.title(item).replace(/\s+/g, " ").trim() || t("empty"), ...parts].join(", ");
+    if (item.fields.in_scope === true) parts.push(t("In scope"));
+    parts.push(s.title(item).replace(/\s+/g, " ").trim() || t("empty"));
+    for (const c of s.chips(item)) {
+      if (c.field === "in_scope" && c.kind === "flag") continue;
+      parts.push(c.kind === "number" ? `${t(`field.${item.type}.${c.field}`)} ${c.text}` : chipText(c));
+    }
+    const text = parts.join(", ");
     return t("%(type)s: %(text)s", { type, text });
   }
 
