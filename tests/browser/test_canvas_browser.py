@@ -145,8 +145,10 @@ def test_a_problem_tree_built_by_hand_is_checked_and_its_findings_select_the_car
     # Spread the cards so the link is visible, then link cause -> core with a causal link.
     participant.js(
         """([a, b, c]) => { const app = window.tavoloBoard;
-            app.commit([{op: 'update', id: a, fields: {x: 0, y: 0}}, {op: 'update', id: b, fields: {x: 0, y: 260}},
-                        {op: 'update', id: c, fields: {x: 0, y: -260}}]); app.renderer.fitAll(); }""",
+            app.commit([{op: 'update', id: a, fields: {x: 0, y: 0}},
+                        {op: 'update', id: b, fields: {x: 0, y: 260}},
+                        {op: 'update', id: c, fields: {x: 0, y: -260}}]);
+            app.renderer.fitAll(); }""",
         [core, cause, effect],
     )
     participant.wait_settled()

@@ -68,8 +68,10 @@ def _types():
         Number,
         ProjectRef,
         ProjectRefList,
+        Ref,
+        RefList,
+        Text,
     )
-    from workshop.boards.schema import Ref, RefList, Text
 
     context = [
         ItemType(
@@ -472,8 +474,14 @@ def _grid_template():
 def ensure_registered() -> None:
     """Register the stand-ins the real canvases do not provide (idempotent)."""
     import workshop.canvases  # noqa: F401  (the real ones first)
-    from workshop.boards.canvas import Action, Template, canvases, register_action, register_rule
-    from workshop.boards.canvas import register_template
+    from workshop.boards.canvas import (
+        Action,
+        Template,
+        canvases,
+        register_action,
+        register_rule,
+        register_template,
+    )
     from workshop.boards.schema import register_item_type, registry
 
     if getattr(ensure_registered, "done", False):

@@ -193,7 +193,7 @@ def _engine_strings() -> dict[str, str]:
         "Double click": _("Double click"),
         "New sticky note there, or edit the item": _("New sticky note there, or edit the item"),
         "Show this help": _("Show this help"),
-        # --- typed canvases: palette, inspector, actions, findings, stakeholder views (canvas.js) ---
+        # --- typed canvases: palette, inspector, actions, findings, stakeholder views ----------
         "%(type)s from %(from)s to %(to)s": _("%(type)s from %(from)s to %(to)s"),
         "%(type)s: %(text)s": _("%(type)s: %(text)s"),
         "(deleted item)": _("(deleted item)"),
