@@ -37,7 +37,14 @@ def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProces
 class LiveServer:
     """One server process. `env` carries DATABASE_URL, REDIS_URL, SOCKETIO_ASYNC_MODE..."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int | None = None,
+        log_path: Path | None = None,
+        module: str = "workshop",
+    ) -> None:
+        self.module = module  # the entry point run with `python -m`
         self.env = {**os.environ, **env}
         self.env.setdefault("WORKSHOP_ENV", "development")
         self.env["PYTHONPATH"] = str(ROOT) + os.pathsep + self.env.get("PYTHONPATH", "")
@@ -51,7 +58,7 @@ class LiveServer:
         if self.log_path is not None:
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", self.module, "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env,
             cwd=ROOT,
             stdout=self._log or subprocess.DEVNULL,
@@ -60,7 +67,9 @@ class LiveServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self

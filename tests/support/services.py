@@ -35,8 +35,10 @@ def redis_url() -> str:
 
 
 def _with_database(url: str, name: str) -> str:
-    return sa.engine.make_url(url).set(drivername="postgresql+psycopg2", database=name).render_as_string(
-        hide_password=False
+    return (
+        sa.engine.make_url(url)
+        .set(drivername="postgresql+psycopg2", database=name)
+        .render_as_string(hide_password=False)
     )
 
 
@@ -44,7 +46,9 @@ class ScratchPostgres:
     """A database of its own on the real server, dropped afterwards."""
 
     def __init__(self) -> None:
-        self.admin_url = _with_database(postgres_admin_url(), sa.engine.make_url(postgres_admin_url()).database or "postgres")
+        self.admin_url = _with_database(
+            postgres_admin_url(), sa.engine.make_url(postgres_admin_url()).database or "postgres"
+        )
         self.name = f"workshop_test_{uuid.uuid4().hex[:12]}"
         self.url = _with_database(self.admin_url, self.name)
         self._admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")

@@ -231,3 +231,13 @@ def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_clean
     board = MemoryBoard("theory_of_change")
     board.apply(ops)
     assert len(board.live()) == len(ops) == 12
+
+
+def test_the_check_action_names_each_findings_message_for_the_client(app):
+    from workshop.web.board_strings import board_strings
+
+    result = toc._check(view_of(board_with([outcome("o", "A")])), {}, ALICE).result
+    with app.test_request_context("/"):
+        strings = board_strings()
+    assert [f["message_key"] for f in result["findings"]] == ["finding.no_goal", "finding.outcome_without_indicator"]
+    assert all(f["message_key"] in strings for f in result["findings"])

@@ -264,7 +264,9 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
 def _check(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
     if args:
         raise InvalidOp("check_theory takes no arguments", field="args")
-    return ActionResult(result={"findings": check_theory(view)})
+    # message_key: the client's string for the finding (workshop/web/canvas_strings).
+    findings = [{**f, "message_key": f"finding.{f['code']}"} for f in check_theory(view)]
+    return ActionResult(result={"findings": findings})
 
 
 # --- seeding from sessions 1 and 2 --------------------------------------------------------------------------

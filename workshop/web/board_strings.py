@@ -116,8 +116,12 @@ def _engine_strings() -> dict[str, str]:
         "The board is full: remove some items before adding new ones.": _(
             "The board is full: remove some items before adding new ones."
         ),
-        "The text is too long: your change was not saved.": _("The text is too long: your change was not saved."),
-        "Your change could not be saved (%(code)s).": _("Your change could not be saved (%(code)s)."),
+        "The text is too long: your change was not saved.": _(
+            "The text is too long: your change was not saved."
+        ),
+        "Your change could not be saved (%(code)s).": _(
+            "Your change could not be saved (%(code)s)."
+        ),
         # --- the end of a session ---------------------------------------------------------------
         "Your session has ended": _("Your session has ended"),
         "You logged out in another window, or your invitation was withdrawn. Log in or join again to go on.": _(
@@ -175,7 +179,9 @@ def _engine_strings() -> dict[str, str]:
             "Connect the selected item: choose the other item, then Enter"
         ),
         "Bring to front, send to back": _("Bring to front, send to back"),
-        "Undo your last change (never other people's)": _("Undo your last change (never other people's)"),
+        "Undo your last change (never other people's)": _(
+            "Undo your last change (never other people's)"
+        ),
         "Ctrl+Shift+Z, Ctrl+Y": _("Ctrl+Shift+Z, Ctrl+Y"),
         "Redo what you undid": _("Redo what you undid"),
         "Select everything": _("Select everything"),
@@ -187,4 +193,53 @@ def _engine_strings() -> dict[str, str]:
         "Double click": _("Double click"),
         "New sticky note there, or edit the item": _("New sticky note there, or edit the item"),
         "Show this help": _("Show this help"),
+        # --- typed canvases: palette, inspector, actions, findings, stakeholder views ----------
+        "%(type)s from %(from)s to %(to)s": _("%(type)s from %(from)s to %(to)s"),
+        "%(type)s: %(text)s": _("%(type)s: %(text)s"),
+        "(deleted item)": _("(deleted item)"),
+        "(none)": _("(none)"),
+        "Actions": _("Actions"),
+        "Actors: %(count)s": _("Actors: %(count)s"),
+        "Add a card": _("Add a card"),
+        "Add: %(type)s": _("Add: %(type)s"),
+        "Added: %(type)s": _("Added: %(type)s"),
+        "Choose an item first.": _("Choose an item first."),
+        "Connect with": _("Connect with"),
+        "Done: %(name)s": _("Done: %(name)s"),
+        "Export the registry (CSV)": _("Export the registry (CSV)"),
+        "Findings: %(count)s": _("Findings: %(count)s"),
+        "Import": _("Import"),
+        "Import actors from a CSV file": _("Import actors from a CSV file"),
+        "In scope": _("In scope"),
+        "Interest": _("Interest"),
+        "Items: %(count)s": _("Items: %(count)s"),
+        "Method": _("Method"),
+        "Needs rewording": _("Needs rewording"),
+        "No actors yet.": _("No actors yet."),
+        "No problems found.": _("No problems found."),
+        "Nothing to change: %(name)s": _("Nothing to change: %(name)s"),
+        "Power": _("Power"),
+        "Read only": _("Read only"),
+        "Registry of the actors": _("Registry of the actors"),
+        "Running: %(name)s": _("Running: %(name)s"),
+        "Salience of the actors": _("Salience of the actors"),
+        "Saved: %(field)s": _("Saved: %(field)s"),
+        "Show": _("Show"),
+        "Show the fields of the selected card": _("Show the fields of the selected card"),
+        "Templates": _("Templates"),
+        "The value is out of range (%(min)s to %(max)s).": _(
+            "The value is out of range (%(min)s to %(max)s)."
+        ),
+        "This field cannot be empty.": _("This field cannot be empty."),
+        "This item lives on another board of the project: changes are saved there.": _(
+            "This item lives on another board of the project: changes are saved there."
+        ),
+        "Three circles: power, legitimacy, urgency; the number of actors in each region.": _(
+            "Three circles: power, legitimacy, urgency; the number of actors in each region."
+        ),
+        "Views": _("Views"),
+        "Write a number.": _("Write a number."),
+        "Write a whole number.": _("Write a whole number."),
+        "computed": _("computed"),
+        "conductor": _("conductor"),
     }

@@ -35,4 +35,6 @@ def show(board_id: int):
         can_conduct=policy.can_conduct_board(who, board.project_id),
         schema=describe_board_kind(str(board.kind)),
         project_boards=project_boards,
+        # The other session boards' kinds too: the client edits the actors it watches there.
+        project_schemas={kind: describe_board_kind(kind) for kind in project_boards if kind != str(board.kind)},
     )

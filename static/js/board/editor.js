@@ -8,8 +8,23 @@ import { boxOf, isSpatial } from "./render.js";
 const FIELD_BY_TYPE = { sticky: "text", text: "text", shape: "text", frame: "title", connector: "label" };
 const LIMITS = { sticky: 2000, text: 5000, shape: 300, frame: 200, connector: 300 };
 
+let schema = null; // a CanvasSchema (schema.js): typed cards edit their title field in place
+
+export function useSchema(canvasSchema) {
+  schema = canvasSchema;
+}
+
 export function editableField(item) {
-  return item ? FIELD_BY_TYPE[item.type] ?? null : null;
+  if (!item) return null;
+  if (FIELD_BY_TYPE[item.type]) return FIELD_BY_TYPE[item.type];
+  const spec = schema?.type(item.type);
+  if (!spec || schema.isZone(item.type)) return null;
+  const name = spec.title_field ?? (spec.edge && spec.fields.label ? "label" : null);
+  return name && spec.fields[name]?.kind === "text" ? name : null;
+}
+
+function limitOf(item, field) {
+  return LIMITS[item.type] ?? schema?.type(item.type)?.fields?.[field]?.max_chars ?? 2000;
 }
 
 export class TextEditor {
@@ -35,7 +50,7 @@ export class TextEditor {
     const area = document.createElement("textarea");
     area.className = `item-editor item-editor-${item.type}`;
     area.value = this.original;
-    area.maxLength = LIMITS[item.type] ?? 2000;
+    area.maxLength = limitOf(item, field);
     area.setAttribute("aria-label", t("Edit the text. Enter saves, Shift+Enter starts a new line, Escape leaves."));
     area.spellcheck = true;
     this._place(area, item);

@@ -16,8 +16,14 @@ export function loadStrings(doc = document) {
 /** The string for `key`, with %(name)s placeholders filled (gettext's python-format). */
 export function t(key, params = {}) {
   // A type registered by a session canvas may have no label yet: show its name.
-  const template = strings[key] ?? (key.startsWith("type.") ? key.slice(5) : key);
+  const template = strings[key] ?? fallback(key);
   return template.replace(/%\((\w+)\)[sd]/g, (match, name) => (name in params ? String(params[name]) : match));
+}
+
+// A name a canvas registered without a label yet: its last part, readable ("sub_type" -> "sub type").
+function fallback(key) {
+  if (/^(type|field|choice|action|template)\./.test(key)) return key.slice(key.lastIndexOf(".") + 1).replace(/_/g, " ");
+  return key;
 }
 
 /** Shorten a text for labels and announcements, on a word boundary when possible. */

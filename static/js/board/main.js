@@ -1,14 +1,17 @@
 // The board page: wires the state (state.js), the transport (socket.js), the drawing
 // (render.js) and the controls (pointer.js, editor.js, the keyboard below) together.
 
+import { CanvasUI } from "./canvas.js";
+import { CardPainter } from "./cards.js";
 import { Announcer, Presence, StatusIndicator, Toasts } from "./chrome.js";
 import { ARROW_STEP, ARROW_STEP_LARGE, CURSOR_IDLE_HIDE_MS, DEFAULT_SIZES, KEY_MOVE_COMMIT_MS, ZOOM_STEP } from "./config.js";
-import { TextEditor, editableField } from "./editor.js";
+import { TextEditor, editableField, useSchema } from "./editor.js";
 import { loadStrings, t } from "./i18n.js";
 import { keyAbove, keyBelow, keysBetween } from "./order.js";
 import { PointerControls } from "./pointer.js";
 import * as P from "./protocol.js";
-import { BoardRenderer, boxOf, isSpatial } from "./render.js";
+import { BoardRenderer, boxOf, isSpatial, useCards } from "./render.js";
+import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
 
@@ -33,11 +36,16 @@ class BoardApp {
     this.cursors = new Map();
 
     this.viewport = root.querySelector("#board-viewport");
+    const { schema, projectBoards } = loadSchema();
+    this.schema = schema;
+    useSchema(schema);
+    useCards(new CardPainter(schema));
     this.state = new BoardState({
       clientId: randomId(12),
       onChange: (ids) => this._changed(ids),
       onRemote: (change) => this.announcer.remote(change),
     });
+    this.state.isEdgeType = (type) => schema.isEdgeType(type);
     this.renderer = new BoardRenderer({ viewport: this.viewport, state: this.state, onCamera: (c) => this._cameraChanged(c) });
     this.editor = new TextEditor(this);
     this.pointer = new PointerControls(this);
@@ -68,6 +76,13 @@ class BoardApp {
         ended: (kind, code) => this._ended(kind, code),
       },
     });
+    let projectSchemas = {};
+    try {
+      projectSchemas = JSON.parse(root.querySelector("#project-schemas")?.textContent ?? "{}");
+    } catch {
+      projectSchemas = {};
+    }
+    this.canvas = new CanvasUI(this, { schema, projectBoards, projectSchemas });
     setInterval(() => this._ageCursors(), 1000);
     // Tests and the measuring harness read the client's state here; nothing else uses it.
     window.tavoloBoard = this;
@@ -110,6 +125,7 @@ class BoardApp {
     this.state.author = ack.me ? { name: ack.me.name } : null;
     this.presence.reset(ack.me, ack.peers ?? []);
     this._applyRights();
+    this.canvas.startWatching();
     this.renderer.flush();
     if (this.firstLoad) {
       this.firstLoad = false;
@@ -221,6 +237,7 @@ class BoardApp {
     if (this.editor.active && ids.has(this.editor.id) && !this.state.has(this.editor.id)) this.editor.close(false);
     this.status.show(this.connection?.status ?? STATUS.CONNECTING, this.state.unsentCount);
     this._updateActions();
+    this.canvas?.changed(ids);
   }
 
   /** Make a change of our own: shown at once, sent in order. */
@@ -234,12 +251,12 @@ class BoardApp {
 
   // --- creating -------------------------------------------------------------------------------
 
-  createAt(type, x, y, { edit = true } = {}) {
+  createAt(type, x, y, { edit = true, size = null, fields: extra = {} } = {}) {
     if (!this.canEdit()) return null;
     const id = randomId(16);
-    const size = DEFAULT_SIZES[type] ?? { w: 200, h: 200 };
+    size ??= DEFAULT_SIZES[type] ?? { w: 200, h: 200 };
     const { top, bottom } = this.state.zRange();
-    const fields = { x: Math.round(x), y: Math.round(y), w: size.w, h: size.h };
+    const fields = { ...extra, x: Math.round(x), y: Math.round(y), w: size.w, h: size.h };
     // Frames go under everything, the rest on top.
     fields.z = type === "frame" ? keyBelow(bottom) ?? "a0" : keyAbove(top);
     if (type === "sticky") fields.color = this.colour;
@@ -259,13 +276,12 @@ class BoardApp {
   }
 
   /** The free place nearest the middle of the view for a new item (notes never pile up). */
-  freeSpot(type) {
+  freeSpot(type, size = DEFAULT_SIZES[type] ?? { w: 200, h: 200 }) {
     const [cx, cy] = this.renderer.centre();
-    const size = DEFAULT_SIZES[type];
     const gap = 24;
     const boxes = [];
     for (const item of this.state.items()) {
-      if (isSpatial(item) && item.type !== "frame") boxes.push(boxOf(item));
+      if (isSpatial(item) && item.type !== "frame" && !this.schema.isZone(item.type)) boxes.push(boxOf(item));
     }
     const free = (x, y) =>
       !boxes.some((b) => x < b.x + b.w + 8 && x + size.w + 8 > b.x && y < b.y + b.h + 8 && y + size.h + 8 > b.y);
@@ -295,7 +311,8 @@ class BoardApp {
     const source = this.connectSource;
     this.stopConnecting();
     const connector = randomId(16);
-    this.commit([{ op: "create", id: connector, type: "connector", fields: { from: source, to: id } }]);
+    const type = this.canvas.edgeFor(source, id);
+    this.commit([{ op: "create", id: connector, type, fields: { ...this.schema.defaults(type), from: source, to: id } }]);
     this.setTool("select");
     this.announcer.say(t("Connected."));
   }
@@ -337,6 +354,7 @@ class BoardApp {
       this.renderer.ensureNode(only)?.focus({ preventScroll: true });
     }
     this._updateActions();
+    this.canvas?.selectionChanged();
   }
 
   toggleSelected(id) {
@@ -608,6 +626,10 @@ class BoardApp {
 
     switch (key) {
       case "Escape":
+        if (this.canvas.onEscape()) {
+          event.preventDefault();
+          return;
+        }
         if (this.pointer.cancel()) break;
         if (this.connectSource || this.tool !== "select") {
           this.stopConnecting();
@@ -688,8 +710,14 @@ class BoardApp {
       default:
         break;
     }
-    if (!this.canEdit() && lower !== "v" && lower !== "h") return;
-    if (lower === "c") {
+    if (!this.canEdit() && lower !== "v" && lower !== "h" && lower !== "i") return;
+    if (lower === "i") {
+      const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
+      if (id && this.schema.isTyped(this.state.get(id)?.type)) {
+        event.preventDefault();
+        this.canvas.inspect("board", id, { focus: true });
+      }
+    } else if (lower === "c") {
       event.preventDefault();
       const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
       this.setTool("connector");

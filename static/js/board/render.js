@@ -16,6 +16,16 @@ const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
 const FAR_ZOOM = 0.3; // below this zoom item texts are not drawn
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
 
+// Typed cards and edges of a session canvas (cards.js), set by main.js from the board schema.
+let cards = null;
+
+export function useCards(painter) {
+  cards = painter;
+}
+
+const layerOf = (type) => (cards ? cards.layerOf(type) : SPATIAL_LAYERS[type] ?? "items");
+const isEdgeItem = (item) => Boolean(item) && (item.type === "connector" || Boolean(cards?.isEdge(item)));
+
 function el(tag, className) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -57,6 +67,12 @@ function applyColour(node, colour, fallback) {
 /** The accessible name of an item, in the reader's language. */
 export function describe(item, state) {
   const f = item.fields;
+  if (cards?.isTyped(item)) {
+    if (!cards.isEdge(item)) return cards.describe(item);
+    const from = state?.get(f.from);
+    const to = state?.get(f.to);
+    return cards.describeEdge(item, from ? shortName(from) : "?", to ? shortName(to) : "?");
+  }
   // The whole visible text goes into the name (WCAG 2.5.3, label in name); only connectors,
   // whose name is made of other items' names, are shortened.
   const whole = (text) => String(text ?? "").replace(/\s+/g, " ").trim();
@@ -88,6 +104,7 @@ export function describe(item, state) {
 
 function shortName(item) {
   const f = item.fields;
+  if (cards?.isTyped(item)) return excerpt(cards.schema.title(item) || t(`type.${item.type}`), 30);
   return excerpt(f.text || f.title || f.label || t(`type.${item.type}`), 30);
 }
 
@@ -322,7 +339,7 @@ export class BoardRenderer {
     this.zOf = new Map();
     for (const item of this.state.items()) {
       if (!isSpatial(item)) continue;
-      const layer = SPATIAL_LAYERS[item.type] ?? "items";
+      const layer = layerOf(item.type);
       const z = String(item.fields.z ?? "a0");
       lists[layer].push({ z, id: item.id });
       this.zOf.set(item.id, { layer, z });
@@ -334,7 +351,7 @@ export class BoardRenderer {
   _draw(id, connectors, visible, orderBuilt) {
     const item = this.state.get(id);
     let node = this.nodes.get(id);
-    if (item?.type === "connector") {
+    if (isEdgeItem(item)) {
       connectors?.add(id);
       return;
     }
@@ -343,7 +360,7 @@ export class BoardRenderer {
       this._unorder(id);
       return;
     }
-    const layer = SPATIAL_LAYERS[item.type] ?? "items";
+    const layer = layerOf(item.type);
     const z = String(item.fields.z ?? "a0");
     const placed = this.zOf.get(id);
     let moved = false;
@@ -420,7 +437,7 @@ export class BoardRenderer {
   }
 
   _detach(id, node) {
-    if (node.dataset.type === "connector") {
+    if (this.ends.has(id)) {
       const ends = this.ends.get(id) ?? [];
       for (const end of ends) this.byEnd.get(end)?.delete(id);
       this.ends.delete(id);
@@ -441,7 +458,7 @@ export class BoardRenderer {
   }
 
   _create(item) {
-    const node = el("div", `item item-${item.type}`);
+    const node = cards?.isTyped(item) ? cards.create(item) : el("div", `item item-${item.type}`);
     node.dataset.id = item.id;
     node.dataset.type = item.type;
     node.tabIndex = 0;
@@ -451,7 +468,9 @@ export class BoardRenderer {
       const art = svg("svg", { class: "shape-art", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
       node.append(art);
     }
-    if (item.type === "frame") {
+    if (cards?.isTyped(item)) {
+      // cards.js made its inside
+    } else if (item.type === "frame") {
       const title = el("div", "frame-title");
       const label = el("span", "frame-title-text");
       const lock = el("span", "frame-lock");
@@ -521,7 +540,8 @@ export class BoardRenderer {
         node.classList.toggle("is-locked", Boolean(f.locked));
         break;
       default:
-        node.querySelector(".item-body").textContent = f.text ?? f.title ?? f.label ?? "";
+        if (cards?.isTyped(item)) cards.update(node, item);
+        else node.querySelector(".item-body").textContent = f.text ?? f.title ?? f.label ?? "";
     }
   }
 
@@ -537,8 +557,8 @@ export class BoardRenderer {
     if (!group) {
       group = svg("g", { class: "connector", tabindex: "0", role: "button" });
       group.dataset.id = id;
-      group.dataset.type = "connector";
-      group.setAttribute("aria-roledescription", t("type.connector"));
+      group.dataset.type = item.type;
+      group.setAttribute("aria-roledescription", t(`type.${item.type}`));
       const hit = svg("line", { class: "connector-hit" });
       const line = svg("line", { class: "connector-line" });
       const headEnd = svg("polygon", { class: "connector-head connector-head-end" });
@@ -569,16 +589,20 @@ export class BoardRenderer {
       part.setAttribute("y2", y2);
     }
     const f = item.fields;
-    const arrow = f.arrow ?? "end";
+    const typed = cards?.isTyped(item) ? cards.schema.edgeStyle(item) : null;
+    const arrow = typed ? typed.arrow : (f.arrow ?? "end");
     headEnd.setAttribute("points", arrowHead(x2, y2, x1, y1));
     headStart.setAttribute("points", arrowHead(x1, y1, x2, y2));
     headEnd.style.display = arrow === "end" || arrow === "both" ? "" : "none";
     headStart.style.display = arrow === "start" || arrow === "both" ? "" : "none";
-    group.classList.toggle("is-dashed", f.style === "dashed");
+    group.classList.toggle("is-dashed", typed ? typed.dashed : f.style === "dashed");
     group.classList.toggle("is-selected", this.selection.has(id));
+    group.classList.toggle("is-typed", Boolean(typed));
     for (const name of PALETTE) group.classList.remove(`color-${name}`);
-    if (HEX.test(f.color ?? "")) group.style.setProperty("--item-color", f.color);
-    else group.classList.add(`color-${PALETTE.includes(f.color) ? f.color : "grey"}`);
+    const colour = typed ? typed.tone : f.color;
+    if (HEX.test(colour ?? "")) group.style.setProperty("--item-color", colour);
+    else group.classList.add(`color-${PALETTE.includes(colour) ? colour : "grey"}`);
+    if (typed) group.style.setProperty("--edge-width", `${typed.width}px`);
     label.setAttribute("x", (x1 + x2) / 2);
     label.setAttribute("y", (y1 + y2) / 2);
     label.textContent = f.label ?? "";

@@ -39,9 +39,13 @@ export class BoardConnection {
    * @param {object} options.on  callbacks: joined(ack), status(status), refused(change, error),
    *   peerJoined(peer), peerLeft(peerId), cursors(map), ended(kind, code)
    * @param {Function} [options.connect]  io() replacement, for tests
+   * @param {object} [options.socket]  share another connection's socket (a watched board)
+   * @param {boolean} [options.watch]  follow the board without being present on it
    */
-  constructor({ boardId, state, on = {}, connect = io }) {
+  constructor({ boardId, state, on = {}, connect = io, socket = null, watch = false }) {
     this.boardId = boardId;
+    this.watch = watch;
+    this.shared = Boolean(socket);
     this.state = state;
     this.on = on;
     this.joined = false;
@@ -54,15 +58,18 @@ export class BoardConnection {
     this.cursor = null;
     this.cursorSent = null;
     this.beforeJoin = []; // change_applied received while the join's answer is on its way
-    this.socket = connect({
-      // Same origin; the session cookie goes with the handshake.
-      withCredentials: true,
-      // The proxy keeps each board's sockets on one process by hashing this (docs/deploy.md).
-      query: { board: String(boardId) },
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
-    });
+    this.socket =
+      socket ??
+      connect({
+        // Same origin; the session cookie goes with the handshake.
+        withCredentials: true,
+        // The proxy keeps each board's sockets on one process by hashing this (docs/deploy.md).
+        query: { board: String(boardId) },
+        reconnectionDelay: 500,
+        reconnectionDelayMax: 5000,
+      });
     this._bind();
+    if (this.shared && this.socket.connected) this._join();
     this.cursorTimer = setInterval(() => this._flushCursor(), CURSOR_SEND_INTERVAL_MS);
     this.gapTimer = setInterval(() => this._checkGap(), GAP_RESYNC_MS / 2);
     this._onOnline = () => this._setStatus(this._currentStatus());
@@ -72,11 +79,12 @@ export class BoardConnection {
 
   _bind() {
     const s = this.socket;
-    s.on("connect", () => {
+    this._onConnect = () => {
       performance.mark("board:connected");
       this.beforeJoin = [];
       this._join();
-    });
+    };
+    s.on("connect", this._onConnect);
     s.on("disconnect", (reason) => {
       this.joined = false;
       this.beforeJoin = [];
@@ -144,6 +152,7 @@ export class BoardConnection {
   _join() {
     const payload = { protocol: P.PROTOCOL_VERSION, board_id: this.boardId };
     if (this.state.loaded) payload.since_seq = this.state.seq;
+    if (this.watch) payload.watch = true;
     this.socket.timeout(JOIN_TIMEOUT_MS).emit(P.JOIN_BOARD, payload, (err, ack) => {
       if (err) {
         // No answer: the connection is probably dead; a fresh one re-joins.
@@ -239,6 +248,49 @@ export class BoardConnection {
     });
   }
 
+  /**
+   * Run a canvas action: resolves with the ack ({ok, seq, ops, result} or {ok: false, error}).
+   * Its change is applied in seq order like a broadcast, after our own queued changes have
+   * left (the server plans it from the board as it stands). `undoable`: make the change an undo
+   * step of ours. Lost acks are retried with the same change_id (applied once).
+   */
+  runAction(action, args = {}, { undoable = false } = {}) {
+    const changeId = this.state.nextChangeId();
+    if (undoable) this.state.expectUndoable(changeId);
+    const payload = { board_id: this.boardId, change_id: changeId, client_id: this.state.clientId, action, args };
+    return new Promise((resolve) => {
+      let attempts = 0;
+      const send = () => {
+        if (this.ended) {
+          resolve({ ok: false, error: { code: P.UNAVAILABLE } });
+          return;
+        }
+        if (!this.joined || this.state.pending.length || this.inFlight) {
+          setTimeout(send, 100); // our own changes first, and only once joined
+          return;
+        }
+        this.socket.timeout(ACK_TIMEOUT_MS).emit(P.RUN_ACTION, payload, (err, ack) => {
+          const code = err ? P.UNAVAILABLE : ack?.ok ? null : (ack?.error?.code ?? P.INTERNAL);
+          if (code && (err || P.RETRYABLE_ERRORS.has(code)) && attempts < 4) {
+            attempts += 1;
+            setTimeout(send, this._backoff());
+            return;
+          }
+          if (code) {
+            this.state.undoableChanges.delete(changeId);
+            resolve(ack ?? { ok: false, error: { code } });
+            return;
+          }
+          if (ack.seq > 0) {
+            this.state.receive({ seq: ack.seq, change_id: changeId, client_id: this.state.clientId, ops: ack.ops ?? [] });
+          }
+          resolve(ack);
+        });
+      };
+      send();
+    });
+  }
+
   _retryLater() {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -278,6 +330,10 @@ export class BoardConnection {
     clearTimeout(this.retryTimer);
     globalThis.removeEventListener?.("online", this._onOnline);
     globalThis.removeEventListener?.("offline", this._onOnline);
+    if (this.shared) {
+      this.socket.off("connect", this._onConnect);
+      return;
+    }
     this.socket.io.opts.reconnection = false;
     this.socket.disconnect();
   }

@@ -115,6 +115,10 @@ export class BoardState {
     this.redoStack = [];
     this.counter = 0;
     this.author = null; // {name}: shown on own stickies until the server's copy arrives
+    // Which types are lines between two items (connectors and a canvas's typed edges): they
+    // die with an end. main.js sets it from the board schema.
+    this.isEdgeType = (type) => type === "connector";
+    this.undoableChanges = new Set(); // change ids of own actions: undoable once applied
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -220,6 +224,12 @@ export class BoardState {
   }
 
   _applyConfirmed(change) {
+    if (this.undoableChanges.delete(change.change_id) && change.client_id === this.clientId) {
+      // An action's change: its ops are known only now, so its undo step is made now, against
+      // the state the server applied it to.
+      this._push(this.undoStack, this._inverse(change.ops ?? [], this.confirmed));
+      this.redoStack = [];
+    }
     const touched = applyOps(this.confirmed, change.ops ?? [], change.seq);
     this.seq = change.seq;
     const own = change.client_id === this.clientId;
@@ -310,9 +320,9 @@ export class BoardState {
   }
 
   /** What would undo `ops` against the current view, and the values they set. */
-  _inverse(ops) {
+  _inverse(ops, base = this.view) {
     const scratch = new Map();
-    const lookup = (id) => (scratch.has(id) ? scratch.get(id) : this.view.get(id));
+    const lookup = (id) => (scratch.has(id) ? scratch.get(id) : base.get(id));
     const inverse = [];
     const after = {};
     for (const op of ops) {
@@ -339,7 +349,7 @@ export class BoardState {
       }
     }
     // A connector can only come back after both its ends: restores of other items go first.
-    const rank = (op) => (op.op !== RESTORE ? 2 : op.type === "connector" ? 1 : 0);
+    const rank = (op) => (op.op !== RESTORE ? 2 : this.isEdgeType(op.type) ? 1 : 0);
     inverse.sort((a, b) => rank(a) - rank(b));
     return { inverse, after };
   }
@@ -363,7 +373,7 @@ export class BoardState {
         const candidates = [...this.view.values(), ...created.values()];
         for (const other of candidates) {
           const f = other.fields ?? {};
-          if (other.type === "connector" && alive(other.id) && (f.from === op.id || f.to === op.id)) {
+          if (this.isEdgeType(other.type) && alive(other.id) && (f.from === op.id || f.to === op.id)) {
             queue.unshift({ op: DELETE, id: other.id });
           }
         }
@@ -427,6 +437,12 @@ export class BoardState {
       if (ops.length) return this.change(ops, { history: "redo-source" });
     }
     return null;
+  }
+
+  /** Make the change `changeId` (an action we run: the server plans its ops) undoable by us
+   * once it is applied. */
+  expectUndoable(changeId) {
+    this.undoableChanges.add(changeId);
   }
 
   /** True when our latest undo step is the creation of `id` (its first text joins that step). */
