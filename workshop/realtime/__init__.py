@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workshop.protocol import MAX_MESSAGE_BYTES, PING_INTERVAL_S, PING_TIMEOUT_S
+from workshop.protocol import MAX_MESSAGE_BYTES, MOVE_CURSOR, PING_INTERVAL_S, PING_TIMEOUT_S
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -39,3 +39,4 @@ def init_app(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")

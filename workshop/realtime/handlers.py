@@ -211,11 +211,15 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": applied.ops}
 
 
-@socketio.on(P.MOVE_CURSOR)
-def on_move_cursor(payload: Any = None, *_extra: Any):
+def on_move_cursor(sid: str, payload: Any = None, *_extra: Any) -> None:
     """Sent by a client as its pointer moves (at most 20 Hz). Not acknowledged; the server
-    batches every board's cursors into one cursors_moved message per interval."""
-    entry = registry.get(request.sid)
+    batches every board's cursors into one cursors_moved message per interval.
+
+    Registered on the Socket.IO server itself (realtime.init_app), not through Flask-SocketIO:
+    cursors are most of the traffic, and this needs neither a request context nor the session
+    cookie that Flask-SocketIO would build and decode for every event.
+    """
+    entry = registry.get(sid)
     if entry is None or not isinstance(payload, dict) or set(payload) != _CURSOR_KEYS:
         return
     board_id, x, y = payload["board_id"], payload["x"], payload["y"]
@@ -224,7 +228,7 @@ def on_move_cursor(payload: Any = None, *_extra: Any):
         return
     if not (_on_the_board(x) and _on_the_board(y)) or not entry.budget.cursors.take():
         return
-    peer = presence.peer(board_id, request.sid)
+    peer = presence.peer(board_id, sid)
     if peer is not None:
         presence.move_cursor(board_id, peer.id, round(float(x), 1), round(float(y), 1))
 
