@@ -11,12 +11,13 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from workshop.boards.service import WriteLocks
+    from workshop.boards.service import SnapshotCache, WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.extensions["workshop_snapshots"] = SnapshotCache()
 
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:
