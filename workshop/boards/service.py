@@ -185,7 +185,8 @@ _SEEN_CHANGE = sa.select(_CHANGES).where(
     _CHANGES.c.board_id == sa.bindparam("board"), _CHANGES.c.change_id == sa.bindparam("change_id")
 )
 _LOAD_ITEMS = sa.select(_ITEMS).where(
-    _ITEMS.c.board_id == sa.bindparam("board"), _ITEMS.c.item_id.in_(sa.bindparam("ids", expanding=True))
+    _ITEMS.c.board_id == sa.bindparam("board"),
+    _ITEMS.c.item_id.in_(sa.bindparam("ids", expanding=True)),
 )
 _REFERRERS = sa.select(_LINKS.c.source_id).where(
     _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.target_id == sa.bindparam("target")
@@ -193,7 +194,10 @@ _REFERRERS = sa.select(_LINKS.c.source_id).where(
 _INSERT_ITEMS = sa.insert(_ITEMS)
 _UPDATE_ITEMS = (
     sa.update(_ITEMS)
-    .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
+    .where(
+        _ITEMS.c.board_id == sa.bindparam("b_board_id"),
+        _ITEMS.c.item_id == sa.bindparam("b_item_id"),
+    )
     .values(
         fields=sa.bindparam("fields"),
         updated_seq=sa.bindparam("updated_seq"),
@@ -201,7 +205,8 @@ _UPDATE_ITEMS = (
     )
 )
 _UNLINK = sa.delete(_LINKS).where(
-    _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.source_id.in_(sa.bindparam("ids", expanding=True))
+    _LINKS.c.board_id == sa.bindparam("board"),
+    _LINKS.c.source_id.in_(sa.bindparam("ids", expanding=True)),
 )
 _INSERT_LINKS = sa.insert(_LINKS)
 _INSERT_CHANGE = sa.insert(_CHANGES)
@@ -221,7 +226,8 @@ def _apply_in_transaction(session: Session, change: Change, actor: Actor) -> App
         raise NotFound("no such board", field="board_id")
     seq, kind, locked, live_count = bumped
 
-    earlier = conn.execute(_SEEN_CHANGE, {"board": board_id, "change_id": change.change_id}).one_or_none()
+    seen = {"board": board_id, "change_id": change.change_id}
+    earlier = conn.execute(_SEEN_CHANGE, seen).one_or_none()
     if earlier is not None:
         session.rollback()  # give the seq back: a retry adds nothing
         return AppliedChange(
