@@ -82,6 +82,10 @@ MAX_DELTA_CHANGES = 2_000  # further behind than this, a joining client gets a s
 # Per socket token buckets: a sustained rate and a burst.
 CHANGES_PER_SECOND = 20
 CHANGE_BURST = 40
+# A join answers with a whole board's snapshot or history; a client re-joins on reconnect and
+# at most once a second to close a seq gap, so a burst covers a flaky network.
+JOINS_PER_SECOND = 1
+JOIN_BURST = 10
 CURSOR_MOVES_PER_SECOND = 30  # moves past this are dropped silently: cursors are ephemeral
 # A socket refused this many times for its rate within guards.FLOOD_WINDOW_S is disconnected.
 FLOOD_STRIKES_BEFORE_DISCONNECT = 200

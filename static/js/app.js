@@ -56,13 +56,6 @@ function enableCopyButtons(root) {
   }
 }
 
-/** The language select submits its form as soon as a language is picked. */
-function enableAutoSubmit(root) {
-  for (const select of root.querySelectorAll("select[data-autosubmit]")) {
-    select.addEventListener("change", () => select.form?.requestSubmit());
-  }
-}
-
 /** Forms that remove or revoke something ask first, with the template's own question. */
 function enableConfirmations(root) {
   for (const form of root.querySelectorAll("form[data-confirm]")) {
@@ -75,5 +68,4 @@ function enableConfirmations(root) {
 }
 
 enableCopyButtons(document);
-enableAutoSubmit(document);
 enableConfirmations(document);

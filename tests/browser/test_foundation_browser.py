@@ -223,8 +223,11 @@ def test_organizer_opens_the_demo_project_switches_language_and_logs_out(open_co
     assert "Copiato" in copied.inner_text()
     assert page.evaluate("navigator.clipboard.readText()") == "CAFE-7946"
 
-    # Picking a language in the header switches at once (app.js submits the form).
+    # Picking a language changes nothing by itself (WCAG 3.2.2, On Input); the button does.
     page.locator("#language-select").select_option("en")
+    page.wait_for_timeout(300)
+    assert page.locator("html").get_attribute("lang") == "it"
+    page.locator(".language-form button[type=submit]").click()
     # Not wait_for_function("..."): when it has to poll, its string predicate is compiled in the
     # page, which our CSP refuses with a page error. expect() polls without eval.
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -234,6 +237,7 @@ def test_organizer_opens_the_demo_project_switches_language_and_logs_out(open_co
     shot(page, "desktop-en-project-top", full_page=False)
 
     page.locator("#language-select").select_option("it")
+    page.locator(".language-form button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "it")
     assert page.get_by_role("heading", name="Le lavagne del laboratorio").is_visible()
     assert "480.000,00 €" in page.locator("#record").inner_text()

@@ -146,3 +146,18 @@ def test_a_refused_or_failed_join_leaves_no_room_behind(writer_and_joiner, cast,
     ack = joiner.join(cast.board)
     assert ack["error"]["code"] == P.UNAVAILABLE
     assert joiner.rooms() == [] and cast.board not in joiner.entry.boards
+
+
+def test_join_board_past_its_budget_is_rate_limited_and_changes_nothing(writer_and_joiner, cast):
+    _, joiner = writer_and_joiner
+    # The bucket refills at JOINS_PER_SECOND while this runs: allow a few more than the burst.
+    acks = [joiner.join(cast.board) for _ in range(P.JOIN_BURST + 5)]
+    accepted = [a for a in acks if a["ok"]]
+    refused = acks[-1]
+    assert P.JOIN_BURST <= len(accepted) < len(acks)
+    assert refused["ok"] is False and refused["error"]["code"] == P.RATE_LIMITED
+    assert P.RATE_LIMITED in P.RETRYABLE_ERRORS
+    # Still on the board: the refusal took nothing away.
+    assert joiner.rooms() == [f"board:{cast.board}"] and cast.board in joiner.entry.boards
+    joiner.refill_budget()
+    ok(joiner.join(cast.board))

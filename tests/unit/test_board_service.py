@@ -210,3 +210,86 @@ def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, boa
     assert not service.maintain(store, board_id)  # not due again yet
     check_integrity(store, board_id)
     assert mirror.items == stored_live_items(store, board_id)
+
+
+# --- the snapshot cache for joins -----------------------------------------------------------------
+
+
+def test_joiners_at_the_same_seq_share_one_read_and_a_change_invalidates_it(
+    store, board_id, monkeypatch
+):
+    for n in range(1, 4):
+        send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
+    cache = service.SnapshotCache()
+    reads = []
+    real_live_items = service.live_items
+
+    def counting_live_items(session, bid):
+        reads.append(bid)
+        return real_live_items(session, bid)
+
+    def join():
+        store.rollback()
+        try:
+            return service.sync_payload(store, board_id, None, cache)
+        finally:
+            store.rollback()
+
+    monkeypatch.setattr(service, "live_items", counting_live_items)
+    first, second = join(), join()
+    assert first == second and first["seq"] == 3 and len(first["items"]) == 3
+    assert len(reads) == 1
+    send(store, board_id, "c:4", [sticky("s4")])
+    third = join()
+    assert third["seq"] == 4 and {it["id"] for it in third["items"]} == {"s1", "s2", "s3", "s4"}
+    assert len(reads) == 2
+
+
+def test_concurrent_joiners_wait_for_the_first_read_instead_of_reading_again():
+    import threading
+
+    cache = service.SnapshotCache()
+    started, release = threading.Event(), threading.Event()
+    reads = []
+
+    def slow_read():
+        reads.append(1)
+        started.set()
+        release.wait(5)
+        return [{"id": "a"}]
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(cache.items(1, 7, slow_read)))
+    first.start()
+    assert started.wait(5)
+    others = [
+        threading.Thread(target=lambda: results.append(cache.items(1, 7, slow_read))) for _ in range(5)
+    ]
+    for t in others:
+        t.start()
+    release.set()
+    for t in [first, *others]:
+        t.join(5)
+    assert len(reads) == 1 and len(results) == 6 and all(r is results[0] for r in results)
+
+
+def test_the_snapshot_cache_keeps_a_bounded_number_of_boards_and_never_goes_back_in_seq():
+    cache = service.SnapshotCache(max_boards=2)
+    cache.items(1, 5, lambda: ["one@5"])
+    cache.items(2, 5, lambda: ["two@5"])
+    cache.items(3, 5, lambda: ["three@5"])  # board 1, the least recently used, goes
+    assert cache.items(1, 5, lambda: ["one@5 again"]) == ["one@5 again"]
+    cache.items(2, 9, lambda: ["two@9"])
+    cache.items(2, 6, lambda: ["two@6, read late"])  # a slow reader's older snapshot
+    assert cache.items(2, 9, lambda: ["read again"]) == ["two@9"]
+
+
+def test_a_failed_read_is_not_cached_and_the_next_joiner_reads_again():
+    cache = service.SnapshotCache()
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        cache.items(1, 3, broken)
+    assert cache.items(1, 3, lambda: ["fine"]) == ["fine"]

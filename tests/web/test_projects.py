@@ -64,6 +64,13 @@ def organizer(world, auth):
 # --- creating -------------------------------------------------------------------------------
 
 
+def test_the_new_project_form_preselects_the_status_a_new_project_gets(client, organizer):
+    page = client.get("/projects/new").get_data(as_text=True)
+    status_select = re.search(r'<select[^>]*name="status".*?</select>', page, re.S).group(0)
+    selected = re.findall(r'<option selected value="(\w+)"|<option value="(\w+)" selected', status_select)
+    assert [a or b for a, b in selected] == [Project.status.default.arg.value]
+
+
 def test_an_organizer_creates_a_project_with_its_four_session_boards_in_order(client, organizer):
     response = post_form(
         client, "/projects/new", {"title": "  Nuovo progetto ", "status": "active"}

@@ -9,6 +9,7 @@ is never lost, even to a SIGKILL.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from workshop.models import Board, BoardChange, BoardItem, BoardItemLink, BoardS
 # for older work, while the log does not grow without bound.
 CHECKPOINT_EVERY_CHANGES = 500
 KEEP_CHANGES_BEHIND_HEAD = 20_000
+# Boards whose latest snapshot a process keeps for joiners: a 5,000-item board is a few MB.
+SNAPSHOT_CACHE_BOARDS = 16
 
 
 class WriteLocks:
@@ -54,6 +57,60 @@ class WriteLocks:
             return self._global
         with self._global:
             return self._locks.setdefault(board_id, threading.Lock())
+
+
+class SnapshotCache:
+    """This process's latest snapshot (live items in wire form) of recently joined boards, each
+    at the seq it was read at.
+
+    A board's live items at a given seq never change (every change bumps the seq in its own
+    transaction), so an entry is good exactly while the board is at its seq. When 60 people
+    open a 5,000-item board at once, the first reads it and the others, waiting for that read
+    rather than starting their own, share it. The lists are shared: never modify them.
+    """
+
+    def __init__(self, max_boards: int = SNAPSHOT_CACHE_BOARDS) -> None:
+        self.max_boards = max_boards
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[int, tuple[int, list[dict[str, Any]]]] = OrderedDict()
+        self._reading: dict[tuple[int, int], threading.Lock] = {}  # one read per (board, seq)
+
+    def items(
+        self, board_id: int, seq: int, read: Callable[[], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """The board's live items at seq: from the cache, or from `read()` (called at most once
+        per board and seq at a time; the caller's read must see the board at exactly seq)."""
+        key = (board_id, seq)
+        with self._lock:
+            cached = self._get(board_id, seq)
+            if cached is not None:
+                return cached
+            gate = self._reading.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                cached = self._get(board_id, seq)
+            if cached is not None:
+                return cached
+            try:
+                items = read()
+                with self._lock:
+                    held = self._entries.get(board_id)
+                    if held is None or held[0] <= seq:  # a slow reader never replaces a newer one
+                        self._entries[board_id] = (seq, items)
+                        self._entries.move_to_end(board_id)
+                        while len(self._entries) > self.max_boards:
+                            self._entries.popitem(last=False)
+                return items
+            finally:
+                with self._lock:
+                    self._reading.pop(key, None)
+
+    def _get(self, board_id: int, seq: int) -> list[dict[str, Any]] | None:
+        held = self._entries.get(board_id)
+        if held is None or held[0] != seq:
+            return None
+        self._entries.move_to_end(board_id)
+        return held[1]
 
 
 @dataclass(frozen=True)
@@ -131,7 +188,8 @@ _SEEN_CHANGE = sa.select(_CHANGES).where(
     _CHANGES.c.board_id == sa.bindparam("board"), _CHANGES.c.change_id == sa.bindparam("change_id")
 )
 _LOAD_ITEMS = sa.select(_ITEMS).where(
-    _ITEMS.c.board_id == sa.bindparam("board"), _ITEMS.c.item_id.in_(sa.bindparam("ids", expanding=True))
+    _ITEMS.c.board_id == sa.bindparam("board"),
+    _ITEMS.c.item_id.in_(sa.bindparam("ids", expanding=True)),
 )
 _REFERRERS = sa.select(_LINKS.c.source_id).where(
     _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.target_id == sa.bindparam("target")
@@ -144,7 +202,10 @@ _LIVE_OF_TYPES = sa.select(_ITEMS).where(
 _INSERT_ITEMS = sa.insert(_ITEMS)
 _UPDATE_ITEMS = (
     sa.update(_ITEMS)
-    .where(_ITEMS.c.board_id == sa.bindparam("b_board_id"), _ITEMS.c.item_id == sa.bindparam("b_item_id"))
+    .where(
+        _ITEMS.c.board_id == sa.bindparam("b_board_id"),
+        _ITEMS.c.item_id == sa.bindparam("b_item_id"),
+    )
     .values(
         fields=sa.bindparam("fields"),
         updated_seq=sa.bindparam("updated_seq"),
@@ -152,7 +213,8 @@ _UPDATE_ITEMS = (
     )
 )
 _UNLINK = sa.delete(_LINKS).where(
-    _LINKS.c.board_id == sa.bindparam("board"), _LINKS.c.source_id.in_(sa.bindparam("ids", expanding=True))
+    _LINKS.c.board_id == sa.bindparam("board"),
+    _LINKS.c.source_id.in_(sa.bindparam("ids", expanding=True)),
 )
 _INSERT_LINKS = sa.insert(_LINKS)
 _INSERT_CHANGE = sa.insert(_CHANGES)
@@ -179,7 +241,8 @@ def _apply_in_transaction(
         raise NotFound("no such board", field="board_id")
     seq, kind, locked, live_count, project_id = bumped
 
-    earlier = conn.execute(_SEEN_CHANGE, {"board": board_id, "change_id": change.change_id}).one_or_none()
+    seen = {"board": board_id, "change_id": change.change_id}
+    earlier = conn.execute(_SEEN_CHANGE, seen).one_or_none()
     if earlier is not None:
         session.rollback()  # give the seq back: a retry adds nothing
         return AppliedChange(
@@ -440,7 +503,9 @@ def changes_since(session: Session, board: Board, since_seq: int) -> list[dict[s
     ]
 
 
-def sync_payload(session: Session, board_id: int, since_seq: int | None) -> dict[str, Any]:
+def sync_payload(
+    session: Session, board_id: int, since_seq: int | None, snapshots: SnapshotCache | None = None
+) -> dict[str, Any]:
     """What a (re)joining client needs: the changes it missed, or the whole board, at one seq.
 
     Begins its own transaction (the session must have none open) and reads in one snapshot of
@@ -449,6 +514,7 @@ def sync_payload(session: Session, board_id: int, since_seq: int | None) -> dict
     reaches it as a broadcast, whatever committed before is in the answer (and a broadcast of
     it, if one arrives, carries a seq the client already holds).
 
+    A snapshot comes from `snapshots` when it holds the board at the read's seq.
     Raises NotFound when the board is gone.
     """
     _begin_consistent_read(session)
@@ -460,7 +526,11 @@ def sync_payload(session: Session, board_id: int, since_seq: int | None) -> dict
         changes = changes_since(session, board, since_seq)
         if changes is not None:
             return {"mode": "delta", "seq": board.seq, "changes": changes}
-    return {"mode": "snapshot", "seq": board.seq, "items": live_items(session, board.id)}
+    if snapshots is None:
+        items = live_items(session, board.id)
+    else:
+        items = snapshots.items(board.id, board.seq, lambda: live_items(session, board.id))
+    return {"mode": "snapshot", "seq": board.seq, "items": items}
 
 
 def _begin_consistent_read(session: Session) -> None:

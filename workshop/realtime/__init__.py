@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workshop.protocol import MAX_MESSAGE_BYTES, PING_INTERVAL_S, PING_TIMEOUT_S
+from workshop.protocol import MAX_MESSAGE_BYTES, MOVE_CURSOR, PING_INTERVAL_S, PING_TIMEOUT_S
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from workshop.boards.service import WriteLocks
+    from workshop.boards.service import SnapshotCache, WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.extensions["workshop_snapshots"] = SnapshotCache()
 
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:
@@ -39,3 +40,4 @@ def init_app(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")

@@ -43,6 +43,9 @@ class Budget:
     disconnected for flooding (refilled over FLOOD_WINDOW_S)."""
 
     changes: TokenBucket = field(default_factory=lambda: TokenBucket(P.CHANGES_PER_SECOND, P.CHANGE_BURST))
+    joins: TokenBucket = field(
+        default_factory=lambda: TokenBucket(P.JOINS_PER_SECOND, P.JOIN_BURST)
+    )
     cursors: TokenBucket = field(
         default_factory=lambda: TokenBucket(P.CURSOR_MOVES_PER_SECOND, P.CURSOR_MOVES_PER_SECOND)
     )

@@ -18,6 +18,7 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
+from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
@@ -98,6 +99,8 @@ def on_join_board(entry: SocketAuth, payload: Any):
     """Sent by a client to open a board, and again after every reconnect with the last seq it
     saw. Acks the changes it missed (or a snapshot), the peers and its rights; broadcasts
     peer_joined to the board."""
+    # First, before any work: a join can cost a whole board's snapshot.
+    _spend(entry, entry.budget.joins, f"at most {P.JOINS_PER_SECOND} joins a second")
     if not isinstance(payload, dict) or set(payload) - _JOIN_KEYS:
         raise BadRequest("join_board takes {protocol, board_id, since_seq?}")
     protocol = payload.get("protocol")
@@ -131,7 +134,7 @@ def on_join_board(entry: SocketAuth, payload: Any):
     room = board_room(board_id)
     join_room(room)
     try:
-        state = service.sync_payload(db.session, board_id, since)
+        state = service.sync_payload(db.session, board_id, since, _snapshots())
     except BaseException:
         if board_id not in entry.boards:  # a first join: nothing of it may stay behind
             leave_room(room)
@@ -171,6 +174,16 @@ def on_leave_board(entry: SocketAuth, payload: Any):
     return {"ok": True}
 
 
+def _spend(entry: SocketAuth, bucket: TokenBucket, refusal: str) -> None:
+    """Take one token or refuse with rate_limited; a socket that keeps trying is disconnected."""
+    if bucket.take():
+        return
+    if entry.budget.strike():
+        log.warning("disconnecting a flooding socket (sid=%s)", entry.sid)
+        socketio.start_background_task(_disconnect, entry.sid)
+    raise RateLimited(refusal)
+
+
 def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> None:
     entry.boards.discard(board_id)
     entry.board_projects.pop(board_id, None)
@@ -197,11 +210,7 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     change = ops.parse_change(payload)
     if change.board_id not in entry.boards:
         raise NotJoined("join the board before changing it")
-    if not entry.budget.changes.take():
-        if entry.budget.strike():
-            log.warning("disconnecting a flooding socket (sid=%s)", entry.sid)
-            socketio.start_background_task(_disconnect, entry.sid)
-        raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
+    _spend(entry, entry.budget.changes, f"at most {P.CHANGES_PER_SECOND} changes a second")
 
     who = entry.principal
     project_id = entry.board_projects[change.board_id]
@@ -261,11 +270,15 @@ def _maintain_when_due(applied: service.AppliedChange) -> None:
         socketio.start_background_task(_maintain, current_app._get_current_object(), applied.board_id)
 
 
-@socketio.on(P.MOVE_CURSOR)
-def on_move_cursor(payload: Any = None, *_extra: Any):
+def on_move_cursor(sid: str, payload: Any = None, *_extra: Any) -> None:
     """Sent by a client as its pointer moves (at most 20 Hz). Not acknowledged; the server
-    batches every board's cursors into one cursors_moved message per interval."""
-    entry = registry.get(request.sid)
+    batches every board's cursors into one cursors_moved message per interval.
+
+    Registered on the Socket.IO server itself (realtime.init_app), not through Flask-SocketIO:
+    cursors are most of the traffic, and this needs neither a request context nor the session
+    cookie that Flask-SocketIO would build and decode for every event.
+    """
+    entry = registry.get(sid)
     if entry is None or not isinstance(payload, dict) or set(payload) != _CURSOR_KEYS:
         return
     board_id, x, y = payload["board_id"], payload["x"], payload["y"]
@@ -274,7 +287,7 @@ def on_move_cursor(payload: Any = None, *_extra: Any):
         return
     if not (_on_the_board(x) and _on_the_board(y)) or not entry.budget.cursors.take():
         return
-    peer = presence.peer(board_id, request.sid)
+    peer = presence.peer(board_id, sid)
     if peer is not None:
         presence.move_cursor(board_id, peer.id, round(float(x), 1), round(float(y), 1))
 
@@ -297,6 +310,10 @@ _background_lock = threading.Lock()
 
 def _locks() -> service.WriteLocks:
     return current_app.extensions["workshop_write_locks"]
+
+
+def _snapshots() -> service.SnapshotCache:
+    return current_app.extensions["workshop_snapshots"]
 
 
 def _start_background_tasks(app) -> None:

@@ -22,7 +22,12 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from workshop.models.access import MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
-from workshop.models.project import MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TITLE_CHARS
+from workshop.models.project import (
+    MAX_LONG_TEXT_CHARS,
+    MAX_SHORT_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    ProjectStatus,
+)
 from workshop.models.user import MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
@@ -134,6 +139,9 @@ class ProjectForm(FlaskForm):
             SelectChoice("active", _l("Active")),
             SelectChoice("closed", _l("Closed")),
         ],
+        # What a project created without a status gets (models.Project), so a new project's
+        # form shows the status it will have.
+        default=ProjectStatus.ACTIVE.value,
     )
     notice_name = _short(_l("Public notice (avviso)"))
     notice_act = _short(_l("Act approving the notice"))

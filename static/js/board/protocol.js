@@ -81,6 +81,8 @@ export const MAX_DELTA_CHANGES = 2_000;
 
 export const CHANGES_PER_SECOND = 20;
 export const CHANGE_BURST = 40;
+export const JOINS_PER_SECOND = 1;
+export const JOIN_BURST = 10;
 export const CURSOR_MOVES_PER_SECOND = 30;
 export const FLOOD_STRIKES_BEFORE_DISCONNECT = 200;
 
