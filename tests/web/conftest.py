@@ -10,6 +10,7 @@ import pytest
 from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import utcnow
+from workshop.projects import report_links
 
 PRINCIPALS = (
     "anonymous",
@@ -29,11 +30,16 @@ def targets(world):
     """Project A's resources by the names routes give their arguments, plus form values."""
     invite = world.invite_a
     removable = access.join(db.session, invite, "Ugo", timedelta(hours=1), utcnow())
+    report_board = next(b for b in world.project_a.boards if b.kind.value == "social_reporting")
+    report_link = report_links.create_link(db.session, report_board, world.conductor.id, "it")
     db.session.commit()
     return {
         "project_id": world.project_a.id,
         "board_id": world.project_a.boards[0].id,
         "fmt": "pdf",  # a board diagram's format
+        "report_board_id": report_board.id,
+        "link_id": report_link.id,
+        "report_token": report_link.token,
         "toc_board_id": next(b.id for b in world.project_a.boards if b.kind.value == "theory_of_change"),
         "invite_id": invite.id,
         "participant_id": removable.participant_id,

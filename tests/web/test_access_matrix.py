@@ -105,6 +105,36 @@ MATRIX: dict[tuple[str, str], Route] = {
         ),
         url_values={"board_id": "{toc_board_id}"},
     ),
+    ("reports.show", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.pdf", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.docx", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.create_link", "POST"): Route(
+        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        {"lang": "en"},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.revoke_link", "POST"): Route(
+        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        {},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    # The public page of a report: anyone with the link, logged in or not.
+    ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),

@@ -402,6 +402,11 @@ def _live_types_on_project_board(
     return {item_id: type_ for item_id, type_ in rows}
 
 
+def board_items(session: Session, board_id: int) -> dict[str, Item]:
+    """The live items of one board, by id: for views, exports and reports."""
+    return _live_items_by_id(session.connection(), board_id)
+
+
 def project_board_items(session: Session, project_id: int, board_kind: str) -> dict[str, Item]:
     """The live items of the project's board of that kind: for views and reports."""
     return _live_items_on_project_board(session.connection(), project_id, board_kind)

@@ -203,3 +203,13 @@ class UserForm(FlaskForm):
         _l("Password"),
         validators=[InputRequired(), Length(min=MIN_PASSWORD_CHARS, max=MAX_PASSWORD_CHARS)],
     )
+
+
+class ReportLinkForm(FlaskForm):
+    """A public link to the social report, in the language the community reads."""
+
+    lang = SelectField(
+        _l("Language of the public page"),
+        choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")],
+        default="it",
+    )

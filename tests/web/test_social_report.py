@@ -1,0 +1,126 @@
+"""The social report: drafted from the boards, read on the site, downloaded as PDF and DOCX and
+read back, and given back to the community through a public link that can be revoked."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+from pypdf import PdfReader
+
+from tests.conftest import csrf_token
+from workshop.boards import service
+from workshop.boards.ops import parse_action, parse_change
+from workshop.boards.state import Actor
+from workshop.extensions import db
+from workshop.models import ReportLink
+
+CONDUCTOR = Actor("u:1", "Carla", may_conduct=True)
+SECRET_STORY = "Questa storia resta riservata"
+
+
+def _board(world, kind):
+    return next(b for b in world.project_a.boards if b.kind.value == kind)
+
+
+def _change(board_id, ops, name):
+    service.apply_change(db.session, parse_change({"board_id": board_id, "change_id": name, "client_id": "t", "ops": ops}), CONDUCTOR)
+
+
+def _fill(world):
+    theory, reporting = _board(world, "theory_of_change"), _board(world, "social_reporting")
+    _change(
+        theory.id,
+        [
+            {"op": "create", "id": "g", "type": "outcome", "fields": {"text": "Famiglie meno isolate", "is_goal": True}},
+            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "threshold": 30, "unit": "famiglie"}},
+        ],
+        "toc-1",
+    )
+    _change(
+        reporting.id,
+        [
+            {"op": "create", "id": "m1", "type": "measurement", "fields": {"indicator": "k", "date": "2026-01-10", "value": 18}},
+            {"op": "create", "id": "m2", "type": "measurement", "fields": {"indicator": "k", "date": "2026-05-10", "value": 33}},
+            {"op": "create", "id": "s1", "type": "story", "fields": {"text": "Il sabato non siamo più soli", "consent": True, "teller": "Maria"}},
+            {"op": "create", "id": "s2", "type": "story", "fields": {"text": SECRET_STORY, "consent": False, "teller": "Giulia"}},
+        ],
+        "rep-1",
+    )
+    return reporting
+
+
+def _draft(board_id, lang="it"):
+    request = parse_action({"board_id": board_id, "change_id": f"draft-{lang}", "client_id": "t", "action": "draft_social_report", "args": {"lang": lang}})
+    return service.run_action(db.session, request.change, request.action, request.args, CONDUCTOR, may_edit=True)
+
+
+def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent(client, world, become):
+    reporting = _fill(world)
+    applied = _draft(reporting.id)
+    assert len(applied.ops) == 8
+    become("participant_a")
+    page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    assert "1. Nota metodologica" in page and "8. Monitoraggio e restituzione alla comunità" in page
+    assert "Il sabato non siamo più soli" in page and SECRET_STORY not in page
+    assert "33 famiglie" in page and "sopra la soglia" in page and "<svg" in page
+
+    pdf = client.get(f"/boards/{reporting.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    flat = re.sub(r"\s+", " ", text)
+    for heading in ("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Risorse", "Monitoraggio"):
+        assert heading in flat
+    assert "ultimo valore 33 famiglie" in flat and "non è il bilancio sociale di un ente" in flat
+    assert SECRET_STORY not in flat and "Giulia" not in flat
+
+    document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Rendicontazione sociale" in paragraphs and "5. Obiettivi e attività" in paragraphs
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra la soglia" in cells
+    assert not any(SECRET_STORY in p for p in paragraphs)
+    assert len(document.inline_shapes) == 1  # the indicator's chart
+
+
+def test_an_undrafted_report_is_drafted_on_the_fly_and_says_so(client, world, become):
+    reporting = _fill(world)
+    become("conductor_a")
+    page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    assert "Bozza generata dalle lavagne" in page and "2. Identità del progetto" in page
+    assert client.get(f"/boards/{_board(world, 'context').id}/report").status_code == 404
+
+
+def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client, world, become):
+    reporting = _fill(world)
+    _draft(reporting.id, "en")
+    become("conductor_a")
+    response = client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "en"})
+    assert response.status_code == 302
+    link = db.session.query(ReportLink).filter_by(board_id=reporting.id).one()
+    assert len(link.token) == 43 and link.lang == "en"
+    become("anonymous")
+    public = client.get(f"/r/{link.token}")
+    assert public.status_code == 200
+    body = public.get_data(as_text=True)
+    assert "Social report" in body and "1. Methodology" in body and SECRET_STORY not in body
+    assert public.headers["X-Robots-Tag"] == "noindex, nofollow" and public.headers["Cache-Control"] == "no-store"
+    assert "Log in" not in body and "/boards/" not in body  # nothing beyond the report
+    assert client.get(f"/r/{link.token[:-1]}x").status_code == 404
+    assert client.get("/r/short").status_code == 404
+
+    become("conductor_a")
+    client.post(f"/boards/{reporting.id}/report/links/{link.id}/revoke", data={"csrf_token": csrf_token(client)})
+    become("anonymous")
+    assert client.get(f"/r/{link.token}").status_code == 404
+
+
+def test_bad_link_requests_change_nothing(client, world, become):
+    reporting = _fill(world)
+    become("conductor_a")
+    assert client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "fr"}).status_code == 400
+    assert client.post(f"/boards/{reporting.id}/report/links", data={"lang": "it"}).status_code == 400  # no CSRF token
+    context = _board(world, "context")
+    assert client.post(f"/boards/{context.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "it"}).status_code == 404
+    assert db.session.query(ReportLink).count() == 0

@@ -1,0 +1,122 @@
+"""The social report of a social reporting board: read on the site, downloaded as PDF or DOCX,
+and given back to the community through a public read-only page behind a revocable link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from workshop.access import policy
+from workshop.boards import service
+from workshop.exports import social_report
+from workshop.extensions import db, limiter
+from workshop.models import Board, BoardKind, ReportLink
+from workshop.projects import report_links
+from workshop.web.exports import _download, _filename
+from workshop.web.forms import EmptyForm, ReportLinkForm
+from workshop.web.security import get_board_or_abort, principal
+
+bp = Blueprint("reports", __name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
+PUBLIC_PAGE_RATE_LIMIT = "120 per minute"  # per address: a public page, read by a community
+
+
+def _reporting_board(board_id: int) -> Board:
+    board = get_board_or_abort(board_id)
+    if board.kind != BoardKind.SOCIAL_REPORTING:
+        abort(404)
+    return board
+
+
+def _lang() -> str:
+    return "en" if str(get_locale()) == "en" else "it"
+
+
+def _report(board: Board, lang: str) -> social_report.ReportData:
+    """The report of this board, drawn from it and from the project's other session boards."""
+    boards = {
+        kind.value: service.project_board_items(db.session, board.project_id, kind.value)
+        for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
+    }
+    boards[BoardKind.SOCIAL_REPORTING.value] = service.board_items(db.session, board.id)
+    return social_report.build(board.project.title, boards, lang)
+
+
+@bp.get("/boards/<int:board_id>/report")
+def show(board_id: int):
+    board = _reporting_board(board_id)
+    who = principal()
+    may_share = policy.can_manage_project(who, board.project_id)
+    return render_template(
+        "reports/show.html",
+        board=board,
+        report=_report(board, _lang()),
+        may_share=may_share,
+        links=report_links.links_of(db.session, board.id) if may_share else [],
+        link_form=ReportLinkForm(lang=_lang()),
+        revoke_form=EmptyForm(),
+    )
+
+
+@bp.get("/boards/<int:board_id>/report.pdf")
+def pdf(board_id: int):
+    board = _reporting_board(board_id)
+    html = render_template("reports/document.html", report=_report(board, _lang()), inline_css=REPORT_CSS.read_text(encoding="utf-8"))
+    body = social_report.html_to_pdf(html, base_url=request.url_root)
+    return _download(body, "application/pdf", _filename(board, "pdf"))
+
+
+@bp.get("/boards/<int:board_id>/report.docx")
+def docx(board_id: int):
+    board = _reporting_board(board_id)
+    return _download(social_report.to_docx(_report(board, _lang())), DOCX, _filename(board, "docx"))
+
+
+@bp.post("/boards/<int:board_id>/report/links")
+def create_link(board_id: int):
+    board = _reporting_board(board_id)
+    who = principal()
+    if not policy.can_manage_project(who, board.project_id):
+        abort(403)
+    form = ReportLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    report_links.create_link(db.session, board, who.user_id, form.lang.data)
+    db.session.commit()
+    flash(_("Public link created: whoever has it can read the report, nothing else."), "info")
+    return redirect(url_for("reports.show", board_id=board.id, _anchor="public-links"))
+
+
+@bp.post("/boards/<int:board_id>/report/links/<int:link_id>/revoke")
+def revoke_link(board_id: int, link_id: int):
+    board = _reporting_board(board_id)
+    if not policy.can_manage_project(principal(), board.project_id):
+        abort(403)
+    link = db.session.get(ReportLink, link_id)
+    if link is None or link.board_id != board.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    report_links.revoke_link(db.session, link)
+    db.session.commit()
+    flash(_("Public link revoked: it no longer opens the report."), "info")
+    return redirect(url_for("reports.show", board_id=board.id, _anchor="public-links"))
+
+
+@bp.get("/r/<token>")
+@limiter.limit(PUBLIC_PAGE_RATE_LIMIT)
+def public(token: str):
+    link = report_links.live_link(db.session, token)
+    if link is None:
+        abort(404)
+    response = Response(render_template("reports/document.html", report=_report(link.board, link.lang), public=True))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+    response.headers["Cache-Control"] = "no-store"  # a revoked link must stop working at once
+    return response
+
