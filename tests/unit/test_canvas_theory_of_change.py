@@ -91,10 +91,11 @@ def test_a_self_loop_is_a_cycle_too():
     assert toc._cycles(["a"], [item("l", "toc_link", **{"from": "a", "to": "a"})]) == [["a"]]
 
 
-def test_an_indicator_goes_with_the_outcome_it_measures():
+def test_an_indicator_outlives_the_outcome_it_measured_and_the_check_says_so():
     board = board_with([outcome("o", "A"), indicator("i", "o")])
     board.apply([{"op": "delete", "id": "o"}])
-    assert board.live() == {}
+    assert board.live()["i"]["fields"]["of"] is None
+    assert codes(toc.check_theory(view_of(board)))["indicator_without_subject"] == ["i"]
 
 
 def test_references_to_actors_must_be_in_the_project_registry():

@@ -65,7 +65,8 @@ COMMUNICATION_ACTION = ItemType(
 MEASUREMENT = ItemType(
     "measurement",
     {
-        "indicator": ProjectRef(required=True, board_kind=THEORY, types=("indicator",)),
+        # Optional so the card can be added first and the indicator picked after.
+        "indicator": ProjectRef(nullable=True, board_kind=THEORY, types=("indicator",)),
         "date": Day(required=True),
         "value": Number(required=True, default=0, minimum=-1e12, maximum=1e12),
         "source": Text(max_chars=MAX_LABEL_CHARS),

@@ -111,8 +111,9 @@ INDICATOR = ItemType(
     "indicator",
     {
         "name": Text(max_chars=MAX_STATEMENT_CHARS),
-        # Required: an indicator measures something; deleting that deletes its indicators.
-        "of": Ref(required=True, types=("outcome", "output")),
+        # What it measures. Optional so a card can be added first and attached after (the check
+        # reports indicators attached to nothing); deleting the outcome keeps the indicator.
+        "of": Ref(nullable=True, types=("outcome", "output")),
         "population": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
         "target": Number(nullable=True, default=None),
         "unit": Text(max_chars=MAX_LABEL_CHARS),  # "%", "famiglie", "ore"...
@@ -248,7 +249,7 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
         stranded = sorted(i for i in outcomes if i not in reaching)
         if stranded:
             findings.append({"code": "outcome_without_path_to_goal", "item_ids": stranded})
-    measured = {it.fields["of"] for it in view.values() if it.type == "indicator"}
+    measured = {it.fields.get("of") for it in view.values() if it.type == "indicator"}
     unmeasured = sorted(i for i in outcomes if i not in measured and not outcomes[i].fields.get("above_ceiling"))
     if unmeasured:
         findings.append({"code": "outcome_without_indicator", "item_ids": unmeasured})
@@ -258,6 +259,9 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
     leaderless = sorted(i for i, it in view.items() if it.type == "intervention" and not it.fields.get("lead"))
     if leaderless:
         findings.append({"code": "intervention_without_lead", "item_ids": leaderless})
+    unattached = sorted(i for i, it in view.items() if it.type == "indicator" and not it.fields.get("of"))
+    if unattached:
+        findings.append({"code": "indicator_without_subject", "item_ids": unattached})
     return findings
 
 
@@ -511,7 +515,7 @@ def write_narrative(view: BoardView, lang: str) -> str:
             targeting[outcome_id].append(it)
     indicators = defaultdict(list)
     for it in sorted(view.values(), key=lambda it: (it.created_seq, it.id)):
-        if it.type == "indicator":
+        if it.type == "indicator" and it.fields.get("of"):
             indicators[it.fields["of"]].append(it)
 
     def measure(outcome_id: str) -> list[str]:

@@ -206,10 +206,27 @@ export class CanvasUI {
     if (!app.canEdit()) return null;
     const size = { w: 240, h: 140 };
     const [x, y] = app.freeSpot(type, size);
-    const id = app.createAt(type, x, y, { edit: false, size, fields: this.schema.defaults(type) });
+    const fields = { ...this.schema.defaults(type), ...this.refsFromSelection(type) };
+    const id = app.createAt(type, x, y, { edit: false, size, fields });
     if (id && editableField(app.state.get(id))) app.editor.open(id);
     app.announcer.say(t("Added: %(type)s", { type: t(`type.${type}`) }));
     return id;
+  }
+
+  /** A new card's references filled from the one selected item when it fits: an indicator
+   * added while an outcome is selected measures that outcome. */
+  refsFromSelection(type) {
+    const [only] = this.app.selection.size === 1 ? this.app.selection : [];
+    const selected = only ? this.app.state.get(only) : null;
+    const fields = {};
+    if (!selected) return fields;
+    for (const [name, f] of Object.entries(this.schema.type(type)?.fields ?? {})) {
+      if (f.kind === "ref" && !f.derived && (f.types ?? []).includes(selected.type)) {
+        fields[name] = selected.id;
+        break;
+      }
+    }
+    return fields;
   }
 
   /** The edge to create between two items: the chosen type if it fits their types, else the

@@ -26,8 +26,23 @@ const TONES = {
     { public: "blue", third_sector: "green", non_third_sector: "teal", private: "yellow", civil_society: "pink", target_group: "purple" },
   ],
   budget_line: ["source", { public: "blue", third_sector: "green", private: "yellow" }],
+  outcome: ["tier", { impact: "purple", long_term: "teal", intermediate: "blue", early: "green" }],
+  assumption: ["status", { to_check: "yellow", confirmed: "green", refuted: "red" }],
+  communication_action: ["status", { planned: "blue", done: "green", cancelled: "grey" }],
+  story: ["consent", { true: "pink", false: "grey" }],
 };
-const TYPE_TONES = { tavolo: "white", proposal: "white", proposal_activity: "teal", pi_grid: "white" };
+const TYPE_TONES = {
+  tavolo: "white",
+  proposal: "white",
+  proposal_activity: "teal",
+  pi_grid: "white",
+  intervention: "orange",
+  output: "yellow",
+  indicator: "yellow",
+  narrative: "white",
+  measurement: "green",
+  report_section: "white",
+};
 
 // Typed edges: the line's tone and dash by a choice field.
 const EDGE_TONES = {
@@ -38,7 +53,7 @@ const EDGE_TONES = {
     { collaboration: "blue", funding: "green", agreement: "teal", information: "grey", network: "purple", conflict: "red" },
   ],
 };
-const EDGE_DEFAULT_TONE = { causal_link: "red", means_end_link: "green", relation: "blue" };
+const EDGE_DEFAULT_TONE = { causal_link: "red", means_end_link: "green", relation: "blue", toc_link: "teal" };
 const DASHED = { causal_link: { kind: ["joint"] }, relation: { type: ["conflict", "information"] } };
 
 export class CanvasSchema {

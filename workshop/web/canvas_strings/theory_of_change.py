@@ -110,4 +110,5 @@ def strings() -> dict[str, str]:
         "finding.outcome_without_indicator": _("These outcomes have no indicator."),
         "finding.link_without_rationale": _("These links do not say why one outcome leads to the other."),
         "finding.intervention_without_lead": _("These interventions have no lead actor."),
+        "finding.indicator_without_subject": _("These indicators measure nothing yet: choose their outcome or output."),
     }

@@ -1,0 +1,111 @@
+"""Session 3 in real Chromium, by hand, in two pages: a conductor starts the theory of change
+from its template, a participant writes a goal and a precondition, links them with a causal
+link and its rationale, adds an indicator to the goal with its four parts, runs the check,
+writes the narrative, and the conductor sees all of it live and opens the logframe.
+
+Shares the canvas browser tests' server, people and helpers (tests/browser/test_canvas_browser.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.test_board_browser import WAIT_MS
+from tests.browser.test_canvas_browser import (  # noqa: F401  (fixtures are used by name)
+    add_card,
+    browser,
+    node,
+    pair,
+    run_from_menu,
+    shot,
+    site,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def inspector(page, field):
+    return page.locator(f"#canvas-panel [data-field={field}]")
+
+
+def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noqa: F811
+    conductor, participant = pair
+    board = site["boards"]["theory_of_change"]
+    conductor.open(board)
+    run_from_menu(conductor, "[data-template=theory_of_change]")
+    conductor.wait("() => [...window.tavoloBoard.state.items()].some(it => it.type === 'frame')")
+    conductor.wait_settled()
+    participant.open(board)
+    page = participant.page
+
+    goal = add_card(participant, "outcome", "Le famiglie del quartiere escono dall'isolamento")
+    page.wait_for_selector("#canvas-panel:not([hidden]) [data-field=is_goal]")
+    inspector(page, "is_goal").check()
+    page.select_option("#canvas-panel [data-field=tier]", "long_term")
+    participant.wait_item(goal, "it.fields.is_goal === true && it.fields.tier === 'long_term'")
+
+    mid = add_card(participant, "outcome", "Le famiglie frequentano il centro del sabato")
+    participant.js(
+        """([a, b]) => { const app = window.tavoloBoard;
+            app.commit([{op: 'update', id: a, fields: {x: 40, y: 20}},
+                        {op: 'update', id: b, fields: {x: 40, y: 640}}]);
+            app.renderer.fitAll(); }""",
+        [goal, mid],
+    )
+    participant.wait_settled()
+
+    # The causal link: from the precondition to the goal, then its rationale in the inspector.
+    page.select_option("#canvas-edge-type", "toc_link")
+    node(participant, mid).click()
+    page.click("[data-tool=connector]")
+    node(participant, goal).click()
+    participant.wait_settled()
+    (link,) = [i for i in participant.items() if i["type"] == "toc_link"]
+    assert (link["fields"]["from"], link["fields"]["to"]) == (mid, goal)
+    participant.js("(id) => window.tavoloBoard.select([id])", link["id"])
+    page.wait_for_selector("#canvas-panel:not([hidden]) [data-field=rationale]")
+    inspector(page, "rationale").fill("uno spazio sicuro e regolare crea legami tra le famiglie")
+    page.keyboard.press("Tab")
+    participant.wait_item(link["id"], "it.fields.rationale.startsWith('uno spazio sicuro')")
+
+    # An indicator added while the goal is selected measures the goal; its four parts.
+    participant.js("(id) => window.tavoloBoard.select([id])", goal)
+    indicator = add_card(participant, "indicator", "Famiglie con una rete di aiuto")
+    participant.wait_item(indicator, f"it.fields.of === {json.dumps(goal)}")
+    page.wait_for_selector("#canvas-panel:not([hidden]) [data-field=target]")
+    for field, value in (("target", "40"), ("threshold", "30"), ("unit", "famiglie"), ("timeline", "2027-06-30")):
+        inspector(page, field).fill(value)
+        page.keyboard.press("Tab")
+    participant.wait_item(
+        indicator,
+        "it.fields.target === 40 && it.fields.threshold === 30 && it.fields.unit === 'famiglie'"
+        " && it.fields.timeline === '2027-06-30'",
+    )
+
+    # The check: the precondition has no indicator yet, and says so.
+    run_from_menu(participant, "[data-action=check_theory]")
+    page.wait_for_selector("#canvas-panel[data-mode=findings] .finding-button")
+    texts = " ".join(page.locator(".finding-text").all_inner_texts())
+    assert "indicatori" in texts or "indicator" in texts, texts
+    shot(participant, "theory-findings")
+
+    # The narrative, written by the server and seen by the conductor as a card on the board.
+    run_from_menu(participant, "[data-action=generate_narrative]")
+    participant.wait("() => [...window.tavoloBoard.state.items()].some(it => it.type === 'narrative')")
+    conductor.wait(
+        "() => [...window.tavoloBoard.state.items()].some(it => it.type === 'narrative'"
+        " && it.fields.text.includes('crea legami tra le famiglie'))"
+    )
+    conductor.wait_item(indicator, "it.fields.target === 40")
+    conductor.js("() => window.tavoloBoard.renderer.fitAll()")
+    conductor.wait_settled()
+    shot(conductor, "theory-conductor")
+
+    # The logframe reads the same board.
+    conductor.page.goto(site["url"] + f"/boards/{board}/logframe")
+    body = conductor.page.locator("table.logframe").inner_text(timeout=WAIT_MS)
+    assert "Le famiglie del quartiere escono dall'isolamento" in body
+    assert "Famiglie con una rete di aiuto" in body and "almeno 30 famiglie" in body
+    shot(conductor, "theory-logframe")
