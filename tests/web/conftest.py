@@ -37,6 +37,7 @@ def targets(world):
         "project_id": world.project_a.id,
         "board_id": world.project_a.boards[0].id,
         "fmt": "pdf",  # a board diagram's format
+        "item_type": "sticky",  # a board's items as CSV
         "report_board_id": report_board.id,
         "link_id": report_link.id,
         "report_token": report_link.token,

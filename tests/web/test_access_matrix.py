@@ -93,6 +93,19 @@ MATRIX: dict[tuple[str, str], Route] = {
         ),
         url_values={"fmt": "svg"},
     ),
+    ("exports.board_export_json", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        )
+    ),
+    ("exports.board_items_csv", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"item_type": "problem"},
+    ),
+    # Without a file the form sends its manager back to the project page with the reason.
+    ("exports.import_board", "POST"): Route(managers_of_a("/projects/"), {}),
     ("exports.toc_workbook", "GET"): Route(
         expect(
             LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403

@@ -85,6 +85,16 @@ def add_free_board(session: Session, project: Project, title: str) -> Board:
     return board
 
 
+def add_imported_board(session: Session, project: Project, kind: BoardKind, title: str) -> Board:
+    """A board for an imported export: of the export's kind, after the project's boards."""
+    title = " ".join(title.split())[:MAX_BOARD_TITLE_CHARS]
+    position = 1 + max((b.position for b in project.boards), default=-1)
+    board = Board(kind=kind, title=title, position=position)
+    project.boards.append(board)
+    session.flush()
+    return board
+
+
 def assign_conductor(session: Session, project: Project, user: User) -> None:
     exists = session.get(ProjectConductor, (project.id, user.id))
     if exists is None:

@@ -6,17 +6,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, render_template
-from flask_babel import get_locale
+import json
 
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from workshop.access import policy
 from workshop.boards import service
-from workshop.exports import diagram
+from workshop.boards.errors import BoardError
+from workshop.boards.ops import parse_change
+from workshop.boards.schema import registry
+from workshop.boards.state import Actor
+from workshop.exports import board_json, diagram
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
 from workshop.models import Board, BoardKind
+from workshop.projects import service as projects
 from workshop.web.board_strings import board_strings
+from workshop.web.forms import BoardImportForm
 from workshop.web.i18n import board_label
-from workshop.web.security import get_board_or_abort
+from workshop.web.security import get_board_or_abort, get_project_or_abort, principal
 
 bp = Blueprint("exports", __name__, url_prefix="/boards")
 
@@ -95,3 +105,68 @@ def logframe(board_id: int):
         rows=toc_exports.LOGFRAME_ROWS,
         columns=toc_exports.LOGFRAME_COLUMNS,
     )
+
+
+# --- JSON that imports back, and CSV per item type ----------------------------------------------------------
+
+
+@bp.get("/<int:board_id>/export.json")
+def board_export_json(board_id: int):
+    board = get_board_or_abort(board_id)
+    document = board_json.export_board(str(board.kind), board_label(board), service.live_items(db.session, board.id))
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    return _download(body, "application/json", _filename(board, "json"))
+
+
+@bp.get("/<int:board_id>/items-<item_type>.csv")
+def board_items_csv(board_id: int, item_type: str):
+    board = get_board_or_abort(board_id)
+    if item_type not in registry.types or (
+        item_type not in registry.kinds.get(str(board.kind), ()) and item_type not in ("sticky", "text", "shape", "frame", "connector")
+    ):
+        abort(404)
+    spec = registry.get(item_type)
+    strings = board_strings()
+    headers = {name: strings.get(f"field.{item_type}.{name}", name) for name in spec.all_fields()}
+    body = board_json.items_csv(service.live_items(db.session, board.id), spec, headers)
+    return _download(body, "text/csv; charset=utf-8", _filename(board, f"{item_type}.csv"))
+
+
+@bp.post("/import/<int:project_id>")
+def import_board(project_id: int):
+    """A new board from an exported JSON file: every item re-created through the sequencer.
+    A file that does not import whole leaves nothing behind."""
+    project = get_project_or_abort(project_id)
+    form = BoardImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
+    try:
+        document = board_json.parse_upload(form.file.data.read(board_json.MAX_IMPORT_BYTES + 1))
+        kind_value = document.get("board", {}).get("kind") if isinstance(document, dict) else None
+        if kind_value not in {k.value for k in BoardKind}:
+            raise BoardError("the export names no board kind", code="bad_request")
+        changes = board_json.import_ops(document, kind_value)
+    except BoardError as error:
+        flash(_("This file cannot be imported: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
+    title = str(document.get("board", {}).get("title") or "") or _("Imported board")
+    board = projects.add_imported_board(db.session, project, BoardKind(kind_value), _("%(title)s (imported)", title=title))
+    board_id = board.id
+    db.session.commit()
+    who = principal()
+    actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project.id))
+    try:
+        for n, ops in enumerate(changes):
+            change = parse_change({"board_id": board_id, "change_id": f"import-{n}", "client_id": "import", "ops": ops})
+            service.apply_change(db.session, change, actor, current_app.extensions["workshop_write_locks"])
+    except BoardError as error:
+        db.session.rollback()
+        db.session.delete(db.session.get(Board, board_id))  # nothing half-imported stays
+        db.session.commit()
+        flash(_("This file cannot be imported: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
+    flash(_("Board imported."), "info")
+    return redirect(url_for("boards.show", board_id=board_id))
+

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DecimalField,
     EmailField,
@@ -212,4 +213,13 @@ class ReportLinkForm(FlaskForm):
         _l("Language of the public page"),
         choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")],
         default="it",
+    )
+
+
+class BoardImportForm(FlaskForm):
+    """A board exported as JSON, to import as a new board of the project."""
+
+    file = FileField(
+        _l("Board exported as JSON"),
+        validators=[FileRequired(), FileAllowed(["json"], _l("Choose a .json file exported from Tavolo."))],
     )

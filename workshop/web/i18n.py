@@ -43,8 +43,9 @@ def select_locale() -> str:
 
 
 def board_label(board) -> str:
-    """A session board is named by its method in the reader's language; a free board by its title."""
-    if board.kind == BoardKind.FREE and board.title:
+    """A session board is named by its method in the reader's language; a free board, or a board
+    imported or made for a group, by its title."""
+    if board.title:
         return board.title
     return str(BOARD_KIND_LABELS[board.kind])
 

@@ -12,7 +12,7 @@ from workshop.models import Invite, InviteRole, Participant, User, UserRole, utc
 from workshop.projects import service as projects
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.projects.service import RECORD_FIELDS
-from workshop.web.forms import ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
+from workshop.web.forms import BoardImportForm, ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
 from workshop.web.i18n import THIRD_SECTOR_TYPE_LABELS, board_label
 from workshop.web.security import get_project_or_abort, require_user
 
@@ -91,6 +91,7 @@ def show(project_id: int):
         participants=participants,
         invite_form=invite_form,
         board_form=FreeBoardForm(),
+        import_form=BoardImportForm(),
         conductor_form=conductor_form,
         action_form=EmptyForm(),
         can_assign=who.is_organizer,
