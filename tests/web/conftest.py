@@ -38,6 +38,7 @@ def targets(world):
         "board_id": world.project_a.boards[0].id,
         "fmt": "pdf",  # a board diagram's format
         "item_type": "sticky",  # a board's items as CSV
+        "seq": 0,  # a point of a board's history
         "report_board_id": report_board.id,
         "link_id": report_link.id,
         "report_token": report_link.token,

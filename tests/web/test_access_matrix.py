@@ -148,6 +148,21 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # The public page of a report: anyone with the link, logged in or not.
     ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
+    ("review.show", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        )
+    ),
+    ("review.at", "GET"): Route(
+        expect(
+            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
+        ),
+        url_values={"seq": "0"},
+    ),
+    ("review.take", "POST"): Route(
+        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        {"name": "Fine della fase"},
+    ),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),

@@ -561,7 +561,7 @@ def _begin_consistent_read(session: Session) -> None:
 def take_snapshot(
     session: Session, board_id: int, kind: SnapshotKind, name: str = "", created_by: str | None = None
 ) -> BoardSnapshot:
-    board = session.get(Board, board_id)
+    board = session.get(Board, board_id, populate_existing=True)  # the sequencer writes with Core: refresh
     if board is None:
         raise NotFound("no such board", field="board_id")
     snapshot = BoardSnapshot(
@@ -581,7 +581,7 @@ def take_snapshot(
 def maintain(session: Session, board_id: int, locks: WriteLocks | None = None) -> bool:
     """Take a checkpoint when one is due and compact the op log behind it. True if it did."""
     with locks.board(board_id) if locks else nullcontext():
-        board = session.get(Board, board_id)
+        board = session.get(Board, board_id, populate_existing=True)
         if board is None:
             return False
         last = session.scalar(

@@ -223,3 +223,16 @@ class BoardImportForm(FlaskForm):
         _l("Board exported as JSON"),
         validators=[FileRequired(), FileAllowed(["json"], _l("Choose a .json file exported from Tavolo."))],
     )
+
+
+MAX_SNAPSHOT_NAME_CHARS = 200  # board_snapshots.name
+
+
+class SnapshotForm(FlaskForm):
+    """A named snapshot of a board, taken on demand."""
+
+    name = StringField(
+        _l("Name of the snapshot"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=MAX_SNAPSHOT_NAME_CHARS)],
+    )
