@@ -163,6 +163,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
         {"name": "Fine della fase"},
     ),
+    ("search.show", "GET"): Route(accounts_only(200)),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),
