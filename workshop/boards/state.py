@@ -91,6 +91,20 @@ class RuleContext:
     def update(self, item_id: str, values: dict[str, Any]) -> None:
         self._applier.server_update(item_id, values)
 
+    def fields_set(self, item_id: str) -> set[str] | None:
+        """The fields this change set on an existing item (before the rules ran), or None
+        when the change created or restored it: a rule that reacts to an edit (an
+        objective's text reworded) tells an edit from a creation."""
+        fields: set[str] = set()
+        for op in self._applier.out.applied[: self._applier.client_ops]:
+            if op["id"] != item_id:
+                continue
+            if op["op"] in (CREATE, RESTORE):
+                return None
+            if op["op"] == UPDATE:
+                fields.update(op["fields"])
+        return fields
+
 
 Rule = Callable[[RuleContext], None]
 
@@ -121,6 +135,7 @@ class Applier:
         self._find_type = find_type
         self.work: dict[str, Item | None] = {}
         self.out = Outcome()
+        self.client_ops = 0  # how many of out.applied the change's own ops made (rules add more)
 
     # -- working copy --------------------------------------------------------------------------
 
@@ -179,6 +194,7 @@ class Applier:
         self.prefetch(op.id for op in ops)
         for op in ops:
             getattr(self, f"_{op.op}")(op)
+        self.client_ops = len(self.out.applied)
         if self._rules and self.out.changed:
             context = RuleContext(self)
             for rule in self._rules:
