@@ -9,3 +9,4 @@ test that uses the engine without the app imports it too. Nothing here imports F
 from __future__ import annotations
 
 from workshop.canvases import common  # noqa: F401  (registers on import)
+from workshop.canvases import stakeholders  # noqa: F401  (session 2: stakeholder mapping)

@@ -13,6 +13,7 @@ from workshop.models.board import (
     SnapshotKind,
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.user import User, UserRole
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ProjectStatus",
     "SESSION_BOARD_KINDS",
     "SnapshotKind",
+    "StakeholderPosition",
     "User",
     "UserRole",
     "utcnow",
