@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workshop.web.canvas_strings import common
+from workshop.web.canvas_strings import common, stakeholders
 
 # One function per canvas module: () -> {key: translated string}.
-SOURCES: list[Callable[[], dict[str, str]]] = [common.strings]
+SOURCES: list[Callable[[], dict[str, str]]] = [common.strings, stakeholders.strings]
 
 
 def canvas_strings() -> dict[str, str]:
