@@ -44,23 +44,26 @@ def record_positions(
     if not actors:
         return
     last = _last_positions(conn, board_id, [a.id for a in actors])
+    moved = [a for a in actors if last.get(a.id) != (float(a.fields["power"]), float(a.fields["interest"]))]
+    if not moved:
+        return
     now = utcnow()
-    rows = [
-        {
-            "project_id": project_id,
-            "board_id": board_id,
-            "actor_id": a.id,
-            "seq": seq,
-            "power": float(a.fields["power"]),
-            "interest": float(a.fields["interest"]),
-            "at": now,
-            "by": actor.identity,
-        }
-        for a in actors
-        if last.get(a.id) != (float(a.fields["power"]), float(a.fields["interest"]))
-    ]
-    if rows:
-        conn.execute(sa.insert(_POSITIONS), rows)
+    conn.execute(
+        sa.insert(_POSITIONS),
+        [
+            {
+                "project_id": project_id,
+                "board_id": board_id,
+                "actor_id": a.id,
+                "seq": seq,
+                "power": float(a.fields["power"]),
+                "interest": float(a.fields["interest"]),
+                "at": now,
+                "by": actor.identity,
+            }
+            for a in moved
+        ],
+    )
 
 
 def position_history(conn: sa.Connection, board_id: int, actor_id: str) -> list[dict[str, Any]]:
