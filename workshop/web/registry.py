@@ -80,7 +80,11 @@ def import_csv(project_id: int):
     form = RegistryImportForm()
     if not form.validate_on_submit():
         return _refused(project, form, [])
-    data = form.file.data.read(registry_csv.MAX_REGISTRY_CSV_BYTES + 1)
+    upload = form.file.data
+    try:
+        data = upload.read(registry_csv.MAX_REGISTRY_CSV_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is a temporary file: let it go now
     existing = service.project_board_items(db.session, project.id, BoardKind.STAKEHOLDERS.value)
     deleted = frozenset(
         db.session.scalars(
