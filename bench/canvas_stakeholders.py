@@ -40,7 +40,7 @@ from workshop.projects.service import create_project  # noqa: E402
 
 ACTORS = 150
 RELATIONS = 300
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 CONDUCTOR = Actor("u:1", "Carla", may_conduct=True)
 MACROS = list(sh.SUB_TYPES)
 
@@ -138,10 +138,15 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    scratch = None
     if args.db == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    else:
-        url = DEFAULT_POSTGRES_URL
+    else:  # a scratch database of its own, dropped at the end
+        scratch = f"bench_stakeholders_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(DEFAULT_POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {scratch}"))
+        url = sa.engine.make_url(DEFAULT_POSTGRES_URL).set(database=scratch).render_as_string(hide_password=False)
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     session = orm.Session(engine, expire_on_commit=False)
@@ -149,10 +154,11 @@ def main() -> None:
         results = [run_once(session) for _ in range(args.runs)]
     finally:
         session.close()
-        if args.db == "postgres":  # the bench's projects only: the database is shared
-            with engine.begin() as conn:
-                conn.execute(sa.text("DELETE FROM projects WHERE title LIKE 'Bench %'"))
         engine.dispose()
+        if scratch is not None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE {scratch}"))
+            admin.dispose()
     print(f"stakeholder map: {ACTORS} actors, {RELATIONS} relations, grid; {args.db}; {args.runs} runs")
     for key, label in (
         ("drag_ms", "drag one actor on the grid (change applied), ms"),
