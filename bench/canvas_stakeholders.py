@@ -55,19 +55,36 @@ def _build(session) -> tuple[int, int, str]:
         macro = MACROS[i % len(MACROS)]
         power, interest = 1 + (i * 37 % 41) / 10, 1 + (i * 53 % 41) / 10
         x, y = sh.place_on_grid(grid, power, interest, sh.ACTOR_CARD_W, sh.ACTOR_CARD_H)
-        ops.append(create(f"a{i}", "actor", x=x, y=y, w=sh.ACTOR_CARD_W, h=sh.ACTOR_CARD_H,
-                          name=f"Ente {i}; «{macro}»", macro_type=macro, sub_type=sh.SUB_TYPES[macro][0],
-                          interests="Casa, lavoro, reti di vicinato\nsecondo le famiglie", salience_power=i % 2 == 0))
+        ops.append(
+            create(
+                f"a{i}",
+                "actor",
+                x=x,
+                y=y,
+                w=sh.ACTOR_CARD_W,
+                h=sh.ACTOR_CARD_H,
+                name=f"Ente {i}; «{macro}»",
+                macro_type=macro,
+                sub_type=sh.SUB_TYPES[macro][0],
+                interests="Casa, lavoro, reti di vicinato\nsecondo le famiglie",
+                salience_power=i % 2 == 0,
+            )
+        )
     _apply(session, board_id, ops[:150])
     _apply(session, board_id, ops[150:])
     # Actor j with its next and next-but-one neighbour: 300 distinct pairs, so no duplicates.
     relations = [
-        create(f"r{j}", "relation", type=sh.RELATION_TYPES[j % len(sh.RELATION_TYPES)], direction="mutual",
-               **{"from": f"a{j % ACTORS}", "to": f"a{(j % ACTORS + 1 + j // ACTORS) % ACTORS}"})
+        create(
+            f"r{j}",
+            "relation",
+            type=sh.RELATION_TYPES[j % len(sh.RELATION_TYPES)],
+            direction="mutual",
+            **{"from": f"a{j % ACTORS}", "to": f"a{(j % ACTORS + 1 + j // ACTORS) % ACTORS}"},
+        )
         for j in range(RELATIONS)
     ]
     for start in range(0, len(relations), 150):
-        _apply(session, board_id, relations[start:start + 150])
+        _apply(session, board_id, relations[start : start + 150])
     return project.id, board_id, ops[0]["id"]
 
 
@@ -89,8 +106,14 @@ def run_once(session) -> dict[str, float]:
 
     def drag():
         n = next(flip)
-        change = parse_change({"board_id": board_id, "change_id": f"d-{uuid.uuid4().hex}", "client_id": "c",
-                               "ops": [update("a7", x=100.0 + 10 * (n % 50), y=300.0)]})
+        change = parse_change(
+            {
+                "board_id": board_id,
+                "change_id": f"d-{uuid.uuid4().hex}",
+                "client_id": "c",
+                "ops": [update("a7", x=100.0 + 10 * (n % 50), y=300.0)],
+            }
+        )
         service.apply_change(session, change, CONDUCTOR)
 
     for _ in range(3):  # warm the statement caches
@@ -102,19 +125,26 @@ def run_once(session) -> dict[str, float]:
     def export():
         items = service.project_board_items(session, project_id, "stakeholders")
         session.rollback()
-        actors = sorted((it for it in items.values() if it.type == "actor"), key=lambda it: (it.created_seq, it.id))
+        actors = sorted(
+            (it for it in items.values() if it.type == "actor"),
+            key=lambda it: (it.created_seq, it.id),
+        )
         exported["csv"] = registry_csv.export_registry(actors)
 
     export_ms = _timed(export)
     # Every row changed (the attitude), so the import is a real 150-update change.
-    body = exported["csv"].decode("utf-8-sig").replace(";neutral;", ";supporter;").encode("utf-8-sig")
+    body = (
+        exported["csv"].decode("utf-8-sig").replace(";neutral;", ";supporter;").encode("utf-8-sig")
+    )
 
     def import_():
         existing = service.project_board_items(session, project_id, "stakeholders")
         rows = registry_csv.read_registry(body, existing)
         session.rollback()
         applied = service.apply_change(
-            session, Change(board_id, f"i-{uuid.uuid4().hex}", "registry-csv", ()), CONDUCTOR,
+            session,
+            Change(board_id, f"i-{uuid.uuid4().hex}", "registry-csv", ()),
+            CONDUCTOR,
             plan=lambda view: registry_csv.plan_import(view, rows),
         )
         assert applied.result["updated"] == ACTORS, applied.result
@@ -146,7 +176,11 @@ def main() -> None:
         admin = sa.create_engine(DEFAULT_POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f"CREATE DATABASE {scratch}"))
-        url = sa.engine.make_url(DEFAULT_POSTGRES_URL).set(database=scratch).render_as_string(hide_password=False)
+        url = (
+            sa.engine.make_url(DEFAULT_POSTGRES_URL)
+            .set(database=scratch)
+            .render_as_string(hide_password=False)
+        )
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     session = orm.Session(engine, expire_on_commit=False)
@@ -159,7 +193,9 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.execute(sa.text(f"DROP DATABASE {scratch}"))
             admin.dispose()
-    print(f"stakeholder map: {ACTORS} actors, {RELATIONS} relations, grid; {args.db}; {args.runs} runs")
+    print(
+        f"stakeholder map: {ACTORS} actors, {RELATIONS} relations, grid; {args.db}; {args.runs} runs"
+    )
     for key, label in (
         ("drag_ms", "drag one actor on the grid (change applied), ms"),
         ("export_ms", "CSV export of 150 actors, ms"),
@@ -169,7 +205,9 @@ def main() -> None:
         ("items", "items in the snapshot"),
     ):
         values = [r[key] for r in results]
-        print(f"  {label:<55} median {statistics.median(values):8.2f}   min {min(values):8.2f}   max {max(values):8.2f}")
+        print(
+            f"  {label:<55} median {statistics.median(values):8.2f}   min {min(values):8.2f}   max {max(values):8.2f}"
+        )
 
 
 if __name__ == "__main__":

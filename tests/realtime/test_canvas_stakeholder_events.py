@@ -45,8 +45,13 @@ def grid(clients, cast, board_id):
     ack = ok(
         conductor.emit(
             P.RUN_ACTION,
-            {"board_id": board_id, "change_id": "tpl", "client_id": "c", "action": "apply_template",
-             "args": {"name": "stakeholders_full"}},
+            {
+                "board_id": board_id,
+                "change_id": "tpl",
+                "client_id": "c",
+                "action": "apply_template",
+                "args": {"name": "stakeholders_full"},
+            },
         )
     )
     (grid_op,) = [op for op in ack["ops"] if op["type"] == "pi_grid"]
@@ -70,7 +75,9 @@ def test_a_drag_onto_the_grid_sets_power_and_interest_for_everyone(clients, cast
         mirror.receive(change)
     assert mirror.items["a"]["fields"]["quadrant"] == "manage_closely"
     stored = {it["id"]: it for it in live_items(db.session, board_id)}
-    assert mirror.items == {i: {"type": it["type"], "fields": it["fields"]} for i, it in stored.items()}
+    assert mirror.items == {
+        i: {"type": it["type"], "fields": it["fields"]} for i, it in stored.items()
+    }
     history = position_history(db.session.connection(), board_id, "a")
     assert [(h["power"], h["interest"]) for h in history] == [(1, 1), (4.0, 4.0)]
 
@@ -95,10 +102,14 @@ def test_an_observer_may_not_move_an_actor(clients, cast, board_id):
     assert code(observer.apply(board_id, [update("a", power=5)])) == P.FORBIDDEN
 
 
-def test_a_csv_import_reaches_every_socket_on_the_board_as_one_change(clients, cast, app, board_id, grid):
+def test_a_csv_import_reaches_every_socket_on_the_board_as_one_change(
+    clients, cast, app, board_id, grid
+):
     conductor = clients.as_user(cast.conductor)
     participant = clients.as_participant(cast.invite_a, "Alice")
-    watcher = clients.as_participant(cast.invite_a, "Wendy")  # follows the registry from another board
+    watcher = clients.as_participant(
+        cast.invite_a, "Wendy"
+    )  # follows the registry from another board
     ok(conductor.join(board_id))
     seq = ok(participant.join(board_id))["seq"]
     ok(watcher.join(board_id, watch=True))
@@ -107,7 +118,9 @@ def test_a_csv_import_reaches_every_socket_on_the_board_as_one_change(clients, c
     csv_text = "id;nome;tipo;sottotipo;potere;interesse\r\n;Comune di Borgo;public;comune;5;4\r\n;ODV Aiuto;third_sector;odv;2;5\r\n"
     form = {
         "csrf_token": csrf_token(app, conductor.http),
-        "file": FileStorage(io.BytesIO(csv_text.encode("utf-8-sig")), "r.csv", content_type="text/csv"),
+        "file": FileStorage(
+            io.BytesIO(csv_text.encode("utf-8-sig")), "r.csv", content_type="text/csv"
+        ),
     }
     boundary, body = encode_multipart(form)
     response = conductor.http.post(

@@ -85,7 +85,13 @@ def test_the_salience_class_follows_the_three_attributes(flags, expected):
     b = board()
     b.apply([create("a", "actor", name="ODV")])
     power, legitimacy, urgency = flags
-    b.apply([update("a", salience_power=power, salience_legitimacy=legitimacy, salience_urgency=urgency)])
+    b.apply(
+        [
+            update(
+                "a", salience_power=power, salience_legitimacy=legitimacy, salience_urgency=urgency
+            )
+        ]
+    )
     assert b.live()["a"]["fields"]["salience_class"] == expected
 
 
@@ -154,7 +160,10 @@ def test_power_and_interest_take_one_decimal_from_the_place():
     b.apply([GRID])
     b.apply([create("a", "actor", x=100 + 333 - 90, y=100 + 555 - 45, w=180, h=90)])
     fields = b.live()["a"]["fields"]
-    assert (fields["interest"], fields["power"]) == (round(1 + 4 * 333 / 800, 1), round(1 + 4 * 245 / 800, 1))
+    assert (fields["interest"], fields["power"]) == (
+        round(1 + 4 * 333 / 800, 1),
+        round(1 + 4 * 245 / 800, 1),
+    )
 
 
 def test_power_or_interest_set_on_the_grid_moves_the_card_to_the_matching_spot():
@@ -199,17 +208,30 @@ def test_a_relation_joins_two_different_actors():
     assert refused(b, [create("r", "relation", **{"from": "a", "to": "a"})]) == "invalid_op"
     b.apply([create("r", "relation", **{"from": "a", "to": "b"})])
     assert refused(b, [update("r", to="a")]) == "invalid_op"
-    assert refused(b, [create("s", "relation", **{"from": "a", "to": "r"})]) == "invalid_op"  # not an actor
+    assert (
+        refused(b, [create("s", "relation", **{"from": "a", "to": "r"})]) == "invalid_op"
+    )  # not an actor
 
 
 def test_two_relations_of_the_same_type_between_the_same_actors_are_refused():
     b = board()
     _two_actors(b)
     b.apply([create("r", "relation", type="funding", **{"from": "a", "to": "b"})])
-    assert refused(b, [create("s", "relation", type="funding", **{"from": "a", "to": "b"})]) == "invalid_op"
-    assert refused(
-        b, [create("s", "relation", type="funding", direction="mutual", **{"from": "b", "to": "a"})]
-    ) == "invalid_op"
+    assert (
+        refused(b, [create("s", "relation", type="funding", **{"from": "a", "to": "b"})])
+        == "invalid_op"
+    )
+    assert (
+        refused(
+            b,
+            [
+                create(
+                    "s", "relation", type="funding", direction="mutual", **{"from": "b", "to": "a"}
+                )
+            ],
+        )
+        == "invalid_op"
+    )
     b.apply([create("s", "relation", type="funding", **{"from": "b", "to": "a"})])  # the other way
     b.apply([create("t", "relation", type="conflict", **{"from": "a", "to": "b"})])  # another type
     assert refused(b, [update("t", type="funding")]) == "invalid_op"
@@ -247,8 +269,25 @@ def test_the_proposal_links_actors_activities_and_budget():
     b.apply(canvases.template("stakeholders", "proposal").build(), CONDUCTOR)
     (proposal_id,) = [i for i, it in b.live().items() if it["type"] == "proposal"]
     b.apply([update(proposal_id, title="Abitare solidale", target_groups=["b"], partners=["a"])])
-    b.apply([create("act", "proposal_activity", title="Sportello", start="2026-01-01", end="2026-12-31", lead="a")])
-    b.apply([create("bud", "budget_line", description="Personale", source="third_sector", amount=12500.5)])
+    b.apply(
+        [
+            create(
+                "act",
+                "proposal_activity",
+                title="Sportello",
+                start="2026-01-01",
+                end="2026-12-31",
+                lead="a",
+            )
+        ]
+    )
+    b.apply(
+        [
+            create(
+                "bud", "budget_line", description="Personale", source="third_sector", amount=12500.5
+            )
+        ]
+    )
     assert refused(b, [create("x", "budget_line", source="ets")]) == "invalid_op"
     assert refused(b, [update("act", start="2026-13-01")]) == "invalid_op"
     assert refused(b, [update(proposal_id, partners=["act"])]) == "invalid_op"
@@ -289,7 +328,9 @@ _counter = iter(range(1, 1_000_000))
 
 
 def apply(store, board_id, ops, actor=ALICE):
-    change = parse_change({"board_id": board_id, "change_id": f"c-{next(_counter)}", "client_id": "c", "ops": ops})
+    change = parse_change(
+        {"board_id": board_id, "change_id": f"c-{next(_counter)}", "client_id": "c", "ops": ops}
+    )
     return service.apply_change(store, change, actor)
 
 
@@ -298,7 +339,9 @@ def test_each_move_is_kept_with_its_date_in_order(store, monkeypatch):
     times = [MONDAY + timedelta(days=d) for d in (0, 1, 7, 30)]
     moments = iter(times)
     monkeypatch.setattr("workshop.canvases.stakeholder_positions.utcnow", lambda: next(moments))
-    apply(store, p.stakeholders, [GRID, create("a", "actor", name="Comune", x=2000, y=0, w=180, h=90)])
+    apply(
+        store, p.stakeholders, [GRID, create("a", "actor", name="Comune", x=2000, y=0, w=180, h=90)]
+    )
     apply(store, p.stakeholders, [update("a", x=610, y=255)])  # onto the grid: 4, 4
     apply(store, p.stakeholders, [update("a", name="Comune di Borgo")])  # no move: no row
     apply(store, p.stakeholders, [update("a", power=2)], BOB)  # set in the inspector: 2, 4
@@ -307,7 +350,12 @@ def test_each_move_is_kept_with_its_date_in_order(store, monkeypatch):
     assert [(h["power"], h["interest"]) for h in history] == [(1, 1), (4, 4), (2, 4), (1, 1)]
     assert [h["seq"] for h in history] == [1, 2, 4, 5]
     assert [h["at"] for h in history] == times
-    assert [h["by"] for h in history] == [ALICE.identity, ALICE.identity, BOB.identity, ALICE.identity]
+    assert [h["by"] for h in history] == [
+        ALICE.identity,
+        ALICE.identity,
+        BOB.identity,
+        ALICE.identity,
+    ]
 
 
 def test_a_refused_change_records_no_position(store):
@@ -320,7 +368,10 @@ def test_a_refused_change_records_no_position(store):
 
 LEAD_TYPE = ItemType(
     "t_s2_task",
-    {"text": Text(), "lead": ProjectRef(board_kind="stakeholders", types=("actor",), nullable=True)},
+    {
+        "text": Text(),
+        "lead": ProjectRef(board_kind="stakeholders", types=("actor",), nullable=True),
+    },
 )
 
 
@@ -358,26 +409,59 @@ def test_the_proposal_refers_to_the_context_board_of_its_own_project(store):
     for project, ids in ((p, ("core", "goal", "means")), (other, ("far-goal",))):
         for item_id in ids:
             kind = "problem" if item_id == "core" else "objective"
-            store.add(BoardItem(board_id=project.context, item_id=item_id, type=kind, fields={},
-                                created_seq=1, updated_seq=1, deleted_seq=None, created_by="u:1"))
+            store.add(
+                BoardItem(
+                    board_id=project.context,
+                    item_id=item_id,
+                    type=kind,
+                    fields={},
+                    created_seq=1,
+                    updated_seq=1,
+                    deleted_seq=None,
+                    created_by="u:1",
+                )
+            )
     store.commit()
     applied = service.run_action(
         store,
-        parse_action({"board_id": p.stakeholders, "change_id": "t1", "client_id": "c", "action": "apply_template",
-                      "args": {"name": "proposal"}}).change,
+        parse_action(
+            {
+                "board_id": p.stakeholders,
+                "change_id": "t1",
+                "client_id": "c",
+                "action": "apply_template",
+                "args": {"name": "proposal"},
+            }
+        ).change,
         "apply_template",
         {"name": "proposal"},
         CONDUCTOR,
         may_edit=True,
     )
     proposal = next(op["id"] for op in applied.ops if op["type"] == "proposal")
-    apply(store, p.stakeholders, [update(proposal, need_problem="core", general_objective="goal",
-                                         specific_objectives=["means"])])
-    for bad in ({"need_problem": "goal"}, {"general_objective": "far-goal"}, {"specific_objectives": ["core"]}):
+    apply(
+        store,
+        p.stakeholders,
+        [
+            update(
+                proposal,
+                need_problem="core",
+                general_objective="goal",
+                specific_objectives=["means"],
+            )
+        ],
+    )
+    for bad in (
+        {"need_problem": "goal"},
+        {"general_objective": "far-goal"},
+        {"specific_objectives": ["core"]},
+    ):
         with pytest.raises(BoardError) as caught:
             apply(store, p.stakeholders, [update(proposal, **bad)])
         assert caught.value.code == "invalid_op", bad
     fields = store.get(BoardItem, (p.stakeholders, proposal)).fields
     assert (fields["need_problem"], fields["general_objective"], fields["specific_objectives"]) == (
-        "core", "goal", ["means"]
+        "core",
+        "goal",
+        ["means"],
     )

@@ -43,7 +43,12 @@ def stakeholder_board(project) -> int:
 
 def put(project, ops):
     change = parse_change(
-        {"board_id": stakeholder_board(project), "change_id": f"t-{next(_ids)}", "client_id": "t", "ops": ops}
+        {
+            "board_id": stakeholder_board(project),
+            "change_id": f"t-{next(_ids)}",
+            "client_id": "t",
+            "ops": ops,
+        }
     )
     applied = service.apply_change(db.session, change, Actor("u:1", "Carla", True))
     db.session.remove()
@@ -98,11 +103,24 @@ def conductor(client, auth, world):
 
 def test_awkward_text_round_trips_and_formulas_are_neutralised(conductor, world):
     project = world.project_a
-    put(project, [
-        {"op": "create", "id": f"a{i}", "type": "actor",
-         "fields": {"name": text, "interests": text, "contact": text[:300], "power": 2.5, "interest": 4}}
-        for i, text in enumerate(AWKWARD)
-    ])
+    put(
+        project,
+        [
+            {
+                "op": "create",
+                "id": f"a{i}",
+                "type": "actor",
+                "fields": {
+                    "name": text,
+                    "interests": text,
+                    "contact": text[:300],
+                    "power": 2.5,
+                    "interest": 4,
+                },
+            }
+            for i, text in enumerate(AWKWARD)
+        ],
+    )
     before = actors(project)
     data = export(conductor, project)
     rows = rows_of(data)
@@ -114,8 +132,13 @@ def test_awkward_text_round_trips_and_formulas_are_neutralised(conductor, world)
     # Change every actor in the spreadsheet, and add one: the import gives the texts back intact.
     for row in rows:
         row["atteggiamento"] = "supporter"
-    new_row = {h: "" for h in HEADER} | {"nome": "Nuovo ente; con \"virgolette\"\nsu due righe", "potere": "4,5"}
-    response = upload(conductor, project, to_csv([list(r.values()) for r in rows] + [list(new_row.values())]))
+    new_row = {h: "" for h in HEADER} | {
+        "nome": 'Nuovo ente; con "virgolette"\nsu due righe',
+        "potere": "4,5",
+    }
+    response = upload(
+        conductor, project, to_csv([list(r.values()) for r in rows] + [list(new_row.values())])
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     after = actors(project)
     for actor_id, fields in before.items():
@@ -123,7 +146,7 @@ def test_awkward_text_round_trips_and_formulas_are_neutralised(conductor, world)
         assert after[actor_id]["interests"] == fields["interests"]
         assert after[actor_id]["attitude"] == "supporter"
     (new_id,) = set(after) - set(before)
-    assert after[new_id]["name"] == "Nuovo ente; con \"virgolette\"\nsu due righe"
+    assert after[new_id]["name"] == 'Nuovo ente; con "virgolette"\nsu due righe'
     assert after[new_id]["power"] == 4.5
 
     # And the export of the import is the same file again, with the new actor at the end.
@@ -133,20 +156,68 @@ def test_awkward_text_round_trips_and_formulas_are_neutralised(conductor, world)
 
 def test_the_import_is_one_change_and_importing_the_export_changes_nothing(conductor, world):
     project = world.project_a
-    put(project, [{"op": "create", "id": "g", "type": "pi_grid", "fields": {"x": 0, "y": 0, "w": 800, "h": 800}}])
+    put(
+        project,
+        [
+            {
+                "op": "create",
+                "id": "g",
+                "type": "pi_grid",
+                "fields": {"x": 0, "y": 0, "w": 800, "h": 800},
+            }
+        ],
+    )
     rows = [
-        ["", "Comune di Borgo Sereno", "public", "comune", "no", "proposing_body", "", "", "", "5", "4",
-         "sì", "sì", "no", "champion", "collaborate", "1"],
-        ["", "Cooperativa Il Faro", "third_sector", "social_coop", "sì", "partner", "", "", "", "2", "4,5",
-         "", "x", "", "supporter", "involve", ""],
+        [
+            "",
+            "Comune di Borgo Sereno",
+            "public",
+            "comune",
+            "no",
+            "proposing_body",
+            "",
+            "",
+            "",
+            "5",
+            "4",
+            "sì",
+            "sì",
+            "no",
+            "champion",
+            "collaborate",
+            "1",
+        ],
+        [
+            "",
+            "Cooperativa Il Faro",
+            "third_sector",
+            "social_coop",
+            "sì",
+            "partner",
+            "",
+            "",
+            "",
+            "2",
+            "4,5",
+            "",
+            "x",
+            "",
+            "supporter",
+            "involve",
+            "",
+        ],
     ]
-    response = upload(conductor, project, to_csv(rows, HEADER[:-2]))  # the derived columns are optional
+    response = upload(
+        conductor, project, to_csv(rows, HEADER[:-2])
+    )  # the derived columns are optional
     assert response.status_code == 302
     board_id = stakeholder_board(project)
     changes = db.session.query(BoardChange).filter_by(board_id=board_id).count()
     assert changes == 2  # the grid, then the whole import
     found = sorted(actors(project).values(), key=lambda f: f["name"])
-    assert [(f["name"], f["power"], f["interest"], f["quadrant"], f["salience_class"]) for f in found] == [
+    assert [
+        (f["name"], f["power"], f["interest"], f["quadrant"], f["salience_class"]) for f in found
+    ] == [
         ("Comune di Borgo Sereno", 5, 4, "manage_closely", "dominant"),
         ("Cooperativa Il Faro", 2, 4.5, "keep_informed", "discretionary"),
     ]
@@ -167,7 +238,10 @@ def _one_row(**cells):
     [
         (to_csv(_one_row(), ["identificativo"] + HEADER[1:]), 'Unknown column "identificativo"'),
         (to_csv(_one_row(), HEADER[1:]), 'The column "id" is missing'),
-        (to_csv(_one_row(tipo="ente pubblico")), '"ente pubblico" is not one of the allowed values'),
+        (
+            to_csv(_one_row(tipo="ente pubblico")),
+            '"ente pubblico" is not one of the allowed values',
+        ),
         (to_csv(_one_row(potere="tanto")), '"tanto" is not a number'),
         (to_csv(_one_row(potere="7")), '"7" is out of range'),
         (to_csv(_one_row(**{"strato (cipolla)": "1,5"})), '"1,5" is not a whole number'),
@@ -180,9 +254,14 @@ def _one_row(**cells):
         (to_csv([["", "Ente", "in più"]], ["id", "nome"]), "cells, not as many as the header"),
     ],
 )
-def test_a_bad_file_is_refused_with_its_problems_and_nothing_changes(conductor, english, world, data, message):
+def test_a_bad_file_is_refused_with_its_problems_and_nothing_changes(
+    conductor, english, world, data, message
+):
     project = world.project_a
-    put(project, [{"op": "create", "id": "keep", "type": "actor", "fields": {"name": "Ente che resta"}}])
+    put(
+        project,
+        [{"op": "create", "id": "keep", "type": "actor", "fields": {"name": "Ente che resta"}}],
+    )
     before = fingerprint()
     response = upload(conductor, project, data)
     assert response.status_code == 400
@@ -206,7 +285,9 @@ def test_an_import_without_a_csrf_token_is_refused(conductor, world):
     assert fingerprint() == before
 
 
-@pytest.mark.parametrize(("who", "status"), [("participant_a", 403), ("observer_a", 403), ("conductor_b", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("participant_a", 403), ("observer_a", 403), ("conductor_b", 403)]
+)
 def test_only_the_projects_managers_may_export_or_import(client, become, world, who, status):
     become(who)
     project = world.project_a
@@ -223,13 +304,23 @@ def test_an_unknown_project_is_not_found(conductor):
 def test_the_project_page_links_to_the_registry(conductor, english, world):
     page = conductor.get(f"/projects/{world.project_a.id}").get_data(as_text=True)
     assert f"/projects/{world.project_a.id}/registry.csv" in page
-    assert f"/projects/{world.project_a.id}/registry\"" in page
+    assert f'/projects/{world.project_a.id}/registry"' in page
 
 
 def test_an_actors_positions_are_served_to_whoever_sees_the_board(client, become, world):
     project = world.project_a
-    put(project, [{"op": "create", "id": "g", "type": "pi_grid", "fields": {"x": 0, "y": 0, "w": 800, "h": 800}},
-                  {"op": "create", "id": "a", "type": "actor", "fields": {"name": "Comune", "x": 2000}}])
+    put(
+        project,
+        [
+            {
+                "op": "create",
+                "id": "g",
+                "type": "pi_grid",
+                "fields": {"x": 0, "y": 0, "w": 800, "h": 800},
+            },
+            {"op": "create", "id": "a", "type": "actor", "fields": {"name": "Comune", "x": 2000}},
+        ],
+    )
     put(project, [{"op": "update", "id": "a", "fields": {"power": 4, "interest": 2}}])
     become("participant_a")
     body = client.get(f"/projects/{project.id}/actors/a/positions.json").get_json()

@@ -239,7 +239,11 @@ def read_registry(data: bytes, existing: Mapping[str, Item]) -> list[ImportRow]:
     if not lines:
         raise ImportRefused([RowError(0, "empty")])
     names = _header(lines[0])
-    body = [(number, cells) for number, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
+    body = [
+        (number, cells)
+        for number, cells in enumerate(lines[1:], start=2)
+        if any(c.strip() for c in cells)
+    ]
     if len(body) > MAX_REGISTRY_ROWS:
         raise ImportRefused([RowError(0, "too_many_rows")])
     errors: list[RowError] = []
@@ -249,7 +253,9 @@ def read_registry(data: bytes, existing: Mapping[str, Item]) -> list[ImportRow]:
         if len(cells) != len(names):
             errors.append(RowError(number, "wrong_cell_count", value=str(len(cells))))
             continue
-        row_errors, row = _read_row(number, dict(zip(names, cells, strict=True)), existing, seen_ids)
+        row_errors, row = _read_row(
+            number, dict(zip(names, cells, strict=True)), existing, seen_ids
+        )
         errors.extend(row_errors)
         if row is not None:
             rows.append(row)
@@ -297,7 +303,11 @@ def _read_row(
     # sub-type that no longer fits (the board's rule), as an edit on the board would.
     macro = values.get("macro_type", before["macro_type"])
     if "sub_type" in values and macro in SUB_TYPES and not sub_type_fits(macro, values["sub_type"]):
-        errors.append(RowError(number, "sub_type_mismatch", HEADER_BY_FIELD["sub_type"], str(values["sub_type"])))
+        errors.append(
+            RowError(
+                number, "sub_type_mismatch", HEADER_BY_FIELD["sub_type"], str(values["sub_type"])
+            )
+        )
     if errors:
         return errors, None
     return [], ImportRow(number, actor_id, values)
@@ -306,7 +316,9 @@ def _read_row(
 # --- import: the change ------------------------------------------------------------------------------
 
 
-def plan_import(view: BoardView, rows: list[ImportRow], deleted: frozenset[str] = frozenset()) -> ActionResult:
+def plan_import(
+    view: BoardView, rows: list[ImportRow], deleted: frozenset[str] = frozenset()
+) -> ActionResult:
     """The ops that bring the board in line with the file, planned under the board's lock:
     updates of the fields that differ, new actors (on the grid at their power and interest
     when the row gives both and the board has a grid, else in columns beside the board's
@@ -335,14 +347,24 @@ def plan_import(view: BoardView, rows: list[ImportRow], deleted: frozenset[str] 
             updated += 1
             continue
         if grid is not None and "power" in row.values and "interest" in row.values:
-            x, y = place_on_grid(grid, row.values["power"], row.values["interest"], ACTOR_CARD_W, ACTOR_CARD_H)
+            x, y = place_on_grid(
+                grid, row.values["power"], row.values["interest"], ACTOR_CARD_W, ACTOR_CARD_H
+            )
         else:
             column, place = divmod(stacked, ACTORS_PER_COLUMN)
             x = round(column_x + column * (ACTOR_CARD_W + COLUMN_GAP), 1)
             y = round(place * (ACTOR_CARD_H + COLUMN_GAP), 1)
             stacked += 1
         ops.append(
-            create(row.actor_id or new_id("actor"), "actor", x=x, y=y, w=ACTOR_CARD_W, h=ACTOR_CARD_H, **row.values)
+            create(
+                row.actor_id or new_id("actor"),
+                "actor",
+                x=x,
+                y=y,
+                w=ACTOR_CARD_W,
+                h=ACTOR_CARD_H,
+                **row.values,
+            )
         )
         created += 1
     return ActionResult(ops=ops, result={"created": created, "updated": updated})

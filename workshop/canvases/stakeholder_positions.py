@@ -15,7 +15,9 @@ from workshop.models.stakeholders import StakeholderPosition
 _POSITIONS = StakeholderPosition.__table__
 
 
-def _last_positions(conn: sa.Connection, board_id: int, actor_ids: list[str]) -> dict[str, tuple[float, float]]:
+def _last_positions(
+    conn: sa.Connection, board_id: int, actor_ids: list[str]
+) -> dict[str, tuple[float, float]]:
     latest = (
         sa.select(_POSITIONS.c.actor_id, sa.func.max(_POSITIONS.c.seq).label("seq"))
         .where(_POSITIONS.c.board_id == board_id, _POSITIONS.c.actor_id.in_(actor_ids))
@@ -36,7 +38,12 @@ def _last_positions(conn: sa.Connection, board_id: int, actor_ids: list[str]) ->
 
 
 def record_positions(
-    conn: sa.Connection, board_id: int, project_id: int, seq: int, changed: Mapping[str, Item], actor: Actor
+    conn: sa.Connection,
+    board_id: int,
+    project_id: int,
+    seq: int,
+    changed: Mapping[str, Item],
+    actor: Actor,
 ) -> None:
     """The effect: a row for every live actor of the change whose power or interest differs
     from the last one recorded (its first value included), dated now."""
@@ -44,7 +51,11 @@ def record_positions(
     if not actors:
         return
     last = _last_positions(conn, board_id, [a.id for a in actors])
-    moved = [a for a in actors if last.get(a.id) != (float(a.fields["power"]), float(a.fields["interest"]))]
+    moved = [
+        a
+        for a in actors
+        if last.get(a.id) != (float(a.fields["power"]), float(a.fields["interest"]))
+    ]
     if not moved:
         return
     now = utcnow()
@@ -69,7 +80,13 @@ def record_positions(
 def position_history(conn: sa.Connection, board_id: int, actor_id: str) -> list[dict[str, Any]]:
     """Every position the actor took on this board, oldest first."""
     rows = conn.execute(
-        sa.select(_POSITIONS.c.seq, _POSITIONS.c.power, _POSITIONS.c.interest, _POSITIONS.c.at, _POSITIONS.c.by)
+        sa.select(
+            _POSITIONS.c.seq,
+            _POSITIONS.c.power,
+            _POSITIONS.c.interest,
+            _POSITIONS.c.at,
+            _POSITIONS.c.by,
+        )
         .where(_POSITIONS.c.board_id == board_id, _POSITIONS.c.actor_id == actor_id)
         .order_by(_POSITIONS.c.seq, _POSITIONS.c.id)
     )

@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workshop.boards.canvas import RuleContext, Template, register_effect, register_rule, register_template
+from workshop.boards.canvas import (
+    RuleContext,
+    Template,
+    register_effect,
+    register_rule,
+    register_template,
+)
 from workshop.boards.errors import InvalidOp
 from workshop.boards.schema import (
     Choice,
@@ -68,7 +74,11 @@ ALL_SUB_TYPES = tuple(s for subs in SUB_TYPES.values() for s in subs) + (ANY_MAC
 
 
 def sub_type_fits(macro_type: str, sub_type: str | None) -> bool:
-    return sub_type is None or sub_type == ANY_MACRO_SUB_TYPE or sub_type in SUB_TYPES.get(macro_type, ())
+    return (
+        sub_type is None
+        or sub_type == ANY_MACRO_SUB_TYPE
+        or sub_type in SUB_TYPES.get(macro_type, ())
+    )
 
 
 # --- derived: quadrant and salience class --------------------------------------------------------
@@ -134,7 +144,16 @@ ACTOR = ItemType(
         "sub_type": Choice(values=ALL_SUB_TYPES, nullable=True, default=None),
         "runts": Flag(),
         "table_role": Choice(
-            values=("proposing_body", "partner", "supporter", "funder", "beneficiary", "expert", "observer", "none"),
+            values=(
+                "proposing_body",
+                "partner",
+                "supporter",
+                "funder",
+                "beneficiary",
+                "expert",
+                "observer",
+                "none",
+            ),
             default="none",
         ),
         "interests": Text(),
@@ -147,8 +166,12 @@ ACTOR = ItemType(
         "salience_legitimacy": Flag(),
         "salience_urgency": Flag(),
         "salience_class": Choice(values=SALIENCE_CLASSES, default="none", derived=True),
-        "attitude": Choice(values=("champion", "supporter", "neutral", "critic", "opponent"), default="neutral"),
-        "engagement": Choice(values=("inform", "consult", "involve", "collaborate", "empower"), default="inform"),
+        "attitude": Choice(
+            values=("champion", "supporter", "neutral", "critic", "opponent"), default="neutral"
+        ),
+        "engagement": Choice(
+            values=("inform", "consult", "involve", "collaborate", "empower"), default="inform"
+        ),
         "onion_layer": Number(minimum=0, maximum=4, integer=True, nullable=True, default=None),
     },
     title_field="name",
@@ -244,7 +267,9 @@ def keep_sub_type_in_macro_type(ctx: RuleContext) -> None:
         if set_now is not None and "sub_type" not in set_now:
             ctx.update(actor.id, {"sub_type": None})
         else:
-            raise InvalidOp(f"sub_type {sub} does not belong to macro_type {macro}", field="sub_type")
+            raise InvalidOp(
+                f"sub_type {sub} does not belong to macro_type {macro}", field="sub_type"
+            )
 
 
 def _round_scale(value: float) -> float:
@@ -283,7 +308,9 @@ def point_for(grid: Item, power: float, interest: float) -> tuple[float, float]:
     return x + w * (interest - SCALE_MIN) / span, y + h - h * (power - SCALE_MIN) / span
 
 
-def place_on_grid(grid: Item, power: float, interest: float, w: float, h: float) -> tuple[float, float]:
+def place_on_grid(
+    grid: Item, power: float, interest: float, w: float, h: float
+) -> tuple[float, float]:
     """Top-left corner of a w x h card whose centre stands for power and interest."""
     cx, cy = point_for(grid, power, interest)
     return round(cx - w / 2, 1), round(cy - h / 2, 1)
@@ -309,13 +336,18 @@ def tie_actors_to_the_grid(ctx: RuleContext) -> None:
             if rescaled:
                 power = _round_scale(actor.fields["power"])
                 interest = _round_scale(actor.fields["interest"])
-                x, y = place_on_grid(grid, power, interest, float(actor.fields["w"]), float(actor.fields["h"]))
+                x, y = place_on_grid(
+                    grid, power, interest, float(actor.fields["w"]), float(actor.fields["h"])
+                )
                 ctx.update(actor.id, {"power": power, "interest": interest, "x": x, "y": y})
                 continue
         if rescaled or set_now is None:  # off the grid: kept as set, to one decimal
             ctx.update(
                 actor.id,
-                {"power": _round_scale(actor.fields["power"]), "interest": _round_scale(actor.fields["interest"])},
+                {
+                    "power": _round_scale(actor.fields["power"]),
+                    "interest": _round_scale(actor.fields["interest"]),
+                },
             )
 
 
@@ -344,7 +376,9 @@ def refuse_bad_relations(ctx: RuleContext) -> None:
     for relation in changed:
         for other in every:
             if other.id != relation.id and _relations_clash(relation, other):
-                raise InvalidOp("these two actors already have a relation of this type", field="type")
+                raise InvalidOp(
+                    "these two actors already have a relation of this type", field="type"
+                )
 
 
 for _rule in (keep_sub_type_in_macro_type, tie_actors_to_the_grid, refuse_bad_relations):
@@ -370,7 +404,15 @@ def build_proposal() -> list[dict[str, Any]]:
     zone_x = PROPOSAL_W + ZONE_GAP
     return [
         create(new_id("proposal"), "proposal", x=0, y=0, w=PROPOSAL_W, h=PROPOSAL_H, title=""),
-        create(new_id("zone"), "frame", x=zone_x, y=0, w=ZONE_W, h=ZONE_H, title="Attività e cronoprogramma"),
+        create(
+            new_id("zone"),
+            "frame",
+            x=zone_x,
+            y=0,
+            w=ZONE_W,
+            h=ZONE_H,
+            title="Attività e cronoprogramma",
+        ),
         create(
             new_id("zone"),
             "frame",
@@ -386,7 +428,13 @@ def build_proposal() -> list[dict[str, Any]]:
 def build_full() -> list[dict[str, Any]]:
     """The grid, a zone for the relations map below it, and the proposal to the right."""
     relations = create(
-        new_id("zone"), "frame", x=0, y=GRID_SIZE + ZONE_GAP, w=GRID_SIZE, h=ZONE_H * 1.5, title="Mappa delle relazioni"
+        new_id("zone"),
+        "frame",
+        x=0,
+        y=GRID_SIZE + ZONE_GAP,
+        w=GRID_SIZE,
+        h=ZONE_H * 1.5,
+        title="Mappa delle relazioni",
     )
     proposal = [
         {**op, "fields": {**op["fields"], "x": op["fields"]["x"] + GRID_SIZE + 2 * ZONE_GAP}}

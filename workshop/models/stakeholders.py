@@ -21,7 +21,9 @@ class StakeholderPosition(Base):
     __tablename__ = "stakeholder_positions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
     board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
     actor_id: Mapped[str] = mapped_column(sa.String(40))
     seq: Mapped[int] = mapped_column(sa.BigInteger)
@@ -30,4 +32,6 @@ class StakeholderPosition(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by: Mapped[str] = mapped_column(sa.String(32))  # principal identity, "u:7" / "p:42"
 
-    __table_args__ = (sa.Index("ix_stakeholder_positions_board_actor_seq", "board_id", "actor_id", "seq"),)
+    __table_args__ = (
+        sa.Index("ix_stakeholder_positions_board_actor_seq", "board_id", "actor_id", "seq"),
+    )

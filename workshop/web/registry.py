@@ -9,7 +9,17 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -33,7 +43,9 @@ IMPORT_CLIENT_ID = "registry-csv"
 
 
 class RegistryImportForm(FlaskForm):
-    file = FileField(_l("CSV file of the registry"), validators=[FileRequired(_l("Choose a CSV file."))])
+    file = FileField(
+        _l("CSV file of the registry"), validators=[FileRequired(_l("Choose a CSV file."))]
+    )
 
 
 def _stakeholder_board(project_id: int) -> Board:
@@ -51,7 +63,9 @@ def _stakeholder_board(project_id: int) -> Board:
 
 def _actors(project_id: int) -> list:
     items = service.project_board_items(db.session, project_id, BoardKind.STAKEHOLDERS.value)
-    return sorted((it for it in items.values() if it.type == "actor"), key=lambda it: (it.created_seq, it.id))
+    return sorted(
+        (it for it in items.values() if it.type == "actor"), key=lambda it: (it.created_seq, it.id)
+    )
 
 
 @bp.get("/<int:project_id>/registry.csv")
@@ -62,14 +76,19 @@ def export_csv(project_id: int):
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
 @bp.get("/<int:project_id>/registry")
 def import_page(project_id: int):
     project = get_project_or_abort(project_id)
-    return render_template("registry/import.html", project=project, form=RegistryImportForm(), errors=[])
+    return render_template(
+        "registry/import.html", project=project, form=RegistryImportForm(), errors=[]
+    )
 
 
 @bp.post("/<int:project_id>/registry.csv")
@@ -89,7 +108,9 @@ def import_csv(project_id: int):
     deleted = frozenset(
         db.session.scalars(
             sa.select(BoardItem.item_id).where(
-                BoardItem.board_id == board.id, BoardItem.type == "actor", BoardItem.deleted_seq.is_not(None)
+                BoardItem.board_id == board.id,
+                BoardItem.type == "actor",
+                BoardItem.deleted_seq.is_not(None),
             )
         )
     )
@@ -112,7 +133,9 @@ def import_csv(project_id: int):
             plan=lambda view: registry_csv.plan_import(view, rows, deleted),
         )
     except BoardError as error:
-        current_app.logger.info("registry import refused by the board (%s) on board %s", error.code, board_id)
+        current_app.logger.info(
+            "registry import refused by the board (%s) on board %s", error.code, board_id
+        )
         return _refused(project, form, [registry_csv.RowError(0, "board_refused")])
     if applied.seq == 0:
         flash(_("The file matches the registry: nothing to change."), "info")
@@ -132,7 +155,10 @@ def import_csv(project_id: int):
 def _refused(project: Project, form: RegistryImportForm, errors: list[registry_csv.RowError]):
     return (
         render_template(
-            "registry/import.html", project=project, form=form, errors=[_describe(e) for e in errors]
+            "registry/import.html",
+            project=project,
+            form=form,
+            errors=[_describe(e) for e in errors],
         ),
         400,
     )
@@ -143,31 +169,42 @@ def _describe(error: registry_csv.RowError) -> dict:
     where = {"value": error.value, "column": error.column}
     messages = {
         "too_large": _(
-            "The file is larger than %(size)d KiB.", size=registry_csv.MAX_REGISTRY_CSV_BYTES // 1024
+            "The file is larger than %(size)d KiB.",
+            size=registry_csv.MAX_REGISTRY_CSV_BYTES // 1024,
         ),
-        "not_utf8": _("The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8\"."),
+        "not_utf8": _('The file is not UTF-8 text. In Excel, save it as "CSV UTF-8".'),
         "not_csv": _("The file is not a readable CSV file."),
         "empty": _("The file is empty."),
-        "too_many_rows": _("The file has more than %(rows)d rows.", rows=registry_csv.MAX_REGISTRY_ROWS),
-        "unknown_column": _("Unknown column \"%(value)s\".", **where),
-        "duplicate_column": _("The column \"%(column)s\" appears twice.", **where),
-        "missing_column": _("The column \"%(column)s\" is missing.", **where),
+        "too_many_rows": _(
+            "The file has more than %(rows)d rows.", rows=registry_csv.MAX_REGISTRY_ROWS
+        ),
+        "unknown_column": _('Unknown column "%(value)s".', **where),
+        "duplicate_column": _('The column "%(column)s" appears twice.', **where),
+        "missing_column": _('The column "%(column)s" is missing.', **where),
         "wrong_cell_count": _("This row has %(value)s cells, not as many as the header.", **where),
-        "bad_id": _("\"%(value)s\" is not a valid id.", **where),
-        "duplicate_id": _("The id \"%(value)s\" appears in another row too.", **where),
-        "not_an_actor": _("The id \"%(value)s\" belongs to a board item that is not a stakeholder.", **where),
-        "not_a_flag": _("\"%(value)s\" is neither sì nor no.", **where),
-        "not_a_number": _("\"%(value)s\" is not a number.", **where),
-        "not_a_whole_number": _("\"%(value)s\" is not a whole number.", **where),
-        "out_of_range": _("\"%(value)s\" is out of range.", **where),
-        "unknown_choice": _("\"%(value)s\" is not one of the allowed values.", **where),
+        "bad_id": _('"%(value)s" is not a valid id.', **where),
+        "duplicate_id": _('The id "%(value)s" appears in another row too.', **where),
+        "not_an_actor": _(
+            'The id "%(value)s" belongs to a board item that is not a stakeholder.', **where
+        ),
+        "not_a_flag": _('"%(value)s" is neither sì nor no.', **where),
+        "not_a_number": _('"%(value)s" is not a number.', **where),
+        "not_a_whole_number": _('"%(value)s" is not a whole number.', **where),
+        "out_of_range": _('"%(value)s" is out of range.', **where),
+        "unknown_choice": _('"%(value)s" is not one of the allowed values.', **where),
         "too_long": _("The text is too long."),
         "bad_text": _("The text holds characters that are not allowed."),
         "name_required": _("The name is required."),
-        "sub_type_mismatch": _("The sub-type \"%(value)s\" does not belong to the type.", **where),
-        "board_refused": _("The board changed while the file was imported, and nothing was applied. Try again."),
+        "sub_type_mismatch": _('The sub-type "%(value)s" does not belong to the type.', **where),
+        "board_refused": _(
+            "The board changed while the file was imported, and nothing was applied. Try again."
+        ),
     }
-    return {"row": error.row, "column": error.column, "message": messages.get(error.code, error.code)}
+    return {
+        "row": error.row,
+        "column": error.column,
+        "message": messages.get(error.code, error.code),
+    }
 
 
 @bp.get("/<int:project_id>/actors/<actor_id>/positions.json")
