@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from workshop.access import service as access
 from workshop.boards import service as boards
-from workshop.boards.ops import parse_action, parse_change
-from workshop.boards.state import Actor
+from workshop.boards.ops import Change, parse_action, parse_change, parse_op
+from workshop.boards.state import Actor, Item
+from workshop.canvases import stakeholders as sh
+from workshop.canvases.common import create, update
 from workshop.models import Board, BoardKind, Invite, InviteRole, Project, User, UserRole
 from workshop.projects import service as projects
 
@@ -77,13 +79,101 @@ def _user(session: Session, email: str, name: str, role: UserRole) -> User:
     return user
 
 
+# The stakeholder map of session 2: (id, name, macro, sub, role, power, interest, salience P/L/U,
+# attitude, engagement). Placed on the grid at their power and interest.
+DEMO_ACTORS = (
+    ("demo-comune", "Comune di Borgo Sereno", "public", "comune", "proposing_body", 4.6, 4.4,
+     (True, True, False), "champion", "empower"),
+    ("demo-udp", "Ufficio di Piano Valle Serena", "public", "ambito", "proposing_body", 4.2, 4.8,
+     (True, True, True), "champion", "collaborate"),
+    ("demo-coop", "Cooperativa sociale Il Faro", "third_sector", "social_coop", "partner", 3.4, 4.6,
+     (False, True, True), "supporter", "collaborate"),
+    ("demo-odv", "ODV Porte Aperte", "third_sector", "odv", "partner", 2.2, 4.2,
+     (False, True, True), "supporter", "involve"),
+    ("demo-aps", "APS Quartieri in rete", "third_sector", "aps", "supporter", 1.8, 3.6,
+     (False, True, False), "neutral", "consult"),
+    ("demo-fondazione", "Fondazione Casa Comune", "third_sector", "foundation", "funder", 3.8, 2.4,
+     (True, False, False), "neutral", "consult"),
+    ("demo-ats", "ATS della Montagna", "public", "ats_asst", "observer", 3.6, 1.8,
+     (True, True, False), "critic", "inform"),
+    ("demo-famiglie", "Famiglie monoreddito in cerca di casa", "target_group", "families", "beneficiary", 1.4, 4.9,
+     (False, True, True), "supporter", "involve"),
+)
+# (id, from, to, type, direction, strength)
+DEMO_RELATIONS = (
+    ("demo-rel-1", "demo-udp", "demo-comune", "agreement", "mutual", 5),
+    ("demo-rel-2", "demo-udp", "demo-coop", "agreement", "directed", 4),
+    ("demo-rel-3", "demo-fondazione", "demo-coop", "funding", "directed", 3),
+    ("demo-rel-4", "demo-coop", "demo-odv", "collaboration", "mutual", 4),
+    ("demo-rel-5", "demo-aps", "demo-odv", "network", "undirected", 2),
+    ("demo-rel-6", "demo-ats", "demo-udp", "information", "directed", 2),
+)
+DEMO_ACTIVITIES = (
+    ("demo-att-1", "Sportello unico per l'abitare", "2026-09-01", "2029-08-31", "demo-udp"),
+    ("demo-att-2", "Coabitazioni solidali", "2027-01-01", "2029-06-30", "demo-coop"),
+    ("demo-att-3", "Accompagnamento all'autonomia abitativa", "2026-10-01", "2029-08-31", "demo-odv"),
+)
+DEMO_BUDGET = (
+    ("demo-bud-1", "Operatori dello sportello (36 mesi)", "public", 280000, False),
+    ("demo-bud-2", "Ore di volontariato", "third_sector", 45000, True),
+    ("demo-bud-3", "Due alloggi della fondazione", "private", 50000, True),
+)
+
+
+def _stakeholder_map(session: Session, project: Project, conductor: User) -> None:
+    """Session 2's board: the grid with the actors, their relations and the proposal, laid
+    through the engine as one change. Only on an empty board: a rerun changes nothing."""
+    board = session.scalar(
+        sa.select(Board).where(Board.project_id == project.id, Board.kind == BoardKind.STAKEHOLDERS).limit(1)
+    )
+    if board is None or board.live_items:
+        return
+    full = sh.build_full()
+    grid = next(op for op in full if op["type"] == "pi_grid")
+    proposal = next(op for op in full if op["type"] == "proposal")
+    activity_zone, budget_zone = [op for op in full if op["type"] == "frame"][1:]
+    grid_item = Item(grid["id"], "pi_grid", grid["fields"], 0, 0, None, "")
+    ops = list(full)
+    for item_id, name, macro, sub, role, power, interest, (sp, sl, su), attitude, engagement in DEMO_ACTORS:
+        x, y = sh.place_on_grid(grid_item, power, interest, sh.ACTOR_CARD_W, sh.ACTOR_CARD_H)
+        ops.append(create(
+            item_id, "actor", x=x, y=y, w=sh.ACTOR_CARD_W, h=sh.ACTOR_CARD_H, name=name, macro_type=macro,
+            sub_type=sub, runts=macro == "third_sector", table_role=role, salience_power=sp,
+            salience_legitimacy=sl, salience_urgency=su, attitude=attitude, engagement=engagement,
+        ))
+    for item_id, source, target, kind, direction, strength in DEMO_RELATIONS:
+        ops.append(create(item_id, "relation", type=kind, direction=direction, strength=strength,
+                          **{"from": source, "to": target}))
+    ops.append(update(
+        proposal["id"],
+        title="Abitare solidale in Valle Serena",
+        need="Famiglie monoreddito, giovani e anziani soli non trovano una casa a un costo sostenibile.",
+        target_groups=["demo-famiglie"],
+        partners=["demo-udp", "demo-coop", "demo-odv", "demo-fondazione"],
+        governance="Cabina di regia mensile dell'Ufficio di Piano con gli enti partner.",
+        sustainability="Gli alloggi restano alla rete; lo sportello entra nel Piano di Zona.",
+        risks="Tempi del PNRR; disponibilità dei proprietari privati.",
+    ))
+    for place, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
+        f = activity_zone["fields"]
+        ops.append(create(item_id, "proposal_activity", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
+                          h=90, title=title, start=start, end=end, lead=lead))
+    for place, (item_id, description, source, amount, in_kind) in enumerate(DEMO_BUDGET):
+        f = budget_zone["fields"]
+        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
+                          h=90, description=description, source=source, amount=amount, in_kind=in_kind))
+    change = Change(board.id, "demo-stakeholder-map", "demo", tuple(parse_op(op) for op in ops))
+    boards.apply_change(session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True))
+
+
 def load(session: Session) -> DemoResult:
     """Create the demo once; running it again changes nothing."""
     existing = session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
     if existing is not None:
         conductor = session.scalar(sa.select(User).where(User.email == DEMO_CONDUCTOR_EMAIL))
         if conductor is not None:
-            fill_context_board(session, existing, conductor)  # an older demo gets its board
+            fill_context_board(session, existing, conductor)  # an older demo gets its boards
+            _stakeholder_map(session, existing, conductor)
         return DemoResult(created=False, project_id=existing.id)
     organizer = _user(session, DEMO_ORGANIZER_EMAIL, "Giulia Organizzatrice", UserRole.ORGANIZER)
     conductor = _user(session, DEMO_CONDUCTOR_EMAIL, "Marco Conduttore", UserRole.CONDUCTOR)
@@ -102,6 +192,7 @@ def load(session: Session) -> DemoResult:
     project_id = project.id
     session.commit()  # the board engine commits each change on its own
     fill_context_board(session, project, conductor)
+    _stakeholder_map(session, project, conductor)
     return DemoResult(created=True, project_id=project_id)
 
 

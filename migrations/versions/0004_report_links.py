@@ -1,7 +1,7 @@
 """report links: public, revocable links to a project's social report
 
 Revision ID: 0004_report_links
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-23 12:27:49.466713
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import workshop.models.base
 
 revision = '0004_report_links'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -49,6 +49,7 @@ def targets(world):
         "token": invite.token,
         "invite_code": invite.code,
         "conductor_b_id": world.other_conductor.id,
+        "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
     }
 
 

@@ -164,6 +164,12 @@ MATRIX: dict[tuple[str, str], Route] = {
         {"name": "Fine della fase"},
     ),
     ("search.show", "GET"): Route(accounts_only(200)),
+    ("registry.export_csv", "GET"): Route(managers_of_a(200)),
+    ("registry.import_page", "GET"): Route(managers_of_a(200)),
+    ("registry.import_csv", "POST"): Route(managers_of_a(400), {}),  # no file: the form says so
+    ("registry.positions", "GET"): Route(
+        expect(LOGIN, participant_a=404, observer_a=404, participant_b=403, users=404, conductor_b=403)
+    ),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
         organizer_only("/accounts/"),

@@ -14,6 +14,7 @@ from workshop.models.board import (
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.reports import ReportLink
+from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.user import User, UserRole
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ReportLink",
     "SESSION_BOARD_KINDS",
     "SnapshotKind",
+    "StakeholderPosition",
     "User",
     "UserRole",
     "utcnow",

@@ -9,12 +9,37 @@ from workshop.web import errors, i18n, security
 
 def init_app(app: Flask) -> None:
     from workshop.extensions import csrf, limiter
-    from workshop.web import accounts, auth, boards, exports, join, pages, projects, reports, review, search
+    from workshop.web import (
+        accounts,
+        auth,
+        boards,
+        exports,
+        join,
+        pages,
+        projects,
+        registry,
+        reports,
+        review,
+        search,
+    )
 
     security.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
-    for blueprint in (pages.bp, auth.bp, join.bp, projects.bp, boards.bp, exports.bp, reports.bp, review.bp, search.bp, accounts.bp):
+    blueprints = (
+        pages.bp,
+        auth.bp,
+        join.bp,
+        projects.bp,
+        registry.bp,
+        boards.bp,
+        exports.bp,
+        reports.bp,
+        review.bp,
+        search.bp,
+        accounts.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
