@@ -13,9 +13,10 @@ import json
 import pytest
 
 from tests.browser.test_board_browser import WAIT_MS
+# `browser` is the session's (tests/browser/conftest.py): a second Playwright driver beside it
+# would refuse to start.
 from tests.browser.test_canvas_browser import (  # noqa: F401  (fixtures are used by name)
     add_card,
-    browser,
     node,
     pair,
     run_from_menu,
