@@ -174,6 +174,7 @@ def load(session: Session) -> DemoResult:
         if conductor is not None:
             fill_context_board(session, existing, conductor)  # an older demo gets its boards
             _stakeholder_map(session, existing, conductor)
+            fill_theory_and_report(session, existing, conductor)
         return DemoResult(created=False, project_id=existing.id)
     organizer = _user(session, DEMO_ORGANIZER_EMAIL, "Giulia Organizzatrice", UserRole.ORGANIZER)
     conductor = _user(session, DEMO_CONDUCTOR_EMAIL, "Marco Conduttore", UserRole.CONDUCTOR)
@@ -193,6 +194,7 @@ def load(session: Session) -> DemoResult:
     session.commit()  # the board engine commits each change on its own
     fill_context_board(session, project, conductor)
     _stakeholder_map(session, project, conductor)
+    fill_theory_and_report(session, project, conductor)
     return DemoResult(created=True, project_id=project_id)
 
 
@@ -379,3 +381,109 @@ def _action(
         }
     )
     boards.run_action(session, request.change, request.action, request.args, actor, may_edit=True)
+
+
+# --- sessions 3 and 4: the theory of change seeded from session 1, and the social report --------
+
+DEMO_GOAL_INDICATOR = {
+    "name": "Famiglie con una casa stabile dopo 12 mesi",
+    "population": "demo-famiglie",
+    "target": 40,
+    "threshold": 30,
+    "unit": "famiglie",
+    "timeline": "2028-12-31",
+    "baseline": 0,
+    "source": "Registro dello sportello per l'abitare",
+    "method": "Verifica a 12 mesi dall'ingresso in alloggio",
+    "frequency": "quarterly",
+    "owner": "demo-udp",
+}
+# The objective tree reworded in the positive, as the lab does after the conversion: by the
+# problem each objective came from ("core": the core problem, whatever its id).
+DEMO_OBJECTIVES = {
+    "core": "Le famiglie fragili dell'Ambito trovano e mantengono una casa",
+    "demo-cause-rent": "Affitti sostenibili per chi ha un reddito basso",
+    "demo-cause-homes": "Più alloggi pubblici disponibili e gli sfitti ristrutturati",
+    "demo-cause-trust": "I proprietari affittano con fiducia grazie alle garanzie della rete",
+    "demo-cause-debt": "Le famiglie in morosità incolpevole sono sostenute in tempo",
+    "demo-effect-evictions": "Meno sfratti nell'Ambito",
+    "demo-effect-children": "I bambini restano nella loro scuola e nel loro quartiere",
+}
+DEMO_MEASUREMENTS = (("2026-12-31", 9), ("2027-06-30", 21), ("2027-12-31", 33))
+DEMO_STORIES = (
+    ("demo-story-1", "Dopo lo sfratto pensavo di dover lasciare il paese. Con la coabitazione mia figlia è rimasta nella sua scuola.", "Anna", True),
+    ("demo-story-2", "Racconto riservato: la famiglia non ha dato il consenso alla pubblicazione.", "Famiglia R.", False),
+)
+
+
+def _board_id(session: Session, project: Project, kind: BoardKind) -> int | None:
+    return session.scalar(
+        sa.select(Board.id).where(Board.project_id == project.id, Board.kind == kind).order_by(Board.position)
+    )
+
+
+def fill_theory_and_report(session: Session, project: Project, conductor: User) -> None:
+    """Session 3 seeded from the objective tree, an indicator with its four parts, the
+    interventions led by the registry's actors and the narrative; session 4's plan, three
+    measurements, two stories (one without consent) and the drafted report. Every step has a
+    fixed change_id: a rerun changes nothing."""
+    context_id = _board_id(session, project, BoardKind.CONTEXT)
+    theory_id = _board_id(session, project, BoardKind.THEORY_OF_CHANGE)
+    reporting_id = _board_id(session, project, BoardKind.SOCIAL_REPORTING)
+    if None in (context_id, theory_id, reporting_id):
+        return
+    actor = Actor(f"u:{conductor.id}", conductor.name, may_conduct=True)
+    session.commit()
+    _action(session, context_id, actor, "demo:context:convert", "convert_to_objective_tree", {})
+    context_items = {it["id"]: it for it in boards.live_items(session, context_id)}
+    session.rollback()
+    rewording = []
+    for item in context_items.values():
+        source = context_items.get(item["fields"].get("source_problem") or "")
+        if item["type"] != "objective" or source is None:
+            continue
+        key = "core" if source["fields"].get("role") == "core" else source["id"]
+        if key in DEMO_OBJECTIVES and item["fields"].get("needs_rewording"):
+            rewording.append({"op": "update", "id": item["id"], "fields": {"text": DEMO_OBJECTIVES[key], "in_scope": True}})
+    if rewording:
+        change = {"board_id": context_id, "change_id": "demo:context:reword", "client_id": "demo", "ops": rewording}
+        boards.apply_change(session, parse_change(change), actor)
+    _action(session, theory_id, actor, "demo:toc:template", "apply_template", {"name": "theory_of_change"})
+    _action(session, theory_id, actor, "demo:toc:seed", "seed_from_earlier_sessions", {})
+    items = boards.live_items(session, theory_id)
+    session.rollback()
+    outcomes = [it for it in items if it["type"] == "outcome"]
+    goal = next((it for it in outcomes if it["fields"].get("is_goal")), None)
+    if goal is None:
+        return
+    links = [it for it in items if it["type"] == "toc_link"]
+    ops = [
+        {"op": "update", "id": link["id"], "fields": {"rationale": "ogni passo rende possibile il successivo per le stesse famiglie"}}
+        for link in links
+        if not link["fields"].get("rationale")
+    ]
+    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": goal["id"], **DEMO_GOAL_INDICATOR, "x": goal["fields"]["x"] + 260, "y": goal["fields"]["y"], "w": 220, "h": 110}})
+    for n, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
+        ops.append(
+            {
+                "op": "create",
+                "id": f"{item_id}-toc",
+                "type": "intervention",
+                "fields": {"text": title, "lead": lead, "start": start, "end": end, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 80, "w": 240, "h": 120},
+            }
+        )
+    boards.apply_change(session, parse_change({"board_id": theory_id, "change_id": "demo:toc:content", "client_id": "demo", "ops": ops}), actor)
+    _action(session, theory_id, actor, "demo:toc:narrative", "generate_narrative", {"lang": "it"})
+
+    _action(session, reporting_id, actor, "demo:report:template", "apply_template", {"name": "social_reporting"})
+    _action(session, reporting_id, actor, "demo:report:plan", "plan_from_registry", {})
+    ops = [
+        {"op": "create", "id": f"demo-measure-{n}", "type": "measurement", "fields": {"indicator": "demo-ind-goal", "date": day, "value": value, "source": "Registro dello sportello", "x": 1500 + n * 260, "y": 120, "w": 240, "h": 110}}
+        for n, (day, value) in enumerate(DEMO_MEASUREMENTS)
+    ]
+    ops += [
+        {"op": "create", "id": item_id, "type": "story", "fields": {"text": text, "teller": teller, "consent": consent, "actor": "demo-famiglie", "x": 40 + n * 420, "y": 1060, "w": 380, "h": 180}}
+        for n, (item_id, text, teller, consent) in enumerate(DEMO_STORIES)
+    ]
+    boards.apply_change(session, parse_change({"board_id": reporting_id, "change_id": "demo:report:content", "client_id": "demo", "ops": ops}), actor)
+    _action(session, reporting_id, actor, "demo:report:draft", "draft_social_report", {"lang": "it"})

@@ -242,3 +242,11 @@ def test_the_check_action_names_each_findings_message_for_the_client(app):
         strings = board_strings()
     assert [f["message_key"] for f in result["findings"]] == ["finding.no_goal", "finding.outcome_without_indicator"]
     assert all(f["message_key"] in strings for f in result["findings"])
+
+
+def test_a_swot_item_promoted_from_a_pestel_factor_seeds_one_assumption_not_two():
+    context = _context()
+    context["s3"] = item("s3", "swot_item", 12, text="Nuovo piano regionale", quadrant="opportunity", source_factor="f1")
+    planned = toc.seed_from_earlier_sessions(view_of(MemoryBoard("theory_of_change"), {"context": context}))
+    sources = [op["fields"]["source_factor"] for op in planned.ops if op["type"] == "assumption"]
+    assert sorted(sources) == ["f1", "s1"]

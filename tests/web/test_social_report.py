@@ -124,3 +124,38 @@ def test_bad_link_requests_change_nothing(client, world, become):
     context = _board(world, "context")
     assert client.post(f"/boards/{context.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "it"}).status_code == 404
     assert db.session.query(ReportLink).count() == 0
+
+
+def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client):
+    """The demo project, loaded as `bin/run` loads it: its report as PDF and DOCX, read back."""
+    from workshop import demo
+    from workshop.models import Project, User
+
+    result = demo.load(db.session)
+    project = db.session.get(Project, result.project_id)
+    reporting = next(b for b in project.boards if b.kind.value == "social_reporting")
+    conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post("/auth/login", data={"csrf_token": csrf_token(client), "email": conductor.email, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+
+    boards = {b.kind.value: {it["id"]: it for it in service.live_items(db.session, b.id)} for b in project.boards}
+    budget = sum(it["fields"]["amount"] for it in boards["stakeholders"].values() if it["type"] == "budget_line")
+    latest = max(boards["social_reporting"].values(), key=lambda it: it["fields"].get("date", ""))["fields"]["value"]
+    secret = next(it for it in boards["social_reporting"].values() if it["type"] == "story" and not it["fields"]["consent"])
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/boards/{reporting.id}/report.pdf").data)).pages)
+    flat = re.sub(r"\s+", " ", text)
+    for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio"), start=1):
+        assert f"{n}. {heading}" in flat
+    assert f"ultimo valore {latest} famiglie" in flat
+    assert f"Totale: {budget:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".") in flat
+    assert secret["fields"]["text"][:30] not in flat and secret["fields"]["teller"] not in flat
+
+    document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert project.title in body and "8. Monitoraggio e restituzione alla comunità" in body
+    assert secret["fields"]["text"][:30] not in body
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert f"{latest} famiglie" in cells

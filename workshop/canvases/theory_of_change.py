@@ -374,9 +374,16 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
     seeded_factors = {
         it.fields["source_factor"] for it in view.values() if it.type == "assumption" and it.fields.get("source_factor")
     }
+    pestel = {i for i, it in context.items() if it.type == "pestel_factor"}
     factors = [
         it for it in context.values()
-        if (it.type == "pestel_factor") or (it.type == "swot_item" and it.fields.get("quadrant") in ("opportunity", "threat"))
+        if (it.type == "pestel_factor")
+        # A SWOT item promoted from a PESTEL factor says the same thing: one assumption for both.
+        or (
+            it.type == "swot_item"
+            and it.fields.get("quadrant") in ("opportunity", "threat")
+            and it.fields.get("source_factor") not in pestel
+        )
     ]
     assumption_row = 0
     for factor in sorted(factors, key=lambda it: (it.created_seq, it.id)):
