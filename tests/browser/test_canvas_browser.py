@@ -78,7 +78,7 @@ def site(tmp_path_factory):
         module="tests.support.canvas_server",
     )
     server.start()
-    yield {"url": server.url, "boards": made["boards"], "code": made["code"]}
+    yield {"url": server.url, "boards": made["boards"], "code": made["code"], "env": env}
     server.stop()
 
 

@@ -29,7 +29,8 @@ const TONES = {
   outcome: ["tier", { impact: "purple", long_term: "teal", intermediate: "blue", early: "green" }],
   assumption: ["status", { to_check: "yellow", confirmed: "green", refuted: "red" }],
   communication_action: ["status", { planned: "blue", done: "green", cancelled: "grey" }],
-  story: ["consent", { true: "pink", false: "grey" }],
+  // On the pink stories zone: a story that may be published stands out in white.
+  story: ["consent", { true: "white", false: "grey" }],
 };
 const TYPE_TONES = {
   tavolo: "white",
