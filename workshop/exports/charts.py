@@ -51,7 +51,8 @@ def indicator_chart(
     if high == low:
         high, low = high + 1, low - 1 if low > 0 else low
     span = high - low
-    low, high = low - span * 0.08, high + span * 0.08
+    # A little air above and below, but counts never dip below zero on the axis.
+    low, high = (low - span * 0.08 if low < 0 else max(0.0, low - span * 0.08)), high + span * 0.08
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
 
