@@ -18,6 +18,7 @@ from workshop.models import (
     ProjectConductor,
     User,
 )
+from workshop.models import LiveSession, Room  # rooms: group boards an invite opens
 from workshop.models.access import JOIN_CODE_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
 from workshop.models.user import normalise_email
 
@@ -201,7 +202,20 @@ def load_principal(session: Session, auth_session_id: str, now: datetime) -> Pri
     invite = participant.invite
     if not invite.is_usable(now):
         return None
-    return Principal.for_participant(auth, participant, invite)
+    return Principal.for_participant(auth, participant, invite, _room_boards(session, invite))
+
+
+def _room_boards(session: Session, invite: Invite) -> frozenset[int]:
+    """The boards of the open live sessions run on the board an invite names (rooms, issue 7)."""
+    if invite.board_id is None:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            sa.select(Room.board_id)
+            .join(LiveSession, Room.live_session_id == LiveSession.id)
+            .where(LiveSession.plenary_board_id == invite.board_id, LiveSession.closed_at.is_(None))
+        )
+    )
 
 
 def end_session(session: Session, auth_session_id: str, now: datetime) -> None:

@@ -13,6 +13,17 @@ from workshop.models.board import (
     SnapshotKind,
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.rooms import (  # rooms and the conductor (issue 7)
+    Lab,
+    LabMeeting,
+    LabProject,
+    LiveSession,
+    Room,
+    RoomMember,
+    RoomSignal,
+    RoomVisit,
+    RoomVote,
+)
 from workshop.models.user import User, UserRole
 
 __all__ = [
@@ -35,4 +46,14 @@ __all__ = [
     "User",
     "UserRole",
     "utcnow",
+    # rooms and the conductor
+    "Lab",
+    "LabMeeting",
+    "LabProject",
+    "LiveSession",
+    "Room",
+    "RoomMember",
+    "RoomSignal",
+    "RoomVisit",
+    "RoomVote",
 ]

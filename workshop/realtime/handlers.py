@@ -19,6 +19,7 @@ from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
+from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.realtime.wire import MALFORMED_EVENT
@@ -118,6 +119,8 @@ def on_join_board(entry: SocketAuth, payload: Any):
     if not policy.can_view_board(who, board.project_id, board.id):
         raise Forbidden("you were not let into this board")
     state = service.sync_payload(db.session, board, since)
+    # Rooms: may refuse another group's board, and filters out notes still private.
+    state, live = room_hooks.on_join(entry, board, state)
 
     join_room(board_room(board_id))
     entry.boards.add(board_id)
@@ -133,6 +136,7 @@ def on_join_board(entry: SocketAuth, payload: Any):
         "peers": [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id],
         "can_edit": policy.can_edit_board(who, board.project_id, board.id),
         "can_conduct": policy.can_conduct_board(who, board.project_id),
+        "live": live,
     }
 
 
@@ -155,6 +159,7 @@ def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> No
     # The server's own call: it works outside a request too (the session sweep).
     socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
     peer = presence.remove(board_id, entry.sid)
+    room_hooks.on_leave(entry, board_id)  # attendance
     if peer is None:
         return
     message = {"board_id": board_id, "peer_id": peer.id}
@@ -186,10 +191,14 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if not policy.can_edit_board(who, project_id, change.board_id):
         raise Forbidden("you may look at this board but not change it")
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
+    # Rooms: the phase, the author's group and private notes may refuse the change.
+    room_id = room_hooks.check_change(entry, change, actor)
+    sender = request.sid
 
     def broadcast(applied: service.AppliedChange) -> None:
         # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
-        emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(change.board_id), include_self=False)
+        # Each recipient gets what it may see (private writing; rooms.broadcast).
+        room_hooks.broadcast(applied, sender, room_id)
 
     applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
     if not applied.duplicate and applied.seq % service.CHECKPOINT_EVERY_CHANGES == 0:
