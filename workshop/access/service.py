@@ -9,16 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workshop.access.principal import Principal
-from workshop.models import (
+from workshop.models import (  # rooms: group boards an invite opens
     AuthSession,
     Board,
     Invite,
     InviteRole,
+    LiveSession,
     Participant,
     ProjectConductor,
+    Room,
     User,
 )
-from workshop.models import LiveSession, Room  # rooms: group boards an invite opens
 from workshop.models.access import JOIN_CODE_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
 from workshop.models.user import normalise_email
 

@@ -29,12 +29,16 @@ class Lab(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(MAX_LAB_TITLE_CHARS))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     meetings: Mapped[list[LabMeeting]] = relationship(
         back_populates="lab", order_by="LabMeeting.held_on", cascade="all, delete-orphan"
     )
-    projects: Mapped[list[LabProject]] = relationship(back_populates="lab", cascade="all, delete-orphan")
+    projects: Mapped[list[LabProject]] = relationship(
+        back_populates="lab", cascade="all, delete-orphan"
+    )
 
 
 class LabMeeting(Base):
@@ -53,8 +57,12 @@ class LabMeeting(Base):
 class LabProject(Base):
     __tablename__ = "lab_projects"
 
-    lab_id: Mapped[int] = mapped_column(sa.ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    lab_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
 
     lab: Mapped[Lab] = relationship(back_populates="projects")
 
@@ -65,9 +73,15 @@ class LiveSession(Base):
     __tablename__ = "live_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    plenary_board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lab_meetings.id", ondelete="SET NULL"))
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    plenary_board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lab_meetings.id", ondelete="SET NULL")
+    )
     opened_by: Mapped[str] = mapped_column(sa.String(IDENTITY_CHARS))
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
@@ -88,7 +102,9 @@ class Room(Base):
     live_session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
     )
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(MAX_ROOM_NAME_CHARS))
     position: Mapped[int] = mapped_column(default=0)
     is_plenary: Mapped[bool] = mapped_column(default=False)
@@ -168,7 +184,9 @@ class RoomSignal(Base):
 
     __tablename__ = "room_signals"
 
-    room_id: Mapped[int] = mapped_column(sa.ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
     identity: Mapped[str] = mapped_column(sa.String(IDENTITY_CHARS), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(NAME_CHARS))

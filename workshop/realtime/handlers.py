@@ -18,8 +18,8 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
-from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
+from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.realtime.wire import MALFORMED_EVENT

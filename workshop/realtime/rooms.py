@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app
 from flask_babel import gettext as _
 from flask_socketio import join_room
 
@@ -37,7 +37,7 @@ from workshop.boards.ops import UPDATE, Change, Op
 from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
-from workshop.models import Board, LiveSession, Room, utcnow
+from workshop.models import Board, LiveSession, Room, RoomMember, utcnow
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
@@ -75,7 +75,9 @@ def who_room(identity: str) -> str:
 # --- hooks for the engine's handlers ---------------------------------------------------------------
 
 
-def on_join(entry: SocketAuth, board: Board, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def on_join(
+    entry: SocketAuth, board: Board, state: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A socket opens a board. For a room's board: refuse another group's board to a
     participant, filter the private notes out of what they receive, put the socket in the
     rooms above and start their attendance. Returns (state, live) where live goes in the ack."""
@@ -111,7 +113,9 @@ def check_change(entry: SocketAuth, change: Change, actor: Actor) -> int | None:
         if not rooms.may_enter(db.session, room.live_session, room, actor.identity):
             raise Forbidden("you were moved to another room")
         viewer = Viewer(actor.identity, False)
-        rooms.check_hidden_ops(db.session, change.board_id, rooms.privacy_of(room), viewer, change.ops)
+        rooms.check_hidden_ops(
+            db.session, change.board_id, rooms.privacy_of(room), viewer, change.ops
+        )
     return room.id
 
 
@@ -125,7 +129,9 @@ def broadcast(applied: boards.AppliedChange, sender_sid: str | None, room_id: in
     _thumbnails.mark(room_id)
     # Read under the lock: private writing starts and ends under the same lock.
     room = db.session.execute(
-        sa.select(Room.private_since_seq, Room.private_anonymous, Room.anonymous_windows).where(Room.id == room_id)
+        sa.select(Room.private_since_seq, Room.private_anonymous, Room.anonymous_windows).where(
+            Room.id == room_id
+        )
     ).one()
     privacy = rooms.privacy_of(_PrivacyRow(*room))
     if not privacy.active:
@@ -133,10 +139,16 @@ def broadcast(applied: boards.AppliedChange, sender_sid: str | None, room_id: in
         return
     socketio.emit(P.CHANGE_APPLIED, wire, to=conduct_room(applied.board_id), skip_sid=sender_sid)
     metas = rules.metas_from_change(wire)
-    metas.update(rooms.item_metas(db.session, applied.board_id, rules.change_item_ids(wire) - set(metas), privacy))
+    metas.update(
+        rooms.item_metas(
+            db.session, applied.board_id, rules.change_item_ids(wire) - set(metas), privacy
+        )
+    )
     # Per participant socket of this process: a socket on another process misses this seq,
     # sees the gap and re-joins, and its join is filtered the same way.
-    for sid, _eio in list(socketio.server.manager.get_participants("/", peers_room(applied.board_id))):
+    for sid, _eio in list(
+        socketio.server.manager.get_participants("/", peers_room(applied.board_id))
+    ):
         entry = registry.get(sid)
         if sid == sender_sid or entry is None:
             continue
@@ -156,7 +168,11 @@ def on_leave(entry: SocketAuth, board_id: int) -> None:
     identity = entry.principal.identity
     for name in (peers_room(board_id), conduct_room(board_id)):
         socketio.server.leave_room(entry.sid, name, namespace="/")
-    if any(e.principal.identity == identity and board_id in e.boards for e in registry.all() if e.sid != entry.sid):
+    if any(
+        e.principal.identity == identity and board_id in e.boards
+        for e in registry.all()
+        if e.sid != entry.sid
+    ):
         return
     try:
         room = rooms.room_of_board(db.session, board_id)
@@ -180,7 +196,11 @@ def _take(entry: SocketAuth, kind: str = "controls") -> None:
 
 
 def _fields(payload: Any, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:
-    if not isinstance(payload, dict) or not required <= set(payload) or set(payload) - required - optional:
+    if (
+        not isinstance(payload, dict)
+        or not required <= set(payload)
+        or set(payload) - required - optional
+    ):
         names = ", ".join(sorted(required) + [f"{n}?" for n in sorted(optional)])
         raise BadRequest(f"this event takes {{{names}}}")
     return payload
@@ -245,7 +265,10 @@ def _view(value: Any) -> dict[str, float]:
         number = value[key]
         if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
             raise BadRequest("view values must be numbers", field="view")
-    if not (-MAX_COORDINATE <= value["x"] <= MAX_COORDINATE and -MAX_COORDINATE <= value["y"] <= MAX_COORDINATE):
+    if not (
+        -MAX_COORDINATE <= value["x"] <= MAX_COORDINATE
+        and -MAX_COORDINATE <= value["y"] <= MAX_COORDINATE
+    ):
         raise BadRequest("view is off the board", field="view")
     if not MIN_ZOOM <= value["zoom"] <= MAX_ZOOM:
         raise BadRequest(f"zoom must be between {MIN_ZOOM} and {MAX_ZOOM}", field="view")
@@ -273,17 +296,22 @@ def _live_payload(room: Room, live: LiveSession, locked: bool, viewer: Viewer) -
         "room": rooms.room_wire(room, live, locked, utcnow()),
         "signals": _signals_wire(signals, viewer.conducts),
         "mine": rooms.my_votes(db.session, room, viewer.identity),
-        "tally": rooms.tally(db.session, room) if viewer.conducts or rules.results_visible(room.phase) else None,
+        "tally": rooms.tally(db.session, room)
+        if viewer.conducts or rules.results_visible(room.phase)
+        else None,
         "can_conduct": viewer.conducts,
     }
     if not viewer.conducts:
-        member = db.session.get(rooms.RoomMember, (live.id, viewer.identity))
+        member = db.session.get(RoomMember, (live.id, viewer.identity))
         payload["my_room_id"] = member.room_id if member else None
     return payload
 
 
 def _signals_wire(signals: dict[str, list[str]], with_names: bool) -> dict[str, Any]:
-    wire: dict[str, Any] = {"hands": len(signals[P.SIGNAL_HAND]), "done": len(signals[P.SIGNAL_DONE])}
+    wire: dict[str, Any] = {
+        "hands": len(signals[P.SIGNAL_HAND]),
+        "done": len(signals[P.SIGNAL_DONE]),
+    }
     if with_names:
         wire["names"] = signals
     return wire
@@ -314,7 +342,9 @@ def _push_votes(room: Room) -> None:
 def _push_signals(room: Room, live: LiveSession) -> None:
     signals = rooms.signals(db.session, room)
     socketio.emit(
-        P.SIGNALS_CHANGED, {"board_id": room.board_id, **_signals_wire(signals, False)}, to=peers_room(room.board_id)
+        P.SIGNALS_CHANGED,
+        {"board_id": room.board_id, **_signals_wire(signals, False)},
+        to=peers_room(room.board_id),
     )
     named = {"board_id": room.board_id, "room_id": room.id, **_signals_wire(signals, True)}
     socketio.emit(P.SIGNALS_CHANGED, named, to=conduct_room(room.board_id))
@@ -324,8 +354,13 @@ def _push_signals(room: Room, live: LiveSession) -> None:
 def _tell_moved(live: LiveSession, identity: str, room: Room) -> None:
     socketio.emit(
         P.MOVED_TO_ROOM,
-        {"session_id": live.id, "room_id": room.id, "board_id": room.board_id, "name": room.name,
-         "is_plenary": room.is_plenary},
+        {
+            "session_id": live.id,
+            "room_id": room.id,
+            "board_id": room.board_id,
+            "name": room.name,
+            "is_plenary": room.is_plenary,
+        },
         to=who_room(identity),
     )
 
@@ -361,7 +396,10 @@ def on_open_live_session(entry: SocketAuth, payload: Any):
     _fields(payload, {"board_id"})
     _take(entry)
     board = _conducted_board(entry, payload)
-    if rooms.room_of_board(db.session, board.id) is not None and rooms.open_session_on(db.session, board.id) is None:
+    if (
+        rooms.room_of_board(db.session, board.id) is not None
+        and rooms.open_session_on(db.session, board.id) is None
+    ):
         raise BadRequest("this board is a group of another live session", field="board_id")
     live = rooms.open_session(db.session, board, entry.principal.identity, _("Plenary"), utcnow())
     _adopt_sockets(live, rooms.plenary_of(live), board)
@@ -428,7 +466,11 @@ def on_create_groups(entry: SocketAuth, payload: Any):
         if not all(names):
             raise BadRequest("a group needs a name", field="names")
     created = rooms.create_groups(
-        db.session, live, names, _actor(entry), _locks(),
+        db.session,
+        live,
+        names,
+        _actor(entry),
+        _locks(),
         after_commit=lambda applied: broadcast(applied, None, None),
     )
     _refresh_principals(live)
@@ -464,7 +506,10 @@ def on_assign_groups(entry: SocketAuth, payload: Any):
 
 
 def _members_wire(live: LiveSession) -> list[dict[str, Any]]:
-    return [{"identity": m.identity, "name": m.name, "room_id": m.room_id} for m in rooms.members(db.session, live)]
+    return [
+        {"identity": m.identity, "name": m.name, "room_id": m.room_id}
+        for m in rooms.members(db.session, live)
+    ]
 
 
 @socketio.on(P.MOVE_TO_ROOM)
@@ -525,7 +570,11 @@ def on_set_timer(entry: SocketAuth, payload: Any):
     duration_ms = None
     if "duration_s" in payload:
         seconds = payload["duration_s"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= P.MAX_TIMER_S:
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int)
+            or not 1 <= seconds <= P.MAX_TIMER_S
+        ):
             raise BadRequest(f"duration_s must be 1 to {P.MAX_TIMER_S} seconds", field="duration_s")
         duration_ms = seconds * 1000
     targets = _target_rooms(live, payload["room_id"])
@@ -554,7 +603,8 @@ def on_send_room_message(entry: SocketAuth, payload: Any):
     for room in targets:
         if text:
             socketio.emit(
-                P.ROOM_MESSAGE, {"board_id": room.board_id, "text": text, "at": int(now.timestamp() * 1000)},
+                P.ROOM_MESSAGE,
+                {"board_id": room.board_id, "text": text, "at": int(now.timestamp() * 1000)},
                 to=board_room(room.board_id),
             )
         _push_state(room, live)
@@ -593,7 +643,9 @@ def on_follow_view(entry: SocketAuth, payload: Any):
         room.follow_view = view
     db.session.commit()
     for room in followed:
-        socketio.emit(P.VIEW_FOLLOWED, {"board_id": room.board_id, "view": view}, to=peers_room(room.board_id))
+        socketio.emit(
+            P.VIEW_FOLLOWED, {"board_id": room.board_id, "view": view}, to=peers_room(room.board_id)
+        )
     return {"ok": True, "rooms": len(followed)}
 
 
@@ -606,7 +658,9 @@ def on_summon(entry: SocketAuth, payload: Any):
     live = _conducted_live(entry, payload)
     view = _view(payload["view"])
     for room in _target_rooms(live, payload["room_id"]):
-        socketio.emit(P.SUMMONED, {"board_id": room.board_id, "view": view}, to=peers_room(room.board_id))
+        socketio.emit(
+            P.SUMMONED, {"board_id": room.board_id, "view": view}, to=peers_room(room.board_id)
+        )
     return {"ok": True}
 
 
@@ -627,8 +681,11 @@ def on_lock_board(entry: SocketAuth, payload: Any):
     if room is not None:
         _push_state(room, room.live_session)
     else:
-        socketio.emit(P.ROOM_STATE, {"board_id": board.id, "session": None, "room": None, "locked": locked},
-                      to=board_room(board.id))
+        socketio.emit(
+            P.ROOM_STATE,
+            {"board_id": board.id, "session": None, "room": None, "locked": locked},
+            to=board_room(board.id),
+        )
     return {"ok": True, "locked": locked}
 
 
@@ -643,12 +700,20 @@ def on_lock_frame(entry: SocketAuth, payload: Any):
     item = rooms._live_item(db.session, board.id, payload["item_id"])
     if item.type != "frame":
         raise BadRequest("only a frame is locked this way", field="item_id")
-    change = Change(board.id, f"lock:{rooms._new_id()}", rooms.TEMPLATE_CLIENT_ID,
-                    (Op(UPDATE, item.item_id, fields={"locked": locked}),))
+    change = Change(
+        board.id,
+        f"lock:{rooms._new_id()}",
+        rooms.TEMPLATE_CLIENT_ID,
+        (Op(UPDATE, item.item_id, fields={"locked": locked}),),
+    )
     room = rooms.room_of_board(db.session, board.id)
     room_id = room.id if room else None
     applied = boards.apply_change(
-        db.session, change, _actor(entry), _locks(), after_commit=lambda a: broadcast(a, None, room_id)
+        db.session,
+        change,
+        _actor(entry),
+        _locks(),
+        after_commit=lambda a: broadcast(a, None, room_id),
     )
     return {"ok": True, "seq": applied.seq}
 
@@ -696,8 +761,14 @@ def on_set_phase(entry: SocketAuth, payload: Any):
     if phase is not None and phase not in P.PHASES:
         raise BadRequest("phase must be one of " + ", ".join(P.PHASES), field="phase")
     votes = payload.get("votes_per_person")
-    if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or not 1 <= votes <= P.MAX_VOTES_PER_PERSON):
-        raise BadRequest(f"votes_per_person must be 1 to {P.MAX_VOTES_PER_PERSON}", field="votes_per_person")
+    if votes is not None and (
+        isinstance(votes, bool)
+        or not isinstance(votes, int)
+        or not 1 <= votes <= P.MAX_VOTES_PER_PERSON
+    ):
+        raise BadRequest(
+            f"votes_per_person must be 1 to {P.MAX_VOTES_PER_PERSON}", field="votes_per_person"
+        )
     targets = _target_rooms(live, payload["room_id"])
     for room in targets:
         room.phase = phase
@@ -758,7 +829,9 @@ def on_raise_signal(entry: SocketAuth, payload: Any):
     _take(entry)
     _board, room = _joined_room(entry, payload)
     who = entry.principal
-    rooms.set_signal(db.session, room, who.identity, who.display_name, payload["kind"], payload["on"])
+    rooms.set_signal(
+        db.session, room, who.identity, who.display_name, payload["kind"], payload["on"]
+    )
     _push_signals(room, room.live_session)
     return {"ok": True}
 
@@ -783,7 +856,11 @@ def on_room_overview(entry: SocketAuth, payload: Any):
         overview.append(
             {
                 **rooms.room_wire(room, live, board.locked, now),
-                "members": [{"identity": m.identity, "name": m.name} for m in members if m.room_id == room.id],
+                "members": [
+                    {"identity": m.identity, "name": m.name}
+                    for m in members
+                    if m.room_id == room.id
+                ],
                 "present": [p.to_wire()["name"] for p in presence.peers(room.board_id)],
                 "signals": _signals_wire(rooms.signals(db.session, room), True),
                 "tally": rooms.tally(db.session, room),
@@ -810,13 +887,19 @@ def on_harvest(entry: SocketAuth, payload: Any):
         picks.append((board_ops.parse_board_id(pick["board_id"]), pick["item_id"]))
     plenary = rooms.plenary_of(live)
     done = rooms.harvest(
-        db.session, live, picks, _actor(entry), _locks(),
+        db.session,
+        live,
+        picks,
+        _actor(entry),
+        _locks(),
         after_commit=lambda applied: broadcast(applied, None, plenary.id),
     )
     return {
         "ok": True,
         "board_id": plenary.board_id,
-        "changes": [{"room_id": h.room.id, "seq": h.applied.seq, "created": h.created} for h in done],
+        "changes": [
+            {"room_id": h.room.id, "seq": h.applied.seq, "created": h.created} for h in done
+        ],
     }
 
 
@@ -883,8 +966,12 @@ def flush_thumbnails(room_ids: set[int]) -> None:
     for room in db.session.scalars(sa.select(Room).where(Room.id.in_(room_ids))):
         socketio.emit(
             P.THUMBNAIL_CHANGED,
-            {"session_id": room.live_session_id, "room_id": room.id, "board_id": room.board_id,
-             "items": rooms.thumbnail(db.session, room.board_id)},
+            {
+                "session_id": room.live_session_id,
+                "room_id": room.id,
+                "board_id": room.board_id,
+                "items": rooms.thumbnail(db.session, room.board_id),
+            },
             to=live_conduct_room(room.live_session_id),
         )
 

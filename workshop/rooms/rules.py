@@ -104,7 +104,9 @@ class Timer:
 # --- groups -----------------------------------------------------------------------------------------
 
 
-def balanced_assignment(identities: Sequence[str], room_ids: Sequence[int], rng: random.Random) -> dict[str, int]:
+def balanced_assignment(
+    identities: Sequence[str], room_ids: Sequence[int], rng: random.Random
+) -> dict[str, int]:
     """Everyone into a group at random; group sizes differ by at most one."""
     if not room_ids:
         return {}
@@ -156,7 +158,11 @@ def is_hidden(meta: ItemMeta | None, viewer: Viewer, privacy: Privacy) -> bool:
     """A note someone else wrote during private writing is not sent to a participant at all."""
     if meta is None or viewer.conducts or privacy.since_seq is None:
         return False
-    return meta.type == "sticky" and meta.created_seq > privacy.since_seq and meta.created_by != viewer.identity
+    return (
+        meta.type == "sticky"
+        and meta.created_seq > privacy.since_seq
+        and meta.created_by != viewer.identity
+    )
 
 
 def in_anonymous_window(seq: int, privacy: Privacy) -> bool:
@@ -247,10 +253,14 @@ def harvest_frame_box(group_position: int, below_y: float) -> dict[str, float]:
 def harvest_slot(frame: Mapping[str, float], index: int) -> tuple[float, float]:
     """The top-left corner of the index-th harvested item inside its group's frame."""
     col, row = index % HARVEST_COLUMNS, index // HARVEST_COLUMNS
-    return frame["x"] + 40 + col * HARVEST_CELL_W, frame["y"] + HARVEST_MARGIN + row * HARVEST_CELL_H
+    return frame["x"] + 40 + col * HARVEST_CELL_W, frame[
+        "y"
+    ] + HARVEST_MARGIN + row * HARVEST_CELL_H
 
 
-def compact_items(items: Iterable[dict[str, Any]], limit: int = P.MAX_THUMBNAIL_ITEMS) -> list[list[Any]]:
+def compact_items(
+    items: Iterable[dict[str, Any]], limit: int = P.MAX_THUMBNAIL_ITEMS
+) -> list[list[Any]]:
     """A thumbnail's worth of a board: [type, x, y, w, h, colour] per spatial item, the largest
     kept when there are more than `limit`."""
     rows = []
@@ -258,7 +268,16 @@ def compact_items(items: Iterable[dict[str, Any]], limit: int = P.MAX_THUMBNAIL_
         f = item["fields"]
         if "x" not in f:
             continue
-        rows.append([item["type"], round(f["x"]), round(f["y"]), round(f["w"]), round(f["h"]), f.get("color", "grey")])
+        rows.append(
+            [
+                item["type"],
+                round(f["x"]),
+                round(f["y"]),
+                round(f["w"]),
+                round(f["h"]),
+                f.get("color", "grey"),
+            ]
+        )
     if len(rows) > limit:
         rows.sort(key=lambda r: r[3] * r[4], reverse=True)
         rows = rows[:limit]

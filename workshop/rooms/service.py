@@ -24,7 +24,17 @@ from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, LimitReached, NotFound
 from workshop.boards.ops import CREATE, Change, Op
 from workshop.boards.state import Actor
-from workshop.models import Board, BoardChange, BoardItem, LiveSession, Room, RoomMember, RoomSignal, RoomVisit, RoomVote
+from workshop.models import (
+    Board,
+    BoardChange,
+    BoardItem,
+    LiveSession,
+    Room,
+    RoomMember,
+    RoomSignal,
+    RoomVisit,
+    RoomVote,
+)
 from workshop.rooms import rules
 from workshop.rooms.rules import ItemMeta, Privacy, Timer, Viewer
 
@@ -81,12 +91,16 @@ def groups_of(live: LiveSession) -> list[Room]:
 # --- opening, groups, moves --------------------------------------------------------------------------
 
 
-def open_session(session: Session, board: Board, opened_by: str, plenary_name: str, now: datetime) -> LiveSession:
+def open_session(
+    session: Session, board: Board, opened_by: str, plenary_name: str, now: datetime
+) -> LiveSession:
     """Open a live session on this board, or return the one already open. Commits."""
     live = open_session_on(session, board.id)
     if live is not None:
         return live
-    live = LiveSession(project_id=board.project_id, plenary_board_id=board.id, opened_by=opened_by, opened_at=now)
+    live = LiveSession(
+        project_id=board.project_id, plenary_board_id=board.id, opened_by=opened_by, opened_at=now
+    )
     live.rooms.append(Room(board_id=board.id, name=plenary_name, position=0, is_plenary=True))
     session.add(live)
     session.commit()
@@ -104,7 +118,11 @@ def close_session(session: Session, live: LiveSession, now: datetime) -> None:
 
 
 def create_groups(
-    session: Session, live: LiveSession, names: Sequence[str], actor: Actor, locks: boards.WriteLocks | None,
+    session: Session,
+    live: LiveSession,
+    names: Sequence[str],
+    actor: Actor,
+    locks: boards.WriteLocks | None,
     after_commit: Callable[[boards.AppliedChange], None] | None = None,
 ) -> list[Room]:
     """New group rooms, each on a new board of the plenary's kind that starts as a copy of the
@@ -113,8 +131,15 @@ def create_groups(
         raise LimitReached(f"a live session has at most {P.MAX_GROUPS} groups")
     plenary = plenary_of(live)
     plenary_board = session.get(Board, plenary.board_id)
-    template = [it for it in boards.live_items(session, plenary_board.id) if it["type"] in TEMPLATE_TYPES]
-    last_position = session.scalar(sa.select(sa.func.max(Board.position)).where(Board.project_id == live.project_id)) or 0
+    template = [
+        it for it in boards.live_items(session, plenary_board.id) if it["type"] in TEMPLATE_TYPES
+    ]
+    last_position = (
+        session.scalar(
+            sa.select(sa.func.max(Board.position)).where(Board.project_id == live.project_id)
+        )
+        or 0
+    )
     first_room_position = max((r.position for r in live.rooms), default=0) + 1
     rooms = []
     for offset, name in enumerate(names):
@@ -133,7 +158,12 @@ def create_groups(
     for room in rooms:
         if template:
             ops = tuple(
-                Op(CREATE, it["id"], it["type"], {k: v for k, v in it["fields"].items() if k != "author"})
+                Op(
+                    CREATE,
+                    it["id"],
+                    it["type"],
+                    {k: v for k, v in it["fields"].items() if k != "author"},
+                )
                 for it in template
             )
             change = Change(room.board_id, f"template:{room.board_id}", TEMPLATE_CLIENT_ID, ops)
@@ -145,7 +175,9 @@ def ensure_member(session: Session, live: LiveSession, identity: str, name: str)
     """A participant's place in the session: the plenary until someone moves them."""
     member = session.get(RoomMember, (live.id, identity))
     if member is None:
-        member = RoomMember(live_session_id=live.id, identity=identity, room_id=plenary_of(live).id, name=name)
+        member = RoomMember(
+            live_session_id=live.id, identity=identity, room_id=plenary_of(live).id, name=name
+        )
         session.add(member)
         session.flush()
     return member
@@ -153,7 +185,11 @@ def ensure_member(session: Session, live: LiveSession, identity: str, name: str)
 
 def members(session: Session, live: LiveSession) -> list[RoomMember]:
     return list(
-        session.scalars(sa.select(RoomMember).where(RoomMember.live_session_id == live.id).order_by(RoomMember.name))
+        session.scalars(
+            sa.select(RoomMember)
+            .where(RoomMember.live_session_id == live.id)
+            .order_by(RoomMember.name)
+        )
     )
 
 
@@ -163,7 +199,9 @@ def assign_random(session: Session, live: LiveSession, rng: random.Random) -> di
     if not groups:
         raise BadRequest("create groups first")
     everyone = members(session, live)
-    plan = rules.balanced_assignment(sorted(m.identity for m in everyone), [g.id for g in groups], rng)
+    plan = rules.balanced_assignment(
+        sorted(m.identity for m in everyone), [g.id for g in groups], rng
+    )
     for member in everyone:
         member.room_id = plan[member.identity]
     live.choosing = False
@@ -171,7 +209,9 @@ def assign_random(session: Session, live: LiveSession, rng: random.Random) -> di
     return plan
 
 
-def move(session: Session, live: LiveSession, identity: Any, room_id: Any) -> tuple[RoomMember, Room]:
+def move(
+    session: Session, live: LiveSession, identity: Any, room_id: Any
+) -> tuple[RoomMember, Room]:
     """Put one participant into a room (a group, or the plenary). Commits."""
     room = room_in(live, room_id)
     if not isinstance(identity, str):
@@ -235,7 +275,9 @@ def privacy_of(room: Room | None) -> Privacy:
     return Privacy(room.private_since_seq, tuple(windows))
 
 
-def start_private_writing(session: Session, room: Room, anonymous: bool, locks: boards.WriteLocks | None) -> int:
+def start_private_writing(
+    session: Session, room: Room, anonymous: bool, locks: boards.WriteLocks | None
+) -> int:
     """From the board's current seq on, new notes are private. Taken under the board's write
     lock, so no change is half-way between its commit and its broadcast. Commits."""
     with locks.board(room.board_id) if locks else _no_lock():
@@ -252,7 +294,10 @@ def reveal(session: Session, room: Room, locks: boards.WriteLocks | None) -> Non
     with locks.board(room.board_id) if locks else _no_lock():
         if room.private_since_seq is not None and room.private_anonymous:
             seq = session.scalar(sa.select(Board.seq).where(Board.id == room.board_id))
-            room.anonymous_windows = [*(room.anonymous_windows or []), [room.private_since_seq, seq]]
+            room.anonymous_windows = [
+                *(room.anonymous_windows or []),
+                [room.private_since_seq, seq],
+            ]
         room.private_since_seq = None
         room.private_anonymous = False
         session.commit()
@@ -279,7 +324,9 @@ def room_wire(room: Room, live: LiveSession, board_locked: bool, now: datetime) 
         "message": {"text": room.message, "at": _ms(room.message_at)} if room.message else None,
         "private": room.private_since_seq is not None,
         "anonymous": room.private_anonymous,
-        "follow": {"identity": room.follow_identity, "view": room.follow_view} if room.follow_identity else None,
+        "follow": {"identity": room.follow_identity, "view": room.follow_view}
+        if room.follow_identity
+        else None,
         "locked": board_locked,
         "choosing": live.choosing,
     }
@@ -290,7 +337,10 @@ def session_wire(live: LiveSession) -> dict[str, Any]:
         "id": live.id,
         "plenary_board_id": live.plenary_board_id,
         "choosing": live.choosing,
-        "rooms": [{"id": r.id, "board_id": r.board_id, "name": r.name, "is_plenary": r.is_plenary} for r in live.rooms],
+        "rooms": [
+            {"id": r.id, "board_id": r.board_id, "name": r.name, "is_plenary": r.is_plenary}
+            for r in live.rooms
+        ],
     }
 
 
@@ -318,7 +368,9 @@ def cast_vote(session: Session, room: Room, viewer: Viewer, item_id: Any) -> Non
     if item.type not in VOTABLE_TYPES or rules.is_hidden(meta, viewer, privacy_of(room)):
         raise NotFound("no such item to vote on", field="item_id")
     used = session.scalar(
-        sa.select(sa.func.count()).where(RoomVote.room_id == room.id, RoomVote.identity == viewer.identity)
+        sa.select(sa.func.count()).where(
+            RoomVote.room_id == room.id, RoomVote.identity == viewer.identity
+        )
     )
     if used >= room.votes_per_person:
         raise LimitReached(f"you have used your {room.votes_per_person} votes: take one back first")
@@ -330,7 +382,9 @@ def retract_vote(session: Session, room: Room, identity: str, item_id: Any) -> N
     rules.check_vote_in_phase(room.phase)
     vote = session.scalar(
         sa.select(RoomVote)
-        .where(RoomVote.room_id == room.id, RoomVote.identity == identity, RoomVote.item_id == item_id)
+        .where(
+            RoomVote.room_id == room.id, RoomVote.identity == identity, RoomVote.item_id == item_id
+        )
         .limit(1)
     )
     if vote is None:
@@ -341,7 +395,9 @@ def retract_vote(session: Session, room: Room, identity: str, item_id: Any) -> N
 
 def tally(session: Session, room: Room) -> dict[str, int]:
     rows = session.execute(
-        sa.select(RoomVote.item_id, sa.func.count()).where(RoomVote.room_id == room.id).group_by(RoomVote.item_id)
+        sa.select(RoomVote.item_id, sa.func.count())
+        .where(RoomVote.room_id == room.id)
+        .group_by(RoomVote.item_id)
     )
     return {item_id: n for item_id, n in rows}
 
@@ -349,7 +405,11 @@ def tally(session: Session, room: Room) -> dict[str, int]:
 def my_votes(session: Session, room: Room, identity: str) -> dict[str, int]:
     return dict(
         Counter(
-            session.scalars(sa.select(RoomVote.item_id).where(RoomVote.room_id == room.id, RoomVote.identity == identity))
+            session.scalars(
+                sa.select(RoomVote.item_id).where(
+                    RoomVote.room_id == room.id, RoomVote.identity == identity
+                )
+            )
         )
     )
 
@@ -387,28 +447,53 @@ def clear_signals(session: Session, room: Room) -> None:
 # --- attendance -------------------------------------------------------------------------------------------
 
 
-def enter(session: Session, live: LiveSession, room: Room, identity: str, name: str, now: datetime) -> None:
+def enter(
+    session: Session, live: LiveSession, room: Room, identity: str, name: str, now: datetime
+) -> None:
     """Someone opened a room's board: their stay starts now, unless one is open already. Commits."""
     open_visit = session.scalar(
         sa.select(RoomVisit.id).where(
-            RoomVisit.room_id == room.id, RoomVisit.identity == identity, RoomVisit.left_at.is_(None)
+            RoomVisit.room_id == room.id,
+            RoomVisit.identity == identity,
+            RoomVisit.left_at.is_(None),
         )
     )
     if open_visit is None:
-        session.add(RoomVisit(live_session_id=live.id, room_id=room.id, identity=identity, name=name, entered_at=now))
+        session.add(
+            RoomVisit(
+                live_session_id=live.id,
+                room_id=room.id,
+                identity=identity,
+                name=name,
+                entered_at=now,
+            )
+        )
         session.commit()
 
 
 def leave(session: Session, room: Room, identity: str, now: datetime) -> None:
     session.execute(
         sa.update(RoomVisit)
-        .where(RoomVisit.room_id == room.id, RoomVisit.identity == identity, RoomVisit.left_at.is_(None))
+        .where(
+            RoomVisit.room_id == room.id,
+            RoomVisit.identity == identity,
+            RoomVisit.left_at.is_(None),
+        )
         .values(left_at=now)
     )
     session.commit()
 
 
-ATTENDANCE_COLUMNS = ("name", "identity", "room", "entered_at", "left_at", "minutes", "changes", "votes")
+ATTENDANCE_COLUMNS = (
+    "name",
+    "identity",
+    "room",
+    "entered_at",
+    "left_at",
+    "minutes",
+    "changes",
+    "votes",
+)
 
 
 def attendance(session: Session, live: LiveSession, now: datetime) -> list[dict[str, Any]]:
@@ -417,7 +502,9 @@ def attendance(session: Session, live: LiveSession, now: datetime) -> list[dict[
     rooms = {r.id: r for r in live.rooms}
     rows = []
     visits = session.scalars(
-        sa.select(RoomVisit).where(RoomVisit.live_session_id == live.id).order_by(RoomVisit.entered_at, RoomVisit.id)
+        sa.select(RoomVisit)
+        .where(RoomVisit.live_session_id == live.id)
+        .order_by(RoomVisit.entered_at, RoomVisit.id)
     )
     votes = Counter(
         session.execute(
@@ -498,10 +585,22 @@ def harvest(
         plenary_items = boards.live_items(session, plenary.board_id)
         ops: list[Op] = []
         frame = next(
-            (it for it in plenary_items if it["id"] == room.harvest_frame_id and it["type"] == "frame"), None
+            (
+                it
+                for it in plenary_items
+                if it["id"] == room.harvest_frame_id and it["type"] == "frame"
+            ),
+            None,
         )
         if frame is None:
-            bottom = max((it["fields"]["y"] + it["fields"]["h"] for it in plenary_items if "y" in it["fields"]), default=0)
+            bottom = max(
+                (
+                    it["fields"]["y"] + it["fields"]["h"]
+                    for it in plenary_items
+                    if "y" in it["fields"]
+                ),
+                default=0,
+            )
             frame_id = _new_id()
             box = rules.harvest_frame_box(room.position, bottom)
             ops.append(Op(CREATE, frame_id, "frame", {**box, "title": room.name, "color": "white"}))
@@ -534,10 +633,16 @@ def _new_id() -> str:
 # --- what a viewer may receive --------------------------------------------------------------------------
 
 
-def item_metas(session: Session, board_id: int, ids: Iterable[str] | None, privacy: Privacy) -> dict[str, ItemMeta]:
+def item_metas(
+    session: Session, board_id: int, ids: Iterable[str] | None, privacy: Privacy
+) -> dict[str, ItemMeta]:
     """Type, creation seq and creator of the board's notes that private writing may concern."""
-    query = sa.select(BoardItem.item_id, BoardItem.type, BoardItem.created_seq, BoardItem.created_by).where(
-        BoardItem.board_id == board_id, BoardItem.type == "sticky", BoardItem.created_seq > privacy.oldest_seq()
+    query = sa.select(
+        BoardItem.item_id, BoardItem.type, BoardItem.created_seq, BoardItem.created_by
+    ).where(
+        BoardItem.board_id == board_id,
+        BoardItem.type == "sticky",
+        BoardItem.created_seq > privacy.oldest_seq(),
     )
     if ids is not None:
         ids = list(ids)
@@ -547,19 +652,30 @@ def item_metas(session: Session, board_id: int, ids: Iterable[str] | None, priva
     return {item_id: ItemMeta(type_, seq, by) for item_id, type_, seq, by in session.execute(query)}
 
 
-def filter_sync(session: Session, board_id: int, privacy: Privacy, viewer: Viewer, state: dict[str, Any]) -> dict[str, Any]:
+def filter_sync(
+    session: Session, board_id: int, privacy: Privacy, viewer: Viewer, state: dict[str, Any]
+) -> dict[str, Any]:
     """A join's snapshot or delta as this viewer may receive it."""
     if viewer.conducts or not privacy.active:
         return state
     if state["mode"] == "snapshot":
         metas = item_metas(session, board_id, None, privacy)
         return {**state, "items": rules.filter_items(state["items"], metas, viewer, privacy)}
-    ids = set().union(*(rules.change_item_ids(c) for c in state["changes"])) if state["changes"] else set()
+    ids = (
+        set().union(*(rules.change_item_ids(c) for c in state["changes"]))
+        if state["changes"]
+        else set()
+    )
     metas = item_metas(session, board_id, ids, privacy)
-    return {**state, "changes": [rules.filter_change(c, metas, viewer, privacy) for c in state["changes"]]}
+    return {
+        **state,
+        "changes": [rules.filter_change(c, metas, viewer, privacy) for c in state["changes"]],
+    }
 
 
-def check_hidden_ops(session: Session, board_id: int, privacy: Privacy, viewer: Viewer, ops: Iterable[Op]) -> None:
+def check_hidden_ops(
+    session: Session, board_id: int, privacy: Privacy, viewer: Viewer, ops: Iterable[Op]
+) -> None:
     """A participant cannot touch a note they are not shown: it does not exist for them."""
     if viewer.conducts or privacy.since_seq is None:
         return
