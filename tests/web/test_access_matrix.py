@@ -97,6 +97,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         },
     ),
     ("accounts.toggle_active", "POST"): Route(organizer_only("/accounts/"), {}),
+    # rooms and the conductor: attendance is for organizers only
+    ("rooms.attendance", "GET"): Route(organizer_only(200)),
 }
 
 CASES = [

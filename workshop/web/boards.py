@@ -24,4 +24,5 @@ def show(board_id: int):
         title=board_label(board),
         can_edit=policy.can_edit_board(who, board.project_id, board.id),
         can_conduct=policy.can_conduct_board(who, board.project_id),
+        can_see_attendance=policy.can_see_attendance(who, board.project_id),
     )
