@@ -53,7 +53,9 @@ def site(tmp_path_factory):
         text=True,
     )
     facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer({k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log")
+    server = LiveServer(
+        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
+    )
     server.start()
     facts["url"] = server.url
     yield facts
@@ -90,7 +92,8 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
     carla.page.fill('[data-input="timer-minutes"]', "5")
     conduct(carla, "timer-start")
     bea.page.wait_for_function(
-        "() => /^[45]:\\d\\d$/.test(document.querySelector('.rooms-timer').textContent)", timeout=WAIT_MS
+        "() => /^[45]:\\d\\d$/.test(document.querySelector('.rooms-timer').textContent)",
+        timeout=WAIT_MS,
     )
     first = bea.page.locator(".rooms-timer").inner_text()
     bea.page.wait_for_timeout(1500)
@@ -108,7 +111,9 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
     dario.new_sticky_by_keyboard("Idea di Dario")
     bea.wait_settled()
     dario.wait_settled()
-    carla.wait("() => [...window.tavoloBoard.state.items()].filter(i => i.type === 'sticky').length === 2")
+    carla.wait(
+        "() => [...window.tavoloBoard.state.items()].filter(i => i.type === 'sticky').length === 2"
+    )
     dario.page.wait_for_timeout(500)
     assert note_texts(dario) == {"Idea di Dario"}
     assert note_texts(bea) == {"Idea di Bea"}
@@ -118,7 +123,9 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
 
     # The reveal: everyone sees every note; the authors stay anonymous to their peers.
     conduct(carla, "reveal")
-    dario.wait("() => [...window.tavoloBoard.state.items()].filter(i => i.type === 'sticky').length === 2")
+    dario.wait(
+        "() => [...window.tavoloBoard.state.items()].filter(i => i.type === 'sticky').length === 2"
+    )
     beas = next(i for i in dario.shown() if i["fields"].get("text") == "Idea di Bea")
     assert beas["fields"]["author"] == ""
     shot(dario, "3-participant-revealed")
@@ -129,10 +136,14 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
     marker = bea.js("() => (window.__sameDocument = 'still here')")
     bea_identity = bea.js("() => window.tavoloBoard.connection.me.identity")
     carla.page.wait_for_selector(f'select[data-move="{bea_identity}"]', timeout=WAIT_MS)
-    group_rooms = carla.js("() => window.tavoloBoard.rooms.live.session.rooms.filter(r => !r.is_plenary)")
+    group_rooms = carla.js(
+        "() => window.tavoloBoard.rooms.live.session.rooms.filter(r => !r.is_plenary)"
+    )
     carla.page.select_option(f'select[data-move="{bea_identity}"]', str(group_rooms[0]["id"]))
     group_board = group_rooms[0]["board_id"]
-    bea.wait(f"() => window.tavoloBoard.boardId === {group_board} && window.tavoloBoard.connection.joined")
+    bea.wait(
+        f"() => window.tavoloBoard.boardId === {group_board} && window.tavoloBoard.connection.joined"
+    )
     assert bea.js("() => window.__sameDocument") == marker
     assert bea.page.url.endswith(f"/boards/{group_board}")
     bea.page.wait_for_function(
@@ -158,7 +169,9 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
 
     # Everyone back to plenary.
     conduct(carla, "back")
-    bea.wait(f"() => window.tavoloBoard.boardId === {board} && window.tavoloBoard.connection.joined")
+    bea.wait(
+        f"() => window.tavoloBoard.boardId === {board} && window.tavoloBoard.connection.joined"
+    )
     assert "Idea di Dario" in note_texts(bea)
     assert bea.js("() => window.__sameDocument") == marker
     shot(bea, "5-participant-back-in-plenary")
@@ -171,7 +184,10 @@ def test_the_panel_is_italian_for_an_italian_conductor(people, site):
     carla.open(board)
     carla.page.click("#conductor-toggle")
     carla.page.wait_for_selector('#conductor-panel [data-conduct="open"]')
-    assert carla.page.locator('#conductor-panel [data-conduct="open"]').inner_text() == "Apri una sessione dal vivo"
+    assert (
+        carla.page.locator('#conductor-panel [data-conduct="open"]').inner_text()
+        == "Apri una sessione dal vivo"
+    )
     conduct(carla, "open")
     carla.page.wait_for_selector('#conductor-panel [data-conduct="timer-start"]', timeout=WAIT_MS)
     assert carla.page.locator(".rooms-name").inner_text() == "Plenaria"
