@@ -445,7 +445,7 @@ def test_controls_survive_an_app_restart(lab, make_app, cast):
 
 def test_groups_get_their_own_boards_seeded_with_the_plenary_template(lab):
     groups = lab.groups(2)
-    assert [g["name"] for g in groups] == ["Group 1", "Group 2"]
+    assert [g["name"] for g in groups] == ["Gruppo 1", "Gruppo 2"]
     for group in groups:
         board = db.session.get(Board, group["board_id"])
         assert board.kind == db.session.get(Board, lab.board).kind and board.seq == 1
@@ -561,14 +561,14 @@ def test_harvest_copies_group_items_into_the_plenary_in_a_frame_per_group(lab):
     }
     copy = plenary[created["n1"]]
     assert copy.fields["text"] == "più trasporti" and copy.fields["color"] == "green"
-    assert copy.fields["author"] == "Group 1"  # the note remembers its group
+    assert copy.fields["author"] == "Gruppo 1"  # the note remembers its group
     frames = [
         i
         for i in plenary.values()
-        if i.type == "frame" and i.fields["title"] in ("Group 1", "Group 2")
+        if i.type == "frame" and i.fields["title"] in ("Gruppo 1", "Gruppo 2")
     ]
     assert len(frames) == 2
-    frame = next(f for f in frames if f.fields["title"] == "Group 1").fields
+    frame = next(f for f in frames if f.fields["title"] == "Gruppo 1").fields
     assert frame["x"] <= copy.fields["x"] <= frame["x"] + frame["w"]
     # A real, editable item of the plenary; the group's note is untouched.
     ok(lab.dario.apply(lab.board, [update(created["n1"], text="più trasporti serali")]))
@@ -638,8 +638,8 @@ def test_attendance_records_stays_changes_and_votes(lab, clients, cast):
     rows = ok(organizer.emit(P.ATTENDANCE, {"session_id": lab.session_id}))["rows"]
     bea_rows = [r for r in rows if r["name"] == "Bea"]
     assert [(r["room"], r["changes"], bool(r["left_at"])) for r in bea_rows] == [
-        ("Plenary", 1, True),
-        ("Group 1", 2, False),
+        ("Plenaria", 1, True),
+        ("Gruppo 1", 2, False),
     ]
     assert code(lab.conductor.emit(P.ATTENDANCE, {"session_id": lab.session_id})) == P.FORBIDDEN
     lab.bea.disconnect()
@@ -741,3 +741,27 @@ def test_private_writing_without_anonymity_shows_authors_after_the_reveal(lab):
     ok(lab.conductor.emit(P.REVEAL_NOTES, {"board_id": lab.board}))
     note = next(i for i in ok(lab.dario.join(lab.board))["items"] if i["id"] == "b1")
     assert note["fields"]["author"] == "Bea"
+
+
+def test_a_live_session_may_name_the_lab_meeting_it_runs(clients, cast):
+    from datetime import date
+
+    from workshop.rooms import labs
+
+    lab = labs.create_lab(
+        db.session, "Lab", [(date(2026, 3, 12), "Contesto")], [cast.project_a.id], None
+    )
+    other = labs.create_lab(
+        db.session, "Altro", [(date(2026, 3, 12), "Altro")], [cast.project_b.id], None
+    )
+    db.session.commit()
+    meeting, foreign = lab.meetings[0].id, other.meetings[0].id
+    conductor = clients.as_user(cast.conductor, "carla")
+    assert (
+        code(
+            conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": cast.board_a2, "meeting_id": foreign})
+        )
+        == P.FORBIDDEN
+    )
+    ack = ok(conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": cast.board, "meeting_id": meeting}))
+    assert ack["session"]["meeting_id"] == meeting

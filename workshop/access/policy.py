@@ -54,6 +54,11 @@ def can_conduct_board(who: Principal | None, project_id: int) -> bool:
 # --- rooms and the conductor ------------------------------------------------------------------------
 
 
+def can_manage_labs(who: Principal | None) -> bool:
+    """Create labs and link them to projects: organizers, who see every project."""
+    return who is not None and who.is_organizer
+
+
 def can_see_attendance(who: Principal | None, project_id: int) -> bool:
     """Who was in which room and what they did: for organizers, not for the conductor running it."""
     return who is not None and who.is_organizer

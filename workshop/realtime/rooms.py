@@ -42,7 +42,7 @@ from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
-from workshop.rooms import rules
+from workshop.rooms import labs, rules
 from workshop.rooms import service as rooms
 from workshop.rooms.rules import Viewer
 
@@ -392,8 +392,9 @@ def on_room_state(entry: SocketAuth, payload: Any):
 @socketio.on(P.OPEN_LIVE_SESSION)
 @socket_event
 def on_open_live_session(entry: SocketAuth, payload: Any):
-    """Sent by a conductor to run a board live. Every socket on the board gets room_state."""
-    _fields(payload, {"board_id"})
+    """Sent by a conductor to run a board live (for a lab meeting, if named). Every socket on
+    the board gets room_state."""
+    _fields(payload, {"board_id"}, {"meeting_id"})
     _take(entry)
     board = _conducted_board(entry, payload)
     if (
@@ -402,6 +403,9 @@ def on_open_live_session(entry: SocketAuth, payload: Any):
     ):
         raise BadRequest("this board is a group of another live session", field="board_id")
     live = rooms.open_session(db.session, board, entry.principal.identity, _("Plenary"), utcnow())
+    if "meeting_id" in payload:
+        labs.attach_meeting(db.session, live, payload["meeting_id"])
+        db.session.commit()
     _adopt_sockets(live, rooms.plenary_of(live), board)
     _push_state(rooms.plenary_of(live), live)
     return {"ok": True, "session": rooms.session_wire(live)}

@@ -335,6 +335,7 @@ def room_wire(room: Room, live: LiveSession, board_locked: bool, now: datetime) 
 def session_wire(live: LiveSession) -> dict[str, Any]:
     return {
         "id": live.id,
+        "meeting_id": live.meeting_id,
         "plenary_board_id": live.plenary_board_id,
         "choosing": live.choosing,
         "rooms": [

@@ -9,12 +9,12 @@ from workshop.web import errors, i18n, security
 
 def init_app(app: Flask) -> None:
     from workshop.extensions import csrf, limiter
-    from workshop.web import accounts, auth, boards, join, pages, projects, rooms
+    from workshop.web import accounts, auth, boards, join, labs, pages, projects, rooms
 
     security.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
-    for blueprint in (pages.bp, auth.bp, join.bp, projects.bp, boards.bp, accounts.bp, rooms.bp):
+    for blueprint in (pages.bp, auth.bp, join.bp, projects.bp, boards.bp, accounts.bp, rooms.bp, labs.bp):
         app.register_blueprint(blueprint)
