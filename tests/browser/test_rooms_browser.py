@@ -75,7 +75,7 @@ def conduct(person: Person, action: str) -> None:
     person.page.click(f'#conductor-panel [data-conduct="{action}"]')
 
 
-def test_conductor_and_two_participants_timer_private_writing_groups_and_back(people, site):
+def test_conductor_and_two_participants_timer_private_writing_groups_and_back(people, site):  # noqa: F811
     board = site["boards"][0]
     carla = people().log_in().open(board)
     bea = people().join("Bea").open(board)
@@ -177,7 +177,7 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
     shot(bea, "5-participant-back-in-plenary")
 
 
-def test_the_panel_is_italian_for_an_italian_conductor(people, site):
+def test_the_panel_is_italian_for_an_italian_conductor(people, site):  # noqa: F811
     board = site["boards"][1]
     carla = people().log_in()
     carla.set_language("it")
