@@ -11,12 +11,12 @@ import sys
 
 import pytest
 
-from tests.browser.test_board_browser import (  # noqa: F401 - fixtures
+# The browser is the session's (tests/browser/conftest.py): one Playwright driver per run.
+from tests.browser.test_board_browser import (  # noqa: F401 - the people fixture
     ARTIFACTS,
     WAIT_MS,
     Person,
     _unavailable,
-    browser,
     people,
 )
 from tests.support.live_server import ROOT, LiveServer, flask_command

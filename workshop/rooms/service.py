@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from workshop import protocol as P
@@ -56,11 +57,13 @@ def open_session_on(session: Session, plenary_board_id: int) -> LiveSession | No
 
 
 def room_of_board(session: Session, board_id: int) -> Room | None:
-    """The room of an open live session that works on this board, if any."""
+    """The room of an open live session that works on this board, if any (with its session:
+    this runs before every change, and one query is cheaper than two)."""
     return session.scalar(
         sa.select(Room)
         .join(LiveSession, Room.live_session_id == LiveSession.id)
         .where(Room.board_id == board_id, LiveSession.closed_at.is_(None))
+        .options(orm.contains_eager(Room.live_session))
     )
 
 
