@@ -19,6 +19,7 @@ from tests.browser.test_board_browser import (  # noqa: F401 - the people fixtur
     _unavailable,
     people,
 )
+from tests.browser.test_foundation_browser import AXE_JS, check_axe
 from tests.support.live_server import ROOT, LiveServer, flask_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -100,6 +101,12 @@ def test_conductor_and_two_participants_timer_private_writing_groups_and_back(pe
     assert bea.page.locator(".rooms-timer").inner_text() != first  # it counts down locally
     shot(carla, "1-conductor-timer")
     shot(bea, "1-participant-timer")
+    # No serious or critical WCAG problem in the panel or in the room bar.
+    if AXE_JS.exists():
+        for person, label in ((carla, "conductor's panel"), (bea, "participant's room bar")):
+            # Evaluated, not a script tag: the Content-Security-Policy refuses inline scripts.
+            person.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+            check_axe(person.page, label)
 
     # Private writing, anonymous: each participant sees only their own new note.
     carla.page.check('[data-input="anonymous"]')
