@@ -45,6 +45,7 @@ BOARD_LOCKED = "board_locked"  # a conductor locked the board, or the frame, aga
 RATE_LIMITED = "rate_limited"  # over the socket's budget: slow down and retry later
 UNAVAILABLE = "unavailable"  # storage is down: nothing was applied, retry later
 INTERNAL = "internal"  # an unexpected failure: nothing was applied, it was logged
+PHASE_FORBIDS = "phase_forbids"  # the room's phase does not let participants do this now
 
 ERROR_CODES = (
     BAD_REQUEST,
@@ -62,6 +63,7 @@ ERROR_CODES = (
     RATE_LIMITED,
     UNAVAILABLE,
     INTERNAL,
+    PHASE_FORBIDS,  # rooms and the conductor, below
 )
 # A client may retry these with the same change_id: nothing was applied.
 RETRYABLE_ERRORS = frozenset({RATE_LIMITED, UNAVAILABLE, INTERNAL})
@@ -95,3 +97,108 @@ CURSOR_FLUSH_INTERVAL_MS = 50  # the server sends each board's cursors as one ba
 AUTH_RECHECK_INTERVAL_S = 5  # every open socket's login or join is re-checked this often
 PING_INTERVAL_S = 10
 PING_TIMEOUT_S = 10
+
+
+# === rooms and the conductor (docs/rooms.md) ====================================================
+# A live session runs on a board (the plenary) and may open small-group rooms, each on a board of
+# its own. Controls are conductor-only (`forbidden` otherwise) and stored on the room.
+
+# --- events a client sends (each acked {ok, ...} or {ok: false, error}) ---
+ROOM_STATE = "room_state"  # {board_id} -> ack {ok, session, room, rooms?, mine}: also sent by the server
+OPEN_LIVE_SESSION = "open_live_session"  # {board_id} -> ack {ok, session}
+CLOSE_LIVE_SESSION = "close_live_session"  # {session_id}
+CREATE_GROUPS = "create_groups"  # {session_id, count} or {session_id, names: [..]}
+ASSIGN_GROUPS = "assign_groups"  # {session_id, mode: "random" | "choice" | "hand"}
+MOVE_TO_ROOM = "move_to_room"  # {session_id, identity, room_id}: a conductor moves someone
+BACK_TO_PLENARY = "back_to_plenary"  # {session_id}: everyone back
+CHOOSE_ROOM = "choose_room"  # {session_id, room_id}: a participant picks a group while choosing is on
+SET_TIMER = "set_timer"  # {session_id, room_id|null, action: start|pause|reset, duration_s?}
+SEND_ROOM_MESSAGE = "send_room_message"  # {session_id, room_id|null, text}
+SET_FOLLOW = "set_follow"  # {session_id, room_id|null, on, view?}
+FOLLOW_VIEW = "follow_view"  # {session_id, view: {x, y, zoom}}: the followed conductor's view
+SUMMON = "summon"  # {session_id, room_id|null, view}
+LOCK_BOARD = "lock_board"  # {board_id, locked}
+LOCK_FRAME = "lock_frame"  # {board_id, item_id, locked}
+START_PRIVATE_WRITING = "start_private_writing"  # {board_id, anonymous}
+REVEAL_NOTES = "reveal_notes"  # {board_id}
+SET_PHASE = "set_phase"  # {session_id, room_id|null, phase: write|cluster|vote|discuss|null, votes?}
+CAST_VOTE = "cast_vote"  # {board_id, item_id} -> ack {ok, mine, left}
+RETRACT_VOTE = "retract_vote"  # {board_id, item_id}
+RAISE_SIGNAL = "raise_signal"  # {board_id, kind: hand|done, on}
+ROOM_OVERVIEW = "room_overview"  # {session_id} -> ack {ok, rooms: [room + members + thumbnail]}
+HARVEST = "harvest"  # {session_id, items: [{board_id, item_id}]} -> ack {ok, seq, created}
+ATTENDANCE = "attendance"  # {session_id} -> ack {ok, rows}
+
+ROOM_CLIENT_EVENTS = (
+    ROOM_STATE,
+    OPEN_LIVE_SESSION,
+    CLOSE_LIVE_SESSION,
+    CREATE_GROUPS,
+    ASSIGN_GROUPS,
+    MOVE_TO_ROOM,
+    BACK_TO_PLENARY,
+    CHOOSE_ROOM,
+    SET_TIMER,
+    SEND_ROOM_MESSAGE,
+    SET_FOLLOW,
+    FOLLOW_VIEW,
+    SUMMON,
+    LOCK_BOARD,
+    LOCK_FRAME,
+    START_PRIVATE_WRITING,
+    REVEAL_NOTES,
+    SET_PHASE,
+    CAST_VOTE,
+    RETRACT_VOTE,
+    RAISE_SIGNAL,
+    ROOM_OVERVIEW,
+    HARVEST,
+    ATTENDANCE,
+)
+
+# --- events the server sends ---
+# ROOM_STATE {board_id, session, room}: a control of the room changed (timer, phase, lock...)
+ROOM_MESSAGE = "room_message"  # {board_id, text, at}: the conductor's message (a polite live region)
+MOVED_TO_ROOM = "moved_to_room"  # {session_id, room_id, board_id, name}: leave your board, join this one
+VIEW_FOLLOWED = "view_followed"  # {board_id, view}: the followed view moved
+SUMMONED = "summoned"  # {board_id, view}: go to this view now
+NOTES_REVEALED = "notes_revealed"  # {board_id}: re-join without since_seq for the revealed notes
+VOTES_CHANGED = "votes_changed"  # {board_id, tally: {item_id: n}}: results (conductors: always)
+SIGNALS_CHANGED = "signals_changed"  # {board_id, hands, done, names?}: names to conductors only
+THUMBNAIL_CHANGED = "thumbnail_changed"  # {session_id, room_id, board_id, items}: to conductors
+
+ROOM_SERVER_EVENTS = (
+    ROOM_STATE,
+    ROOM_MESSAGE,
+    MOVED_TO_ROOM,
+    VIEW_FOLLOWED,
+    SUMMONED,
+    NOTES_REVEALED,
+    VOTES_CHANGED,
+    SIGNALS_CHANGED,
+    THUMBNAIL_CHANGED,
+)
+
+# --- phases and signals ---
+PHASE_WRITE = "write"  # participants create and edit notes
+PHASE_CLUSTER = "cluster"  # participants move and edit, but create nothing new
+PHASE_VOTE = "vote"  # participants only vote; the board is theirs to look at
+PHASE_DISCUSS = "discuss"  # participants look and talk: the conductor writes
+PHASES = (PHASE_WRITE, PHASE_CLUSTER, PHASE_VOTE, PHASE_DISCUSS)
+SIGNAL_HAND = "hand"
+SIGNAL_DONE = "done"
+SIGNAL_KINDS = (SIGNAL_HAND, SIGNAL_DONE)
+
+# --- limits ---
+MAX_GROUPS = 24
+MAX_ROOM_NAME_CHARS = 80
+MAX_ROOM_MESSAGE_CHARS = 500
+MAX_VOTES_PER_PERSON = 20
+MAX_TIMER_S = 4 * 60 * 60  # four hours: a whole lab meeting
+MAX_HARVEST_ITEMS = 100  # one harvest is one change on the plenary, within MAX_OPS_PER_CHANGE
+MAX_THUMBNAIL_ITEMS = 400  # the compact rendering keeps the largest items past this
+ROOM_EVENTS_PER_SECOND = 10  # per socket; follow_view is counted apart
+FOLLOW_VIEWS_PER_SECOND = 5
+
+# --- timings ---
+THUMBNAIL_INTERVAL_MS = 1000  # a group's thumbnail reaches the conductors at most once a second

@@ -1,7 +1,7 @@
 """stakeholder positions: the dated history of actors' power and interest
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002_rooms
 Create Date: 2026-11-30 10:00:00.000000
 """
 
@@ -10,8 +10,7 @@ import sqlalchemy as sa
 import workshop.models.base
 
 revision = '0003'
-# 0002 (session 1) is written in parallel: the merge points this at it.
-down_revision = '0001'
+down_revision = '0002_rooms'
 branch_labels = None
 depends_on = None
 

@@ -50,7 +50,18 @@ def targets(world):
         "invite_code": invite.code,
         "conductor_b_id": world.other_conductor.id,
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
+        "session_id": _live_session_of_a(world),
     }
+
+
+def _live_session_of_a(world) -> int:
+    """A live session on project A's first board (rooms): its attendance is a route."""
+    from workshop.models import Board
+    from workshop.rooms import service as rooms
+
+    board = db.session.get(Board, world.project_a.boards[0].id)
+    live = rooms.open_session(db.session, board, f"u:{world.conductor.id}", "Plenaria", utcnow())
+    return live.id
 
 
 @pytest.fixture

@@ -181,6 +181,12 @@ MATRIX: dict[tuple[str, str], Route] = {
         },
     ),
     ("accounts.toggle_active", "POST"): Route(organizer_only("/accounts/"), {}),
+    # rooms and the conductor: attendance is for organizers only
+    ("rooms.attendance", "GET"): Route(organizer_only(200)),
+    ("labs.index", "GET"): Route(organizer_only(200)),
+    ("labs.index", "POST"): Route(
+        organizer_only("/labs/"), {"title": "Laboratorio", "meetings": "2026-03-12 Contesto", "projects": "{project_id}"}
+    ),
 }
 
 CASES = [

@@ -36,7 +36,8 @@ def can_view_board(who: Principal | None, project_id: int, board_id: int) -> boo
         return can_manage_project(who, project_id)
     if who.invite_project_id != project_id:
         return False
-    return who.invite_board_id is None or who.invite_board_id == board_id
+    # Rooms: an invite to a live session's plenary also opens that session's group boards.
+    return who.invite_board_id is None or who.invite_board_id == board_id or board_id in who.room_board_ids
 
 
 def can_edit_board(who: Principal | None, project_id: int, board_id: int) -> bool:
@@ -48,3 +49,16 @@ def can_edit_board(who: Principal | None, project_id: int, board_id: int) -> boo
 def can_conduct_board(who: Principal | None, project_id: int) -> bool:
     """Use the facilitation controls (lock, timer, reveal...): conductors and organizers only."""
     return can_manage_project(who, project_id)
+
+
+# --- rooms and the conductor ------------------------------------------------------------------------
+
+
+def can_manage_labs(who: Principal | None) -> bool:
+    """Create labs and link them to projects: organizers, who see every project."""
+    return who is not None and who.is_organizer
+
+
+def can_see_attendance(who: Principal | None, project_id: int) -> bool:
+    """Who was in which room and what they did: for organizers, not for the conductor running it."""
+    return who is not None and who.is_organizer

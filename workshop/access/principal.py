@@ -26,6 +26,8 @@ class Principal:
     invite_project_id: int | None = None
     invite_board_id: int | None = None
     invite_role: InviteRole | None = None
+    # Participants invited to one board: the group boards of live sessions run on it.
+    room_board_ids: frozenset[int] = field(default_factory=frozenset)
     # Conductors only: the projects given to them.
     conducted_project_ids: frozenset[int] = field(default_factory=frozenset)
 
@@ -69,7 +71,9 @@ class Principal:
         )
 
     @classmethod
-    def for_participant(cls, auth: AuthSession, participant: Participant, invite: Invite) -> Principal:
+    def for_participant(
+        cls, auth: AuthSession, participant: Participant, invite: Invite, room_board_ids: frozenset[int] = frozenset()
+    ) -> Principal:
         return cls(
             auth_session_id=auth.id,
             participant_id=participant.id,
@@ -78,4 +82,5 @@ class Principal:
             invite_project_id=invite.project_id,
             invite_board_id=invite.board_id,
             invite_role=invite.role,
+            room_board_ids=room_board_ids,
         )

@@ -9,13 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workshop.access.principal import Principal
-from workshop.models import (
+from workshop.models import (  # rooms: group boards an invite opens
     AuthSession,
     Board,
     Invite,
     InviteRole,
+    LiveSession,
     Participant,
     ProjectConductor,
+    Room,
     User,
 )
 from workshop.models.access import JOIN_CODE_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
@@ -201,7 +203,20 @@ def load_principal(session: Session, auth_session_id: str, now: datetime) -> Pri
     invite = participant.invite
     if not invite.is_usable(now):
         return None
-    return Principal.for_participant(auth, participant, invite)
+    return Principal.for_participant(auth, participant, invite, _room_boards(session, invite))
+
+
+def _room_boards(session: Session, invite: Invite) -> frozenset[int]:
+    """The boards of the open live sessions run on the board an invite names (rooms, issue 7)."""
+    if invite.board_id is None:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            sa.select(Room.board_id)
+            .join(LiveSession, Room.live_session_id == LiveSession.id)
+            .where(LiveSession.plenary_board_id == invite.board_id, LiveSession.closed_at.is_(None))
+        )
+    )
 
 
 def end_session(session: Session, auth_session_id: str, now: datetime) -> None:

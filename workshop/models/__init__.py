@@ -15,6 +15,17 @@ from workshop.models.board import (
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.reports import ReportLink
 from workshop.models.stakeholders import StakeholderPosition
+from workshop.models.rooms import (  # rooms and the conductor (issue 7)
+    Lab,
+    LabMeeting,
+    LabProject,
+    LiveSession,
+    Room,
+    RoomMember,
+    RoomSignal,
+    RoomVisit,
+    RoomVote,
+)
 from workshop.models.user import User, UserRole
 
 __all__ = [
@@ -39,4 +50,14 @@ __all__ = [
     "User",
     "UserRole",
     "utcnow",
+    # rooms and the conductor
+    "Lab",
+    "LabMeeting",
+    "LabProject",
+    "LiveSession",
+    "Room",
+    "RoomMember",
+    "RoomSignal",
+    "RoomVisit",
+    "RoomVote",
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from workshop import protocol as P
 from workshop.boards.service import AppliedChange
-from workshop.extensions import socketio
-from workshop.realtime.handlers import board_room
+from workshop.extensions import db
+from workshop.realtime import rooms as room_hooks
+from workshop.rooms import service as rooms
 
 
 def broadcast_applied_change(applied: AppliedChange) -> None:
     """Send change_applied to every socket on the board, as a socket-made change is sent to
-    the others. Call it as apply_change's `after_commit`, so it leaves in seq order."""
-    socketio.emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(applied.board_id))
+    the others, each getting what it may see (a room's private writing). Call it as
+    apply_change's `after_commit`, so it leaves in seq order."""
+    room = rooms.room_of_board(db.session, applied.board_id)
+    room_hooks.broadcast(applied, None, room.id if room is not None else None)

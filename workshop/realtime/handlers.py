@@ -18,6 +18,7 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
+from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
@@ -135,6 +136,9 @@ def on_join_board(entry: SocketAuth, payload: Any):
     join_room(room)
     try:
         state = service.sync_payload(db.session, board_id, since, _snapshots())
+        # Rooms: may refuse another group's board, and filters out notes still private (into
+        # a new payload: the snapshot cache's is shared).
+        state, live = room_hooks.on_join(entry, board, state)
     except BaseException:
         if board_id not in entry.boards:  # a first join: nothing of it may stay behind
             leave_room(room)
@@ -158,6 +162,7 @@ def on_join_board(entry: SocketAuth, payload: Any):
         "peers": peers,
         "can_edit": policy.can_edit_board(who, project_id, board_id),
         "can_conduct": policy.can_conduct_board(who, project_id),
+        "live": live,
     }
 
 
@@ -190,6 +195,7 @@ def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> No
     # The server's own call: it works outside a request too (the session sweep).
     socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
     peer = presence.remove(board_id, entry.sid)
+    room_hooks.on_leave(entry, board_id)  # attendance
     if peer is None:
         return
     message = {"board_id": board_id, "peer_id": peer.id}
@@ -217,10 +223,14 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if not policy.can_edit_board(who, project_id, change.board_id):
         raise Forbidden("you may look at this board but not change it")
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
+    # Rooms: the phase, the author's group and private notes may refuse the change.
+    room_id = room_hooks.check_change(entry, change, actor)
+    sender = request.sid
 
     def broadcast(applied: service.AppliedChange) -> None:
         # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
-        emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(change.board_id), include_self=False)
+        # Each recipient gets what it may see (private writing; rooms.broadcast).
+        room_hooks.broadcast(applied, sender, room_id)
 
     applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
     _maintain_when_due(applied)
@@ -236,14 +246,16 @@ def on_run_action(entry: SocketAuth, payload: Any):
     board_id = request_.change.board_id
     if board_id not in entry.boards:
         raise NotJoined("join the board before running an action on it")
-    if not entry.budget.changes.take():
-        raise RateLimited(f"at most {P.CHANGES_PER_SECOND} changes a second")
+    _spend(entry, entry.budget.changes, f"at most {P.CHANGES_PER_SECOND} changes a second")
     who = entry.principal
     project_id = entry.board_projects[board_id]
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
+    # Rooms: the author's group may refuse it; its change reaches each socket as it may see it.
+    room_id = room_hooks.check_change(entry, request_.change, actor)
+    sender = request.sid
 
     def broadcast(applied: service.AppliedChange) -> None:
-        emit(P.CHANGE_APPLIED, applied.to_wire(), to=board_room(board_id), include_self=False)
+        room_hooks.broadcast(applied, sender, room_id)
 
     applied = service.run_action(
         db.session,

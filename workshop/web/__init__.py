@@ -15,11 +15,13 @@ def init_app(app: Flask) -> None:
         boards,
         exports,
         join,
+        labs,
         pages,
         projects,
         registry,
         reports,
         review,
+        rooms,
         search,
     )
 
@@ -40,6 +42,8 @@ def init_app(app: Flask) -> None:
         review.bp,
         search.bp,
         accounts.bp,
+        rooms.bp,
+        labs.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

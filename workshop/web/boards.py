@@ -37,4 +37,5 @@ def show(board_id: int):
         project_boards=project_boards,
         # The other session boards' kinds too: the client edits the actors it watches there.
         project_schemas={kind: describe_board_kind(kind) for kind in project_boards if kind != str(board.kind)},
+        can_see_attendance=policy.can_see_attendance(who, board.project_id),
     )

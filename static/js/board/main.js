@@ -14,6 +14,8 @@ import { BoardRenderer, boxOf, isSpatial, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
+import { ConductorPanel } from "./conductor.js";
+import { RoomsClient } from "./rooms.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 const TOOL_KEYS = { v: "select", h: "hand" };
@@ -84,6 +86,9 @@ class BoardApp {
     }
     this.canvas = new CanvasUI(this, { schema, projectBoards, projectSchemas });
     setInterval(() => this._ageCursors(), 1000);
+    // Rooms and the conductor (rooms.js, conductor.js): the live session around this board.
+    this.rooms = new RoomsClient(this);
+    this.conductor = this.mayConduct ? new ConductorPanel(this, this.rooms) : null;
     // Tests and the measuring harness read the client's state here; nothing else uses it.
     window.tavoloBoard = this;
   }
@@ -137,6 +142,8 @@ class BoardApp {
       this.root.dataset.ready = "true";
       this.root.dispatchEvent(new CustomEvent("board:ready"));
     }
+    // After the first fit: a followed view (rooms) wins over it.
+    this.rooms?.joined(ack);
   }
 
   _refused(entry, error) {
@@ -561,6 +568,30 @@ class BoardApp {
 
   _cameraChanged(camera) {
     if (this.zoomLabel) this.zoomLabel.textContent = `${Math.round(camera.zoom * 100)}%`;
+    this.rooms?.cameraChanged(camera);
+  }
+
+  // --- rooms: moving to another room's board ------------------------------------------------------
+
+  /** Show another board on the same socket (a move between rooms): leave this one, forget its
+   * items and history, join the new one. The address follows, so a reload lands there too. */
+  switchBoard(boardId) {
+    if (boardId === this.boardId || this.ended) return;
+    this.commitNudge();
+    this.editor.close(false);
+    this.stopConnecting();
+    this.select([], { focus: false });
+    this.boardId = boardId;
+    this.root.dataset.boardId = String(boardId);
+    this.state.reset();
+    this.cursors.clear();
+    this.renderer.drawCursors(this.cursors);
+    this.presence.reset(null, []);
+    this.firstLoad = true;
+    this.connection.switchBoard(boardId);
+    const url = new URL(window.location.href);
+    url.pathname = url.pathname.replace(/\/boards\/\d+/, `/boards/${boardId}`);
+    window.history.replaceState(null, "", url);
   }
 
   openHelp() {

@@ -47,6 +47,7 @@ export const BOARD_LOCKED = "board_locked";
 export const RATE_LIMITED = "rate_limited";
 export const UNAVAILABLE = "unavailable";
 export const INTERNAL = "internal";
+export const PHASE_FORBIDS = "phase_forbids";
 
 export const ERROR_CODES = Object.freeze([
   BAD_REQUEST,
@@ -64,6 +65,7 @@ export const ERROR_CODES = Object.freeze([
   RATE_LIMITED,
   UNAVAILABLE,
   INTERNAL,
+  PHASE_FORBIDS,
 ]);
 // A client may retry these with the same change_id: nothing was applied.
 export const RETRYABLE_ERRORS = new Set([RATE_LIMITED, UNAVAILABLE, INTERNAL]);
@@ -91,3 +93,102 @@ export const CURSOR_FLUSH_INTERVAL_MS = 50;
 export const AUTH_RECHECK_INTERVAL_S = 5;
 export const PING_INTERVAL_S = 10;
 export const PING_TIMEOUT_S = 10;
+
+// === rooms and the conductor (docs/rooms.md) ================================================
+// Mirrors the rooms section of workshop/protocol.py.
+// --- events a client sends (each acked) ---
+export const ROOM_STATE = "room_state";
+export const OPEN_LIVE_SESSION = "open_live_session";
+export const CLOSE_LIVE_SESSION = "close_live_session";
+export const CREATE_GROUPS = "create_groups";
+export const ASSIGN_GROUPS = "assign_groups";
+export const MOVE_TO_ROOM = "move_to_room";
+export const BACK_TO_PLENARY = "back_to_plenary";
+export const CHOOSE_ROOM = "choose_room";
+export const SET_TIMER = "set_timer";
+export const SEND_ROOM_MESSAGE = "send_room_message";
+export const SET_FOLLOW = "set_follow";
+export const FOLLOW_VIEW = "follow_view";
+export const SUMMON = "summon";
+export const LOCK_BOARD = "lock_board";
+export const LOCK_FRAME = "lock_frame";
+export const START_PRIVATE_WRITING = "start_private_writing";
+export const REVEAL_NOTES = "reveal_notes";
+export const SET_PHASE = "set_phase";
+export const CAST_VOTE = "cast_vote";
+export const RETRACT_VOTE = "retract_vote";
+export const RAISE_SIGNAL = "raise_signal";
+export const ROOM_OVERVIEW = "room_overview";
+export const HARVEST = "harvest";
+export const ATTENDANCE = "attendance";
+export const ROOM_CLIENT_EVENTS = Object.freeze([
+  ROOM_STATE,
+  OPEN_LIVE_SESSION,
+  CLOSE_LIVE_SESSION,
+  CREATE_GROUPS,
+  ASSIGN_GROUPS,
+  MOVE_TO_ROOM,
+  BACK_TO_PLENARY,
+  CHOOSE_ROOM,
+  SET_TIMER,
+  SEND_ROOM_MESSAGE,
+  SET_FOLLOW,
+  FOLLOW_VIEW,
+  SUMMON,
+  LOCK_BOARD,
+  LOCK_FRAME,
+  START_PRIVATE_WRITING,
+  REVEAL_NOTES,
+  SET_PHASE,
+  CAST_VOTE,
+  RETRACT_VOTE,
+  RAISE_SIGNAL,
+  ROOM_OVERVIEW,
+  HARVEST,
+  ATTENDANCE,
+]);
+
+// --- events the server sends (and ROOM_STATE) ---
+export const ROOM_MESSAGE = "room_message";
+export const MOVED_TO_ROOM = "moved_to_room";
+export const VIEW_FOLLOWED = "view_followed";
+export const SUMMONED = "summoned";
+export const NOTES_REVEALED = "notes_revealed";
+export const VOTES_CHANGED = "votes_changed";
+export const SIGNALS_CHANGED = "signals_changed";
+export const THUMBNAIL_CHANGED = "thumbnail_changed";
+export const ROOM_SERVER_EVENTS = Object.freeze([
+  ROOM_STATE,
+  ROOM_MESSAGE,
+  MOVED_TO_ROOM,
+  VIEW_FOLLOWED,
+  SUMMONED,
+  NOTES_REVEALED,
+  VOTES_CHANGED,
+  SIGNALS_CHANGED,
+  THUMBNAIL_CHANGED,
+]);
+
+// --- phases and signals ---
+export const PHASE_WRITE = "write";
+export const PHASE_CLUSTER = "cluster";
+export const PHASE_VOTE = "vote";
+export const PHASE_DISCUSS = "discuss";
+export const PHASES = Object.freeze([PHASE_WRITE, PHASE_CLUSTER, PHASE_VOTE, PHASE_DISCUSS]);
+export const SIGNAL_HAND = "hand";
+export const SIGNAL_DONE = "done";
+export const SIGNAL_KINDS = Object.freeze([SIGNAL_HAND, SIGNAL_DONE]);
+
+// --- limits ---
+export const MAX_GROUPS = 24;
+export const MAX_ROOM_NAME_CHARS = 80;
+export const MAX_ROOM_MESSAGE_CHARS = 500;
+export const MAX_VOTES_PER_PERSON = 20;
+export const MAX_TIMER_S = 4 * 60 * 60;
+export const MAX_HARVEST_ITEMS = 100;
+export const MAX_THUMBNAIL_ITEMS = 400;
+export const ROOM_EVENTS_PER_SECOND = 10;
+export const FOLLOW_VIEWS_PER_SECOND = 5;
+
+// --- timings ---
+export const THUMBNAIL_INTERVAL_MS = 1000;

@@ -153,7 +153,9 @@ export class BoardConnection {
     const payload = { protocol: P.PROTOCOL_VERSION, board_id: this.boardId };
     if (this.state.loaded) payload.since_seq = this.state.seq;
     if (this.watch) payload.watch = true;
+    const boardId = this.boardId;
     this.socket.timeout(JOIN_TIMEOUT_MS).emit(P.JOIN_BOARD, payload, (err, ack) => {
+      if (boardId !== this.boardId) return; // answered for a board we have since left (rooms)
       if (err) {
         // No answer: the connection is probably dead; a fresh one re-joins.
         if (this.socket.connected) this._join();
@@ -181,6 +183,33 @@ export class BoardConnection {
       this._setStatus(STATUS.ONLINE);
       this._pump();
     });
+  }
+
+  // --- rooms: another board on the same socket ----------------------------------------------
+
+  /** Leave this board and join `boardId` (a move between rooms), without a new connection.
+   * The caller resets the state first. */
+  switchBoard(boardId) {
+    if (this.joined) this.socket.emit(P.LEAVE_BOARD, { board_id: this.boardId }, () => {});
+    this.boardId = boardId;
+    this.joined = false;
+    this.beforeJoin = []; // early broadcasts of the old board are no use on the new one
+    this.inFlight = null;
+    this.sendToken = (this.sendToken ?? 0) + 1; // an ack of the old board's change is ignored
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.attempts = 0;
+    this.me = null;
+    this.cursorSent = null;
+    this._setStatus(this._currentStatus());
+    if (this.socket.connected) this._join();
+  }
+
+  /** Join again for a full snapshot (notes revealed after private writing): our pending
+   * changes stay and are re-applied on top of it. */
+  resync() {
+    this.state.loaded = false;
+    if (this.socket.connected) this._join();
   }
 
   _checkGap() {

@@ -155,6 +155,23 @@ export class BoardState {
 
   // --- server side --------------------------------------------------------------------------
 
+  /** Forget this board entirely (a move to another room's board): nothing of it may leak into
+   * the next one, neither items nor pending changes nor undo history. */
+  reset() {
+    const ids = new Set(this.view.keys());
+    this.confirmed = new Map();
+    this.view = new Map();
+    this.seq = 0;
+    this.loaded = false;
+    this.pending = [];
+    this.early = new Map();
+    this.gapSince = null;
+    this.preview = new Map();
+    this.undoStack = [];
+    this.redoStack = [];
+    this.onChange(ids);
+  }
+
   /** A join answered with mode "snapshot": every live item at `seq`. */
   loadSnapshot(items, seq) {
     const before = new Set(this.view.keys());
