@@ -100,18 +100,14 @@ def board_id(site):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(playwright):
+    """This module's Chromium, on the session's one Playwright driver (tests/browser/conftest.py):
+    a second driver in the same process refuses to start."""
     if not CHROMIUM.exists():
         _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is missing")
-    driver = sync_playwright().start()
-    chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
-    driver.stop()
 
 
 class Person:

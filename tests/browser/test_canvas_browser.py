@@ -83,14 +83,13 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from tests.support.browser import launch_browser, start_playwright
+def browser(playwright):
+    """This module's Chromium, on the session's one Playwright driver (tests/browser/conftest.py)."""
+    from tests.support.browser import launch_browser
 
-    driver = start_playwright()
-    chromium = launch_browser(driver)
+    chromium = launch_browser(playwright)
     yield chromium
     chromium.close()
-    driver.stop()
 
 
 @pytest.fixture

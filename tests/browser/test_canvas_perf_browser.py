@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, Person
-from tests.browser.test_canvas_browser import site  # noqa: F401  (fixture)
+from tests.browser.test_canvas_browser import browser, site  # noqa: F401  (fixtures)
 from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -68,23 +68,19 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is missing: install the test extra")
+def chromium(playwright):
+    """This module's Chromium, on the session's one Playwright driver (tests/browser/conftest.py):
+    a second driver in the same process refuses to start."""
+    from playwright.sync_api import Error as PlaywrightError
+
     if not CHROMIUM.exists():
         unavailable(f"Chromium is not installed at {CHROMIUM}")
-    driver = sync_playwright().start()
     try:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     except PlaywrightError as error:
-        driver.stop()
         unavailable(f"Chromium did not start: {error.message.splitlines()[0]}")
     yield browser
     browser.close()
-    driver.stop()
 
 
 class Watch:
