@@ -3,8 +3,7 @@ would use them: a small problem tree built by hand (palette, typing, the inspect
 links, the check and its findings), actors placed on the power/interest grid and seen live by
 the other page, an actor renamed from the registry table, and axe-core with the inspector open.
 
-The server runs with the stand-in canvases of tests/support/canvas_types.py (only where the
-real session 1 and 2 canvases are missing). Screenshots go to test-artifacts/.
+Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -75,7 +74,6 @@ def site(tmp_path_factory):
     server = LiveServer(
         {k: v for k, v in env.items() if k != "PYTHONPATH"},
         log_path=tmp / "server.log",
-        module="tests.support.canvas_server",
     )
     server.start()
     yield {"url": server.url, "boards": made["boards"], "code": made["code"], "env": env}
