@@ -23,7 +23,7 @@ from workshop.boards.schema import (
     registry,
 )
 from workshop.database import make_engine
-from workshop.models import Base, Board, BoardKind, Project
+from workshop.models import Base, Board, BoardKind
 from workshop.projects.service import create_project
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from workshop.boards.errors import BoardLocked, InvalidOp, ItemDeleted, ItemExists, NotFound
 from workshop.boards.ops import CREATE, DELETE, RESTORE, UPDATE, Op
-from workshop.boards.schema import ItemType, ProjectRef, Ref, RefList, Registry, check_fields, registry
+from workshop.boards.schema import ItemType, Ref, RefList, Registry, check_fields, registry
 
 
 @dataclass

@@ -3,12 +3,10 @@ workbook of a theory of change. Whoever may see a board may download it."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -24,6 +22,7 @@ from workshop.extensions import db
 from workshop.models import Board, BoardKind
 from workshop.projects import service as projects
 from workshop.web.board_strings import board_strings
+from workshop.web.downloads import download, download_name, type_labels
 from workshop.web.forms import BoardImportForm
 from workshop.web.i18n import board_label
 from workshop.web.security import get_board_or_abort, get_project_or_abort, principal
@@ -38,33 +37,13 @@ DIAGRAM_TYPES = {
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filename(board: Board, extension: str) -> str:
-    """An ASCII file name from the board's name: "teoria-del-cambiamento-12.xlsx"."""
-    name = unicodedata.normalize("NFKD", board_label(board)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "board"
-    return f"{slug}-{board.id}.{extension}"
-
-
-def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # An SVG opened from our origin must not run anything it might hold.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
-
-
-def _type_labels(strings: dict[str, str]) -> dict[str, str]:
-    return {key.removeprefix("type."): value for key, value in strings.items() if key.startswith("type.")}
-
-
 @bp.get("/<int:board_id>/export.<any(svg, png, pdf):fmt>")
 def board_diagram(board_id: int, fmt: str):
     board = get_board_or_abort(board_id)
     strings = board_strings()
     svg = diagram.board_svg(
         service.live_items(db.session, board.id),
-        diagram.Labels(types=_type_labels(strings), untitled=""),
+        diagram.Labels(types=type_labels(strings), untitled=""),
         title=board_label(board),
     )
     if fmt == "svg":
@@ -73,7 +52,7 @@ def board_diagram(board_id: int, fmt: str):
         body = diagram.svg_to_png(svg)
     else:
         body = diagram.svg_to_pdf(svg)
-    return _download(body, DIAGRAM_TYPES[fmt], _filename(board, fmt))
+    return download(body, DIAGRAM_TYPES[fmt], download_name(board, fmt))
 
 
 def _theory_of_change(board_id: int) -> tuple[Board, list[dict], dict[str, str]]:
@@ -91,7 +70,7 @@ def toc_workbook(board_id: int):
     board, items, actors = _theory_of_change(board_id)
     strings = board_strings()
     body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
-    return _download(body, XLSX, _filename(board, "xlsx"))
+    return download(body, XLSX, download_name(board, "xlsx"))
 
 
 @bp.get("/<int:board_id>/logframe")
@@ -115,7 +94,7 @@ def board_export_json(board_id: int):
     board = get_board_or_abort(board_id)
     document = board_json.export_board(str(board.kind), board_label(board), service.live_items(db.session, board.id))
     body = json.dumps(document, ensure_ascii=False, indent=1)
-    return _download(body, "application/json", _filename(board, "json"))
+    return download(body, "application/json", download_name(board, "json"))
 
 
 @bp.get("/<int:board_id>/items-<item_type>.csv")
@@ -129,7 +108,7 @@ def board_items_csv(board_id: int, item_type: str):
     strings = board_strings()
     headers = {name: strings.get(f"field.{item_type}.{name}", name) for name in spec.all_fields()}
     body = board_json.items_csv(service.live_items(db.session, board.id), spec, headers)
-    return _download(body, "text/csv; charset=utf-8", _filename(board, f"{item_type}.csv"))
+    return download(body, "text/csv; charset=utf-8", download_name(board, f"{item_type}.csv"))
 
 
 @bp.post("/import/<int:project_id>")

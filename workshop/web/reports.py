@@ -15,7 +15,7 @@ from workshop.exports import social_report
 from workshop.extensions import db, limiter
 from workshop.models import Board, BoardKind, ReportLink
 from workshop.projects import report_links
-from workshop.web.exports import _download, _filename
+from workshop.web.downloads import download, download_name
 from workshop.web.forms import EmptyForm, ReportLinkForm
 from workshop.web.security import get_board_or_abort, principal
 
@@ -68,13 +68,13 @@ def pdf(board_id: int):
     board = _reporting_board(board_id)
     html = render_template("reports/document.html", report=_report(board, _lang()), inline_css=REPORT_CSS.read_text(encoding="utf-8"))
     body = social_report.html_to_pdf(html, base_url=request.url_root)
-    return _download(body, "application/pdf", _filename(board, "pdf"))
+    return download(body, "application/pdf", download_name(board, "pdf"))
 
 
 @bp.get("/boards/<int:board_id>/report.docx")
 def docx(board_id: int):
     board = _reporting_board(board_id)
-    return _download(social_report.to_docx(_report(board, _lang())), DOCX, _filename(board, "docx"))
+    return download(social_report.to_docx(_report(board, _lang())), DOCX, download_name(board, "docx"))
 
 
 @bp.post("/boards/<int:board_id>/report/links")

@@ -1,0 +1,33 @@
+"""Files the site hands out: their names, headers and the words printed in them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Response
+
+from workshop.models import Board
+from workshop.web.i18n import board_label
+
+
+def download_name(board: Board, extension: str) -> str:
+    """An ASCII file name from the board's name: "teoria-del-cambiamento-12.xlsx"."""
+    name = unicodedata.normalize("NFKD", board_label(board)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "board"
+    return f"{slug}-{board.id}.{extension}"
+
+
+def download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """An attachment that never runs as a page of ours."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # An SVG opened from our origin must not run anything it might hold.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def type_labels(strings: dict[str, str]) -> dict[str, str]:
+    """Item type names in the reader's language, from the board strings ("type.<name>")."""
+    return {key.removeprefix("type."): value for key, value in strings.items() if key.startswith("type.")}
