@@ -43,6 +43,11 @@ def managers_of_a(success):
     return expect(LOGIN, participants=403, conductor_b=403, conductor_a=success, organizer=success)
 
 
+def viewers_of_a(success):
+    """Whoever may see project A's boards: its participants and observers, its managers."""
+    return expect(LOGIN, participant_a=success, observer_a=success, participant_b=403, users=success, conductor_b=403)
+
+
 @dataclass(frozen=True)
 class Route:
     expected: dict
@@ -83,84 +88,62 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("projects.unassign_conductor", "POST"): Route(organizer_only("/projects/"), {}),
     ("boards.show", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        )
+        viewers_of_a(200)
     ),
     ("exports.board_diagram", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"fmt": "svg"},
     ),
     ("exports.board_export_json", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        )
+        viewers_of_a(200)
     ),
     ("exports.board_items_csv", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"item_type": "problem"},
     ),
     # Without a file the form sends its manager back to the project page with the reason.
     ("exports.import_board", "POST"): Route(managers_of_a("/projects/"), {}),
     ("exports.toc_workbook", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"board_id": "{toc_board_id}"},
     ),
     ("exports.logframe", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"board_id": "{toc_board_id}"},
     ),
     ("reports.show", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"board_id": "{report_board_id}"},
     ),
     ("reports.pdf", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"board_id": "{report_board_id}"},
     ),
     ("reports.docx", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"board_id": "{report_board_id}"},
     ),
     ("reports.create_link", "POST"): Route(
-        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        managers_of_a("/boards/"),
         {"lang": "en"},
         url_values={"board_id": "{report_board_id}"},
     ),
     ("reports.revoke_link", "POST"): Route(
-        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        managers_of_a("/boards/"),
         {},
         url_values={"board_id": "{report_board_id}"},
     ),
     # The public page of a report: anyone with the link, logged in or not.
     ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
     ("review.show", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        )
+        viewers_of_a(200)
     ),
     ("review.at", "GET"): Route(
-        expect(
-            LOGIN, participant_a=200, observer_a=200, participant_b=403, users=200, conductor_b=403
-        ),
+        viewers_of_a(200),
         url_values={"seq": "0"},
     ),
     ("review.take", "POST"): Route(
-        expect(LOGIN, participant_a=403, observer_a=403, participant_b=403, conductor_b=403, conductor_a="/boards/", organizer="/boards/"),
+        managers_of_a("/boards/"),
         {"name": "Fine della fase"},
     ),
     ("search.show", "GET"): Route(accounts_only(200)),

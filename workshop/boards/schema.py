@@ -198,6 +198,24 @@ class Link(Field):
         return _no_control_characters(name, value, allowed="")
 
 
+def _item_id(name: str, value: Any) -> str:
+    if not is_item_id(value):
+        raise InvalidOp(f"{name} must be an item id", field=name)
+    return value
+
+
+def _id_list(name: str, value: Any, max_length: int) -> list[str]:
+    """A list of distinct item ids, at most `max_length` of them."""
+    if not isinstance(value, list):
+        raise InvalidOp(f"{name} must be a list of item ids", field=name)
+    if len(value) > max_length:
+        raise TooLarge(f"{name} holds more than {max_length} ids", field=name)
+    cleaned = [_item_id(name, v) for v in value]
+    if len(set(cleaned)) != len(cleaned):
+        raise InvalidOp(f"{name} repeats an id", field=name)
+    return cleaned
+
+
 @dataclass(frozen=True)
 class Ref(Field):
     """The id of another live item on the same board, of one of `types` (any type when empty)."""
@@ -205,9 +223,7 @@ class Ref(Field):
     types: tuple[str, ...] = ()
 
     def clean(self, name, value):
-        if not is_item_id(value):
-            raise InvalidOp(f"{name} must be an item id", field=name)
-        return value
+        return _item_id(name, value)
 
     @property
     def refs(self) -> bool:
@@ -223,14 +239,7 @@ class RefList(Ref):
     max_length: int = MAX_REF_LIST_LENGTH
 
     def clean(self, name, value):
-        if not isinstance(value, list):
-            raise InvalidOp(f"{name} must be a list of item ids", field=name)
-        if len(value) > self.max_length:
-            raise TooLarge(f"{name} holds more than {self.max_length} ids", field=name)
-        cleaned = [Ref.clean(self, name, v) for v in value]
-        if len(set(cleaned)) != len(cleaned):
-            raise InvalidOp(f"{name} repeats an id", field=name)
-        return cleaned
+        return _id_list(name, value, self.max_length)
 
     def targets(self, value) -> list[str]:
         return list(value or ())
@@ -249,9 +258,7 @@ class ProjectRef(Field):
     types: tuple[str, ...] = ()
 
     def clean(self, name, value):
-        if not is_item_id(value):
-            raise InvalidOp(f"{name} must be an item id", field=name)
-        return value
+        return _item_id(name, value)
 
     def targets(self, value) -> list[str]:
         return [] if value is None else [value]
@@ -263,14 +270,7 @@ class ProjectRefList(ProjectRef):
     max_length: int = MAX_REF_LIST_LENGTH
 
     def clean(self, name, value):
-        if not isinstance(value, list):
-            raise InvalidOp(f"{name} must be a list of item ids", field=name)
-        if len(value) > self.max_length:
-            raise TooLarge(f"{name} holds more than {self.max_length} ids", field=name)
-        cleaned = [ProjectRef.clean(self, name, v) for v in value]
-        if len(set(cleaned)) != len(cleaned):
-            raise InvalidOp(f"{name} repeats an id", field=name)
-        return cleaned
+        return _id_list(name, value, self.max_length)
 
     def targets(self, value) -> list[str]:
         return list(value or ())

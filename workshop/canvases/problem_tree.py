@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop.boards.state import Item
+from workshop.canvases.graph import cycles, reachable
 
 H_GAP = 40.0  # board units between two cards of a row
 V_GAP = 100.0  # between two rows (room for the links' arrows)
@@ -82,70 +83,10 @@ class Graph:
         return [n for n in self.nodes if self.role(n) == self.spec.core]
 
 
-def _reach(starts: Iterable[str], *steps: dict[str, list[str]]) -> set[str]:
-    seen = set(starts)
-    frontier = list(seen)
-    while frontier:
-        nxt = []
-        for node in frontier:
-            for step in steps:
-                for other in step.get(node, ()):
-                    if other not in seen:
-                        seen.add(other)
-                        nxt.append(other)
-        frontier = nxt
-    return seen
-
-
 def _cycles(graph: Graph) -> list[list[str]]:
-    """Groups of cards that cause each other round a circle (strongly connected components of
-    more than one card over the vertical links), in creation order. Iterative Tarjan."""
-    order = {n.id: i for i, n in enumerate(graph.nodes)}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for start in (n.id for n in graph.nodes):
-        if start in index:
-            continue
-        work = [(start, iter(graph.up.get(start, ())))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, successors = work[-1]
-            advanced = False
-            for succ in successors:
-                if succ not in index:
-                    index[succ] = low[succ] = counter
-                    counter += 1
-                    stack.append(succ)
-                    on_stack.add(succ)
-                    work.append((succ, iter(graph.up.get(succ, ()))))
-                    advanced = True
-                    break
-                if succ in on_stack:
-                    low[node] = min(low[node], index[succ])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.append(sorted(component, key=order.__getitem__))
-    return sorted(found, key=lambda c: order[c[0]])
+    """Groups of cards that cause each other round a circle over the vertical links, in
+    creation order."""
+    return cycles([n.id for n in graph.nodes], graph.up)
 
 
 # --- the check -----------------------------------------------------------------------------------
@@ -182,8 +123,8 @@ def check(graph: Graph) -> list[dict[str, Any]]:
     ]
     if cores:
         # A joint cause shares its partner's path: joint links count both ways.
-        to_core = _reach(cores, graph.down, graph.joint)
-        from_core = _reach(cores, graph.up, graph.joint)
+        to_core = reachable(cores, graph.down, graph.joint)
+        from_core = reachable(cores, graph.up, graph.joint)
         lost_causes = [
             n.id
             for n in graph.nodes

@@ -31,6 +31,7 @@ from workshop.boards.schema import (
 )
 from workshop.boards.state import Actor, Item
 from workshop.canvases.common import create, new_id
+from workshop.canvases.graph import cycles, reachable
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.THEORY_OF_CHANGE.value
@@ -171,66 +172,15 @@ def _reaching(goals: Iterable[str], links: list[Item]) -> set[str]:
     preconditions = defaultdict(list)
     for link in links:
         preconditions[link.fields["to"]].append(link.fields["from"])
-    seen = set(goals)
-    queue = deque(seen)
-    while queue:
-        for source in preconditions[queue.popleft()]:
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
-    return seen
+    return reachable(goals, preconditions)
 
 
 def _cycles(outcomes: Iterable[str], links: list[Item]) -> list[list[str]]:
-    """The outcomes of each cycle of links (strongly connected parts with more than one
-    outcome, or an outcome linked to itself), by Tarjan's algorithm, iteratively."""
+    """The outcomes of each cycle of links, in id order."""
     successors = defaultdict(list)
     for link in links:
         successors[link.fields["from"]].append(link.fields["to"])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for root in sorted(outcomes):
-        if root in index:
-            continue
-        work = [(root, iter(successors[root]))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(successors[child])))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                part = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    part.append(member)
-                    if member == node:
-                        break
-                if len(part) > 1 or node in successors[node]:
-                    found.append(sorted(part))
-    return found
+    return cycles(sorted(outcomes), successors)
 
 
 def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
@@ -317,14 +267,9 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
     assumptions from the PESTEL factors and the SWOT's opportunities and threats. Everything
     keeps a reference to its source; running it again adds only what is missing."""
     context = view.project_items(CONTEXT)
-    objectives = {
-        i: it for i, it in context.items() if it.type == "objective" and it.fields.get("in_scope", True) is not False
-    }
-    # An objective tree without any choice of scope is taken whole; once a lab chose, only the chosen.
-    if not any(it.fields.get("in_scope") for it in objectives.values()):
-        objectives = {i: it for i, it in context.items() if it.type == "objective"}
-    else:
-        objectives = {i: it for i, it in objectives.items() if it.fields.get("in_scope")}
+    every_objective = {i: it for i, it in context.items() if it.type == "objective"}
+    # The objectives the lab chose as the project's scope; with no choice made, the whole tree.
+    objectives = {i: it for i, it in every_objective.items() if it.fields.get("in_scope")} or every_objective
     means_end = [
         it for it in context.values()
         if it.type == "means_end_link" and it.fields["from"] in objectives and it.fields["to"] in objectives

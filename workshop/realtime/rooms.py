@@ -429,6 +429,13 @@ def _adopt_sockets(live: LiveSession, room: Room, board: Board) -> None:
     db.session.commit()
 
 
+def _everyone_back(live) -> None:
+    """Everyone to the plenary, each socket told where it now belongs."""
+    plenary = rooms.plenary_of(live)
+    for member in rooms.all_back_to_plenary(db.session, live):
+        _tell_moved(live, member.identity, plenary)
+
+
 @socketio.on(P.CLOSE_LIVE_SESSION)
 @socket_event
 def on_close_live_session(entry: SocketAuth, payload: Any):
@@ -436,9 +443,7 @@ def on_close_live_session(entry: SocketAuth, payload: Any):
     _fields(payload, {"session_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
-    plenary = rooms.plenary_of(live)
-    for member in rooms.all_back_to_plenary(db.session, live):
-        _tell_moved(live, member.identity, plenary)
+    _everyone_back(live)
     rooms.close_session(db.session, live, utcnow())
     for room in live.rooms:
         ended = {"board_id": room.board_id, "session": None, "room": None}
@@ -535,9 +540,7 @@ def on_back_to_plenary(entry: SocketAuth, payload: Any):
     _fields(payload, {"session_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
-    plenary = rooms.plenary_of(live)
-    for member in rooms.all_back_to_plenary(db.session, live):
-        _tell_moved(live, member.identity, plenary)
+    _everyone_back(live)
     for room in live.rooms:
         _push_state(room, live)
     return {"ok": True, "members": _members_wire(live)}
