@@ -280,6 +280,21 @@ def _actor(entry: SocketAuth) -> Actor:
     return Actor(who.identity, who.display_name, may_conduct=True)
 
 
+def _snapshot_names() -> rooms.SnapshotNames:
+    """Automatic snapshots named in the conductor's language."""
+    return rooms.SnapshotNames(
+        phases={
+            P.PHASE_WRITE: _("writing"),
+            rooms.PRIVATE_WRITE: _("private writing"),
+            P.PHASE_CLUSTER: _("clustering"),
+            P.PHASE_VOTE: _("voting"),
+            P.PHASE_DISCUSS: _("discussion"),
+        },
+        phase_end=_("End of phase: %(phase)s"),  # filled in by the rooms service
+        session_end_text=_("End of live session"),
+    )
+
+
 def _locks() -> boards.WriteLocks:
     return current_app.extensions["workshop_write_locks"]
 
@@ -444,7 +459,9 @@ def on_close_live_session(entry: SocketAuth, payload: Any):
     _take(entry)
     live = _conducted_live(entry, payload)
     _everyone_back(live)
-    rooms.close_session(db.session, live, utcnow())
+    rooms.close_session(
+        db.session, live, utcnow(), _snapshot_names(), _locks(), closed_by=entry.principal.identity
+    )
     for room in live.rooms:
         ended = {"board_id": room.board_id, "session": None, "room": None}
         for name in (peers_room(room.board_id), conduct_room(room.board_id)):
@@ -777,14 +794,9 @@ def on_set_phase(entry: SocketAuth, payload: Any):
             f"votes_per_person must be 1 to {P.MAX_VOTES_PER_PERSON}", field="votes_per_person"
         )
     targets = _target_rooms(live, payload["room_id"])
-    for room in targets:
-        room.phase = phase
-        if votes is not None:
-            room.votes_per_person = votes
-        if phase == P.PHASE_WRITE:
-            # A new round of work: last round's "I'm done" no longer holds.
-            rooms.clear_signals(db.session, room)
-    db.session.commit()
+    rooms.set_phase(
+        db.session, live, targets, phase, votes, entry.principal.identity, _snapshot_names(), _locks()
+    )
     for room in targets:
         _push_state(room, live)
         _push_votes(room)

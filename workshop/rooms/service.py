@@ -29,12 +29,14 @@ from workshop.models import (
     Board,
     BoardChange,
     BoardItem,
+    BoardSnapshot,
     LiveSession,
     Room,
     RoomMember,
     RoomSignal,
     RoomVisit,
     RoomVote,
+    SnapshotKind,
 )
 from workshop.rooms import rules
 from workshop.rooms.rules import ItemMeta, Privacy, Timer, Viewer
@@ -110,7 +112,18 @@ def open_session(
     return live
 
 
-def close_session(session: Session, live: LiveSession, now: datetime) -> None:
+def close_session(
+    session: Session,
+    live: LiveSession,
+    now: datetime,
+    names: SnapshotNames | None = None,
+    locks: boards.WriteLocks | None = None,
+    closed_by: str | None = None,
+) -> None:
+    """Close the session: every room's board is kept as a named snapshot first. Commits."""
+    names = names or ENGLISH_SNAPSHOT_NAMES
+    for room in live.rooms:
+        _auto_snapshot(session, room, SnapshotKind.SESSION, names.session_end(room), closed_by, locks)
     live.closed_at = now
     session.execute(
         sa.update(RoomVisit)
@@ -243,6 +256,105 @@ def may_enter(session: Session, live: LiveSession, room: Room, identity: str) ->
         return True
     member = session.get(RoomMember, (live.id, identity))
     return member is not None and member.room_id == room.id
+
+
+# --- automatic snapshots ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotNames:
+    """How automatic snapshots are named. The caller translates: a snapshot keeps the name it
+    was given, in the language of the conductor who ended the phase or the session."""
+
+    phases: dict[str, str]  # phase -> its label; PRIVATE_WRITE for writing in private
+    phase_end: str  # "End of phase: %(phase)s"
+    session_end_text: str  # "End of live session"
+
+    def _in_room(self, text: str, room: Room) -> str:
+        # A group's board is named after the group already; the name says whose board it was.
+        name = text if room.is_plenary else f"{text} — {room.name}"
+        return name[:MAX_SNAPSHOT_NAME_CHARS]
+
+    def phase_ended(self, room: Room) -> str:
+        key = PRIVATE_WRITE if room.phase == P.PHASE_WRITE and room.private_since_seq is not None else room.phase
+        return self._in_room(self.phase_end % {"phase": self.phases.get(key, key)}, room)
+
+    def session_end(self, room: Room) -> str:
+        return self._in_room(self.session_end_text, room)
+
+
+PRIVATE_WRITE = "write_private"
+MAX_SNAPSHOT_NAME_CHARS = 200  # BoardSnapshot.name's column
+ENGLISH_SNAPSHOT_NAMES = SnapshotNames(
+    phases={
+        P.PHASE_WRITE: "writing",
+        PRIVATE_WRITE: "private writing",
+        P.PHASE_CLUSTER: "clustering",
+        P.PHASE_VOTE: "voting",
+        P.PHASE_DISCUSS: "discussion",
+    },
+    phase_end="End of phase: %(phase)s",
+    session_end_text="End of live session",
+)
+
+
+def _auto_snapshot(
+    session: Session,
+    room: Room,
+    kind: SnapshotKind,
+    name: str,
+    created_by: str | None,
+    locks: boards.WriteLocks | None,
+) -> BoardSnapshot | None:
+    """The room's board as it is now, unless a snapshot of this kind and name already holds
+    it at this seq (the same phase ended twice, a close retried): nothing changed, nothing new.
+    Under the board's write lock, so the seq and the items are of one moment."""
+    with locks.board(room.board_id) if locks else _no_lock():
+        seq = session.scalar(sa.select(Board.seq).where(Board.id == room.board_id))
+        already = session.scalar(
+            sa.select(BoardSnapshot.id)
+            .where(
+                BoardSnapshot.board_id == room.board_id,
+                BoardSnapshot.seq == seq,
+                BoardSnapshot.kind == kind,
+                BoardSnapshot.name == name,
+            )
+            .limit(1)
+        )
+        if already is not None:
+            return None
+        return boards.take_snapshot(session, room.board_id, kind, name=name, created_by=created_by)
+
+
+def set_phase(
+    session: Session,
+    live: LiveSession,
+    targets: Sequence[Room],
+    phase: str | None,
+    votes_per_person: int | None,
+    conductor: str,
+    names: SnapshotNames | None = None,
+    locks: boards.WriteLocks | None = None,
+) -> list[BoardSnapshot]:
+    """Set the phase of these rooms. A room whose phase ends (changed or cleared) has its board
+    kept as a named snapshot first. Returns the snapshots taken. Commits."""
+    if phase is not None and phase not in P.PHASES:
+        raise BadRequest("phase must be one of " + ", ".join(P.PHASES), field="phase")
+    names = names or ENGLISH_SNAPSHOT_NAMES
+    taken = []
+    for room in targets:
+        if room.phase is not None and room.phase != phase:
+            snapshot = _auto_snapshot(session, room, SnapshotKind.PHASE, names.phase_ended(room), conductor, locks)
+            if snapshot is not None:
+                taken.append(snapshot)
+        room.phase = phase
+        if votes_per_person is not None:
+            room.votes_per_person = votes_per_person
+        if phase == P.PHASE_WRITE:
+            # A new round of work: last round's "I'm done" no longer holds.
+            clear_signals(session, room)
+    session.commit()
+    return taken
 
 
 # --- controls ------------------------------------------------------------------------------------------

@@ -1,0 +1,44 @@
+"""The conductor's phase and close events keep every board of the session as a named snapshot,
+named in the conductor's language."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.realtime.test_rooms import lab, ok  # noqa: F401 (the fixture)
+from workshop import protocol as P
+from workshop.extensions import db
+from workshop.models import BoardSnapshot, SnapshotKind
+
+
+def kept(lab):
+    db.session.expire_all()
+    return list(
+        db.session.execute(
+            sa.select(BoardSnapshot.board_id, BoardSnapshot.kind, BoardSnapshot.name)
+            .where(BoardSnapshot.kind != SnapshotKind.CHECKPOINT)
+            .order_by(BoardSnapshot.id)
+        ).all()
+    )
+
+
+def test_phase_ends_and_the_close_are_kept_in_italian(lab):
+    groups = lab.groups(1)
+    phase = {"session_id": lab.session_id, "room_id": None}
+    ok(lab.conductor.emit(P.SET_PHASE, {**phase, "phase": P.PHASE_WRITE}))
+    ok(lab.conductor.emit(P.SET_PHASE, {**phase, "phase": P.PHASE_VOTE}))
+    ok(lab.conductor.emit(P.CLOSE_LIVE_SESSION, {"session_id": lab.session_id}))
+    group_board = groups[0]["board_id"]
+    assert kept(lab) == [
+        (lab.board, SnapshotKind.PHASE, "Fine fase: scrittura"),
+        (group_board, SnapshotKind.PHASE, "Fine fase: scrittura — Gruppo 1"),
+        (lab.board, SnapshotKind.SESSION, "Fine sessione dal vivo"),
+        (group_board, SnapshotKind.SESSION, "Fine sessione dal vivo — Gruppo 1"),
+    ]
+
+
+def test_a_participant_cannot_end_a_phase_and_nothing_is_kept(lab):
+    ok(lab.conductor.emit(P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": P.PHASE_WRITE}))
+    refused = lab.bea.emit(P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": None})
+    assert refused["ok"] is False
+    assert kept(lab) == []
