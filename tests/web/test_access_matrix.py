@@ -147,6 +147,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         {"name": "Fine della fase"},
     ),
     ("search.show", "GET"): Route(accounts_only(200)),
+    ("dashboard.index", "GET"): Route(accounts_only(200)),  # each sees only the projects they manage
+    ("dashboard.project_archive", "GET"): Route(managers_of_a(200)),
     ("registry.export_csv", "GET"): Route(managers_of_a(200)),
     ("registry.import_page", "GET"): Route(managers_of_a(200)),
     ("registry.import_csv", "POST"): Route(managers_of_a(400), {}),  # no file: the form says so

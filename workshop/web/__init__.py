@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         accounts,
         auth,
         boards,
+        dashboard,
         exports,
         join,
         labs,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         accounts.bp,
         rooms.bp,
         labs.bp,
+        dashboard.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
