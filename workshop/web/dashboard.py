@@ -92,28 +92,55 @@ def project_archive(project_id: int):
         folder = f"{top}/{name}"
         folders[board.id] = f"{project_zip.safe_name(top)}/{project_zip.safe_name(name)}"
         _add_board(archive, folder, board, strings, labels, lang)
-    actors = [it for it in service.project_board_items(db.session, project.id, BoardKind.STAKEHOLDERS.value).values() if it.type == "actor"]
+    registry = service.project_board_items(db.session, project.id, BoardKind.STAKEHOLDERS.value)
+    actors = sorted(
+        (it for it in registry.values() if it.type == "actor"), key=lambda it: (it.created_seq, it.id)
+    )
     if actors:
-        actors.sort(key=lambda it: (it.created_seq, it.id))
-        archive.add("", _("actor-registry.csv"), registry_csv.export_registry(actors), _("The actor registry (CSV for spreadsheets; imports back)"))
+        archive.add(
+            "",
+            _("actor-registry.csv"),
+            registry_csv.export_registry(actors),
+            _("The actor registry (CSV for spreadsheets; imports back)"),
+        )
     if policy.can_see_attendance(who, project.id):
         for live in overview.live_sessions(db.session, [project.id]):
-            archive.add(_("live-sessions"), _("attendance-%(id)s.csv", id=live.id), _attendance_csv(live), _("Attendance of the live session of %(date)s", date=format_datetime(live.opened_at, "short")))
+            archive.add(
+                _("live-sessions"),
+                _("attendance-%(id)s.csv", id=live.id),
+                _attendance_csv(live),
+                _(
+                    "Attendance of the live session of %(date)s",
+                    date=format_datetime(live.opened_at, "short"),
+                ),
+            )
     snapshots = overview.project_snapshots(db.session, project.id)
     archive.add(
         "",
         _("snapshots.csv"),
         project_zip.snapshots_csv(
-            {"board_id": b.id, "board": board_label(b), "seq": s.seq, "kind": s.kind, "name": s.name, "created_at": s.created_at, "created_by": s.created_by or ""}
+            {
+                "board_id": b.id,
+                "board": board_label(b),
+                "seq": s.seq,
+                "kind": s.kind,
+                "name": s.name,
+                "created_at": s.created_at,
+                "created_by": s.created_by or "",
+            }
             for b, s in snapshots
         ),
         _("The named snapshots: %(count)s", count=len(snapshots)),
     )
     record = project_zip.project_record(project, boards, folders)
-    archive.add("", _("project.json"), json.dumps(record, ensure_ascii=False, indent=1), _("The project record (JSON)"))
+    body = json.dumps(record, ensure_ascii=False, indent=1)
+    archive.add("", _("project.json"), body, _("The project record (JSON)"))
     file = archive.finish(
         _("Project: %(title)s", title=project.title),
-        _("Everything the project holds, as saved. Each board's JSON file imports back into a new board."),
+        _(
+            "Everything the project holds, as saved. "
+            "Each board's JSON file imports back into a new board."
+        ),
         _("Made on %(when)s.", when=format_datetime(datetime.now(UTC), "long")),
     )
     name = project_zip.safe_name(project.title, "progetto")
@@ -121,26 +148,40 @@ def project_archive(project_id: int):
         with file:
             return download(file.read(), "application/zip", f"{download_slug(name)}.zip")
     # A large archive is on disk already: streamed from there, and removed when sent.
-    return send_file(file, mimetype="application/zip", as_attachment=True, download_name=f"{name}.zip", max_age=0)
+    return send_file(
+        file, mimetype="application/zip", as_attachment=True, download_name=f"{name}.zip", max_age=0
+    )
 
 
-def _add_board(archive: project_zip.ProjectZip, folder: str, board: Board, strings: dict, labels: diagram.Labels, lang: str) -> None:
+def _add_board(
+    archive: project_zip.ProjectZip,
+    folder: str,
+    board: Board,
+    strings: dict,
+    labels: diagram.Labels,
+    lang: str,
+) -> None:
+    """One board's folder: JSON, CSV per item type, the drawing; logframe or report if it has them."""
     items = service.live_items(db.session, board.id)
     title = board_label(board)
     document = board_json.export_board(str(board.kind), title, items)
-    archive.add(folder, "board.json", json.dumps(document, ensure_ascii=False, indent=1), _("The board as JSON (imports back into a new board)"))
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    archive.add(folder, "board.json", body, _("The board as JSON (imports back into a new board)"))
     for item_type in sorted({it["type"] for it in items}):
         spec = item_types.get(item_type)
-        headers = {name: strings.get(f"field.{item_type}.{name}", name) for name in spec.all_fields()}
+        headers = {n: strings.get(f"field.{item_type}.{n}", n) for n in spec.all_fields()}
         label = labels.types.get(item_type, item_type)
-        archive.add(folder, f"{item_type}.csv", board_json.items_csv(items, spec, headers), _("CSV of the items: %(type)s", type=label))
+        body = board_json.items_csv(items, spec, headers)
+        archive.add(folder, f"{item_type}.csv", body, _("CSV of the items: %(type)s", type=label))
     svg = diagram.board_svg(items, labels, title=title)
     archive.add(folder, "board.svg", svg, _("The board drawn (SVG)"))
     archive.add(folder, "board.pdf", diagram.svg_to_pdf(svg), _("The board drawn (PDF)"))
     if not items:
         return
     if board.kind == BoardKind.THEORY_OF_CHANGE:
-        registry = service.project_board_items(db.session, board.project_id, BoardKind.STAKEHOLDERS.value)
+        registry = service.project_board_items(
+            db.session, board.project_id, BoardKind.STAKEHOLDERS.value
+        )
         actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
         body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
         archive.add(folder, _("logframe.xlsx"), body, _("The logframe and indicators workbook (XLSX)"))
@@ -151,9 +192,12 @@ def _add_board(archive: project_zip.ProjectZip, folder: str, board: Board, strin
         }
         boards[BoardKind.SOCIAL_REPORTING.value] = service.board_items(db.session, board.id)
         report = social_report.build(board.project.title, boards, lang)
-        html = render_template("reports/document.html", report=report, inline_css=REPORT_CSS.read_text(encoding="utf-8"))
-        archive.add(folder, _("social-report.pdf"), social_report.html_to_pdf(html, base_url=request.url_root), _("The social report (PDF)"))
-        archive.add(folder, _("social-report.docx"), social_report.to_docx(report), _("The social report (DOCX, to edit)"))
+        css = REPORT_CSS.read_text(encoding="utf-8")
+        html = render_template("reports/document.html", report=report, inline_css=css)
+        pdf = social_report.html_to_pdf(html, base_url=request.url_root)
+        archive.add(folder, _("social-report.pdf"), pdf, _("The social report (PDF)"))
+        docx = social_report.to_docx(report)
+        archive.add(folder, _("social-report.docx"), docx, _("The social report (DOCX, to edit)"))
 
 
 def download_slug(name: str) -> str:
