@@ -61,7 +61,7 @@ def index():
         sessions_by_project={pid: [s for s in sessions if s.project_id == pid] for pid in project_ids},
         boards_by_id={b.id: b for bs in boards.values() for b in bs},
         recent=overview.recent_snapshots(db.session, project_ids),
-        may_see_attendance=policy.can_see_attendance(who, 0),
+        attendance_of={pid: policy.can_see_attendance(who, pid) for pid in project_ids},
     )
 
 
