@@ -91,24 +91,24 @@ MATRIX: dict[tuple[str, str], Route] = {
         viewers_of_a(200)
     ),
     ("exports.board_diagram", "GET"): Route(
-        viewers_of_a(200),
+        managers_of_a(200),
         url_values={"fmt": "svg"},
     ),
     ("exports.board_export_json", "GET"): Route(
-        viewers_of_a(200)
+        managers_of_a(200)
     ),
     ("exports.board_items_csv", "GET"): Route(
-        viewers_of_a(200),
+        managers_of_a(200),
         url_values={"item_type": "problem"},
     ),
     # Without a file the form sends its manager back to the project page with the reason.
     ("exports.import_board", "POST"): Route(managers_of_a("/projects/"), {}),
     ("exports.toc_workbook", "GET"): Route(
-        viewers_of_a(200),
+        managers_of_a(200),
         url_values={"board_id": "{toc_board_id}"},
     ),
     ("exports.logframe", "GET"): Route(
-        viewers_of_a(200),
+        managers_of_a(200),
         url_values={"board_id": "{toc_board_id}"},
     ),
     ("reports.show", "GET"): Route(
@@ -136,10 +136,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     # The public page of a report: anyone with the link, logged in or not.
     ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
     ("review.show", "GET"): Route(
-        viewers_of_a(200)
+        managers_of_a(200)
     ),
     ("review.at", "GET"): Route(
-        viewers_of_a(200),
+        managers_of_a(200),
         url_values={"seq": "0"},
     ),
     ("review.take", "POST"): Route(

@@ -47,7 +47,7 @@ def test_the_theory_of_change_downloads_as_a_workbook_and_reads_as_a_logframe(cl
             {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Reti di aiuto", "of": "g", "source": "Questionario"}},
         ],
     )
-    become("participant_a")
+    become("conductor_a")
     book = load_workbook(io.BytesIO(client.get(f"/boards/{board.id}/theory-of-change.xlsx").data))
     assert book.sheetnames[0] == "Esito"  # Italian first
     assert list(book["Esito"].values)[1][1] == "Famiglie meno sole"

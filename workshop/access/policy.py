@@ -46,6 +46,15 @@ def can_edit_board(who: Principal | None, project_id: int, board_id: int) -> boo
     return who.is_user or who.invite_role == InviteRole.PARTICIPANT
 
 
+def can_review_board(who: Principal | None, project_id: int) -> bool:
+    """The whole board as stored, at any point of its history, and its files (JSON, CSV, diagrams).
+
+    Stored items include notes still private in a room's private writing: participants see a
+    board live, through the room's filter, never whole, so review and exports are for managers.
+    """
+    return can_manage_project(who, project_id)
+
+
 def can_conduct_board(who: Principal | None, project_id: int) -> bool:
     """Use the facilitation controls (lock, timer, reveal...): conductors and organizers only."""
     return can_manage_project(who, project_id)

@@ -25,7 +25,7 @@ from workshop.web.board_strings import board_strings
 from workshop.web.downloads import download, download_name, type_labels
 from workshop.web.forms import BoardImportForm
 from workshop.web.i18n import board_label
-from workshop.web.security import get_board_or_abort, get_project_or_abort, principal
+from workshop.web.security import get_board_for_review_or_abort, get_project_or_abort, principal
 
 bp = Blueprint("exports", __name__, url_prefix="/boards")
 
@@ -39,7 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.get("/<int:board_id>/export.<any(svg, png, pdf):fmt>")
 def board_diagram(board_id: int, fmt: str):
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     strings = board_strings()
     svg = diagram.board_svg(
         service.live_items(db.session, board.id),
@@ -56,7 +56,7 @@ def board_diagram(board_id: int, fmt: str):
 
 
 def _theory_of_change(board_id: int) -> tuple[Board, list[dict], dict[str, str]]:
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     if board.kind != BoardKind.THEORY_OF_CHANGE:
         abort(404)
     items = service.live_items(db.session, board.id)
@@ -91,7 +91,7 @@ def logframe(board_id: int):
 
 @bp.get("/<int:board_id>/export.json")
 def board_export_json(board_id: int):
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     document = board_json.export_board(str(board.kind), board_label(board), service.live_items(db.session, board.id))
     body = json.dumps(document, ensure_ascii=False, indent=1)
     return download(body, "application/json", download_name(board, "json"))
@@ -99,7 +99,7 @@ def board_export_json(board_id: int):
 
 @bp.get("/<int:board_id>/items-<item_type>.csv")
 def board_items_csv(board_id: int, item_type: str):
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     if item_type not in registry.types or (
         item_type not in registry.kinds.get(str(board.kind), ()) and item_type not in ("sticky", "text", "shape", "frame", "connector")
     ):

@@ -15,14 +15,14 @@ from workshop.web.board_strings import board_strings
 from workshop.web.downloads import type_labels
 from workshop.web.forms import SnapshotForm
 from workshop.web.i18n import board_label
-from workshop.web.security import get_board_or_abort, principal
+from workshop.web.security import get_board_for_review_or_abort, principal
 
 bp = Blueprint("review", __name__, url_prefix="/boards")
 
 
 @bp.get("/<int:board_id>/history")
 def show(board_id: int):
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     who = principal()
     entries = history.timeline(db.session, board.id)
     return render_template(
@@ -40,7 +40,7 @@ def show(board_id: int):
 @bp.get("/<int:board_id>/history/<int:seq>.svg")
 def at(board_id: int, seq: int):
     """The board as it was just after change `seq`, drawn."""
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     try:
         items = history.items_at(db.session, board.id, seq)
     except history.HistoryCompacted:
@@ -54,7 +54,7 @@ def at(board_id: int, seq: int):
 
 @bp.post("/<int:board_id>/snapshots")
 def take(board_id: int):
-    board = get_board_or_abort(board_id)
+    board = get_board_for_review_or_abort(board_id)
     who = principal()
     if not policy.can_conduct_board(who, board.project_id):
         abort(403)

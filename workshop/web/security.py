@@ -161,3 +161,11 @@ def get_board_or_abort(board_id: int) -> Board:
     if not policy.can_view_board(who, board.project_id, board.id):
         abort(403)
     return board
+
+
+def get_board_for_review_or_abort(board_id: int) -> Board:
+    """The board whole (history, files), for someone allowed to review it. :raise 404: :raise 403:"""
+    board = get_board_or_abort(board_id)
+    if not policy.can_review_board(principal(), board.project_id):
+        abort(403)
+    return board
