@@ -54,10 +54,7 @@ class PeerLink {
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.send({ candidate: candidate.toJSON() });
     };
-    this.pc.ontrack = ({ track, streams }) => {
-      const stream = streams[0] ?? new MediaStream([track]);
-      call.tileFor(peer).attach(stream);
-    };
+    this.pc.ontrack = ({ track }) => call.tileFor(peer).addTrack(track);
     this.pc.onconnectionstatechange = () => {
       call.tileFor(peer).node.dataset.connection = this.pc.connectionState;
     };
@@ -67,8 +64,23 @@ class PeerLink {
     this.call.emit(P.CALL_SIGNAL, { board_id: this.call.boardId, to: this.peer.peer_id, ...message });
   }
 
-  /** Send our tracks to this peer, or stop sending them. */
+  /** Send our tracks to this peer, or stop sending them. The first negotiation has one offerer
+   * (the polite peer, which also asks to receive what it does not send) so that two peers that
+   * meet never start with crossing offers; perfect negotiation handles the later ones. */
   publish(on) {
+    const tracks = on ? (this.call.localStream?.getTracks() ?? []) : [];
+    if (!this.started) {
+      this.started = true;
+      this.wanted = on;
+      if (!this.polite) return; // we answer the offer, and send our tracks with the answer
+      for (const kind of ["audio", "video"]) {
+        const track = tracks.find((each) => each.kind === kind);
+        if (track) this.senders.set(kind, this.pc.addTrack(track, this.call.localStream));
+        else this.pc.addTransceiver(kind, { direction: "recvonly" });
+      }
+      return;
+    }
+    this.wanted = on;
     for (const track of this.call.localStream?.getTracks() ?? []) {
       const sender = this.senders.get(track.kind);
       if (on && !sender) this.senders.set(track.kind, this.pc.addTrack(track, this.call.localStream));
@@ -76,6 +88,29 @@ class PeerLink {
         this.pc.removeTrack(sender);
         this.senders.delete(track.kind);
       }
+    }
+  }
+
+  /** Answering an offer: send our tracks on the transceivers it opened. */
+  _attachToOffer() {
+    if (!this.wanted) return;
+    for (const track of this.call.localStream?.getTracks() ?? []) {
+      if (this.senders.has(track.kind)) continue;
+      const transceiver = this.pc
+        .getTransceivers()
+        .find((each) => each.receiver.track.kind === track.kind && !each.sender.track && each.mid !== null);
+      if (!transceiver) continue; // a kind the offer lacks: added after this negotiation
+      transceiver.sender.replaceTrack(track);
+      transceiver.sender.setStreams?.(this.call.localStream);
+      transceiver.direction = "sendrecv";
+      this.senders.set(track.kind, transceiver.sender);
+    }
+  }
+
+  _addMissing() {
+    if (!this.wanted) return;
+    for (const track of this.call.localStream?.getTracks() ?? []) {
+      if (!this.senders.has(track.kind)) this.senders.set(track.kind, this.pc.addTrack(track, this.call.localStream));
     }
   }
 
@@ -91,9 +126,11 @@ class PeerLink {
         if (this.ignoreOffer) return;
         await this.pc.setRemoteDescription(description); // a polite peer's offer rolls back here
         if (description.type === "offer") {
+          this._attachToOffer();
           await this.pc.setLocalDescription();
           this.send({ description: this.pc.localDescription.toJSON() });
         }
+        if (description.type === "answer" || description.type === "offer") this._addMissing();
       } else if (candidate) {
         try {
           await this.pc.addIceCandidate(candidate);
@@ -134,6 +171,15 @@ class Tile {
       this.video.srcObject = stream;
       this.video.play?.().catch(() => {});
     }
+  }
+
+  /** A remote track: audio and video may come without a stream; they share the tile's. */
+  addTrack(track) {
+    if (!(this.video.srcObject instanceof MediaStream)) this.attach(new MediaStream());
+    const stream = this.video.srcObject;
+    for (const old of stream.getTracks()) if (old.kind === track.kind && old !== track) stream.removeTrack(old);
+    if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    this.video.play?.().catch(() => {});
   }
 
   update(peer, local = this.node.classList.contains("call-tile-me")) {
