@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 # Above this many people a plenary leaves the mesh for broadcast: each peer of a mesh of n sends
-# its camera n-1 times, and bench/calls.py measured where a 2-core laptop stops keeping up.
+# its camera n-1 times. Six is what common mesh apps allow on a participant's own laptop; the
+# bench (bench/calls.py) runs every peer on one machine and so finds a smaller mesh there.
 DEFAULT_MESH_LIMIT = 6
 MAX_MESH_LIMIT = 16
 MAX_ICE_SERVERS = 8
