@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from workshop.calls import settings as call_settings
+
 # The app runs from a checkout: instance/ sits beside the package, as Flask expects.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -81,6 +83,12 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.DEFAULT_RATELIMIT_STORAGE or self.REDIS_URL or "memory://"
         self.LOGIN_RATE_LIMIT = env.get("WORKSHOP_LOGIN_RATE_LIMIT", "10 per minute")
         self.JOIN_RATE_LIMIT = env.get("WORKSHOP_JOIN_RATE_LIMIT", "30 per minute")
+        # Calls (docs/calls.md): WORKSHOP_ICE_SERVERS (JSON), WORKSHOP_CALL_MESH_LIMIT,
+        # WORKSHOP_CALL_SFU_URL. None of them is needed on a local network.
+        try:
+            self.CALLS = call_settings.from_env(env)
+        except call_settings.CallSettingsError as error:
+            raise ConfigError(str(error)) from None
 
     DEFAULT_ASYNC_MODE = "eventlet"
     DEFAULT_SECRET_KEY: str | None = None

@@ -202,3 +202,44 @@ FOLLOW_VIEWS_PER_SECOND = 5
 
 # --- timings ---
 THUMBNAIL_INTERVAL_MS = 1000  # a group's thumbnail reaches the conductors at most once a second
+
+# === calls: camera and microphone in every room (docs/calls.md) ===================================
+# A call is the room's board: only sockets that joined that board (and may be in that room) join
+# its call, and a signal reaches only a peer of the same call. Peers are named by opaque ids.
+
+# --- events a client sends ---
+CALL_JOIN = "call_join"  # {board_id, cam, mic} -> ack {ok, peer_id, mode, sfu_url, peers[], floor[]}
+CALL_LEAVE = "call_leave"  # {board_id} -> ack {ok}
+CALL_SIGNAL = "call_signal"  # {board_id, to, description?|candidate?}: to one peer of the same call
+CALL_MEDIA = "call_media"  # {board_id, cam, mic, speaking}: what this peer sends now
+CALL_MUTE_ALL = "call_mute_all"  # {board_id}: a conductor asks every participant to turn the mic off
+CALL_FLOOR = "call_floor"  # {board_id, peer_id, on}: a conductor gives or takes the floor (broadcast)
+
+CALL_CLIENT_EVENTS = (CALL_JOIN, CALL_LEAVE, CALL_SIGNAL, CALL_MEDIA, CALL_MUTE_ALL, CALL_FLOOR)
+
+# --- events the server sends ---
+CALL_PEER_JOINED = "call_peer_joined"  # {board_id, peer}: connect to it (if the mode says so)
+CALL_PEER_LEFT = "call_peer_left"  # {board_id, peer_id}: close its connection
+CALL_SIGNALLED = "call_signalled"  # {board_id, from, description?|candidate?}
+CALL_MEDIA_CHANGED = "call_media_changed"  # {board_id, peer}: cam, mic, speaking, floor
+CALL_MODE = "call_mode"  # {board_id, mode, floor[]}: mesh, broadcast or external
+CALL_MUTED = "call_muted"  # {board_id}: the conductor muted everyone; turn the mic off
+CALL_ENDED = "call_ended"  # {board_id, reason}: moved to another room, or left the board
+
+CALL_SERVER_EVENTS = (
+    CALL_PEER_JOINED,
+    CALL_PEER_LEFT,
+    CALL_SIGNALLED,
+    CALL_MEDIA_CHANGED,
+    CALL_MODE,
+    CALL_MUTED,
+    CALL_ENDED,
+)
+
+CALL_MESH = "mesh"
+CALL_BROADCAST = "broadcast"
+CALL_EXTERNAL = "external"
+
+# --- limits ---
+MAX_CALL_SIGNAL_BYTES = 16_384  # an SDP offer with audio, video and candidates is 3-8 KB
+CALL_SIGNALS_PER_SECOND = 40  # per socket: a burst of ICE candidates at connection time

@@ -84,7 +84,8 @@ def test_the_parser_reads_a_drift_as_a_drift():
 
 
 @pytest.mark.parametrize(
-    "name", [*P.CLIENT_EVENTS, *P.SERVER_EVENTS, *P.ERROR_CODES, *P.ROOM_CLIENT_EVENTS, *P.ROOM_SERVER_EVENTS]
+    "name", [*P.CLIENT_EVENTS, *P.SERVER_EVENTS, *P.ERROR_CODES, *P.ROOM_CLIENT_EVENTS, *P.ROOM_SERVER_EVENTS,
+             *P.CALL_CLIENT_EVENTS, *P.CALL_SERVER_EVENTS]
 )
 def test_every_event_and_error_code_is_documented(name):
     assert f"`{name}`" in DOC_PATH.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
+from workshop.realtime import calls as call_hooks  # camera and microphone: docs/calls.md
 from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
@@ -196,6 +197,7 @@ def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> No
     socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
     peer = presence.remove(board_id, entry.sid)
     room_hooks.on_leave(entry, board_id)  # attendance
+    call_hooks.on_board_left(entry.sid, board_id)  # and the board's call
     if peer is None:
         return
     message = {"board_id": board_id, "peer_id": peer.id}

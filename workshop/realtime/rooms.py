@@ -38,6 +38,7 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, LiveSession, Room, RoomMember, utcnow
+from workshop.realtime import calls as call_hooks
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
@@ -367,6 +368,7 @@ def _push_signals(room: Room, live: LiveSession) -> None:
 
 
 def _tell_moved(live: LiveSession, identity: str, room: Room) -> None:
+    call_hooks.on_moved(identity)  # their call ends now; the client joins the new room's call
     socketio.emit(
         P.MOVED_TO_ROOM,
         {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
 
 
@@ -17,6 +18,7 @@ def board_strings() -> dict[str, str]:
     """Key -> translated string, for the board page of the current request's language."""
     strings = _engine_strings()
     strings.update(canvas_strings())
+    strings.update(call_strings())
     return strings
 
 

@@ -16,6 +16,7 @@ import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
 import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
+import { CallClient } from "./call.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 const TOOL_KEYS = { v: "select", h: "hand" };
@@ -89,6 +90,7 @@ class BoardApp {
     // Rooms and the conductor (rooms.js, conductor.js): the live session around this board.
     this.rooms = new RoomsClient(this);
     this.conductor = this.mayConduct ? new ConductorPanel(this, this.rooms) : null;
+    this.call = new CallClient(this); // camera and microphone (call.js)
     // Tests and the measuring harness read the client's state here; nothing else uses it.
     window.tavoloBoard = this;
   }
@@ -144,6 +146,7 @@ class BoardApp {
     }
     // After the first fit: a followed view (rooms) wins over it.
     this.rooms?.joined(ack);
+    this.call?.joined(ack);
   }
 
   _refused(entry, error) {
@@ -588,6 +591,7 @@ class BoardApp {
     this.renderer.drawCursors(this.cursors);
     this.presence.reset(null, []);
     this.firstLoad = true;
+    this.call?.boardChanged();
     this.connection.switchBoard(boardId);
     const url = new URL(window.location.href);
     url.pathname = url.pathname.replace(/\/boards\/\d+/, `/boards/${boardId}`);

@@ -192,3 +192,36 @@ export const FOLLOW_VIEWS_PER_SECOND = 5;
 
 // --- timings ---
 export const THUMBNAIL_INTERVAL_MS = 1000;
+
+// === calls: camera and microphone in every room (docs/calls.md) ===
+export const CALL_JOIN = "call_join";
+export const CALL_LEAVE = "call_leave";
+export const CALL_SIGNAL = "call_signal";
+export const CALL_MEDIA = "call_media";
+export const CALL_MUTE_ALL = "call_mute_all";
+export const CALL_FLOOR = "call_floor";
+export const CALL_CLIENT_EVENTS = Object.freeze([CALL_JOIN, CALL_LEAVE, CALL_SIGNAL, CALL_MEDIA, CALL_MUTE_ALL, CALL_FLOOR]);
+
+export const CALL_PEER_JOINED = "call_peer_joined";
+export const CALL_PEER_LEFT = "call_peer_left";
+export const CALL_SIGNALLED = "call_signalled";
+export const CALL_MEDIA_CHANGED = "call_media_changed";
+export const CALL_MODE = "call_mode";
+export const CALL_MUTED = "call_muted";
+export const CALL_ENDED = "call_ended";
+export const CALL_SERVER_EVENTS = Object.freeze([
+  CALL_PEER_JOINED,
+  CALL_PEER_LEFT,
+  CALL_SIGNALLED,
+  CALL_MEDIA_CHANGED,
+  CALL_MODE,
+  CALL_MUTED,
+  CALL_ENDED,
+]);
+
+export const CALL_MESH = "mesh";
+export const CALL_BROADCAST = "broadcast";
+export const CALL_EXTERNAL = "external";
+
+export const MAX_CALL_SIGNAL_BYTES = 16_384;
+export const CALL_SIGNALS_PER_SECOND = 40;

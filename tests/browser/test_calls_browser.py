@@ -1,0 +1,163 @@
+"""Calls in real Chromium with its fake camera and microphone, against a real server: two
+participants in a group see each other's video (frames decoded, the picture moving), a move to
+another group ends that call and starts the other, and everyone back in the plenary sees the
+conductor. Screenshots go to test-artifacts/calls-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_board_browser import WAIT_MS, Person, people  # noqa: F401 - the people fixture
+from tests.browser.test_rooms_browser import conduct, site  # noqa: F401 - the site fixture
+from tests.support.browser import FAKE_MEDIA_ARGS, launch_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CALL_WAIT_MS = 20_000  # ICE, DTLS and the first decoded frames on a busy 2-core machine
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    """This module's Chromium, with the fake camera and microphone, on the session's driver."""
+    chromium = launch_browser(playwright, extra_args=FAKE_MEDIA_ARGS)
+    yield chromium
+    chromium.close()
+
+
+def shot(person: Person, name: str) -> None:
+    from tests.browser.test_board_browser import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    person.page.screenshot(path=str(ARTIFACTS / f"calls-{name}.png"))
+
+
+# The remote tiles whose video shows a picture (a decoded frame has a size, and playback runs).
+SHOWING = """() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')]
+    .filter(v => v.videoWidth > 0 && v.currentTime > 0).length"""
+
+FRAMES_DECODED = """async () => {
+    let frames = 0;
+    for (const link of window.tavoloBoard.call.links.values()) {
+        const stats = await link.pc.getStats();
+        stats.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0; });
+    }
+    return frames;
+}"""
+
+
+DIAGNOSIS = """() => {
+    const call = window.tavoloBoard.call;
+    return JSON.stringify({mode: call.mode, peer: call.peerId, board: call.boardId,
+        peers: [...call.peers.keys()],
+        links: [...call.links.entries()].map(([id, l]) => [id, l.pc.connectionState, l.pc.signalingState, l.pc.iceConnectionState, [...l.senders.keys()]]),
+        videos: [...document.querySelectorAll('.call-tile video')].map(v => [v.videoWidth, v.currentTime, Boolean(v.srcObject)]),
+        tracks: call.localStream?.getTracks().map(t => t.kind)});
+}"""
+
+
+def sees_video_from(person: Person, count: int) -> None:
+    """`count` remote pictures, each decoding frames and moving on."""
+    try:
+        person.wait(f"() => ({SHOWING})() === {count}", timeout=CALL_WAIT_MS)
+    except Exception:
+        print(person.js(DIAGNOSIS))  # the connections' states, for whoever reads the failure
+        raise
+    times = person.js("() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)")
+    frames = person.js(FRAMES_DECODED)
+    person.page.wait_for_timeout(1000)
+    later = person.js("() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)")
+    assert len(later) == count and all(b > a for a, b in zip(times, later, strict=True)), (times, later)
+    assert person.js(FRAMES_DECODED) > frames > 0
+
+
+def join_call(person: Person) -> None:
+    person.page.click(".call-join")
+    person.wait("() => window.tavoloBoard.call.peerId !== null", timeout=CALL_WAIT_MS)
+
+
+def on_board(person: Person, board_id: int) -> None:
+    person.wait(
+        f"() => window.tavoloBoard.boardId === {board_id} && window.tavoloBoard.connection.joined"
+        f" && window.tavoloBoard.call.boardId === {board_id}",
+        timeout=CALL_WAIT_MS,
+    )
+
+
+def move(carla: Person, person: Person, room_id: int) -> None:
+    identity = person.js("() => window.tavoloBoard.connection.me.identity")
+    carla.page.wait_for_selector(f'select[data-move="{identity}"]', timeout=WAIT_MS)
+    carla.page.select_option(f'select[data-move="{identity}"]', str(room_id))
+
+
+def test_a_group_call_follows_the_moves_and_back_to_plenary(people, site):  # noqa: F811
+    board = site["boards"][0]
+    carla = people().log_in().open(board)
+    bea = people().join("Bea").open(board)
+    dario = people().join("Dario").open(board)
+    carla.page.click("#conductor-toggle")
+    conduct(carla, "open")
+    for person in (bea, dario):
+        person.page.wait_for_selector("#rooms-bar:not([hidden])", timeout=WAIT_MS)
+    conduct(carla, "groups-count")
+    carla.page.wait_for_selector(".room-card >> nth=2", timeout=WAIT_MS)
+    groups = carla.js("() => window.tavoloBoard.rooms.live.session.rooms.filter(r => !r.is_plenary)")
+    marker = bea.js("() => (window.__sameDocument = 'still here')")
+
+    # In the plenary, three people, a mesh: each sees the two others.
+    for person in (carla, bea, dario):
+        join_call(person)
+    sees_video_from(bea, 2)
+    assert bea.js("() => window.tavoloBoard.call.mode") == "mesh"
+    shot(bea, "1-plenary")
+
+    # Bea and Dario to group 1: their plenary call ends, the group's starts; they see each other.
+    move(carla, bea, groups[0]["id"])
+    move(carla, dario, groups[0]["id"])
+    for person in (bea, dario):
+        on_board(person, groups[0]["board_id"])
+    sees_video_from(bea, 1)
+    sees_video_from(dario, 1)
+    carla.wait(f"() => ({SHOWING})() === 0", timeout=CALL_WAIT_MS)  # alone in the plenary now
+    shot(bea, "2-group-1")
+
+    # Dario to group 2: the group-1 call ends for both, his new call starts (empty); Bea follows.
+    move(carla, dario, groups[1]["id"])
+    on_board(dario, groups[1]["board_id"])
+    bea.wait("() => document.querySelectorAll('.call-tile:not(.call-tile-me)').length === 0", timeout=CALL_WAIT_MS)
+    move(carla, bea, groups[1]["id"])
+    on_board(bea, groups[1]["board_id"])
+    sees_video_from(dario, 1)
+    sees_video_from(bea, 1)
+    shot(dario, "3-group-2")
+
+    # Everyone back to the plenary: one call of three again, no reload.
+    conduct(carla, "back")
+    for person in (bea, dario):
+        on_board(person, board)
+    sees_video_from(bea, 2)
+    sees_video_from(carla, 2)
+    assert bea.js("() => window.__sameDocument") == marker
+    shot(bea, "4-back-in-plenary")
+    shot(carla, "4-conductor")
+
+
+def test_without_a_camera_the_board_stays_usable_and_says_why(people, site):  # noqa: F811
+    board = site["boards"][1]
+    bea = people().join("Bea")
+    bea.set_language("it")
+    bea.open(board)
+    bea.context.clear_permissions()
+    # A browser that refuses the camera and the microphone.
+    bea.js(
+        """() => { navigator.mediaDevices.getUserMedia = () =>
+            Promise.reject(new DOMException('denied', 'NotAllowedError')); }"""
+    )
+    bea.page.click(".call-join")
+    bea.wait("() => window.tavoloBoard.call.peerId !== null", timeout=CALL_WAIT_MS)
+    notice = bea.page.locator(".call-notice").inner_text()
+    assert "non ha permesso la videocamera" in notice
+    bea.page.click("#board-viewport")
+    bea.new_sticky_by_keyboard("Si lavora anche senza videocamera")
+    bea.wait_settled()
+    assert any(i["fields"].get("text") == "Si lavora anche senza videocamera" for i in bea.shown())
+    shot(bea, "5-no-camera-it")
