@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         exports,
         join,
         labs,
+        library,
         pages,
         projects,
         registry,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         accounts.bp,
         rooms.bp,
         labs.bp,
+        library.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
