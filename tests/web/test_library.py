@@ -298,3 +298,20 @@ def test_publishing_again_refreezes_the_boards(app, client, auth, world):
     page = client.get(f"/library/cases/{case.id}").get_data(as_text=True)
     assert "Prima versione" in page and "Seconda versione" in page
     assert (count(CaseHistory), count(CaseBoard)) == (1, 1)
+
+
+def test_the_demo_seeds_a_few_materials_once(app, client, auth):
+    from workshop import demo
+
+    demo.load(db.session)
+    db.session.commit()
+    root = Path(app.instance_path) / "library"
+    assert demo.load_library(db.session, root) == 3
+    db.session.commit()
+    assert demo.load_library(db.session, root) == 0  # again: nothing new
+    assert (count(Material), count(MaterialProject), len(library_files(app))) == (3, 3, 2)
+    auth.login(demo.DEMO_ORGANIZER_EMAIL, demo.DEMO_PASSWORD)
+    summary = db.session.scalar(sa.select(Material).where(Material.file_type == "txt"))
+    with client.get(f"/library/materials/{summary.id}/file") as response:
+        assert response.get_data() == demo.DEMO_ART55_SUMMARY.encode("utf-8")
+    assert "Art. 55 del Codice del Terzo settore: sintesi" in client.get("/library/?tag=art.+55").get_data(as_text=True)
