@@ -50,6 +50,21 @@ def create_user(email: str, name: str, role: str, password: str):
     click.echo(f"created {role} {email}")
 
 
+def _load_library_demo() -> None:
+    """The practice library's example materials, stored under the instance directory."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from workshop.demo import load_library
+    from workshop.web.library import LIBRARY_DIR_NAME
+
+    added = load_library(db.session, Path(current_app.instance_path) / LIBRARY_DIR_NAME)
+    db.session.commit()
+    if added:
+        click.echo(f"library: {added} example materials added")
+
+
 @click.group(help="The demo project a newcomer opens first.")
 def demo():
     pass
@@ -69,6 +84,7 @@ def load_demo():
     result = load(db.session)
     db.session.commit()
     click.echo(result.summary())
+    _load_library_demo()
     click.echo(f"organizer login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
     click.echo(f"conductor login: {DEMO_CONDUCTOR_EMAIL} / {DEMO_PASSWORD}")
     click.echo(f"participant join code: {format_join_code(DEMO_JOIN_CODE)}")

@@ -172,6 +172,33 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("labs.index", "POST"): Route(
         organizer_only("/labs/"), {"title": "Laboratorio", "meetings": "2026-03-12 Contesto", "projects": "{project_id}"}
     ),
+    # the practice library: account holders read it; whoever added a material, and organizers,
+    # change it; a project's managers attach to it and share its case history (project B's here)
+    ("library.index", "GET"): Route(accounts_only(200)),
+    ("library.new_material", "GET"): Route(accounts_only(200)),
+    ("library.new_material", "POST"): Route(
+        accounts_only("/library/materials/"), {"title": "Linee guida", "kind": "methodological", "language": "it", "url": "https://example.org/g"}
+    ),
+    ("library.material", "GET"): Route(accounts_only(200)),
+    ("library.material_file", "GET"): Route(accounts_only(404)),  # a link, not a file
+    ("library.edit_material", "GET"): Route(managers_of_a(200)),
+    ("library.edit_material", "POST"): Route(
+        managers_of_a("/library/materials/"), {"title": "Regolamento 2", "kind": "normative", "language": "it", "url": "https://example.org/r2"}
+    ),
+    ("library.delete_material", "POST"): Route(managers_of_a("/library/"), {}),
+    ("library.attach_project", "POST"): Route(managers_of_a("/library/materials/"), {"project_id": "{project_id}"}),
+    ("library.detach_project", "POST"): Route(managers_of_a("/library/materials/"), {}),
+    ("library.attach_lab", "POST"): Route(organizer_only("/library/materials/"), {"lab_id": "{lab_id}"}),
+    ("library.detach_lab", "POST"): Route(organizer_only("/library/materials/"), {}),
+    ("library.case_list", "GET"): Route(accounts_only(200)),
+    ("library.publish_case", "GET"): Route(managers_of_a(200)),
+    ("library.publish_case", "POST"): Route(managers_of_a(200), {"title": "Caso A"}),  # A is not closed: the form says so
+    ("library.case", "GET"): Route(accounts_only(200)),
+    ("library.case_board_svg", "GET"): Route(accounts_only(200)),
+    ("library.case_board_json", "GET"): Route(accounts_only(200)),
+    ("library.unpublish_case", "POST"): Route(
+        expect(LOGIN, participants=403, conductor_a=403, conductor_b="/library/cases/", organizer="/library/cases/"), {}
+    ),
 }
 
 CASES = [

@@ -71,3 +71,27 @@ def can_manage_labs(who: Principal | None) -> bool:
 def can_see_attendance(who: Principal | None, project_id: int) -> bool:
     """Who was in which room and what they did: for organizers, not for the conductor running it."""
     return who is not None and who.is_organizer
+
+
+# --- the practice library ---------------------------------------------------------------------------
+# Its members are the account holders: organizers (the instance's administrators) and conductors.
+# Participants joined one project with a code; the library is not theirs to read.
+
+
+def can_read_library(who: Principal | None) -> bool:
+    """Browse materials, download their files, read published case histories."""
+    return who is not None and who.is_user
+
+
+def can_add_material(who: Principal | None) -> bool:
+    return can_read_library(who)
+
+
+def can_edit_material(who: Principal | None, created_by_id: int | None) -> bool:
+    """Change or delete a material: whoever added it, and organizers."""
+    return can_read_library(who) and (who.is_organizer or who.user_id == created_by_id)
+
+
+def can_publish_case(who: Principal | None, project_id: int) -> bool:
+    """Publish or unpublish a project's case history: the people who manage the project."""
+    return can_manage_project(who, project_id)

@@ -12,6 +12,15 @@ from workshop.models.board import (
     BoardSnapshot,
     SnapshotKind,
 )
+from workshop.models.library import (  # the practice library (issue 9c)
+    CaseBoard,
+    CaseHistory,
+    Material,
+    MaterialKind,
+    MaterialLab,
+    MaterialProject,
+    MaterialTag,
+)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.reports import ReportLink
 from workshop.models.stakeholders import StakeholderPosition
@@ -60,4 +69,12 @@ __all__ = [
     "RoomSignal",
     "RoomVisit",
     "RoomVote",
+    # the practice library
+    "CaseBoard",
+    "CaseHistory",
+    "Material",
+    "MaterialKind",
+    "MaterialLab",
+    "MaterialProject",
+    "MaterialTag",
 ]

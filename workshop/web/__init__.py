@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         exports,
         join,
         labs,
+        library,
         pages,
         projects,
         registry,
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
         rooms.bp,
         labs.bp,
         dashboard.bp,
+        library.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

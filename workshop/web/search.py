@@ -7,6 +7,7 @@ from itertools import groupby
 from flask import Blueprint, render_template, request
 
 from workshop.extensions import db
+from workshop.library import catalogue as library_catalogue
 from workshop.models import BoardKind
 from workshop.projects import search as project_search
 from workshop.projects.service import visible_projects
@@ -44,4 +45,5 @@ def show():
         min_chars=project_search.MIN_QUERY_CHARS,
         board_label_for=board_label_for,
         type_label=type_label,
+        materials=library_catalogue.find_materials(db.session, words, limit=project_search.MAX_RESULTS) if words else [],  # the practice library
     )
