@@ -81,6 +81,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.DEFAULT_RATELIMIT_STORAGE or self.REDIS_URL or "memory://"
         self.LOGIN_RATE_LIMIT = env.get("WORKSHOP_LOGIN_RATE_LIMIT", "10 per minute")
         self.JOIN_RATE_LIMIT = env.get("WORKSHOP_JOIN_RATE_LIMIT", "30 per minute")
+        self.REGISTER_RATE_LIMIT = env.get("WORKSHOP_REGISTER_RATE_LIMIT", "10 per minute")
+        # E-mail (workshop/mail.py): without a host, messages are written to the log.
+        self.MAIL_SMTP_HOST = env.get("WORKSHOP_SMTP_HOST") or None
+        self.MAIL_SMTP_PORT = int(env.get("WORKSHOP_SMTP_PORT", "587"))
+        self.MAIL_SMTP_USER = env.get("WORKSHOP_SMTP_USER") or None
+        self.MAIL_SMTP_PASSWORD = env.get("WORKSHOP_SMTP_PASSWORD") or None
+        self.MAIL_SMTP_SECURITY = env.get("WORKSHOP_SMTP_SECURITY", "starttls")  # or ssl, none
+        self.MAIL_SENDER = env.get("WORKSHOP_MAIL_SENDER", "workshop@localhost")
 
     DEFAULT_ASYNC_MODE = "eventlet"
     DEFAULT_SECRET_KEY: str | None = None

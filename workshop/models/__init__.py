@@ -13,6 +13,7 @@ from workshop.models.board import (
     SnapshotKind,
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink
 from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
@@ -60,4 +61,8 @@ __all__ = [
     "RoomSignal",
     "RoomVisit",
     "RoomVote",
+    # registration for a lab
+    "Registration",
+    "RegistrationDesk",
+    "RegistrationStatus",
 ]

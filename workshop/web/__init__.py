@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         labs,
         pages,
         projects,
+        registration,
         registry,
         reports,
         review,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         accounts.bp,
         rooms.bp,
         labs.bp,
+        registration.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
