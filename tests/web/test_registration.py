@@ -356,14 +356,14 @@ def test_emails_go_through_the_smtp_server_after_the_commit_in_the_registrants_l
     assert accepted["From"] == "lab@example.org"
     assert accepted["Subject"] == "Hai un posto in Laboratorio 2026"
     token = db.session.scalar(sa.select(Registration.token).where(Registration.email == "p1@example.org"))
-    assert f"/r/{token}" in accepted.get_content()
+    assert f"/registration/{token}" in accepted.get_content()
     assert waiting["Subject"] == "You are on the waiting list for Laboratorio 2026"
     assert "number 1 on the waiting list" in waiting.get_content()
-    assert any(line.startswith("MAIL FROM:<lab@example.org>") for line in smtp_sink.transcript)
+    assert any(line.upper().startswith("MAIL FROM:<LAB@EXAMPLE.ORG>") for line in smtp_sink.transcript)
     # The first cancels through the personal link: the second is admitted and told, in English.
-    page = italian.get(f"/r/{token}").get_data(as_text=True)
+    page = italian.get(f"/registration/{token}").get_data(as_text=True)
     assert "Annulla la mia iscrizione" in page
-    assert post_form(italian, f"/r/{token}/cancel").status_code == 302
+    assert post_form(italian, f"/registration/{token}/cancel").status_code == 302
     subjects = [m["message"]["Subject"] for m in smtp_sink.messages[2:]]
     assert subjects == [
         "La tua iscrizione a Laboratorio 2026 è annullata",
@@ -443,7 +443,7 @@ def test_closed_and_missing_registrations_give_a_clear_error(client, world):
     closed = client.get(f"/labs/{lab.id}/register")
     assert closed.status_code == 403 and "chiuse" in closed.get_data(as_text=True)
     assert client.get(f"/labs/{lab.id + 99}/register").status_code == 404
-    assert client.get("/r/no-such-token").status_code == 404
+    assert client.get("/registration/no-such-token").status_code == 404
 
 
 def live_session_of(world):
@@ -455,11 +455,11 @@ def test_an_accepted_registrant_enters_the_live_session_with_their_name(client, 
     lab = open_form_desk(world, 1)
     token = sign_up(client, lab.id, 1).headers["Location"].rsplit("/", 1)[1]
     # No live session yet: the link says so, and lets nobody in.
-    assert post_form(client, f"/r/{token}/enter").status_code == 302
+    assert post_form(client, f"/registration/{token}/enter").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession)) == 0
     live = live_session_of(world)
-    assert "Entra nel laboratorio" in client.get(f"/r/{token}").get_data(as_text=True)
-    response = post_form(client, f"/r/{token}/enter")
+    assert "Entra nel laboratorio" in client.get(f"/registration/{token}").get_data(as_text=True)
+    response = post_form(client, f"/registration/{token}/enter")
     assert response.headers["Location"].endswith(f"/boards/{live.plenary_board_id}")
     board = client.get(response.headers["Location"])
     assert board.status_code == 200 and "Persona 1" in board.get_data(as_text=True)
@@ -475,11 +475,11 @@ def test_a_waiting_or_cancelled_registration_lets_nobody_in(client, world):
     live_session_of(world)
     sign_up(client, lab.id, 1)
     waiting_token = sign_up(client, lab.id, 2).headers["Location"].rsplit("/", 1)[1]
-    assert post_form(client, f"/r/{waiting_token}/enter").status_code == 403
+    assert post_form(client, f"/registration/{waiting_token}/enter").status_code == 403
     first = db.session.scalar(sa.select(Registration).where(Registration.email == "p1@example.org"))
     service.cancel(db.session, first, utcnow())
     db.session.commit()
-    assert post_form(client, f"/r/{first.token}/enter").status_code == 403
+    assert post_form(client, f"/registration/{first.token}/enter").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession)) == 0
 
 

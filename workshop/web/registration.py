@@ -177,7 +177,7 @@ def _registration_or_404(token: str) -> Registration:
         abort(404)
 
 
-@bp.route("/r/<token>")
+@bp.route("/registration/<token>")
 def mine(token: str):
     """The registrant's own page: their place or position, entering the lab, cancelling."""
     registration = _registration_or_404(token)
@@ -193,7 +193,7 @@ def mine(token: str):
     )
 
 
-@bp.route("/r/<token>/cancel", methods=["POST"])
+@bp.route("/registration/<token>/cancel", methods=["POST"])
 def cancel(token: str):
     registration = _registration_or_404(token)
     if ConfirmForm().validate_on_submit():
@@ -204,7 +204,7 @@ def cancel(token: str):
     return redirect(url_for("registration.mine", token=token))
 
 
-@bp.route("/r/<token>/enter", methods=["POST"])
+@bp.route("/registration/<token>/enter", methods=["POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"])
 def enter(token: str):
     """An accepted registrant enters the lab's live session under their name, without an account.
