@@ -4,7 +4,6 @@ the organizer's desk, e-mails over a real SMTP conversation, and a race for the 
 from __future__ import annotations
 
 import logging
-import re
 import socketserver
 import threading
 from email import message_from_bytes
