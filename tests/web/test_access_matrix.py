@@ -170,6 +170,23 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("labs.index", "POST"): Route(
         organizer_only("/labs/"), {"title": "Laboratorio", "meetings": "2026-03-12 Contesto", "projects": "{project_id}"}
     ),
+    # registration for a lab: the form and the personal link are public; the desk is organizers'
+    ("registration.register", "GET"): Route(expect(200)),
+    ("registration.register", "POST"): Route(
+        expect("/registration/"), {"name": "Zeno", "email": "zeno@example.org"}
+    ),
+    ("registration.mine", "GET"): Route(expect(200), url_values={"token": "{registration_token}"}),
+    ("registration.cancel", "POST"): Route(
+        expect("/registration/"), {}, url_values={"token": "{registration_token}"}
+    ),
+    ("registration.enter", "POST"): Route(
+        expect("/boards/"), {}, url_values={"token": "{registration_token}"}
+    ),
+    ("registration.desk", "GET"): Route(organizer_only(200)),
+    ("registration.registrations_csv", "GET"): Route(organizer_only(200)),
+    ("registration.set_places", "POST"): Route(organizer_only("/labs/"), {"places": "3"}),
+    ("registration.close", "POST"): Route(organizer_only("/labs/"), {}),
+    ("registration.remove", "POST"): Route(organizer_only("/labs/"), {}),
 }
 
 CASES = [
