@@ -89,6 +89,14 @@ class Config:
             self.CALLS = call_settings.from_env(env)
         except call_settings.CallSettingsError as error:
             raise ConfigError(str(error)) from None
+        self.REGISTER_RATE_LIMIT = env.get("WORKSHOP_REGISTER_RATE_LIMIT", "10 per minute")
+        # E-mail (workshop/mail.py): without a host, messages are written to the log.
+        self.MAIL_SMTP_HOST = env.get("WORKSHOP_SMTP_HOST") or None
+        self.MAIL_SMTP_PORT = int(env.get("WORKSHOP_SMTP_PORT", "587"))
+        self.MAIL_SMTP_USER = env.get("WORKSHOP_SMTP_USER") or None
+        self.MAIL_SMTP_PASSWORD = env.get("WORKSHOP_SMTP_PASSWORD") or None
+        self.MAIL_SMTP_SECURITY = env.get("WORKSHOP_SMTP_SECURITY", "starttls")  # or ssl, none
+        self.MAIL_SENDER = env.get("WORKSHOP_MAIL_SENDER", "workshop@localhost")
 
     DEFAULT_ASYNC_MODE = "eventlet"
     DEFAULT_SECRET_KEY: str | None = None

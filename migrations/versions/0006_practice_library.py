@@ -1,7 +1,7 @@
 """practice library: catalogued materials, their attachments, and case histories
 
 Revision ID: 0006_practice_library
-Revises: 0004_report_links
+Revises: 0005_registrations
 Create Date: 2026-11-30 10:00:00.000000
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import workshop.models.base
 
 revision = '0006_practice_library'
-down_revision = '0004_report_links'
+down_revision = '0005_registrations'
 branch_labels = None
 depends_on = None
 

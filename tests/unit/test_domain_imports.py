@@ -11,7 +11,10 @@ import pytest
 PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "workshop"
 DOMAIN_PACKAGES = [
     name
-    for name in ("access", "projects", "boards", "canvases", "exports", "models", "rooms", "calls", "library")
+    for name in (
+        "access", "projects", "boards", "canvases", "exports", "models", "rooms", "calls", "library",
+        "registration",
+    )
     if (PACKAGE_ROOT / name).is_dir()
 ]
 FORBIDDEN_ROOTS = ("flask", "flask_")  # flask itself and every flask_* extension

@@ -32,6 +32,7 @@ def targets(world):
     removable = access.join(db.session, invite, "Ugo", timedelta(hours=1), utcnow())
     report_board = next(b for b in world.project_a.boards if b.kind.value == "social_reporting")
     report_link = report_links.create_link(db.session, report_board, world.conductor.id, "it")
+    registration = _registration_for_a(world)
     db.session.commit()
     return {
         "project_id": world.project_a.id,
@@ -52,7 +53,21 @@ def targets(world):
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
         "session_id": _live_session_of_a(world),
         **_library_targets(world),
+        "lab_id": registration.lab_id,
+        "registration_id": registration.id,
+        "registration_token": registration.token,
     }
+
+
+def _registration_for_a(world):
+    """A lab of project A with registration open and one accepted registration."""
+    from workshop.registration import service as registration
+    from workshop.rooms import labs
+
+    lab = labs.create_lab(db.session, "Laboratorio A", [], [world.project_a.id], world.organizer.id)
+    registration.open_registration(db.session, lab.id, 5, utcnow())
+    applicant = registration.Applicant("Ines", "ines@example.org", "APS", "socia")
+    return registration.register(db.session, lab.id, applicant, utcnow())[0].registration
 
 
 def _live_session_of_a(world) -> int:

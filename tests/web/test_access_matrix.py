@@ -199,6 +199,23 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("library.unpublish_case", "POST"): Route(
         expect(LOGIN, participants=403, conductor_a=403, conductor_b="/library/cases/", organizer="/library/cases/"), {}
     ),
+    # registration for a lab: the form and the personal link are public; the desk is organizers'
+    ("registration.register", "GET"): Route(expect(200)),
+    ("registration.register", "POST"): Route(
+        expect("/registration/"), {"name": "Zeno", "email": "zeno@example.org"}
+    ),
+    ("registration.mine", "GET"): Route(expect(200), url_values={"token": "{registration_token}"}),
+    ("registration.cancel", "POST"): Route(
+        expect("/registration/"), {}, url_values={"token": "{registration_token}"}
+    ),
+    ("registration.enter", "POST"): Route(
+        expect("/boards/"), {}, url_values={"token": "{registration_token}"}
+    ),
+    ("registration.desk", "GET"): Route(organizer_only(200)),
+    ("registration.registrations_csv", "GET"): Route(organizer_only(200)),
+    ("registration.set_places", "POST"): Route(organizer_only("/labs/"), {"places": "3"}),
+    ("registration.close", "POST"): Route(organizer_only("/labs/"), {}),
+    ("registration.remove", "POST"): Route(organizer_only("/labs/"), {}),
 }
 
 CASES = [

@@ -22,6 +22,7 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialTag,
 )
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
+from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink
 from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
@@ -77,4 +78,8 @@ __all__ = [
     "MaterialLab",
     "MaterialProject",
     "MaterialTag",
+    # registration for a lab
+    "Registration",
+    "RegistrationDesk",
+    "RegistrationStatus",
 ]

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         library,
         pages,
         projects,
+        registration,
         registry,
         reports,
         review,
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         labs.bp,
         dashboard.bp,
         library.bp,
+        registration.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
