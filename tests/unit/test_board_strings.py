@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRINGS_PY = ROOT / "workshop" / "web" / "board_strings.py"
+CALL_STRINGS_PY = ROOT / "workshop" / "web" / "call_strings.py"  # the call panel's (call.js)
 CANVAS_STRINGS = ROOT / "workshop" / "web" / "canvas_strings"
 JS_DIR = ROOT / "static" / "js" / "board"
 TEMPLATE = ROOT / "templates" / "boards" / "board.html"
@@ -35,8 +36,10 @@ def _parsed():
 
 
 def _parsed_all():
-    """The engine's strings and every canvas's (workshop/web/canvas_strings/*.py)."""
+    """The engine's strings, the call panel's and every canvas's (workshop/web/canvas_strings/*.py)."""
     keys, msgids = _parsed()
+    more_keys, more_msgids = _parsed_file(CALL_STRINGS_PY)
+    keys, msgids = keys + more_keys, msgids + more_msgids
     for path in sorted(CANVAS_STRINGS.glob("*.py")):
         if path.name != "__init__.py":
             more_keys, more_msgids = _parsed_file(path)

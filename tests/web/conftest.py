@@ -52,7 +52,7 @@ def targets(world):
         "conductor_b_id": world.other_conductor.id,
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
         "session_id": _live_session_of_a(world),
-        **_library_targets(world),
+        **_library_targets(world, registration.lab_id),
         "lab_id": registration.lab_id,
         "registration_id": registration.id,
         "registration_token": registration.token,
@@ -80,12 +80,11 @@ def _live_session_of_a(world) -> int:
     return live.id
 
 
-def _library_targets(world) -> dict:
-    """The practice library: a material by project A's conductor, attached to project A and to a
-    lab; a published case history of project B (closed), with one of its boards."""
+def _library_targets(world, lab_id: int) -> dict:
+    """The practice library: a material by project A's conductor, attached to project A and to
+    project A's lab; a published case history of project B (closed), with one of its boards."""
     from workshop.library import cases, catalogue
     from workshop.models import MaterialKind, ProjectStatus
-    from workshop.rooms import labs
 
     material = catalogue.add_material(
         db.session,
@@ -94,15 +93,14 @@ def _library_targets(world) -> dict:
         None,
         world.conductor.id,
     )
-    lab = labs.create_lab(db.session, "Laboratorio", [], [world.project_a.id], world.organizer.id)
     catalogue.attach_to_project(db.session, material, world.project_a.id)
-    catalogue.attach_to_lab(db.session, material, lab.id)
+    catalogue.attach_to_lab(db.session, material, lab_id)
     world.project_b.status = ProjectStatus.CLOSED
     case = cases.publish(
         db.session, world.project_b, cases.Summary("Caso B"), [world.project_b.boards[0].id], world.other_conductor.id
     )
     db.session.commit()
-    return {"material_id": material.id, "lab_id": lab.id, "case_id": case.id, "case_board_id": case.boards[0].id}
+    return {"material_id": material.id, "case_id": case.id, "case_board_id": case.boards[0].id}
 
 
 @pytest.fixture
