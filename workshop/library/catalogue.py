@@ -231,43 +231,41 @@ def all_tags(session: Session) -> list[tuple[str, int]]:
 # --- attachments to projects and labs ---------------------------------------------------------
 
 
-def attach_to_project(session: Session, material: Material, project_id: int) -> bool:
-    """Attach; False when it already was. Raises BadRequest for a project that does not exist."""
-    if session.get(Project, project_id) is None:
-        raise BadRequest("no such project", field="project_id")
-    if session.get(MaterialProject, (material.id, project_id)) is not None:
+def _attach(session: Session, link: type, target: type, material: Material, field: str, target_id: int) -> bool:
+    """One attachment row (material, target); False when it already was. A missing target is bad input."""
+    if session.get(target, target_id) is None:
+        raise BadRequest(f"no such {field.removesuffix('_id')}", field=field)
+    if session.get(link, (material.id, target_id)) is not None:
         return False
-    session.add(MaterialProject(material_id=material.id, project_id=project_id, attached_at=utcnow()))
+    session.add(link(material_id=material.id, attached_at=utcnow(), **{field: target_id}))
     session.flush()
     return True
+
+
+def _detach(session: Session, link: type, material: Material, target_id: int) -> bool:
+    row = session.get(link, (material.id, target_id))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def attach_to_project(session: Session, material: Material, project_id: int) -> bool:
+    """Attach; False when it already was. Raises BadRequest for a project that does not exist."""
+    return _attach(session, MaterialProject, Project, material, "project_id", project_id)
 
 
 def detach_from_project(session: Session, material: Material, project_id: int) -> bool:
-    link = session.get(MaterialProject, (material.id, project_id))
-    if link is None:
-        return False
-    session.delete(link)
-    session.flush()
-    return True
+    return _detach(session, MaterialProject, material, project_id)
 
 
 def attach_to_lab(session: Session, material: Material, lab_id: int) -> bool:
-    if session.get(Lab, lab_id) is None:
-        raise BadRequest("no such lab", field="lab_id")
-    if session.get(MaterialLab, (material.id, lab_id)) is not None:
-        return False
-    session.add(MaterialLab(material_id=material.id, lab_id=lab_id, attached_at=utcnow()))
-    session.flush()
-    return True
+    return _attach(session, MaterialLab, Lab, material, "lab_id", lab_id)
 
 
 def detach_from_lab(session: Session, material: Material, lab_id: int) -> bool:
-    link = session.get(MaterialLab, (material.id, lab_id))
-    if link is None:
-        return False
-    session.delete(link)
-    session.flush()
-    return True
+    return _detach(session, MaterialLab, material, lab_id)
 
 
 def materials_of_project(session: Session, project_id: int) -> list[Material]:

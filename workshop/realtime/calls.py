@@ -23,7 +23,7 @@ from workshop.calls.rules import CallRefused, CallRegistry, Peer
 from workshop.extensions import db, socketio
 from workshop.models import Board, RoomMember
 from workshop.realtime.budget import TokenBucket
-from workshop.realtime.guards import NotJoined, RateLimited, socket_event
+from workshop.realtime.guards import NotJoined, RateLimited, flag, payload_fields, socket_event
 from workshop.realtime.sessions import SocketAuth
 from workshop.rooms import service as rooms
 
@@ -33,19 +33,6 @@ _budgets: dict[str, TokenBucket] = {}
 
 def _refused(error: CallRefused) -> BoardError:
     return BoardError(error.message, code=error.code, field=error.field)
-
-
-def _fields(payload: Any, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:
-    if not isinstance(payload, dict) or not required <= set(payload) or set(payload) - required - optional:
-        names = ", ".join(sorted(required) + [f"{n}?" for n in sorted(optional)])
-        raise BadRequest(f"this event takes {{{names}}}")
-    return payload
-
-
-def _flag(payload: dict[str, Any], name: str) -> bool:
-    if not isinstance(payload[name], bool):
-        raise BadRequest(f"{name} must be true or false", field=name)
-    return payload[name]
 
 
 def _take(entry: SocketAuth) -> None:
@@ -142,9 +129,9 @@ def on_board_left(sid: str, board_id: int) -> None:
 @socket_event
 def on_call_join(entry: SocketAuth, payload: Any):
     """Sent by a client on a joined board to enter its call. Everyone there gets call_peer_joined."""
-    _fields(payload, {"board_id", "cam", "mic"})
+    payload_fields(payload, {"board_id", "cam", "mic"})
     board_id = board_ops.parse_board_id(payload["board_id"])
-    cam, mic = _flag(payload, "cam"), _flag(payload, "mic")
+    cam, mic = flag(payload["cam"], "cam"), flag(payload["mic"], "mic")
     if board_id not in entry.boards:
         raise NotJoined("join the board first")
     conducts, is_plenary = _room_check(entry, db.session.get(Board, board_id))
@@ -175,7 +162,7 @@ def on_call_join(entry: SocketAuth, payload: Any):
 @socket_event
 def on_call_leave(entry: SocketAuth, payload: Any):
     """Sent by a client hanging up. The others get call_peer_left."""
-    _fields(payload, {"board_id"})
+    payload_fields(payload, {"board_id"})
     peer = _my_peer(entry, payload)
     on_board_left(entry.sid, peer.board_id)
     return {"ok": True}
@@ -185,7 +172,7 @@ def on_call_leave(entry: SocketAuth, payload: Any):
 @socket_event
 def on_call_signal(entry: SocketAuth, payload: Any):
     """Sent by a client to one peer of its call: an SDP description or an ICE candidate."""
-    _fields(payload, {"board_id", "to"}, {"description", "candidate"})
+    payload_fields(payload, {"board_id", "to"}, {"description", "candidate"})
     _take(entry)
     peer = _my_peer(entry, payload)
     try:
@@ -210,10 +197,10 @@ def on_call_signal(entry: SocketAuth, payload: Any):
 @socket_event
 def on_call_media(entry: SocketAuth, payload: Any):
     """Sent by a client when its camera, microphone or speaking changes."""
-    _fields(payload, {"board_id", "cam", "mic", "speaking"})
+    payload_fields(payload, {"board_id", "cam", "mic", "speaking"})
     _take(entry)
     peer = _my_peer(entry, payload)
-    peer.cam, peer.mic, peer.speaking = (_flag(payload, n) for n in ("cam", "mic", "speaking"))
+    peer.cam, peer.mic, peer.speaking = (flag(payload[n], n) for n in ("cam", "mic", "speaking"))
     _push_peer(peer)
     return {"ok": True}
 
@@ -237,7 +224,7 @@ def _conducting(entry: SocketAuth, payload: dict[str, Any]) -> Peer:
 @socket_event
 def on_call_mute_all(entry: SocketAuth, payload: Any):
     """Sent by a conductor: every participant of the call gets call_muted."""
-    _fields(payload, {"board_id"})
+    payload_fields(payload, {"board_id"})
     _take(entry)
     peer = _conducting(entry, payload)
     muted = [p for p in calls.call(peer.board_id).peers.values() if not p.conducts]
@@ -251,10 +238,10 @@ def on_call_mute_all(entry: SocketAuth, payload: Any):
 def on_call_floor(entry: SocketAuth, payload: Any):
     """Sent by a conductor to give a participant the floor (or take it back): in broadcast
     mode they then send camera and microphone to everyone."""
-    _fields(payload, {"board_id", "peer_id", "on"})
+    payload_fields(payload, {"board_id", "peer_id", "on"})
     _take(entry)
     peer = _conducting(entry, payload)
-    on = _flag(payload, "on")
+    on = flag(payload["on"], "on")
     try:
         target = calls.target(peer, payload["peer_id"])
     except CallRefused as error:

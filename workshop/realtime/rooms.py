@@ -40,7 +40,7 @@ from workshop.extensions import db, socketio
 from workshop.models import Board, LiveSession, Room, RoomMember, utcnow
 from workshop.realtime import calls as call_hooks
 from workshop.realtime.budget import TokenBucket
-from workshop.realtime.guards import NotJoined, RateLimited, socket_event
+from workshop.realtime.guards import NotJoined, RateLimited, flag, payload_fields, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.rooms import labs, rules
@@ -196,17 +196,6 @@ def _take(entry: SocketAuth, kind: str = "controls") -> None:
         raise RateLimited(f"at most {rate} of these a second")
 
 
-def _fields(payload: Any, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:
-    if (
-        not isinstance(payload, dict)
-        or not required <= set(payload)
-        or set(payload) - required - optional
-    ):
-        names = ", ".join(sorted(required) + [f"{n}?" for n in sorted(optional)])
-        raise BadRequest(f"this event takes {{{names}}}")
-    return payload
-
-
 def _may_conduct(entry: SocketAuth, project_id: int) -> bool:
     return policy.can_conduct_board(entry.principal, project_id)
 
@@ -250,12 +239,6 @@ def _text(value: Any, name: str, max_chars: int) -> str:
     if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in value):
         raise BadRequest(f"{name} contains control characters", field=name)
     return value.strip()
-
-
-def _flag(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise BadRequest(f"{name} must be true or false", field=name)
-    return value
 
 
 def _view(value: Any) -> dict[str, float]:
@@ -400,7 +383,7 @@ def _refresh_principals(live: LiveSession) -> None:
 @socket_event
 def on_room_state(entry: SocketAuth, payload: Any):
     """Sent by a client on a room's board to read the room's state (after a reconnect)."""
-    _fields(payload, {"board_id"})
+    payload_fields(payload, {"board_id"})
     board, room = _joined_room(entry, payload)
     viewer = Viewer(entry.principal.identity, _may_conduct(entry, board.project_id))
     return {"ok": True, "live": _live_payload(room, room.live_session, board.locked, viewer)}
@@ -411,7 +394,7 @@ def on_room_state(entry: SocketAuth, payload: Any):
 def on_open_live_session(entry: SocketAuth, payload: Any):
     """Sent by a conductor to run a board live (for a lab meeting, if named). Every socket on
     the board gets room_state."""
-    _fields(payload, {"board_id"}, {"meeting_id"})
+    payload_fields(payload, {"board_id"}, {"meeting_id"})
     _take(entry)
     board = _conducted_board(entry, payload)
     if (
@@ -457,7 +440,7 @@ def _everyone_back(live) -> None:
 @socket_event
 def on_close_live_session(entry: SocketAuth, payload: Any):
     """Sent by a conductor to end the session: everyone goes back to the plenary first."""
-    _fields(payload, {"session_id"})
+    payload_fields(payload, {"session_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
     _everyone_back(live)
@@ -475,7 +458,7 @@ def on_close_live_session(entry: SocketAuth, payload: Any):
 @socket_event
 def on_create_groups(entry: SocketAuth, payload: Any):
     """Sent by a conductor: new group rooms, by number or by names, each on its own board."""
-    _fields(payload, {"session_id"}, {"count", "names"})
+    payload_fields(payload, {"session_id"}, {"count", "names"})
     _take(entry)
     live = _conducted_live(entry, payload)
     if ("count" in payload) == ("names" in payload):
@@ -512,7 +495,7 @@ def on_create_groups(entry: SocketAuth, payload: Any):
 def on_assign_groups(entry: SocketAuth, payload: Any):
     """Sent by a conductor: everyone into groups at random (balanced), or let them choose, or
     (mode "hand") stop choosing and move people one by one."""
-    _fields(payload, {"session_id", "mode"})
+    payload_fields(payload, {"session_id", "mode"})
     _take(entry)
     live = _conducted_live(entry, payload)
     mode = payload["mode"]
@@ -544,7 +527,7 @@ def _members_wire(live: LiveSession) -> list[dict[str, Any]]:
 @socket_event
 def on_move_to_room(entry: SocketAuth, payload: Any):
     """Sent by a conductor to move one person; their open sockets get moved_to_room."""
-    _fields(payload, {"session_id", "identity", "room_id"})
+    payload_fields(payload, {"session_id", "identity", "room_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
     member, room = rooms.move(db.session, live, payload["identity"], payload["room_id"])
@@ -556,7 +539,7 @@ def on_move_to_room(entry: SocketAuth, payload: Any):
 @socket_event
 def on_back_to_plenary(entry: SocketAuth, payload: Any):
     """Sent by a conductor: everyone back to the plenary."""
-    _fields(payload, {"session_id"})
+    payload_fields(payload, {"session_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
     _everyone_back(live)
@@ -569,7 +552,7 @@ def on_back_to_plenary(entry: SocketAuth, payload: Any):
 @socket_event
 def on_choose_room(entry: SocketAuth, payload: Any):
     """Sent by a participant picking a group while the conductor lets them choose."""
-    _fields(payload, {"session_id", "room_id"})
+    payload_fields(payload, {"session_id", "room_id"})
     _take(entry)
     live = rooms.get_live(db.session, payload["session_id"])
     who = entry.principal
@@ -590,7 +573,7 @@ def on_choose_room(entry: SocketAuth, payload: Any):
 @socket_event
 def on_set_timer(entry: SocketAuth, payload: Any):
     """Sent by a conductor: start, pause or reset the timer of one room or of all rooms."""
-    _fields(payload, {"session_id", "room_id", "action"}, {"duration_s"})
+    payload_fields(payload, {"session_id", "room_id", "action"}, {"duration_s"})
     _take(entry)
     live = _conducted_live(entry, payload)
     duration_ms = None
@@ -617,7 +600,7 @@ def on_set_timer(entry: SocketAuth, payload: Any):
 @socket_event
 def on_send_room_message(entry: SocketAuth, payload: Any):
     """Sent by a conductor: a message to one room or to all (empty text takes it down)."""
-    _fields(payload, {"session_id", "room_id", "text"})
+    payload_fields(payload, {"session_id", "room_id", "text"})
     _take(entry)
     live = _conducted_live(entry, payload)
     text = _text(payload["text"], "text", P.MAX_ROOM_MESSAGE_CHARS)
@@ -641,10 +624,10 @@ def on_send_room_message(entry: SocketAuth, payload: Any):
 @socket_event
 def on_set_follow(entry: SocketAuth, payload: Any):
     """Sent by a conductor: participants' views follow theirs (they can step out), or stop."""
-    _fields(payload, {"session_id", "room_id", "on"}, {"view"})
+    payload_fields(payload, {"session_id", "room_id", "on"}, {"view"})
     _take(entry)
     live = _conducted_live(entry, payload)
-    on = _flag(payload["on"], "on")
+    on = flag(payload["on"], "on")
     view = _view(payload["view"]) if "view" in payload else None
     targets = _target_rooms(live, payload["room_id"])
     for room in targets:
@@ -660,7 +643,7 @@ def on_set_follow(entry: SocketAuth, payload: Any):
 @socket_event
 def on_follow_view(entry: SocketAuth, payload: Any):
     """Sent by a followed conductor as their view moves (at most FOLLOW_VIEWS_PER_SECOND)."""
-    _fields(payload, {"session_id", "view"})
+    payload_fields(payload, {"session_id", "view"})
     _take(entry, "follow")
     live = _conducted_live(entry, payload)
     view = _view(payload["view"])
@@ -679,7 +662,7 @@ def on_follow_view(entry: SocketAuth, payload: Any):
 @socket_event
 def on_summon(entry: SocketAuth, payload: Any):
     """Sent by a conductor: bring everyone in one room (or all rooms) to this view now."""
-    _fields(payload, {"session_id", "room_id", "view"})
+    payload_fields(payload, {"session_id", "room_id", "view"})
     _take(entry)
     live = _conducted_live(entry, payload)
     view = _view(payload["view"])
@@ -694,10 +677,10 @@ def on_summon(entry: SocketAuth, payload: Any):
 @socket_event
 def on_lock_board(entry: SocketAuth, payload: Any):
     """Sent by a conductor: participants can no longer change the board (or can again)."""
-    _fields(payload, {"board_id", "locked"})
+    payload_fields(payload, {"board_id", "locked"})
     _take(entry)
     board = _conducted_board(entry, payload)
-    locked = _flag(payload["locked"], "locked")
+    locked = flag(payload["locked"], "locked")
     # Under the board's lock: a change already past its check commits before the lock shows.
     with _locks().board(board.id):
         db.session.execute(sa.update(Board).where(Board.id == board.id).values(locked=locked))
@@ -719,10 +702,10 @@ def on_lock_board(entry: SocketAuth, payload: Any):
 @socket_event
 def on_lock_frame(entry: SocketAuth, payload: Any):
     """Sent by a conductor: lock or unlock one frame (a zone of the board), as a board change."""
-    _fields(payload, {"board_id", "item_id", "locked"})
+    payload_fields(payload, {"board_id", "item_id", "locked"})
     _take(entry)
     board = _conducted_board(entry, payload)
-    locked = _flag(payload["locked"], "locked")
+    locked = flag(payload["locked"], "locked")
     item = rooms._live_item(db.session, board.id, payload["item_id"])
     if item.type != "frame":
         raise BadRequest("only a frame is locked this way", field="item_id")
@@ -748,10 +731,10 @@ def on_lock_frame(entry: SocketAuth, payload: Any):
 @socket_event
 def on_start_private_writing(entry: SocketAuth, payload: Any):
     """Sent by a conductor: from now on each participant sees only their own new notes."""
-    _fields(payload, {"board_id", "anonymous"})
+    payload_fields(payload, {"board_id", "anonymous"})
     _take(entry)
     board = _conducted_board(entry, payload)
-    anonymous = _flag(payload["anonymous"], "anonymous")
+    anonymous = flag(payload["anonymous"], "anonymous")
     room = rooms.room_of_board(db.session, board.id)
     if room is None:
         raise NotFound("open a live session on this board first", field="board_id")
@@ -764,7 +747,7 @@ def on_start_private_writing(entry: SocketAuth, payload: Any):
 @socket_event
 def on_reveal_notes(entry: SocketAuth, payload: Any):
     """Sent by a conductor: everyone's private notes become visible; clients re-join."""
-    _fields(payload, {"board_id"})
+    payload_fields(payload, {"board_id"})
     _take(entry)
     board = _conducted_board(entry, payload)
     room = rooms.room_of_board(db.session, board.id)
@@ -780,7 +763,7 @@ def on_reveal_notes(entry: SocketAuth, payload: Any):
 @socket_event
 def on_set_phase(entry: SocketAuth, payload: Any):
     """Sent by a conductor: the phase (write, cluster, vote, discuss, or none) of one room or all."""
-    _fields(payload, {"session_id", "room_id", "phase"}, {"votes_per_person"})
+    payload_fields(payload, {"session_id", "room_id", "phase"}, {"votes_per_person"})
     _take(entry)
     live = _conducted_live(entry, payload)
     phase = payload["phase"]
@@ -813,7 +796,7 @@ def on_set_phase(entry: SocketAuth, payload: Any):
 @socket_event
 def on_cast_vote(entry: SocketAuth, payload: Any):
     """Sent by anyone on a room's board during the vote phase: one dot on an item."""
-    _fields(payload, {"board_id", "item_id"})
+    payload_fields(payload, {"board_id", "item_id"})
     _take(entry)
     board, room = _joined_room(entry, payload)
     who = entry.principal
@@ -829,7 +812,7 @@ def on_cast_vote(entry: SocketAuth, payload: Any):
 @socket_event
 def on_retract_vote(entry: SocketAuth, payload: Any):
     """Sent by a voter taking one of their dots back."""
-    _fields(payload, {"board_id", "item_id"})
+    payload_fields(payload, {"board_id", "item_id"})
     _take(entry)
     _board, room = _joined_room(entry, payload)
     rooms.retract_vote(db.session, room, entry.principal.identity, payload["item_id"])
@@ -846,7 +829,7 @@ def _my_votes_ack(room: Room, identity: str) -> dict[str, Any]:
 @socket_event
 def on_raise_signal(entry: SocketAuth, payload: Any):
     """Sent by anyone on a room's board: raise or lower a hand, or say "I'm done"."""
-    _fields(payload, {"board_id", "kind", "on"})
+    payload_fields(payload, {"board_id", "kind", "on"})
     _take(entry)
     _board, room = _joined_room(entry, payload)
     who = entry.principal
@@ -865,7 +848,7 @@ def on_raise_signal(entry: SocketAuth, payload: Any):
 def on_room_overview(entry: SocketAuth, payload: Any):
     """Sent by a conductor: every room at a glance (members, who is on it, signals, thumbnail).
     The socket then gets thumbnail_changed as groups work."""
-    _fields(payload, {"session_id"})
+    payload_fields(payload, {"session_id"})
     _take(entry)
     live = _conducted_live(entry, payload)
     join_room(live_conduct_room(live.id))
@@ -895,7 +878,7 @@ def on_room_overview(entry: SocketAuth, payload: Any):
 @socket_event
 def on_harvest(entry: SocketAuth, payload: Any):
     """Sent by a conductor: copy chosen group items into the plenary, in a frame per group."""
-    _fields(payload, {"session_id", "items"})
+    payload_fields(payload, {"session_id", "items"})
     _take(entry)
     live = _conducted_live(entry, payload)
     raw = payload["items"]
@@ -928,7 +911,7 @@ def on_harvest(entry: SocketAuth, payload: Any):
 @socket_event
 def on_attendance(entry: SocketAuth, payload: Any):
     """Sent by an organizer: who was in which room, when, and what they contributed and voted."""
-    _fields(payload, {"session_id"})
+    payload_fields(payload, {"session_id"})
     _take(entry)
     if not isinstance(payload["session_id"], int) or isinstance(payload["session_id"], bool):
         raise BadRequest("session_id must be a whole number", field="session_id")
