@@ -43,7 +43,9 @@ def items(board_id):
     return {
         i.item_id: i
         for i in db.session.scalars(
-            sa.select(BoardItem).where(BoardItem.board_id == board_id, BoardItem.deleted_seq.is_(None))
+            sa.select(BoardItem).where(
+                BoardItem.board_id == board_id, BoardItem.deleted_seq.is_(None)
+            )
         )
     }
 
@@ -62,7 +64,12 @@ def test_a_vote_on_a_typed_card_counts_on_the_item_and_in_the_conductor_s_tally(
     ok(
         lab.conductor.emit(
             P.SET_PHASE,
-            {"session_id": lab.session_id, "room_id": None, "phase": P.PHASE_VOTE, "votes_per_person": 3},
+            {
+                "session_id": lab.session_id,
+                "room_id": None,
+                "phase": P.PHASE_VOTE,
+                "votes_per_person": 3,
+            },
         )
     )
     lab.conductor.received()
@@ -94,16 +101,31 @@ def test_groups_seeded_from_a_frame_start_with_its_cards_and_links(lab):
         assert copied["cause"].fields["evidence"] == "ISTAT"
     # The group deepens the tree on its own board.
     in_group(lab, lab.bea, groups[0])
-    ok(lab.bea.apply(groups[0]["board_id"], [card("c2", text="Trasporti"), link("l2", "c2", "core")]))
+    ok(
+        lab.bea.apply(
+            groups[0]["board_id"], [card("c2", text="Trasporti"), link("l2", "c2", "core")]
+        )
+    )
 
 
 @pytest.mark.parametrize(
     "seed, error",
-    [({"frame_id": "core"}, P.NOT_FOUND), ({"frame_id": "nope"}, P.NOT_FOUND), ({"frame": "f1"}, P.BAD_REQUEST)],
+    [
+        ({"frame_id": "core"}, P.NOT_FOUND),
+        ({"frame_id": "nope"}, P.NOT_FOUND),
+        ({"frame": "f1"}, P.BAD_REQUEST),
+    ],
 )
 def test_a_bad_seed_makes_no_group(lab, seed, error):
     ok(lab.conductor.apply(lab.board, tree()))
-    assert code(lab.conductor.emit(P.CREATE_GROUPS, {"session_id": lab.session_id, "count": 1, "seed": seed})) == error
+    assert (
+        code(
+            lab.conductor.emit(
+                P.CREATE_GROUPS, {"session_id": lab.session_id, "count": 1, "seed": seed}
+            )
+        )
+        == error
+    )
     assert [r for r in lab.live().rooms if not r.is_plenary] == []
 
 
@@ -120,14 +142,20 @@ def test_harvest_brings_typed_cards_with_their_links_into_the_plenary_naming_the
     g1, _g2 = lab.groups(2)
     in_group(lab, lab.bea, g1)
     ok(lab.bea.apply(g1["board_id"], tree()))
-    ok(lab.bea.apply(g1["board_id"], [card("obj", "objective", text="Più offerta", source_problem="cause")]))
+    ok(
+        lab.bea.apply(
+            g1["board_id"], [card("obj", "objective", text="Più offerta", source_problem="cause")]
+        )
+    )
     lab.dario.received()
     ack = ok(
         lab.conductor.emit(
             P.HARVEST,
             {
                 "session_id": lab.session_id,
-                "items": [{"board_id": g1["board_id"], "item_id": i} for i in ("core", "cause", "obj")],
+                "items": [
+                    {"board_id": g1["board_id"], "item_id": i} for i in ("core", "cause", "obj")
+                ],
             },
         )
     )
@@ -144,7 +172,9 @@ def test_harvest_brings_typed_cards_with_their_links_into_the_plenary_naming_the
     )
     assert plenary[created["obj"]].fields["source_problem"] == created["cause"]
     # Everyone on the plenary receives the copies; the plenary's state names each copy's group.
-    assert any(op["id"] == created["l1"] for c in lab.dario.received(P.CHANGE_APPLIED) for op in c["ops"])
+    assert any(
+        op["id"] == created["l1"] for c in lab.dario.received(P.CHANGE_APPLIED) for op in c["ops"]
+    )
     harvested = lab.dario.received(P.ROOM_STATE)[-1]["room"]["harvested"]
     assert harvested[created["cause"]] == harvested[created["l1"]] == "Gruppo 1"
     joined = ok(lab.dario.join(lab.board))
@@ -159,7 +189,8 @@ def test_a_link_alone_is_not_harvested(lab):
     ok(lab.bea.apply(g1["board_id"], tree()))
     before = db.session.get(Board, lab.board).seq
     ack = lab.conductor.emit(
-        P.HARVEST, {"session_id": lab.session_id, "items": [{"board_id": g1["board_id"], "item_id": "l1"}]}
+        P.HARVEST,
+        {"session_id": lab.session_id, "items": [{"board_id": g1["board_id"], "item_id": "l1"}]},
     )
     assert code(ack) == P.BAD_REQUEST
     db.session.expire_all()
@@ -209,7 +240,9 @@ def test_a_conductor_may_keep_the_locks_and_lift_them_after_the_session(lab):
     state = lab.bea.received(P.ROOM_STATE)[-1]
     assert state["session"] is None and state["locked"] is False and state["locked_frames"] == []
     ok(lab.bea.apply(lab.board, [sticky("x1")]))
-    assert code(lab.conductor.emit(P.CLOSE_LIVE_SESSION, {"session_id": lab.session_id, "keep_locks": "sì"})) in (
+    assert code(
+        lab.conductor.emit(P.CLOSE_LIVE_SESSION, {"session_id": lab.session_id, "keep_locks": "sì"})
+    ) in (
         P.BAD_REQUEST,
         P.NOT_FOUND,
     )
@@ -217,7 +250,11 @@ def test_a_conductor_may_keep_the_locks_and_lift_them_after_the_session(lab):
 
 def test_keep_locks_must_be_true_or_false(lab):
     assert (
-        code(lab.conductor.emit(P.CLOSE_LIVE_SESSION, {"session_id": lab.session_id, "keep_locks": 1}))
+        code(
+            lab.conductor.emit(
+                P.CLOSE_LIVE_SESSION, {"session_id": lab.session_id, "keep_locks": 1}
+            )
+        )
         == P.BAD_REQUEST
     )
     assert lab.live().closed_at is None
@@ -248,18 +285,31 @@ def test_the_conductor_sees_the_join_code_and_link_and_a_participant_does_not(la
 
 
 def test_a_session_tied_to_a_meeting_names_it_and_a_foreign_meeting_opens_nothing(clients, cast):
-    ours = labs.create_lab(db.session, "Lab", [(date(2026, 3, 12), "Contesto")], [cast.project_a.id], None)
-    other = labs.create_lab(db.session, "Altro", [(date(2026, 3, 12), "Altro")], [cast.project_b.id], None)
+    ours = labs.create_lab(
+        db.session, "Lab", [(date(2026, 3, 12), "Contesto")], [cast.project_a.id], None
+    )
+    other = labs.create_lab(
+        db.session, "Altro", [(date(2026, 3, 12), "Altro")], [cast.project_b.id], None
+    )
     db.session.commit()
     conductor = clients.as_user(cast.conductor, "carla")
     ok(conductor.join(cast.board_a2))
-    refused = conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": cast.board_a2, "meeting_id": other.meetings[0].id})
+    refused = conductor.emit(
+        P.OPEN_LIVE_SESSION, {"board_id": cast.board_a2, "meeting_id": other.meetings[0].id}
+    )
     assert code(refused) == P.FORBIDDEN and refused["error"]["field"] == "meeting_id"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveSession)) == 0
-    ack = ok(conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": cast.board_a2, "meeting_id": ours.meetings[0].id}))
+    ack = ok(
+        conductor.emit(
+            P.OPEN_LIVE_SESSION, {"board_id": cast.board_a2, "meeting_id": ours.meetings[0].id}
+        )
+    )
     meeting = {"id": ours.meetings[0].id, "title": "Contesto", "date": "2026-03-12"}
     assert ack["session"]["meeting"] == meeting
-    assert ok(conductor.emit(P.ROOM_STATE, {"board_id": cast.board_a2}))["live"]["session"]["meeting"] == meeting
+    assert (
+        ok(conductor.emit(P.ROOM_STATE, {"board_id": cast.board_a2}))["live"]["session"]["meeting"]
+        == meeting
+    )
 
 
 # --- a move takes the sockets off the old group's board -------------------------------------------
@@ -268,11 +318,18 @@ def test_a_session_tied_to_a_meeting_names_it_and_a_foreign_meeting_opens_nothin
 def _moves(lab, bea_identity, g1, g2):
     return {
         "move_to_room": lambda: lab.conductor.emit(
-            P.MOVE_TO_ROOM, {"session_id": lab.session_id, "identity": bea_identity, "room_id": g2["id"]}
+            P.MOVE_TO_ROOM,
+            {"session_id": lab.session_id, "identity": bea_identity, "room_id": g2["id"]},
         ),
-        "back_to_plenary": lambda: lab.conductor.emit(P.BACK_TO_PLENARY, {"session_id": lab.session_id}),
-        "choose_room": lambda: lab.bea.emit(P.CHOOSE_ROOM, {"session_id": lab.session_id, "room_id": g2["id"]}),
-        "assign_random": lambda: lab.conductor.emit(P.ASSIGN_GROUPS, {"session_id": lab.session_id, "mode": "random"}),
+        "back_to_plenary": lambda: lab.conductor.emit(
+            P.BACK_TO_PLENARY, {"session_id": lab.session_id}
+        ),
+        "choose_room": lambda: lab.bea.emit(
+            P.CHOOSE_ROOM, {"session_id": lab.session_id, "room_id": g2["id"]}
+        ),
+        "assign_random": lambda: lab.conductor.emit(
+            P.ASSIGN_GROUPS, {"session_id": lab.session_id, "mode": "random"}
+        ),
     }
 
 

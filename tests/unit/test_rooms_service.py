@@ -58,13 +58,32 @@ def plenary(session):
             create("t1", "text", x=0, y=-200, text="Domanda guida"),
             create("core", "problem", x=100, y=100, w=200, h=100, text="Dispersione", role="core"),
             create(
-                "cause", "problem", x=100, y=400, w=200, h=100, text="Poca offerta",
+                "cause",
+                "problem",
+                x=100,
+                y=400,
+                w=200,
+                h=100,
+                text="Poca offerta",
                 evidence="dati ISTAT",
             ),
-            {"op": "create", "id": "l1", "type": "causal_link", "fields": {"from": "cause", "to": "core"}},
+            {
+                "op": "create",
+                "id": "l1",
+                "type": "causal_link",
+                "fields": {"from": "cause", "to": "core"},
+            },
             create("far", "problem", x=3000, y=3000, w=200, h=100, text="Fuori"),
-            create("obj", "objective", x=2000, y=100, w=200, h=100, text="Meno dispersione",
-                   source_problem="core"),
+            create(
+                "obj",
+                "objective",
+                x=2000,
+                y=100,
+                w=200,
+                h=100,
+                text="Meno dispersione",
+                source_problem="core",
+            ),
         ],
     )
     return board
@@ -82,18 +101,63 @@ def opened(session, board, groups=("Gruppo 1",), seed=None):
 
 def test_a_copy_keeps_a_typed_card_s_fields_and_follows_its_links():
     items = [
-        {"id": "a", "type": "problem", "fields": {"x": 1, "y": 2, "w": 200, "h": 100, "text": "A",
-                                                   "role": "core", "evidence": "e", "color": "red"}},
-        {"id": "b", "type": "problem", "fields": {"x": 1, "y": 2, "w": 200, "h": 100, "text": "B",
-                                                   "role": "cause", "evidence": "", "color": "orange"}},
-        {"id": "o", "type": "objective", "fields": {"text": "O", "source_problem": "gone",
-                                                     "x": 0, "y": 0, "w": 1, "h": 1}},
-        {"id": "l", "type": "causal_link", "fields": {"from": "b", "to": "a", "kind": "vertical",
-                                                       "label": ""}},
-        {"id": "s", "type": "sticky", "fields": {"text": "n", "author": "Bea", "x": 0, "y": 0,
-                                                  "w": 1, "h": 1}},
-        {"id": "p", "type": "pestel_factor", "fields": {"text": "p", "impact": 2, "likelihood": 2,
-                                                         "score": 4, "x": 0, "y": 0, "w": 1, "h": 1}},
+        {
+            "id": "a",
+            "type": "problem",
+            "fields": {
+                "x": 1,
+                "y": 2,
+                "w": 200,
+                "h": 100,
+                "text": "A",
+                "role": "core",
+                "evidence": "e",
+                "color": "red",
+            },
+        },
+        {
+            "id": "b",
+            "type": "problem",
+            "fields": {
+                "x": 1,
+                "y": 2,
+                "w": 200,
+                "h": 100,
+                "text": "B",
+                "role": "cause",
+                "evidence": "",
+                "color": "orange",
+            },
+        },
+        {
+            "id": "o",
+            "type": "objective",
+            "fields": {"text": "O", "source_problem": "gone", "x": 0, "y": 0, "w": 1, "h": 1},
+        },
+        {
+            "id": "l",
+            "type": "causal_link",
+            "fields": {"from": "b", "to": "a", "kind": "vertical", "label": ""},
+        },
+        {
+            "id": "s",
+            "type": "sticky",
+            "fields": {"text": "n", "author": "Bea", "x": 0, "y": 0, "w": 1, "h": 1},
+        },
+        {
+            "id": "p",
+            "type": "pestel_factor",
+            "fields": {
+                "text": "p",
+                "impact": 2,
+                "likelihood": 2,
+                "score": 4,
+                "x": 0,
+                "y": 0,
+                "w": 1,
+                "h": 1,
+            },
+        },
     ]
     ops, ids = copying.copy_ops(items, "context", lambda old: f"new-{old}")
     by_id = {op.id: op for op in ops if op.op == "create"}
@@ -155,8 +219,15 @@ def test_a_group_board_seeded_from_a_frame_gets_its_cards_and_their_links(sessio
     apply(
         session,
         group.board_id,
-        [create("c2", "problem", text="Trasporti"),
-         {"op": "create", "id": "l2", "type": "causal_link", "fields": {"from": "c2", "to": "core"}}],
+        [
+            create("c2", "problem", text="Trasporti"),
+            {
+                "op": "create",
+                "id": "l2",
+                "type": "causal_link",
+                "fields": {"from": "c2", "to": "core"},
+            },
+        ],
     )
 
 
@@ -213,10 +284,25 @@ def test_a_move_says_which_room_the_person_left(session, plenary):
 def test_harvest_copies_typed_cards_with_their_links_and_remembers_the_group(session, plenary):
     live = opened(session, plenary, groups=("Giovani",), seed=rooms.Seed("f1"))
     group = rooms.groups_of(live)[0]
-    apply(session, group.board_id, [create("c2", "problem", text="Trasporti", role="cause",
-                                           evidence="sondaggio")], BEA)
-    apply(session, group.board_id, [{"op": "create", "id": "l2", "type": "causal_link",
-                                     "fields": {"from": "c2", "to": "core"}}], BEA)
+    apply(
+        session,
+        group.board_id,
+        [create("c2", "problem", text="Trasporti", role="cause", evidence="sondaggio")],
+        BEA,
+    )
+    apply(
+        session,
+        group.board_id,
+        [
+            {
+                "op": "create",
+                "id": "l2",
+                "type": "causal_link",
+                "fields": {"from": "c2", "to": "core"},
+            }
+        ],
+        BEA,
+    )
     [done] = rooms.harvest(
         session, live, [(group.board_id, "c2"), (group.board_id, "core")], CONDUCTOR, None
     )
@@ -297,21 +383,32 @@ def test_a_session_opens_for_a_meeting_of_the_project_s_lab_only(session, plenar
     session.flush()
     today = date(2026, 3, 12)
     lab = labs.create_lab(
-        session, "Lab", [(today - timedelta(days=7), "Prima"), (today + timedelta(days=7), "Terza"),
-                         (today, "Seconda")], [plenary.project_id], None
+        session,
+        "Lab",
+        [
+            (today - timedelta(days=7), "Prima"),
+            (today + timedelta(days=7), "Terza"),
+            (today, "Seconda"),
+        ],
+        [plenary.project_id],
+        None,
     )
     foreign = labs.create_lab(session, "Altro", [(today, "Altrove")], [other.id], None)
     session.commit()
     with pytest.raises(Forbidden):
         rooms.open_session(session, plenary, "u:1", "Plenaria", utcnow(), foreign.meetings[0].id)
-    assert session.scalar(sa.select(sa.func.count()).select_from(LiveSession)) == 0  # nothing opened
+    assert (
+        session.scalar(sa.select(sa.func.count()).select_from(LiveSession)) == 0
+    )  # nothing opened
     with pytest.raises(BoardError):
         rooms.open_session(session, plenary, "u:1", "Plenaria", utcnow(), "3")
     ordered = rooms.project_meetings(session, plenary.project_id, today)
     assert [m.title for m in ordered] == ["Seconda", "Terza", "Prima"]
     live = rooms.open_session(session, plenary, "u:1", "Plenaria", utcnow(), ordered[0].id)
     assert rooms.meeting_wire(session, live) == {
-        "id": ordered[0].id, "title": "Seconda", "date": "2026-03-12"
+        "id": ordered[0].id,
+        "title": "Seconda",
+        "date": "2026-03-12",
     }
     assert lab.id
 
@@ -328,7 +425,10 @@ def test_the_join_code_is_the_board_s_invite_or_the_project_s(session, plenary):
     found = rooms.join_invite(session, plenary.project_id, plenary.id, now)
     assert found.id == scoped.id
     wire = rooms.join_wire(found, lambda token: f"https://x/j/{token}")
-    assert wire == {"code": access.format_join_code(scoped.code), "link": f"https://x/j/{scoped.token}"}
+    assert wire == {
+        "code": access.format_join_code(scoped.code),
+        "link": f"https://x/j/{scoped.token}",
+    }
     access.revoke_invite(session, scoped, now)
     session.commit()
     assert rooms.join_invite(session, plenary.project_id, plenary.id, now).id == project_wide.id
