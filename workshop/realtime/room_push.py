@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from workshop import protocol as P
+from workshop.access import policy
+from workshop.access import service as access
 from workshop.extensions import db, socketio
 from workshop.models import Board, LiveSession, Room, RoomMember, utcnow
 from workshop.realtime import calls as call_hooks
@@ -126,17 +128,7 @@ def push_state(room: Room, live: LiveSession) -> None:
 
 def push_board_state(board: Board) -> None:
     """A board outside any live session: its sockets get its real lock state."""
-    socketio.emit(
-        P.ROOM_STATE,
-        {
-            "board_id": board.id,
-            "session": None,
-            "room": None,
-            "locked": board.locked,
-            "locked_frames": rooms.locked_frames(db.session, board.id),
-        },
-        to=board_room(board.id),
-    )
+    socketio.emit(P.ROOM_STATE, ended_state(board.id), to=board_room(board.id))
 
 
 def push_votes(room: Room) -> None:
@@ -162,10 +154,10 @@ def push_signals(room: Room, live: LiveSession) -> None:
 def tell_moved(live: LiveSession, moved: rooms.Moved) -> None:
     """One person moved: their sockets leave the old group's board at once (no more of its
     changes), their call ends, and every socket of theirs is told where they now belong."""
+    call_hooks.on_moved(moved.identity)  # their call ends now; the client joins the new room's call
     old = next((r for r in live.rooms if r.id == moved.from_room_id), None)
     if old is not None and not old.is_plenary and old.id != moved.to_room.id:
         leave_board(moved.identity, old.board_id)
-    call_hooks.on_moved(moved.identity)  # their call ends now; the client joins the new room's call
     room = moved.to_room
     socketio.emit(
         P.MOVED_TO_ROOM,
@@ -187,6 +179,89 @@ def leave_board(identity: str, board_id: int) -> None:
     for entry in registry.all():
         if entry.principal.identity == identity and board_id in entry.boards:
             handlers._leave(entry, board_id)
+
+
+# --- sockets and sessions ------------------------------------------------------------------------
+
+
+def members_wire(live: LiveSession) -> list[dict[str, Any]]:
+    return [
+        {"identity": m.identity, "name": m.name, "room_id": m.room_id}
+        for m in rooms.members(db.session, live)
+    ]
+
+
+def refresh_principals(live: LiveSession) -> None:
+    """New group boards: sockets whose invite names the plenary may enter them now, not at the
+    next sweep (the move that follows must not meet a stale `forbidden`)."""
+    now = utcnow()
+    for entry in registry.all():
+        if entry.principal.invite_board_id == live.plenary_board_id:
+            who = access.load_principal(db.session, entry.auth_session_id, now)
+            if who is not None:
+                entry.principal = who
+
+
+def adopt_sockets(live: LiveSession, room: Room, board: Board) -> None:
+    """Sockets already on the board when its session opens join the session's rooms."""
+    now = utcnow()
+    for entry in registry.board_sockets(board.id):
+        who = entry.principal
+        conducts = policy.can_conduct_board(who, board.project_id)
+        socketio.server.enter_room(entry.sid, who_room(who.identity), namespace="/")
+        socketio.server.enter_room(
+            entry.sid, conduct_room(board.id) if conducts else peers_room(board.id), namespace="/"
+        )
+        if conducts:
+            socketio.server.enter_room(entry.sid, live_conduct_room(live.id), namespace="/")
+        else:
+            rooms.ensure_member(db.session, live, who.identity, who.display_name)
+        rooms.enter(db.session, live, room, who.identity, who.display_name, now)
+    db.session.commit()
+
+
+def overview_wire(live: LiveSession) -> list[dict[str, Any]]:
+    """Every room at a glance for the conductor: its state, members, who is on its board (names
+    and how many people), signals with names, tally and thumbnail."""
+    members = rooms.members(db.session, live)
+    overview = []
+    for room in live.rooms:
+        present = presence.peers(room.board_id)
+        overview.append(
+            {
+                **room_state(room, live),
+                "members": [
+                    {"identity": m.identity, "name": m.name}
+                    for m in members
+                    if m.room_id == room.id
+                ],
+                "present": [p.to_wire()["name"] for p in present],
+                "present_count": len({p.identity for p in present}),
+                "signals": signals_wire(rooms.signals(db.session, room), True),
+                "tally": rooms.tally(db.session, room),
+                "items": rooms.thumbnail(db.session, room.board_id),
+            }
+        )
+    return overview
+
+
+def ended_state(board_id: int) -> dict[str, Any]:
+    """A board with no session (any more): its real locks."""
+    board = db.session.get(Board, board_id)
+    return {
+        "board_id": board_id,
+        "session": None,
+        "room": None,
+        "locked": board.locked,
+        "locked_frames": rooms.locked_frames(db.session, board_id),
+    }
+
+
+def push_ended(board_id: int) -> None:
+    """The session on this room's board ended: its participants and conductors are told."""
+    ended = ended_state(board_id)
+    for name in (peers_room(board_id), conduct_room(board_id)):
+        socketio.emit(P.ROOM_STATE, ended, to=name)
 
 
 # --- thumbnails ------------------------------------------------------------------------------------

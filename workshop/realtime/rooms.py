@@ -16,7 +16,6 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,27 +25,32 @@ from flask_socketio import join_room
 
 from workshop import protocol as P
 from workshop.access import policy
-from workshop.access import service as access
-from workshop.boards import ops as board_ops
 from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
 from workshop.boards.ops import Change
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, LiveSession, Room, utcnow
-from workshop.realtime.budget import TokenBucket
-from workshop.realtime.guards import NotJoined, RateLimited, flag, payload_fields, socket_event
-from workshop.realtime.presence import presence
+from workshop.realtime.guards import flag, payload_fields, socket_event
+from workshop.realtime.room_guards import control, drop_stale_budgets, room_event
+from workshop.realtime.room_guards import may_conduct as _may_conduct
+from workshop.realtime.room_guards import take as _take
 from workshop.realtime.room_push import (  # noqa: F401 - the rooms' names, re-exported
+    adopt_sockets,
     board_room,
     conduct_room,
-    flush_thumbnails,  # noqa: F401 - tests flush by hand
+    flush_thumbnails,
     live_conduct_room,
+    members_wire,
+    overview_wire,
     peers_room,
     push_board_state,
+    push_ended,
     push_signals,
     push_state,
     push_votes,
+    refresh_principals,
+    session_state,
     signals_wire,
     tell_moved,
     who_room,
@@ -171,92 +175,9 @@ def on_leave(entry: SocketAuth, board_id: int) -> None:
         log.exception("attendance: could not close a stay on board %s", board_id)
 
 
+# --- what handlers share ---------------------------------------------------------------------------
 
-# --- the shape every handler shares -----------------------------------------------------------
-
-_budgets: dict[tuple[str, str], TokenBucket] = {}
-
-
-def _take(entry: SocketAuth, kind: str = "controls") -> None:
-    rate = P.FOLLOW_VIEWS_PER_SECOND if kind == "follow" else P.ROOM_EVENTS_PER_SECOND
-    bucket = _budgets.setdefault((entry.sid, kind), TokenBucket(rate, rate * 2))
-    if not bucket.take():
-        raise RateLimited(f"at most {rate} of these a second")
-
-
-def _drop_stale_budgets() -> None:
-    """Budgets of sockets that are gone (run after each thumbnail flush)."""
-    live_sids = {e.sid for e in registry.all()}
-    for key in [k for k in _budgets if k[0] not in live_sids]:
-        _budgets.pop(key, None)
-
-
-_thumbnails.on_flush = _drop_stale_budgets
-
-
-def _may_conduct(entry: SocketAuth, project_id: int) -> bool:
-    return policy.can_conduct_board(entry.principal, project_id)
-
-
-def _conducted_live(entry: SocketAuth, payload: dict[str, Any]) -> LiveSession:
-    live = rooms.get_live(db.session, payload["session_id"])
-    if not _may_conduct(entry, live.project_id):
-        raise Forbidden("only a conductor may do this")
-    return live
-
-
-def _conducted_board(entry: SocketAuth, payload: dict[str, Any]) -> Board:
-    board = db.session.get(Board, board_ops.parse_board_id(payload["board_id"]))
-    if board is None:
-        raise NotFound("no such board", field="board_id")
-    if not _may_conduct(entry, board.project_id):
-        raise Forbidden("only a conductor may do this")
-    return board
-
-
-def _joined_room(entry: SocketAuth, payload: dict[str, Any]) -> tuple[Board, Room]:
-    board_id = board_ops.parse_board_id(payload["board_id"])
-    if board_id not in entry.boards:
-        raise NotJoined("join the board first")
-    room = rooms.room_of_board(db.session, board_id)
-    if room is None:
-        raise NotFound("this board has no live session", field="board_id")
-    return db.session.get(Board, board_id), room
-
-
-_SCOPES: dict[str, Callable[[SocketAuth, dict[str, Any]], Any]] = {
-    "session": _conducted_live,  # payload.session_id: a session the socket conducts
-    "board": _conducted_board,  # payload.board_id: a board of a project the socket conducts
-    "room": _joined_room,  # payload.board_id: a room's board the socket joined -> (board, room)
-}
-
-
-def _event(event: str, required: set[str], optional: set[str], scope: str, budget: str | None):
-    """Register a handler for `event`: the payload's shape, the socket's rate budget, then the
-    target the scope names and authorises; the handler gets (entry, payload, target)."""
-
-    def register(handler):
-        @wraps(handler)
-        def shaped(entry: SocketAuth, payload: Any):
-            payload_fields(payload, required, optional)
-            if budget is not None:
-                _take(entry, budget)
-            return handler(entry, payload, _SCOPES[scope](entry, payload))
-
-        socketio.on(event)(socket_event(shaped))
-        return shaped
-
-    return register
-
-
-def control(event: str, required: set[str], optional: set[str] = frozenset(), *, on="session", budget="controls"):
-    """A conductor's control, on a session (`session_id`) or on a board (`board_id`)."""
-    return _event(event, required, optional, on, budget)
-
-
-def room_event(event: str, required: set[str], budget: str | None = "controls"):
-    """Something anyone on a room's board does (vote, signal, read the state)."""
-    return _event(event, required, frozenset(), "room", budget)
+_thumbnails.on_flush = drop_stale_budgets
 
 
 def _actor(entry: SocketAuth) -> Actor:
@@ -294,42 +215,6 @@ def _push_all(live: LiveSession) -> None:
         push_state(room, live)
 
 
-def _members_wire(live: LiveSession) -> list[dict[str, Any]]:
-    return [
-        {"identity": m.identity, "name": m.name, "room_id": m.room_id}
-        for m in rooms.members(db.session, live)
-    ]
-
-
-def _refresh_principals(live: LiveSession) -> None:
-    """New group boards: sockets whose invite names the plenary may enter them now, not at the
-    next sweep (the move that follows must not meet a stale `forbidden`)."""
-    now = utcnow()
-    for entry in registry.all():
-        if entry.principal.invite_board_id == live.plenary_board_id:
-            who = access.load_principal(db.session, entry.auth_session_id, now)
-            if who is not None:
-                entry.principal = who
-
-
-def _adopt_sockets(live: LiveSession, room: Room, board: Board) -> None:
-    """Sockets already on the board when its session opens join the session's rooms."""
-    now = utcnow()
-    for entry in registry.board_sockets(board.id):
-        who = entry.principal
-        conducts = policy.can_conduct_board(who, board.project_id)
-        socketio.server.enter_room(entry.sid, who_room(who.identity), namespace="/")
-        socketio.server.enter_room(
-            entry.sid, conduct_room(board.id) if conducts else peers_room(board.id), namespace="/"
-        )
-        if conducts:
-            socketio.server.enter_room(entry.sid, live_conduct_room(live.id), namespace="/")
-        else:
-            rooms.ensure_member(db.session, live, who.identity, who.display_name)
-        rooms.enter(db.session, live, room, who.identity, who.display_name, now)
-    db.session.commit()
-
-
 def _tell_all_moved(live: LiveSession, moved: list[rooms.Moved]) -> None:
     for one in moved:
         tell_moved(live, one)
@@ -350,10 +235,9 @@ def on_room_state(entry: SocketAuth, payload: Any, target: tuple[Board, Room]):
 def on_open_live_session(entry: SocketAuth, payload: Any, board: Board):
     """Sent by a conductor to run a board live (for a lab meeting of the project, if named).
     Every socket on the board gets room_state."""
-    live = rooms.open_session(
-        db.session, board, entry.principal.identity, _("Plenary"), utcnow(), payload.get("meeting_id")
-    )
-    _adopt_sockets(live, rooms.plenary_of(live), board)
+    who, meeting_id = entry.principal.identity, payload.get("meeting_id")
+    live = rooms.open_session(db.session, board, who, _("Plenary"), utcnow(), meeting_id)
+    adopt_sockets(live, rooms.plenary_of(live), board)
     push_state(rooms.plenary_of(live), live)
     return {"ok": True, "session": rooms.session_wire(live, rooms.meeting_wire(db.session, live))}
 
@@ -376,16 +260,7 @@ def on_close_live_session(entry: SocketAuth, payload: Any, live: LiveSession):
         after_commit=_broadcast_to_room_of(live),
     )
     for room in live.rooms:
-        board = db.session.get(Board, room.board_id)
-        ended = {
-            "board_id": room.board_id,
-            "session": None,
-            "room": None,
-            "locked": board.locked,
-            "locked_frames": rooms.locked_frames(db.session, board.id),
-        }
-        for name in (peers_room(room.board_id), conduct_room(room.board_id)):
-            socketio.emit(P.ROOM_STATE, ended, to=name)
+        push_ended(room.board_id)
     return {"ok": True}
 
 
@@ -405,7 +280,7 @@ def on_create_groups(entry: SocketAuth, payload: Any, live: LiveSession):
         after_commit=lambda applied: broadcast(applied, None, None),
         seed=parse.seed(payload.get("seed")),
     )
-    _refresh_principals(live)
+    refresh_principals(live)
     _push_all(live)
     return {"ok": True, "session": rooms.session_wire(live), "created": [r.id for r in created]}
 
@@ -422,14 +297,14 @@ def on_assign_groups(entry: SocketAuth, payload: Any, live: LiveSession):
     else:
         raise BadRequest("mode must be random, choice or hand", field="mode")
     _push_all(live)
-    return {"ok": True, "members": _members_wire(live)}
+    return {"ok": True, "members": members_wire(live)}
 
 
 @control(P.MOVE_TO_ROOM, {"session_id", "identity", "room_id"})
 def on_move_to_room(entry: SocketAuth, payload: Any, live: LiveSession):
     """Sent by a conductor to move one person; their open sockets get moved_to_room."""
     tell_moved(live, rooms.move(db.session, live, payload["identity"], payload["room_id"]))
-    return {"ok": True, "members": _members_wire(live)}
+    return {"ok": True, "members": members_wire(live)}
 
 
 @control(P.BACK_TO_PLENARY, {"session_id"})
@@ -437,7 +312,7 @@ def on_back_to_plenary(entry: SocketAuth, payload: Any, live: LiveSession):
     """Sent by a conductor: everyone back to the plenary."""
     _tell_all_moved(live, rooms.all_back_to_plenary(db.session, live))
     _push_all(live)
-    return {"ok": True, "members": _members_wire(live)}
+    return {"ok": True, "members": members_wire(live)}
 
 
 @socketio.on(P.CHOOSE_ROOM)
@@ -647,26 +522,7 @@ def on_room_overview(entry: SocketAuth, payload: Any, live: LiveSession):
     """Sent by a conductor: every room at a glance (members, who is on it, signals, thumbnail).
     The socket then gets thumbnail_changed as groups work."""
     join_room(live_conduct_room(live.id))
-    members = rooms.members(db.session, live)
-    overview = []
-    for room in live.rooms:
-        present = presence.peers(room.board_id)
-        overview.append(
-            {
-                **rooms.room_wire(
-                    room, live, rooms.room_facts(db.session, room, len({p.identity for p in present})), utcnow()
-                ),
-                "members": [
-                    {"identity": m.identity, "name": m.name} for m in members if m.room_id == room.id
-                ],
-                "present": [p.to_wire()["name"] for p in present],
-                "present_count": len({p.identity for p in present}),
-                "signals": signals_wire(rooms.signals(db.session, room), True),
-                "tally": rooms.tally(db.session, room),
-                "items": rooms.thumbnail(db.session, room.board_id),
-            }
-        )
-    return {"ok": True, "session": rooms.session_wire(live, rooms.meeting_wire(db.session, live)), "rooms": overview}
+    return {"ok": True, "session": session_state(live), "rooms": overview_wire(live)}
 
 
 @control(P.HARVEST, {"session_id", "items"})
