@@ -260,16 +260,19 @@ def test_a_whole_lab_meeting_on_typed_cards(database, tmp_path, opened):
         ), "the conductor sees every private item"
         time.sleep(SETTLE_S)
         for client in people:
+            rejoin = ok(client.join(where[client.name]))
+            others = everything - written[client.name]
+            expect(
+                not {i["id"] for i in rejoin["items"]} & others,
+                f"private writing: {client.name}'s join snapshot holds others' items before the reveal",
+            )
+        for client in people:  # checked last: a leaked broadcast has had every chance to arrive
             seen = op_ids(client.received(P.CHANGE_APPLIED))
             others = everything - written[client.name]
             expect(
                 not seen & others,
-                f"private writing: {client.name} received others' items before the reveal: {sorted(seen & others)}",
-            )
-            rejoin = ok(client.join(where[client.name]))
-            expect(
-                not {i["id"] for i in rejoin["items"]} & others,
-                f"private writing: {client.name}'s join snapshot holds others' items before the reveal",
+                f"private writing: {client.name} received others' items before the reveal: "
+                f"{sorted(seen & others)}",
             )
 
         # The reveal: everyone sees everyone's items of their group, with no author.
