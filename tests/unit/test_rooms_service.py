@@ -446,3 +446,15 @@ def test_a_bad_seed_is_refused(bad):
 def test_a_seed_parses():
     assert parse.seed(None) == rooms.Seed() == parse.seed({"frame_id": None})
     assert parse.seed({"frame_id": "f1"}) == rooms.Seed("f1")
+
+
+def test_people_on_the_board_when_it_opens_are_adopted(session, plenary):
+    from workshop.models import RoomMember, RoomVisit
+
+    live = opened(session, plenary, groups=())
+    room = rooms.plenary_of(live)
+    present = [rooms.Present("p:1", "Bea", False), rooms.Present("u:1", "Carla", True)]
+    rooms.adopt(session, live, room, present, utcnow())
+    rooms.adopt(session, live, room, present, utcnow())  # a second time changes nothing
+    assert [m.identity for m in session.scalars(sa.select(RoomMember))] == ["p:1"]
+    assert sorted(v.identity for v in session.scalars(sa.select(RoomVisit))) == ["p:1", "u:1"]

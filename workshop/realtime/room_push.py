@@ -204,7 +204,7 @@ def refresh_principals(live: LiveSession) -> None:
 
 def adopt_sockets(live: LiveSession, room: Room, board: Board) -> None:
     """Sockets already on the board when its session opens join the session's rooms."""
-    now = utcnow()
+    present = []
     for entry in registry.board_sockets(board.id):
         who = entry.principal
         conducts = policy.can_conduct_board(who, board.project_id)
@@ -214,10 +214,8 @@ def adopt_sockets(live: LiveSession, room: Room, board: Board) -> None:
         )
         if conducts:
             socketio.server.enter_room(entry.sid, live_conduct_room(live.id), namespace="/")
-        else:
-            rooms.ensure_member(db.session, live, who.identity, who.display_name)
-        rooms.enter(db.session, live, room, who.identity, who.display_name, now)
-    db.session.commit()
+        present.append(rooms.Present(who.identity, who.display_name, conducts))
+    rooms.adopt(db.session, live, room, present, utcnow())
 
 
 def overview_wire(live: LiveSession) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -209,6 +210,29 @@ def all_back_to_plenary(session: Session, live: LiveSession) -> list[Moved]:
     live.choosing = False
     session.commit()
     return moved
+
+
+@dataclass(frozen=True)
+class Present:
+    """Someone on a board when its session opens."""
+
+    identity: str
+    name: str
+    conducts: bool
+
+
+def adopt(
+    session: Session, live: LiveSession, room: Room, present: Sequence[Present], now: datetime
+) -> None:
+    """The people already on the board when its session opens: participants get their place
+    (the plenary), and everyone's stay starts. Commits."""
+    from workshop.rooms.service import enter  # attendance lives there
+
+    for who in present:
+        if not who.conducts:
+            ensure_member(session, live, who.identity, who.name)
+        enter(session, live, room, who.identity, who.name, now)
+    session.commit()
 
 
 def may_enter(session: Session, live: LiveSession, room: Room, identity: str) -> bool:

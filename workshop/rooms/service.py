@@ -45,7 +45,9 @@ from workshop.rooms.controls import (  # noqa: F401 - re-exported
 from workshop.rooms.groups import (  # noqa: F401 - re-exported
     TEMPLATE_TYPES,
     Moved,
+    Present,
     Seed,
+    adopt,
     all_back_to_plenary,
     assign_random,
     choose,
