@@ -348,7 +348,7 @@ def test_locks_set_during_a_session_end_with_it(session, plenary):
     assert rooms.locked_frames(session, plenary.id) == ["f1"]
     facts = rooms.room_facts(session, room, present=3)
     assert (facts.locked, facts.locked_frames, facts.present) == (True, ("f1",), 3)
-    rooms.close_session(session, live, utcnow(), actor=CONDUCTOR)
+    rooms.close_session(session, live, utcnow(), closed_by="u:1")
     session.refresh(plenary)
     assert plenary.locked is False and not _frame_locked(session, plenary.id, "f1")
 

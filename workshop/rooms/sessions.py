@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workshop.access.service import format_join_code
 from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, NotFound
+from workshop.boards.state import Actor
 from workshop.models import (
     Board,
     BoardItem,
@@ -29,7 +30,8 @@ from workshop.models import (
     RoomVisit,
     SnapshotKind,
 )
-from workshop.rooms import labs, locks
+from workshop.rooms import labs
+from workshop.rooms import locks as session_locks
 from workshop.rooms.controls import ENGLISH_SNAPSHOT_NAMES, SnapshotNames, auto_snapshot, timer_of
 
 # --- finding ---------------------------------------------------------------------------------------
@@ -135,24 +137,26 @@ def close_session(
     live: LiveSession,
     now: datetime,
     names: SnapshotNames | None = None,
-    write_locks: boards.WriteLocks | None = None,
+    locks: boards.WriteLocks | None = None,
     closed_by: str | None = None,
     keep_locks: bool = False,
-    actor: boards.Actor | None = None,
+    actor: Actor | None = None,
     after_commit: Callable[[boards.AppliedChange], None] | None = None,
 ) -> list[int]:
     """Close the session: every room's board is kept as a named snapshot first; the locks set
     during the session are lifted unless the conductor keeps them. Returns the ids of the boards
     whose board lock was lifted. Commits."""
     names = names or ENGLISH_SNAPSHOT_NAMES
+    # The frames' unlock is a change like any: made in the name of who closes the session.
+    actor = actor or Actor(closed_by or live.opened_by, "", may_conduct=True)
     for room in live.rooms:
         auto_snapshot(
-            session, room, SnapshotKind.SESSION, names.session_end(room), closed_by, write_locks
+            session, room, SnapshotKind.SESSION, names.session_end(room), closed_by, locks
         )
     unlocked = (
         []
         if keep_locks
-        else locks.release_session_locks(session, live, actor, write_locks, after_commit)
+        else session_locks.release_session_locks(session, live, actor, locks, after_commit)
     )
     for room in live.rooms:
         room.session_locked_board, room.session_locked_frames = False, []
@@ -271,7 +275,7 @@ def room_facts(session: Session, room: Room, present: int) -> RoomFacts:
     board_locked = bool(session.scalar(sa.select(Board.locked).where(Board.id == room.board_id)))
     return RoomFacts(
         board_locked,
-        tuple(locks.locked_frames(session, room.board_id)),
+        tuple(session_locks.locked_frames(session, room.board_id)),
         present,
         harvest_origins(session, room.board_id) if room.is_plenary else {},
     )
