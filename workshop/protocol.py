@@ -104,10 +104,19 @@ PING_TIMEOUT_S = 10
 # its own. Controls are conductor-only (`forbidden` otherwise) and stored on the room.
 
 # --- events a client sends (each acked {ok, ...} or {ok: false, error}) ---
-ROOM_STATE = "room_state"  # {board_id} -> ack {ok, session, room, rooms?, mine}: also sent by the server
-OPEN_LIVE_SESSION = "open_live_session"  # {board_id} -> ack {ok, session}
-CLOSE_LIVE_SESSION = "close_live_session"  # {session_id}
-CREATE_GROUPS = "create_groups"  # {session_id, count} or {session_id, names: [..]}
+ROOM_STATE = "room_state"  # {board_id} -> ack {ok, live}: also sent by the server (below)
+# live (join ack, room_state ack): {board_id, session, room, signals, mine, tally, can_conduct,
+#   join? (conductors: {code, link} of the project's invite), my_room_id? (participants)}
+# session: {id, meeting_id, meeting: {id, title, date}|null, plenary_board_id, choosing, rooms}
+# room: {..., locked, locked_frames: [frame ids], present: distinct people on the board,
+#   harvested? (plenary only: {item_id: group name} of the copies harvested from groups)}
+OPEN_LIVE_SESSION = "open_live_session"  # {board_id, meeting_id?} -> ack {ok, session}; meeting of
+# a lab holding the project, else `forbidden` (field meeting_id) and nothing opens
+CLOSE_LIVE_SESSION = "close_live_session"  # {session_id, keep_locks?}: locks set during it end
+# with it unless keep_locks is true
+CREATE_GROUPS = "create_groups"  # {session_id, count | names: [..], seed?: {frame_id|null}}: each
+# group board starts with the plenary's frames and texts, and with frame_id every item inside
+# that frame and the edges between them
 ASSIGN_GROUPS = "assign_groups"  # {session_id, mode: "random" | "choice" | "hand"}
 MOVE_TO_ROOM = "move_to_room"  # {session_id, identity, room_id}: a conductor moves someone
 BACK_TO_PLENARY = "back_to_plenary"  # {session_id}: everyone back
@@ -117,16 +126,18 @@ SEND_ROOM_MESSAGE = "send_room_message"  # {session_id, room_id|null, text}
 SET_FOLLOW = "set_follow"  # {session_id, room_id|null, on, view?}
 FOLLOW_VIEW = "follow_view"  # {session_id, view: {x, y, zoom}}: the followed conductor's view
 SUMMON = "summon"  # {session_id, room_id|null, view}
-LOCK_BOARD = "lock_board"  # {board_id, locked}
-LOCK_FRAME = "lock_frame"  # {board_id, item_id, locked}
+LOCK_BOARD = "lock_board"  # {board_id, locked}: in or out of a session; locked:false always lifts
+LOCK_FRAME = "lock_frame"  # {board_id, item_id, locked}: likewise, for one frame
 START_PRIVATE_WRITING = "start_private_writing"  # {board_id, anonymous}
 REVEAL_NOTES = "reveal_notes"  # {board_id}
 SET_PHASE = "set_phase"  # {session_id, room_id|null, phase: write|cluster|vote|discuss|null, votes?}
-CAST_VOTE = "cast_vote"  # {board_id, item_id} -> ack {ok, mine, left}
+CAST_VOTE = "cast_vote"  # {board_id, item_id} -> ack {ok, mine, left}: any card (not an edge/frame)
 RETRACT_VOTE = "retract_vote"  # {board_id, item_id}
 RAISE_SIGNAL = "raise_signal"  # {board_id, kind: hand|done, on}
-ROOM_OVERVIEW = "room_overview"  # {session_id} -> ack {ok, rooms: [room + members + thumbnail]}
-HARVEST = "harvest"  # {session_id, items: [{board_id, item_id}]} -> ack {ok, seq, created}
+ROOM_OVERVIEW = "room_overview"  # {session_id} -> ack {ok, session, rooms: [room + members,
+# present (names), present_count, signals, tally, items]}
+HARVEST = "harvest"  # {session_id, items: [{board_id, item_id}]} -> ack {ok, board_id, changes:
+# [{room_id, seq, created: {group id: plenary id}}]}: any card, with the edges between them
 ATTENDANCE = "attendance"  # {session_id} -> ack {ok, rows}
 
 ROOM_CLIENT_EVENTS = (
@@ -157,15 +168,17 @@ ROOM_CLIENT_EVENTS = (
 )
 
 # --- events the server sends ---
-# ROOM_STATE {board_id, session, room}: a control of the room changed (timer, phase, lock...)
+# ROOM_STATE {board_id, session, room}: a control of the room changed (timer, phase, lock...);
+# {board_id, session: null, room: null, locked, locked_frames}: no session (ended) on the board
 ROOM_MESSAGE = "room_message"  # {board_id, text, at}: the conductor's message (a polite live region)
-MOVED_TO_ROOM = "moved_to_room"  # {session_id, room_id, board_id, name}: leave your board, join this one
+MOVED_TO_ROOM = "moved_to_room"  # {session_id, room_id, board_id, name, is_plenary}: join this
+# board (a move out of a group has already taken the sockets off the group's board)
 VIEW_FOLLOWED = "view_followed"  # {board_id, view}: the followed view moved
 SUMMONED = "summoned"  # {board_id, view}: go to this view now
 NOTES_REVEALED = "notes_revealed"  # {board_id}: re-join without since_seq for the revealed notes
 VOTES_CHANGED = "votes_changed"  # {board_id, tally: {item_id: n}}: results (conductors: always)
 SIGNALS_CHANGED = "signals_changed"  # {board_id, hands, done, names?}: names to conductors only
-THUMBNAIL_CHANGED = "thumbnail_changed"  # {session_id, room_id, board_id, items}: to conductors
+THUMBNAIL_CHANGED = "thumbnail_changed"  # {session_id, room_id, board_id, items, present}: conductors
 
 ROOM_SERVER_EVENTS = (
     ROOM_STATE,

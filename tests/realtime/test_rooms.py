@@ -489,7 +489,9 @@ def test_a_move_reaches_the_participants_socket_and_guards_the_group_board(lab):
             {"session_id": lab.session_id, "identity": bea_identity, "room_id": g2["id"]},
         )
     )
-    assert code(lab.bea.apply(g1["board_id"], [sticky("late")])) == P.FORBIDDEN
+    # The move took her socket off the old group's board (issue 14), and it stays closed to her.
+    assert code(lab.bea.apply(g1["board_id"], [sticky("late")])) == P.NOT_JOINED
+    assert code(lab.bea.join(g1["board_id"])) == P.FORBIDDEN
 
 
 def test_random_assignment_is_balanced_and_back_to_plenary_moves_everyone(lab, clients, cast):

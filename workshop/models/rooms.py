@@ -130,6 +130,13 @@ class Room(Base):
     # Harvest: the frame on the plenary board that holds this group's harvested items.
     harvest_frame_id: Mapped[str | None] = mapped_column(sa.String(40))
     harvested_count: Mapped[int] = mapped_column(default=0)
+    # {plenary item id: group item id} of every item harvested from this group: the plenary's
+    # copies remember their group after the session closes (rooms.harvest_origins).
+    harvested_items: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # Locks the conductor set during the session, lifted when it closes (unless kept): whether
+    # this room's board was locked, and the frames locked on it.
+    session_locked_board: Mapped[bool] = mapped_column(default=False)
+    session_locked_frames: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     live_session: Mapped[LiveSession] = relationship(back_populates="rooms")
 

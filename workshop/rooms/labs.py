@@ -77,13 +77,19 @@ def meetings_of_project(session: Session, project_id: int) -> list[LabMeeting]:
     )
 
 
-def attach_meeting(session: Session, live: LiveSession, meeting_id: object) -> None:
-    """Say which lab meeting a live session runs; the meeting's lab must hold the project."""
+def meeting_of_project(session: Session, project_id: int, meeting_id: object) -> LabMeeting:
+    """The lab meeting, when a lab holding the project has it. Raises BadRequest for a value
+    that is no id, NotFound for no meeting, Forbidden for a meeting of a lab without the project."""
     if isinstance(meeting_id, bool) or not isinstance(meeting_id, int):
         raise BadRequest("meeting_id must be a whole number", field="meeting_id")
     meeting = session.get(LabMeeting, meeting_id)
     if meeting is None:
         raise NotFound("no such meeting", field="meeting_id")
-    if session.get(LabProject, (meeting.lab_id, live.project_id)) is None:
+    if session.get(LabProject, (meeting.lab_id, project_id)) is None:
         raise Forbidden("that meeting belongs to a lab without this project", field="meeting_id")
-    live.meeting_id = meeting.id
+    return meeting
+
+
+def attach_meeting(session: Session, live: LiveSession, meeting_id: object) -> None:
+    """Say which lab meeting a live session runs; the meeting's lab must hold the project."""
+    live.meeting_id = meeting_of_project(session, live.project_id, meeting_id).id

@@ -97,9 +97,13 @@ export const PING_TIMEOUT_S = 10;
 // === rooms and the conductor (docs/rooms.md) ================================================
 // Mirrors the rooms section of workshop/protocol.py.
 // --- events a client sends (each acked) ---
+// ack {ok, live}; live.room: locked, locked_frames, present, harvested?; live.join (conductors)
 export const ROOM_STATE = "room_state";
+// {board_id, meeting_id?}
 export const OPEN_LIVE_SESSION = "open_live_session";
+// {session_id, keep_locks?}
 export const CLOSE_LIVE_SESSION = "close_live_session";
+// {session_id, count | names, seed?: {frame_id}}
 export const CREATE_GROUPS = "create_groups";
 export const ASSIGN_GROUPS = "assign_groups";
 export const MOVE_TO_ROOM = "move_to_room";
@@ -110,15 +114,18 @@ export const SEND_ROOM_MESSAGE = "send_room_message";
 export const SET_FOLLOW = "set_follow";
 export const FOLLOW_VIEW = "follow_view";
 export const SUMMON = "summon";
+// in or out of a session
 export const LOCK_BOARD = "lock_board";
 export const LOCK_FRAME = "lock_frame";
 export const START_PRIVATE_WRITING = "start_private_writing";
 export const REVEAL_NOTES = "reveal_notes";
 export const SET_PHASE = "set_phase";
+// any card, not an edge or a frame
 export const CAST_VOTE = "cast_vote";
 export const RETRACT_VOTE = "retract_vote";
 export const RAISE_SIGNAL = "raise_signal";
 export const ROOM_OVERVIEW = "room_overview";
+// any card, with the edges between them
 export const HARVEST = "harvest";
 export const ATTENDANCE = "attendance";
 export const ROOM_CLIENT_EVENTS = Object.freeze([
@@ -150,12 +157,14 @@ export const ROOM_CLIENT_EVENTS = Object.freeze([
 
 // --- events the server sends (and ROOM_STATE) ---
 export const ROOM_MESSAGE = "room_message";
+// the old group board is already left
 export const MOVED_TO_ROOM = "moved_to_room";
 export const VIEW_FOLLOWED = "view_followed";
 export const SUMMONED = "summoned";
 export const NOTES_REVEALED = "notes_revealed";
 export const VOTES_CHANGED = "votes_changed";
 export const SIGNALS_CHANGED = "signals_changed";
+// {..., items, present}
 export const THUMBNAIL_CHANGED = "thumbnail_changed";
 export const ROOM_SERVER_EVENTS = Object.freeze([
   ROOM_STATE,
