@@ -336,7 +336,7 @@ export class ConductorPanel {
     const node = section(t("Private writing"));
     if (room.private) {
       node.append(
-        el("p", "conductor-hint", t("Participants see only their own new notes. You see them all.")),
+        el("p", "conductor-hint", t("Participants see only what they write themselves, every kind of card. You see everything.")),
         button(t("Reveal the notes"), "reveal"),
       );
     } else {
@@ -344,7 +344,7 @@ export class ConductorPanel {
       anonymous.type = "checkbox";
       anonymous.dataset.input = "anonymous";
       const label = el("label", "conductor-check");
-      label.append(anonymous, document.createTextNode(` ${t("Authors stay anonymous to their peers")}`));
+      label.append(anonymous, document.createTextNode(` ${t("Anonymous: authors hidden from participants for good, visible only to whoever manages the project")}`));
       node.append(label, button(t("Start private writing"), "private"));
     }
     return node;

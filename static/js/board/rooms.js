@@ -162,7 +162,7 @@ export class RoomsClient {
     if (!before) return;
     if (before.phase !== room.phase && room.phase) this.app.announcer.say(PHASE_LABELS[room.phase]());
     if (!before.private && room.private) {
-      this.app.announcer.say(t("Private writing: your new notes are visible only to you and the conductor."));
+      this.app.announcer.say(t("Private writing: what you write now is visible only to you and the conductor."));
     }
     if (before.timer?.running !== room.timer?.running && room.timer?.running) {
       this.timeUpSaid = false;
@@ -189,7 +189,9 @@ export class RoomsClient {
     this.phase.hidden = !room.phase;
     this.privateBadge.hidden = !room.private;
     this.privateBadge.textContent = room.anonymous ? t("Private writing, anonymous") : t("Private writing");
-    this.privateBadge.title = t("Private writing: your new notes are visible only to you and the conductor.");
+    this.privateBadge.title = room.anonymous
+      ? t("Anonymous: your name never appears to the other participants, only to whoever manages the project.")
+      : t("Private writing: what you write now is visible only to you and the conductor.");
     this.followBox.hidden = !room.follow || this.conducts;
     this.followText.textContent = this.following ? t("Following the conductor's view") : t("Not following");
     this.followButton.textContent = this.following ? t("Step out") : t("Follow again");
