@@ -354,3 +354,19 @@ def test_watch_is_refused_to_a_socket_without_a_joined_board_of_the_project(clie
     ok(carlo.join(cast.board_a2))
     ok(carlo.join(cast.board, watch=True))
     assert db.session.get(Board, cast.board) is not None
+
+
+def test_the_social_report_a_participant_reads_leaves_out_what_is_still_private(clients, cast):
+    """The report page is open to the project's participants (and by a public link to anyone):
+    it is drawn from the session boards, so it must not show items still private."""
+    m = Meeting(clients, cast, BoardKind.THEORY_OF_CHANGE)
+    m.private(anonymous=False)
+    ok(m.bea.apply(m.board, [create("b-act", "intervention", text="BEA intervento segreto")]))
+    report = board_of(cast, BoardKind.SOCIAL_REPORTING)
+    for person in (m.dario, clients.as_participant(cast.observer_invite_a, "Oscar")):
+        page = person.http.get(f"/boards/{report}/report")
+        assert page.status_code == 200
+        assert "BEA intervento segreto" not in page.get_data(as_text=True)
+    assert "BEA intervento segreto" in m.conductor.http.get(f"/boards/{report}/report").get_data(as_text=True)
+    m.reveal()
+    assert "BEA intervento segreto" in m.dario.http.get(f"/boards/{report}/report").get_data(as_text=True)

@@ -8,6 +8,7 @@ they are ordinary, sequenced, persisted changes.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import secrets
 from collections import Counter
@@ -25,7 +26,7 @@ from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, InvalidOp, LimitReached, NotFound
 from workshop.boards.ops import CREATE, Change, Op
 from workshop.boards.schema import registry as type_registry
-from workshop.boards.state import Actor
+from workshop.boards.state import Actor, Item
 from workshop.models import (
     AnonymousItem,
     Board,
@@ -872,6 +873,25 @@ def _refs_of(type_name: str | None, fields: dict[str, Any]) -> list[tuple[str, s
             except TypeError:
                 continue  # not a reference's shape: the engine refuses it
     return found
+
+
+def readable_items(
+    session: Session, board_id: int, items: dict[str, Item], viewer: Viewer
+) -> dict[str, Item]:
+    """A board's stored items as this viewer may read them on a page (the social report, its
+    public link): without the items still private in a live session's private writing, and
+    with anonymous authors blanked. Managers read them whole."""
+    if viewer.conducts:
+        return items
+    privacy = privacy_of(room_of_board(session, board_id))
+    if not privacy.active and not has_anonymous_items(session, board_id):
+        return items
+    metas = item_metas(session, board_id, None, privacy)
+    wire = [{"id": i.id, "type": i.type, "fields": i.fields, "created_by": i.created_by} for i in items.values()]
+    return {
+        w["id"]: dataclasses.replace(items[w["id"]], fields=w["fields"], created_by=w["created_by"])
+        for w in rules.filter_items(wire, metas, viewer, privacy)
+    }
 
 
 def seal_anonymity(session: Session, room: Room, upto_seq: int | None) -> None:
