@@ -34,7 +34,9 @@ def create(item_id: str, item_type: str, **fields) -> dict:
 
 def board_of(cast, kind: BoardKind) -> int:
     project_id = db.session.get(Board, cast.board).project_id
-    return db.session.scalar(sa.select(Board.id).where(Board.project_id == project_id, Board.kind == kind))
+    return db.session.scalar(
+        sa.select(Board.id).where(Board.project_id == project_id, Board.kind == kind)
+    )
 
 
 # What one participant writes on each session board: a typed card, a typed link with its label
@@ -43,10 +45,18 @@ def board_of(cast, kind: BoardKind) -> int:
 def problem_tree(prefix: str, mark: str, anchor: str) -> list[dict]:
     return [
         create(f"{prefix}card", "problem", text=f"{mark} causa", role="cause"),
-        create(f"{prefix}link", "causal_link", **{"from": f"{prefix}card", "to": anchor, "label": f"{mark} porta a"}),
+        create(
+            f"{prefix}link",
+            "causal_link",
+            **{"from": f"{prefix}card", "to": anchor, "label": f"{mark} porta a"},
+        ),
         create(f"{prefix}text", "text", text=f"{mark} testo"),
         create(f"{prefix}shape", "shape", text=f"{mark} forma"),
-        create(f"{prefix}conn", "connector", **{"from": f"{prefix}shape", "to": anchor, "label": f"{mark} nota"}),
+        create(
+            f"{prefix}conn",
+            "connector",
+            **{"from": f"{prefix}shape", "to": anchor, "label": f"{mark} nota"},
+        ),
         create(f"{prefix}frame", "frame", title=f"{mark} cornice"),
         create(f"{prefix}note", "sticky", text=f"{mark} nota adesiva"),
     ]
@@ -55,7 +65,11 @@ def problem_tree(prefix: str, mark: str, anchor: str) -> list[dict]:
 def stakeholder_map(prefix: str, mark: str, anchor: str) -> list[dict]:
     return [
         create(f"{prefix}card", "actor", name=f"{mark} attore"),
-        create(f"{prefix}link", "relation", **{"from": f"{prefix}card", "to": anchor, "note": f"{mark} rapporto"}),
+        create(
+            f"{prefix}link",
+            "relation",
+            **{"from": f"{prefix}card", "to": anchor, "note": f"{mark} rapporto"},
+        ),
         create(f"{prefix}text", "text", text=f"{mark} testo"),
         create(f"{prefix}shape", "shape", text=f"{mark} forma"),
     ]
@@ -64,15 +78,25 @@ def stakeholder_map(prefix: str, mark: str, anchor: str) -> list[dict]:
 def theory_of_change(prefix: str, mark: str, anchor: str) -> list[dict]:
     return [
         create(f"{prefix}card", "outcome", text=f"{mark} risultato"),
-        create(f"{prefix}link", "toc_link", **{"from": f"{prefix}card", "to": anchor, "rationale": f"{mark} perché"}),
+        create(
+            f"{prefix}link",
+            "toc_link",
+            **{"from": f"{prefix}card", "to": anchor, "rationale": f"{mark} perché"},
+        ),
         create(f"{prefix}text", "text", text=f"{mark} testo"),
     ]
 
 
 BOARDS = {
-    BoardKind.CONTEXT: (create("anchor", "problem", text="Problema centrale", role="core"), problem_tree),
+    BoardKind.CONTEXT: (
+        create("anchor", "problem", text="Problema centrale", role="core"),
+        problem_tree,
+    ),
     BoardKind.STAKEHOLDERS: (create("anchor", "actor", name="Comune"), stakeholder_map),
-    BoardKind.THEORY_OF_CHANGE: (create("anchor", "outcome", text="Obiettivo", is_goal=True), theory_of_change),
+    BoardKind.THEORY_OF_CHANGE: (
+        create("anchor", "outcome", text="Obiettivo", is_goal=True),
+        theory_of_change,
+    ),
 }
 
 
@@ -88,7 +112,9 @@ class Meeting:
         self.dario = clients.as_participant(cast.invite_a, "Dario")
         ok(self.conductor.join(self.board))
         ok(self.conductor.apply(self.board, [anchor]))
-        self.session_id = ok(self.conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": self.board}))["session"]["id"]
+        self.session_id = ok(self.conductor.emit(P.OPEN_LIVE_SESSION, {"board_id": self.board}))[
+            "session"
+        ]["id"]
         ok(self.bea.join(self.board))
         ok(self.dario.join(self.board))
         self.quiet()
@@ -98,7 +124,11 @@ class Meeting:
             c.received()
 
     def private(self, anonymous: bool):
-        ok(self.conductor.emit(P.START_PRIVATE_WRITING, {"board_id": self.board, "anonymous": anonymous}))
+        ok(
+            self.conductor.emit(
+                P.START_PRIVATE_WRITING, {"board_id": self.board, "anonymous": anonymous}
+            )
+        )
         self.quiet()
 
     def reveal(self):
@@ -115,7 +145,7 @@ def meeting(clients, cast):
     return Meeting(clients, cast)
 
 
-# --- nothing leaks before the reveal ----------------------------------------------------------------
+# --- nothing leaks before the reveal --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", list(BOARDS), ids=lambda k: k.value)
@@ -138,11 +168,17 @@ def test_every_item_a_participant_writes_stays_private_until_the_reveal(clients,
     assert seen[0]["author"]["name"] == "Bea"
 
     # Join snapshots and deltas, for Dario and for a late joiner.
-    for ack in (m.dario.join(m.board), m.dario.join(m.board, since_seq=0), m.dario.join(m.board, since_seq=2)):
+    for ack in (
+        m.dario.join(m.board),
+        m.dario.join(m.board, since_seq=0),
+        m.dario.join(m.board, since_seq=2),
+    ):
         assert "BEA" not in text_of(ok(ack)) and "b-" not in text_of(ack)
     assert "DARIO testo" in text_of(m.dario.join(m.board))
     late = clients.as_participant(cast.invite_a, "Ettore")
-    assert "BEA" not in text_of(ok(late.join(m.board))) and "DARIO" not in text_of(late.join(m.board))
+    assert "BEA" not in text_of(ok(late.join(m.board))) and "DARIO" not in text_of(
+        late.join(m.board)
+    )
     # An observer neither.
     observer = clients.as_participant(cast.observer_invite_a, "Oscar")
     assert "BEA" not in text_of(ok(observer.join(m.board)))
@@ -161,7 +197,12 @@ def test_a_participant_cannot_point_at_a_hidden_item_nor_tell_it_from_a_missing_
     m = meeting
     m.private(anonymous=False)
     ok(m.bea.apply(m.board, m.writes("b-", "BEA", "anchor")))
-    ok(m.dario.apply(m.board, [create("d-card", "problem", text="mia", role="cause"), create("d-shape", "shape")]))
+    ok(
+        m.dario.apply(
+            m.board,
+            [create("d-card", "problem", text="mia", role="cause"), create("d-shape", "shape")],
+        )
+    )
 
     def both(make):
         """Dario's answer for a hidden target and for an id that exists nowhere."""
@@ -180,7 +221,11 @@ def test_a_participant_cannot_point_at_a_hidden_item_nor_tell_it_from_a_missing_
         assert code(hidden) in (P.INVALID_OP, P.NOT_FOUND)
         assert hidden == missing, (hidden, missing)
     # Re-pointing an existing link of his at a hidden card: refused the same way.
-    ok(m.dario.apply(m.board, [create("d-conn2", "connector", **{"from": "d-shape", "to": "anchor"})]))
+    ok(
+        m.dario.apply(
+            m.board, [create("d-conn2", "connector", **{"from": "d-shape", "to": "anchor"})]
+        )
+    )
     hidden, missing = both(lambda t: [update("d-conn2", to=t)])
     assert code(hidden) == P.INVALID_OP and hidden == missing
     # A create with a hidden item's id gets the answer of any id already taken.
@@ -195,7 +240,9 @@ def test_a_participant_cannot_point_at_a_hidden_item_nor_tell_it_from_a_missing_
 def test_a_delete_does_not_tell_its_author_about_the_hidden_items_it_took_along(meeting):
     m = meeting
     m.private(anonymous=False)
-    ok(m.bea.apply(m.board, m.writes("b-", "BEA", "anchor")))  # her link and connector end at the anchor
+    ok(
+        m.bea.apply(m.board, m.writes("b-", "BEA", "anchor"))
+    )  # her link and connector end at the anchor
     ack = ok(m.dario.apply(m.board, [delete("anchor")]))
     assert [op["id"] for op in ack["ops"]] == ["anchor"]
     assert "b-" not in text_of(ack)
@@ -208,14 +255,20 @@ def test_a_participants_canvas_action_waits_for_the_reveal(meeting):
     m = meeting
     m.private(anonymous=False)
     ok(m.bea.apply(m.board, m.writes("b-", "BEA", "anchor")))
-    request = {"board_id": m.board, "change_id": "act-1", "client_id": "dario", "action": "layout_problem_tree", "args": {}}
+    request = {
+        "board_id": m.board,
+        "change_id": "act-1",
+        "client_id": "dario",
+        "action": "layout_problem_tree",
+        "args": {},
+    }
     refused = m.dario.emit(P.RUN_ACTION, request)
     assert code(refused) == P.PHASE_FORBIDS and "b-" not in text_of(refused)
     m.reveal()
     ok(m.dario.emit(P.RUN_ACTION, {**request, "change_id": "act-2"}))
 
 
-# --- anonymity holds for good ---------------------------------------------------------------------------
+# --- anonymity holds for good ---------------------------------------------------------------------
 
 
 def _anonymous(item) -> bool:
@@ -227,7 +280,12 @@ def test_after_an_anonymous_reveal_the_authors_own_edit_stays_anonymous(meeting)
     m.private(anonymous=True)
     ok(m.bea.apply(m.board, m.writes("b-", "BEA", "anchor")))
     m.reveal()
-    edit = ok(m.bea.apply(m.board, [update("b-card", text="BEA causa rivista"), update("b-note", text="BEA rivista")]))
+    edit = ok(
+        m.bea.apply(
+            m.board,
+            [update("b-card", text="BEA causa rivista"), update("b-note", text="BEA rivista")],
+        )
+    )
     (change,) = m.dario.received(P.CHANGE_APPLIED)
     assert change["seq"] == edit["seq"] and "BEA causa rivista" in text_of(change)
     assert change["author"] == {"id": "", "name": ""}
@@ -253,10 +311,18 @@ def test_anonymity_outlives_the_live_session(meeting, clients, cast, reveal_firs
     if reveal_first:
         m.reveal()
     m.close()
-    marked = set(db.session.scalars(sa.select(AnonymousItem.item_id).where(AnonymousItem.board_id == m.board)))
+    marked = set(
+        db.session.scalars(
+            sa.select(AnonymousItem.item_id).where(AnonymousItem.board_id == m.board)
+        )
+    )
     assert marked == {op["id"] for op in m.writes("b-", "", "")}
 
-    for viewer in (m.dario, clients.as_participant(cast.invite_a, "Ettore"), clients.as_participant(cast.observer_invite_a, "Oscar")):
+    for viewer in (
+        m.dario,
+        clients.as_participant(cast.invite_a, "Ettore"),
+        clients.as_participant(cast.observer_invite_a, "Oscar"),
+    ):
         snapshot = ok(viewer.join(m.board))
         items = {i["id"]: i for i in snapshot["items"]}
         assert "BEA causa" in text_of(snapshot)  # revealed, by the reveal or by the close
@@ -275,7 +341,9 @@ def test_anonymity_outlives_the_live_session(meeting, clients, cast, reveal_firs
     assert m.conductor.received(P.CHANGE_APPLIED)[-1]["author"]["name"] == "Bea"
 
 
-def test_what_participants_reach_never_names_an_anonymous_author_and_managers_see_it(meeting, cast, clients):
+def test_what_participants_reach_never_names_an_anonymous_author_and_managers_see_it(
+    meeting, cast, clients
+):
     """Search, history and files are for the project's managers (access.policy.can_review_board),
     who see the authors; participants and observers reach none of them."""
     m = meeting
@@ -293,19 +361,23 @@ def test_what_participants_reach_never_names_an_anonymous_author_and_managers_se
         for page in pages:
             response = person.http.get(page)
             assert response.status_code in (302, 403, 404), (page, response.status_code)
-            assert "Bea" not in response.get_data(as_text=True) and "BEA" not in response.get_data(as_text=True)
+            assert "Bea" not in response.get_data(as_text=True) and "BEA" not in response.get_data(
+                as_text=True
+            )
     exported = m.conductor.http.get(f"/boards/{m.board}/export.json")
     assert exported.status_code == 200 and "Bea" in exported.get_data(as_text=True)
 
 
-# --- access ----------------------------------------------------------------------------------------------
+# --- access ---------------------------------------------------------------------------------------
 
 
 def _socket_rooms(client) -> list[str]:
     return [r for r in socketio.server.manager.get_rooms(client.sid, "/") if r]
 
 
-def test_a_conductor_removed_from_the_project_stops_receiving_conductor_events_at_once(meeting, clients, cast):
+def test_a_conductor_removed_from_the_project_stops_receiving_conductor_events_at_once(
+    meeting, clients, cast
+):
     m = meeting
     groups = ok(m.conductor.emit(P.CREATE_GROUPS, {"session_id": m.session_id, "count": 2}))
     group = next(r for r in groups["session"]["rooms"] if not r["is_plenary"])
@@ -327,7 +399,11 @@ def test_a_conductor_removed_from_the_project_stops_receiving_conductor_events_a
     m.conductor.received()
     # Raised hands with names, room state, thumbnails: none reaches the removed conductor.
     ok(m.bea.emit(P.RAISE_SIGNAL, {"board_id": m.board, "kind": P.SIGNAL_HAND, "on": True}))
-    ok(organizer.emit(P.SEND_ROOM_MESSAGE, {"session_id": m.session_id, "room_id": None, "text": "Pausa"}))
+    ok(
+        organizer.emit(
+            P.SEND_ROOM_MESSAGE, {"session_id": m.session_id, "room_id": None, "text": "Pausa"}
+        )
+    )
     ok(organizer.apply(group["board_id"], [create("g1", "problem", text="x")]))
     assert organizer.wait_for(lambda: organizer.received(P.THUMBNAIL_CHANGED), timeout_s=3)
     heard = m.conductor.received()
@@ -367,6 +443,10 @@ def test_the_social_report_a_participant_reads_leaves_out_what_is_still_private(
         page = person.http.get(f"/boards/{report}/report")
         assert page.status_code == 200
         assert "BEA intervento segreto" not in page.get_data(as_text=True)
-    assert "BEA intervento segreto" in m.conductor.http.get(f"/boards/{report}/report").get_data(as_text=True)
+    assert "BEA intervento segreto" in m.conductor.http.get(f"/boards/{report}/report").get_data(
+        as_text=True
+    )
     m.reveal()
-    assert "BEA intervento segreto" in m.dario.http.get(f"/boards/{report}/report").get_data(as_text=True)
+    assert "BEA intervento segreto" in m.dario.http.get(f"/boards/{report}/report").get_data(
+        as_text=True
+    )

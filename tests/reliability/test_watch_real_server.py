@@ -39,7 +39,7 @@ def test_a_watch_sent_with_its_join_waits_for_it_and_a_lone_watch_is_refused(dat
             acks: dict[str, dict] = {}
             done = threading.Event()
 
-            def answer(name):
+            def answer(name, acks=acks, done=done):
                 def record(ack):
                     acks[name] = ack
                     if len(acks) == 2:
@@ -49,9 +49,13 @@ def test_a_watch_sent_with_its_join_waits_for_it_and_a_lone_watch_is_refused(dat
 
             # As BoardConnection does on "connect": every connection on the socket joins at once.
             base = {"protocol": P.PROTOCOL_VERSION}
-            client.sio.emit(P.JOIN_BOARD, {**base, "board_id": world.board}, callback=answer("join"))
             client.sio.emit(
-                P.JOIN_BOARD, {**base, "board_id": world.board_b, "watch": True}, callback=answer("watch")
+                P.JOIN_BOARD, {**base, "board_id": world.board}, callback=answer("join")
+            )
+            client.sio.emit(
+                P.JOIN_BOARD,
+                {**base, "board_id": world.board_b, "watch": True},
+                callback=answer("watch"),
             )
             assert done.wait(15), acks
             assert acks["join"]["ok"] is True, acks
@@ -60,7 +64,9 @@ def test_a_watch_sent_with_its_join_waits_for_it_and_a_lone_watch_is_refused(dat
 
         lone = RealClient("p1", server.url, world.cookies["p1"]).connect()
         clients.append(lone)
-        ack = lone.call(P.JOIN_BOARD, {"protocol": P.PROTOCOL_VERSION, "board_id": world.board_b, "watch": True})
+        ack = lone.call(
+            P.JOIN_BOARD, {"protocol": P.PROTOCOL_VERSION, "board_id": world.board_b, "watch": True}
+        )
         assert ack["ok"] is False and ack["error"]["code"] == P.FORBIDDEN
     finally:
         for client in clients:
