@@ -450,3 +450,19 @@ def test_the_social_report_a_participant_reads_leaves_out_what_is_still_private(
     assert "BEA intervento segreto" in m.dario.http.get(f"/boards/{report}/report").get_data(
         as_text=True
     )
+
+
+def test_a_private_actors_positions_are_not_found_for_the_other_participants(clients, cast):
+    m = Meeting(clients, cast, BoardKind.STAKEHOLDERS)
+    m.private(anonymous=False)
+    ok(m.bea.apply(m.board, [create("b-actor", "actor", name="BEA attore")]))
+    project_id = db.session.get(Board, m.board).project_id
+    page = f"/projects/{project_id}/actors/b-actor/positions.json"
+    assert m.dario.http.get(page).status_code == 404
+    assert (
+        m.dario.http.get(f"/projects/{project_id}/actors/nowhere/positions.json").status_code == 404
+    )
+    assert m.bea.http.get(page).status_code == 200
+    assert m.conductor.http.get(page).status_code == 200
+    m.reveal()
+    assert m.dario.http.get(page).status_code == 200

@@ -894,6 +894,18 @@ def readable_items(
     }
 
 
+def may_read_item(session: Session, board_id: int, item_id: str, viewer: Viewer) -> bool:
+    """Whether a page may show this viewer anything of this item (an actor's positions): not
+    while it is another participant's private item."""
+    if viewer.conducts:
+        return True
+    privacy = privacy_of(room_of_board(session, board_id))
+    if privacy.since_seq is None:
+        return True
+    meta = item_metas(session, board_id, [item_id], privacy).get(item_id)
+    return not rules.is_hidden(meta, viewer, privacy)
+
+
 def seal_anonymity(session: Session, room: Room, upto_seq: int | None) -> None:
     """Mark what participants wrote in the room's open anonymous round (up to `upto_seq`, the
     board's seq at its end) as anonymous for good, before the round's window is closed. Every
