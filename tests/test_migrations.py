@@ -95,11 +95,11 @@ def _rows(table: str) -> int:
 def test_0007_marks_the_items_of_anonymous_rounds_already_revealed(migrated_app):
     """Rounds revealed before the marks existed kept their windows on the room: the upgrade
     marks what participants wrote in them, of every type, and nothing else."""
-    from workshop.models import BoardItem, LiveSession, Room, utcnow
-    from workshop.projects import service as projects
-
     from alembic.script import ScriptDirectory
     from flask import current_app
+
+    from workshop.models import BoardItem, LiveSession, Room, utcnow
+    from workshop.projects import service as projects
 
     with migrated_app.app_context():
         # Data made at the head, then the marks taken away and made again by the upgrade: the
