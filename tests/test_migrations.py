@@ -106,7 +106,8 @@ def test_0007_marks_the_items_of_anonymous_rounds_already_revealed(migrated_app)
         # test holds wherever the lead chains this revision.
         flask(migrated_app, "db", "upgrade")
         config = current_app.extensions["migrate"].migrate.get_config()
-        before = ScriptDirectory.from_config(config).get_revision("0007_h1_anonymous_items").down_revision
+        mine = ScriptDirectory.from_config(config).get_revision("0007_h1_anonymous_items")
+        before = mine.down_revision
         project = projects.create_project(db.session, {"title": "P"}, None)
         db.session.flush()
         board = project.boards[0]
