@@ -259,7 +259,7 @@ def _engine_strings() -> dict[str, str]:
         "The conductor brought everyone to this part of the board.": _(
             "The conductor brought everyone to this part of the board."
         ),
-        "Everyone's notes are now visible.": _("Everyone's notes are now visible."),
+        "What everyone wrote is now visible.": _("What everyone wrote is now visible."),
         "Private writing: what you write now is visible only to you and the conductor.": _(
             "Private writing: what you write now is visible only to you and the conductor."
         ),
@@ -337,7 +337,7 @@ def _engine_strings() -> dict[str, str]:
         "Participants see only what they write themselves, every kind of card. You see everything.": _(
             "Participants see only what they write themselves, every kind of card. You see everything."
         ),
-        "Reveal the notes": _("Reveal the notes"),
+        "Reveal what everyone wrote": _("Reveal what everyone wrote"),
         "Anonymous: authors hidden from participants for good, visible only to whoever manages the project": _(
             "Anonymous: authors hidden from participants for good, visible only to whoever manages the project"
         ),

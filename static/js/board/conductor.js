@@ -337,7 +337,7 @@ export class ConductorPanel {
     if (room.private) {
       node.append(
         el("p", "conductor-hint", t("Participants see only what they write themselves, every kind of card. You see everything.")),
-        button(t("Reveal the notes"), "reveal"),
+        button(t("Reveal what everyone wrote"), "reveal"),
       );
     } else {
       const anonymous = el("input");
@@ -532,7 +532,7 @@ export class ConductorPanel {
           t("Private writing has started."));
         return;
       case "reveal":
-        await this._send(P.REVEAL_NOTES, { board_id: board }, t("Everyone's notes are now visible."));
+        await this._send(P.REVEAL_NOTES, { board_id: board }, t("What everyone wrote is now visible."));
         return;
       case "phase": {
         const phase = this._value("phase").value || null;

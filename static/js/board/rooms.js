@@ -141,7 +141,7 @@ export class RoomsClient {
     socket.on(P.NOTES_REVEALED, (payload) => {
       if (!here(payload)) return;
       this.app.connection.resync();
-      this.app.announcer.say(t("Everyone's notes are now visible."));
+      this.app.announcer.say(t("What everyone wrote is now visible."));
     });
     socket.on(P.VOTES_CHANGED, (payload) => {
       if (!here(payload) || !this.live) return;
