@@ -43,7 +43,7 @@ from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, flag, payload_fields, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.sessions import SocketAuth, registry
-from workshop.rooms import labs, rules
+from workshop.rooms import labs, privacy, rules
 from workshop.rooms import service as rooms
 from workshop.rooms.rules import Viewer
 
@@ -88,14 +88,14 @@ def on_join(
     viewer = Viewer(who.identity, conducts)
     room = rooms.room_of_board(db.session, board.id)
     if room is None:
-        return rooms.filter_sync(db.session, board.id, rules.Privacy(), viewer, state), None
+        return privacy.filter_sync(db.session, board.id, rules.Privacy(), viewer, state), None
     live = room.live_session
     if not conducts:
         rooms.ensure_member(db.session, live, who.identity, who.display_name)
         if not rooms.may_enter(db.session, live, room, who.identity):
             db.session.commit()
             raise Forbidden("this board belongs to another group")
-    state = rooms.filter_sync(db.session, board.id, rooms.privacy_of(room), viewer, state)
+    state = privacy.filter_sync(db.session, board.id, rooms.privacy_of(room), viewer, state)
     join_room(who_room(who.identity))
     join_room(conduct_room(board.id) if conducts else peers_room(board.id))
     if conducts:
@@ -120,7 +120,7 @@ def check_change(
         if action is not None and room.private_since_seq is not None:
             raise rules.PhaseForbids("canvas tools wait for the reveal during private writing", field="action")
         viewer = Viewer(actor.identity, False)
-        rooms.check_hidden_ops(
+        privacy.check_hidden_ops(
             db.session, change.board_id, rooms.privacy_of(room), viewer, change.ops
         )
     return room.id
@@ -169,17 +169,17 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
                 Room.id == room_id
             )
         ).one()
-        privacy = rooms.privacy_of(_PrivacyRow(*row))
+        window = rooms.privacy_of(_PrivacyRow(*row))
     else:
-        privacy = rules.Privacy()
+        window = rules.Privacy()
     metas = rules.metas_from_change(wire)
-    wanted = (rules.change_referenced_ids(wire) if privacy.active else rules.change_item_ids(wire)) - set(metas)
-    stored = rooms.item_metas(db.session, board_id, wanted, privacy)
-    if not privacy.active and not stored:
+    wanted = (rules.change_referenced_ids(wire) if window.active else rules.change_item_ids(wire)) - set(metas)
+    stored = privacy.item_metas(db.session, board_id, wanted, window)
+    if not window.active and not stored:
         return None  # the usual case: no private writing, no anonymous item touched
     metas.update(stored)
     project_id = db.session.scalar(sa.select(Board.project_id).where(Board.id == board_id))
-    return Visibility(privacy, metas, project_id)
+    return Visibility(window, metas, project_id)
 
 
 def _viewer(entry: SocketAuth, board_id: int, seen: Visibility) -> Viewer:

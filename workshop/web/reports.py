@@ -15,7 +15,7 @@ from workshop.exports import social_report
 from workshop.extensions import db, limiter
 from workshop.models import Board, BoardKind, ReportLink
 from workshop.projects import report_links
-from workshop.rooms import service as rooms
+from workshop.rooms import privacy
 from workshop.rooms.rules import Viewer
 from workshop.web.downloads import download, download_name
 from workshop.web.forms import EmptyForm, ReportLinkForm
@@ -49,7 +49,7 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
     def readable(board_id: int | None) -> dict:
         if board_id is None:
             return {}
-        return rooms.readable_items(db.session, board_id, service.board_items(db.session, board_id), viewer)
+        return privacy.readable_items(db.session, board_id, service.board_items(db.session, board_id), viewer)
 
     boards = {
         kind.value: readable(service.project_board_id(db.session, board.project_id, kind.value))
