@@ -113,6 +113,8 @@ export class RoomsClient {
       if (!here(payload)) return;
       if (!payload.session) {
         if (this.live) this.app.announcer.say(t("The live session has ended."));
+        // Ending the session reveals what was still private: fetch everyone's items.
+        if (this.live?.room?.private && !this.conducts) this.app.connection.resync();
         this.live = null;
         if (payload.locked !== undefined) this._setLocked(payload.locked);
       } else {
