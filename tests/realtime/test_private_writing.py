@@ -466,3 +466,21 @@ def test_a_private_actors_positions_are_not_found_for_the_other_participants(cli
     assert m.conductor.http.get(page).status_code == 200
     m.reveal()
     assert m.dario.http.get(page).status_code == 200
+
+
+def test_a_card_on_another_board_cannot_point_at_an_actor_still_private(clients, cast):
+    """A ToC outcome's population names actors of the stakeholder board: one still private
+    there is refused as a missing one, to whoever may not see it."""
+    m = Meeting(clients, cast, BoardKind.STAKEHOLDERS)
+    m.private(anonymous=False)
+    ok(m.bea.apply(m.board, [create("b-actor", "actor", name="BEA attore")]))
+    theory = board_of(cast, BoardKind.THEORY_OF_CHANGE)
+    for person in (m.dario, m.bea, m.conductor):
+        ok(person.join(theory))
+    hidden = m.dario.apply(theory, [create("d-out", "outcome", text="x", population=["b-actor"])])
+    missing = m.dario.apply(theory, [create("d-out", "outcome", text="x", population=["nowhere"])])
+    assert code(hidden) == P.INVALID_OP and hidden == missing
+    ok(m.bea.apply(theory, [create("b-out", "outcome", text="mio", population=["b-actor"])]))
+    ok(m.conductor.apply(theory, [create("c-out", "outcome", text="suo", population=["b-actor"])]))
+    m.reveal()
+    ok(m.dario.apply(theory, [create("d-out", "outcome", text="x", population=["b-actor"])]))

@@ -111,6 +111,9 @@ def check_change(
     may refuse it. A participant's canvas action (it reads the whole board, hidden items too)
     waits for the reveal. Returns the room's id (None for a board outside any live session)."""
     room = rooms.room_of_board(db.session, change.board_id)
+    if not actor.may_conduct:
+        viewer = Viewer(actor.identity, False)
+        privacy.check_hidden_project_refs(db.session, change.board_id, viewer, change.ops)
     if room is None:
         return None
     rules.check_ops_in_phase(room.phase, change.ops, actor.may_conduct)

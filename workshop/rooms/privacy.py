@@ -15,11 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workshop.boards import service as boards
 from workshop.boards.errors import InvalidOp, NotFound
 from workshop.boards.ops import CREATE, Op
 from workshop.boards.schema import registry as type_registry
 from workshop.boards.state import Item
-from workshop.models import AnonymousItem, BoardItem, Room
+from workshop.models import AnonymousItem, Board, BoardItem, Room
 from workshop.rooms import rules
 from workshop.rooms.rules import ItemMeta, Privacy, Viewer
 
@@ -118,6 +119,47 @@ def check_hidden_ops(
         for name, target_id in _refs_of(type_name, op.fields):
             if rules.is_hidden(metas.get(target_id), viewer, privacy):
                 raise InvalidOp(f"{name} points at no live item", field=name)
+
+
+def check_hidden_project_refs(
+    session: Session, board_id: int, viewer: Viewer, ops: Iterable[Op]
+) -> None:
+    """A card's reference to an item of another board of the project (a ToC outcome's
+    population among the actors) may not point at an item still private there: refused with
+    the engine's words for a missing one. Costs nothing for ops that set no such field."""
+    if viewer.conducts:
+        return
+    names = {n for t in type_registry.types.values() for n in t.project_ref_fields()}
+    wanted: list[tuple[str, str, str]] = []  # (field, board kind, target id)
+    for op in ops:
+        if not op.fields or not names & op.fields.keys():
+            continue
+        type_name = op.type if op.op == CREATE else _type_of(session, board_id, op.id, {})
+        try:
+            specs = type_registry.get(type_name).project_ref_fields()
+        except KeyError:
+            continue
+        for name, spec in specs.items():
+            if name in op.fields:
+                try:
+                    targets = spec.targets(op.fields[name])
+                except TypeError:
+                    continue
+                wanted.extend((name, spec.board_kind, t) for t in targets if isinstance(t, str))
+    if not wanted:
+        return
+    project_id = session.scalar(sa.select(Board.project_id).where(Board.id == board_id))
+    for kind in {k for _, k, _ in wanted}:
+        other = boards.project_board_id(session, project_id, kind)
+        if other is None:
+            continue
+        window = _privacy_of_board(session, other)
+        if window.since_seq is None:
+            continue
+        metas = item_metas(session, other, [t for _, k, t in wanted if k == kind], window)
+        for name, k, target_id in wanted:
+            if k == kind and rules.is_hidden(metas.get(target_id), viewer, window):
+                raise InvalidOp(f"{name} points at no live item of the project", field=name)
 
 
 def _type_of(
