@@ -90,3 +90,56 @@ def test_demo_load_twice_on_a_migrated_database_changes_nothing(migrated_app):
 
 def _rows(table: str) -> int:
     return db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+
+
+def test_0007_marks_the_items_of_anonymous_rounds_already_revealed(migrated_app):
+    """Rounds revealed before the marks existed kept their windows on the room: the upgrade
+    marks what participants wrote in them, of every type, and nothing else."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from workshop.models import BoardItem, LiveSession, Room, utcnow
+    from workshop.projects import service as projects
+
+    with migrated_app.app_context():
+        # Data made at the head, then the marks taken away and made again by the upgrade: the
+        # test holds wherever the lead chains this revision.
+        flask(migrated_app, "db", "upgrade")
+        config = current_app.extensions["migrate"].migrate.get_config()
+        mine = ScriptDirectory.from_config(config).get_revision("0007_anonymous_items")
+        before = mine.down_revision
+        project = projects.create_project(db.session, {"title": "P"}, None)
+        db.session.flush()
+        board = project.boards[0]
+        live = LiveSession(
+            project_id=project.id, plenary_board_id=board.id, opened_by="u:1", opened_at=utcnow()
+        )
+        live.rooms.append(
+            Room(board_id=board.id, name="Plenaria", is_plenary=True, anonymous_windows=[[2, 5]])
+        )
+        db.session.add(live)
+        for item_id, item_type, seq, by in [
+            ("in-card", "problem", 3, "p:1"),
+            ("in-link", "causal_link", 5, "p:2"),
+            ("by-conductor", "text", 4, "u:1"),
+            ("before", "problem", 2, "p:1"),
+            ("after", "problem", 6, "p:1"),
+        ]:
+            db.session.add(
+                BoardItem(
+                    board_id=board.id,
+                    item_id=item_id,
+                    type=item_type,
+                    fields={},
+                    created_seq=seq,
+                    updated_seq=seq,
+                    created_by=by,
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+        flask(migrated_app, "db", "downgrade", before)
+        flask(migrated_app, "db", "upgrade")
+        with db.engine.connect() as conn:
+            marked = set(conn.execute(sa.text("SELECT item_id FROM anonymous_items")).scalars())
+        assert marked == {"in-card", "in-link"}

@@ -63,6 +63,7 @@ def test_a_watcher_follows_a_board_without_being_present_on_it(clients, cast):
     conductor = clients.as_user(cast.conductor)
     participant = clients.as_participant(cast.invite_a)
     ok(conductor.join(cast.board_a2))
+    ok(participant.join(cast.board))  # watching needs a board of the project joined first
     conductor.received()
     ack = ok(participant.join(cast.board_a2, watch=True))
     assert ack["me"] is None and ack["peers"] == []

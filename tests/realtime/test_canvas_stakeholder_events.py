@@ -112,6 +112,7 @@ def test_a_csv_import_reaches_every_socket_on_the_board_as_one_change(
     )  # follows the registry from another board
     ok(conductor.join(board_id))
     seq = ok(participant.join(board_id))["seq"]
+    ok(watcher.join(cast.board))  # watching needs a board of the project joined first
     ok(watcher.join(board_id, watch=True))
     for client in (conductor, participant, watcher):
         client.received()

@@ -341,3 +341,28 @@ def test_every_canvas_action_from_every_principal(name, clients, cast, watcher, 
     assert tuple(got) == expected
     with capsys.disabled():
         print(f"\nB1-B3 actions {name}: template {got[0]}, changing action {got[1]}, check {got[2]}")
+
+
+# principal -> (watch X from a socket that joined nothing, watch X after joining A2 of X's project)
+WATCH_MATRIX = {
+    "participant of another project": (P.FORBIDDEN, P.FORBIDDEN),
+    "observer": (P.FORBIDDEN, OK),
+    "participant invited to another board of the project": (P.FORBIDDEN, P.FORBIDDEN),
+    "conductor of another project": (P.FORBIDDEN, P.FORBIDDEN),
+    "participant": (P.FORBIDDEN, OK),
+    "conductor": (P.FORBIDDEN, OK),
+    "organizer": (P.FORBIDDEN, OK),
+}
+
+
+@pytest.mark.parametrize("name", list(WATCH_MATRIX))
+def test_watching_needs_a_joined_board_of_the_same_project(name, clients, cast, watcher):
+    """`watch` follows a board without presence: only beside a board of its project that the
+    socket joined in full, never as a way to look on unseen."""
+    alone, beside = WATCH_MATRIX[name]
+    client = open_as(name, clients, cast)
+    assert outcome(client.join(cast.board, watch=True)) == alone
+    assert client.rooms() == []
+    client.join(cast.board_a2)
+    assert outcome(client.join(cast.board, watch=True)) == beside
+    assert watcher.received(P.PEER_JOINED) == []  # a watcher is never in presence

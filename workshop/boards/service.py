@@ -407,6 +407,11 @@ def board_items(session: Session, board_id: int) -> dict[str, Item]:
     return _live_items_by_id(session.connection(), board_id)
 
 
+def project_board_id(session: Session, project_id: int, board_kind: str) -> int | None:
+    """The project's board of that kind (the one project_board_items reads)."""
+    return _project_board_id(session.connection(), project_id, board_kind)
+
+
 def project_board_items(session: Session, project_id: int, board_kind: str) -> dict[str, Item]:
     """The live items of the project's board of that kind: for views and reports."""
     return _live_items_on_project_board(session.connection(), project_id, board_kind)

@@ -25,6 +25,7 @@ from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink
 from workshop.models.stakeholders import StakeholderPosition
+from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
     Lab,
     LabMeeting,
@@ -39,6 +40,7 @@ from workshop.models.rooms import (  # rooms and the conductor (issue 7)
 from workshop.models.user import User, UserRole
 
 __all__ = [
+    "AnonymousItem",
     "AuthSession",
     "Base",
     "Board",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from flask import current_app, request, session
@@ -119,6 +120,33 @@ def on_join_board(entry: SocketAuth, payload: Any):
     if not isinstance(watch, bool):
         raise BadRequest("watch must be true or false", field="watch")
 
+    if watch:
+        return _join(entry, board_id, since, watch)
+    entry.joins_in_flight += 1
+    try:
+        return _join(entry, board_id, since, watch)
+    finally:
+        entry.joins_in_flight -= 1
+
+
+WATCH_WAIT_S = 5.0  # how long a watch waits for the socket's full joins under way
+_WATCH_POLL_S = 0.05
+
+
+def _may_watch(entry: SocketAuth, project_id: int) -> bool:
+    """Watching follows a board without presence: only for a socket present on a board of
+    the same project (the board client follows the project's other session boards from its
+    own). A reconnect re-joins every board at once: wait for the full joins under way."""
+    deadline = time.monotonic() + WATCH_WAIT_S
+    while project_id not in entry.present_projects():
+        if entry.joins_in_flight <= 0 or time.monotonic() > deadline:
+            return False
+        db.session.rollback()  # no transaction held open while waiting
+        socketio.sleep(_WATCH_POLL_S)
+    return True
+
+
+def _join(entry: SocketAuth, board_id: int, since: int | None, watch: bool) -> dict[str, Any]:
     who = entry.principal
     board = db.session.get(Board, board_id)
     if board is None:
@@ -126,6 +154,8 @@ def on_join_board(entry: SocketAuth, payload: Any):
     if not policy.can_view_board(who, board.project_id, board.id):
         raise Forbidden("you were not let into this board")
     project_id = board.project_id
+    if watch and board_id not in entry.boards - entry.watching and not _may_watch(entry, project_id):
+        raise Forbidden("watch a board only from a board of its project that this socket joined")
     board_wire = {"id": board.id, "kind": str(board.kind), "locked": board.locked}
     db.session.rollback()  # the sync read below begins its own transaction
 
@@ -144,6 +174,10 @@ def on_join_board(entry: SocketAuth, payload: Any):
         if board_id not in entry.boards:  # a first join: nothing of it may stay behind
             leave_room(room)
         raise
+    if watch and board_id not in entry.boards:
+        entry.watching.add(board_id)
+    elif not watch:
+        entry.watching.discard(board_id)
     entry.boards.add(board_id)
     entry.board_projects[board_id] = project_id
     if watch:
@@ -192,6 +226,7 @@ def _spend(entry: SocketAuth, bucket: TokenBucket, refusal: str) -> None:
 
 def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> None:
     entry.boards.discard(board_id)
+    entry.watching.discard(board_id)
     entry.board_projects.pop(board_id, None)
     # The server's own call: it works outside a request too (the session sweep).
     socketio.server.leave_room(entry.sid, board_room(board_id), namespace="/")
@@ -228,15 +263,18 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     # Rooms: the phase, the author's group and private notes may refuse the change.
     room_id = room_hooks.check_change(entry, change, actor)
     sender = request.sid
+    seen: list[Any] = []
 
     def broadcast(applied: service.AppliedChange) -> None:
         # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
-        # Each recipient gets what it may see (private writing; rooms.broadcast).
-        room_hooks.broadcast(applied, sender, room_id)
+        # Each recipient gets what it may see (private writing, anonymity; rooms.broadcast).
+        seen.append(room_hooks.broadcast(applied, sender, room_id))
 
     applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
     _maintain_when_due(applied)
-    return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": applied.ops}
+    # The ack too: a delete may take along items the sender is not shown.
+    acked = room_hooks.ack_ops(entry, applied, room_id, seen[0] if seen else None, bool(seen))
+    return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": acked}
 
 
 @socketio.on(P.RUN_ACTION)
@@ -253,11 +291,12 @@ def on_run_action(entry: SocketAuth, payload: Any):
     project_id = entry.board_projects[board_id]
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
     # Rooms: the author's group may refuse it; its change reaches each socket as it may see it.
-    room_id = room_hooks.check_change(entry, request_.change, actor)
+    room_id = room_hooks.check_change(entry, request_.change, actor, action=request_.action)
     sender = request.sid
+    seen: list[Any] = []
 
     def broadcast(applied: service.AppliedChange) -> None:
-        room_hooks.broadcast(applied, sender, room_id)
+        seen.append(room_hooks.broadcast(applied, sender, room_id))
 
     applied = service.run_action(
         db.session,
@@ -274,7 +313,7 @@ def on_run_action(entry: SocketAuth, payload: Any):
         "ok": True,
         "seq": applied.seq,
         "duplicate": applied.duplicate,
-        "ops": applied.ops,
+        "ops": room_hooks.ack_ops(entry, applied, room_id, seen[0] if seen else None, bool(seen)),
         "result": applied.result,
     }
 
@@ -371,6 +410,8 @@ def _recheck_sessions(app) -> None:
                     _end_socket(entry.sid)
                     continue
                 entry.principal = who
+                # Conductor-only rooms (names, thumbnails) go at once, boards or not.
+                room_hooks.on_rights_rechecked(entry)
                 for board_id in list(entry.boards):
                     project_id = entry.board_projects.get(board_id)
                     if project_id is None or not policy.can_view_board(who, project_id, board_id):

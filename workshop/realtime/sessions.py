@@ -29,6 +29,16 @@ class SocketAuth:
     boards: set[int] = field(default_factory=set)  # boards this socket joined
     board_projects: dict[int, int] = field(default_factory=dict)  # joined board -> its project
     budget: Budget = field(default_factory=Budget)
+    # Boards followed with `watch` (no presence): allowed only beside a board of the same
+    # project joined in full (handlers.on_join_board).
+    watching: set[int] = field(default_factory=set)
+    # Full joins under way: a watch that arrives meanwhile (a reconnect re-joins every board
+    # at once, and events run concurrently) waits for them.
+    joins_in_flight: int = 0
+
+    def present_projects(self) -> set[int]:
+        """The projects of the boards this socket joined in full (present in their presence)."""
+        return {self.board_projects[b] for b in self.boards - self.watching if b in self.board_projects}
 
 
 

@@ -1,5 +1,5 @@
 """The rules of rooms, as pure functions: what a phase lets participants do, the timer, a
-balanced random split into groups, who may see which note during private writing, and where
+balanced random split into groups, who may see which item during private writing, and where
 harvested items land. No database, no Flask: the service and the tests call these directly."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from workshop import protocol as P
 from workshop.boards.errors import BoardError
 from workshop.boards.ops import CREATE, DELETE, RESTORE, UPDATE, Op
+from workshop.boards.schema import is_item_id
 
 
 class PhaseForbids(BoardError):
@@ -120,12 +121,23 @@ def balanced_assignment(
 
 # --- private writing ---------------------------------------------------------------------------------
 
+PARTICIPANT_IDENTITY_PREFIX = "p:"  # workshop.access.principal.Principal.identity
+
+
+def authored_by_participant(identity: str) -> bool:
+    """Private writing and anonymity cover what participants write. Account holders reach a
+    project's boards only as its managers (access.policy.can_view_board): what a conductor or
+    the server (a group's template, a harvest) writes during the window is for everyone."""
+    return identity.startswith(PARTICIPANT_IDENTITY_PREFIX)
+
 
 @dataclass(frozen=True)
 class Privacy:
-    """A board's private-writing state: notes created after `since_seq` are private (None: not
-    in private writing); `anonymous` windows are (from, to] seq ranges whose notes keep their
-    authors hidden from peers. `to` is None for the window still open."""
+    """A board's private-writing state: items participants create after `since_seq` are
+    private (None: not in private writing); `anonymous_windows` are (from, to] seq ranges of
+    this session whose items keep their authors hidden from peers (`to` is None for the window
+    still open). Items of windows already revealed are also marked in storage (`ItemMeta.anonymous`),
+    so their anonymity outlives the session."""
 
     since_seq: int | None = None
     anonymous_windows: tuple[tuple[int, int | None], ...] = ()
@@ -146,6 +158,7 @@ class ItemMeta:
     type: str
     created_seq: int
     created_by: str
+    anonymous: bool = False  # written in an anonymous round: stored, holds for good
 
 
 @dataclass(frozen=True)
@@ -155,13 +168,14 @@ class Viewer:
 
 
 def is_hidden(meta: ItemMeta | None, viewer: Viewer, privacy: Privacy) -> bool:
-    """A note someone else wrote during private writing is not sent to a participant at all."""
+    """An item of any type another participant wrote during private writing is not sent to a
+    participant at all (nor to an observer) until the reveal."""
     if meta is None or viewer.conducts or privacy.since_seq is None:
         return False
     return (
-        meta.type == "sticky"
-        and meta.created_seq > privacy.since_seq
+        meta.created_seq > privacy.since_seq
         and meta.created_by != viewer.identity
+        and authored_by_participant(meta.created_by)
     )
 
 
@@ -170,31 +184,72 @@ def in_anonymous_window(seq: int, privacy: Privacy) -> bool:
 
 
 def is_anonymous(meta: ItemMeta | None, viewer: Viewer, privacy: Privacy) -> bool:
+    """Whether this viewer receives the item without its author."""
     if meta is None or viewer.conducts or meta.created_by == viewer.identity:
         return False
-    return meta.type == "sticky" and in_anonymous_window(meta.created_seq, privacy)
+    if meta.anonymous:
+        return True
+    return authored_by_participant(meta.created_by) and in_anonymous_window(
+        meta.created_seq, privacy
+    )
 
 
 ANONYMOUS_AUTHOR = {"id": "", "name": ""}
 
 
+def referenced_ids(fields: Mapping[str, Any] | None) -> set[str]:
+    """Every value of these fields that could name an item (an id, or a list of ids): a
+    reference to a hidden item must not reach a participant, whatever the field."""
+    found: set[str] = set()
+    for value in (fields or {}).values():
+        if isinstance(value, str):
+            if is_item_id(value):
+                found.add(value)
+        elif isinstance(value, list):
+            found.update(v for v in value if isinstance(v, str) and is_item_id(v))
+    return found
+
+
+def _points_at_hidden(
+    fields: Mapping[str, Any] | None,
+    metas: Mapping[str, ItemMeta],
+    viewer: Viewer,
+    privacy: Privacy,
+) -> bool:
+    return any(is_hidden(metas.get(i), viewer, privacy) for i in referenced_ids(fields))
+
+
+def _unnamed(fields: dict[str, Any]) -> dict[str, Any]:
+    return {**fields, "author": ""} if "author" in fields else fields
+
+
 def filter_change(
     change: dict[str, Any], metas: Mapping[str, ItemMeta], viewer: Viewer, privacy: Privacy
 ) -> dict[str, Any]:
-    """The change as this viewer may receive it: hidden notes' ops dropped, anonymous authors
-    blanked. The seq stays, so the viewer's sequence has no gap."""
-    if viewer.conducts or not privacy.active:
+    """The change as this viewer may receive it: ops on hidden items (and ops pointing at
+    them) dropped, anonymous authors blanked, in the ops and as the change's author when it
+    touches an anonymous item (a later edit by its own author too) or falls in an open
+    anonymous window. The seq stays, so the viewer's sequence has no gap."""
+    if viewer.conducts:
         return change
     ops = []
+    dropped = anonymous = False
     for op in change["ops"]:
         meta = metas.get(op["id"])
-        if is_hidden(meta, viewer, privacy):
+        if is_hidden(meta, viewer, privacy) or _points_at_hidden(
+            op.get("fields"), metas, viewer, privacy
+        ):
+            dropped = True
             continue
-        if op.get("fields") and "author" in op["fields"] and is_anonymous(meta, viewer, privacy):
-            op = {**op, "fields": {**op["fields"], "author": ""}}
+        if is_anonymous(meta, viewer, privacy):
+            anonymous = True
+            if op.get("fields"):
+                op = {**op, "fields": _unnamed(op["fields"])}
         ops.append(op)
     author = change["author"]
-    if author.get("id") != viewer.identity and in_anonymous_window(change["seq"], privacy):
+    if author.get("id") != viewer.identity and (
+        dropped or anonymous or in_anonymous_window(change["seq"], privacy)
+    ):
         author = ANONYMOUS_AUTHOR
     return {**change, "ops": ops, "author": author}
 
@@ -203,21 +258,31 @@ def filter_items(
     items: list[dict[str, Any]], metas: Mapping[str, ItemMeta], viewer: Viewer, privacy: Privacy
 ) -> list[dict[str, Any]]:
     """A snapshot as this viewer may receive it."""
-    if viewer.conducts or not privacy.active:
+    if viewer.conducts:
         return items
     visible = []
     for item in items:
         meta = metas.get(item["id"])
-        if is_hidden(meta, viewer, privacy):
+        if is_hidden(meta, viewer, privacy) or _points_at_hidden(
+            item["fields"], metas, viewer, privacy
+        ):
             continue
         if is_anonymous(meta, viewer, privacy):
-            item = {**item, "fields": {**item["fields"], "author": ""}, "created_by": ""}
+            item = {**item, "fields": _unnamed(item["fields"]), "created_by": ""}
         visible.append(item)
     return visible
 
 
 def change_item_ids(change: dict[str, Any]) -> set[str]:
     return {op["id"] for op in change["ops"]}
+
+
+def change_referenced_ids(change: dict[str, Any]) -> set[str]:
+    """The items a change touches and the items its ops' fields point at."""
+    ids = change_item_ids(change)
+    for op in change["ops"]:
+        ids |= referenced_ids(op.get("fields"))
+    return ids
 
 
 def metas_from_change(change: dict[str, Any]) -> dict[str, ItemMeta]:

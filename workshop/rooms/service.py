@@ -62,6 +62,7 @@ from workshop.rooms.groups import (  # noqa: F401 - re-exported
 from workshop.rooms.harvest import Harvested, harvest  # noqa: F401 - re-exported
 from workshop.rooms.items import SERVER_CLIENT_ID, live_item, new_id  # noqa: F401 - re-exported
 from workshop.rooms.locks import lock_board, lock_frame, locked_frames, release_session_locks  # noqa: F401
+from workshop.rooms.privacy import seal_anonymity
 from workshop.rooms.rules import ItemMeta, Privacy, Viewer
 from workshop.rooms.sessions import (  # noqa: F401 - re-exported
     RoomFacts,
@@ -117,7 +118,10 @@ def start_private_writing(
         seq = session.scalar(sa.select(Board.seq).where(Board.id == room.board_id))
         if room.private_since_seq is None:
             room.private_since_seq = seq
-        room.private_anonymous = bool(anonymous)
+            room.private_anonymous = bool(anonymous)
+        else:
+            # Already writing in private: a round promised anonymous stays anonymous.
+            room.private_anonymous = room.private_anonymous or bool(anonymous)
         session.commit()
     return room.private_since_seq
 
@@ -127,6 +131,7 @@ def reveal(session: Session, room: Room, locks: boards.WriteLocks | None) -> Non
     with locks.board(room.board_id) if locks else _no_lock():
         if room.private_since_seq is not None and room.private_anonymous:
             seq = session.scalar(sa.select(Board.seq).where(Board.id == room.board_id))
+            seal_anonymity(session, room, seq)
             room.anonymous_windows = [
                 *(room.anonymous_windows or []),
                 [room.private_since_seq, seq],
@@ -232,62 +237,6 @@ def attendance(session: Session, live: LiveSession, now: datetime) -> list[dict[
             }
         )
     return rows
-
-
-# --- what a viewer may receive --------------------------------------------------------------------------
-
-
-def item_metas(
-    session: Session, board_id: int, ids: Iterable[str] | None, privacy: Privacy
-) -> dict[str, ItemMeta]:
-    """Type, creation seq and creator of the board's notes that private writing may concern."""
-    query = sa.select(
-        BoardItem.item_id, BoardItem.type, BoardItem.created_seq, BoardItem.created_by
-    ).where(
-        BoardItem.board_id == board_id,
-        BoardItem.type == "sticky",
-        BoardItem.created_seq > privacy.oldest_seq(),
-    )
-    if ids is not None:
-        ids = list(ids)
-        if not ids:
-            return {}
-        query = query.where(BoardItem.item_id.in_(ids))
-    return {item_id: ItemMeta(type_, seq, by) for item_id, type_, seq, by in session.execute(query)}
-
-
-def filter_sync(
-    session: Session, board_id: int, privacy: Privacy, viewer: Viewer, state: dict[str, Any]
-) -> dict[str, Any]:
-    """A join's snapshot or delta as this viewer may receive it."""
-    if viewer.conducts or not privacy.active:
-        return state
-    if state["mode"] == "snapshot":
-        metas = item_metas(session, board_id, None, privacy)
-        return {**state, "items": rules.filter_items(state["items"], metas, viewer, privacy)}
-    ids = (
-        set().union(*(rules.change_item_ids(c) for c in state["changes"]))
-        if state["changes"]
-        else set()
-    )
-    metas = item_metas(session, board_id, ids, privacy)
-    return {
-        **state,
-        "changes": [rules.filter_change(c, metas, viewer, privacy) for c in state["changes"]],
-    }
-
-
-def check_hidden_ops(
-    session: Session, board_id: int, privacy: Privacy, viewer: Viewer, ops: Iterable[Op]
-) -> None:
-    """A participant cannot touch a note they are not shown: it does not exist for them."""
-    if viewer.conducts or privacy.since_seq is None:
-        return
-    targets = [op.id for op in ops if op.op != CREATE]
-    metas = item_metas(session, board_id, targets, privacy)
-    for item_id in targets:
-        if rules.is_hidden(metas.get(item_id), viewer, privacy):
-            raise NotFound("no such item", field="id")
 
 
 def thumbnail(session: Session, board_id: int) -> list[list[Any]]:

@@ -33,6 +33,7 @@ from workshop.models import (
 from workshop.rooms import labs
 from workshop.rooms import locks as session_locks
 from workshop.rooms.controls import ENGLISH_SNAPSHOT_NAMES, SnapshotNames, auto_snapshot, timer_of
+from workshop.rooms.privacy import seal_anonymity
 
 # --- finding ---------------------------------------------------------------------------------------
 
@@ -150,6 +151,8 @@ def close_session(
     # The frames' unlock is a change like any: made in the name of who closes the session.
     actor = actor or Actor(closed_by or live.opened_by, "", may_conduct=True)
     for room in live.rooms:
+        # A round still open ends with the session: anonymous for good.
+        seal_anonymity(session, room, None)
         auto_snapshot(
             session, room, SnapshotKind.SESSION, names.session_end(room), closed_by, locks
         )

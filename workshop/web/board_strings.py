@@ -259,9 +259,12 @@ def _engine_strings() -> dict[str, str]:
         "The conductor brought everyone to this part of the board.": _(
             "The conductor brought everyone to this part of the board."
         ),
-        "Everyone's notes are now visible.": _("Everyone's notes are now visible."),
-        "Private writing: your new notes are visible only to you and the conductor.": _(
-            "Private writing: your new notes are visible only to you and the conductor."
+        "What everyone wrote is now visible.": _("What everyone wrote is now visible."),
+        "Private writing: what you write now is visible only to you and the conductor.": _(
+            "Private writing: what you write now is visible only to you and the conductor."
+        ),
+        "Anonymous: your name never appears to the other participants, only to whoever manages the project.": _(
+            "Anonymous: your name never appears to the other participants, only to whoever manages the project."
         ),
         "The timer has started: %(time)s": _("The timer has started: %(time)s"),
         "Plenary": _("Plenary"),
@@ -331,11 +334,13 @@ def _engine_strings() -> dict[str, str]:
         "Lock the board": _("Lock the board"),
         "Bring everyone here": _("Bring everyone here"),
         "Lock or unlock the selected frame": _("Lock or unlock the selected frame"),
-        "Participants see only their own new notes. You see them all.": _(
-            "Participants see only their own new notes. You see them all."
+        "Participants see only what they write themselves, every kind of card. You see everything.": _(
+            "Participants see only what they write themselves, every kind of card. You see everything."
         ),
-        "Reveal the notes": _("Reveal the notes"),
-        "Authors stay anonymous to their peers": _("Authors stay anonymous to their peers"),
+        "Reveal what everyone wrote": _("Reveal what everyone wrote"),
+        "Anonymous: authors hidden from participants for good, visible only to whoever manages the project": _(
+            "Anonymous: authors hidden from participants for good, visible only to whoever manages the project"
+        ),
         "Start private writing": _("Start private writing"),
         "Phase": _("Phase"),
         "No phase": _("No phase"),

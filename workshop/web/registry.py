@@ -35,6 +35,8 @@ from workshop.canvases.stakeholder_positions import position_history
 from workshop.extensions import db, login_manager
 from workshop.models import Board, BoardItem, BoardKind, Project
 from workshop.realtime.broadcast import broadcast_applied_change
+from workshop.rooms import privacy
+from workshop.rooms.rules import Viewer
 from workshop.web.security import get_project_or_abort, principal
 
 bp = Blueprint("registry", __name__, url_prefix="/projects")
@@ -221,6 +223,10 @@ def positions(project_id: int, actor_id: str):
         abort(403)
     item = db.session.get(BoardItem, (board.id, actor_id))
     if item is None or item.type != "actor":
+        abort(404)
+    # Another participant's actor still private in a live session does not exist for them.
+    viewer = Viewer(who.identity, policy.can_conduct_board(who, project.id))
+    if not privacy.may_read_item(db.session, board.id, actor_id, viewer):
         abort(404)
     history = position_history(db.session.connection(), board.id, actor_id)
     return jsonify(

@@ -15,6 +15,8 @@ from workshop.exports import social_report
 from workshop.extensions import db, limiter
 from workshop.models import Board, BoardKind, ReportLink
 from workshop.projects import report_links
+from workshop.rooms import privacy
+from workshop.rooms.rules import Viewer
 from workshop.web.downloads import download, download_name
 from workshop.web.forms import EmptyForm, ReportLinkForm
 from workshop.web.security import get_board_or_abort, principal
@@ -38,12 +40,22 @@ def _lang() -> str:
 
 
 def _report(board: Board, lang: str) -> social_report.ReportData:
-    """The report of this board, drawn from it and from the project's other session boards."""
+    """The report of this board, drawn from it and from the project's other session boards,
+    as the reader may see them: items still private in a live session's private writing are
+    left out for everyone but the project's managers (a public link's reader included)."""
+    who = principal()
+    viewer = Viewer(who.identity if who else "", policy.can_conduct_board(who, board.project_id))
+
+    def readable(board_id: int | None) -> dict:
+        if board_id is None:
+            return {}
+        return privacy.readable_items(db.session, board_id, service.board_items(db.session, board_id), viewer)
+
     boards = {
-        kind.value: service.project_board_items(db.session, board.project_id, kind.value)
+        kind.value: readable(service.project_board_id(db.session, board.project_id, kind.value))
         for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
     }
-    boards[BoardKind.SOCIAL_REPORTING.value] = service.board_items(db.session, board.id)
+    boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
     return social_report.build(board.project.title, boards, lang)
 
 

@@ -336,15 +336,15 @@ export class ConductorPanel {
     const node = section(t("Private writing"));
     if (room.private) {
       node.append(
-        el("p", "conductor-hint", t("Participants see only their own new notes. You see them all.")),
-        button(t("Reveal the notes"), "reveal"),
+        el("p", "conductor-hint", t("Participants see only what they write themselves, every kind of card. You see everything.")),
+        button(t("Reveal what everyone wrote"), "reveal"),
       );
     } else {
       const anonymous = el("input");
       anonymous.type = "checkbox";
       anonymous.dataset.input = "anonymous";
       const label = el("label", "conductor-check");
-      label.append(anonymous, document.createTextNode(` ${t("Authors stay anonymous to their peers")}`));
+      label.append(anonymous, document.createTextNode(` ${t("Anonymous: authors hidden from participants for good, visible only to whoever manages the project")}`));
       node.append(label, button(t("Start private writing"), "private"));
     }
     return node;
@@ -532,7 +532,7 @@ export class ConductorPanel {
           t("Private writing has started."));
         return;
       case "reveal":
-        await this._send(P.REVEAL_NOTES, { board_id: board }, t("Everyone's notes are now visible."));
+        await this._send(P.REVEAL_NOTES, { board_id: board }, t("What everyone wrote is now visible."));
         return;
       case "phase": {
         const phase = this._value("phase").value || null;

@@ -113,6 +113,8 @@ export class RoomsClient {
       if (!here(payload)) return;
       if (!payload.session) {
         if (this.live) this.app.announcer.say(t("The live session has ended."));
+        // Ending the session reveals what was still private: fetch everyone's items.
+        if (this.live?.room?.private && !this.conducts) this.app.connection.resync();
         this.live = null;
         if (payload.locked !== undefined) this._setLocked(payload.locked);
       } else {
@@ -141,7 +143,7 @@ export class RoomsClient {
     socket.on(P.NOTES_REVEALED, (payload) => {
       if (!here(payload)) return;
       this.app.connection.resync();
-      this.app.announcer.say(t("Everyone's notes are now visible."));
+      this.app.announcer.say(t("What everyone wrote is now visible."));
     });
     socket.on(P.VOTES_CHANGED, (payload) => {
       if (!here(payload) || !this.live) return;
@@ -162,7 +164,7 @@ export class RoomsClient {
     if (!before) return;
     if (before.phase !== room.phase && room.phase) this.app.announcer.say(PHASE_LABELS[room.phase]());
     if (!before.private && room.private) {
-      this.app.announcer.say(t("Private writing: your new notes are visible only to you and the conductor."));
+      this.app.announcer.say(t("Private writing: what you write now is visible only to you and the conductor."));
     }
     if (before.timer?.running !== room.timer?.running && room.timer?.running) {
       this.timeUpSaid = false;
@@ -189,7 +191,9 @@ export class RoomsClient {
     this.phase.hidden = !room.phase;
     this.privateBadge.hidden = !room.private;
     this.privateBadge.textContent = room.anonymous ? t("Private writing, anonymous") : t("Private writing");
-    this.privateBadge.title = t("Private writing: your new notes are visible only to you and the conductor.");
+    this.privateBadge.title = room.anonymous
+      ? t("Anonymous: your name never appears to the other participants, only to whoever manages the project.")
+      : t("Private writing: what you write now is visible only to you and the conductor.");
     this.followBox.hidden = !room.follow || this.conducts;
     this.followText.textContent = this.following ? t("Following the conductor's view") : t("Not following");
     this.followButton.textContent = this.following ? t("Step out") : t("Follow again");

@@ -1,6 +1,6 @@
 """rooms remember their session's locks and what was harvested from each group
 
-Revision ID: 0008_h2_room_locks_harvest
+Revision ID: 0008_room_locks_harvest
 Revises: 0006_practice_library
 Create Date: 2026-12-01 23:40:00.000000
 """
@@ -8,8 +8,8 @@ Create Date: 2026-12-01 23:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0008_h2_room_locks_harvest'
-down_revision = '0006_practice_library'
+revision = '0008_room_locks_harvest'
+down_revision = '0007_anonymous_items'
 branch_labels = None
 depends_on = None
 
