@@ -6,6 +6,7 @@
 // The server is the authority: everything shown here comes from the join ack's `live` and the
 // room events (docs/protocol.md, "Rooms and the conductor"); a refusal is shown, never guessed.
 
+import { errorText } from "./errors.js";
 import { excerpt, t } from "./i18n.js";
 import * as P from "./protocol.js";
 import { boxOf, isSpatial } from "./render.js";
@@ -93,7 +94,7 @@ export class RoomsClient {
       [P.RATE_LIMITED]: t("Too fast: try again in a moment."),
       [P.UNAVAILABLE]: t("The server did not answer: try again."),
     };
-    this.app.toasts.show(messages[code] ?? t("That did not work."), { tone: "error" });
+    this.app.toasts.show(messages[code] ?? errorText(code), { tone: "error", key: "refused" });
   }
 
   // --- the session as the server tells it --------------------------------------------------
@@ -182,6 +183,7 @@ export class RoomsClient {
     this.app.root.classList.toggle("is-private-writing", Boolean(room?.private));
     const title = this.app.root.querySelector(".board-title");
     if (title) title.textContent = room && !room.is_plenary ? `${room.name} · ${this.originalTitle}` : this.originalTitle;
+    this.app.setPhase?.(room?.phase ?? null);
     if (!room) return;
     this._setLocked(room.locked);
     this.roomName.textContent = room.is_plenary ? t("Plenary") : room.name;
