@@ -21,7 +21,11 @@ JS_DIR = ROOT / "static" / "js" / "board"
 
 def _error_strings() -> dict[str, str]:
     tree = ast.parse(LIVE_STRINGS_PY.read_text(encoding="utf-8"))
-    (returned,) = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)]
+    (returned,) = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)
+    ]
     pairs = {k.value: v.args[0].value for k, v in zip(returned.keys, returned.values, strict=True)}
     return {k: v for k, v in pairs.items() if k.startswith("error.")}
 
@@ -52,7 +56,9 @@ def test_no_page_string_shows_a_code_in_parentheses(app):
     for lang in ("it", "en"):
         with app.test_request_context("/", headers={"Accept-Language": lang}):
             strings = board_strings()
-        showing = sorted(k for k, v in strings.items() if "%(code)s" in v or re.search(r"\([a-z]+_[a-z_]+\)", v))
+        showing = sorted(
+            k for k, v in strings.items() if "%(code)s" in v or re.search(r"\([a-z]+_[a-z_]+\)", v)
+        )
         assert showing == [], showing
 
 
@@ -60,5 +66,7 @@ def test_the_client_names_no_code_in_a_message():
     """The client builds no message with a code in it: refusals go through errors.js."""
     for path in JS_DIR.glob("*.js"):
         source = path.read_text(encoding="utf-8")
-        assert not re.search(r"\{\s*code\s*\}\s*\)", source), f"{path.name} puts a code into a message"
+        assert not re.search(r"\{\s*code\s*\}\s*\)", source), (
+            f"{path.name} puts a code into a message"
+        )
         assert "%(code)s" not in source, path.name

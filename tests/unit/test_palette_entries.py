@@ -32,7 +32,9 @@ def _client_ops(kind: str) -> list[dict]:
             pytest.fail("node is not installed (CI=true: it must be there)", pytrace=False)
         pytest.skip("node is not installed")
     described = json.dumps(describe_board_kind(kind))
-    result = subprocess.run([node, str(SCRIPT)], input=described, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [node, str(SCRIPT)], input=described, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -10,15 +10,19 @@ from flask_babel import gettext as _
 
 def live_strings() -> dict[str, str]:
     return {
-        # --- every error code of workshop/protocol.py ERROR_CODES (tests/unit/test_error_strings.py)
-        "error.bad_request": _("Something in the request was not right: reload the page and try again."),
+        # --- every code of workshop/protocol.py ERROR_CODES (tests/unit/test_error_strings.py)
+        "error.bad_request": _(
+            "Something in the request was not right: reload the page and try again."
+        ),
         "error.protocol_mismatch": _("Tavolo has been updated: reload the page to go on working."),
         "error.invalid_op": _("Some information is missing or not valid: nothing was saved."),
         "error.too_large": _("The text is too long: your change was not saved."),
         "error.limit_reached": _("The limit has been reached: nothing more can be added here."),
         "error.not_found": _("This no longer exists: someone may have deleted it."),
         "error.item_exists": _("This item already exists: reload the page."),
-        "error.item_deleted": _("Someone deleted this item in the meantime: your change was not saved."),
+        "error.item_deleted": _(
+            "Someone deleted this item in the meantime: your change was not saved."
+        ),
         "error.unauthorized": _("Your session has ended: log in or join again."),
         "error.forbidden": _("You are not allowed to do this."),
         "error.not_joined": _("You are no longer connected to this board: reload the page."),
@@ -37,4 +41,27 @@ def live_strings() -> dict[str, str]:
         "Now we discuss: writing resumes in the next phase.": _(
             "Now we discuss: writing resumes in the next phase."
         ),
+        # --- groups, the join code, meetings and closing (static/js/board/live.js) ------------
+        "%(count)s here": _("%(count)s here"),
+        "%(room)s: %(count)s people": _("%(room)s: %(count)s people"),
+        "Also the cards in “%(frame)s”": _("Also the cards in “%(frame)s”"),
+        "Cancel": _("Cancel"),
+        "Choose your group": _("Choose your group"),
+        "Code to join": _("Code to join"),
+        "Each group starts with": _("Each group starts with"),
+        "End the live session?": _("End the live session?"),
+        "Everyone goes back to the plenary and the session ends.": _(
+            "Everyone goes back to the plenary and the session ends."
+        ),
+        "Keep the locks?": _("Keep the locks?"),
+        "Lab meeting": _("Lab meeting"),
+        "Lab meeting: %(meeting)s": _("Lab meeting: %(meeting)s"),
+        "No lab meeting": _("No lab meeting"),
+        "No: lift the locks set during the session": _("No: lift the locks set during the session"),
+        "Participants open the link, or go to the join page and type the code.": _(
+            "Participants open the link, or go to the join page and type the code."
+        ),
+        "The plenary's frames and texts": _("The plenary's frames and texts"),
+        "Today: %(meeting)s": _("Today: %(meeting)s"),
+        "Yes: the board and frames stay locked": _("Yes: the board and frames stay locked"),
     }
