@@ -56,9 +56,10 @@ def _live_facts(board) -> dict:
     today = datetime.now(get_timezone()).date()
     meetings = labs.meetings_of_project(db.session, board.project_id)
     # Today's meetings, then the coming ones by date, then the past ones, latest first.
-    ordered = sorted(
-        meetings, key=lambda m: (m.held_on != today, m.held_on < today, abs((m.held_on - today).days))
-    )
+    def rank(m):
+        return (m.held_on != today, m.held_on < today, abs((m.held_on - today).days))
+
+    ordered = sorted(meetings, key=rank)
     return {
         "meetings": [
             {

@@ -28,6 +28,7 @@ from workshop.projects import overview
 from workshop.projects.service import visible_projects
 from workshop.rooms import labs
 from workshop.rooms import service as rooms
+from workshop.rooms import where
 from workshop.web.board_strings import board_strings
 from workshop.web.downloads import download, type_labels
 from workshop.web.i18n import board_label
@@ -62,6 +63,8 @@ def index():
         boards_by_id={b.id: b for bs in boards.values() for b in bs},
         recent=overview.recent_snapshots(db.session, project_ids),
         attendance_of={pid: policy.can_see_attendance(who, pid) for pid in project_ids},
+        # Each session under its lab meeting, for conductors too (they see no lab table).
+        meetings_by_id=where.meetings_by_id(db.session, [s.meeting_id for s in sessions]),
     )
 
 

@@ -225,7 +225,7 @@ export class ConductorPanel {
       if (room.board_id === this.app.boardId) card.classList.add("is-here");
       const name = room.is_plenary ? t("Plenary") : room.name;
       const seen = this.overview?.rooms?.find((r) => r.id === room.id);
-      const count = presentIn({ ...seen, ...room }, this.members);
+      const count = presentIn({ ...seen, ...room }, this.members) ?? 0;
       card.append(el("strong", "room-card-name", name), el("span", "room-card-count", t("People: %(count)s", { count })));
       const thumb = el("div", "room-card-thumb");
       card.append(thumb);

@@ -28,13 +28,14 @@ export function pageFacts(doc = document) {
   }
 }
 
-/** People present in a room: the server's count (room_state), else the members we know of. */
-export function presentIn(room, members = []) {
+/** People present in a room: the server's count (room_state), else the members we know of
+ * (the conductor's overview), else null: a count we do not know is not shown as 0. */
+export function presentIn(room, members = null) {
   for (const value of [room?.present, room?.present_count, room?.people]) {
     if (Number.isInteger(value)) return value;
     if (Array.isArray(value)) return value.length;
   }
-  return members.filter((m) => m.room_id === room?.id).length;
+  return members ? members.filter((m) => m.room_id === room?.id).length : null;
 }
 
 /** The join code and link to read aloud: the live state's (h2's room_state) or the page's. */
@@ -85,7 +86,7 @@ export class GroupChooser {
     });
   }
 
-  render(live, conducts, members = []) {
+  render(live, conducts, members = null) {
     const open = choosingOpen(live, conducts);
     this.node.hidden = !open;
     if (!open) return;
@@ -98,8 +99,11 @@ export class GroupChooser {
         b.type = "button";
         b.dataset.chooseRoom = String(room.id);
         b.setAttribute("aria-pressed", String(room.id === here));
-        b.append(el("span", "live-group-name", room.name), el("span", "live-group-count", t("%(count)s here", { count })));
-        b.setAttribute("aria-label", t("%(room)s: %(count)s people", { room: room.name, count }));
+        b.append(el("span", "live-group-name", room.name));
+        if (count !== null) {
+          b.append(el("span", "live-group-count", t("%(count)s here", { count })));
+          b.setAttribute("aria-label", t("%(room)s: %(count)s people", { room: room.name, count }));
+        }
         return b;
       }),
     );

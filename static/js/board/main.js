@@ -668,7 +668,8 @@ class BoardApp {
   _onKey(event) {
     if (this.ended) return;
     const target = event.target;
-    if (this.helpDialog.open) return; // the dialog handles its own keys (Escape closes)
+    // An open dialog (help, join code, closing the session) handles its own keys (Escape closes).
+    if (this.helpDialog.open || target.closest?.("dialog[open]")) return;
     const typing = target.closest?.("input, textarea, select, [contenteditable='true']");
     if (typing) return;
     const inBoard = this.root.contains(target) || target === document.body;

@@ -90,7 +90,7 @@ export class RoomsClient {
     const code = ack?.error?.code;
     const messages = {
       [P.FORBIDDEN]: t("Only the conductor can do that."),
-      [P.PHASE_FORBIDS]: t("Not in this phase of the activity."),
+      [P.PHASE_FORBIDS]: this.app.phaseReason || t("Not in this phase of the activity."),
       [P.LIMIT_REACHED]: t("You have used all your votes."),
       [P.RATE_LIMITED]: t("Too fast: try again in a moment."),
       [P.UNAVAILABLE]: t("The server did not answer: try again."),
@@ -199,7 +199,7 @@ export class RoomsClient {
     this.followText.textContent = this.following ? t("Following the conductor's view") : t("Not following");
     this.followButton.textContent = this.following ? t("Step out") : t("Follow again");
     this.voteBox.hidden = room.phase !== P.PHASE_VOTE || this.conducts;
-    this.chooser.render(this.live, this.conducts, this.app.conductor?.members ?? []);
+    this.chooser.render(this.live, this.conducts, this.app.conductor?.overview ? this.app.conductor.members : null);
     this._renderJoin();
     // Signals are for participants: the conductor reads them in the panel.
     this.hand.hidden = this.done.hidden = this.conducts;
