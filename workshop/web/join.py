@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from workshop.access import service
 from workshop.extensions import db, limiter
-from workshop.models import utcnow
+from workshop.models import Participant, utcnow
 from workshop.models.access import MAX_DISPLAY_NAME_CHARS
 from workshop.rooms import where
 from workshop.web.forms import JoinCodeForm, JoinNameForm
@@ -54,6 +54,9 @@ def by_link(token: str):
                 _("Write a name of at most %(max)d characters.", max=MAX_DISPLAY_NAME_CHARS)
             )
         else:
+            participant = db.session.get(Participant, auth.participant_id)
+            participant.organisation = form.organisation.data or ""
+            participant.role = form.role.data or ""
             db.session.commit()
             start_session(auth)
             flash(_("Welcome, %(name)s!", name=principal().display_name), "info")
