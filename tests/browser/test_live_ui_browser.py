@@ -35,6 +35,7 @@ ERROR_CODES = (
     "item_deleted unauthorized forbidden not_joined board_locked rate_limited unavailable "
     "internal phase_forbids"
 ).split()
+ON_BOARD = "(id) => window.tavoloBoard.boardId === id && window.tavoloBoard.connection.joined"
 DISCUSS_IT = "Ora si discute: la scrittura riprende nella prossima fase."
 
 
@@ -93,8 +94,8 @@ def no_raw_code(person: Person, where: str) -> None:
     """Nothing the person can read (page text, toasts, notices, titles) carries a code."""
     text = person.js(
         """() => [document.body.innerText,
-                  ...[...document.querySelectorAll('[title], [aria-label]')]
-                     .map(n => (n.getAttribute('title') || '') + ' ' + (n.getAttribute('aria-label') || ''))]
+                  ...[...document.querySelectorAll('[title], [aria-label]')].map(n =>
+                     `${n.getAttribute('title') || ''} ${n.getAttribute('aria-label') || ''}`)]
                  .join('\\n')"""
     )
     assert not RAW_CODE.search(text), f"{where}: {RAW_CODE.search(text).group(0)}"
@@ -105,6 +106,7 @@ def no_raw_code(person: Person, where: str) -> None:
 
 def add_every_palette_entry(person: Person) -> list[str]:
     """Click every "Add a card" entry; each card is confirmed by the server. Returns the types."""
+    person.js("() => document.querySelectorAll('.toast').forEach(t => t.remove())")  # earlier ones
     types = person.js(
         "() => [...document.querySelectorAll('.palette-button')].map(b => b.dataset.type)"
     )
@@ -173,11 +175,17 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     for person in (bea, dario):
         person.page.wait_for_selector("#board-notice:not([hidden])", timeout=WAIT_MS)
         assert person.page.locator("#board-notice").inner_text() == DISCUSS_IT
-        assert person.page.locator('[data-tool="sticky"]').is_disabled()
+        assert person.page.locator('.tool-button[data-tool="sticky"]').is_disabled()
+        assert person.page.locator(
+            '.tool-button[data-tool="sticky"]'
+        ).is_visible()  # in view, turned off
         palette = person.page.locator(".palette-button")
         assert palette.count() > 0
         assert all(palette.nth(i).is_disabled() for i in range(palette.count()))
-    assert carla.page.locator('[data-tool="sticky"]').is_enabled()  # the conductor still writes
+        assert palette.first.is_visible()
+    assert carla.page.locator(
+        '.tool-button[data-tool="sticky"]'
+    ).is_enabled()  # the conductor still writes
     # A refused attempt (keyboard, double click) shows one message, not a stack.
     bea.page.click("#board-viewport")
     for _ in range(4):
@@ -201,11 +209,15 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
         "() => /raggruppa/.test(document.querySelector('#board-notice').textContent)",
         timeout=WAIT_MS,
     )
-    assert bea.page.locator('[data-tool="sticky"]').is_disabled()
+    assert bea.page.locator('.tool-button[data-tool="sticky"]').is_disabled()
+    assert bea.page.locator(
+        '.tool-button[data-tool="select"]'
+    ).is_enabled()  # moving and editing stay
+    shot(bea, "2b-participant-cluster")
     # Back to writing: every palette entry of the context board works for a participant.
     set_phase(carla, "write")
     bea.page.wait_for_selector("#board-notice", state="hidden", timeout=WAIT_MS)
-    assert bea.page.locator('[data-tool="sticky"]').is_enabled()
+    assert bea.page.locator('.tool-button[data-tool="sticky"]').is_enabled()
     added = add_every_palette_entry(bea)
     assert len(added) >= 3, added
     no_raw_code(bea, "participant after the palette")
@@ -226,7 +238,10 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     labels = bea.js(
         "() => [...document.querySelectorAll('[data-choose-room]')].map(b => b.textContent)"
     )
-    assert [label.startswith(g["name"]) for label, g in zip(labels, groups, strict=True)] == [True, True]
+    assert [label.startswith(g["name"]) for label, g in zip(labels, groups, strict=True)] == [
+        True,
+        True,
+    ]
     # With the server's count of people present (room_state), each group says how many are in it.
     if any(isinstance(g.get("present"), int) for g in groups):
         assert all(re.search(r"\d+ presenti", label) for label in labels), labels
@@ -234,13 +249,9 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     shot(dario, "3-phone-participant-choose-group")
     bea.page.focus(f'[data-choose-room="{groups[0]["id"]}"]')
     bea.page.keyboard.press("Enter")
-    bea.wait(
-        f"() => window.tavoloBoard.boardId === {groups[0]['board_id']} && window.tavoloBoard.connection.joined"
-    )
+    bea.wait(ON_BOARD, groups[0]["board_id"])
     dario.page.click(f'[data-choose-room="{groups[1]["id"]}"]')  # a tap on the phone-sized page
-    dario.wait(
-        f"() => window.tavoloBoard.boardId === {groups[1]['board_id']} && window.tavoloBoard.connection.joined"
-    )
+    dario.wait(ON_BOARD, groups[1]["board_id"])
     bea.page.wait_for_selector(
         f'[data-choose-room="{groups[0]["id"]}"][aria-pressed="true"]', timeout=WAIT_MS
     )

@@ -122,7 +122,10 @@ class BoardApp {
   setPhase(phase) {
     if ((phase ?? null) === this.phase) return;
     this.phase = phase ?? null;
+    // The last refusal spoke of the phase that ended: it goes with it.
+    for (const toast of this.toasts.node.querySelectorAll('.toast[data-key="refused"]')) toast.remove();
     this._applyRights();
+    this.canvas?._schedulePanel(); // the inspector's read-only state follows the phase
   }
 
   /** May this person change this item (a locked frame is for conductors)? */
@@ -138,7 +141,7 @@ class BoardApp {
     // Tools that add items: off when the phase lets people edit but not add (cluster).
     const creatable = this.canCreate();
     const phaseOff = Boolean(this.phaseReason) && !this.ended && this.mayEdit && !(this.locked && !this.mayConduct);
-    for (const button of this.root.querySelectorAll('[data-tool]:not([data-tool="select"]):not([data-tool="hand"]), .palette-button')) {
+    for (const button of this.root.querySelectorAll('.tool-button[data-tool]:not([data-tool="select"]):not([data-tool="hand"]), .palette-button')) {
       button.disabled = !creatable;
       if (phaseOff) button.setAttribute("aria-describedby", "board-notice");
       else button.removeAttribute("aria-describedby");
