@@ -20,6 +20,12 @@ from workshop.rooms import labs
 from workshop.rooms import service as rooms
 
 
+# The pages are in Italian by default.
+LIVE_NOW = "In corso ora"
+GROUPS_HEADING = "Lavagne dei gruppi delle sessioni dal vivo"
+NO_SESSION = "Ancora nessuna sessione dal vivo"
+
+
 def _today(app) -> date:
     with app.test_request_context("/"):
         from datetime import datetime
@@ -96,8 +102,8 @@ def test_a_participant_lands_on_the_live_board_and_the_list_marks_it(app, client
     assert response.headers["Location"].endswith(f"/boards/{plenary}")
     assert client.get("/").headers["Location"].endswith(f"/boards/{plenary}")
     page = client.get("/me").get_data(as_text=True)
-    assert page.count("Live now") == 4  # the plenary, the session's heading, its two groups
-    grid, _, below = page.partition("Group boards of the live sessions")
+    assert page.count(LIVE_NOW) == 4  # the plenary, the session's heading, its two groups
+    grid, _, below = page.partition(GROUPS_HEADING)
     assert f"/boards/{groups[0]}" not in grid and f"/boards/{groups[0]}" in below
     # Once the session is closed, the participant goes to their boards again.
     db.session.execute(
@@ -105,7 +111,7 @@ def test_a_participant_lands_on_the_live_board_and_the_list_marks_it(app, client
     )
     db.session.commit()
     assert client.get("/").headers["Location"].endswith("/me")
-    assert "Live now" not in client.get("/me").get_data(as_text=True)
+    assert LIVE_NOW not in client.get("/me").get_data(as_text=True)
 
 
 def test_the_project_page_lists_group_boards_under_their_session(app, client, auth, world):
@@ -113,7 +119,7 @@ def test_the_project_page_lists_group_boards_under_their_session(app, client, au
     _, _, groups = _session_with_groups(world, meetings["Seconda"])
     auth.login("cond@example.org")
     page = client.get(f"/projects/{world.project_a.id}").get_data(as_text=True)
-    free, _, below = page.partition("Group boards of the live sessions")
+    free, _, below = page.partition(GROUPS_HEADING)
     assert all(f'/boards/{g}"' not in free for g in groups)
     section = below.split("</section>")[0]
     assert "Seconda" in section and all(f'/boards/{g}"' in section for g in groups)
@@ -125,9 +131,9 @@ def test_the_dashboard_lists_each_session_under_its_meeting(app, client, auth, w
     auth.login("cond@example.org")  # a conductor sees no lab table: the project's list says it
     page = client.get("/organize").get_data(as_text=True)
     sessions = page.split('class="dash-sessions"')[1].split("</ul>")[0]
-    assert "Seconda" in sessions and "No live session" not in sessions
+    assert "Seconda" in sessions and NO_SESSION not in sessions
     auth.logout()
     auth.login("org@example.org")
     page = client.get("/organize").get_data(as_text=True)
     row = page.split("Seconda</th>")[1].split("</tr>")[0]
-    assert "No live session yet." not in row
+    assert NO_SESSION not in row
