@@ -267,6 +267,16 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     carla.page.wait_for_selector(
         '#conductor-panel [data-conduct="unlock"][aria-pressed="true"]', timeout=WAIT_MS
     )
+    # The frame lock button says the selected frame's state.
+    frame = carla.js("() => [...window.tavoloBoard.state.items()].find(i => i.type === 'frame').id")
+    carla.js("(id) => window.tavoloBoard.select([id], {focus: false})", frame)
+    button = carla.page.locator('#conductor-panel [data-conduct="lock-frame"]')
+    assert button.get_attribute("aria-pressed") == "false"
+    conduct(carla, "lock-frame")
+    carla.page.wait_for_selector(
+        '#conductor-panel [data-conduct="lock-frame"][aria-pressed="true"]', timeout=WAIT_MS
+    )
+    assert button.inner_text() == "Sblocca il riquadro selezionato"
     conduct(carla, "close")
     carla.page.wait_for_selector(".live-close-dialog[open]", timeout=WAIT_MS)
     assert "blocchi" in carla.page.locator(".live-close-dialog legend").inner_text()

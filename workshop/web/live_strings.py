@@ -64,4 +64,6 @@ def live_strings() -> dict[str, str]:
         "The plenary's frames and texts": _("The plenary's frames and texts"),
         "Today: %(meeting)s": _("Today: %(meeting)s"),
         "Yes: the board and frames stay locked": _("Yes: the board and frames stay locked"),
+        "Lock the selected frame": _("Lock the selected frame"),
+        "Unlock the selected frame": _("Unlock the selected frame"),
     }

@@ -5,7 +5,7 @@
 // every control again (participants get `forbidden`).
 
 import { t } from "./i18n.js";
-import { askClose, joinButton, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
+import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
 import * as P from "./protocol.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -336,9 +336,16 @@ export class ConductorPanel {
     const lock = button(room.locked ? t("Unlock the board") : t("Lock the board"), room.locked ? "unlock" : "lock");
     lock.setAttribute("aria-pressed", String(Boolean(room.locked)));
     const row = el("div", "conductor-row");
-    row.append(follow, button(t("Bring everyone here"), "summon"), lock, button(t("Lock or unlock the selected frame"), "lock-frame"));
+    this.frameButton = button(t("Lock or unlock the selected frame"), "lock-frame");
+    row.append(follow, button(t("Bring everyone here"), "summon"), lock, this.frameButton);
     node.append(row);
+    this.syncFrameButton();
     return node;
+  }
+
+  /** The frame lock button says the selected frame's real state (main.js: selection, changes). */
+  syncFrameButton() {
+    if (this.frameButton?.isConnected) showFrameLock(this.frameButton, this.app);
   }
 
   _writingSection(room) {

@@ -181,6 +181,19 @@ export function seedOf(value) {
   return { frame_id: value ? value : null };
 }
 
+/** The frame lock button, with the selected frame's real state (pressed when locked). */
+export function showFrameLock(b, app) {
+  const frame = [...app.selection].map((id) => app.state.get(id)).find((it) => it?.type === "frame");
+  if (!frame) {
+    b.removeAttribute("aria-pressed");
+    b.textContent = t("Lock or unlock the selected frame");
+    return;
+  }
+  const locked = Boolean(frame.fields.locked);
+  b.setAttribute("aria-pressed", String(locked));
+  b.textContent = locked ? t("Unlock the selected frame") : t("Lock the selected frame");
+}
+
 /** Ask before closing: do the locks set in the session stay? Resolves {keepLocks} or null (cancelled). */
 export function askClose(root) {
   return new Promise((resolve) => {

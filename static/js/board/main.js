@@ -287,6 +287,7 @@ class BoardApp {
     this.status.show(this.connection?.status ?? STATUS.CONNECTING, this.state.unsentCount);
     this._updateActions();
     this.canvas?.changed(ids);
+    this.conductor?.syncFrameButton();
   }
 
   /** Make a change of our own: shown at once, sent in order. */
@@ -407,6 +408,7 @@ class BoardApp {
     }
     this._updateActions();
     this.canvas?.selectionChanged();
+    this.conductor?.syncFrameButton();
   }
 
   toggleSelected(id) {
