@@ -23,6 +23,7 @@ from tests.browser.test_board_browser import (  # noqa: F401 - the people fixtur
     _unavailable,
     people,
 )
+from tests.browser.test_foundation_browser import AXE_JS, check_axe
 from tests.support.live_server import ROOT, LiveServer, flask_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -104,6 +105,13 @@ def no_raw_code(person: Person, where: str) -> None:
         assert not any(code in toast for code in ERROR_CODES), f"{where}: {toast}"
 
 
+def axe(person: Person, label: str) -> None:
+    """No serious or critical WCAG problem (axe-core), evaluated: the CSP refuses inline scripts."""
+    if AXE_JS.exists():
+        person.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        check_axe(person.page, label)
+
+
 def add_every_palette_entry(person: Person) -> list[str]:
     """Click every "Add a card" entry; each card is confirmed by the server. Returns the types."""
     person.js("() => document.querySelectorAll('.toast').forEach(t => t.remove())")  # earlier ones
@@ -167,6 +175,7 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     )
     assert "/j/" in carla.page.locator(".live-join-link").inner_text()
     shot(carla, "1-conductor-join-code")
+    axe(carla, "conductor's join code dialog")
     carla.page.keyboard.press("Escape")
     assert bea.page.locator("[data-live-join]").count() == 0  # participants see no code controls
 
@@ -246,6 +255,7 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
     if any(isinstance(g.get("present"), int) for g in groups):
         assert all(re.search(r"\d+ presenti", label) for label in labels), labels
     shot(bea, "3-participant-choose-group")
+    axe(bea, "participant's group chooser")
     shot(dario, "3-phone-participant-choose-group")
     bea.page.focus(f'[data-choose-room="{groups[0]["id"]}"]')
     bea.page.keyboard.press("Enter")
@@ -277,8 +287,12 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
         '#conductor-panel [data-conduct="lock-frame"][aria-pressed="true"]', timeout=WAIT_MS
     )
     assert button.inner_text() == "Sblocca il riquadro selezionato"
+    carla.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    shot(carla, "5a-phone-conductor-panel")
+    carla.page.set_viewport_size({"width": 1366, "height": 768})
     conduct(carla, "close")
     carla.page.wait_for_selector(".live-close-dialog[open]", timeout=WAIT_MS)
+    axe(carla, "conductor's close dialog")
     assert "blocchi" in carla.page.locator(".live-close-dialog legend").inner_text()
     shot(carla, "5-conductor-close-dialog")
     carla.page.click(".live-close-dialog .board-button-danger")

@@ -339,7 +339,7 @@ export class ConductorPanel {
     this.frameButton = button(t("Lock or unlock the selected frame"), "lock-frame");
     row.append(follow, button(t("Bring everyone here"), "summon"), lock, this.frameButton);
     node.append(row);
-    this.syncFrameButton();
+    showFrameLock(this.frameButton, this.app); // not in the page yet: said before it is shown
     return node;
   }
 
