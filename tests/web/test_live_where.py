@@ -19,7 +19,6 @@ from workshop.projects import service as projects
 from workshop.rooms import labs
 from workshop.rooms import service as rooms
 
-
 # The pages are in Italian by default.
 LIVE_NOW = "In corso ora"
 GROUPS_HEADING = "Lavagne dei gruppi delle sessioni dal vivo"
