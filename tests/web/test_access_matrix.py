@@ -56,7 +56,10 @@ class Route:
 
 
 MATRIX: dict[tuple[str, str], Route] = {
-    ("pages.index", "GET"): Route(expect(200, participants="/me", users="/projects/")),
+    # Project A has a live session open (the targets): its people land on its board (issue 14).
+    ("pages.index", "GET"): Route(
+        expect(200, participants="/me", participant_a="/boards/", observer_a="/boards/", users="/projects/")
+    ),
     ("pages.my_boards", "GET"): Route(expect(LOGIN, participants=200, users="/projects/")),
     ("pages.set_language", "POST"): Route(expect("/"), {"lang": "en"}),
     ("pages.healthz", "GET"): Route(expect(200)),
@@ -65,8 +68,8 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("auth.logout", "POST"): Route(expect("/"), {}),
     ("join.by_code", "GET"): Route(expect(200)),
     ("join.by_code", "POST"): Route(expect("/j/"), {"code": "{invite_code}"}),
-    ("join.by_link", "GET"): Route(expect(200, participant_a="/me")),
-    ("join.by_link", "POST"): Route(expect("/me"), {"display_name": "Zeno"}),
+    ("join.by_link", "GET"): Route(expect(200, participant_a="/boards/")),
+    ("join.by_link", "POST"): Route(expect("/boards/"), {"display_name": "Zeno"}),
     ("projects.list_projects", "GET"): Route(accounts_only(200)),
     ("projects.create", "GET"): Route(organizer_only(200)),
     ("projects.create", "POST"): Route(

@@ -125,8 +125,10 @@ def test_the_project_zip_holds_every_board_in_every_format_and_reads_back(client
 
     attendance = [n for n in names if n.startswith("sessioni-dal-vivo/")]
     assert len(attendance) == 1
-    rows = list(csv.DictReader(io.StringIO(archive.read(attendance[0]).decode())))
-    assert [r["name"] for r in rows] == ["Bea"]
+    # As Italian offices open it (issue 14): BOM, `;`, Italian headers.
+    text = archive.read(attendance[0]).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [r["nome"] for r in rows] == ["Bea"]
     snapshots = list(csv.DictReader(io.StringIO(archive.read("istantanee.csv").decode())))
     assert {r["name"] for r in snapshots} == {TRICKY, "End of phase: writing", "End of live session"}
 

@@ -52,6 +52,10 @@ class Invite(Base):
         return self.expires_at is None or now < self.expires_at
 
 
+MAX_PARTICIPANT_ORGANISATION_CHARS = 200  # as a registration's (models/registration.py)
+MAX_PARTICIPANT_ROLE_CHARS = 120
+
+
 class Participant(Base):
     """Someone who joined through an invite with a display name and no account."""
 
@@ -60,6 +64,9 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     invite_id: Mapped[int] = mapped_column(sa.ForeignKey("invites.id", ondelete="CASCADE"), index=True)
     display_name: Mapped[str] = mapped_column(sa.String(MAX_DISPLAY_NAME_CHARS))
+    # Optional, from the join form: the attendance sheet names them (as registration does).
+    organisation: Mapped[str] = mapped_column(sa.String(MAX_PARTICIPANT_ORGANISATION_CHARS), default="")
+    role: Mapped[str] = mapped_column(sa.String(MAX_PARTICIPANT_ROLE_CHARS), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]  # a conductor took them out of the project
 

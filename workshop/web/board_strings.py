@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
+from workshop.web.live_strings import live_strings
 
 
 def board_strings() -> dict[str, str]:
@@ -19,6 +20,7 @@ def board_strings() -> dict[str, str]:
     strings = _engine_strings()
     strings.update(canvas_strings())
     strings.update(call_strings())
+    strings.update(live_strings())
     return strings
 
 
@@ -120,9 +122,6 @@ def _engine_strings() -> dict[str, str]:
         ),
         "The text is too long: your change was not saved.": _(
             "The text is too long: your change was not saved."
-        ),
-        "Your change could not be saved (%(code)s).": _(
-            "Your change could not be saved (%(code)s)."
         ),
         # --- the end of a session ---------------------------------------------------------------
         "Your session has ended": _("Your session has ended"),

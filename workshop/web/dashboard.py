@@ -5,8 +5,6 @@ of them and the labs and attendance besides."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
@@ -23,15 +21,16 @@ from workshop.canvases import registry_csv
 from workshop.exports import board_json, diagram, project_zip, social_report
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
-from workshop.models import Board, BoardKind, LiveSession, utcnow
+from workshop.models import Board, BoardKind, LiveSession
 from workshop.projects import overview
 from workshop.projects.service import visible_projects
 from workshop.rooms import labs
-from workshop.rooms import service as rooms
+from workshop.rooms import where
 from workshop.web.board_strings import board_strings
 from workshop.web.downloads import download, type_labels
 from workshop.web.i18n import board_label
 from workshop.web.reports import REPORT_CSS
+from workshop.web.rooms import attendance_file
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("dashboard", __name__)
@@ -62,6 +61,8 @@ def index():
         boards_by_id={b.id: b for bs in boards.values() for b in bs},
         recent=overview.recent_snapshots(db.session, project_ids),
         attendance_of={pid: policy.can_see_attendance(who, pid) for pid in project_ids},
+        # Each session under its lab meeting, for conductors too (they see no lab table).
+        meetings_by_id=where.meetings_by_id(db.session, [s.meeting_id for s in sessions]),
     )
 
 
@@ -206,10 +207,5 @@ def download_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "progetto"
 
 
-def _attendance_csv(live: LiveSession) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=rooms.ATTENDANCE_COLUMNS)
-    writer.writeheader()
-    for row in rooms.attendance(db.session, live, utcnow()):
-        writer.writerow({k: project_zip.inert(v) for k, v in row.items()})
-    return out.getvalue()
+def _attendance_csv(live: LiveSession) -> bytes:
+    return attendance_file(live)  # the same file as the session's own link (web/rooms.py)

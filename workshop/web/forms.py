@@ -21,7 +21,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from workshop.models.access import MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
+from workshop.models.access import (
+    MAX_DISPLAY_NAME_CHARS,
+    MAX_INVITE_LABEL_CHARS,
+    MAX_PARTICIPANT_ORGANISATION_CHARS,
+    MAX_PARTICIPANT_ROLE_CHARS,
+)
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.models.project import (
     MAX_LONG_TEXT_CHARS,
@@ -96,6 +101,17 @@ class JoinNameForm(FlaskForm):
     display_name = StringField(
         _l("Your name, as others will see it"),
         validators=[InputRequired(), Length(max=MAX_DISPLAY_NAME_CHARS)],
+    )
+    # Optional: for the attendance sheet an office keeps (organisation and role, as registration).
+    organisation = StringField(
+        _l("Organisation (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_PARTICIPANT_ORGANISATION_CHARS)],
+    )
+    role = StringField(
+        _l("Role (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_PARTICIPANT_ROLE_CHARS)],
     )
 
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 
 from workshop.access import service
 from workshop.extensions import db, limiter
-from workshop.models import utcnow
+from workshop.models import Participant, utcnow
 from workshop.models.access import MAX_DISPLAY_NAME_CHARS
+from workshop.rooms import where
 from workshop.web.forms import JoinCodeForm, JoinNameForm
 from workshop.web.security import principal, start_session
 
@@ -39,7 +40,7 @@ def by_link(token: str):
         abort(404)
     who = principal()
     if who is not None and who.is_participant and who.invite_id == invite.id:
-        return redirect(url_for("pages.my_boards"))
+        return redirect(_landing(invite))
     form = JoinNameForm()
     if form.validate_on_submit():
         try:
@@ -53,10 +54,20 @@ def by_link(token: str):
                 _("Write a name of at most %(max)d characters.", max=MAX_DISPLAY_NAME_CHARS)
             )
         else:
+            participant = db.session.get(Participant, auth.participant_id)
+            participant.organisation = form.organisation.data or ""
+            participant.role = form.role.data or ""
             db.session.commit()
             start_session(auth)
             flash(_("Welcome, %(name)s!", name=principal().display_name), "info")
-            if invite.board_id is not None:
-                return redirect(url_for("boards.show", board_id=invite.board_id))
-            return redirect(url_for("pages.my_boards"))
+            return redirect(_landing(invite))
     return render_template("join/name.html", form=form, invite=invite)
+
+
+def _landing(invite) -> str:
+    """Where a participant lands: the invite's board, else the plenary of the live session open
+    on the project now, else their boards."""
+    if invite.board_id is not None:
+        return url_for("boards.show", board_id=invite.board_id)
+    live = where.open_plenary(db.session, invite.project_id)
+    return url_for("boards.show", board_id=live) if live else url_for("pages.my_boards")

@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from workshop.extensions import db
 from workshop.models import Board
+from workshop.rooms import where
 from workshop.web.forms import LanguageForm
 from workshop.web.security import principal, safe_local_path
 
@@ -20,6 +21,12 @@ def index():
     if who is None:
         return render_template("pages/welcome.html")
     if who.is_participant:
+        # While a live session is open on the project, the participant lands on it.
+        live = None
+        if who.invite_board_id is None:
+            live = where.open_plenary(db.session, who.invite_project_id)
+        if live:
+            return redirect(url_for("boards.show", board_id=live))
         return redirect(url_for("pages.my_boards"))
     return redirect(url_for("projects.list_projects"))
 
@@ -35,7 +42,24 @@ def my_boards():
     if who.invite_board_id is not None:
         query = query.where(Board.id == who.invite_board_id)
     boards = list(db.session.scalars(query))
-    return render_template("pages/my_boards.html", boards=boards)
+    lists = live_lists(who.invite_project_id, boards)
+    return render_template("pages/my_boards.html", boards=boards, **lists)
+
+
+def live_lists(project_id: int, boards) -> dict:
+    """For a board list: which boards are live now ("Live now"), and the group boards of each
+    live session, listed under it (only those among `boards`)."""
+    shown = {b.id for b in boards}
+    groups = []
+    for entry in where.group_boards(db.session, project_id):
+        entry.boards = [b for b in entry.boards if b.id in shown]
+        if entry.boards:
+            groups.append(entry)
+    return {
+        "live_ids": where.live_board_ids(db.session, project_id),
+        "session_groups": groups,
+        "group_ids": {b.id for entry in groups for b in entry.boards},
+    }
 
 
 @bp.post("/language")

@@ -14,6 +14,7 @@ from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.projects.service import RECORD_FIELDS
 from workshop.web.forms import BoardImportForm, ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
 from workshop.web.i18n import THIRD_SECTOR_TYPE_LABELS, board_label
+from workshop.web.pages import live_lists
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -97,6 +98,7 @@ def show(project_id: int):
         can_assign=who.is_organizer,
         format_join_code=service.format_join_code,
         now=utcnow(),
+        **live_lists(project.id, project.boards),
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
 
 from workshop.access import policy
 from workshop.extensions import db, login_manager
 from workshop.models import LiveSession, utcnow
+from workshop.rooms import attendance_csv
 from workshop.rooms import service as rooms
 from workshop.web.security import principal
 
@@ -27,20 +27,18 @@ def attendance(session_id: int):
         abort(404)
     if not policy.can_see_attendance(who, live.project_id):
         abort(403)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=rooms.ATTENDANCE_COLUMNS)
-    writer.writeheader()
-    for row in rooms.attendance(db.session, live, utcnow()):
-        # A name starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow({k: _inert(v) for k, v in row.items()})
+    name = _("attendance-%(id)s.csv", id=session_id)
     return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="attendance-{session_id}.csv"'},
+        attendance_file(live),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def _inert(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def attendance_file(live: LiveSession) -> bytes:
+    """The session's attendance for an office: `;`, BOM, local time, the reader's language,
+    organisation and role (workshop/rooms/attendance_csv.py)."""
+    rows = rooms.attendance(db.session, live, utcnow())
+    details = attendance_csv.people_details(db.session, [r.get("identity", "") for r in rows])
+    lang = "en" if str(get_locale() or "it").startswith("en") else "it"
+    return attendance_csv.export_attendance(rows, details, get_timezone(), lang)

@@ -203,7 +203,10 @@ export class CanvasUI {
   /** Add a typed card in the free spot nearest the middle of the view and edit its title. */
   addCard(type) {
     const app = this.app;
-    if (!app.canEdit()) return null;
+    if (!app.canCreate()) {
+      if (app.phaseReason) app.toasts.show(app.phaseReason, { key: "refused" });
+      return null;
+    }
     const size = { w: 240, h: 140 };
     const [x, y] = app.freeSpot(type, size);
     const fields = { ...this.schema.defaults(type), ...this.refsFromSelection(type) };

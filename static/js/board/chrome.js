@@ -98,10 +98,15 @@ export class Toasts {
     this.node = node;
   }
 
-  show(message, { tone = "info", ms = 5000 } = {}) {
+  /** One toast per message (and per `key`: a new refusal replaces the last), never a stack. */
+  show(message, { tone = "info", ms = 5000, key = null } = {}) {
+    for (const old of this.node.querySelectorAll(".toast")) {
+      if (old.textContent === message || (key && old.dataset.key === key)) old.remove();
+    }
     const toast = document.createElement("p");
     toast.className = `toast toast-${tone}`;
     toast.textContent = message;
+    if (key) toast.dataset.key = key;
     this.node.append(toast);
     setTimeout(() => toast.remove(), ms);
   }

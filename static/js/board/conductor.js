@@ -5,6 +5,7 @@
 // every control again (participants get `forbidden`).
 
 import { t } from "./i18n.js";
+import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
 import * as P from "./protocol.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -168,10 +169,15 @@ export class ConductorPanel {
     panel.replaceChildren(el("h2", "conductor-title", t("Conductor")));
     if (!this.session) {
       const start = section(t("Live session"));
-      start.append(
-        el("p", "conductor-hint", t("Run this board live: groups, timer, messages, private writing and voting.")),
-        button(t("Open a live session"), "open"),
-      );
+      start.append(el("p", "conductor-hint", t("Run this board live: groups, timer, messages, private writing and voting.")));
+      const meetings = meetingSelect(pageFacts());
+      if (meetings) start.append(field(t("Lab meeting"), meetings));
+      start.append(button(t("Open a live session"), "open"));
+      // Out of a session too, the board's lock is the conductor's to lift (or set).
+      const lock = button(this.app.locked ? t("Unlock the board") : t("Lock the board"), this.app.locked ? "unlock" : "lock");
+      lock.setAttribute("aria-pressed", String(Boolean(this.app.locked)));
+      const join = joinOf(null, pageFacts());
+      start.append(lock, ...(join?.code ? [joinButton(join, () => this.rooms.showJoin())] : []));
       panel.append(start);
       this._restoreFocus(focusKey);
       return;
@@ -218,7 +224,8 @@ export class ConductorPanel {
       card.dataset.roomId = String(room.id);
       if (room.board_id === this.app.boardId) card.classList.add("is-here");
       const name = room.is_plenary ? t("Plenary") : room.name;
-      const count = this.members.filter((m) => m.room_id === room.id).length;
+      const seen = this.overview?.rooms?.find((r) => r.id === room.id);
+      const count = presentIn({ ...seen, ...room }, this.members) ?? 0;
       card.append(el("strong", "room-card-name", name), el("span", "room-card-count", t("People: %(count)s", { count })));
       const thumb = el("div", "room-card-thumb");
       card.append(thumb);
@@ -260,7 +267,9 @@ export class ConductorPanel {
     names.rows = 2;
     names.dataset.input = "group-names";
     names.placeholder = t("One name per line");
+    const frames = [...this.app.state.items()].filter((it) => it.type === "frame");
     node.append(
+      field(t("Each group starts with"), seedSelect(frames)),
       field(t("Number of groups"), count),
       button(t("Create groups"), "groups-count"),
       field(t("Or group names"), names),
@@ -327,9 +336,16 @@ export class ConductorPanel {
     const lock = button(room.locked ? t("Unlock the board") : t("Lock the board"), room.locked ? "unlock" : "lock");
     lock.setAttribute("aria-pressed", String(Boolean(room.locked)));
     const row = el("div", "conductor-row");
-    row.append(follow, button(t("Bring everyone here"), "summon"), lock, button(t("Lock or unlock the selected frame"), "lock-frame"));
+    this.frameButton = button(t("Lock or unlock the selected frame"), "lock-frame");
+    row.append(follow, button(t("Bring everyone here"), "summon"), lock, this.frameButton);
     node.append(row);
+    showFrameLock(this.frameButton, this.app); // not in the page yet: said before it is shown
     return node;
+  }
+
+  /** The frame lock button says the selected frame's real state (main.js: selection, changes). */
+  syncFrameButton() {
+    if (this.frameButton?.isConnected) showFrameLock(this.frameButton, this.app);
   }
 
   _writingSection(room) {
@@ -405,6 +421,10 @@ export class ConductorPanel {
 
   _endSection() {
     const node = section(t("End"));
+    const meeting = meetingOf(this.live, pageFacts());
+    if (meeting) node.append(el("p", "conductor-hint", t("Lab meeting: %(meeting)s", { meeting: meeting.label ?? meeting.title })));
+    const join = joinOf(this.live, pageFacts());
+    if (join?.code) node.append(joinButton(join, () => this.rooms.showJoin()));
     if (this.attendanceUrl) {
       const link = el("a", "conductor-link", t("Download attendance (CSV)"));
       link.href = this.attendanceUrl.replace("/0/", `/${this.session.id}/`);
@@ -436,7 +456,9 @@ export class ConductorPanel {
     const room = this.live ? this._target() : null;
     switch (action) {
       case "open": {
-        const ack = await this._send(P.OPEN_LIVE_SESSION, { board_id: board }, t("The live session is open."));
+        const meeting = Number(this._value("meeting")?.value || 0);
+        const payload = meeting ? { board_id: board, meeting_id: meeting } : { board_id: board };
+        const ack = await this._send(P.OPEN_LIVE_SESSION, payload, t("The live session is open."));
         if (ack) {
           const state = await this.rooms.emit(P.ROOM_STATE, { board_id: board });
           if (state.ok) this.rooms.joined({ live: state.live });
@@ -445,12 +467,12 @@ export class ConductorPanel {
       }
       case "groups-count": {
         const count = Number(this._value("group-count").value);
-        if (await this._send(P.CREATE_GROUPS, { session_id: sid, count }, t("Groups created."))) this.refresh();
+        if (await this._send(P.CREATE_GROUPS, { session_id: sid, count, ...this._seed() }, t("Groups created."))) this.refresh();
         return;
       }
       case "groups-names": {
         const names = this._value("group-names").value.split("\n").map((n) => n.trim()).filter(Boolean);
-        if (names.length && (await this._send(P.CREATE_GROUPS, { session_id: sid, names }, t("Groups created.")))) this.refresh();
+        if (names.length && (await this._send(P.CREATE_GROUPS, { session_id: sid, names, ...this._seed() }, t("Groups created.")))) this.refresh();
         return;
       }
       case "assign-random":
@@ -515,9 +537,16 @@ export class ConductorPanel {
         await this._send(P.SUMMON, { session_id: sid, room_id: room, view: this.rooms.currentView() }, t("Everyone was brought to your view."));
         return;
       case "lock":
-      case "unlock":
-        await this._send(P.LOCK_BOARD, { board_id: board, locked: action === "lock" });
+      case "unlock": {
+        const ack = await this._send(P.LOCK_BOARD, { board_id: board, locked: action === "lock" });
+        // Out of a session no room_state follows: the ack is the board's real state.
+        if (ack && !this.session) {
+          this.app.locked = typeof ack.locked === "boolean" ? ack.locked : action === "lock";
+          this.app._applyRights();
+          this.render();
+        }
         return;
+      }
       case "lock-frame": {
         const frame = [...this.app.selection].map((id) => this.app.state.get(id)).find((it) => it?.type === "frame");
         if (!frame) {
@@ -540,12 +569,23 @@ export class ConductorPanel {
         await this._send(P.SET_PHASE, { session_id: sid, room_id: room, phase, votes_per_person: votes }, t("Done."));
         return;
       }
-      case "close":
-        await this._send(P.CLOSE_LIVE_SESSION, { session_id: sid }, t("The live session has ended."));
+      case "close": {
+        const answer = await askClose(this.app.root);
+        if (!answer) return;
+        // keep_locks is sent only when asked for: its default (false) lifts the session's locks.
+        const payload = answer.keepLocks ? { session_id: sid, keep_locks: true } : { session_id: sid };
+        await this._send(P.CLOSE_LIVE_SESSION, payload, t("The live session has ended."));
         return;
+      }
       default:
         break;
     }
+  }
+
+  /** What new groups start with: only sent when a frame's cards are chosen (null is the default). */
+  _seed() {
+    const value = this._value("group-seed")?.value;
+    return value ? { seed: seedOf(value) } : {};
   }
 
   async _move(identity, roomId) {

@@ -6,8 +6,10 @@ import { CardPainter } from "./cards.js";
 import { Announcer, Presence, StatusIndicator, Toasts } from "./chrome.js";
 import { ARROW_STEP, ARROW_STEP_LARGE, CURSOR_IDLE_HIDE_MS, DEFAULT_SIZES, KEY_MOVE_COMMIT_MS, ZOOM_STEP } from "./config.js";
 import { TextEditor, editableField, useSchema } from "./editor.js";
+import { errorText } from "./errors.js";
 import { loadStrings, t } from "./i18n.js";
 import { keyAbove, keyBelow, keysBetween } from "./order.js";
+import { phaseRule } from "./phases.js";
 import { PointerControls } from "./pointer.js";
 import * as P from "./protocol.js";
 import { BoardRenderer, boxOf, isSpatial, useCards } from "./render.js";
@@ -31,6 +33,7 @@ class BoardApp {
     this.mayConduct = root.dataset.canConduct === "true";
     this.locked = false;
     this.ended = false;
+    this.phase = null; // the live room's phase (rooms.js): what participants may do now
     this.tool = "select";
     this.colour = "yellow";
     this.selection = new Set();
@@ -98,7 +101,31 @@ class BoardApp {
   // --- rights --------------------------------------------------------------------------------
 
   canEdit() {
-    return this.mayEdit && !this.ended && (!this.locked || this.mayConduct);
+    return this.mayEdit && !this.ended && (!this.locked || this.mayConduct) && this.phaseRule.edit;
+  }
+
+  /** May this person add items now (a phase may allow editing but not creating)? */
+  canCreate() {
+    return this.canEdit() && this.phaseRule.create;
+  }
+
+  get phaseRule() {
+    return phaseRule(this.phase, this.mayConduct);
+  }
+
+  /** The sentence that says why the phase turns tools off ("" when it does not). */
+  get phaseReason() {
+    return this.phaseRule.reason;
+  }
+
+  /** The room's phase changed (rooms.js): turn the tools it forbids off, and say why. */
+  setPhase(phase) {
+    if ((phase ?? null) === this.phase) return;
+    this.phase = phase ?? null;
+    // The last refusal spoke of the phase that ended: it goes with it.
+    for (const toast of this.toasts.node.querySelectorAll('.toast[data-key="refused"]')) toast.remove();
+    this._applyRights();
+    this.canvas?._schedulePanel(); // the inspector's read-only state follows the phase
   }
 
   /** May this person change this item (a locked frame is for conductors)? */
@@ -111,14 +138,24 @@ class BoardApp {
     const editable = this.canEdit();
     this.root.classList.toggle("is-read-only", !editable);
     for (const button of this.root.querySelectorAll("[data-needs-edit]:not([data-action])")) button.disabled = !editable;
+    // Tools that add items: off when the phase lets people edit but not add (cluster).
+    const creatable = this.canCreate();
+    const phaseOff = Boolean(this.phaseReason) && !this.ended && this.mayEdit && !(this.locked && !this.mayConduct);
+    for (const button of this.root.querySelectorAll('.tool-button[data-tool]:not([data-tool="select"]):not([data-tool="hand"]), .palette-button')) {
+      button.disabled = !creatable;
+      if (phaseOff) button.setAttribute("aria-describedby", "board-notice");
+      else button.removeAttribute("aria-describedby");
+    }
+    this.root.classList.toggle("is-phase-limited", phaseOff);
     let message = "";
     if (this.ended) message = "";
     else if (!this.mayEdit) message = t("You are observing: you can look at the board but not change it.");
     else if (this.locked && !this.mayConduct) message = t("The conductor has locked this board: you can look but not change it.");
     else if (this.locked) message = t("This board is locked for participants. As a conductor you can still change it.");
+    else if (phaseOff) message = this.phaseReason;
     this.notice.hidden = !message;
     this.notice.textContent = message;
-    if (!editable && !["select", "hand"].includes(this.tool)) this.setTool("select");
+    if (!creatable && !["select", "hand"].includes(this.tool)) this.setTool("select");
     this._updateActions();
   }
 
@@ -163,7 +200,9 @@ class BoardApp {
       [P.LIMIT_REACHED]: t("The board is full: remove some items before adding new ones."),
       [P.TOO_LARGE]: t("The text is too long: your change was not saved."),
     };
-    this.toasts.show(messages[code] ?? t("Your change could not be saved (%(code)s).", { code }), { tone: "error" });
+    // One message at a time (toasts replace the last refusal), and never a raw code (errors.js).
+    const phase = code === P.PHASE_FORBIDS ? this.phaseReason : "";
+    this.toasts.show(phase || messages[code] || errorText(code), { tone: "error", key: "refused" });
   }
 
   _ended(kind, code) {
@@ -248,6 +287,7 @@ class BoardApp {
     this.status.show(this.connection?.status ?? STATUS.CONNECTING, this.state.unsentCount);
     this._updateActions();
     this.canvas?.changed(ids);
+    this.conductor?.syncFrameButton();
   }
 
   /** Make a change of our own: shown at once, sent in order. */
@@ -262,7 +302,10 @@ class BoardApp {
   // --- creating -------------------------------------------------------------------------------
 
   createAt(type, x, y, { edit = true, size = null, fields: extra = {} } = {}) {
-    if (!this.canEdit()) return null;
+    if (!this.canCreate()) {
+      if (this.phaseReason) this.toasts.show(this.phaseReason, { key: "refused" });
+      return null;
+    }
     const id = randomId(16);
     size ??= DEFAULT_SIZES[type] ?? { w: 200, h: 200 };
     const { top, bottom } = this.state.zRange();
@@ -309,7 +352,7 @@ class BoardApp {
   }
 
   connectFrom(id) {
-    if (!this.canEdit()) return;
+    if (!this.canCreate()) return;
     if (!this.connectSource) {
       this.connectSource = id;
       this.root.classList.add("is-connecting");
@@ -365,6 +408,7 @@ class BoardApp {
     }
     this._updateActions();
     this.canvas?.selectionChanged();
+    this.conductor?.syncFrameButton();
   }
 
   toggleSelected(id) {
@@ -629,7 +673,8 @@ class BoardApp {
   _onKey(event) {
     if (this.ended) return;
     const target = event.target;
-    if (this.helpDialog.open) return; // the dialog handles its own keys (Escape closes)
+    // An open dialog (help, join code, closing the session) handles its own keys (Escape closes).
+    if (this.helpDialog.open || target.closest?.("dialog[open]")) return;
     const typing = target.closest?.("input, textarea, select, [contenteditable='true']");
     if (typing) return;
     const inBoard = this.root.contains(target) || target === document.body;

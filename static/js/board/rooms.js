@@ -6,7 +6,9 @@
 // The server is the authority: everything shown here comes from the join ack's `live` and the
 // room events (docs/protocol.md, "Rooms and the conductor"); a refusal is shown, never guessed.
 
+import { errorText } from "./errors.js";
 import { excerpt, t } from "./i18n.js";
+import { GroupChooser, JoinCodeDialog, joinButton, joinOf, pageFacts } from "./live.js";
 import * as P from "./protocol.js";
 import { boxOf, isSpatial } from "./render.js";
 
@@ -88,12 +90,12 @@ export class RoomsClient {
     const code = ack?.error?.code;
     const messages = {
       [P.FORBIDDEN]: t("Only the conductor can do that."),
-      [P.PHASE_FORBIDS]: t("Not in this phase of the activity."),
+      [P.PHASE_FORBIDS]: this.app.phaseReason || t("Not in this phase of the activity."),
       [P.LIMIT_REACHED]: t("You have used all your votes."),
       [P.RATE_LIMITED]: t("Too fast: try again in a moment."),
       [P.UNAVAILABLE]: t("The server did not answer: try again."),
     };
-    this.app.toasts.show(messages[code] ?? t("That did not work."), { tone: "error" });
+    this.app.toasts.show(messages[code] ?? errorText(code), { tone: "error", key: "refused" });
   }
 
   // --- the session as the server tells it --------------------------------------------------
@@ -119,7 +121,9 @@ export class RoomsClient {
         if (payload.locked !== undefined) this._setLocked(payload.locked);
       } else {
         const before = this.live?.room;
-        this.live = { ...(this.live ?? {}), session: payload.session, room: payload.room };
+        // Every fact of the payload is kept: people present, the join code, the meeting (live.js).
+        const { board_id: _board, ...facts } = payload;
+        this.live = { ...(this.live ?? {}), ...facts };
         this.receivedAt = performance.now();
         this._announceChanges(before, payload.room);
         if (payload.room.follow && this.following && !this.conducts) this.applyView(payload.room.follow.view);
@@ -184,6 +188,7 @@ export class RoomsClient {
     this.app.root.classList.toggle("is-private-writing", Boolean(room?.private));
     const title = this.app.root.querySelector(".board-title");
     if (title) title.textContent = room && !room.is_plenary ? `${room.name} · ${this.originalTitle}` : this.originalTitle;
+    this.app.setPhase?.(room?.phase ?? null);
     if (!room) return;
     this._setLocked(room.locked);
     this.roomName.textContent = room.is_plenary ? t("Plenary") : room.name;
@@ -198,6 +203,8 @@ export class RoomsClient {
     this.followText.textContent = this.following ? t("Following the conductor's view") : t("Not following");
     this.followButton.textContent = this.following ? t("Step out") : t("Follow again");
     this.voteBox.hidden = room.phase !== P.PHASE_VOTE || this.conducts;
+    this.chooser.render(this.live, this.conducts, this.app.conductor?.overview ? this.app.conductor.members : null);
+    this._renderJoin();
     // Signals are for participants: the conductor reads them in the panel.
     this.hand.hidden = this.done.hidden = this.conducts;
     if (room.message?.text) this.messageText.textContent = room.message.text;
@@ -293,12 +300,36 @@ export class RoomsClient {
     this.messageBox.append(el("span", "rooms-message-label", t("Message from the conductor")), this.messageText);
     this.results = el("details", "rooms-results");
     this.results.append(el("summary", null, t("Vote results")), el("ol", "rooms-results-list"));
-    bar.append(this.roomName, this.phase, this.privateBadge, this.timer, this.followBox, this.voteBox, this.hand,
-      this.done, this.counts, this.results, this.messageBox);
+    this.chooser = new GroupChooser((roomId) => this._choose(roomId));
+    this.joinSlot = el("span", "live-join-slot");
+    bar.append(this.roomName, this.phase, this.privateBadge, this.timer, this.chooser.node, this.followBox, this.voteBox,
+      this.hand, this.done, this.counts, this.joinSlot, this.results, this.messageBox);
     bar.addEventListener("click", (event) => {
       const target = event.target.closest("[data-rooms-action]");
       if (target) this._action(target.dataset.roomsAction, target);
     });
+  }
+
+  /** A participant picks a group (choosing is on): the server moves us with `moved_to_room`. */
+  async _choose(roomId) {
+    const ack = await this.emit(P.CHOOSE_ROOM, { session_id: this.live?.session?.id, room_id: roomId });
+    if (!ack.ok) this.refused(ack);
+  }
+
+  /** Conductors: the join code in the bar, one press from the big "read it aloud" dialog. */
+  _renderJoin() {
+    const join = this.conducts ? joinOf(this.live, pageFacts()) : null;
+    const shown = this.joinSlot.dataset.code ?? "";
+    if ((join?.code ?? "") === shown && this.joinSlot.childElementCount === (join ? 1 : 0)) return;
+    this.joinSlot.dataset.code = join?.code ?? "";
+    this.joinSlot.replaceChildren(...(join?.code ? [joinButton(join, () => this.showJoin())] : []));
+  }
+
+  showJoin() {
+    const join = joinOf(this.live, pageFacts());
+    if (!join) return;
+    this.joinDialog ??= new JoinCodeDialog(this.app.root);
+    this.joinDialog.open(join);
   }
 
   async _action(action, target) {

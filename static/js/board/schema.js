@@ -129,12 +129,19 @@ export class CanvasSchema {
     return typeof value === "string" ? value : "";
   }
 
-  /** The fields of a new card of this type: its schema defaults (derived ones left to the server). */
-  defaults(typeName) {
+  /** The fields of a new card of this type: its schema defaults (derived ones left to the server).
+   * A required date with no default is today (a new measurement is taken today), so every
+   * palette entry makes a card the server accepts. */
+  defaults(typeName, now = new Date()) {
     const spec = this.types[typeName];
     const fields = {};
     for (const [name, f] of Object.entries(spec?.fields ?? {})) {
-      if (f.derived || f.default === null || f.default === undefined) continue;
+      if (f.derived) continue;
+      if (f.required && f.kind === "day" && (f.default === null || f.default === undefined)) {
+        fields[name] = localDay(now);
+        continue;
+      }
+      if (f.default === null || f.default === undefined) continue;
       fields[name] = Array.isArray(f.default) ? [...f.default] : f.default;
     }
     return fields;
@@ -318,4 +325,10 @@ export function loadSchema(doc = document) {
     }
   };
   return { schema: new CanvasSchema(read("board-schema")), projectBoards: read("project-boards") ?? {} };
+}
+
+/** YYYY-MM-DD of a moment in the browser's own time zone (not UTC: at 00:30 in Rome it is today). */
+export function localDay(moment) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
 }
