@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
+from workshop.web.input_strings import input_strings
 
 
 def board_strings() -> dict[str, str]:
@@ -19,6 +20,7 @@ def board_strings() -> dict[str, str]:
     strings = _engine_strings()
     strings.update(canvas_strings())
     strings.update(call_strings())
+    strings.update(input_strings())
     return strings
 
 
