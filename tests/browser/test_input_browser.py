@@ -115,8 +115,10 @@ def test_typing_on_a_selected_card_edits_it_and_typing_on_nothing_creates_nothin
     node(conductor, card).click()
     page.keyboard.type("Scritta offline")
     assert page.locator(".item-editor").count() == 1
-    page.keyboard.press("Enter")
+    # Escape leaves the editor keeping the text, and the focus goes back to the card.
+    page.keyboard.press("Escape")
     conductor.wait_item(card, "it.fields.text === 'PovertàScritta offline'")
+    assert conductor.js("() => document.activeElement.dataset.id ?? null") == card
     assert count(conductor) == before
     assert conductor.js("() => window.tavoloBoard.tool") == "select"
 

@@ -104,6 +104,17 @@ export class LinkHandles {
     this.shown = ids;
   }
 
+  /** The card whose shown handle is at board point (x, y), or null: a finger gets the wider
+   * target, so a link starts even when the finger lands on the card's edge beside the dot. */
+  hitAt(x, y, touch = false) {
+    const zoom = this.app.renderer.camera.zoom;
+    for (const id of this.shown) {
+      const item = this.app.state.get(id);
+      if (item && handleAt(this.boxOf(item), zoom, x, y, touch ? HANDLE_HIT_TOUCH_PX : HANDLE_HIT_PX)) return id;
+    }
+    return null;
+  }
+
   /** The dashed line from the start card to the pointer while a link is dragged. */
   preview(fromId, x, y, targetId = null) {
     const links = this.app.renderer.links;

@@ -66,12 +66,14 @@ export class PointerControls {
     const panButton = event.button === 1 || (event.button === 0 && this.spaceHeld);
     const id = this._itemAt(event);
     const onHandle = event.target.closest?.(".resize-handle");
-    const linkHandle = event.target.closest?.(".link-handle");
+    const linkFrom =
+      event.target.closest?.(".link-handle")?.dataset.for ??
+      (app.tool === "select" ? app.input?.handles.hitAt(p.wx, p.wy, event.pointerType === "touch") : null);
 
-    if (linkHandle && event.button === 0 && app.canEdit()) {
+    if (linkFrom && event.button === 0 && app.canEdit()) {
       if (app.editor.active) app.editor.close(true);
       this._capture(event);
-      this.gesture = { kind: "link", from: linkHandle.dataset.for, start: p };
+      this.gesture = { kind: "link", from: linkFrom, start: p };
       app.viewport.classList.add("is-linking");
       event.preventDefault();
       return;
