@@ -157,7 +157,7 @@ def test_typing_on_a_selected_card_edits_it_and_typing_on_nothing_creates_nothin
     page.locator("#board-viewport").focus()
     page.keyboard.press("?")
     help_text = page.locator("#board-help").inner_text()
-    assert "Shift+F10" in help_text
+    assert "F10" in help_text and ("N, poi Invio" in help_text or "N, then Enter" in help_text)
     page.keyboard.press("Escape")
 
 
@@ -327,6 +327,23 @@ def test_by_touch_on_a_phone_tap_drag_pinch_pan_long_press_and_tap_to_create(bro
         assert spot, "an empty spot of the board is in view"
         page.touchscreen.tap(*spot)
         person.wait(f"() => window.tavoloBoard.state.view.size === {before + 1}")
+
+        # A link's words show when it has the focus (a phone has no hover).
+        link = person.js(
+            """(a) => { const app = window.tavoloBoard; const f = app.state.get(a).fields;
+                const b = app.createAt('sticky', f.x, f.y + 320, {edit: false});
+                app.commit([{op: 'update', id: b, fields: {text: 'Bisogno'}}]);
+                const id = app.linkItems(a, b); app.renderer.flush();
+                const r = app.viewport.getBoundingClientRect();
+                app.renderer.setCamera({x: r.width / 2 - (f.x + 100) * 0.6, y: r.height / 2 - (f.y + 260) * 0.6, zoom: 0.6});
+                app.renderer.flush(); return id; }""",
+            note,
+        )
+        page.locator(f'.connector[data-id="{link}"]').focus()
+        tip = page.locator(".link-tip")
+        tip.wait_for()
+        assert "Scritta col dito" in tip.inner_text() and "Bisogno" in tip.inner_text()
+        shot(person, "link-words-390")
         assert person.errors == [], person.errors
     finally:
         person.close()

@@ -46,7 +46,8 @@ export class CardMenu {
     if (may && item.type !== "frame") list.push(["link", t("Link to another card")]);
     if (app.schema.isTyped(item.type)) list.push(["fields", t("Show the fields")]);
     const vote = app.rooms?.voteBox;
-    if (vote && !vote.hidden) {
+    if (vote && vote.checkVisibility()) {
+      // Only while the room votes (its bar shows the vote buttons).
       list.push(["vote", t("Vote for the selected note")]);
       list.push(["unvote", t("Take back a vote")]);
     }

@@ -17,7 +17,7 @@ export class InputExtras {
     this.tip.className = "link-tip";
     this.tip.setAttribute("aria-hidden", "true"); // the link's own aria-label says the same
     this.tip.hidden = true;
-    app.renderer.overlay.append(this.tip);
+    app.viewport.append(this.tip); // in screen space, kept inside the board (phones too)
     const vp = app.viewport;
     vp.addEventListener("pointerover", (e) => this._over(e));
     vp.addEventListener("pointerleave", () => {
@@ -79,13 +79,26 @@ export class InputExtras {
     }
     const a = boxOf(from);
     const b = boxOf(to);
+    const text = describe(item, app.state);
+    if (this.tip.textContent !== text) this.tip.textContent = text;
     this.tipFor = id;
-    this.tip.textContent = describe(item, app.state);
     this.tip.hidden = false;
-    const x = (a.x + a.w / 2 + b.x + b.w / 2) / 2;
-    const y = (a.y + a.h / 2 + b.y + b.h / 2) / 2;
-    this.tip.style.transform = `translate(${x}px, ${y}px) scale(calc(1 / var(--zoom, 1))) translate(-50%, -130%)`;
-    this.tip.style.transformOrigin = "0 0";
+    // Beside the link's middle (its arrowheads stay visible), inside the board's edges.
+    const [sx, sy] = app.renderer.worldToScreen((a.x + a.w / 2 + b.x + b.w / 2) / 2, (a.y + a.h / 2 + b.y + b.h / 2) / 2);
+    const room = app.viewport.getBoundingClientRect();
+    const gap = 12;
+    const x = Math.max(8, Math.min(sx + gap, room.width - this.tip.offsetWidth - 8));
+    const y = Math.max(8, Math.min(sy + gap, room.height - this.tip.offsetHeight - 8));
+    this.tip.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
+    // Follow pans and zooms while shown: measured again only when the camera moved.
+    cancelAnimationFrame(this.tipFrame);
+    const camera = app.renderer.camera;
+    const follow = () => {
+      if (this.tipFor !== id) return;
+      if (app.renderer.camera !== camera) this.showTip(id);
+      else this.tipFrame = requestAnimationFrame(follow);
+    };
+    this.tipFrame = requestAnimationFrame(follow);
   }
 
   /** The board's items changed (main.js): handles and the tip follow their cards. */

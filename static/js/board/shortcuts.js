@@ -59,6 +59,17 @@ export function keyIntent(event, ctx) {
   return ctx.canEdit ? "hint" : "pass";
 }
 
+/** Is a modal dialog open (the help, a confirmation)? A non-modal one does not take the keys. */
+function modalOpen() {
+  return [...document.querySelectorAll("dialog[open]")].some((d) => {
+    try {
+      return d.matches(":modal");
+    } catch {
+      return true; // a browser without :modal: an open dialog counts as modal
+    }
+  });
+}
+
 /** The page side of keyIntent: reads focus, dialogs and menus, and starts typing on a card. */
 export class KeyGate {
   constructor(app) {
@@ -83,7 +94,7 @@ export class KeyGate {
     return {
       composing: event.isComposing || event.key === "Process",
       typing: Boolean(target.closest?.("input, textarea, select, [contenteditable=''], [contenteditable='true']")),
-      dialog: Boolean(document.querySelector("dialog[open]:modal")) || Boolean(target.closest?.("dialog, [role='dialog']")),
+      dialog: modalOpen() || Boolean(target.closest?.("dialog, [role='dialog']")),
       menu: Boolean(target.closest?.("[role='menu'], [role='menubar'], [role='listbox']")),
       inPage: body || app.root.contains(target),
       onBoard: body || Boolean(inViewport),
