@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person
+from tests.browser.test_board_browser import ARTIFACTS, Person
 from tests.browser.test_canvas_browser import add_card, browser, node, site  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,7 +27,10 @@ class TouchPerson(Person):
     def __init__(self, browser, site):  # noqa: F811
         self.site = site
         self.context = browser.new_context(
-            viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+            viewport={"width": 390, "height": 844},
+            has_touch=True,
+            is_mobile=True,
+            device_scale_factor=2,
         )
         self.page = self.context.new_page()
         self.dialogs = []
@@ -40,7 +43,10 @@ class TouchPerson(Person):
         """One CDP touch event: kind is touchStart, touchMove or touchEnd; points [(x, y)...]."""
         self.cdp.send(
             "Input.dispatchTouchEvent",
-            {"type": kind, "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]},
+            {
+                "type": kind,
+                "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)],
+            },
         )
 
     def swipe(self, starts, ends, steps=8):
@@ -48,7 +54,13 @@ class TouchPerson(Person):
         self.touch("touchStart", starts)
         for k in range(1, steps + 1):
             f = k / steps
-            self.touch("touchMove", [(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f) for a, b in zip(starts, ends)])
+            self.touch(
+                "touchMove",
+                [
+                    (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
+                    for a, b in zip(starts, ends, strict=True)
+                ],
+            )
             time.sleep(0.02)
         self.touch("touchEnd", [])
 
@@ -157,8 +169,33 @@ def test_typing_on_a_selected_card_edits_it_and_typing_on_nothing_creates_nothin
     page.locator("#board-viewport").focus()
     page.keyboard.press("?")
     help_text = page.locator("#board-help").inner_text()
-    assert "F10" in help_text and ("N, poi Invio" in help_text or "N, then Enter" in help_text)
     page.keyboard.press("Escape")
+
+    # The card's actions by keyboard: Shift+F10 opens its menu, arrows move, Escape gives the
+    # focus back to the card; "Link to another card" then Enter on a second card links them.
+    node(conductor, card).focus()
+    page.keyboard.press("Shift+F10")
+    menu = page.locator(".card-menu[role=menu]")
+    menu.wait_for()
+    assert conductor.js("() => document.activeElement.getAttribute('role')") == "menuitem"
+    page.keyboard.press("ArrowDown")
+    second_item = conductor.js("() => document.activeElement.dataset.cardAction")
+    assert second_item == "link"
+    page.keyboard.press("Escape")
+    assert menu.is_hidden()
+    assert conductor.js("() => document.activeElement.dataset.id ?? null") == card
+    page.keyboard.press("Shift+F10")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    (focused_note,) = [i["id"] for i in conductor.shown() if i["fields"].get("text") == "Nota"]
+    node(conductor, focused_note).focus()
+    page.keyboard.press("Enter")
+    conductor.wait(
+        "([a, b]) => [...window.tavoloBoard.state.items()].some("
+        "it => it.fields.from === a && it.fields.to === b)",
+        [card, focused_note],
+    )
+    assert "F10" in help_text and ("N, poi Invio" in help_text or "N, then Enter" in help_text)
 
 
 def test_a_drag_from_a_handle_links_the_start_card_to_the_target(conductor, site):  # noqa: F811
@@ -191,9 +228,13 @@ def test_a_drag_from_a_handle_links_the_start_card_to_the_target(conductor, site
 
     # The link reads in words on hover, with its arrow towards the core problem.
     link = page.locator(f'.connector[data-id="{links[0]["id"]}"]')
-    assert link.locator(".connector-head-end").evaluate("n => getComputedStyle(n).display") != "none"
+    assert (
+        link.locator(".connector-head-end").evaluate("n => getComputedStyle(n).display") != "none"
+    )
     label = link.get_attribute("aria-label")
-    assert label.endswith(("Trasporti scarsi è causa di Anziani soli", "Trasporti scarsi causes Anziani soli")), label
+    assert label.endswith(
+        ("Trasporti scarsi è causa di Anziani soli", "Trasporti scarsi causes Anziani soli")
+    ), label
     lb = link.locator(".connector-line").bounding_box()
     page.mouse.move(lb["x"] + lb["width"] / 2, lb["y"] + lb["height"] / 2)
     tip = page.locator(".link-tip")
@@ -232,7 +273,9 @@ def test_a_drag_from_a_handle_links_the_start_card_to_the_target(conductor, site
     page.mouse.up()
     conductor.wait_settled()
     links = [i for i in conductor.items() if i["type"] == "causal_link"]
-    assert sorted((lk["fields"]["from"], lk["fields"]["to"]) for lk in links) == sorted([(cause, core), (core, cause)])
+    assert sorted((lk["fields"]["from"], lk["fields"]["to"]) for lk in links) == sorted(
+        [(cause, core), (core, cause)]
+    )
     page.click("[data-tool=connector]")
     page.mouse.move(*centre(conductor, core))
     page.mouse.down()

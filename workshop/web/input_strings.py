@@ -39,7 +39,9 @@ def input_strings() -> dict[str, str]:
             "Connector tool: choose the first card, then the second"
         ),
         "Shift+F10, right click, long press": _("Shift+F10, right click, long press"),
-        "The card's menu: edit, link, fields, vote, delete": _("The card's menu: edit, link, fields, vote, delete"),
+        "The card's menu: edit, link, fields, vote, delete": _(
+            "The card's menu: edit, link, fields, vote, delete"
+        ),
         "Drag from a dot on a card's side": _("Drag from a dot on a card's side"),
         "Link that card to the card you drop on": _("Link that card to the card you drop on"),
         "Two fingers": _("Two fingers"),
