@@ -387,6 +387,20 @@ def test_by_touch_on_a_phone_tap_drag_pinch_pan_long_press_and_tap_to_create(bro
         tip.wait_for()
         assert "Scritta col dito" in tip.inner_text() and "Bisogno" in tip.inner_text()
         shot(person, "link-words-390")
+
+        # A finger dragged from the selected note's handle to the other note links them that way.
+        bisogno = person.js("(id) => window.tavoloBoard.state.get(id).fields.to", link)
+        bx, by = centre(person, bisogno)
+        page.touchscreen.tap(bx, by)
+        person.wait(f"() => window.tavoloBoard.selection.has({json.dumps(bisogno)})")
+        hb = page.locator(f'.link-handle[data-for="{bisogno}"][data-side="right"]').bounding_box()
+        start = (hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+        person.swipe([start], [centre(person, note)], steps=10)
+        person.wait(
+            "([a, b]) => [...window.tavoloBoard.state.items()].some("
+            "it => it.fields.from === a && it.fields.to === b)",
+            [bisogno, note],
+        )
         assert person.errors == [], person.errors
     finally:
         person.close()
