@@ -144,15 +144,19 @@ def test_typing_on_a_selected_card_edits_it_and_typing_on_nothing_creates_nothin
     assert count(conductor) == before
     assert page.locator(".item-editor").count() == 0
     assert page.locator("#board-toasts").inner_text().strip() != ""
+    # Letters in a run are a word, not tools: the tool is still the one before the word.
+    assert conductor.js("() => window.tavoloBoard.tool") == "select"
 
     # A letter typed on a toolbar button is not a shortcut either.
-    page.click("[data-tool=select]")  # the focus stays on the button
+    page.click(".tool-button[data-tool=select]")  # the focus stays on the button
     page.keyboard.type("rn")
     assert conductor.js("() => window.tavoloBoard.tool") == "select"
 
     # N then Enter: a new note in the middle of the view, open for typing.
     page.locator("#board-viewport").focus()
+    page.wait_for_timeout(800)  # a letter on its own, not part of a word
     page.keyboard.press("n")
+    assert conductor.js("() => window.tavoloBoard.tool") == "sticky"
     assert count(conductor) == before
     page.keyboard.press("Enter")
     page.wait_for_selector(".item-editor")
@@ -266,7 +270,7 @@ def test_a_drag_from_a_handle_links_the_start_card_to_the_target(conductor, site
     # With the connector tool, a drag from card to card links them (it used to leave a dotted
     # line and no link), and a drag onto nothing leaves no line.
     conductor.js("() => window.tavoloBoard.select([])")  # else the tool starts from the selection
-    page.click("[data-tool=connector]")
+    page.click(".tool-button[data-tool=connector]")
     page.mouse.move(*centre(conductor, core))
     page.mouse.down()
     page.mouse.move(*centre(conductor, cause), steps=8)
@@ -276,7 +280,7 @@ def test_a_drag_from_a_handle_links_the_start_card_to_the_target(conductor, site
     assert sorted((lk["fields"]["from"], lk["fields"]["to"]) for lk in links) == sorted(
         [(cause, core), (core, cause)]
     )
-    page.click("[data-tool=connector]")
+    page.click(".tool-button[data-tool=connector]")
     page.mouse.move(*centre(conductor, core))
     page.mouse.down()
     page.mouse.move(50, 400, steps=6)

@@ -5,7 +5,9 @@
 // has focus (its viewport, a card in it, or nothing at all on the page) and no text field,
 // select, editor, dialog or menu is active; a printable character typed on the one selected
 // card starts editing that card's text with that character; and no letter creates an item by
-// itself (N, T, R, F choose a tool; Enter, or a click, places the item).
+// itself (N, T, R, F choose a tool; Enter, or a click, places the item). Letters that come in a
+// run, as when someone writes a word, are writing, not shortcuts: they choose no tool, and the
+// tool the run's first letter chose is put back.
 //
 // `keyIntent` is pure (node tests); `KeyGate` reads the page and applies it for main.js.
 
@@ -28,6 +30,9 @@ export const ALWAYS_SHORTCUTS = new Set(["?", "[", "]"]);
 /** Other printable shortcuts, for when no card is selected. */
 export const SYMBOL_SHORTCUTS = new Set(["+", "=", "-", "_", "0", " "]);
 const HINT_EVERY_MS = 8000; // the "select a card to write" hint, at most this often
+// A printable key this soon after another is part of a word being written (people type a
+// letter every 100-300 ms; a deliberate shortcut comes alone).
+export const TYPING_RUN_MS = 700;
 
 /** Is this key press a character someone is typing (not a shortcut with Ctrl, Cmd or Alt)? */
 export function isPrintable({ key, ctrlKey = false, metaKey = false, altKey = false, altGraph = false }) {
@@ -43,7 +48,8 @@ export function isPrintable({ key, ctrlKey = false, metaKey = false, altKey = fa
  *   edit      start editing the selected card's text with this character
  *   shortcut  the board's own keys (main.js): letters, symbols, Enter, arrows, Ctrl+Z...
  *   hint      a character typed on the board with nothing to write into: say how to write
- * `ctx`: {typing, dialog, menu, composing, inPage, onBoard, editableSelection}.
+ * `ctx`: {typing, dialog, menu, composing, inPage, onBoard, editableSelection, canEdit, inRun}
+ * (`inRun`: another printable key came less than TYPING_RUN_MS ago).
  */
 export function keyIntent(event, ctx) {
   if (ctx.composing || ctx.typing || ctx.dialog || !ctx.inPage) return "pass";
@@ -54,8 +60,8 @@ export function keyIntent(event, ctx) {
   const lower = event.key.toLowerCase();
   if (ALWAYS_SHORTCUTS.has(event.key)) return "shortcut";
   if (ctx.editableSelection && event.key !== " ") return "edit";
-  if (LETTER_SHORTCUTS[lower] && event.key === lower) return "shortcut"; // Shift+C is typing, not C
-  if (SYMBOL_SHORTCUTS.has(event.key)) return "shortcut";
+  const shortcut = (LETTER_SHORTCUTS[lower] && event.key === lower) || SYMBOL_SHORTCUTS.has(event.key); // Shift+C types
+  if (shortcut && !(ctx.inRun && event.key !== " ")) return "shortcut";
   return ctx.canEdit ? "hint" : "pass";
 }
 
@@ -75,6 +81,8 @@ export class KeyGate {
   constructor(app) {
     this.app = app;
     this.hintAt = 0;
+    this.lastCharAt = -Infinity; // the last printable key on the board with nothing selected
+    this.runTool = null; // the tool before the current run of letters
   }
 
   /** The one selected card whose text this person may edit, if any. */
@@ -112,7 +120,16 @@ export class KeyGate {
       altKey: event.altKey,
       altGraph: event.getModifierState?.("AltGraph") ?? false,
     };
-    const intent = keyIntent(info, this.context(event));
+    const ctx = this.context(event);
+    const now = performance.now();
+    const char = isPrintable(info) && ctx.onBoard && !ctx.editableSelection && !ctx.typing && !ctx.dialog;
+    ctx.inRun = char && now - this.lastCharAt < TYPING_RUN_MS;
+    if (char) {
+      if (!ctx.inRun) this.runTool = this.app.tool;
+      else if (this.runTool && this.app.tool !== this.runTool) this.app.setTool(this.runTool); // a word, not a tool
+      this.lastCharAt = now;
+    }
+    const intent = keyIntent(info, ctx);
     if (intent === "edit") {
       event.preventDefault();
       this.typeInto(this.editableSelection(), event.key);

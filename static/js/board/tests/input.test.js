@@ -24,6 +24,15 @@ test("typing 'Scritta offline' on the board with nothing selected fires no creat
   assert.equal(keyIntent(key("N"), ON_BOARD), "hint");
 });
 
+test("letters in a run are writing: no tool changes after the first, only hints", () => {
+  const run = { ...ON_BOARD, inRun: true };
+  for (const letter of "ncrtfvh") assert.equal(keyIntent(key(letter), run), "hint", letter);
+  assert.equal(keyIntent(key("n"), { ...run, canEdit: false }), "pass");
+  assert.equal(keyIntent(key("?"), run), "shortcut"); // the help still opens
+  assert.equal(keyIntent(key(" "), run), "shortcut"); // and space still pans
+  assert.equal(keyIntent(key("Enter"), run), "shortcut");
+});
+
 test("on a selected card every character starts editing, except the help and the layer keys", () => {
   const ctx = { ...ON_BOARD, editableSelection: true };
   const words = "Casa,3anni:sì!"; // spaces aside (space+drag pans): every character edits
