@@ -30,8 +30,8 @@ export const ALWAYS_SHORTCUTS = new Set(["?", "[", "]"]);
 /** Other printable shortcuts, for when no card is selected. */
 export const SYMBOL_SHORTCUTS = new Set(["+", "=", "-", "_", "0", " "]);
 const HINT_EVERY_MS = 8000; // the "select a card to write" hint, at most this often
-// A printable key this soon after another is part of a word being written (people type a
-// letter every 100-300 ms; a deliberate shortcut comes alone).
+// A printable key this soon after another (no other key between) is part of a word being
+// written (people type a letter every 100-300 ms; a deliberate shortcut comes alone).
 export const TYPING_RUN_MS = 700;
 
 /** Is this key press a character someone is typing (not a shortcut with Ctrl, Cmd or Alt)? */
@@ -128,6 +128,8 @@ export class KeyGate {
       if (!ctx.inRun) this.runTool = this.app.tool;
       else if (this.runTool && this.app.tool !== this.runTool) this.app.setTool(this.runTool); // a word, not a tool
       this.lastCharAt = now;
+    } else if (info.key !== "Shift" && info.key !== "AltGraph" && info.key !== "CapsLock") {
+      this.lastCharAt = -Infinity; // Enter, Escape, a click's keys, typing in a field: the run ends
     }
     const intent = keyIntent(info, ctx);
     if (intent === "edit") {
