@@ -198,9 +198,12 @@ class Person:
         self.wait(f"(id) => {{ const it = window.tavoloBoard.state.get(id); return !!it && ({predicate}); }}", item_id, timeout)
 
     def new_sticky_by_keyboard(self, text):
-        """N, type, Enter: returns the new note's id."""
+        """Escape (no card selected, else letters type into it), N (the note tool), Enter (a note
+        in the middle of the view), type, Enter: returns the new note's id."""
         before = {i["id"] for i in self.shown()}
+        self.page.keyboard.press("Escape")
         self.page.keyboard.press("n")
+        self.page.keyboard.press("Enter")
         self.page.wait_for_selector(".item-editor")
         self.page.keyboard.type(text)
         self.page.keyboard.press("Enter")
@@ -399,7 +402,8 @@ def test_keyboard_alone_creates_edits_moves_and_deletes_a_note(people, board_id)
     ada = people().log_in().open(board_id)
     bea = people().join("Bea").open(board_id)
     page = ada.page
-    page.keyboard.press("n")
+    page.keyboard.press("n")  # the note tool
+    page.keyboard.press("Enter")  # a note in the middle of the view
     page.wait_for_selector(".item-editor")
     page.keyboard.type("Solo tastiera")
     page.keyboard.press("Enter")
@@ -563,9 +567,11 @@ def test_a_connector_is_drawn_by_keyboard_and_follows_its_ends(people, board_id)
     page = ada.page
     first = ada.new_sticky_by_keyboard("Bisogno")
     second = ada.new_sticky_by_keyboard("Risposta")
-    page.locator(f'[data-id="{first}"]').focus()
+    page.keyboard.press("Escape")  # nothing selected: C is the connector tool, not a letter to type
     page.keyboard.press("c")
-    page.locator(f'[data-id="{second}"]').focus()  # as Tab would
+    page.locator(f'[data-id="{first}"]').focus()  # as Tab would
+    page.keyboard.press("Enter")
+    page.locator(f'[data-id="{second}"]').focus()
     page.keyboard.press("Enter")
     bea.wait(
         "([a, b]) => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector' && it.fields.from === a && it.fields.to === b)",

@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 STRINGS_PY = ROOT / "workshop" / "web" / "board_strings.py"
 CALL_STRINGS_PY = ROOT / "workshop" / "web" / "call_strings.py"  # the call panel's (call.js)
 LIVE_STRINGS_PY = ROOT / "workshop" / "web" / "live_strings.py"  # errors, phases, groups (issue 14)
+INPUT_STRINGS_PY = ROOT / "workshop" / "web" / "input_strings.py"  # shortcuts, handles, card menu
 CANVAS_STRINGS = ROOT / "workshop" / "web" / "canvas_strings"
 JS_DIR = ROOT / "static" / "js" / "board"
 TEMPLATE = ROOT / "templates" / "boards" / "board.html"
 ITALIAN = ROOT / "workshop" / "translations" / "board_strings_it.txt"
 
 # Keys built at run time from an item's type, a shape, a colour, or a canvas's names.
-DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.", "finding.", "error.")
+DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.", "finding.", "error.", "link.")
 
 
 def _parsed_file(path: Path):
@@ -42,6 +43,8 @@ def _parsed_all():
     more_keys, more_msgids = _parsed_file(CALL_STRINGS_PY)
     keys, msgids = keys + more_keys, msgids + more_msgids
     more_keys, more_msgids = _parsed_file(LIVE_STRINGS_PY)
+    keys, msgids = keys + more_keys, msgids + more_msgids
+    more_keys, more_msgids = _parsed_file(INPUT_STRINGS_PY)
     keys, msgids = keys + more_keys, msgids + more_msgids
     for path in sorted(CANVAS_STRINGS.glob("*.py")):
         if path.name != "__init__.py":

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
 from workshop.web.live_strings import live_strings
+from workshop.web.input_strings import input_strings
 
 
 def board_strings() -> dict[str, str]:
@@ -21,6 +22,7 @@ def board_strings() -> dict[str, str]:
     strings.update(canvas_strings())
     strings.update(call_strings())
     strings.update(live_strings())
+    strings.update(input_strings())
     return strings
 
 

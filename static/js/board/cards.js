@@ -155,6 +155,10 @@ export class CardPainter {
   describeEdge(item, fromName, toName) {
     const label = typeof item.fields.label === "string" && item.fields.label ? `: ${excerpt(item.fields.label)}` : "";
     const kind = item.type === "relation" && item.fields.type ? ` (${t(`choice.relation.type.${item.fields.type}`)})` : "";
+    // The link in words when its type has them ("A causes B"), else "Type from A to B".
+    const words = `link.${item.type}${item.fields.kind === "joint" ? ".joint" : ""}`;
+    const sentence = t(words, { from: fromName, to: toName });
+    if (sentence !== words) return `${t(`type.${item.type}`)}: ${sentence}${kind}${label}`;
     return (
       t("%(type)s from %(from)s to %(to)s", { type: t(`type.${item.type}`), from: fromName, to: toName }) + kind + label
     );

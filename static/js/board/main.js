@@ -19,10 +19,13 @@ import { BoardState, randomId } from "./state.js";
 import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
 import { CallClient } from "./call.js";
+import { KeyGate } from "./shortcuts.js";
+import { InputExtras } from "./input.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 const TOOL_KEYS = { v: "select", h: "hand" };
-const CREATE_KEYS = { n: "sticky", t: "text", r: "shape", f: "frame" }; // new item at the centre
+// A letter chooses a tool and creates nothing (shortcuts.js): Enter, or a click, places the item.
+const CREATE_KEYS = { n: "sticky", t: "text", r: "shape", f: "frame" };
 
 class BoardApp {
   constructor(root) {
@@ -55,6 +58,7 @@ class BoardApp {
     this.renderer = new BoardRenderer({ viewport: this.viewport, state: this.state, onCamera: (c) => this._cameraChanged(c) });
     this.editor = new TextEditor(this);
     this.pointer = new PointerControls(this);
+    this.keys = new KeyGate(this); // which key presses are the board's (shortcuts.js)
     this.presence = new Presence(root.querySelector("#board-presence"));
     this.status = new StatusIndicator(root.querySelector("#board-status"));
     this.toasts = new Toasts(root.querySelector("#board-toasts"));
@@ -94,6 +98,7 @@ class BoardApp {
     this.rooms = new RoomsClient(this);
     this.conductor = this.mayConduct ? new ConductorPanel(this, this.rooms) : null;
     this.call = new CallClient(this); // camera and microphone (call.js)
+    this.input = new InputExtras(this); // link handles, link labels, the card menu (input.js)
     // Tests and the measuring harness read the client's state here; nothing else uses it.
     window.tavoloBoard = this;
   }
@@ -288,6 +293,7 @@ class BoardApp {
     this._updateActions();
     this.canvas?.changed(ids);
     this.conductor?.syncFrameButton();
+    this.input?.changed(ids);
   }
 
   /** Make a change of our own: shown at once, sent in order. */
@@ -363,11 +369,18 @@ class BoardApp {
     if (id === this.connectSource) return;
     const source = this.connectSource;
     this.stopConnecting();
-    const connector = randomId(16);
-    const type = this.canvas.edgeFor(source, id);
-    this.commit([{ op: "create", id: connector, type, fields: { ...this.schema.defaults(type), from: source, to: id } }]);
+    this.linkItems(source, id);
     this.setTool("select");
+  }
+
+  /** A link FROM `source` TO `target`: the palette's edge type when it fits (canvas.edgeFor). */
+  linkItems(source, target) {
+    if (!this.canEdit() || source === target || !this.state.has(source) || !this.state.has(target)) return null;
+    const connector = randomId(16);
+    const type = this.canvas.edgeFor(source, target);
+    this.commit([{ op: "create", id: connector, type, fields: { ...this.schema.defaults(type), from: source, to: target } }]);
     this.announcer.say(t("Connected."));
+    return connector;
   }
 
   stopConnecting() {
@@ -409,6 +422,7 @@ class BoardApp {
     this._updateActions();
     this.canvas?.selectionChanged();
     this.conductor?.syncFrameButton();
+    this.input?.selectionChanged();
   }
 
   toggleSelected(id) {
@@ -661,7 +675,7 @@ class BoardApp {
       if (!node || node.closest(".board-layer-overlay")) return;
       const id = node.dataset.id;
       if (!this.selection.has(id) && !this.pointer.gesture) this.select([id], { focus: false });
-      this.renderer.reveal(id);
+      this.renderer.scrollItemIntoView(id); // connectors too: focus never lands off screen
     });
   }
 
@@ -675,10 +689,7 @@ class BoardApp {
     const target = event.target;
     // An open dialog (help, join code, closing the session) handles its own keys (Escape closes).
     if (this.helpDialog.open || target.closest?.("dialog[open]")) return;
-    const typing = target.closest?.("input, textarea, select, [contenteditable='true']");
-    if (typing) return;
-    const inBoard = this.root.contains(target) || target === document.body;
-    if (!inBoard) return;
+    if (this.keys.intent(event) !== "shortcut") return; // typing, or typing into a card
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key;
     const lower = key.length === 1 ? key.toLowerCase() : key;
@@ -723,9 +734,14 @@ class BoardApp {
         return;
       case "Enter": {
         const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
+        if (!id && Object.values(CREATE_KEYS).includes(this.tool) && !onButton) {
+          event.preventDefault();
+          this.createAtCentre(this.tool); // a tool chosen by its letter: Enter places the item
+          return;
+        }
         if (!id) return;
         event.preventDefault();
-        if (this.connectSource) this.connectFrom(id);
+        if (this.connectSource || this.tool === "connector") this.connectFrom(id);
         else this.editor.open(id);
         return;
       }
@@ -804,7 +820,8 @@ class BoardApp {
       if (id && isSpatial(this.state.get(id))) this.connectFrom(id);
     } else if (CREATE_KEYS[lower]) {
       event.preventDefault();
-      this.createAtCentre(CREATE_KEYS[lower]);
+      this.setTool(CREATE_KEYS[lower]);
+      this.announcer.say(t("%(tool)s: press Enter to place it in the middle of the view, or click where you want it.", { tool: t(`type.${CREATE_KEYS[lower]}`) }));
     } else if (TOOL_KEYS[lower]) {
       event.preventDefault();
       this.setTool(TOOL_KEYS[lower]);

@@ -1,11 +1,19 @@
 // Pointer gestures on the canvas: select, drag, resize, rubber-band, pan, pinch, create by
 // click, and drawing a connector from one item to another. Drags preview locally and are sent
 // as one change when the pointer is released.
+//
+// Links: a drag from a card's handle (handles.js), or with the connector tool from a card, to
+// another card links the start card TO the target; a drop anywhere else makes nothing and
+// leaves no line. A click then a click on another card still links (keyboard: C or the menu).
+// Touch: a tap selects, a drag moves, a long press opens the card menu, one finger on empty
+// board pans, two fingers pan and pinch-zoom together, a tap with a creation tool creates.
 
 import { DEFAULT_SIZES } from "./config.js";
 import { boxOf, isSpatial } from "./render.js";
 
 const DRAG_THRESHOLD_PX = 4;
+const TOUCH_SLOP_PX = 10; // a finger wobbles more than a mouse before a tap becomes a drag
+const LONG_PRESS_MS = 500; // a finger held this long on a card opens its menu
 const CREATE_TOOLS = new Set(["sticky", "text", "shape", "frame"]);
 
 export class PointerControls {
@@ -46,17 +54,36 @@ export class PointerControls {
       if (this.touches.size === 2) {
         this._cancelGesture();
         const [a, b] = [...this.touches.values()];
-        this.gesture = { kind: "pinch", distance: Math.hypot(a[0] - b[0], a[1] - b[1]) };
+        this.gesture = {
+          kind: "pinch",
+          distance: Math.hypot(a[0] - b[0], a[1] - b[1]),
+          mid: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2],
+        };
         return;
       }
+      if (this.touches.size > 2) return;
     }
     const panButton = event.button === 1 || (event.button === 0 && this.spaceHeld);
     const id = this._itemAt(event);
     const onHandle = event.target.closest?.(".resize-handle");
+    const linkFrom =
+      event.target.closest?.(".link-handle")?.dataset.for ??
+      (app.tool === "select" ? app.input?.handles.hitAt(p.wx, p.wy, event.pointerType === "touch") : null);
 
-    if (panButton || (event.button === 0 && !id && !onHandle && (app.tool === "hand" || (event.pointerType === "touch" && app.tool === "select")))) {
+    if (linkFrom && event.button === 0 && app.canEdit()) {
+      if (app.editor.active) app.editor.close(true);
       this._capture(event);
-      this.gesture = { kind: "pan", sx: p.sx, sy: p.sy };
+      this.gesture = { kind: "link", from: linkFrom, start: p };
+      app.viewport.classList.add("is-linking");
+      event.preventDefault();
+      return;
+    }
+    const touchCreate = event.pointerType === "touch" && CREATE_TOOLS.has(app.tool) && app.canEdit() && !id;
+
+    if (panButton || touchCreate || (event.button === 0 && !id && !onHandle && (app.tool === "hand" || (event.pointerType === "touch" && app.tool === "select")))) {
+      this._capture(event);
+      // A finger on the empty board with a creation tool: a tap creates there, a drag pans.
+      this.gesture = { kind: "pan", sx: p.sx, sy: p.sy, tapCreate: touchCreate ? p : null };
       app.viewport.classList.add("is-panning");
       event.preventDefault();
       return;
@@ -78,7 +105,15 @@ export class PointerControls {
 
     if (app.tool === "connector") {
       event.preventDefault();
-      if (id && isSpatial(app.state.get(id))) app.connectFrom(id);
+      if (id && isSpatial(app.state.get(id))) {
+        const first = !app.connectSource;
+        app.connectFrom(id);
+        if (first && app.connectSource) {
+          // Pressed on the first card: a drag to another card links them; a click waits for one.
+          this._capture(event);
+          this.gesture = { kind: "connect", from: id, start: p };
+        }
+      }
       return;
     }
 
@@ -99,8 +134,9 @@ export class PointerControls {
       if (!app.selection.has(id)) app.select([id]);
       if (app.canEdit() && app.canChange(item)) {
         this._capture(event);
-        this.gesture = { kind: "maybe-drag", start: p, ids: [...app.selection] };
+        this.gesture = { kind: "maybe-drag", start: p, ids: [...app.selection], touch: event.pointerType === "touch" };
       }
+      if (event.pointerType === "touch") this._startLongPress(id, event);
       return;
     }
 
@@ -110,6 +146,18 @@ export class PointerControls {
     if (!event.shiftKey) app.select([]);
     app.viewport.focus({ preventScroll: true });
     event.preventDefault();
+  }
+
+  /** A finger held still on a card opens the card menu (card_menu.js). */
+  _startLongPress(id, event) {
+    clearTimeout(this.longPress);
+    const { clientX, clientY } = event;
+    this.longPress = setTimeout(() => {
+      const g = this.gesture;
+      if (g && g.kind !== "maybe-drag") return;
+      this._cancelGesture();
+      this.app.input?.menu.show(id, clientX, clientY);
+    }, LONG_PRESS_MS);
   }
 
   _capture(event) {
@@ -137,17 +185,32 @@ export class PointerControls {
         if (this.touches.size < 2) return;
         const [a, b] = [...this.touches.values()];
         const distance = Math.hypot(a[0] - b[0], a[1] - b[1]);
-        if (g.distance > 0) app.renderer.zoomAt((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, distance / g.distance);
+        const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+        // Two fingers: the board follows their middle (pan) and their spread (zoom).
+        app.renderer.panBy(mid[0] - g.mid[0], mid[1] - g.mid[1]);
+        if (g.distance > 0 && distance > 0) app.renderer.zoomAt(mid[0], mid[1], distance / g.distance);
         g.distance = distance;
+        g.mid = mid;
         break;
       }
       case "pan":
+        if (g.tapCreate && Math.hypot(p.sx - g.tapCreate.sx, p.sy - g.tapCreate.sy) < TOUCH_SLOP_PX) return;
+        g.tapCreate = null;
         app.renderer.panBy(p.sx - g.sx, p.sy - g.sy);
         g.sx = p.sx;
         g.sy = p.sy;
         break;
+      case "link":
+      case "connect": {
+        const target = app.input?.handles.targetAt(p.wx, p.wy, g.from) ?? null;
+        g.moved ||= Math.hypot(p.sx - g.start.sx, p.sy - g.start.sy) >= DRAG_THRESHOLD_PX;
+        if (g.kind === "link") app.input?.handles.preview(g.from, p.wx, p.wy, target);
+        else app.previewConnector(p.wx, p.wy);
+        break;
+      }
       case "maybe-drag":
-        if (Math.hypot(p.sx - g.start.sx, p.sy - g.start.sy) < DRAG_THRESHOLD_PX) return;
+        if (Math.hypot(p.sx - g.start.sx, p.sy - g.start.sy) < (g.touch ? TOUCH_SLOP_PX : DRAG_THRESHOLD_PX)) return;
+        clearTimeout(this.longPress);
         this.gesture = { kind: "drag", start: g.start, moving: app.movableWith(g.ids) };
         app.viewport.classList.add("is-dragging");
       // falls through
@@ -183,11 +246,32 @@ export class PointerControls {
 
   _up(event) {
     this.touches.delete(event.pointerId);
+    clearTimeout(this.longPress);
     const app = this.app;
     const g = this.gesture;
     this.gesture = null;
-    app.viewport.classList.remove("is-panning", "is-dragging");
+    app.viewport.classList.remove("is-panning", "is-dragging", "is-linking");
     if (!g) return;
+    if (g.kind === "pinch" && this.touches.size) return; // the other finger lifts next: nothing more
+    if (g.kind === "link" || g.kind === "connect") {
+      const p = this._point(event);
+      const target = app.input?.handles.targetAt(p.wx, p.wy, g.from) ?? null;
+      app.input?.handles.preview(null);
+      if (g.kind === "link") {
+        if (target && g.moved) app.linkItems(g.from, target);
+      } else if (target && g.moved) {
+        app.connectFrom(target); // the connector tool, dragged from card to card
+      } else if (g.moved) {
+        app.stopConnecting(); // dropped on nothing: no link, no line left behind
+        app.setTool("select");
+      }
+      return;
+    }
+    if (g.kind === "pan" && g.tapCreate) {
+      const size = DEFAULT_SIZES[app.tool];
+      app.createAt(app.tool, g.tapCreate.wx - size.w / 2, g.tapCreate.wy - size.h / 2);
+      return;
+    }
     if (g.kind === "drag") {
       app.state.clearPreview();
       if (g.dx || g.dy) {
@@ -210,10 +294,13 @@ export class PointerControls {
   }
 
   _cancelGesture() {
+    clearTimeout(this.longPress);
     if (this.gesture?.kind === "drag" || this.gesture?.kind === "resize") this.app.state.clearPreview();
     if (this.gesture?.kind === "band") this.app.drawBand(null);
+    if (this.gesture?.kind === "link") this.app.input?.handles.preview(null);
+    if (this.gesture?.kind === "connect") this.app.previewConnector(null);
     this.gesture = null;
-    this.app.viewport.classList.remove("is-panning", "is-dragging");
+    this.app.viewport.classList.remove("is-panning", "is-dragging", "is-linking");
   }
 
   _cancel(event) {

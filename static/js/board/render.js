@@ -236,6 +236,24 @@ export class BoardRenderer {
     if (dx || dy) this.panBy(dx, dy);
   }
 
+  /** Pan so that item `id` is in view: a card (reveal) or a link (the middle of its ends). */
+  scrollItemIntoView(id) {
+    const item = this.state.get(id);
+    if (isSpatial(item)) return this.reveal(id);
+    const from = item && this.state.get(item.fields.from);
+    const to = item && this.state.get(item.fields.to);
+    if (!isSpatial(from) || !isSpatial(to)) return undefined;
+    const a = boxOf(from);
+    const b = boxOf(to);
+    const [mx, my] = [(a.x + a.w / 2 + b.x + b.w / 2) / 2, (a.y + a.h / 2 + b.y + b.h / 2) / 2];
+    const r = this.viewport.getBoundingClientRect();
+    const [sx, sy] = this.worldToScreen(mx, my);
+    const margin = 60;
+    const inside = sx >= margin && sy >= margin && sx <= r.width - margin && sy <= r.height - margin;
+    if (!inside) this.panBy(r.width / 2 - sx, r.height / 2 - sy);
+    return undefined;
+  }
+
   /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`. */
   fitAll({ minZoom = MIN_ZOOM } = {}) {
     let minX = Infinity;
