@@ -146,7 +146,9 @@ def broadcast(applied: boards.AppliedChange, sender_sid: str | None, room_id: in
         )
     )
     # Per participant socket of this process: a socket on another process misses this seq,
-    # sees the gap and re-joins, and its join is filtered the same way.
+    # sees the gap and re-joins, and its join is filtered the same way. Filtered and encoded
+    # once per distinct view (the note's author, the others...), sent to each of its sockets.
+    views: dict[tuple, tuple[Viewer, list[str]]] = {}
     for sid, _eio in list(
         socketio.server.manager.get_participants("/", peers_room(applied.board_id))
     ):
@@ -154,7 +156,10 @@ def broadcast(applied: boards.AppliedChange, sender_sid: str | None, room_id: in
         if sid == sender_sid or entry is None:
             continue
         viewer = Viewer(entry.principal.identity, False)
-        socketio.emit(P.CHANGE_APPLIED, rules.filter_change(wire, metas, viewer, privacy), to=sid)
+        key = rules.change_view(wire, metas, viewer, privacy)
+        views.setdefault(key, (viewer, []))[1].append(sid)
+    for viewer, sids in views.values():
+        socketio.emit(P.CHANGE_APPLIED, rules.filter_change(wire, metas, viewer, privacy), to=sids)
 
 
 @dataclass

@@ -199,6 +199,30 @@ def filter_change(
     return {**change, "ops": ops, "author": author}
 
 
+def change_view(
+    change: dict[str, Any], metas: Mapping[str, ItemMeta], viewer: Viewer, privacy: Privacy
+) -> tuple:
+    """What filter_change does to the change for this viewer, as a key: viewers with equal keys
+    receive equal changes, so a broadcast filters and encodes once per key, not per recipient.
+    Keep it in step with filter_change."""
+    if viewer.conducts or not privacy.active:
+        return ()
+    key: list[Any] = []
+    for op in change["ops"]:
+        meta = metas.get(op["id"])
+        if is_hidden(meta, viewer, privacy):
+            key.append("hidden")
+        elif op.get("fields") and "author" in op["fields"] and is_anonymous(meta, viewer, privacy):
+            key.append("anonymous")
+        else:
+            key.append("shown")
+    anonymous_author = change["author"].get("id") != viewer.identity and in_anonymous_window(
+        change["seq"], privacy
+    )
+    key.append(anonymous_author)
+    return tuple(key)
+
+
 def filter_items(
     items: list[dict[str, Any]], metas: Mapping[str, ItemMeta], viewer: Viewer, privacy: Privacy
 ) -> list[dict[str, Any]]:
