@@ -242,6 +242,7 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
             f"the generator wrote nothing: {generator.stdout[-2000:]} {generator.stderr[-2000:]}"
         )
     data = json.loads(result_file.read_text())
+    seq, checkpoints = board_progress(db.url, data["meta"]["adapter"].get("board"))
     load = data["load"]
     span = max(total1 - total0, 1)
     text = log.read_text(errors="replace")
@@ -270,8 +271,30 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
         "loadavg_before": " ".join(load_before),
         "loadavg_after": " ".join(load_after),
         "pool_timeouts": text.count("QueuePool limit"),
+        "board_seq": seq,
+        "checkpoints": checkpoints,
         "maintenance_failed": text.count("maintenance failed"),
     }
+
+
+def board_progress(url: str, board_id) -> tuple[int | None, int | None]:
+    """How far the run's board got once the server stopped, and its checkpoints."""
+    if not isinstance(board_id, int):
+        return None, None
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    try:
+        with engine.connect() as conn:
+            seq = conn.scalar(sa.text("SELECT seq FROM boards WHERE id = :b"), {"b": board_id})
+            checkpoints = conn.scalar(
+                sa.text(
+                    "SELECT count(*) FROM board_snapshots"
+                    " WHERE board_id = :b AND kind = 'checkpoint'"
+                ),
+                {"b": board_id},
+            )
+        return seq, checkpoints
+    finally:
+        engine.dispose()
 
 
 def fmt(value, digits=1) -> str:
@@ -284,8 +307,8 @@ def table(rows: list[dict]) -> str:
     lines = [
         "| run | valid | peer p50 / p99 ms | ack p99 ms | missing | acks | rejects | disconnects"
         " | server CPU % | CPU ms/write | others on CPU 0 | load (before → after)"
-        " | pool timeouts |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | pool timeouts | board seq, checkpoints |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -295,7 +318,8 @@ def table(rows: list[dict]) -> str:
             f"{r['missing']:,} of {r['expected']:,} | {r['acks']} | {r['rejects']} | "
             f"{r['disconnects']} | {fmt(r['server_cpu_pct'])} | "
             f"{fmt(r['server_cpu_ms_per_write'], 2)} | {r['others_on_cpu0_pct']}% | "
-            f"{r['loadavg_before']} → {r['loadavg_after']} | {r['pool_timeouts']} |"
+            f"{r['loadavg_before']} → {r['loadavg_after']} | {r['pool_timeouts']} | "
+            f"{r.get('board_seq')}, {r.get('checkpoints')} |"
         )
     return "\n".join(lines)
 
