@@ -73,6 +73,19 @@ class Config:
         self.SOCKETIO_EXTRA_ORIGINS = [
             o.strip() for o in env.get("WORKSHOP_ALLOWED_ORIGINS", "").split(",") if o.strip()
         ]
+        # PostgreSQL connections per process. A socket event holds one only while it reads or
+        # writes, never while it waits for a board's write lock (handlers._end_reads), so the
+        # pool bounds what runs at once, not who is connected: one writer per busy board, the
+        # checks and joins in flight beside them, maintenance. 10 + 20 per process stays within
+        # PostgreSQL's default 100 connections with three processes and room for psql.
+        self.DB_POOL_SIZE = int(env.get("WORKSHOP_DB_POOL_SIZE", "10"))
+        self.DB_MAX_OVERFLOW = int(env.get("WORKSHOP_DB_MAX_OVERFLOW", "20"))
+        # A checkout still waiting after this long answers `unavailable` (retryable), not a
+        # 30 s stall.
+        self.DB_POOL_TIMEOUT_S = float(env.get("WORKSHOP_DB_POOL_TIMEOUT_S", "10"))
+        # A checkpoint of each board every this many changes (boards.service); tests lower it.
+        every = int(env.get("WORKSHOP_CHECKPOINT_EVERY_CHANGES", "0"))
+        self.CHECKPOINT_EVERY_CHANGES = every if every > 0 else None
         # How long a SQLite write waits for another process's write lock (see database.py).
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("WORKSHOP_SQLITE_BUSY_TIMEOUT_MS", "10000"))
         self.SECRET_KEY = env.get("SECRET_KEY") or self.DEFAULT_SECRET_KEY

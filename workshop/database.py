@@ -19,6 +19,10 @@ from workshop.models.base import Base
 # The wait is a C call: under eventlet or gevent it freezes every green thread of the process,
 # so the server's entry point asks for a much shorter one (see __main__).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A server process's PostgreSQL pool, unless configured (config.py says how it is sized).
+DB_POOL_SIZE = 10
+DB_MAX_OVERFLOW = 20
+DB_POOL_TIMEOUT_S = 10.0
 
 
 def make_engine(
@@ -65,9 +69,16 @@ class Database:
         self.session = orm.scoped_session(self.session_factory)
 
     def init_app(self, app) -> None:
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        pool = {}
+        if not url.startswith("sqlite"):
+            pool = {
+                "pool_size": app.config.get("DB_POOL_SIZE", DB_POOL_SIZE),
+                "max_overflow": app.config.get("DB_MAX_OVERFLOW", DB_MAX_OVERFLOW),
+                "pool_timeout": app.config.get("DB_POOL_TIMEOUT_S", DB_POOL_TIMEOUT_S),
+            }
         self.engine = make_engine(
-            app.config["SQLALCHEMY_DATABASE_URI"],
-            sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+            url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"], **pool
         )
         self.session_factory.configure(bind=self.engine)
         app.extensions["workshop_db"] = self

@@ -95,8 +95,17 @@ FLOOD_STRIKES_BEFORE_DISCONNECT = 200
 # --- timings ---------------------------------------------------------------------------------
 CURSOR_FLUSH_INTERVAL_MS = 50  # the server sends each board's cursors as one batch, at most 20 Hz
 AUTH_RECHECK_INTERVAL_S = 5  # every open socket's login or join is re-checked this often
-PING_INTERVAL_S = 10
-PING_TIMEOUT_S = 10
+# Engine.IO heartbeats: the server queues a ping every PING_INTERVAL_S and closes a socket whose
+# pong has not come back PING_TIMEOUT_S after the ping was queued; the client gives up on a
+# server silent for both together. The ping waits in the socket's queue behind the broadcasts
+# already there, so on a loaded host (a 2-core machine whose server core is shared with other
+# processes) the timeout must outlast the queue's worst backlog, not the network's round trip:
+# at 10 / 10, other processes taking 2/3 of the server's core dropped 20 to 60 of 60 clients of
+# a 60 x 2 writes/s plenary (issue 18). 25 / 20 are Socket.IO's own defaults: a backlog of up to
+# 20 s is ridden out, and a client whose network died is still noticed within 45 s (a closed
+# tab says goodbye at once). The proxy's read timeout must exceed the sum (docs/deploy.md).
+PING_INTERVAL_S = 25
+PING_TIMEOUT_S = 20
 
 
 # === rooms and the conductor (docs/rooms.md) ====================================================

@@ -14,6 +14,7 @@ import pytest
 import websocket
 
 from bench.realtime import BenchServer, People, Target, server_env
+from workshop import protocol as P
 
 pytestmark = pytest.mark.slow
 
@@ -65,12 +66,13 @@ def test_a_board_full_of_silent_sockets_is_cleaned_up(tmp_path):
     try:
         cookies = board["cookies"]
         silent = [_open(server.url, cookie, board["board_id"]) for cookie in cookies[:SILENT]]
-        # They stop answering pings now. The server pings every 10 s and gives up 10 s later. A
-        # server that stalls in between (CPU starvation, a long GC or database pause) finds them
-        # all timed out at once when it resumes, and closes them one inside the other.
-        time.sleep(12)
+        # They stop answering pings now. The server pings every PING_INTERVAL_S and gives up
+        # PING_TIMEOUT_S later. A server that stalls in between (CPU starvation, a long GC or
+        # database pause) finds them all timed out at once when it resumes, and closes them one
+        # inside the other.
+        time.sleep(P.PING_INTERVAL_S + 2)
         os.kill(server.pid, signal.SIGSTOP)
-        time.sleep(10)
+        time.sleep(P.PING_TIMEOUT_S)
         os.kill(server.pid, signal.SIGCONT)
         time.sleep(0.5)
         newcomer = _join_ack(server.url, cookies[SILENT], board["board_id"])

@@ -149,15 +149,25 @@ def apply_change(
     locks: WriteLocks | None = None,
     after_commit: Callable[[AppliedChange], None] | None = None,
     plan: Callable[[BoardView], ActionResult] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> AppliedChange:
     """Sequence, validate, store and commit one change; or refuse it with nothing changed.
 
-    `after_commit` runs after the commit while the board's lock is still held, so what it
-    broadcasts leaves in seq order. Raises a BoardError subclass; a retried change_id returns
-    the first result, marked duplicate (and `after_commit` is not called again).
+    `check` runs first under the board's lock, in the change's transaction: it may read and
+    refuse (raise a BoardError). `after_commit` runs after the commit while the board's lock is
+    still held, so what it broadcasts leaves in seq order. Raises a BoardError subclass; a
+    retried change_id returns the first result, marked duplicate (and `after_commit` is not
+    called again).
+
+    The session should hold no transaction when this is called. Lock first, connection second,
+    always: a session that holds a pooled connection while it waits for the board's lock keeps
+    it from the lock's holder, and with enough writers queued on one board the pool runs dry
+    and nothing moves (issue 18: the PostgreSQL freeze).
     """
     with locks.board(change.board_id) if locks else nullcontext():
         try:
+            if check is not None:
+                check()
             applied = _apply_in_transaction(session, change, actor, plan)
         except BaseException:
             session.rollback()
@@ -346,6 +356,7 @@ def run_action(
     may_edit: bool,
     locks: WriteLocks | None = None,
     after_commit: Callable[[AppliedChange], None] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> AppliedChange:
     """Run a canvas action on a board: its ops are applied as one change with the change's id
     (a retry applies once), its result goes back to the asking client. An action that changes
@@ -364,7 +375,13 @@ def run_action(
     if action.changes_board and not may_edit:
         raise Forbidden("you may look at this board but not change it")
     return apply_change(
-        session, change, actor, locks, after_commit, plan=lambda view: action.run(view, args, actor)
+        session,
+        change,
+        actor,
+        locks,
+        after_commit,
+        plan=lambda view: action.run(view, args, actor),
+        check=check,
     )
 
 
@@ -583,24 +600,70 @@ def take_snapshot(
     return snapshot
 
 
-def maintain(session: Session, board_id: int, locks: WriteLocks | None = None) -> bool:
-    """Take a checkpoint when one is due and compact the op log behind it. True if it did."""
-    with locks.board(board_id) if locks else nullcontext():
+def maintain(
+    session: Session, board_id: int, locks: WriteLocks | None = None, every: int | None = None
+) -> bool:
+    """Take a checkpoint when one is due and compact the op log behind it. True if it did.
+
+    Never in the writers' way: the board is read without its write lock, in one consistent
+    snapshot of the database (the heavy part: every live item). Only the short write that
+    follows is serialised with the writers, by the board's row lock in PostgreSQL and, on
+    SQLite, by the process's one writer lock, taken before a connection is asked for (a writer
+    holding that lock may be waiting for a connection: the lock always comes first).
+    Ends whatever transaction the session holds; the session must hold nothing unsaved.
+    """
+    every = CHECKPOINT_EVERY_CHANGES if every is None else every
+    session.rollback()
+    try:
+        _begin_consistent_read(session)
         board = session.get(Board, board_id, populate_existing=True)
-        if board is None:
+        if board is None or board.seq - _last_checkpoint(session, board_id) < every:
             return False
-        last = session.scalar(
-            sa.select(sa.func.max(BoardSnapshot.seq)).where(
-                BoardSnapshot.board_id == board_id, BoardSnapshot.kind == SnapshotKind.CHECKPOINT
+        seq = board.seq
+        items = live_items(session, board_id)
+    finally:
+        session.rollback()  # the connection goes back to the pool before any lock is waited for
+    with nullcontext() if locks is None or locks.per_board else locks.board(board_id):
+        try:
+            if _last_checkpoint(session, board_id) >= seq:
+                session.rollback()
+                return False  # another run took this checkpoint already
+            session.add(
+                BoardSnapshot(
+                    board_id=board_id,
+                    seq=seq,
+                    kind=SnapshotKind.CHECKPOINT,
+                    name="",
+                    items=items,
+                    created_at=utcnow(),
+                )
             )
-        ) or 0
-        if board.seq - last < CHECKPOINT_EVERY_CHANGES:
+            session.flush()  # the big row, before the board's row is locked
+            # The board's row lock in the database, as the seq bump takes it: compaction and
+            # a change never overlap, and the writers wait only for the deletes below.
+            board = session.scalars(
+                sa.select(Board)
+                .where(Board.id == board_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).one_or_none()
+            if board is None:
+                session.rollback()
+                return False
+            compact(session, board, seq - KEEP_CHANGES_BEHIND_HEAD)
+            session.commit()
+        except BaseException:
             session.rollback()
-            return False
-        take_snapshot(session, board_id, SnapshotKind.CHECKPOINT)
-        compact(session, board, board.seq - KEEP_CHANGES_BEHIND_HEAD)
-        session.commit()
-        return True
+            raise
+    return True
+
+
+def _last_checkpoint(session: Session, board_id: int) -> int:
+    return session.scalar(
+        sa.select(sa.func.max(BoardSnapshot.seq)).where(
+            BoardSnapshot.board_id == board_id, BoardSnapshot.kind == SnapshotKind.CHECKPOINT
+        )
+    ) or 0
 
 
 def compact(session: Session, board: Board, upto_seq: int) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import request
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from workshop import protocol as P
 from workshop.boards.errors import BadRequest, BoardError
@@ -55,15 +56,16 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
             if error.code in (P.FORBIDDEN, P.UNAUTHORIZED, P.RATE_LIMITED):
                 log.info("refused %s from sid=%s who=%s: %s", event, sid, who, error.code)
             return error_ack(error)
-        except (OperationalError, DBAPIError) as error:
+        except (OperationalError, DBAPIError, PoolTimeout) as error:
             db.session.rollback()
-            if isinstance(error, OperationalError) or error.connection_invalidated:
+            # A pool with no connection free in time is busy, not broken: retry.
+            if isinstance(error, OperationalError | PoolTimeout) or error.connection_invalidated:
                 log.warning(
                     "storage unavailable during %s (sid=%s who=%s): %s",
                     event,
                     sid,
                     who,
-                    error.orig or error,
+                    getattr(error, "orig", None) or error,
                 )
                 return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
             log.exception("database error during %s (sid=%s who=%s)", event, sid, who)

@@ -260,20 +260,27 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if not policy.can_edit_board(who, project_id, change.board_id):
         raise Forbidden("you may look at this board but not change it")
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
-    # Rooms: the phase, the author's group and private notes may refuse the change.
-    room_id = room_hooks.check_change(entry, change, actor)
     sender = request.sid
     seen: list[Any] = []
+    room_id: list[int | None] = [None]
+
+    def check() -> None:
+        # Rooms: the phase, the author's group and private items may refuse the change. Under
+        # the board's write lock, in the change's transaction: nothing is read before the lock
+        # is held (service.apply_change says why).
+        room_id[0] = room_hooks.check_change(entry, change, actor)
 
     def broadcast(applied: service.AppliedChange) -> None:
         # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
         # Each recipient gets what it may see (private writing, anonymity; rooms.broadcast).
-        seen.append(room_hooks.broadcast(applied, sender, room_id))
+        seen.append(room_hooks.broadcast(applied, sender, room_id[0]))
 
-    applied = service.apply_change(db.session, change, actor, _locks(), after_commit=broadcast)
+    applied = service.apply_change(
+        db.session, change, actor, _locks(), after_commit=broadcast, check=check
+    )
     _maintain_when_due(applied)
     # The ack too: a delete may take along items the sender is not shown.
-    acked = room_hooks.ack_ops(entry, applied, room_id, seen[0] if seen else None, bool(seen))
+    acked = room_hooks.ack_ops(entry, applied, room_id[0], seen[0] if seen else None, bool(seen))
     return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": acked}
 
 
@@ -290,13 +297,17 @@ def on_run_action(entry: SocketAuth, payload: Any):
     who = entry.principal
     project_id = entry.board_projects[board_id]
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
-    # Rooms: the author's group may refuse it; its change reaches each socket as it may see it.
-    room_id = room_hooks.check_change(entry, request_.change, actor, action=request_.action)
     sender = request.sid
     seen: list[Any] = []
+    room_id: list[int | None] = [None]
+
+    def check() -> None:
+        # Rooms: the author's group may refuse it (under the board's lock, as for apply_change).
+        room_id[0] = room_hooks.check_change(entry, request_.change, actor, action=request_.action)
 
     def broadcast(applied: service.AppliedChange) -> None:
-        seen.append(room_hooks.broadcast(applied, sender, room_id))
+        # Its change reaches each socket as it may see it.
+        seen.append(room_hooks.broadcast(applied, sender, room_id[0]))
 
     applied = service.run_action(
         db.session,
@@ -307,20 +318,29 @@ def on_run_action(entry: SocketAuth, payload: Any):
         may_edit=policy.can_edit_board(who, project_id, board_id),
         locks=_locks(),
         after_commit=broadcast,
+        check=check,
     )
     _maintain_when_due(applied)
     return {
         "ok": True,
         "seq": applied.seq,
         "duplicate": applied.duplicate,
-        "ops": room_hooks.ack_ops(entry, applied, room_id, seen[0] if seen else None, bool(seen)),
+        "ops": room_hooks.ack_ops(entry, applied, room_id[0], seen[0] if seen else None, bool(seen)),
         "result": applied.result,
     }
 
 
+def _checkpoint_every() -> int:
+    return current_app.config.get("CHECKPOINT_EVERY_CHANGES") or service.CHECKPOINT_EVERY_CHANGES
+
+
 def _maintain_when_due(applied: service.AppliedChange) -> None:
-    if applied.seq and not applied.duplicate and applied.seq % service.CHECKPOINT_EVERY_CHANGES == 0:
-        socketio.start_background_task(_maintain, current_app._get_current_object(), applied.board_id)
+    """Checkpoints and compaction in a task of their own, after the change was acknowledged:
+    never in the writers' way (service.maintain)."""
+    every = _checkpoint_every()
+    if applied.seq and not applied.duplicate and applied.seq % every == 0:
+        app = current_app._get_current_object()
+        socketio.start_background_task(_maintain, app, applied.board_id, every)
 
 
 def on_move_cursor(sid: str, payload: Any = None, *_extra: Any) -> None:
@@ -437,10 +457,10 @@ def _disconnect(sid: str) -> None:
     socketio.server.disconnect(sid, namespace="/")
 
 
-def _maintain(app, board_id: int) -> None:
+def _maintain(app, board_id: int, every: int | None = None) -> None:
     with app.app_context():
         try:
-            service.maintain(db.session, board_id, app.extensions["workshop_write_locks"])
+            service.maintain(db.session, board_id, app.extensions["workshop_write_locks"], every)
         except Exception:  # noqa: BLE001 - history upkeep never breaks a board
             log.exception("board maintenance failed for board %s", board_id)
         finally:

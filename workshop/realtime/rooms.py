@@ -143,14 +143,20 @@ def broadcast(
         socketio.emit(P.CHANGE_APPLIED, wire, to=board_room(applied.board_id), skip_sid=sender_sid)
         return None
     # Per socket of this process: a socket on another process misses this seq, sees the gap
-    # and re-joins, and its join is filtered the same way.
+    # and re-joins, and its join is filtered the same way. Filtered and encoded once per
+    # distinct view (conductors, each person the change concerns, everyone else), then sent
+    # to all the sockets of that view: not once per recipient.
+    concerned = rules.identities_concerned(wire, seen.metas)
+    audiences: dict[str, tuple[Viewer, list[str]]] = {}
     for sid, _eio in list(socketio.server.manager.get_participants("/", board_room(applied.board_id))):
         entry = registry.get(sid)
         if sid == sender_sid or entry is None:
             continue
         viewer = _viewer(entry, applied.board_id, seen)
+        audiences.setdefault(rules.view_key(viewer, concerned), (viewer, []))[1].append(sid)
+    for viewer, sids in audiences.values():
         message = wire if viewer.conducts else rules.filter_change(wire, seen.metas, viewer, seen.privacy)
-        socketio.emit(P.CHANGE_APPLIED, message, to=sid)
+        socketio.emit(P.CHANGE_APPLIED, message, to=sids)
     return seen
 
 

@@ -254,6 +254,23 @@ def filter_change(
     return {**change, "ops": ops, "author": author}
 
 
+def identities_concerned(change: dict[str, Any], metas: Mapping[str, ItemMeta]) -> frozenset[str]:
+    """The people whose view of this change may differ from everyone else's: its author and
+    the creators of the items it touches or points at (filter_change compares a viewer's
+    identity with nothing else)."""
+    return frozenset(
+        {change["author"].get("id", ""), *(meta.created_by for meta in metas.values())}
+    )
+
+
+def view_key(viewer: Viewer, concerned: frozenset[str]) -> str:
+    """Viewers with equal keys receive the same filtered change, so a broadcast filters and
+    encodes it once per key, not once per recipient."""
+    if viewer.conducts:
+        return "conductor"
+    return f"person:{viewer.identity}" if viewer.identity in concerned else "others"
+
+
 def filter_items(
     items: list[dict[str, Any]], metas: Mapping[str, ItemMeta], viewer: Viewer, privacy: Privacy
 ) -> list[dict[str, Any]]:

@@ -91,8 +91,9 @@ export const FLOOD_STRIKES_BEFORE_DISCONNECT = 200;
 // --- timings --------------------------------------------------------------------------------
 export const CURSOR_FLUSH_INTERVAL_MS = 50;
 export const AUTH_RECHECK_INTERVAL_S = 5;
-export const PING_INTERVAL_S = 10;
-export const PING_TIMEOUT_S = 10;
+// Heartbeats: long enough to ride out a loaded server's send backlog (workshop/protocol.py says why).
+export const PING_INTERVAL_S = 25;
+export const PING_TIMEOUT_S = 20;
 
 // === rooms and the conductor (docs/rooms.md) ================================================
 // Mirrors the rooms section of workshop/protocol.py.
