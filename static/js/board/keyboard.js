@@ -66,6 +66,12 @@ export class KeyboardMethods {
     if (mod || event.altKey && !key.startsWith("Arrow")) return;
     if (onButton && (key === "Enter" || key === " ")) return; // let buttons work
 
+    // Shift+0 by the key's place: it reads ")" on a US keyboard and "=" on an Italian one.
+    if (event.code === "Digit0" && event.shiftKey) {
+      this.fitWhole();
+      event.preventDefault();
+      return;
+    }
     switch (key) {
       case "Escape":
         if (this.canvas.onEscape()) {
@@ -135,8 +141,7 @@ export class KeyboardMethods {
         event.preventDefault();
         return;
       case "0":
-        this.renderer.setCamera({ zoom: 1 });
-        this.renderer.fitAll();
+        this.fitReadable(); // not below a readable zoom (viewport.js)
         event.preventDefault();
         return;
       case "?":

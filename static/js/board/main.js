@@ -12,6 +12,7 @@ import { EditingMethods } from "./editing.js";
 import { PointerControls } from "./pointer.js";
 import * as P from "./protocol.js";
 import { KeyboardMethods } from "./keyboard.js";
+import { LayoutManager } from "./layout.js";
 import { BoardRenderer, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
@@ -19,6 +20,7 @@ import { BoardState, randomId } from "./state.js";
 import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
 import { CallClient } from "./call.js";
+import { ViewMethods } from "./viewport.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 
@@ -39,6 +41,7 @@ class BoardApp {
     this.cursors = new Map();
 
     this.viewport = root.querySelector("#board-viewport");
+    this.layout = new LayoutManager(root); // every panel in its own region (layout.js)
     const { schema, projectBoards } = loadSchema();
     this.schema = schema;
     useSchema(schema);
@@ -136,9 +139,8 @@ class BoardApp {
     this.renderer.flush();
     if (this.firstLoad) {
       this.firstLoad = false;
-      // A big board opens readable, around its middle, rather than as a field of dots.
-      // On a phone, words stay readable: the person pans rather than squints.
-      this.renderer.fitAll({ minZoom: this.viewport.clientWidth < 640 ? 0.5 : 0.25 });
+      // Words a person can read, on the part that matters (viewport.js), never a field of dots.
+      this.fitReadable();
       this.renderer.flush();
       performance.mark("board:rendered");
       this.root.dataset.ready = "true";
@@ -298,7 +300,8 @@ class BoardApp {
         edit: () => this.selection.size === 1 && this.editor.open([...this.selection][0]),
         "zoom-in": () => this.renderer.zoomCentre(ZOOM_STEP),
         "zoom-out": () => this.renderer.zoomCentre(1 / ZOOM_STEP),
-        "zoom-reset": () => this.renderer.fitAll(),
+        "zoom-reset": () => this.fitReadable(),
+        "zoom-whole": () => this.fitWhole(),
         help: () => this.openHelp(),
         "close-help": () => this.helpDialog.close(),
       };
@@ -367,6 +370,7 @@ function mixin(target, source) {
 }
 mixin(BoardApp, EditingMethods);
 mixin(BoardApp, KeyboardMethods);
+mixin(BoardApp, ViewMethods);
 
 function start() {
   const root = document.getElementById("board-root");
