@@ -328,7 +328,9 @@ class BoardApp {
   }
 
   _cameraChanged(camera) {
-    if (this.zoomLabel) this.zoomLabel.textContent = `${Math.round(camera.zoom * 100)}%`;
+    // Only when it changes: a pan must not touch the page outside the board (layout.js watches).
+    const label = `${Math.round(camera.zoom * 100)}%`;
+    if (this.zoomLabel && this.zoomLabel.textContent !== label) this.zoomLabel.textContent = label;
     this.rooms?.cameraChanged(camera);
   }
 
