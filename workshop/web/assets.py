@@ -27,7 +27,7 @@ VERSION_HEX_DIGITS = 12  # 48 bits of the content hash: collisions between deplo
 CACHE_FOREVER_S = 365 * 24 * 3600  # a versioned URL never changes content
 # Folders whose .js files are ES modules a page may import (tests are not served to pages).
 MODULE_DIRS = ("js", "vendor")
-SKIPPED_DIRS = {"tests"}
+SKIPPED_DIRS = {"tests", "node_modules"}
 
 compress = Compress()
 
@@ -59,7 +59,7 @@ class StaticVersions:
         for folder in MODULE_DIRS:
             base = self.root / folder
             for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and d != "node_modules")
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
                 for name in sorted(filenames):
                     if name.endswith(".js"):
                         found.append((Path(dirpath) / name).relative_to(self.root).as_posix())
@@ -83,7 +83,7 @@ class StaticVersions:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Static files are sent as streams; browsers keep them a year, so compressing on the fly is rare.
+    # Static files go out as streams; browsers keep them a year, so this compression is rare.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)  # bytes: smaller bodies gain nothing
     app.config.setdefault(

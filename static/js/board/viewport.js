@@ -50,9 +50,12 @@ export class ViewMethods {
       return;
     }
     // Too big to read whole: the latest cards, at least readable.
+    // Latest first: by the seq of their last change, and within one change the last made.
     const recent = this._cards()
-      .sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0))
-      .slice(0, RECENT_CARDS);
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => (b.item.seq ?? 0) - (a.item.seq ?? 0) || b.index - a.index)
+      .slice(0, RECENT_CARDS)
+      .map(({ item }) => item);
     const focus = boundsOf(recent) ?? all;
     const zoom = Math.min(1, Math.max(READABLE_ZOOM, this._fitZoom(focus)));
     const latest = recent.length ? boundsOf([recent[0]]) : focus;
