@@ -1,6 +1,11 @@
 """A 300-card problem tree and a 150-actor grid in real Chromium: time to the first full render
-and frame times while panning, written to test-artifacts/canvas-perf.json (figures for the
-notes; the bounds only catch a regression to drawing every card on every frame)."""
+and frame times while panning, written to test-artifacts/canvas-perf.json.
+
+Chromium runs here without its 60 Hz frame cap (no vsync, no frame-rate limit), so the time
+between two animation frames is the work a frame costs, not the screen's refresh: the grid with
+150 actors and 150 relations must pan at a median of at most 16 ms a frame at 100% (issue 15;
+it was 30-50 ms, then 140 ms on a loaded machine, before the world became a composited layer
+while it moves)."""
 
 from __future__ import annotations
 
@@ -12,13 +17,24 @@ import sys
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, Person
-from tests.browser.test_canvas_browser import browser, site  # noqa: F401  (fixtures)
+from tests.browser.test_canvas_browser import site  # noqa: F401  (fixtures)
+from tests.support.browser import launch_browser
 from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TREE_CARDS = 300
 GRID_ACTORS = 150
+SMOOTH_FRAME_MS = 16  # a frame's work while panning the grid at 100% (median)
+UNCAPPED_FRAMES = ("--disable-gpu-vsync", "--disable-frame-rate-limit")
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    """Chromium without the 60 Hz cap: frame intervals then measure a frame's cost."""
+    chromium = launch_browser(playwright, extra_args=UNCAPPED_FRAMES)
+    yield chromium
+    chromium.close()
 
 BUILD = """
 import json, random, sqlalchemy as sa
@@ -125,3 +141,4 @@ def test_a_300_card_tree_and_a_150_actor_grid_render_and_pan_smoothly(browser, s
     for name in ("tree", "grid"):
         assert figures[name]["first_full_render_ms"] < 15_000
         assert figures[name]["pan_at_100_percent"]["median"] < 100
+    assert figures["grid"]["pan_at_100_percent"]["median"] <= SMOOTH_FRAME_MS, figures["grid"]

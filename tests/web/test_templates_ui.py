@@ -17,7 +17,10 @@ PASSWORD = "correct-horse-battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 # A script element without src runs inline code, unless it is a JSON data block.
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I)
+# The import map is the one inline script the CSP allows, by its hash (tests/web/test_assets.py).
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\b(?:src=|type=\"application/json\"|type=\"importmap\"))[^>]*>", re.I
+)
 EVENT_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
 STYLE_ELEMENT = re.compile(r"<style\b", re.I)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshop.web import errors, i18n, security
+from workshop.web import assets, errors, i18n, security
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         search,
     )
 
+    assets.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

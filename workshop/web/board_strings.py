@@ -189,6 +189,7 @@ def _engine_strings() -> dict[str, str]:
         "Redo what you undid": _("Redo what you undid"),
         "Select everything": _("Select everything"),
         "Zoom in, zoom out, fit the board in view": _("Zoom in, zoom out, fit the board in view"),
+        "Show the whole board": _("Show the whole board"),
         "Space+drag, mouse wheel": _("Space+drag, mouse wheel"),
         "Move around the board": _("Move around the board"),
         "Ctrl+wheel, pinch": _("Ctrl+wheel, pinch"),

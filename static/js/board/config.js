@@ -16,6 +16,12 @@ export const KEY_MOVE_COMMIT_MS = 400; // arrow-key moves are sent as one change
 export const UNDO_DEPTH = 100;
 
 export const MIN_ZOOM = 0.1;
+// A card's words are legible from 12 px on screen (issue 15); cards' text is 16 px at 100%, so
+// a board opens, and "fit" stops, at 75% at least. Below it the CSS draws titles as labels.
+export const READABLE_TEXT_PX = 12;
+export const CARD_TEXT_PX = 16;
+export const READABLE_ZOOM = READABLE_TEXT_PX / CARD_TEXT_PX;
+export const RECENT_CARDS = 12; // a board too big to read whole opens on its latest cards
 export const MAX_ZOOM = 4;
 export const ZOOM_STEP = 1.2;
 export const ARROW_STEP = 10; // board units per arrow press

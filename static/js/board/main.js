@@ -1,31 +1,32 @@
 // The board page: wires the state (state.js), the transport (socket.js), the drawing
-// (render.js) and the controls (pointer.js, editor.js, the keyboard below) together.
+// (render.js) and the controls together. The editing verbs live in editing.js and the keyboard
+// in keyboard.js; both are mixed into BoardApp, so other modules keep calling `app.select(...)`.
 
 import { CanvasUI } from "./canvas.js";
 import { CardPainter } from "./cards.js";
 import { Announcer, Presence, StatusIndicator, Toasts } from "./chrome.js";
-import { ARROW_STEP, ARROW_STEP_LARGE, CURSOR_IDLE_HIDE_MS, DEFAULT_SIZES, KEY_MOVE_COMMIT_MS, ZOOM_STEP } from "./config.js";
+import { CURSOR_IDLE_HIDE_MS, ZOOM_STEP } from "./config.js";
 import { TextEditor, editableField, useSchema } from "./editor.js";
 import { errorText } from "./errors.js";
 import { loadStrings, t } from "./i18n.js";
-import { keyAbove, keyBelow, keysBetween } from "./order.js";
-import { phaseRule } from "./phases.js";
+import { EditingMethods } from "./editing.js";
 import { PointerControls } from "./pointer.js";
 import * as P from "./protocol.js";
-import { BoardRenderer, boxOf, isSpatial, useCards } from "./render.js";
+import { KeyboardMethods } from "./keyboard.js";
+import { LayoutManager } from "./layout.js";
+import { phaseRule } from "./phases.js";
+import { BoardRenderer, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
 import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
 import { CallClient } from "./call.js";
+import { ViewMethods } from "./viewport.js";
 import { KeyGate } from "./shortcuts.js";
 import { InputExtras } from "./input.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
-const TOOL_KEYS = { v: "select", h: "hand" };
-// A letter chooses a tool and creates nothing (shortcuts.js): Enter, or a click, places the item.
-const CREATE_KEYS = { n: "sticky", t: "text", r: "shape", f: "frame" };
 
 class BoardApp {
   constructor(root) {
@@ -45,6 +46,7 @@ class BoardApp {
     this.cursors = new Map();
 
     this.viewport = root.querySelector("#board-viewport");
+    this.layout = new LayoutManager(root); // every panel in its own region (layout.js)
     const { schema, projectBoards } = loadSchema();
     this.schema = schema;
     useSchema(schema);
@@ -178,9 +180,8 @@ class BoardApp {
     this.renderer.flush();
     if (this.firstLoad) {
       this.firstLoad = false;
-      // A big board opens readable, around its middle, rather than as a field of dots.
-      // On a phone, words stay readable: the person pans rather than squints.
-      this.renderer.fitAll({ minZoom: this.viewport.clientWidth < 640 ? 0.5 : 0.25 });
+      // Words a person can read, on the part that matters (viewport.js), never a field of dots.
+      this.fitReadable();
       this.renderer.flush();
       performance.mark("board:rendered");
       this.root.dataset.ready = "true";
@@ -298,268 +299,14 @@ class BoardApp {
 
   /** Make a change of our own: shown at once, sent in order. */
   commit(ops, history) {
-    if (!this.canEdit()) return null;
-    const entry = this.state.change(ops, history ? { history } : undefined);
-    this.connection.flush();
-    this._updateActions();
-    return entry;
-  }
-
-  // --- creating -------------------------------------------------------------------------------
-
-  createAt(type, x, y, { edit = true, size = null, fields: extra = {} } = {}) {
     if (!this.canCreate()) {
       if (this.phaseReason) this.toasts.show(this.phaseReason, { key: "refused" });
       return null;
     }
-    const id = randomId(16);
-    size ??= DEFAULT_SIZES[type] ?? { w: 200, h: 200 };
-    const { top, bottom } = this.state.zRange();
-    const fields = { ...extra, x: Math.round(x), y: Math.round(y), w: size.w, h: size.h };
-    // Frames go under everything, the rest on top.
-    fields.z = type === "frame" ? keyBelow(bottom) ?? "a0" : keyAbove(top);
-    if (type === "sticky") fields.color = this.colour;
-    if (type === "frame") fields.title = "";
-    this.commit([{ op: "create", id, type, fields }]);
-    this.setTool("select");
-    this.renderer.flush();
-    this.select([id]);
-    if (edit) this.editor.open(id);
-    else this.renderer.element(id)?.focus({ preventScroll: true });
-    return id;
-  }
-
-  createAtCentre(type) {
-    const [x, y] = this.freeSpot(type);
-    return this.createAt(type, x, y);
-  }
-
-  /** The free place nearest the middle of the view for a new item (notes never pile up). */
-  freeSpot(type, size = DEFAULT_SIZES[type] ?? { w: 200, h: 200 }) {
-    const [cx, cy] = this.renderer.centre();
-    const gap = 24;
-    const boxes = [];
-    for (const item of this.state.items()) {
-      if (isSpatial(item) && item.type !== "frame" && !this.schema.isZone(item.type)) boxes.push(boxOf(item));
-    }
-    const free = (x, y) =>
-      !boxes.some((b) => x < b.x + b.w + 8 && x + size.w + 8 > b.x && y < b.y + b.h + 8 && y + size.h + 8 > b.y);
-    const candidates = [];
-    for (let i = -4; i <= 4; i++) {
-      for (let j = -3; j <= 3; j++) {
-        candidates.push([cx - size.w / 2 + i * (size.w + gap), cy - size.h / 2 + j * (size.h + gap)]);
-      }
-    }
-    candidates.sort((a, b) => Math.hypot(a[0] + size.w / 2 - cx, a[1] + size.h / 2 - cy) - Math.hypot(b[0] + size.w / 2 - cx, b[1] + size.h / 2 - cy));
-    const spot = candidates.find(([x, y]) => free(x, y));
-    if (spot) return spot;
-    const offset = (this.createdInARow = ((this.createdInARow ?? 0) + 1) % 6) * 16;
-    return [cx - size.w / 2 + offset, cy - size.h / 2 + offset];
-  }
-
-  connectFrom(id) {
-    if (!this.canCreate()) return;
-    if (!this.connectSource) {
-      this.connectSource = id;
-      this.root.classList.add("is-connecting");
-      this.renderer.element(id)?.classList.add("is-connect-source");
-      this.announcer.say(t("Connecting: choose the item to connect to and press Enter, or Escape to stop."));
-      return;
-    }
-    if (id === this.connectSource) return;
-    const source = this.connectSource;
-    this.stopConnecting();
-    this.linkItems(source, id);
-    this.setTool("select");
-  }
-
-  /** A link FROM `source` TO `target`: the palette's edge type when it fits (canvas.edgeFor). */
-  linkItems(source, target) {
-    if (!this.canEdit() || source === target || !this.state.has(source) || !this.state.has(target)) return null;
-    const connector = randomId(16);
-    const type = this.canvas.edgeFor(source, target);
-    this.commit([{ op: "create", id: connector, type, fields: { ...this.schema.defaults(type), from: source, to: target } }]);
-    this.announcer.say(t("Connected."));
-    return connector;
-  }
-
-  stopConnecting() {
-    if (!this.connectSource) return;
-    this.renderer.element(this.connectSource)?.classList.remove("is-connect-source");
-    this.connectSource = null;
-    this.root.classList.remove("is-connecting");
-    this.previewConnector(null);
-  }
-
-  previewConnector(x, y) {
-    let line = this.renderer.links.querySelector(".connector-preview");
-    const source = this.connectSource && this.state.get(this.connectSource);
-    if (x === null || !isSpatial(source)) {
-      line?.remove();
-      return;
-    }
-    if (!line) {
-      line = document.createElementNS("http://www.w3.org/2000/svg", "line");
-      line.setAttribute("class", "connector-preview");
-      this.renderer.links.append(line);
-    }
-    const b = boxOf(source);
-    line.setAttribute("x1", b.x + b.w / 2);
-    line.setAttribute("y1", b.y + b.h / 2);
-    line.setAttribute("x2", x);
-    line.setAttribute("y2", y);
-  }
-
-  // --- selection -------------------------------------------------------------------------------
-
-  select(ids, { focus = true } = {}) {
-    this.selection = new Set(ids.filter((id) => this.state.has(id)));
-    this.renderer.setSelection(this.selection);
-    if (focus && this.selection.size === 1) {
-      const [only] = this.selection;
-      this.renderer.ensureNode(only)?.focus({ preventScroll: true });
-    }
+    const entry = this.state.change(ops, history ? { history } : undefined);
+    this.connection.flush();
     this._updateActions();
-    this.canvas?.selectionChanged();
-    this.conductor?.syncFrameButton();
-    this.input?.selectionChanged();
-  }
-
-  toggleSelected(id) {
-    const next = new Set(this.selection);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    this.select([...next], { focus: false });
-  }
-
-  /** The items that move with `ids`: frames carry what lies inside them. */
-  movableWith(ids) {
-    const moving = new Map();
-    for (const id of ids) {
-      const item = this.state.get(id);
-      if (!isSpatial(item) || !this.canChange(item)) continue;
-      moving.set(id, boxOf(item));
-      if (item.type === "frame") {
-        const f = boxOf(item);
-        for (const other of this.state.items()) {
-          if (!isSpatial(other) || other.id === id || moving.has(other.id) || !this.canChange(other)) continue;
-          const b = boxOf(other);
-          if (b.x >= f.x && b.y >= f.y && b.x + b.w <= f.x + f.w && b.y + b.h <= f.y + f.h) moving.set(other.id, b);
-        }
-      }
-    }
-    return moving;
-  }
-
-  drawBand(x1, y1, x2, y2) {
-    let band = this.renderer.overlay.querySelector(".rubber-band");
-    if (x1 === null) {
-      band?.remove();
-      return;
-    }
-    if (!band) {
-      band = document.createElement("div");
-      band.className = "rubber-band";
-      this.renderer.overlay.append(band);
-    }
-    band.style.transform = `translate(${Math.min(x1, x2)}px, ${Math.min(y1, y2)}px)`;
-    band.style.width = `${Math.abs(x2 - x1)}px`;
-    band.style.height = `${Math.abs(y2 - y1)}px`;
-  }
-
-  // --- actions on the selection ------------------------------------------------------------------
-
-  deleteSelection() {
-    const ids = [...this.selection].filter((id) => this.canChange(this.state.get(id)));
-    if (!ids.length) return;
-    this.commit(ids.map((id) => ({ op: "delete", id })));
-    this.select([]);
-    this.viewport.focus({ preventScroll: true });
-    this.announcer.say(t("Deleted: %(count)s", { count: ids.length }));
-  }
-
-  setColour(colour) {
-    this.colour = colour;
-    for (const swatch of this.root.querySelectorAll("[data-colour]")) {
-      swatch.setAttribute("aria-pressed", String(swatch.dataset.colour === colour));
-    }
-    const ids = [...this.selection].filter((id) => {
-      const item = this.state.get(id);
-      return item && "color" in item.fields && this.canChange(item);
-    });
-    if (ids.length) this.commit(ids.map((id) => ({ op: "update", id, fields: { color: colour } })));
-  }
-
-  reorder(toFront) {
-    const items = [...this.selection].map((id) => this.state.get(id)).filter((it) => isSpatial(it) && this.canChange(it));
-    if (!items.length) return;
-    items.sort((a, b) => (a.fields.z < b.fields.z ? -1 : a.fields.z > b.fields.z ? 1 : 0));
-    const { top, bottom } = this.state.zRange();
-    let keys;
-    if (toFront) {
-      const first = keyAbove(top);
-      keys = [first];
-      while (keys.length < items.length) keys.push(keyAbove(keys.at(-1)));
-    } else {
-      const first = keyBelow(bottom);
-      if (first === null) return;
-      keys = keysBetween(null, first, items.length - 1).concat([first]);
-    }
-    this.commit(items.map((item, i) => ({ op: "update", id: item.id, fields: { z: keys[i] } })));
-  }
-
-  undo() {
-    if (!this.canEdit()) return;
-    const entry = this.state.undo();
-    if (entry) this.connection.flush();
-    else this.announcer.say(t("Nothing to undo."));
-    this._updateActions();
-  }
-
-  redo() {
-    if (!this.canEdit()) return;
-    const entry = this.state.redo();
-    if (entry) this.connection.flush();
-    else this.announcer.say(t("Nothing to redo."));
-    this._updateActions();
-  }
-
-  /** Arrow keys: move (or with Alt resize) the selection; sent once the keys rest. */
-  nudge(dx, dy, resize) {
-    const ids = [...this.selection].filter((id) => isSpatial(this.state.get(id)) && this.canChange(this.state.get(id)));
-    if (!ids.length) return;
-    if (!this.keyMove || this.keyMove.resize !== resize) {
-      this.commitNudge();
-      const moving = resize ? new Map(ids.map((id) => [id, boxOf(this.state.get(id))])) : this.movableWith(ids);
-      this.keyMove = { moving, dx: 0, dy: 0, resize };
-    }
-    const m = this.keyMove;
-    m.dx += dx;
-    m.dy += dy;
-    const preview = new Map();
-    for (const [id, box] of m.moving) {
-      preview.set(
-        id,
-        resize
-          ? { w: Math.max(40, box.w + m.dx), h: Math.max(30, box.h + m.dy) }
-          : { x: box.x + m.dx, y: box.y + m.dy },
-      );
-    }
-    this.state.setPreview(preview);
-    this.renderer.reveal(ids[0]);
-    clearTimeout(m.timer);
-    m.timer = setTimeout(() => this.commitNudge(), KEY_MOVE_COMMIT_MS);
-  }
-
-  commitNudge() {
-    const m = this.keyMove;
-    if (!m) return;
-    this.keyMove = null;
-    clearTimeout(m.timer);
-    const preview = this.state.preview;
-    this.state.clearPreview();
-    const ops = [...m.moving.keys()].filter((id) => preview.has(id)).map((id) => ({ op: "update", id, fields: preview.get(id) }));
-    if (ops.length && (m.dx || m.dy)) this.commit(ops);
+    return entry;
   }
 
   // --- toolbar ------------------------------------------------------------------------------------
@@ -601,7 +348,8 @@ class BoardApp {
         edit: () => this.selection.size === 1 && this.editor.open([...this.selection][0]),
         "zoom-in": () => this.renderer.zoomCentre(ZOOM_STEP),
         "zoom-out": () => this.renderer.zoomCentre(1 / ZOOM_STEP),
-        "zoom-reset": () => this.renderer.fitAll(),
+        "zoom-reset": () => this.fitReadable(),
+        "zoom-whole": () => this.fitWhole(),
         help: () => this.openHelp(),
         "close-help": () => this.helpDialog.close(),
       };
@@ -628,7 +376,9 @@ class BoardApp {
   }
 
   _cameraChanged(camera) {
-    if (this.zoomLabel) this.zoomLabel.textContent = `${Math.round(camera.zoom * 100)}%`;
+    // Only when it changes: a pan must not touch the page outside the board (layout.js watches).
+    const label = `${Math.round(camera.zoom * 100)}%`;
+    if (this.zoomLabel && this.zoomLabel.textContent !== label) this.zoomLabel.textContent = label;
     this.rooms?.cameraChanged(camera);
   }
 
@@ -660,174 +410,17 @@ class BoardApp {
     if (!this.helpDialog.open) this.helpDialog.showModal();
   }
 
-  // --- keyboard ------------------------------------------------------------------------------------
+}
 
-  _bindKeyboard() {
-    document.addEventListener("keydown", (event) => this._onKey(event));
-    document.addEventListener("keyup", (event) => {
-      if (event.key === " ") {
-        this.pointer.spaceHeld = false;
-        this.viewport.classList.remove("is-space-held");
-      }
-    });
-    this.viewport.addEventListener("focusin", (event) => {
-      const node = event.target.closest?.("[data-id]");
-      if (!node || node.closest(".board-layer-overlay")) return;
-      const id = node.dataset.id;
-      if (!this.selection.has(id) && !this.pointer.gesture) this.select([id], { focus: false });
-      this.renderer.scrollItemIntoView(id); // connectors too: focus never lands off screen
-    });
-  }
-
-  _focusedItem() {
-    const node = document.activeElement?.closest?.("[data-id]");
-    return node && this.viewport.contains(node) ? node.dataset.id : null;
-  }
-
-  _onKey(event) {
-    if (this.ended) return;
-    const target = event.target;
-    // An open dialog (help, join code, closing the session) handles its own keys (Escape closes).
-    if (this.helpDialog.open || target.closest?.("dialog[open]")) return;
-    if (this.keys.intent(event) !== "shortcut") return; // typing, or typing into a card
-    const mod = event.ctrlKey || event.metaKey;
-    const key = event.key;
-    const lower = key.length === 1 ? key.toLowerCase() : key;
-    const onButton = target.closest?.("button, a") && !target.closest("#board-viewport");
-
-    if (mod && lower === "z") {
-      event.preventDefault();
-      if (event.shiftKey) this.redo();
-      else this.undo();
-      return;
-    }
-    if (mod && lower === "y") {
-      event.preventDefault();
-      this.redo();
-      return;
-    }
-    if (mod && lower === "a" && !onButton) {
-      event.preventDefault();
-      this.select([...this.state.view.keys()], { focus: false });
-      this.announcer.say(t("Selected: %(count)s", { count: this.selection.size }));
-      return;
-    }
-    if (mod || event.altKey && !key.startsWith("Arrow")) return;
-    if (onButton && (key === "Enter" || key === " ")) return; // let buttons work
-
-    switch (key) {
-      case "Escape":
-        if (this.canvas.onEscape()) {
-          event.preventDefault();
-          return;
-        }
-        if (this.pointer.cancel()) break;
-        if (this.connectSource || this.tool !== "select") {
-          this.stopConnecting();
-          this.setTool("select");
-        } else if (this.selection.size) {
-          const [first] = this.selection;
-          this.select([], { focus: false });
-          if (this._focusedItem() === first) this.viewport.focus({ preventScroll: true });
-        }
-        event.preventDefault();
-        return;
-      case "Enter": {
-        const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
-        if (!id && Object.values(CREATE_KEYS).includes(this.tool) && !onButton) {
-          event.preventDefault();
-          this.createAtCentre(this.tool); // a tool chosen by its letter: Enter places the item
-          return;
-        }
-        if (!id) return;
-        event.preventDefault();
-        if (this.connectSource || this.tool === "connector") this.connectFrom(id);
-        else this.editor.open(id);
-        return;
-      }
-      case "Delete":
-      case "Backspace":
-        if (this.selection.size && this.canEdit()) {
-          event.preventDefault();
-          this.deleteSelection();
-        }
-        return;
-      case "ArrowLeft":
-      case "ArrowRight":
-      case "ArrowUp":
-      case "ArrowDown": {
-        if (!this.selection.size || !this.canEdit()) {
-          if (target === this.viewport) {
-            const step = event.shiftKey ? 200 : 60;
-            const d = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[key];
-            this.renderer.panBy(...d);
-            event.preventDefault();
-          }
-          return;
-        }
-        event.preventDefault();
-        const step = event.shiftKey ? ARROW_STEP_LARGE : ARROW_STEP;
-        const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[key];
-        this.nudge(dx, dy, event.altKey);
-        return;
-      }
-      case " ":
-        if (target === this.viewport || this._focusedItem()) {
-          this.pointer.spaceHeld = true;
-          this.viewport.classList.add("is-space-held");
-          event.preventDefault();
-        }
-        return;
-      case "+":
-      case "=":
-        this.renderer.zoomCentre(ZOOM_STEP);
-        event.preventDefault();
-        return;
-      case "-":
-      case "_":
-        this.renderer.zoomCentre(1 / ZOOM_STEP);
-        event.preventDefault();
-        return;
-      case "0":
-        this.renderer.setCamera({ zoom: 1 });
-        this.renderer.fitAll();
-        event.preventDefault();
-        return;
-      case "?":
-        this.openHelp();
-        event.preventDefault();
-        return;
-      case "]":
-        this.reorder(true);
-        return;
-      case "[":
-        this.reorder(false);
-        return;
-      default:
-        break;
-    }
-    if (!this.canEdit() && lower !== "v" && lower !== "h" && lower !== "i") return;
-    if (lower === "i") {
-      const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
-      if (id && this.schema.isTyped(this.state.get(id)?.type)) {
-        event.preventDefault();
-        this.canvas.inspect("board", id, { focus: true });
-      }
-    } else if (lower === "c") {
-      event.preventDefault();
-      const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
-      this.setTool("connector");
-      if (id && isSpatial(this.state.get(id))) this.connectFrom(id);
-    } else if (CREATE_KEYS[lower]) {
-      event.preventDefault();
-      this.setTool(CREATE_KEYS[lower]);
-      this.announcer.say(t("%(tool)s: press Enter to place it in the middle of the view, or click where you want it.", { tool: t(`type.${CREATE_KEYS[lower]}`) }));
-    } else if (TOOL_KEYS[lower]) {
-      event.preventDefault();
-      this.setTool(TOOL_KEYS[lower]);
-    }
+/** Copy a methods class's methods onto the app (editing.js, keyboard.js). */
+function mixin(target, source) {
+  for (const name of Object.getOwnPropertyNames(source.prototype)) {
+    if (name !== "constructor") Object.defineProperty(target.prototype, name, Object.getOwnPropertyDescriptor(source.prototype, name));
   }
 }
+mixin(BoardApp, EditingMethods);
+mixin(BoardApp, KeyboardMethods);
+mixin(BoardApp, ViewMethods);
 
 function start() {
   const root = document.getElementById("board-root");

@@ -13,7 +13,8 @@ const HEX = /^#[0-9a-fA-F]{6}$/;
 const SPATIAL_LAYERS = { frame: "frames" }; // every other spatial type goes to "items"
 const SHAPES = new Set(["rect", "ellipse", "diamond", "triangle"]);
 const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
-const FAR_ZOOM = 0.3; // below this zoom item texts are not drawn
+const FAR_ZOOM = 0.3; // below this zoom a card shows only its title, as a label (board.css)
+const PAN_SETTLE_MS = 150; // a pan this long still is over: the world stops being its own layer
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
 
 // Typed cards and edges of a session canvas (cards.js), set by main.js from the board schema.
@@ -183,6 +184,19 @@ export class BoardRenderer {
   _applyCamera() {
     const { x, y, zoom } = this.camera;
     this.world.style.transform = `translate(${x}px, ${y}px) scale(${zoom})`;
+    // A pan moves the world as one composited layer (css: .is-moving), drawn once rather than
+    // repainted every frame; at rest, and on any zoom, the layer goes, so text is re-rasterised
+    // sharp at the new scale.
+    clearTimeout(this.movingTimer);
+    if (zoom === this.appliedZoom) {
+      if (!this.moving) {
+        this.moving = true;
+        this.viewport.classList.add("is-moving");
+      }
+      this.movingTimer = setTimeout(() => this._stopMoving(), PAN_SETTLE_MS);
+    } else {
+      this._stopMoving();
+    }
     if (zoom !== this.appliedZoom) {
       // Outlines and handles keep their screen size through --zoom; setting it restyles every
       // item, so it changes only with the zoom, never on a pan.
@@ -195,6 +209,12 @@ export class BoardRenderer {
     this.cullPending = true;
     this._schedule();
     this.onCamera(this.camera);
+  }
+
+  _stopMoving() {
+    if (!this.moving) return;
+    this.moving = false;
+    this.viewport.classList.remove("is-moving");
   }
 
   screenToWorld(sx, sy) {

@@ -1,0 +1,77 @@
+"""Weight (issue 15): compressed responses, versioned static URLs cached for a year, and an
+import map that gives every ES module its version (so a cached old module never mixes in)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+
+import brotli
+
+from workshop import STATIC_DIR
+
+
+def content_version(filename: str) -> str:
+    return hashlib.sha256((STATIC_DIR / filename).read_bytes()).hexdigest()[:12]
+
+
+def board_page(client, become, targets):
+    become("conductor_a")
+    response = client.get(f"/boards/{targets['board_id']}", headers={"Accept-Encoding": "br, gzip"})
+    assert response.status_code == 200
+    return response
+
+
+def test_a_board_page_is_compressed_with_brotli_and_gzip(client, become, targets):
+    response = board_page(client, become, targets)
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    html = brotli.decompress(response.get_data()).decode()
+    assert 'id="board-root"' in html
+    assert len(response.get_data()) < len(html) / 3  # a page of markup shrinks a lot
+
+    plain = client.get(f"/boards/{targets['board_id']}", headers={"Accept-Encoding": "gzip"})
+    assert plain.headers["Content-Encoding"] == "gzip"
+    assert 'id="board-root"' in gzip.decompress(plain.get_data()).decode()
+
+
+def test_static_urls_carry_their_content_hash_and_are_cached_for_a_year(client, become, targets):
+    html = brotli.decompress(board_page(client, become, targets).get_data()).decode()
+    for filename in ("css/app.css", "css/board.css", "js/board/main.js"):
+        url = f"/static/{filename}?v={content_version(filename)}"
+        assert url in html, filename
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.get_data()) == (STATIC_DIR / filename).read_bytes()
+
+    # A plain or stale URL is revalidated, never kept: it may name an older file.
+    for url in ("/static/js/board/main.js", "/static/js/board/main.js?v=000000000000"):
+        assert client.get(url).headers["Cache-Control"] == "no-cache"
+
+
+def test_the_import_map_versions_every_module_and_the_csp_allows_only_it(client, become, targets):
+    response = board_page(client, become, targets)
+    html = brotli.decompress(response.get_data()).decode()
+    scripts = re.findall(r'<script type="importmap">(.*?)</script>', html, flags=re.DOTALL)
+    assert len(scripts) == 1
+    imports = json.loads(scripts[0])["imports"]
+    modules = sorted(
+        p.relative_to(STATIC_DIR).as_posix()
+        for p in (STATIC_DIR / "js").rglob("*.js")
+        if "tests" not in p.parts
+    )
+    assert "js/board/main.js" in modules and "js/board/canvas.js" in modules
+    for filename in [*modules, "vendor/socket.io.esm.min.js"]:
+        assert imports[f"/static/{filename}"] == f"/static/{filename}?v={content_version(filename)}"
+    # The import map comes before the first module script (it must, to apply).
+    assert html.index('type="importmap"') < html.index('type="module"')
+
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
+    assert script_src == f"script-src 'self' 'sha256-{digest}'"
