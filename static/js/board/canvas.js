@@ -95,6 +95,15 @@ export class CanvasUI {
     this.edgeSelect = this.root.querySelector("#canvas-edge-type");
     this._buildPalette();
     this._buildMenu();
+    this.menu?.setAttribute("role", "menu");
+    this.menu?.addEventListener("keydown", (event) => this._menuKey(event));
+    this.menuButton?.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.toggleMenu(true);
+      if (event.key === "ArrowUp") this._menuItems().at(-1)?.focus();
+    });
     this.root.addEventListener("click", (event) => this._click(event));
     this.panel?.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -287,6 +296,7 @@ export class CanvasUI {
     const b = el("button", "menu-item");
     b.type = "button";
     b.setAttribute("role", "menuitem");
+    b.tabIndex = -1; // the menu's arrow keys move between items; Tab leaves the menu
     for (const [k, v] of Object.entries(data)) b.dataset[k] = v;
     b.append(el("span", "", label));
     return b;
@@ -295,7 +305,30 @@ export class CanvasUI {
   toggleMenu(open = this.menu.hidden) {
     this.menu.hidden = !open;
     this.menuButton.setAttribute("aria-expanded", String(open));
-    if (open) this.menu.querySelector("button:not([disabled])")?.focus();
+    if (open) this._menuItems()[0]?.focus();
+  }
+
+  _menuItems() {
+    return [...this.menu.querySelectorAll("[role='menuitem']:not([disabled])")];
+  }
+
+  /** A menu's keys (WAI-ARIA menu button): arrows, Home/End, Escape back to the button, Tab leaves. */
+  _menuKey(event) {
+    const items = this._menuItems();
+    const at = items.indexOf(document.activeElement);
+    const go = (i) => items[(i + items.length) % items.length]?.focus();
+    const moves = { ArrowDown: () => go(at + 1), ArrowUp: () => go(at < 0 ? -1 : at - 1), Home: () => go(0), End: () => go(-1) };
+    if (moves[event.key]) {
+      event.preventDefault();
+      event.stopPropagation();
+      moves[event.key]();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      this.onEscape();
+    } else if (event.key === "Tab") {
+      this.toggleMenu(false);
+    }
   }
 
   /** Actions needing a selected item of a type are usable only with one. */

@@ -10,13 +10,15 @@ import { loadStrings, t } from "./i18n.js";
 import { keyAbove, keyBelow, keysBetween } from "./order.js";
 import { PointerControls } from "./pointer.js";
 import * as P from "./protocol.js";
-import { BoardRenderer, boxOf, isSpatial, useCards } from "./render.js";
+import { BoardRenderer, boxOf, describe, isSpatial, linkDescription, shortName, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
 import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
 import { CallClient } from "./call.js";
+import { BoardList } from "./a11y-tree.js";
+import { KeyNav } from "./keynav.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 const TOOL_KEYS = { v: "select", h: "hand" };
@@ -51,6 +53,19 @@ class BoardApp {
     this.state.isEdgeType = (type) => schema.isEdgeType(type);
     this.renderer = new BoardRenderer({ viewport: this.viewport, state: this.state, onCamera: (c) => this._cameraChanged(c) });
     this.editor = new TextEditor(this);
+    // The board for screen readers and its reading order for the keyboard (a11y-tree.js, keynav.js).
+    this.boardList = new BoardList(root.querySelector("#board-list"), {
+      state: this.state,
+      isContainer: (item) => item.type === "frame" || schema.isZone(item.type),
+      isEdge: (item) => item.type === "connector" || schema.isEdge(item),
+      describe: (item) => describe(item, this.state),
+      shortName,
+      onWritten: (id) => {
+        const node = this.renderer.element(id);
+        if (node) linkDescription(node, id);
+      },
+    });
+    this.keynav = new KeyNav(this, this.boardList);
     this.pointer = new PointerControls(this);
     this.presence = new Presence(root.querySelector("#board-presence"));
     this.status = new StatusIndicator(root.querySelector("#board-status"));
@@ -236,6 +251,8 @@ class BoardApp {
 
   _changed(ids) {
     this.renderer.invalidate(ids);
+    this.boardList.changed(ids);
+    this.keynav.changed(ids);
     let selectionChanged = false;
     for (const id of ids) {
       if (this.selection.has(id) && !this.state.has(id)) {
@@ -587,6 +604,8 @@ class BoardApp {
     this.boardId = boardId;
     this.root.dataset.boardId = String(boardId);
     this.state.reset();
+    this.boardList.reset();
+    this.keynav.setCurrent(null);
     this.cursors.clear();
     this.renderer.drawCursors(this.cursors);
     this.presence.reset(null, []);
@@ -615,9 +634,8 @@ class BoardApp {
     this.viewport.addEventListener("focusin", (event) => {
       const node = event.target.closest?.("[data-id]");
       if (!node || node.closest(".board-layer-overlay")) return;
-      const id = node.dataset.id;
-      if (!this.selection.has(id) && !this.pointer.gesture) this.select([id], { focus: false });
-      this.renderer.reveal(id);
+      // Focus is not selection: the keyboard passes cards without selecting them (keynav.js).
+      this.renderer.reveal(node.dataset.id);
     });
   }
 
@@ -658,6 +676,7 @@ class BoardApp {
     }
     if (mod || event.altKey && !key.startsWith("Arrow")) return;
     if (onButton && (key === "Enter" || key === " ")) return; // let buttons work
+    if (this.keynav.onKey(event, this._focusedItem())) return;
 
     switch (key) {
       case "Escape":
@@ -670,9 +689,7 @@ class BoardApp {
           this.stopConnecting();
           this.setTool("select");
         } else if (this.selection.size) {
-          const [first] = this.selection;
-          this.select([], { focus: false });
-          if (this._focusedItem() === first) this.viewport.focus({ preventScroll: true });
+          this.select([], { focus: false }); // the focus stays where it is: on the card
         }
         event.preventDefault();
         return;
