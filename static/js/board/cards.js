@@ -137,7 +137,11 @@ export class CardPainter {
   describe(item) {
     const s = this.schema;
     const type = t(`type.${item.type}`);
-    if (s.isZone(item.type)) return t("%(type)s: %(text)s", { type, text: s.title(item) || type });
+    if (s.isZone(item.type)) {
+      // Every word the grid shows, in its order (WCAG 2.5.3: the visible text is in the name).
+      const shown = [s.title(item) || type, ...QUADRANTS.map((q) => t(`choice.actor.quadrant.${q.name}`)), t("Power"), t("Interest"), "1", "5"];
+      return s.title(item) ? t("%(type)s: %(text)s", { type, text: shown.join(", ") }) : shown.join(", ");
+    }
     // In the order they show: badges, title, chips (the visible text is part of the name).
     const parts = [];
     if (item.fields.needs_rewording === true) parts.push(t("Needs rewording"));
