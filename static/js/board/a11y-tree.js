@@ -253,7 +253,7 @@ export class BoardList {
     const parts = this.sections.get(key);
     if (!parts) return;
     const ids = readingGroups(
-      [...[...parts.list.children].map((li) => this.state.get(li.dataset.id)).filter(Boolean), ...(key ? [this.state.get(key)] : [])],
+      [...[...parts.list.children].map((li) => this.state.get(li.dataset.item)).filter(Boolean), ...(key ? [this.state.get(key)] : [])],
       this.kinds,
     ).flatMap((g) => g.cards);
     ids.forEach((cardId, i) => {
@@ -290,7 +290,7 @@ export class BoardList {
     if (!li) {
       li = document.createElement("li");
       li.id = `board-list-${id}`;
-      li.dataset.id = id;
+      li.dataset.item = id; // not data-id: that names the canvas nodes
       this.entries.set(id, li);
     }
     return li;

@@ -67,7 +67,7 @@ export class CardPainter {
       const name = el("span", "grid-strategy");
       name.textContent = t(`choice.actor.quadrant.${q.name}`);
       cell.append(name);
-      grid.append(cell);
+      grid.append(cell, " ");
     }
     const power = el("div", "grid-axis grid-axis-power");
     power.textContent = t("Power");
@@ -80,7 +80,8 @@ export class CardPainter {
     const high = el("div", "grid-tick grid-tick-high");
     high.textContent = "5";
     for (const tick of [low, high]) tick.setAttribute("aria-hidden", "true");
-    node.append(title, grid, power, interest, low, high);
+    // Spaces between the parts: a name checker reads the visible text as one string.
+    node.append(title, " ", grid, " ", power, " ", interest, " ", low, " ", high);
     return node;
   }
 
@@ -137,20 +138,19 @@ export class CardPainter {
   describe(item) {
     const s = this.schema;
     const type = t(`type.${item.type}`);
-    if (s.isZone(item.type)) {
-      // Every word the grid shows, in its order (WCAG 2.5.3: the visible text is in the name).
-      const shown = [s.title(item) || type, ...QUADRANTS.map((q) => t(`choice.actor.quadrant.${q.name}`)), t("Power"), t("Interest"), "1", "5"];
-      return s.title(item) ? t("%(type)s: %(text)s", { type, text: shown.join(", ") }) : shown.join(", ");
-    }
+    if (s.isZone(item.type)) return t("%(type)s: %(text)s", { type, text: s.title(item) || type });
     // In the order they show: badges, title, chips (the visible text is part of the name).
     const parts = [];
     if (item.fields.needs_rewording === true) parts.push(t("Needs rewording"));
     if (item.fields.in_scope === true) parts.push(t("In scope"));
-    parts.push(s.title(item).replace(/\s+/g, " ").trim() || t("empty"));
+    const title = s.title(item).replace(/\s+/g, " ").trim();
+    if (title) parts.push(title);
     for (const c of s.chips(item)) {
       if (c.field === "in_scope" && c.kind === "flag") continue;
       parts.push(c.kind === "number" ? `${t(`field.${item.type}.${c.field}`)} ${c.text}` : chipText(c));
     }
+    // An empty title shows only "…": "empty" is said last, after the words that do show.
+    if (!title) parts.push(t("empty"));
     const text = parts.join(", ");
     return t("%(type)s: %(text)s", { type, text });
   }

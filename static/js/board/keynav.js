@@ -18,6 +18,17 @@ export class KeyNav {
       const node = event.target.closest?.("[data-id]");
       if (node && !node.closest(".board-layer-overlay")) this.setCurrent(node.dataset.id);
     });
+    // The skip link ("Go to the board") lands on the board's one stop, without touching the URL.
+    document.querySelector("[data-skip='board']")?.addEventListener("click", (event) => {
+      event.preventDefault();
+      this.enter();
+    });
+  }
+
+  /** Focus the board's Tab stop: the current card, else the board itself. */
+  enter() {
+    const node = this.current && this.app.renderer.ensureNode(this.current);
+    (node ?? this.app.viewport).focus({ preventScroll: true });
   }
 
   /** The card that is the board's Tab stop. */

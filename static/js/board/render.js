@@ -482,7 +482,9 @@ export class BoardRenderer {
     node.dataset.type = item.type;
     node.tabIndex = item.id === this.tabStop ? 0 : -1;
     if (item.id === this.tabStop) this.viewport.tabIndex = -1;
-    node.setAttribute("role", "button");
+    // A zone (the power/interest grid) is a region holding cards, far bigger than the view: a
+    // group, whose name need not repeat every word of it that happens to be on screen.
+    node.setAttribute("role", cards?.schema.isZone(item.type) ? "group" : "button");
     node.setAttribute("aria-roledescription", t(`type.${item.type}`));
     if (item.type === "shape") {
       const art = svg("svg", { class: "shape-art", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
@@ -502,10 +504,11 @@ export class BoardRenderer {
       const text = el("div", "item-body");
       node.append(text);
       if (item.type === "sticky") {
-        // The author is in the accessible name already ("Sticky note by ..."): said once.
+        // The author is in the accessible name already ("Sticky note by ..."): said once. It
+        // comes first in the DOM, as in the name (WCAG 2.5.3), and shows last (CSS order).
         const author = el("div", "item-author");
         author.setAttribute("aria-hidden", "true");
-        node.append(author);
+        node.prepend(author, " ");
       }
     }
     return node;
