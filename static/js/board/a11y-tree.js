@@ -82,9 +82,21 @@ export function readingGroups(items, { isContainer, isEdge }) {
   return result;
 }
 
-/** Every spatial item in reading order: each frame, then its cards; then cards in no frame. */
+/**
+ * Every item the keyboard walks, in reading order: each frame, then its cards, each card
+ * followed by the links that start from it (so a link can be reached, read and deleted);
+ * then the cards in no frame.
+ */
 export function readingOrder(items, kinds) {
-  return readingGroups(items, kinds).flatMap((g) => (g.container ? [g.container, ...g.cards] : g.cards));
+  const list = [...items];
+  const linksFrom = new Map();
+  for (const item of list) {
+    if (!kinds.isEdge(item)) continue;
+    if (!linksFrom.has(item.fields.from)) linksFrom.set(item.fields.from, []);
+    linksFrom.get(item.fields.from).push(item.id);
+  }
+  const withLinks = (id) => [id, ...(linksFrom.get(id) ?? []).sort()];
+  return readingGroups(list, kinds).flatMap((g) => [...(g.container ? [g.container] : []), ...g.cards.flatMap(withLinks)]);
 }
 
 export class BoardList {
