@@ -192,6 +192,8 @@ def test_tab_enters_the_board_once_and_the_arrows_walk_frames_in_reading_order(p
     assert ada.js("() => window.tavoloBoard.selection.size") == 0  # walking selects nothing
     page.keyboard.press("PageUp")
     assert page.evaluate("() => document.activeElement.dataset.id") == "fb"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "keyboard-walk-frame-focused.png"))
 
     # One Tab stop: Tab leaves the board, Shift+Tab comes back to the same card.
     page.keyboard.press("Tab")
