@@ -39,8 +39,9 @@ app = create_app()
 with app.app_context():
     project = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
     boards = {}
-    for board in db.session.scalars(sa.select(Board).where(Board.project_id == project.id).order_by(Board.position)):
-        boards.setdefault(str(board.kind.value if hasattr(board.kind, "value") else board.kind), board.id)
+    query = sa.select(Board).where(Board.project_id == project.id).order_by(Board.position)
+    for board in db.session.scalars(query):
+        boards.setdefault(str(board.kind), board.id)
     print(json.dumps({"project": project.id, "boards": boards}))
 """
 
@@ -71,7 +72,9 @@ def site(tmp_path_factory):
         text=True,
     )
     facts = json.loads(out.stdout.strip().splitlines()[-1])
-    server = LiveServer({k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log")
+    server = LiveServer(
+        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
+    )
     server.start()
     facts["url"] = server.url
     yield facts
@@ -84,7 +87,8 @@ def browser(playwright):
     from tests.support.browser import launch_browser
 
     chromium = launch_browser(
-        playwright, extra_args=["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+        playwright,
+        extra_args=["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
     )
     yield chromium
     chromium.close()
@@ -106,7 +110,8 @@ class Auditor:
                 const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
                                                         resultTypes: ["violations"]});
                 return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.map(n => n.target.join(" ")).slice(0, 4), count: v.nodes.length}));
+                    targets: v.nodes.map(n => n.target.join(" ")).slice(0, 4),
+                    count: v.nodes.length}));
             }""",
             TAGS,
         )
@@ -118,7 +123,9 @@ class Auditor:
         page.screenshot(path=str(ARTIFACTS / f"axe-{self.width}-{state}.png"))
 
     def report(self) -> str:
-        lines = [f"{len(self.found)} blocking axe violation(s) over {len(self.states)} page states:"]
+        lines = [
+            f"{len(self.found)} blocking axe violation(s) over {len(self.states)} page states:"
+        ]
         for v in self.found:
             lines.append(
                 f"- [{v['width']}] {v['state']}: {v['id']} ({v['impact']}, {v['count']} node(s)): "
@@ -139,7 +146,10 @@ def new_person(browser, site, size, *, conductor=True) -> Person:
 
 def close_panels(person: Person) -> None:
     person.page.keyboard.press("Escape")
-    person.js("() => { const p = document.querySelector('#canvas-panel'); if (p && !p.hidden) window.tavoloBoard.canvas.closePanel(); }")
+    person.js(
+        "() => { const p = document.querySelector('#canvas-panel');"
+        " if (p && !p.hidden) window.tavoloBoard.canvas.closePanel(); }"
+    )
 
 
 def board_states(person: Person, audit: Auditor, kind: str, board_id: int) -> None:
@@ -156,12 +166,16 @@ def board_states(person: Person, audit: Auditor, kind: str, board_id: int) -> No
 
     typed = person.js(
         """() => { const app = window.tavoloBoard;
-            const item = [...app.state.items()].find(it => app.schema.isTyped(it.type) && !app.schema.isEdge(it)
-                && !app.schema.isZone(it.type));
+            const item = [...app.state.items()].find(it => app.schema.isTyped(it.type)
+                && !app.schema.isEdge(it) && !app.schema.isZone(it.type));
             return item ? item.id : null; }"""
     )
     if typed:
-        person.js("(id) => { window.tavoloBoard.select([id]); window.tavoloBoard.canvas.inspect('board', id, {focus: true}); }", typed)
+        person.js(
+            "(id) => { window.tavoloBoard.select([id]);"
+            " window.tavoloBoard.canvas.inspect('board', id, {focus: true}); }",
+            typed,
+        )
         page.wait_for_selector("#canvas-panel:not([hidden])")
         audit.check(person, f"{kind}-inspector")
         close_panels(person)

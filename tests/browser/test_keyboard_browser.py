@@ -43,7 +43,8 @@ class Keys:
 
     def focused(self):
         return self.page.evaluate(
-            "() => { const n = document.activeElement; return {id: n?.dataset?.id ?? null, tag: n?.tagName,"
+            "() => { const n = document.activeElement;"
+            " return {id: n?.dataset?.id ?? null, tag: n?.tagName,"
             " name: n?.getAttribute('name'), skip: n?.dataset?.skip ?? null}; }"
         )
 
@@ -80,7 +81,8 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
     # A card already on the board, above everything: the first in reading order.
     carla.js(
         """() => window.tavoloBoard.commit([{op: "create", id: "affitti", type: "sticky",
-            fields: {x: -100, y: -900, w: 200, h: 200, z: "a0", color: "yellow", text: "Affitti troppo alti"}}])"""
+            fields: {x: -100, y: -900, w: 200, h: 200, z: "a0", color: "yellow",
+                     text: "Affitti troppo alti"}}])"""
     )
     carla.wait_settled()
     carla.page.click("#conductor-toggle")
@@ -131,10 +133,14 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
     )
     # The screen reader's list says the link in words, at both ends.
     anna.wait(
-        "() => (document.getElementById('board-list-links-affitti')?.textContent ?? '').includes('Ok')"
+        "() => (document.getElementById('board-list-links-affitti')?.textContent ?? '')"
+        ".includes('Ok')"
     )
     assert "Affitti troppo alti" in page.locator(f"#board-list-links-{note}").text_content()
-    assert page.locator('[data-id="affitti"]').get_attribute("aria-describedby") == "board-list-links-affitti"
+    assert (
+        page.locator('[data-id="affitti"]').get_attribute("aria-describedby")
+        == "board-list-links-affitti"
+    )
 
     # Vote for the focused card (not for whatever Tab passed): V, in the conductor's vote phase.
     set_phase(carla, "vote")
@@ -172,8 +178,10 @@ def test_tab_enters_the_board_once_and_the_arrows_walk_frames_in_reading_order(p
             const s = (id, x, y, text) => ({op: "create", id, type: "sticky",
                 fields: {x, y, w: 160, h: 100, z: "a5", color: "yellow", text}});
             window.tavoloBoard.commit([
-                {op: "create", id: "fb", type: "frame", fields: {x: 700, y: 0, w: 500, h: 500, z: "a1", title: "Destra"}},
-                {op: "create", id: "fa", type: "frame", fields: {x: 0, y: 20, w: 500, h: 500, z: "a1", title: "Sinistra"}},
+                {op: "create", id: "fb", type: "frame",
+                 fields: {x: 700, y: 0, w: 500, h: 500, z: "a1", title: "Destra"}},
+                {op: "create", id: "fa", type: "frame",
+                 fields: {x: 0, y: 20, w: 500, h: 500, z: "a1", title: "Sinistra"}},
                 s("a2", 40, 300, "A basso"), s("a1", 40, 100, "A alto"),
                 s("b1", 740, 100, "B sinistra"), s("b2", 980, 110, "B destra"),
                 s("loose", 300, 900, "Fuori"),
@@ -197,11 +205,14 @@ def test_tab_enters_the_board_once_and_the_arrows_walk_frames_in_reading_order(p
 
     # One Tab stop: Tab leaves the board, Shift+Tab comes back to the same card.
     page.keyboard.press("Tab")
-    assert not page.evaluate("() => document.getElementById('board-viewport').contains(document.activeElement)")
+    assert not page.evaluate(
+        "() => document.getElementById('board-viewport').contains(document.activeElement)"
+    )
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("() => document.activeElement.dataset.id") == "fb"
     stops = page.evaluate(
-        "() => [...document.querySelectorAll('#board-viewport [tabindex=\"0\"], #board-viewport[tabindex=\"0\"]')].length"
+        "() => document.querySelectorAll("
+        '\'#board-viewport [tabindex="0"], #board-viewport[tabindex="0"]\').length'
     )
     assert stops == 1
 
@@ -216,17 +227,21 @@ def test_tab_enters_the_board_once_and_the_arrows_walk_frames_in_reading_order(p
     # The list for screen readers: a heading and a list per frame, in reading order.
     page.wait_for_function("() => document.querySelectorAll('#board-list h3').length === 3")
     groups = page.evaluate(
-        """() => [...document.querySelectorAll('#board-list section')].map(s => [s.querySelector('h3').textContent,
+        """() => [...document.querySelectorAll('#board-list section')].map(s => [
+            s.querySelector('h3').textContent,
             [...s.querySelectorAll('li')].map(li => li.dataset.item)])"""
     )
     assert [g[1] for g in groups] == [["a1", "a2"], ["b1", "b2"], ["loose"]]
     assert "Sinistra" in groups[0][0] and "Destra" in groups[1][0]
 
     # Kept in step: a card moved into the other frame changes list without a rebuild.
-    first_entry = page.evaluate("() => { window.__a1 = document.getElementById('board-list-a1'); return true; }")
+    first_entry = page.evaluate(
+        "() => { window.__a1 = document.getElementById('board-list-a1'); return true; }"
+    )
     assert first_entry
     ada.js("() => window.tavoloBoard.commit([{op: 'update', id: 'a2', fields: {x: 1000, y: 300}}])")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#board-list section')][1]?.querySelectorAll('li').length === 3"
+        "() => [...document.querySelectorAll('#board-list section')][1]"
+        "?.querySelectorAll('li').length === 3"
     )
     assert page.evaluate("() => window.__a1 === document.getElementById('board-list-a1')")
