@@ -114,6 +114,7 @@ export class BoardList {
     this.entries = new Map(); // card id -> <li>
     this.sections = new Map(); // container id (or "") -> {section, heading, list}
     this.home = new Map(); // card id -> container id (or "")
+    this.boxes = new Map(); // card id -> its box when last placed
     this.dirty = new Set();
     this.regroup = true;
     this.timer = null;
@@ -144,6 +145,7 @@ export class BoardList {
     this.entries.clear();
     this.sections.clear();
     this.home.clear();
+    this.boxes.clear();
     this.body.replaceChildren();
     this.regroup = true;
     this.orderStale = true;
@@ -235,6 +237,7 @@ export class BoardList {
       for (const id of group.cards) {
         seen.add(id);
         this.home.set(id, key);
+        this.boxes.set(id, boxOf(this.state.get(id)));
         const li = this._entry(id);
         const wantedPrev = before;
         if (li.parentNode !== parts.list || li.previousSibling !== wantedPrev) {
@@ -249,6 +252,7 @@ export class BoardList {
         li.remove();
         this.entries.delete(id);
         this.home.delete(id);
+        this.boxes.delete(id);
       }
     }
   }
@@ -261,6 +265,11 @@ export class BoardList {
       this._writeHeading(id);
       return;
     }
+    // Only a move can change a card's place; its words are rewritten by _write.
+    const box = boxOf(item);
+    const last = this.boxes.get(id);
+    this.boxes.set(id, box);
+    if (last && last.x === box.x && last.y === box.y && last.h === box.h) return;
     const key = this.home.get(id);
     const parts = this.sections.get(key);
     if (!parts) return;
