@@ -257,3 +257,38 @@ def test_no_critical_or_serious_axe_violation_on_any_page_state(browser, site, w
 
     assert len(audit.states) >= 15, audit.states  # the walk itself reached the states
     assert audit.found == [], audit.report()
+
+
+def test_the_metodo_menu_works_as_a_menu_from_the_keyboard(browser, site):
+    """WAI-ARIA menu button: arrows open it and move, Home/End, Escape gives focus back."""
+    person = new_person(browser, site, WIDTHS["desktop"])
+    person.open(site["boards"]["context"])
+    page = person.page
+    focused = (
+        "() => { const n = document.activeElement;"
+        " return n.getAttribute('role') + ':' + n.textContent; }"
+    )
+    button = page.locator("[data-canvas=menu]")
+    button.focus()
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#canvas-menu").get_attribute("role") == "menu"
+    assert page.locator("#canvas-menu").is_visible()
+    items = page.locator("#canvas-menu [role=menuitem]:not([disabled])")
+    names = [f"menuitem:{text}" for text in items.all_text_contents()]
+    assert page.evaluate(focused) == names[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == names[1]
+    page.keyboard.press("End")
+    assert page.evaluate(focused) == names[-1]
+    page.keyboard.press("ArrowDown")  # wraps round
+    assert page.evaluate(focused) == names[0]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == names[-1]
+    page.keyboard.press("Home")
+    assert page.evaluate(focused) == names[0]
+    page.keyboard.press("Escape")
+    assert page.locator("#canvas-menu").is_hidden()
+    assert page.evaluate("() => document.activeElement.dataset.canvas") == "menu"
+    # One Tab stop inside the menu: every item is reached by the arrows, not by Tab.
+    assert page.locator("#canvas-menu [role=menuitem][tabindex='0']").count() == 0
+    person.close()

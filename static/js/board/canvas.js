@@ -327,7 +327,9 @@ export class CanvasUI {
       event.stopPropagation();
       this.onEscape();
     } else if (event.key === "Tab") {
+      // Tab goes on from the button: the hidden item would drop the focus to the page's start.
       this.toggleMenu(false);
+      this.menuButton.focus();
     }
   }
 
