@@ -62,9 +62,6 @@ def _engine_strings() -> dict[str, str]:
         "Locked": _("Locked"),
         # --- the page around the board --------------------------------------------------------
         "Board": _("Board"),
-        "Board: Tab moves between items, ? lists the keyboard shortcuts": _(
-            "Board: Tab moves between items, ? lists the keyboard shortcuts"
-        ),
         "Tools": _("Tools"),
         "Select": _("Select"),
         "Hand: move the board": _("Hand: move the board"),
@@ -158,7 +155,48 @@ def _engine_strings() -> dict[str, str]:
         "%(name)s changed %(what)s": _("%(name)s changed %(what)s"),
         "%(name)s removed %(what)s": _("%(name)s removed %(what)s"),
         "%(name)s brought back %(what)s": _("%(name)s brought back %(what)s"),
-        "%(names)s made %(count)s changes": _("%(names)s made %(count)s changes"),
+        # --- keyboard and screen reader (keynav.js, a11y-tree.js, the announcer) ---------------
+        "Go to the board": _("Go to the board"),
+        "Board: the arrow keys move between cards, ? lists the keyboard shortcuts": _(
+            "Board: the arrow keys move between cards, ? lists the keyboard shortcuts"
+        ),
+        "The board as a list": _("The board as a list"),
+        "Cards in no frame": _("Cards in no frame"),
+        "cause of: %(name)s": _("cause of: %(name)s"),
+        "caused by: %(name)s": _("caused by: %(name)s"),
+        "leads to: %(name)s": _("leads to: %(name)s"),
+        "comes from: %(name)s": _("comes from: %(name)s"),
+        "related to: %(name)s": _("related to: %(name)s"),
+        "linked to: %(name)s": _("linked to: %(name)s"),
+        "linked from: %(name)s": _("linked from: %(name)s"),
+        "%(link)s to: %(name)s": _("%(link)s to: %(name)s"),
+        "%(link)s from: %(name)s": _("%(link)s from: %(name)s"),
+        "Selected": _("Selected"),
+        "Not selected": _("Not selected"),
+        "%(name)s added %(count)s items": _("%(name)s added %(count)s items"),
+        "%(name)s changed %(count)s items": _("%(name)s changed %(count)s items"),
+        "%(name)s moved %(what)s": _("%(name)s moved %(what)s"),
+        "%(name)s moved %(count)s items": _("%(name)s moved %(count)s items"),
+        "%(name)s removed %(count)s items": _("%(name)s removed %(count)s items"),
+        "Go into the board, and out of it: the board is one stop": _(
+            "Go into the board, and out of it: the board is one stop"
+        ),
+        "Go to the next or previous card, frame by frame (nothing selected)": _(
+            "Go to the next or previous card, frame by frame (nothing selected)"
+        ),
+        "Home, End, Page Down, Page Up": _("Home, End, Page Down, Page Up"),
+        "First card, last card, next frame, previous frame": _("First card, last card, next frame, previous frame"),
+        "Space": _("Space"),
+        "Select the card, or leave it (with Shift: add it to the selection)": _(
+            "Select the card, or leave it (with Shift: add it to the selection)"
+        ),
+        "Leave editing, or the selection (the focus stays on the card)": _(
+            "Leave editing, or the selection (the focus stays on the card)"
+        ),
+        "V, Shift+V": _("V, Shift+V"),
+        "In a vote: vote for the card, take the vote back": _("In a vote: vote for the card, take the vote back"),
+        "Raise or lower your hand": _("Raise or lower your hand"),
+        "Say you are done, or take it back": _("Say you are done, or take it back"),
         # --- the shortcuts dialog (keys that read the same in every language are not here) -----
         "Key": _("Key"),
         "Action": _("Action"),

@@ -195,6 +195,8 @@ class Tile {
     if (this.floorButton) {
       this.floorButton.hidden = this.call.mode !== P.CALL_BROADCAST || peer.conducts;
       this.floorButton.textContent = peer.floor ? t("Take the floor back") : t("Give the floor");
+      // Each tile's button says whose floor it is (the visible words first: WCAG 2.5.3).
+      this.floorButton.setAttribute("aria-label", `${this.floorButton.textContent}: ${name}`);
     }
   }
 }

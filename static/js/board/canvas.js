@@ -37,6 +37,15 @@ export class CanvasUI {
     this.edgeSelect = this.root.querySelector("#canvas-edge-type");
     this._buildPalette();
     this._buildMenu();
+    this.menu?.setAttribute("role", "menu");
+    this.menu?.addEventListener("keydown", (event) => this._menuKey(event));
+    this.menuButton?.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.toggleMenu(true);
+      if (event.key === "ArrowUp") this._menuItems().at(-1)?.focus();
+    });
     this.root.addEventListener("click", (event) => this._click(event));
     this.panel?.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {

@@ -67,7 +67,7 @@ export class CardPainter {
       const name = el("span", "grid-strategy");
       name.textContent = t(`choice.actor.quadrant.${q.name}`);
       cell.append(name);
-      grid.append(cell);
+      grid.append(cell, " ");
     }
     const power = el("div", "grid-axis grid-axis-power");
     power.textContent = t("Power");
@@ -80,7 +80,8 @@ export class CardPainter {
     const high = el("div", "grid-tick grid-tick-high");
     high.textContent = "5";
     for (const tick of [low, high]) tick.setAttribute("aria-hidden", "true");
-    node.append(title, grid, power, interest, low, high);
+    // Spaces between the parts: a name checker reads the visible text as one string.
+    node.append(title, " ", grid, " ", power, " ", interest, " ", low, " ", high);
     return node;
   }
 
@@ -142,11 +143,14 @@ export class CardPainter {
     const parts = [];
     if (item.fields.needs_rewording === true) parts.push(t("Needs rewording"));
     if (item.fields.in_scope === true) parts.push(t("In scope"));
-    parts.push(s.title(item).replace(/\s+/g, " ").trim() || t("empty"));
+    const title = s.title(item).replace(/\s+/g, " ").trim();
+    if (title) parts.push(title);
     for (const c of s.chips(item)) {
       if (c.field === "in_scope" && c.kind === "flag") continue;
       parts.push(c.kind === "number" ? `${t(`field.${item.type}.${c.field}`)} ${c.text}` : chipText(c));
     }
+    // An empty title shows only "…": "empty" is said last, after the words that do show.
+    if (!title) parts.push(t("empty"));
     const text = parts.join(", ");
     return t("%(type)s: %(text)s", { type, text });
   }

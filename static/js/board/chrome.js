@@ -112,7 +112,11 @@ export class Toasts {
   }
 }
 
-/** Others' changes, summarised for screen readers at most every ANNOUNCE_INTERVAL_MS. */
+/**
+ * Others' changes, told politely and in aggregate for screen readers, at most every
+ * ANNOUNCE_INTERVAL_MS: per person, what they added, changed, moved or removed, named by the
+ * card's type and words as the state holds them then ("Anna added Cause: Rents too high").
+ */
 export class Announcer {
   constructor(node, state) {
     this.node = node;
@@ -138,25 +142,55 @@ export class Announcer {
     this.timer = null;
     const changes = this.queue;
     this.queue = [];
-    if (changes.length === 0) return;
-    const names = [...new Set(changes.map((c) => c.author?.name).filter(Boolean))];
-    const who = names.join(", ") || t("Someone");
-    if (changes.length === 1 && changes[0].ops?.length) {
-      const op = changes[0].ops[0];
-      const item = this.state.get(op.id);
-      const what = item ? whatIs(item) : t("an item");
-      const verb = { create: "%(name)s added %(what)s", update: "%(name)s changed %(what)s", delete: "%(name)s removed %(what)s", restore: "%(name)s brought back %(what)s" }[op.op];
-      if (verb) {
-        this.say(t(verb, { name: who, what }));
-        return;
-      }
-    }
-    this.say(t("%(names)s made %(count)s changes", { names: who, count: changes.length }));
+    const sentences = summarise(changes, this.state);
+    if (sentences.length) this.say(sentences.join(". "));
   }
 }
 
+const PLACE_FIELDS = new Set(["x", "y", "w", "h", "z"]);
+
+/** Sentences for a batch of others' changes: one per person and kind of change. */
+export function summarise(changes, state) {
+  const people = new Map(); // name -> {added, changed, moved, removed: Set of ids}
+  for (const change of changes) {
+    const name = change.author?.name || t("Someone");
+    if (!people.has(name)) people.set(name, { added: new Set(), changed: new Set(), moved: new Set(), removed: new Set() });
+    const did = people.get(name);
+    for (const op of change.ops ?? []) {
+      if (op.op === "create" || op.op === "restore") did.added.add(op.id);
+      else if (op.op === "delete") did.removed.add(op.id);
+      else if (op.op === "update") {
+        const placeOnly = Object.keys(op.fields ?? {}).every((f) => PLACE_FIELDS.has(f));
+        (placeOnly ? did.moved : did.changed).add(op.id);
+      }
+    }
+  }
+  const sentences = [];
+  for (const [name, did] of people) {
+    // What was added and then written counts as added; what was removed counts only as removed.
+    for (const id of [...did.added, ...did.removed]) {
+      did.changed.delete(id);
+      did.moved.delete(id);
+    }
+    for (const id of did.changed) did.moved.delete(id);
+    const said = (ids, one, many) => {
+      const live = [...ids].map((id) => state.get(id)).filter(Boolean);
+      if (ids.size === 1 && live.length === 1) sentences.push(t(one, { name, what: whatIs(live[0]) }));
+      else if (ids.size) sentences.push(t(many, { name, count: ids.size }));
+    };
+    for (const id of [...did.added]) if (!state.get(id)) did.added.delete(id);
+    said(did.added, "%(name)s added %(what)s", "%(name)s added %(count)s items");
+    said(did.changed, "%(name)s changed %(what)s", "%(name)s changed %(count)s items");
+    said(did.moved, "%(name)s moved %(what)s", "%(name)s moved %(count)s items");
+    if (did.removed.size === 1) sentences.push(t("%(name)s removed %(what)s", { name, what: t("an item") }));
+    else if (did.removed.size) sentences.push(t("%(name)s removed %(count)s items", { name, count: did.removed.size }));
+  }
+  return sentences;
+}
+
 function whatIs(item) {
-  const text = excerpt(item.fields.text || item.fields.title || item.fields.label || "", 40);
+  const f = item.fields;
+  const text = excerpt(f.text || f.title || f.name || f.description || f.what || f.note || f.label || "", 60);
   const kind = t(`type.${item.type}`);
-  return text ? `${kind} “${text}”` : kind;
+  return text ? t("%(type)s: %(text)s", { type: kind, text }) : kind;
 }

@@ -231,7 +231,8 @@ export class ConductorPanel {
       card.append(thumb);
       const open = button(room.board_id === this.app.boardId ? t("You are here") : t("Open board"), "goto", { boardId: String(room.board_id) });
       open.disabled = room.board_id === this.app.boardId;
-      open.setAttribute("aria-label", t("Open %(room)s", { room: name }));
+      // The visible words first, then the room (WCAG 2.5.3, label in name).
+      open.setAttribute("aria-label", `${open.textContent}: ${name}`);
       card.append(open);
       grid.append(card);
     }

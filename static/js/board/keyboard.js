@@ -23,9 +23,9 @@ export class KeyboardMethods {
     this.viewport.addEventListener("focusin", (event) => {
       const node = event.target.closest?.("[data-id]");
       if (!node || node.closest(".board-layer-overlay")) return;
-      const id = node.dataset.id;
-      if (!this.selection.has(id) && !this.pointer.gesture) this.select([id], { focus: false });
-      this.renderer.scrollItemIntoView(id); // connectors too: focus never lands off screen
+      // Focus is not selection: the keyboard passes cards without selecting them (keynav.js).
+      // Connectors too are brought into view: focus never lands off screen.
+      this.renderer.scrollItemIntoView(node.dataset.id);
     });
   }
 
@@ -64,6 +64,7 @@ export class KeyboardMethods {
     }
     if (mod || event.altKey && !key.startsWith("Arrow")) return;
     if (onButton && (key === "Enter" || key === " ")) return; // let buttons work
+    if (this.keynav.onKey(event, this._focusedItem())) return;
 
     // Shift+0 by the key's place: it reads ")" on a US keyboard and "=" on an Italian one.
     if (event.code === "Digit0" && event.shiftKey) {
@@ -82,9 +83,7 @@ export class KeyboardMethods {
           this.stopConnecting();
           this.setTool("select");
         } else if (this.selection.size) {
-          const [first] = this.selection;
-          this.select([], { focus: false });
-          if (this._focusedItem() === first) this.viewport.focus({ preventScroll: true });
+          this.select([], { focus: false }); // the focus stays where it is: on the card
         }
         event.preventDefault();
         return;

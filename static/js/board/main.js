@@ -15,7 +15,7 @@ import * as P from "./protocol.js";
 import { KeyboardMethods } from "./keyboard.js";
 import { LayoutManager } from "./layout.js";
 import { phaseRule } from "./phases.js";
-import { BoardRenderer, useCards } from "./render.js";
+import { BoardRenderer, describe, linkDescription, shortName, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
@@ -25,6 +25,8 @@ import { CallClient } from "./call.js";
 import { ViewMethods } from "./viewport.js";
 import { KeyGate } from "./shortcuts.js";
 import { InputExtras } from "./input.js";
+import { BoardList } from "./a11y-tree.js";
+import { KeyNav } from "./keynav.js";
 
 const TOOLS = ["select", "hand", "sticky", "text", "shape", "frame", "connector"];
 
@@ -59,6 +61,19 @@ class BoardApp {
     this.state.isEdgeType = (type) => schema.isEdgeType(type);
     this.renderer = new BoardRenderer({ viewport: this.viewport, state: this.state, onCamera: (c) => this._cameraChanged(c) });
     this.editor = new TextEditor(this);
+    // The board for screen readers and its reading order for the keyboard (a11y-tree.js, keynav.js).
+    this.boardList = new BoardList(root.querySelector("#board-list"), {
+      state: this.state,
+      isContainer: (item) => item.type === "frame" || schema.isZone(item.type),
+      isEdge: (item) => item.type === "connector" || schema.isEdge(item),
+      describe: (item) => describe(item, this.state),
+      shortName,
+      onWritten: (id) => {
+        const node = this.renderer.element(id);
+        if (node) linkDescription(node, id);
+      },
+    });
+    this.keynav = new KeyNav(this, this.boardList);
     this.pointer = new PointerControls(this);
     this.keys = new KeyGate(this); // which key presses are the board's (shortcuts.js)
     this.presence = new Presence(root.querySelector("#board-presence"));
@@ -281,6 +296,8 @@ class BoardApp {
 
   _changed(ids) {
     this.renderer.invalidate(ids);
+    this.boardList.changed(ids);
+    this.keynav.changed(ids);
     let selectionChanged = false;
     for (const id of ids) {
       if (this.selection.has(id) && !this.state.has(id)) {
@@ -395,6 +412,8 @@ class BoardApp {
     this.boardId = boardId;
     this.root.dataset.boardId = String(boardId);
     this.state.reset();
+    this.boardList.reset();
+    this.keynav.setCurrent(null);
     this.cursors.clear();
     this.renderer.drawCursors(this.cursors);
     this.presence.reset(null, []);

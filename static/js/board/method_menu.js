@@ -55,6 +55,7 @@ export class MethodMenu {
     const b = el("button", "menu-item");
     b.type = "button";
     b.setAttribute("role", "menuitem");
+    b.tabIndex = -1; // the menu's arrow keys move between items; Tab leaves the menu
     for (const [k, v] of Object.entries(data)) b.dataset[k] = v;
     b.append(el("span", "", label));
     return b;
@@ -63,7 +64,32 @@ export class MethodMenu {
   toggleMenu(open = this.menu.hidden) {
     this.menu.hidden = !open;
     this.menuButton.setAttribute("aria-expanded", String(open));
-    if (open) this.menu.querySelector("button:not([disabled])")?.focus();
+    if (open) this._menuItems()[0]?.focus();
+  }
+
+  _menuItems() {
+    return [...this.menu.querySelectorAll("[role='menuitem']:not([disabled])")];
+  }
+
+  /** A menu's keys (WAI-ARIA menu button): arrows, Home/End, Escape back to the button, Tab leaves. */
+  _menuKey(event) {
+    const items = this._menuItems();
+    const at = items.indexOf(document.activeElement);
+    const go = (i) => items[(i + items.length) % items.length]?.focus();
+    const moves = { ArrowDown: () => go(at + 1), ArrowUp: () => go(at < 0 ? -1 : at - 1), Home: () => go(0), End: () => go(-1) };
+    if (moves[event.key]) {
+      event.preventDefault();
+      event.stopPropagation();
+      moves[event.key]();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      this.onEscape();
+    } else if (event.key === "Tab") {
+      // Tab goes on from the button: the hidden item would drop the focus to the page's start.
+      this.toggleMenu(false);
+      this.menuButton.focus();
+    }
   }
 
   /** Actions needing a selected item of a type are usable only with one. */

@@ -103,7 +103,14 @@ export function describe(item, state) {
   }
 }
 
-function shortName(item) {
+/** A card says its links in words (the board's list, a11y-tree.js, writes them). */
+export function linkDescription(node, id) {
+  const links = `board-list-links-${id}`;
+  if (document.getElementById(links)) node.setAttribute("aria-describedby", links);
+  else node.removeAttribute("aria-describedby");
+}
+
+export function shortName(item) {
   const f = item.fields;
   if (cards?.isTyped(item)) return excerpt(cards.schema.title(item) || t(`type.${item.type}`), 30);
   return excerpt(f.text || f.title || f.label || t(`type.${item.type}`), 30);
@@ -143,6 +150,7 @@ export class BoardRenderer {
     this.frame = null;
     this.selection = new Set();
     this.hidden = new Set(); // ids drawn by someone else (the text editor covers them)
+    this.tabStop = null; // the one item Tab reaches (keynav.js); the others are reached by arrows
 
     this.world = el("div", "board-world");
     this.layers = {
@@ -240,8 +248,16 @@ export class BoardRenderer {
   /** Pan so that the item is visible (keyboard focus must never land off screen). */
   reveal(id) {
     const item = this.state.get(id);
-    if (!isSpatial(item)) return;
-    const box = boxOf(item);
+    let box;
+    if (isEdgeItem(item)) {
+      // A link: the box around its two ends.
+      const ends = [item.fields.from, item.fields.to].map((end) => this.state.get(end)).filter(isSpatial).map(boxOf);
+      if (!ends.length) return;
+      const x = Math.min(...ends.map((b) => b.x));
+      const y = Math.min(...ends.map((b) => b.y));
+      box = { x, y, w: Math.max(...ends.map((b) => b.x + b.w)) - x, h: Math.max(...ends.map((b) => b.y + b.h)) - y };
+    } else if (isSpatial(item)) box = boxOf(item);
+    else return;
     const r = this.viewport.getBoundingClientRect();
     const [sx, sy] = this.worldToScreen(box.x, box.y);
     const sw = box.w * this.camera.zoom;
@@ -358,7 +374,9 @@ export class BoardRenderer {
 
   _pinned(id) {
     const node = this.nodes.get(id);
-    return this.selection.has(id) || this.hidden.has(id) || (node && node.contains(document.activeElement));
+    return (
+      this.selection.has(id) || this.hidden.has(id) || id === this.tabStop || (node && node.contains(document.activeElement))
+    );
   }
 
   /** After a camera move: attach what came into view, drop what left it. */
@@ -483,6 +501,7 @@ export class BoardRenderer {
     const hadFocus = node.contains(document.activeElement);
     node.remove();
     this.nodes.delete(id);
+    if (id === this.tabStop) this.viewport.tabIndex = 0;
     if (hadFocus) this.viewport.focus({ preventScroll: true });
     if (!this.state.has(id) && this.selection.delete(id)) this._drawSelection();
   }
@@ -499,8 +518,11 @@ export class BoardRenderer {
     const node = cards?.isTyped(item) ? cards.create(item) : el("div", `item item-${item.type}`);
     node.dataset.id = item.id;
     node.dataset.type = item.type;
-    node.tabIndex = 0;
-    node.setAttribute("role", "button");
+    node.tabIndex = item.id === this.tabStop ? 0 : -1;
+    if (item.id === this.tabStop) this.viewport.tabIndex = -1;
+    // A zone (the power/interest grid) is a region holding cards, far bigger than the view: a
+    // group, whose name need not repeat every word of it that happens to be on screen.
+    node.setAttribute("role", cards?.schema.isZone(item.type) ? "group" : "button");
     node.setAttribute("aria-roledescription", t(`type.${item.type}`));
     if (item.type === "shape") {
       const art = svg("svg", { class: "shape-art", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
@@ -520,10 +542,11 @@ export class BoardRenderer {
       const text = el("div", "item-body");
       node.append(text);
       if (item.type === "sticky") {
-        // The author is in the accessible name already ("Sticky note by ..."): said once.
+        // The author is in the accessible name already ("Sticky note by ..."): said once. It
+        // comes first in the DOM, as in the name (WCAG 2.5.3), and shows last (CSS order).
         const author = el("div", "item-author");
         author.setAttribute("aria-hidden", "true");
-        node.append(author);
+        node.prepend(author, " ");
       }
     }
     return node;
@@ -536,6 +559,7 @@ export class BoardRenderer {
     node.style.width = `${box.w}px`;
     node.style.height = `${box.h}px`;
     node.setAttribute("aria-label", describe(item, this.state));
+    linkDescription(node, item.id);
     node.classList.toggle("is-selected", this.selection.has(item.id));
     node.classList.toggle("is-hidden", this.hidden.has(item.id));
     switch (item.type) {
@@ -593,7 +617,7 @@ export class BoardRenderer {
       return;
     }
     if (!group) {
-      group = svg("g", { class: "connector", tabindex: "0", role: "button" });
+      group = svg("g", { class: "connector", tabindex: id === this.tabStop ? "0" : "-1", role: "button" });
       group.dataset.id = id;
       group.dataset.type = item.type;
       group.setAttribute("aria-roledescription", t(`type.${item.type}`));
@@ -649,6 +673,17 @@ export class BoardRenderer {
 
   element(id) {
     return this.nodes.get(id) ?? null;
+  }
+
+  /** The board is one Tab stop: this item's node (kept drawn), else the viewport itself. */
+  setTabStop(id) {
+    if (id === this.tabStop) return;
+    const old = this.nodes.get(this.tabStop);
+    if (old) old.setAttribute("tabindex", "-1");
+    this.tabStop = id && this.state.has(id) ? id : null;
+    const node = this.nodes.get(this.tabStop);
+    if (node) node.setAttribute("tabindex", "0");
+    this.viewport.tabIndex = node ? -1 : 0;
   }
 
   // --- selection ------------------------------------------------------------------------------

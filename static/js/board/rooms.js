@@ -287,6 +287,8 @@ export class RoomsClient {
     this.followBox.append(this.followText, this.followButton);
     this.hand = button(t("Raise hand"), "hand", { pressed: false });
     this.done = button(t("I'm done"), "done", { pressed: false });
+    this.hand.setAttribute("aria-keyshortcuts", "M"); // keynav.js
+    this.done.setAttribute("aria-keyshortcuts", "D");
     this.counts = el("span", "rooms-counts");
     this.voteBox = el("span", "rooms-votes");
     this.votesLeft = el("span", "rooms-votes-left");
