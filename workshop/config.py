@@ -17,6 +17,9 @@ ASYNC_MODES = ("eventlet", "gevent", "threading")
 SECRET_KEY_FILE_NAME = "secret_key"
 SECRET_KEY_BYTES = 32
 MAX_HTTP_BODY_BYTES = 2 * 1024 * 1024  # CSV imports are the largest bodies we accept
+JOBS_BACKENDS = ("process", "rq", "inline")
+# Two renders at once: a 2-core server keeps one core for the event loop's own work.
+DEFAULT_JOB_WORKERS = 2
 
 
 class ConfigError(RuntimeError):
@@ -97,8 +100,14 @@ class Config:
         self.MAIL_SMTP_PASSWORD = env.get("WORKSHOP_SMTP_PASSWORD") or None
         self.MAIL_SMTP_SECURITY = env.get("WORKSHOP_SMTP_SECURITY", "starttls")  # or ssl, none
         self.MAIL_SENDER = env.get("WORKSHOP_MAIL_SENDER", "workshop@localhost")
+        # Heavy downloads (workshop/jobs): "process" (a pool inside the app), "rq" (workers on
+        # Redis, the Procfile's worker: line) or "inline" (tests only).
+        self.JOBS_BACKEND = env.get("WORKSHOP_JOBS", self.DEFAULT_JOBS_BACKEND)
+        self.JOB_WORKERS = int(env.get("WORKSHOP_JOB_WORKERS", str(DEFAULT_JOB_WORKERS)))
+        self.JOBS_QUEUE = env.get("WORKSHOP_JOBS_QUEUE", "tavolo-downloads")
 
     DEFAULT_ASYNC_MODE = "eventlet"
+    DEFAULT_JOBS_BACKEND = "process"
     DEFAULT_SECRET_KEY: str | None = None
     DEFAULT_RATELIMIT_STORAGE: str | None = None
 
@@ -129,6 +138,14 @@ class Config:
                 f"SOCKETIO_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
                 f"not {self.SOCKETIO_ASYNC_MODE!r}"
             )
+        if self.JOBS_BACKEND not in JOBS_BACKENDS:
+            raise ConfigError(
+                f"WORKSHOP_JOBS must be one of {', '.join(JOBS_BACKENDS)}, not {self.JOBS_BACKEND!r}"
+            )
+        if self.JOBS_BACKEND == "rq" and not self.REDIS_URL:
+            raise ConfigError("WORKSHOP_JOBS=rq needs REDIS_URL: the RQ workers take their jobs from Redis.")
+        if self.JOB_WORKERS < 1:
+            raise ConfigError("WORKSHOP_JOB_WORKERS must be at least 1.")
         if not self.SECRET_KEY:
             self.SECRET_KEY = load_or_create_dev_secret(Path(self.INSTANCE_DIR))
 
@@ -163,6 +180,7 @@ class TestConfig(Config):
     DEFAULT_ASYNC_MODE = "threading"
     DEFAULT_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     DEFAULT_RATELIMIT_STORAGE = "memory://"
+    DEFAULT_JOBS_BACKEND = "inline"  # the in-process tests run the job in the request; real servers use a pool
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

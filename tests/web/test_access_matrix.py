@@ -94,6 +94,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         managers_of_a(200),
         url_values={"fmt": "svg"},
     ),
+    # POST starts the download as a job (workshop/jobs): 202 with where to follow it.
+    ("exports.board_diagram", "POST"): Route(managers_of_a(202), {}, url_values={"fmt": "pdf"}),
     ("exports.board_export_json", "GET"): Route(
         managers_of_a(200)
     ),
@@ -106,6 +108,9 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("exports.toc_workbook", "GET"): Route(
         managers_of_a(200),
         url_values={"board_id": "{toc_board_id}"},
+    ),
+    ("exports.toc_workbook", "POST"): Route(
+        managers_of_a(202), {}, url_values={"board_id": "{toc_board_id}"}
     ),
     ("exports.logframe", "GET"): Route(
         managers_of_a(200),
@@ -123,6 +128,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         viewers_of_a(200),
         url_values={"board_id": "{report_board_id}"},
     ),
+    ("reports.pdf", "POST"): Route(viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}),
+    ("reports.docx", "POST"): Route(viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}),
     ("reports.create_link", "POST"): Route(
         managers_of_a("/boards/"),
         {"lang": "en"},
@@ -149,6 +156,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("search.show", "GET"): Route(accounts_only(200)),
     ("dashboard.index", "GET"): Route(accounts_only(200)),  # each sees only the projects they manage
     ("dashboard.project_archive", "GET"): Route(managers_of_a(200)),
+    ("dashboard.project_archive", "POST"): Route(managers_of_a(202), {}),
+    # A job nobody started is unknown to everyone; who may follow a started one: tests/web/test_jobs.py.
+    ("jobs.status", "GET"): Route(expect(404), url_values={"job_id": "j0"}),
+    ("jobs.file", "GET"): Route(expect(404), url_values={"job_id": "j0"}),
     ("registry.export_csv", "GET"): Route(managers_of_a(200)),
     ("registry.import_page", "GET"): Route(managers_of_a(200)),
     ("registry.import_csv", "POST"): Route(managers_of_a(400), {}),  # no file: the form says so

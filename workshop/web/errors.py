@@ -20,6 +20,7 @@ MESSAGES = {
     413: (_l("Too large"), _l("What you sent is larger than the server accepts.")),
     429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
     500: (_l("Something went wrong"), _l("The error was logged. Try again in a moment.")),
+    503: (_l("Service unavailable"), _l("The service is unavailable for a moment. Try again shortly.")),
 }
 
 
@@ -33,6 +34,11 @@ def _render(status: int, detail: str | None = None):
     if _wants_json():
         return jsonify(error=status, message=str(detail or message)), status
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+
+
+def error_response(status: int, detail: str):
+    """An error page (or JSON, for a script) with a message of our own."""
+    return _render(status, detail)
 
 
 def init_app(app: Flask) -> None:
