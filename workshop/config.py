@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from workshop.calls import settings as call_settings
 
@@ -83,6 +84,16 @@ class Config:
         # Behind one reverse proxy: trust exactly that many X-Forwarded-For hops, so a client
         # cannot spoof its address past the rate limits.
         self.PROXY_FIX_HOPS = int(env.get("WORKSHOP_PROXY_HOPS", "0"))
+        # The site's address as people reach it ("https://tavolo.comune.example.it"): every link
+        # that leaves the page (e-mails, invite, registration and public report links) is built
+        # from it, never from the request's Host or X-Forwarded-Host, which a client can forge.
+        # Required in production; without it (development) links follow the request.
+        self.BASE_URL = (env.get("WORKSHOP_BASE_URL") or "").strip().rstrip("/") or None
+        # Other host names the site answers to besides BASE_URL's (comma separated), e.g. the
+        # name a load balancer's health check uses. The hosts of WORKSHOP_ALLOWED_ORIGINS count too.
+        self.EXTRA_TRUSTED_HOSTS = [
+            h.strip() for h in env.get("WORKSHOP_TRUSTED_HOSTS", "").split(",") if h.strip()
+        ]
         self.RATELIMIT_STORAGE_URI = self.DEFAULT_RATELIMIT_STORAGE or self.REDIS_URL or "memory://"
         self.LOGIN_RATE_LIMIT = env.get("WORKSHOP_LOGIN_RATE_LIMIT", "10 per minute")
         self.JOIN_RATE_LIMIT = env.get("WORKSHOP_JOIN_RATE_LIMIT", "30 per minute")
@@ -125,6 +136,7 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_HTTP_BODY_BYTES
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     PREFERRED_URL_SCHEME = "http"
+    TRUSTED_HOSTS: list[str] | None = None  # from BASE_URL (finalise)
     RATELIMIT_HEADERS_ENABLED = True
 
     HSTS = False
@@ -138,6 +150,19 @@ class Config:
                 f"SOCKETIO_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
                 f"not {self.SOCKETIO_ASYNC_MODE!r}"
             )
+        if self.BASE_URL:
+            self.BASE_URL = self.BASE_URL.rstrip("/")
+            parts = urlsplit(self.BASE_URL)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+                raise ConfigError(
+                    "WORKSHOP_BASE_URL must be the site's address, scheme and host only: "
+                    f"'https://tavolo.comune.example.it', not {self.BASE_URL!r}"
+                )
+            # Flask answers 400 to a request naming any other host (Host, X-Forwarded-Host).
+            hosts = [parts.hostname, *self.EXTRA_TRUSTED_HOSTS]
+            hosts += [urlsplit(o).hostname for o in self.SOCKETIO_EXTRA_ORIGINS if urlsplit(o).hostname]
+            self.TRUSTED_HOSTS = list(dict.fromkeys(hosts))
+            self.PREFERRED_URL_SCHEME = parts.scheme
         if self.JOBS_BACKEND not in JOBS_BACKENDS:
             raise ConfigError(
                 f"WORKSHOP_JOBS must be one of {', '.join(JOBS_BACKENDS)}, not {self.JOBS_BACKEND!r}"
@@ -169,6 +194,12 @@ class ProductionConfig(Config):
             )
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY is too short: use at least 32 characters.")
+        if not self.BASE_URL:
+            raise ConfigError(
+                "WORKSHOP_BASE_URL is not set. In production every e-mailed and shared link is built "
+                "from it (never from the request's Host): set it to the site's address, "
+                "e.g. https://tavolo.comune.example.it"
+            )
         super().finalise()
 
 

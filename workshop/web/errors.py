@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from workshop.extensions import db
 
@@ -45,6 +45,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return _render(400, str(_l("The form expired or came from elsewhere. Reload the page and try again.")))
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error):
+        # A Host or X-Forwarded-Host that is not the site's (TRUSTED_HOSTS): no page of ours
+        # can be built for it (every link would name that host), so a plain answer.
+        app.logger.warning("refused a request for an untrusted host")
+        return Response(
+            "400 Bad Request: this address is not served here.\n",
+            status=400,
+            mimetype="text/plain",
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -39,6 +39,7 @@ from workshop.registration import service
 from workshop.registration.csv_export import export_registrations
 from workshop.web.downloads import download
 from workshop.web.forms import strip_whitespace
+from workshop.web.links import external_url
 from workshop.web.security import require_user, start_session
 
 bp = Blueprint("registration", __name__)
@@ -128,7 +129,7 @@ def _tell(notices: list[service.Notice]) -> None:
                 registration=registration,
                 lab=lab,
                 position=notice.position,
-                link=url_for("registration.mine", token=registration.token, _external=True),
+                link=external_url("registration.mine", token=registration.token),
             )
         mail.send_quietly(settings, mail.compose(settings, registration.email, subject, body))
 
