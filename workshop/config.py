@@ -153,22 +153,26 @@ class Config:
         if self.BASE_URL:
             self.BASE_URL = self.BASE_URL.rstrip("/")
             parts = urlsplit(self.BASE_URL)
-            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+            bad = parts.scheme not in ("http", "https") or not parts.hostname
+            if bad or parts.path or parts.query:
                 raise ConfigError(
                     "WORKSHOP_BASE_URL must be the site's address, scheme and host only: "
                     f"'https://tavolo.comune.example.it', not {self.BASE_URL!r}"
                 )
             # Flask answers 400 to a request naming any other host (Host, X-Forwarded-Host).
             hosts = [parts.hostname, *self.EXTRA_TRUSTED_HOSTS]
-            hosts += [urlsplit(o).hostname for o in self.SOCKETIO_EXTRA_ORIGINS if urlsplit(o).hostname]
+            hosts += [h for h in (urlsplit(o).hostname for o in self.SOCKETIO_EXTRA_ORIGINS) if h]
             self.TRUSTED_HOSTS = list(dict.fromkeys(hosts))
             self.PREFERRED_URL_SCHEME = parts.scheme
         if self.JOBS_BACKEND not in JOBS_BACKENDS:
             raise ConfigError(
-                f"WORKSHOP_JOBS must be one of {', '.join(JOBS_BACKENDS)}, not {self.JOBS_BACKEND!r}"
+                f"WORKSHOP_JOBS must be one of {', '.join(JOBS_BACKENDS)}, "
+                f"not {self.JOBS_BACKEND!r}"
             )
         if self.JOBS_BACKEND == "rq" and not self.REDIS_URL:
-            raise ConfigError("WORKSHOP_JOBS=rq needs REDIS_URL: the RQ workers take their jobs from Redis.")
+            raise ConfigError(
+                "WORKSHOP_JOBS=rq needs REDIS_URL: the RQ workers take their jobs from Redis."
+            )
         if self.JOB_WORKERS < 1:
             raise ConfigError("WORKSHOP_JOB_WORKERS must be at least 1.")
         if not self.SECRET_KEY:
@@ -196,7 +200,8 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY is too short: use at least 32 characters.")
         if not self.BASE_URL:
             raise ConfigError(
-                "WORKSHOP_BASE_URL is not set. In production every e-mailed and shared link is built "
+                "WORKSHOP_BASE_URL is not set. In production every e-mailed and shared link is "
+                "built "
                 "from it (never from the request's Host): set it to the site's address, "
                 "e.g. https://tavolo.comune.example.it"
             )
@@ -211,7 +216,8 @@ class TestConfig(Config):
     DEFAULT_ASYNC_MODE = "threading"
     DEFAULT_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     DEFAULT_RATELIMIT_STORAGE = "memory://"
-    DEFAULT_JOBS_BACKEND = "inline"  # the in-process tests run the job in the request; real servers use a pool
+    # The in-process tests run a job in its request; real servers (tests/reliability) use a pool.
+    DEFAULT_JOBS_BACKEND = "inline"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -1,12 +1,12 @@
 """Links that leave the page are built from WORKSHOP_BASE_URL, never from the request (issue 19):
 a forged Host or X-Forwarded-Host must not put an attacker's host in front of someone's personal
-token in an e-mail. The e-mails are read from a real SMTP conversation (tests/web/test_registration.py)."""
+token in an e-mail. The e-mails are read from a real SMTP conversation (as in
+tests/web/test_registration.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_token
 from tests.web.test_registration import open_form_desk, smtp_sink  # noqa: F401 - the fixture
 from workshop.config import ConfigError, ProductionConfig
 from workshop.extensions import db
