@@ -138,6 +138,12 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     TRUSTED_HOSTS: list[str] | None = None  # from BASE_URL (finalise)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not turn logins, joins and public pages into 500s: the limits fall back to
+    # this process's memory until Redis answers again (and an unforeseen storage error lets the
+    # request through rather than failing it). A short timeout: a dead Redis must not hold a page.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
     HSTS = False
     TESTING = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshop.web import errors, i18n, links, security
+from workshop.web import errors, health, i18n, links, security
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     links.init_app(app)
+    health.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from workshop.extensions import db
 from workshop.models import Board
+from workshop.web import health
 from workshop.web.forms import LanguageForm
 from workshop.web.security import principal, safe_local_path
 
@@ -49,14 +50,7 @@ def set_language():
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness and the database's state, for a load balancer."""
-    try:
-        db.check()  # answers, and (SQLite) no other process holds the write lock
-        database = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means degraded, never a crash
-        # One line, no traceback: a load balancer asks every few seconds during an outage.
-        first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        current_app.logger.warning("health check: database unavailable: %s", first_line)
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return {"status": "ok" if status == 200 else "degraded", "database": database}, status
+    """Each dependency (database, Redis, download workers) and its state, for a load balancer:
+    503 when one the deployment needs is down."""
+    body, status = health.report()
+    return body, status
