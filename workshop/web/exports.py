@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -28,6 +37,20 @@ from workshop.web.i18n import board_label
 from workshop.web.security import get_board_for_review_or_abort, get_project_or_abort, principal
 
 bp = Blueprint("exports", __name__, url_prefix="/boards")
+
+# Room for the form's other fields and the multipart framing around an imported file.
+IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024
+# What a board import may send: a whole export, larger than the site's body limit
+# (MAX_CONTENT_LENGTH): a 10,000-item board of typed cards is about 4 MB of JSON.
+MAX_IMPORT_REQUEST_BYTES = board_json.MAX_IMPORT_BYTES + IMPORT_FORM_OVERHEAD_BYTES
+
+
+@bp.url_value_preprocessor
+def _allow_imports(endpoint, values):
+    """Runs before CSRFProtect reads the form (url value preprocessors come before every
+    before_request function), so the larger limit holds for the whole request."""
+    if endpoint == "exports.import_board" and request.method == "POST":
+        request.max_content_length = MAX_IMPORT_REQUEST_BYTES
 
 @bp.route("/<int:board_id>/export.<any(svg, png, pdf):fmt>", methods=["GET", "POST"])
 def board_diagram(board_id: int, fmt: str):
@@ -112,7 +135,13 @@ def import_board(project_id: int):
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     try:
-        document = board_json.parse_upload(form.file.data.read(board_json.MAX_IMPORT_BYTES + 1))
+        # A large upload sits in a temporary file: read it, then close it at once.
+        upload = form.file.data
+        try:
+            data = upload.read(board_json.MAX_IMPORT_BYTES + 1)
+        finally:
+            upload.close()
+        document = board_json.parse_upload(data)
         kind_value = document.get("board", {}).get("kind") if isinstance(document, dict) else None
         if kind_value not in {k.value for k in BoardKind}:
             raise BoardError("the export names no board kind", code="bad_request")
