@@ -60,6 +60,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("pages.my_boards", "GET"): Route(expect(LOGIN, participants=200, users="/projects/")),
     ("pages.set_language", "POST"): Route(expect("/"), {"lang": "en"}),
     ("pages.healthz", "GET"): Route(expect(200)),
+    ("pages.login", "GET"): Route(expect(LOGIN)),
     ("auth.login", "GET"): Route(expect(200, users="/projects/")),
     ("auth.login", "POST"): Route(expect(200, users="/projects/"), {}),
     ("auth.logout", "POST"): Route(expect("/"), {}),

@@ -48,6 +48,12 @@ def set_language():
     return redirect(safe_local_path(request.form.get("next")) or url_for("pages.index"))
 
 
+@bp.get("/login")
+def login():
+    """Where a newcomer types it: the login page lives at /auth/login."""
+    return redirect(url_for("auth.login", **request.args))
+
+
 @bp.get("/healthz")
 def healthz():
     """Each dependency (database, Redis, download workers) and its state, for a load balancer:
