@@ -31,7 +31,10 @@ def init_app(app: Flask) -> None:
         # The page's own origin always, and the listed ones (realtime/origins.py). Never [] (that
         # turns python-engineio's check off) and never "*".
         cors_allowed_origins=origin_check(
-            extra, app.config.get("BASE_URL"), app.config.get("TRUSTED_HOSTS"), app.config["PROXY_FIX_HOPS"]
+            extra,
+            app.config.get("BASE_URL"),
+            app.config.get("TRUSTED_HOSTS"),
+            app.config["PROXY_FIX_HOPS"],
         ),
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         # Broken JSON, deep nesting and odd event names become a clean bad_request.
