@@ -113,6 +113,10 @@ class PoolJobs:
                 initializer=worker.init_process,
                 initargs=(self.config_items,),
             )
+            # Start every worker now (each builds its app once): the next downloads find them
+            # ready, instead of one more process starting while people wait.
+            for _ in range(self.workers):
+                self._pool.submit(worker.ready)
         return self._pool
 
     def _start(self, request: JobRequest) -> Future:

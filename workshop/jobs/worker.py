@@ -64,6 +64,10 @@ def _worker_app():
     return _app
 
 
+def ready() -> None:
+    """Nothing: submitted once per worker to start the pool's processes at once."""
+
+
 def run(task: str, kwargs: dict[str, Any], lang: str) -> FileResult:
     """Run one task in this worker process's app."""
     from workshop.extensions import db
