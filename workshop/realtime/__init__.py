@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:
         raise ValueError("WORKSHOP_ALLOWED_ORIGINS may not contain '*': list the origins")
+    # Flask-SocketIO keeps a message queue's client manager from an earlier init_app in its
+    # options: an app built without Redis after one built with it (tests) must not inherit it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
