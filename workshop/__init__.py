@@ -47,11 +47,12 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
         )
 
     import workshop.canvases  # noqa: F401  (registers the session canvases' types and actions)
-    from workshop import cli, realtime, web
+    from workshop import cli, jobs, realtime, web
     from workshop.extensions import db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"))
+    jobs.init_app(app)
     web.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)

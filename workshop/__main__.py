@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     from workshop.extensions import socketio
 
     app = create_app()
+    if app.config["ENV_NAME"] == "development" and not app.config.get("MAIL_SMTP_HOST"):
+        from workshop import mail
+
+        mail.show_in_console()  # development e-mails are read on bin/run's output
     app.logger.info("serving on http://%s:%d (%s mode)", args.host, args.port, mode)
     socketio.run(
         app,

@@ -15,6 +15,7 @@ from workshop.models.user import MAX_NAME_CHARS, normalise_email
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(jobs)
 
 
 @click.group(help="Manage organizer and conductor accounts.")
@@ -88,3 +89,24 @@ def load_demo():
     click.echo(f"organizer login: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
     click.echo(f"conductor login: {DEMO_CONDUCTOR_EMAIL} / {DEMO_PASSWORD}")
     click.echo(f"participant join code: {format_join_code(DEMO_JOIN_CODE)}")
+
+
+@click.group(help="The queue of heavy downloads (PDF, PNG, DOCX, XLSX, ZIP).")
+def jobs():
+    pass
+
+
+@jobs.command("worker", help="Render downloads from the Redis queue (WORKSHOP_JOBS=rq): the Procfile's worker: line.")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool):
+    from flask import current_app
+    from rq import Worker
+
+    from workshop.jobs import jobs_of, worker
+
+    queue = jobs_of(current_app)
+    if queue.name != "rq":
+        raise click.ClickException("set WORKSHOP_JOBS=rq and REDIS_URL: without them the app renders in its own pool")
+    # Built once here and inherited by every job's work horse (RQ forks one per job).
+    worker.use_app(current_app._get_current_object())
+    Worker([queue.queue], connection=queue.connection).work(burst=burst)

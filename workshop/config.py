@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from workshop.calls import settings as call_settings
 
@@ -17,6 +18,9 @@ ASYNC_MODES = ("eventlet", "gevent", "threading")
 SECRET_KEY_FILE_NAME = "secret_key"
 SECRET_KEY_BYTES = 32
 MAX_HTTP_BODY_BYTES = 2 * 1024 * 1024  # CSV imports are the largest bodies we accept
+JOBS_BACKENDS = ("process", "rq", "inline")
+# Two renders at once: a 2-core server keeps one core for the event loop's own work.
+DEFAULT_JOB_WORKERS = 2
 
 
 class ConfigError(RuntimeError):
@@ -93,6 +97,16 @@ class Config:
         # Behind one reverse proxy: trust exactly that many X-Forwarded-For hops, so a client
         # cannot spoof its address past the rate limits.
         self.PROXY_FIX_HOPS = int(env.get("WORKSHOP_PROXY_HOPS", "0"))
+        # The site's address as people reach it ("https://tavolo.comune.example.it"): every link
+        # that leaves the page (e-mails, invite, registration and public report links) is built
+        # from it, never from the request's Host or X-Forwarded-Host, which a client can forge.
+        # Required in production; without it (development) links follow the request.
+        self.BASE_URL = (env.get("WORKSHOP_BASE_URL") or "").strip().rstrip("/") or None
+        # Other host names the site answers to besides BASE_URL's (comma separated), e.g. the
+        # name a load balancer's health check uses. The hosts of WORKSHOP_ALLOWED_ORIGINS count too.
+        self.EXTRA_TRUSTED_HOSTS = [
+            h.strip() for h in env.get("WORKSHOP_TRUSTED_HOSTS", "").split(",") if h.strip()
+        ]
         self.RATELIMIT_STORAGE_URI = self.DEFAULT_RATELIMIT_STORAGE or self.REDIS_URL or "memory://"
         self.LOGIN_RATE_LIMIT = env.get("WORKSHOP_LOGIN_RATE_LIMIT", "10 per minute")
         self.JOIN_RATE_LIMIT = env.get("WORKSHOP_JOIN_RATE_LIMIT", "30 per minute")
@@ -110,8 +124,14 @@ class Config:
         self.MAIL_SMTP_PASSWORD = env.get("WORKSHOP_SMTP_PASSWORD") or None
         self.MAIL_SMTP_SECURITY = env.get("WORKSHOP_SMTP_SECURITY", "starttls")  # or ssl, none
         self.MAIL_SENDER = env.get("WORKSHOP_MAIL_SENDER", "workshop@localhost")
+        # Heavy downloads (workshop/jobs): "process" (a pool inside the app), "rq" (workers on
+        # Redis, the Procfile's worker: line) or "inline" (tests only).
+        self.JOBS_BACKEND = env.get("WORKSHOP_JOBS", self.DEFAULT_JOBS_BACKEND)
+        self.JOB_WORKERS = int(env.get("WORKSHOP_JOB_WORKERS", str(DEFAULT_JOB_WORKERS)))
+        self.JOBS_QUEUE = env.get("WORKSHOP_JOBS_QUEUE", "tavolo-downloads")
 
     DEFAULT_ASYNC_MODE = "eventlet"
+    DEFAULT_JOBS_BACKEND = "process"
     DEFAULT_SECRET_KEY: str | None = None
     DEFAULT_RATELIMIT_STORAGE: str | None = None
 
@@ -129,7 +149,14 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_HTTP_BODY_BYTES
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     PREFERRED_URL_SCHEME = "http"
+    TRUSTED_HOSTS: list[str] | None = None  # from BASE_URL (finalise)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not turn logins, joins and public pages into 500s: the limits fall back to
+    # this process's memory until Redis answers again (and an unforeseen storage error lets the
+    # request through rather than failing it). A short timeout: a dead Redis must not hold a page.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
     HSTS = False
     TESTING = False
@@ -142,6 +169,31 @@ class Config:
                 f"SOCKETIO_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
                 f"not {self.SOCKETIO_ASYNC_MODE!r}"
             )
+        if self.BASE_URL:
+            self.BASE_URL = self.BASE_URL.rstrip("/")
+            parts = urlsplit(self.BASE_URL)
+            bad = parts.scheme not in ("http", "https") or not parts.hostname
+            if bad or parts.path or parts.query:
+                raise ConfigError(
+                    "WORKSHOP_BASE_URL must be the site's address, scheme and host only: "
+                    f"'https://tavolo.comune.example.it', not {self.BASE_URL!r}"
+                )
+            # Flask answers 400 to a request naming any other host (Host, X-Forwarded-Host).
+            hosts = [parts.hostname, *self.EXTRA_TRUSTED_HOSTS]
+            hosts += [h for h in (urlsplit(o).hostname for o in self.SOCKETIO_EXTRA_ORIGINS) if h]
+            self.TRUSTED_HOSTS = list(dict.fromkeys(hosts))
+            self.PREFERRED_URL_SCHEME = parts.scheme
+        if self.JOBS_BACKEND not in JOBS_BACKENDS:
+            raise ConfigError(
+                f"WORKSHOP_JOBS must be one of {', '.join(JOBS_BACKENDS)}, "
+                f"not {self.JOBS_BACKEND!r}"
+            )
+        if self.JOBS_BACKEND == "rq" and not self.REDIS_URL:
+            raise ConfigError(
+                "WORKSHOP_JOBS=rq needs REDIS_URL: the RQ workers take their jobs from Redis."
+            )
+        if self.JOB_WORKERS < 1:
+            raise ConfigError("WORKSHOP_JOB_WORKERS must be at least 1.")
         if not self.SECRET_KEY:
             self.SECRET_KEY = load_or_create_dev_secret(Path(self.INSTANCE_DIR))
 
@@ -165,6 +217,13 @@ class ProductionConfig(Config):
             )
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY is too short: use at least 32 characters.")
+        if not self.BASE_URL:
+            raise ConfigError(
+                "WORKSHOP_BASE_URL is not set. In production every e-mailed and shared link is "
+                "built "
+                "from it (never from the request's Host): set it to the site's address, "
+                "e.g. https://tavolo.comune.example.it"
+            )
         super().finalise()
 
 
@@ -176,6 +235,8 @@ class TestConfig(Config):
     DEFAULT_ASYNC_MODE = "threading"
     DEFAULT_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     DEFAULT_RATELIMIT_STORAGE = "memory://"
+    # The in-process tests run a job in its request; real servers (tests/reliability) use a pool.
+    DEFAULT_JOBS_BACKEND = "inline"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -58,7 +58,13 @@ def compose(settings: MailSettings, to: str, subject: str, body: str) -> EmailMe
 def send(settings: MailSettings, message: EmailMessage) -> None:
     """Send one message, or log it when no SMTP host is set. Raises smtplib/OSError errors."""
     if not settings.host:
-        log.info("e-mail (no SMTP host set, not sent):\n%s", message.as_string())
+        # Readable as written (as_string() would show the Italian text quoted-printable).
+        log.info(
+            "e-mail (no SMTP host set, not sent):\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_content().rstrip(),
+        )
         return
     if settings.security not in SECURITY_MODES:
         raise ValueError(f"MAIL_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}")
@@ -74,6 +80,18 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
             smtp.login(settings.user, settings.password or "")
         smtp.send_message(message)
     log.info("e-mail sent to %s: %s", message["To"], message["Subject"])
+
+
+def show_in_console(stream=None) -> None:
+    """Development (`bin/run`): print the e-mails that go to the log on the server's output, at
+    INFO, as the README promises; nothing else of the app's INFO logging is turned on."""
+    if log.getEffectiveLevel() > logging.INFO:
+        log.setLevel(logging.INFO)
+    if not any(getattr(h, "shows_mail", False) for h in log.handlers):
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        handler.shows_mail = True
+        log.addHandler(handler)
 
 
 def send_quietly(settings: MailSettings, message: EmailMessage) -> bool:

@@ -65,6 +65,9 @@ ERROR_CODES = (
     INTERNAL,
     PHASE_FORBIDS,  # rooms and the conductor, below
 )
+# A connection refused because its person has MAX_SOCKETS_PER_PERSON open already (the
+# `connect_error` message, like UNAUTHORIZED; not an ack code).
+TOO_MANY_SOCKETS = "too_many_sockets"
 # A client may retry these with the same change_id: nothing was applied.
 RETRYABLE_ERRORS = frozenset({RATE_LIMITED, UNAVAILABLE, INTERNAL})
 
@@ -80,6 +83,11 @@ MAX_ITEM_ID_CHARS = 40
 MAX_CHANGE_ID_CHARS = 80
 MAX_CLIENT_ID_CHARS = 40
 MAX_DELTA_CHANGES = 2_000  # further behind than this, a joining client gets a snapshot
+# Sockets one person (a login, or a participant's join) may hold on one process. A tab holds
+# one socket, so 8 covers a laptop and a projector with a few tabs each; without a cap every
+# per-socket budget below multiplies by the sockets a person opens (100 sockets and a burst of
+# re-joins stalled a bystander for seconds). The 9th is refused with TOO_MANY_SOCKETS.
+MAX_SOCKETS_PER_PERSON = 8
 
 # Per socket token buckets: a sustained rate and a burst.
 CHANGES_PER_SECOND = 20

@@ -34,6 +34,18 @@ ensure_venv() {
         return 0  # nothing changed since the last install (an extra covers the base too)
     fi
     echo "==> installing the package and its dependencies into $VENV (pip install -e '$spec')"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+    echo "    the first time this takes a minute or two; each package is named as it comes"
+    # One line per package (pip's own "Collecting ..." lines), not pip's whole chatter; the full
+    # output is kept in a log for when something fails.
+    local log="$VENV/pip-install.log"
+    { "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$spec" 2>&1 ||
+        echo "PIP-FAILED"; } | tee "$log" |
+        { grep --line-buffered -E "^(Collecting|Installing collected|Successfully installed|ERROR)" || true; } |
+        sed -u 's/^/    /'
+    if grep -q "^PIP-FAILED" "$log"; then
+        echo "error: pip could not install the package; the last lines of $log:" >&2
+        tail -n 20 "$log" >&2
+        return 1
+    fi
     echo "$wanted" >"$stamp"
 }

@@ -2,6 +2,8 @@
 // JavaScript stay hidden until this module shows them, and every form has its own button.
 // Visible text comes from data attributes that the templates fill, already translated.
 
+import { enableJobDownloads } from "./downloads.js";
+
 const COPY_MESSAGE_VISIBLE_MS = 6000;
 
 /** Copy text to the clipboard; falls back to a hidden textarea where the API is missing
@@ -69,3 +71,4 @@ function enableConfirmations(root) {
 
 enableCopyButtons(document);
 enableConfirmations(document);
+enableJobDownloads(document);

@@ -40,6 +40,7 @@ def targets(world):
         "fmt": "pdf",  # a board diagram's format
         "item_type": "sticky",  # a board's items as CSV
         "seq": 0,  # a point of a board's history
+        "job_id": "j0",  # a download job nobody started (tests/web/test_jobs.py follows real ones)
         "report_board_id": report_board.id,
         "link_id": report_link.id,
         "report_token": report_link.token,

@@ -143,6 +143,7 @@ def production_client(make_app):
     app = make_app(
         settings.ProductionConfig(),
         SECRET_KEY=SECRET,
+        BASE_URL="https://localhost",
         SOCKETIO_ASYNC_MODE="threading",
         RATELIMIT_STORAGE_URI="memory://",
     )

@@ -348,14 +348,20 @@ def test_emails_go_through_the_smtp_server_after_the_commit_in_the_registrants_l
         cookie["lang"] = "en"
     response = sign_up(english, lab.id, 2)
     assert response.status_code == 302
-    # A duplicate changes nothing and sends nothing.
-    assert sign_up(italian, lab.id, 1).status_code == 200
-    assert [m["to"] for m in smtp_sink.messages] == [["<p1@example.org>"], ["<p2@example.org>"]]
-    accepted, waiting = (m["message"] for m in smtp_sink.messages)
+    # A duplicate changes nothing; its owner is told, with the personal link once more.
+    assert sign_up(italian, lab.id, 1).status_code == 302
+    assert [m["to"] for m in smtp_sink.messages] == [
+        ["<p1@example.org>"],
+        ["<p2@example.org>"],
+        ["<p1@example.org>"],
+    ]
+    accepted, waiting, already = (m["message"] for m in smtp_sink.messages)
     assert accepted["From"] == "lab@example.org"
     assert accepted["Subject"] == "Hai un posto in Laboratorio 2026"
     token = db.session.scalar(sa.select(Registration.token).where(Registration.email == "p1@example.org"))
     assert f"/registration/{token}" in accepted.get_content()
+    assert already["Subject"] == "Sei già iscritta o iscritto a Laboratorio 2026"
+    assert f"/registration/{token}" in already.get_content() and "già iscritt" in already.get_content()
     assert waiting["Subject"] == "You are on the waiting list for Laboratorio 2026"
     assert "number 1 on the waiting list" in waiting.get_content()
     assert any(line.upper().startswith("MAIL FROM:<LAB@EXAMPLE.ORG>") for line in smtp_sink.transcript)
@@ -363,7 +369,7 @@ def test_emails_go_through_the_smtp_server_after_the_commit_in_the_registrants_l
     page = italian.get(f"/registration/{token}").get_data(as_text=True)
     assert "Annulla la mia iscrizione" in page
     assert post_form(italian, f"/registration/{token}/cancel").status_code == 302
-    subjects = [m["message"]["Subject"] for m in smtp_sink.messages[2:]]
+    subjects = [m["message"]["Subject"] for m in smtp_sink.messages[3:]]
     assert subjects == [
         "La tua iscrizione a Laboratorio 2026 è annullata",
         "A place freed up: you are in Laboratorio 2026",
@@ -398,24 +404,36 @@ def test_an_unreachable_smtp_server_is_logged_not_raised(caplog):
 # --- the web: form, personal link, entering the lab ---------------------------------------------------
 
 
-def test_the_form_registers_and_shows_the_place_or_the_position(client, world, caplog):
+def token_of(n: int) -> str:
+    """The personal link's token of p<n>@example.org (sent by e-mail, never shown by the form)."""
+    return db.session.scalar(
+        sa.select(Registration.token).where(Registration.email == f"p{n}@example.org")
+    )
+
+
+def test_the_form_registers_and_the_link_shows_the_place_or_the_position(client, world, caplog):
     lab = open_form_desk(world, 1)
     with caplog.at_level(logging.INFO, logger="workshop.mail"):
         first = sign_up(client, lab.id, 1)
     assert "Hai un posto" in caplog.text  # development: the e-mail is in the log
-    assert client.get(first.headers["Location"]).get_data(as_text=True).count('data-status="accepted"') == 1
-    second = sign_up(client, lab.id, 2)
-    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Cerca la nostra e-mail" in client.get(first.headers["Location"]).get_data(as_text=True)
+    mine = client.get(f"/registration/{token_of(1)}").get_data(as_text=True)
+    assert mine.count('data-status="accepted"') == 1
+    sign_up(client, lab.id, 2)
+    page = client.get(f"/registration/{token_of(2)}").get_data(as_text=True)
     assert 'data-status="waiting"' in page and "numero 1" in page
 
 
-def test_a_duplicate_email_on_the_form_is_named_and_nothing_changes(client, world):
+def test_the_form_answers_a_known_address_exactly_as_a_new_one(client, world):
+    """Issue 19: the public form must not tell a stranger who is registered."""
     lab = open_form_desk(world, 3)
-    sign_up(client, lab.id, 1)
-    response = sign_up(client, lab.id, 1)
-    assert response.status_code == 200
-    assert "già iscritta" in response.get_data(as_text=True) or "già iscritto" in response.get_data(as_text=True)
-    assert len(statuses(lab.id)) == 1
+    new = sign_up(client, lab.id, 1)
+    known = sign_up(client, lab.id, 1)
+    assert (known.status_code, known.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert known.get_data() == new.get_data()
+    assert set(known.headers.keys()) == set(new.headers.keys())
+    assert client.get(known.headers["Location"]).get_data() == client.get(new.headers["Location"]).get_data()
+    assert len(statuses(lab.id)) == 1  # nothing changed
 
 
 @pytest.mark.parametrize(
@@ -452,7 +470,8 @@ def live_session_of(world):
 
 def test_an_accepted_registrant_enters_the_live_session_with_their_name(client, world):
     lab = open_form_desk(world, 1)
-    token = sign_up(client, lab.id, 1).headers["Location"].rsplit("/", 1)[1]
+    sign_up(client, lab.id, 1)
+    token = token_of(1)
     # No live session yet: the link says so, and lets nobody in.
     assert post_form(client, f"/registration/{token}/enter").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession)) == 0
@@ -473,7 +492,8 @@ def test_a_waiting_or_cancelled_registration_lets_nobody_in(client, world):
     lab = open_form_desk(world, 1)
     live_session_of(world)
     sign_up(client, lab.id, 1)
-    waiting_token = sign_up(client, lab.id, 2).headers["Location"].rsplit("/", 1)[1]
+    sign_up(client, lab.id, 2)
+    waiting_token = token_of(2)
     assert post_form(client, f"/registration/{waiting_token}/enter").status_code == 403
     first = db.session.scalar(sa.select(Registration).where(Registration.email == "p1@example.org"))
     service.cancel(db.session, first, utcnow())

@@ -143,6 +143,7 @@ def production_app(make_app):
     app = make_app(
         settings.ProductionConfig(),
         SECRET_KEY=SECRET,
+        BASE_URL="https://localhost",
         SOCKETIO_ASYNC_MODE="threading",
         RATELIMIT_STORAGE_URI="memory://",
     )
@@ -200,6 +201,7 @@ def test_production_refuses_to_start_without_a_long_secret_key(monkeypatch, tmp_
 
 def test_production_accepts_a_long_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("WORKSHOP_BASE_URL", "https://tavolo.example.it")
     config = settings.ProductionConfig()
     config.finalise()
     assert config.SECRET_KEY == "x" * 32

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from workshop.boards.service import SnapshotCache, WriteLocks
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+    from workshop.realtime.origins import origin_check
     from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -22,14 +23,22 @@ def init_app(app: Flask) -> None:
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:
         raise ValueError("WORKSHOP_ALLOWED_ORIGINS may not contain '*': list the origins")
+    # Flask-SocketIO keeps a message queue's client manager from an earlier init_app in its
+    # options: an app built without Redis after one built with it (tests) must not inherit it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         channel=app.config["SOCKETIO_CHANNEL"],
-        # None makes python-engineio accept only the page's own origin. Never [] (that turns the
-        # check off) and never "*".
-        cors_allowed_origins=extra or None,
+        # The page's own origin always, and the listed ones (realtime/origins.py). Never [] (that
+        # turns python-engineio's check off) and never "*".
+        cors_allowed_origins=origin_check(
+            extra,
+            app.config.get("BASE_URL"),
+            app.config.get("TRUSTED_HOSTS"),
+            app.config["PROXY_FIX_HOPS"],
+        ),
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         # Broken JSON, deep nesting and odd event names become a clean bad_request.
         serializer=WirePacket,

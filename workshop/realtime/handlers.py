@@ -70,6 +70,10 @@ def on_connect(auth=None):
     if who is None:
         log.info("socket refused: no live session (sid=%s)", request.sid)
         raise ConnectionRefusedError(P.UNAUTHORIZED)
+    if registry.count_of_person(who.identity) >= P.MAX_SOCKETS_PER_PERSON:
+        log.info("socket refused: %s holds %d sockets already (sid=%s)", who.identity,
+                 P.MAX_SOCKETS_PER_PERSON, request.sid)
+        raise ConnectionRefusedError(P.TOO_MANY_SOCKETS)
     registry.add(request.sid, who)
     _start_background_tasks(current_app._get_current_object())
 

@@ -69,6 +69,10 @@ class SocketRegistry:
         with self._lock:
             return list(self._by_sid.values())
 
+    def count_of_person(self, identity: str) -> int:
+        """Open sockets of one person ("u:7", "p:42") on this process."""
+        return sum(1 for e in self.all() if e.principal.identity == identity)
+
     def sids_of_session(self, auth_session_id: str) -> list[str]:
         return [e.sid for e in self.all() if e.auth_session_id == auth_session_id]
 

@@ -56,6 +56,7 @@ class NoticeKind(enum.StrEnum):
     PROMOTED = "promoted"  # was in line, now has a place
     CANCELLED = "cancelled"  # cancelled by the person
     REMOVED = "removed"  # removed by the organizer
+    ALREADY = "already"  # asked again for an address that is registered: the link, once more
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,21 @@ def _clean(applicant: Applicant) -> Applicant:
         raise RegistrationError("bad_role")
     lang = applicant.lang if applicant.lang in LANGUAGES else DEFAULT_LANGUAGE
     return Applicant(name, email, organisation, role, lang)
+
+
+def reminder(session: Session, lab_id: int, email: str) -> Notice | None:
+    """For a "duplicate": the live registration of this address, to send its link again (the
+    public form answers a known address exactly as a new one, so only its owner learns of it)."""
+    registration = session.scalar(
+        sa.select(Registration).where(
+            Registration.lab_id == lab_id,
+            Registration.email == normalise_email(email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+    if registration is None:
+        return None
+    return Notice(NoticeKind.ALREADY, registration, position_in_line(session, registration))
 
 
 def register(session: Session, lab_id: int, applicant: Applicant, now: datetime) -> list[Notice]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshop.web import assets, errors, i18n, security
+from workshop.web import assets, errors, health, i18n, links, security
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         boards,
         dashboard,
         exports,
+        jobs,
         join,
         labs,
         library,
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
     assets.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    links.init_app(app)
+    health.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
@@ -42,6 +45,7 @@ def init_app(app: Flask) -> None:
         registry.bp,
         boards.bp,
         exports.bp,
+        jobs.bp,
         reports.bp,
         review.bp,
         search.bp,

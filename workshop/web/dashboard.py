@@ -5,37 +5,22 @@ of them and the labs and attendance besides."""
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from datetime import UTC, datetime
+import time
 
-from flask import Blueprint, abort, render_template, request, send_file
-from flask_babel import format_datetime, get_locale
-from flask_babel import gettext as _
+from flask import Blueprint, abort, render_template
 
 from workshop.access import policy
-from workshop.boards import service
-from workshop.boards.schema import registry as item_types
-from workshop.canvases import registry_csv
-from workshop.exports import board_json, diagram, project_zip, social_report
-from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
-from workshop.models import Board, BoardKind, LiveSession
+from workshop.jobs import tasks
+from workshop.models import Board, LiveSession
 from workshop.projects import overview
 from workshop.projects.service import visible_projects
-from workshop.rooms import labs
-from workshop.rooms import where
-from workshop.web.board_strings import board_strings
-from workshop.web.downloads import download, type_labels
-from workshop.web.i18n import board_label
-from workshop.web.reports import REPORT_CSS
+from workshop.rooms import labs, where
+from workshop.web import jobs
 from workshop.web.rooms import attendance_file
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("dashboard", __name__)
-
-SESSION_KINDS = (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE, BoardKind.SOCIAL_REPORTING)
 
 
 @bp.get("/organize")
@@ -67,145 +52,46 @@ def index():
 
 
 def _board_order(board: Board) -> tuple:
-    """The four session boards in their order first, then the others (group boards, free)."""
-    kinds = list(SESSION_KINDS)
-    first = kinds.index(board.kind) if board.kind in kinds and not board.title else len(kinds)
-    return (first, board.position, board.id)
+    return tasks.board_order(board)
 
 
 # --- the whole project as one ZIP -----------------------------------------------------------------------
 
 
-@bp.get("/projects/<int:project_id>/export.zip")
+@bp.route("/projects/<int:project_id>/export.zip", methods=["GET", "POST"])
 def project_archive(project_id: int):
-    """Every board in every format, the record, registry, logframe, report, attendance and snapshots."""
+    """Every board in every format, the record, registry, logframe, report, attendance and snapshots:
+    assembled by a job worker (workshop/jobs.tasks.project_archive)."""
     project = get_project_or_abort(project_id)
     who = require_user()
-    strings = board_strings()
-    labels = diagram.Labels(types=type_labels(strings), untitled="")
-    lang = "en" if str(get_locale()) == "en" else "it"
-    archive = project_zip.ProjectZip()
-    boards = sorted(project.boards, key=_board_order)
-    folders: dict[int, str] = {}
-    top = _("boards")  # the folder of the boards, one folder each inside
-    for n, board in enumerate(boards, start=1):
-        name = f"{n:02d} {board_label(board)}"
-        folder = f"{top}/{name}"
-        folders[board.id] = f"{project_zip.safe_name(top)}/{project_zip.safe_name(name)}"
-        _add_board(archive, folder, board, strings, labels, lang)
-    registry = service.project_board_items(db.session, project.id, BoardKind.STAKEHOLDERS.value)
-    actors = sorted(
-        (it for it in registry.values() if it.type == "actor"), key=lambda it: (it.created_seq, it.id)
-    )
-    if actors:
-        archive.add(
-            "",
-            _("actor-registry.csv"),
-            registry_csv.export_registry(actors),
-            _("The actor registry (CSV for spreadsheets; imports back)"),
-        )
-    if policy.can_see_attendance(who, project.id):
-        for live in overview.live_sessions(db.session, [project.id]):
-            archive.add(
-                _("live-sessions"),
-                _("attendance-%(id)s.csv", id=live.id),
-                _attendance_csv(live),
-                _(
-                    "Attendance of the live session of %(date)s",
-                    date=format_datetime(live.opened_at, "short"),
-                ),
-            )
-    snapshots = overview.project_snapshots(db.session, project.id)
-    archive.add(
-        "",
-        _("snapshots.csv"),
-        project_zip.snapshots_csv(
-            {
-                "board_id": b.id,
-                "board": board_label(b),
-                "seq": s.seq,
-                "kind": s.kind,
-                "name": s.name,
-                "created_at": s.created_at,
-                "created_by": s.created_by or "",
-            }
-            for b, s in snapshots
-        ),
-        _("The named snapshots: %(count)s", count=len(snapshots)),
-    )
-    record = project_zip.project_record(project, boards, folders)
-    body = json.dumps(record, ensure_ascii=False, indent=1)
-    archive.add("", _("project.json"), body, _("The project record (JSON)"))
-    file = archive.finish(
-        _("Project: %(title)s", title=project.title),
-        _(
-            "Everything the project holds, as saved. "
-            "Each board's JSON file imports back into a new board."
-        ),
-        _("Made on %(when)s.", when=format_datetime(datetime.now(UTC), "long")),
-    )
-    name = project_zip.safe_name(project.title, "progetto")
-    if archive.in_memory:
-        with file:
-            return download(file.read(), "application/zip", f"{download_slug(name)}.zip")
-    # A large archive is on disk already: streamed from there, and removed when sent.
-    return send_file(
-        file, mimetype="application/zip", as_attachment=True, download_name=f"{name}.zip", max_age=0
+    with_attendance = policy.can_see_attendance(who, project.id)
+    return jobs.serve(
+        "project_archive", _project_version(project), project_id=project.id, lang=jobs.lang(), with_attendance=with_attendance
     )
 
 
-def _add_board(
-    archive: project_zip.ProjectZip,
-    folder: str,
-    board: Board,
-    strings: dict,
-    labels: diagram.Labels,
-    lang: str,
-) -> None:
-    """One board's folder: JSON, CSV per item type, the drawing; logframe or report if it has them."""
-    items = service.live_items(db.session, board.id)
-    title = board_label(board)
-    document = board_json.export_board(str(board.kind), title, items)
-    body = json.dumps(document, ensure_ascii=False, indent=1)
-    archive.add(folder, "board.json", body, _("The board as JSON (imports back into a new board)"))
-    for item_type in sorted({it["type"] for it in items}):
-        spec = item_types.get(item_type)
-        headers = {n: strings.get(f"field.{item_type}.{n}", n) for n in spec.all_fields()}
-        label = labels.types.get(item_type, item_type)
-        body = board_json.items_csv(items, spec, headers)
-        archive.add(folder, f"{item_type}.csv", body, _("CSV of the items: %(type)s", type=label))
-    svg = diagram.board_svg(items, labels, title=title)
-    archive.add(folder, "board.svg", svg, _("The board drawn (SVG)"))
-    archive.add(folder, "board.pdf", diagram.svg_to_pdf(svg), _("The board drawn (PDF)"))
-    if not items:
-        return
-    if board.kind == BoardKind.THEORY_OF_CHANGE:
-        registry = service.project_board_items(
-            db.session, board.project_id, BoardKind.STAKEHOLDERS.value
-        )
-        actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
-        body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
-        archive.add(folder, _("logframe.xlsx"), body, _("The logframe and indicators workbook (XLSX)"))
-    if board.kind == BoardKind.SOCIAL_REPORTING:
-        boards = {
-            kind.value: service.project_board_items(db.session, board.project_id, kind.value)
-            for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
-        }
-        boards[BoardKind.SOCIAL_REPORTING.value] = service.board_items(db.session, board.id)
-        report = social_report.build(board.project.title, boards, lang)
-        css = REPORT_CSS.read_text(encoding="utf-8")
-        html = render_template("reports/document.html", report=report, inline_css=css)
-        pdf = social_report.html_to_pdf(html, base_url=request.url_root)
-        archive.add(folder, _("social-report.pdf"), pdf, _("The social report (PDF)"))
-        docx = social_report.to_docx(report)
-        archive.add(folder, _("social-report.docx"), docx, _("The social report (DOCX, to edit)"))
+def _project_version(project) -> str:
+    """What the archive depends on: every board's changes and name, the record, the snapshots and
+    the live sessions (an open one's attendance changes by the minute)."""
+    boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(project.boards, key=lambda b: b.id))
+    sessions = overview.live_sessions(db.session, [project.id])
+    minute = int(time.time() // 60) if any(s.closed_at is None for s in sessions) else 0
+    closed = ",".join(f"{s.id}:{s.closed_at}" for s in sessions)
+    snapshots = len(overview.project_snapshots(db.session, project.id))
+    return f"{project.title}|{project.updated_at}|{boards}|{snapshots}|{closed}|{minute}"
 
 
-def download_slug(name: str) -> str:
-    """An ASCII name for the Content-Disposition header: "progetto-citta-aperta"."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "progetto"
+def _check_archive(kwargs: dict) -> None:
+    get_project_or_abort(kwargs["project_id"])
+    who = require_user()
+    if kwargs["with_attendance"] and not policy.can_see_attendance(who, kwargs["project_id"]):
+        abort(403)
 
 
-def _attendance_csv(live: LiveSession) -> bytes:
-    return attendance_file(live)  # the same file as the session's own link (web/rooms.py)
+jobs.register_check("project_archive", _check_archive)
+
+
+def attendance_csv(live: LiveSession) -> bytes:
+    """The attendance of one live session (with the project ZIP): the same file as the
+    session's own link (web/rooms.py), for an Italian office."""
+    return attendance_file(live)

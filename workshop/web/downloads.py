@@ -20,7 +20,12 @@ def download_name(board: Board, extension: str) -> str:
 
 def download(body: bytes | str, mimetype: str, filename: str) -> Response:
     """An attachment that never runs as a page of ours."""
-    response = Response(body, mimetype=mimetype)
+    # A type that names its charset goes out as written: given as `mimetype`, Werkzeug would
+    # add "; charset=utf-8" to a text/* type a second time.
+    if "charset=" in mimetype.lower():
+        response = Response(body, content_type=mimetype)
+    else:
+        response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     # An SVG opened from our origin must not run anything it might hold.

@@ -3,10 +3,18 @@ workbook of a theory of change. Whoever may see a board may download it."""
 
 from __future__ import annotations
 
-
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -16,66 +24,71 @@ from workshop.boards.errors import BoardError
 from workshop.boards.ops import parse_change
 from workshop.boards.schema import registry
 from workshop.boards.state import Actor
-from workshop.exports import board_json, diagram
+from workshop.exports import board_json
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
 from workshop.models import Board, BoardKind
 from workshop.projects import service as projects
+from workshop.web import jobs
 from workshop.web.board_strings import board_strings
-from workshop.web.downloads import download, download_name, type_labels
+from workshop.web.downloads import download, download_name
 from workshop.web.forms import BoardImportForm
 from workshop.web.i18n import board_label
 from workshop.web.security import get_board_for_review_or_abort, get_project_or_abort, principal
 
 bp = Blueprint("exports", __name__, url_prefix="/boards")
 
-DIAGRAM_TYPES = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Room for the form's other fields and the multipart framing around an imported file.
+IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024
+# What a board import may send: a whole export, larger than the site's body limit
+# (MAX_CONTENT_LENGTH): a 10,000-item board of typed cards is about 4 MB of JSON.
+MAX_IMPORT_REQUEST_BYTES = board_json.MAX_IMPORT_BYTES + IMPORT_FORM_OVERHEAD_BYTES
 
 
-@bp.get("/<int:board_id>/export.<any(svg, png, pdf):fmt>")
+@bp.url_value_preprocessor
+def _allow_imports(endpoint, values):
+    """Runs before CSRFProtect reads the form (url value preprocessors come before every
+    before_request function), so the larger limit holds for the whole request."""
+    if endpoint == "exports.import_board" and request.method == "POST":
+        request.max_content_length = MAX_IMPORT_REQUEST_BYTES
+
+@bp.route("/<int:board_id>/export.<any(svg, png, pdf):fmt>", methods=["GET", "POST"])
 def board_diagram(board_id: int, fmt: str):
+    """The board drawn: rendered by a job worker (workshop/jobs), cached per board seq."""
     board = get_board_for_review_or_abort(board_id)
-    strings = board_strings()
-    svg = diagram.board_svg(
-        service.live_items(db.session, board.id),
-        diagram.Labels(types=type_labels(strings), untitled=""),
-        title=board_label(board),
-    )
-    if fmt == "svg":
-        body: bytes | str = svg
-    elif fmt == "png":
-        body = diagram.svg_to_png(svg)
-    else:
-        body = diagram.svg_to_pdf(svg)
-    return download(body, DIAGRAM_TYPES[fmt], download_name(board, fmt))
+    return jobs.serve("board_diagram", board_version(board), board_id=board.id, fmt=fmt)
 
 
-def _theory_of_change(board_id: int) -> tuple[Board, list[dict], dict[str, str]]:
+def board_version(board: Board) -> str:
+    """What a board's drawing depends on: its changes and its name."""
+    return f"{board.seq}:{board.title}"
+
+
+def _theory_of_change(board_id: int) -> Board:
     board = get_board_for_review_or_abort(board_id)
     if board.kind != BoardKind.THEORY_OF_CHANGE:
         abort(404)
-    items = service.live_items(db.session, board.id)
-    registry = service.project_board_items(db.session, board.project_id, BoardKind.STAKEHOLDERS.value)
-    actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
-    return board, items, actors
+    return board
 
 
-@bp.get("/<int:board_id>/theory-of-change.xlsx")
+@bp.route("/<int:board_id>/theory-of-change.xlsx", methods=["GET", "POST"])
 def toc_workbook(board_id: int):
-    board, items, actors = _theory_of_change(board_id)
-    strings = board_strings()
-    body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
-    return download(body, XLSX, download_name(board, "xlsx"))
+    board = _theory_of_change(board_id)
+    # The workbook names the actors of the project's stakeholder board too.
+    version = ",".join(board_version(b) for b in sorted(board.project.boards, key=lambda b: b.id))
+    return jobs.serve("toc_workbook", version, board_id=board.id)
+
+
+jobs.register_check("board_diagram", lambda kwargs: get_board_for_review_or_abort(kwargs["board_id"]))
+jobs.register_check("toc_workbook", lambda kwargs: _theory_of_change(kwargs["board_id"]))
 
 
 @bp.get("/<int:board_id>/logframe")
 def logframe(board_id: int):
-    board, items, actors = _theory_of_change(board_id)
+    board = _theory_of_change(board_id)
+    items = service.live_items(db.session, board.id)
+    registry = service.project_board_items(db.session, board.project_id, BoardKind.STAKEHOLDERS.value)
+    actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
     return render_template(
         "boards/logframe.html",
         board=board,
@@ -122,7 +135,13 @@ def import_board(project_id: int):
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     try:
-        document = board_json.parse_upload(form.file.data.read(board_json.MAX_IMPORT_BYTES + 1))
+        # A large upload sits in a temporary file: read it, then close it at once.
+        upload = form.file.data
+        try:
+            data = upload.read(board_json.MAX_IMPORT_BYTES + 1)
+        finally:
+            upload.close()
+        document = board_json.parse_upload(data)
         kind_value = document.get("board", {}).get("kind") if isinstance(document, dict) else None
         if kind_value not in {k.value for k in BoardKind}:
             raise BoardError("the export names no board kind", code="bad_request")

@@ -364,7 +364,9 @@ def material_file(material_id: int):
     if not path.is_file():
         current_app.logger.error("library file missing for material %s", material.id)
         abort(404)
-    response = send_file(path, mimetype=files.FILE_TYPES[material.file_type].mimetype, conditional=True, max_age=0)
+    mimetype = files.FILE_TYPES[material.file_type].mimetype
+    response = send_file(path, mimetype=mimetype, conditional=True, max_age=0)
+    response.headers["Content-Type"] = mimetype  # as written: send_file adds a second charset
     response.headers["Content-Disposition"] = attachment_disposition(material.file_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from workshop.extensions import db
 from workshop.models import Board
 from workshop.rooms import where
+from workshop.web import health
 from workshop.web.forms import LanguageForm
 from workshop.web.security import principal, safe_local_path
 
@@ -71,16 +72,15 @@ def set_language():
     return redirect(safe_local_path(request.form.get("next")) or url_for("pages.index"))
 
 
+@bp.get("/login")
+def login():
+    """Where a newcomer types it: the login page lives at /auth/login."""
+    return redirect(url_for("auth.login", **request.args))
+
+
 @bp.get("/healthz")
 def healthz():
-    """Liveness and the database's state, for a load balancer."""
-    try:
-        db.check()  # answers, and (SQLite) no other process holds the write lock
-        database = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means degraded, never a crash
-        # One line, no traceback: a load balancer asks every few seconds during an outage.
-        first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        current_app.logger.warning("health check: database unavailable: %s", first_line)
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return {"status": "ok" if status == 200 else "degraded", "database": database}, status
+    """Each dependency (database, Redis, download workers) and its state, for a load balancer:
+    503 when one the deployment needs is down."""
+    body, status = health.report()
+    return body, status

@@ -39,6 +39,7 @@ from workshop.registration import service
 from workshop.registration.csv_export import export_registrations
 from workshop.web.downloads import download
 from workshop.web.forms import strip_whitespace
+from workshop.web.links import external_url
 from workshop.web.security import require_user, start_session
 
 bp = Blueprint("registration", __name__)
@@ -79,10 +80,6 @@ class ConfirmForm(FlaskForm):
 ERROR_MESSAGES = {
     "no_lab": _l("This lab does not exist, or it takes no registrations."),
     "closed": _l("Registration for this lab is closed."),
-    "duplicate": _l(
-        "This e-mail is already registered for this lab. Look for our e-mail: its link shows "
-        "your place and lets you cancel."
-    ),
     "bad_name": _l("Write your name, at most %(max)d characters.", max=MAX_DISPLAY_NAME_CHARS),
     "bad_email": _l("Write a valid e-mail address."),
     "bad_organisation": _l("The organisation is too long."),
@@ -112,6 +109,7 @@ SUBJECTS = {
     service.NoticeKind.WAITING: _l("You are on the waiting list for %(lab)s"),
     service.NoticeKind.CANCELLED: _l("Your registration for %(lab)s is cancelled"),
     service.NoticeKind.REMOVED: _l("Your registration for %(lab)s was cancelled by the organizers"),
+    service.NoticeKind.ALREADY: _l("You are already registered for %(lab)s"),
 }
 
 
@@ -128,7 +126,7 @@ def _tell(notices: list[service.Notice]) -> None:
                 registration=registration,
                 lab=lab,
                 position=notice.position,
-                link=url_for("registration.mine", token=registration.token, _external=True),
+                link=external_url("registration.mine", token=registration.token),
             )
         mail.send_quietly(settings, mail.compose(settings, registration.email, subject, body))
 
@@ -161,13 +159,28 @@ def register(lab_id: int):
             db.session.rollback()
             if error.code in ("no_lab", "closed"):
                 return _error_page(404 if error.code == "no_lab" else 403, error.code)
-            field = form.email if error.code in ("duplicate", "bad_email") else form.name
+            if error.code == "duplicate":
+                # The same answer as for a new address, so the form tells a stranger nothing;
+                # the address's owner gets an e-mail with the personal link once more.
+                reminder = service.reminder(db.session, lab_id, applicant.email)
+                _tell([reminder] if reminder else [])
+                return redirect(url_for("registration.sent", lab_id=lab_id))
+            field = form.email if error.code == "bad_email" else form.name
             field.errors = [str(ERROR_MESSAGES.get(error.code, ERROR_MESSAGES["bad_name"]))]
         else:
             db.session.commit()
             _tell(notices)
-            return redirect(url_for("registration.mine", token=notices[0].registration.token))
+            return redirect(url_for("registration.sent", lab_id=lab_id))
     return render_template("registration/register.html", lab=lab, form=form)
+
+
+@bp.get("/labs/<int:lab_id>/register/sent")
+def sent(lab_id: int):
+    """After the form: look for our e-mail. The same page whether the address was new or known."""
+    lab = db.session.get(Lab, lab_id)
+    if lab is None:
+        return _error_page(404, "no_lab")
+    return render_template("registration/sent.html", lab=lab)
 
 
 def _registration_or_404(token: str) -> Registration:

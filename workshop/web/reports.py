@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workshop.access import policy
-from workshop.boards import service
 from workshop.exports import social_report
 from workshop.extensions import db, limiter
+from workshop.jobs import tasks
 from workshop.models import Board, BoardKind, ReportLink
 from workshop.projects import report_links
-from workshop.rooms import privacy
 from workshop.rooms.rules import Viewer
-from workshop.web.downloads import download, download_name
+from workshop.web import jobs
 from workshop.web.forms import EmptyForm, ReportLinkForm
 from workshop.web.security import get_board_or_abort, principal
 
 bp = Blueprint("reports", __name__)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
 PUBLIC_PAGE_RATE_LIMIT = "120 per minute"  # per address: a public page, read by a community
 
@@ -45,18 +43,13 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
     left out for everyone but the project's managers (a public link's reader included)."""
     who = principal()
     viewer = Viewer(who.identity if who else "", policy.can_conduct_board(who, board.project_id))
+    return tasks.social_report_data(board, lang, viewer)
 
-    def readable(board_id: int | None) -> dict:
-        if board_id is None:
-            return {}
-        return privacy.readable_items(db.session, board_id, service.board_items(db.session, board_id), viewer)
 
-    boards = {
-        kind.value: readable(service.project_board_id(db.session, board.project_id, kind.value))
-        for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
-    }
-    boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
-    return social_report.build(board.project.title, boards, lang)
+def report_version(board: Board) -> str:
+    """What a report depends on: every board of its project (their changes and names) and the title."""
+    boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id))
+    return f"{board.project.title}|{boards}"
 
 
 @bp.get("/boards/<int:board_id>/report")
@@ -75,18 +68,31 @@ def show(board_id: int):
     )
 
 
-@bp.get("/boards/<int:board_id>/report.pdf")
+@bp.route("/boards/<int:board_id>/report.pdf", methods=["GET", "POST"])
 def pdf(board_id: int):
+    """The report laid out as PDF by a job worker (workshop/jobs)."""
     board = _reporting_board(board_id)
-    html = render_template("reports/document.html", report=_report(board, _lang()), inline_css=REPORT_CSS.read_text(encoding="utf-8"))
-    body = social_report.html_to_pdf(html, base_url=request.url_root)
-    return download(body, "application/pdf", download_name(board, "pdf"))
+    return jobs.serve(
+        "report_pdf", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+    )
 
 
-@bp.get("/boards/<int:board_id>/report.docx")
+@bp.route("/boards/<int:board_id>/report.docx", methods=["GET", "POST"])
 def docx(board_id: int):
     board = _reporting_board(board_id)
-    return download(social_report.to_docx(_report(board, _lang())), DOCX, download_name(board, "docx"))
+    return jobs.serve(
+        "report_docx", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+    )
+
+
+def _manages(board: Board) -> bool:
+    """A manager's file holds what is still private in a live session; anyone else's does not
+    (the job caches the two apart: `manager` is one of its arguments)."""
+    return policy.can_conduct_board(principal(), board.project_id)
+
+
+jobs.register_check("report_pdf", lambda kwargs: _reporting_board(kwargs["board_id"]))
+jobs.register_check("report_docx", lambda kwargs: _reporting_board(kwargs["board_id"]))
 
 
 @bp.post("/boards/<int:board_id>/report/links")

@@ -41,6 +41,8 @@ export const NOT_FOUND = "not_found";
 export const ITEM_EXISTS = "item_exists";
 export const ITEM_DELETED = "item_deleted";
 export const UNAUTHORIZED = "unauthorized";
+// A connect refused because the person holds MAX_SOCKETS_PER_PERSON sockets already.
+export const TOO_MANY_SOCKETS = "too_many_sockets";
 export const FORBIDDEN = "forbidden";
 export const NOT_JOINED = "not_joined";
 export const BOARD_LOCKED = "board_locked";
@@ -80,6 +82,8 @@ export const MAX_ITEM_ID_CHARS = 40;
 export const MAX_CHANGE_ID_CHARS = 80;
 export const MAX_CLIENT_ID_CHARS = 40;
 export const MAX_DELTA_CHANGES = 2_000;
+// The 9th socket of one person is refused: connect_error with TOO_MANY_SOCKETS.
+export const MAX_SOCKETS_PER_PERSON = 8;
 
 export const CHANGES_PER_SECOND = 20;
 export const CHANGE_BURST = 40;

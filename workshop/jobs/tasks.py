@@ -1,0 +1,302 @@
+"""The heavy downloads, as job functions: each takes ids and plain values, reloads what it needs
+from the database, and returns the file. They run in a worker process (workshop/jobs/worker.py)
+inside an app context with the reader's language set, never on the server's event loop.
+
+Nothing here reads a request: whatever depends on who asked (may this person see the attendance?)
+is decided by the view and passed in as a plain value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import render_template
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from workshop.boards import service
+from workshop.canvases import registry_csv
+from workshop.exports import board_json, diagram, project_zip, social_report
+from workshop.exports import theory_of_change as toc_exports
+from workshop.extensions import db
+from workshop.models import Board, BoardKind, Project
+from workshop.projects import overview
+from workshop.rooms import privacy
+from workshop.rooms.rules import Viewer
+
+DIAGRAM_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "application/zip"
+SESSION_KINDS = (
+    BoardKind.CONTEXT,
+    BoardKind.STAKEHOLDERS,
+    BoardKind.THEORY_OF_CHANGE,
+    BoardKind.SOCIAL_REPORTING,
+)
+
+
+class TaskError(Exception):
+    """The thing to render is gone (deleted since the job was asked for)."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A finished download: what the browser receives."""
+
+    body: bytes
+    mimetype: str
+    filename: str
+
+
+def _board(board_id: int) -> Board:
+    board = db.session.get(Board, board_id)
+    if board is None:
+        raise TaskError(f"board {board_id} is gone")
+    return board
+
+
+def _labels() -> diagram.Labels:
+    from workshop.web.board_strings import board_strings
+    from workshop.web.downloads import type_labels
+
+    return diagram.Labels(types=type_labels(board_strings()), untitled="")
+
+
+def board_diagram(board_id: int, fmt: str) -> FileResult:
+    """The board drawn, as SVG, PNG or PDF."""
+    from workshop.web.downloads import download_name
+    from workshop.web.i18n import board_label
+
+    board = _board(board_id)
+    svg = diagram.board_svg(
+        service.live_items(db.session, board.id), _labels(), title=board_label(board)
+    )
+    if fmt == "svg":
+        body = svg.encode("utf-8")
+    elif fmt == "png":
+        body = diagram.svg_to_png(svg)
+    else:
+        body = diagram.svg_to_pdf(svg)
+    return FileResult(body, DIAGRAM_TYPES[fmt], download_name(board, fmt))
+
+
+def _actors(project_id: int) -> dict[str, str]:
+    registry = service.project_board_items(db.session, project_id, BoardKind.STAKEHOLDERS.value)
+    return {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
+
+
+def _toc_workbook_bytes(board: Board, items: list[dict]) -> bytes:
+    from workshop.web.board_strings import board_strings
+
+    strings = board_strings()
+    return toc_exports.workbook(items, _actors(board.project_id), lambda key: strings.get(key, key))
+
+
+def toc_workbook(board_id: int) -> FileResult:
+    """The logframe and indicators of a theory of change, as an XLSX workbook."""
+    from workshop.web.downloads import download_name
+
+    board = _board(board_id)
+    body = _toc_workbook_bytes(board, service.live_items(db.session, board.id))
+    return FileResult(body, XLSX, download_name(board, "xlsx"))
+
+
+def social_report_data(
+    board: Board, lang: str, viewer: Viewer | None = None
+) -> social_report.ReportData:
+    """The report of a social reporting board, from it and the project's other session boards,
+    as this viewer may see them: items still private in a live session's private writing are
+    left out for everyone but the project's managers (no viewer: a reader who manages nothing)."""
+    viewer = viewer or Viewer("", False)
+
+    def readable(board_id: int | None) -> dict:
+        if board_id is None:
+            return {}
+        items = service.board_items(db.session, board_id)
+        return privacy.readable_items(db.session, board_id, items, viewer)
+
+    boards = {
+        kind.value: readable(service.project_board_id(db.session, board.project_id, kind.value))
+        for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
+    }
+    boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
+    return social_report.build(board.project.title, boards, lang)
+
+
+def _report_pdf_bytes(report: social_report.ReportData) -> bytes:
+    from workshop import STATIC_DIR
+    from workshop.web.reports import REPORT_CSS
+
+    html = render_template(
+        "reports/document.html", report=report, inline_css=REPORT_CSS.read_text(encoding="utf-8")
+    )
+    # The CSS is inline; relative references (none today) resolve against static/, not a host.
+    return social_report.html_to_pdf(html, base_url=STATIC_DIR.as_uri() + "/")
+
+
+def report_pdf(board_id: int, lang: str, manager: bool = False) -> FileResult:
+    """The social report laid out as PDF."""
+    from workshop.web.downloads import download_name
+
+    board = _board(board_id)
+    return FileResult(
+        _report_pdf_bytes(social_report_data(board, lang, Viewer("", manager))),
+        "application/pdf",
+        download_name(board, "pdf"),
+    )
+
+
+def report_docx(board_id: int, lang: str, manager: bool = False) -> FileResult:
+    """The social report as a Word document, to edit."""
+    from workshop.web.downloads import download_name
+
+    board = _board(board_id)
+    body = social_report.to_docx(social_report_data(board, lang, Viewer("", manager)))
+    return FileResult(body, DOCX, download_name(board, "docx"))
+
+
+def board_order(board: Board) -> tuple:
+    """The four session boards in their order first, then the others (group boards, free)."""
+    kinds = list(SESSION_KINDS)
+    first = kinds.index(board.kind) if board.kind in kinds and not board.title else len(kinds)
+    return (first, board.position, board.id)
+
+
+def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileResult:
+    """Each board in each format; the record, registry, logframe, report, attendance, snapshots."""
+    from workshop.web.i18n import board_label
+
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise TaskError(f"project {project_id} is gone")
+    labels = _labels()
+    archive = project_zip.ProjectZip()
+    boards = sorted(project.boards, key=board_order)
+    folders: dict[int, str] = {}
+    top = _("boards")  # the folder of the boards, one folder each inside
+    for n, board in enumerate(boards, start=1):
+        name = f"{n:02d} {board_label(board)}"
+        folders[board.id] = f"{project_zip.safe_name(top)}/{project_zip.safe_name(name)}"
+        _add_board(archive, f"{top}/{name}", board, labels, lang)
+    registry = service.project_board_items(db.session, project.id, BoardKind.STAKEHOLDERS.value)
+    actors = sorted(
+        (it for it in registry.values() if it.type == "actor"),
+        key=lambda it: (it.created_seq, it.id),
+    )
+    if actors:
+        archive.add(
+            "",
+            _("actor-registry.csv"),
+            registry_csv.export_registry(actors),
+            _("The actor registry (CSV for spreadsheets; imports back)"),
+        )
+    if with_attendance:
+        from workshop.web.dashboard import attendance_csv
+
+        for live in overview.live_sessions(db.session, [project.id]):
+            archive.add(
+                _("live-sessions"),
+                _("attendance-%(id)s.csv", id=live.id),
+                attendance_csv(live),
+                _(
+                    "Attendance of the live session of %(date)s",
+                    date=format_datetime(live.opened_at, "short"),
+                ),
+            )
+    snapshots = overview.project_snapshots(db.session, project.id)
+    archive.add(
+        "",
+        _("snapshots.csv"),
+        project_zip.snapshots_csv(
+            {
+                "board_id": b.id,
+                "board": board_label(b),
+                "seq": s.seq,
+                "kind": s.kind,
+                "name": s.name,
+                "created_at": s.created_at,
+                "created_by": s.created_by or "",
+            }
+            for b, s in snapshots
+        ),
+        _("The named snapshots: %(count)s", count=len(snapshots)),
+    )
+    record = project_zip.project_record(project, boards, folders)
+    archive.add(
+        "",
+        _("project.json"),
+        json.dumps(record, ensure_ascii=False, indent=1),
+        _("The project record (JSON)"),
+    )
+    file = archive.finish(
+        _("Project: %(title)s", title=project.title),
+        _(
+            "Everything the project holds, as saved. "
+            "Each board's JSON file imports back into a new board."
+        ),
+        _("Made on %(when)s.", when=format_datetime(datetime.now(UTC), "long")),
+    )
+    with file:
+        body = file.read()
+    return FileResult(
+        body, ZIP, f"{download_slug(project_zip.safe_name(project.title, 'progetto'))}.zip"
+    )
+
+
+def download_slug(name: str) -> str:
+    """An ASCII name for the Content-Disposition header: "progetto-citta-aperta"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "progetto"
+
+
+def _add_board(
+    archive: project_zip.ProjectZip, folder: str, board: Board, labels: diagram.Labels, lang: str
+) -> None:
+    """One board's folder: JSON, CSV per item type, the drawing; its logframe or report if any."""
+    from workshop.boards.schema import registry as item_types
+    from workshop.web.board_strings import board_strings
+    from workshop.web.i18n import board_label
+
+    strings = board_strings()
+    items = service.live_items(db.session, board.id)
+    title = board_label(board)
+    document = board_json.export_board(str(board.kind), title, items)
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    archive.add(folder, "board.json", body, _("The board as JSON (imports back into a new board)"))
+    for item_type in sorted({it["type"] for it in items}):
+        spec = item_types.get(item_type)
+        headers = {n: strings.get(f"field.{item_type}.{n}", n) for n in spec.all_fields()}
+        label = labels.types.get(item_type, item_type)
+        body = board_json.items_csv(items, spec, headers)
+        archive.add(folder, f"{item_type}.csv", body, _("CSV of the items: %(type)s", type=label))
+    svg = diagram.board_svg(items, labels, title=title)
+    archive.add(folder, "board.svg", svg, _("The board drawn (SVG)"))
+    archive.add(folder, "board.pdf", diagram.svg_to_pdf(svg), _("The board drawn (PDF)"))
+    if not items:
+        return
+    if board.kind == BoardKind.THEORY_OF_CHANGE:
+        body = _toc_workbook_bytes(board, items)
+        archive.add(
+            folder, _("logframe.xlsx"), body, _("The logframe and indicators workbook (XLSX)")
+        )
+    if board.kind == BoardKind.SOCIAL_REPORTING:
+        report = social_report_data(board, lang)
+        archive.add(
+            folder, _("social-report.pdf"), _report_pdf_bytes(report), _("The social report (PDF)")
+        )
+        docx = social_report.to_docx(report)
+        archive.add(folder, _("social-report.docx"), docx, _("The social report (DOCX, to edit)"))
+
+
+TASKS = {
+    "board_diagram": board_diagram,
+    "toc_workbook": toc_workbook,
+    "report_pdf": report_pdf,
+    "report_docx": report_docx,
+    "project_archive": project_archive,
+}
