@@ -56,6 +56,7 @@ from workshop.realtime.room_push import (  # noqa: F401 - the rooms' names, re-e
     who_room,
 )
 from workshop.realtime.room_push import live_payload as _live_payload
+from workshop.realtime.room_push import present_counts as _present_counts
 from workshop.realtime.room_push import thumbnails as _thumbnails
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.rooms import parse, privacy, rules
@@ -92,6 +93,7 @@ def on_join(
     if conducts:
         join_room(live_conduct_room(live.id))
     rooms.enter(db.session, live, room, who.identity, who.display_name, utcnow())
+    _present_counts.mark(live.id)  # the conductors' and the chooser's counts, coalesced
     return state, _live_payload(room, live, board.locked, viewer)
 
 
@@ -223,6 +225,7 @@ def on_leave(entry: SocketAuth, board_id: int) -> None:
         room = rooms.room_of_board(db.session, board_id)
         if room is not None:
             rooms.leave(db.session, room, identity, utcnow())
+            _present_counts.mark(room.live_session_id)
     except Exception:  # noqa: BLE001 - attendance never stops a socket from leaving
         db.session.rollback()
         log.exception("attendance: could not close a stay on board %s", board_id)
