@@ -219,7 +219,7 @@ FOLLOW_VIEWS_PER_SECOND = 5
 # --- timings ---
 THUMBNAIL_INTERVAL_MS = 1000  # a group's thumbnail reaches the conductors at most once a second
 PRESENT_INTERVAL_MS = 1000  # a session's presence counts go out at most once a second
-PRESENT_SETTLE_MS = 150  # after a join, the count waits for the join to finish (it counts it)
+PRESENT_SETTLE_MS = 150  # the first count waits this long: a burst of joins goes out as one
 
 # === calls: camera and microphone in every room (docs/calls.md) ===================================
 # A call is the room's board: only sockets that joined that board (and may be in that room) join

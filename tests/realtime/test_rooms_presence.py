@@ -38,7 +38,10 @@ def test_the_conductor_sees_each_join_and_leave_within_a_second(lab, clients, ca
     for c in (lab.conductor, lab.bea, lab.dario):
         c.received()
     ezio = clients.as_participant(cast.invite_a, "Ezio")
-    ok(ezio.join(lab.board))
+    live = ok(ezio.join(lab.board))["live"]
+    # The joiner's own ack already counts them, in the room and in the session's rooms.
+    assert live["room"]["present"] == 4
+    assert next(r for r in live["session"]["rooms"] if r["is_plenary"])["present"] == 4
     # Everyone on the board counts, the conductor too: 3 participants + carla.
     latest_count(lab.conductor, lab, 4)
     # The participants hear it as well (the group chooser shows how many are in each group).

@@ -57,22 +57,30 @@ def who_room(identity: str) -> str:
 # --- state ---------------------------------------------------------------------------------------
 
 
-def present_count(board_id: int) -> int:
+# A socket whose join is under way, (board, identity): its own ack counts it present, though
+# the engine adds it to the presence only once the join succeeded.
+Joining = tuple[int, str] | None
+
+
+def present_count(board_id: int, joining: Joining = None) -> int:
     """Distinct people on a board now (two tabs of one person count once)."""
-    return len({peer.identity for peer in presence.peers(board_id)})
+    people = {peer.identity for peer in presence.peers(board_id)}
+    if joining is not None and joining[0] == board_id:
+        people.add(joining[1])
+    return len(people)
 
 
-def room_state(room: Room, live: LiveSession) -> dict[str, Any]:
-    facts = rooms.room_facts(db.session, room, present_count(room.board_id))
+def room_state(room: Room, live: LiveSession, joining: Joining = None) -> dict[str, Any]:
+    facts = rooms.room_facts(db.session, room, present_count(room.board_id, joining))
     return rooms.room_wire(room, live, facts, utcnow())
 
 
-def session_state(live: LiveSession) -> dict[str, Any]:
+def session_state(live: LiveSession, joining: Joining = None) -> dict[str, Any]:
     """The session with each room's count of people present (the group chooser and the
     conductor's room cards show it; `present_changed` keeps it current)."""
     wire = rooms.session_wire(live, rooms.meeting_wire(db.session, live))
     for room in wire["rooms"]:
-        room["present"] = present_count(room["board_id"])
+        room["present"] = present_count(room["board_id"], joining)
     return wire
 
 
@@ -84,14 +92,16 @@ def join_for(board_id: int, project_id: int) -> dict[str, str] | None:
     )
 
 
-def live_payload(room: Room, live: LiveSession, _locked: bool, viewer: Viewer) -> dict[str, Any]:
+def live_payload(
+    room: Room, live: LiveSession, _locked: bool, viewer: Viewer, joining: Joining = None
+) -> dict[str, Any]:
     """The live session as one viewer sees it from one room's board (the lock is read again:
     the state reports the real lock, board and frames)."""
     signals = rooms.signals(db.session, room)
     payload = {
         "board_id": room.board_id,
-        "session": session_state(live),
-        "room": room_state(room, live),
+        "session": session_state(live, joining),
+        "room": room_state(room, live, joining),
         "signals": signals_wire(signals, viewer.conducts),
         "mine": rooms.my_votes(db.session, room, viewer.identity),
         "tally": rooms.tally(db.session, room)
@@ -275,8 +285,9 @@ class PresentCounts:
     """Sessions on whose boards someone arrived or left. Each gets one small `present_changed`
     (every room's count) at most every PRESENT_INTERVAL_MS, however many people come at once:
     sixty people joining cost one message per socket per interval, not sixty room states.
-    The first send waits PRESENT_SETTLE_MS: the join hook runs before the engine counts the
-    socket present."""
+    The first send waits PRESENT_SETTLE_MS, so a burst of arrivals goes out as one. Marked
+    after the engine counted the socket present (or no longer present): the count read at
+    the send includes it."""
 
     def __init__(self) -> None:
         self._pending: set[int] = set()

@@ -232,9 +232,9 @@ export class ConductorPanel {
       card.append(el("strong", "room-card-name", name), el("span", "room-card-count", peopleIn(room)));
       const thumb = el("div", "room-card-thumb");
       card.append(thumb);
-      const open = button(room.board_id === this.app.boardId ? t("You are here") : t("Open board"), "goto", { boardId: String(room.board_id) });
+      // The visible words are the whole name ("Apri Gruppo 1"): the label is in the name.
+      const open = button(room.board_id === this.app.boardId ? t("You are here") : t("Open %(room)s", { room: name }), "goto", { boardId: String(room.board_id) });
       open.disabled = room.board_id === this.app.boardId;
-      open.setAttribute("aria-label", t("Open %(room)s", { room: name }));
       card.append(open);
       grid.append(card);
     }
