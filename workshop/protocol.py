@@ -196,6 +196,8 @@ NOTES_REVEALED = "notes_revealed"  # {board_id}: re-join without since_seq for t
 VOTES_CHANGED = "votes_changed"  # {board_id, tally: {item_id: n}}: results (conductors: always)
 SIGNALS_CHANGED = "signals_changed"  # {board_id, hands, done, names?}: names to conductors only
 THUMBNAIL_CHANGED = "thumbnail_changed"  # {session_id, room_id, board_id, items, present}: conductors
+PRESENT_CHANGED = "present_changed"  # {session_id, rooms: [{room_id, board_id, present}]}: people
+# on each room's board after a join or leave, to the session's conductors and its boards' sockets
 
 ROOM_SERVER_EVENTS = (
     ROOM_STATE,
@@ -207,6 +209,7 @@ ROOM_SERVER_EVENTS = (
     VOTES_CHANGED,
     SIGNALS_CHANGED,
     THUMBNAIL_CHANGED,
+    PRESENT_CHANGED,
 )
 
 # --- phases and signals ---
@@ -232,6 +235,8 @@ FOLLOW_VIEWS_PER_SECOND = 5
 
 # --- timings ---
 THUMBNAIL_INTERVAL_MS = 1000  # a group's thumbnail reaches the conductors at most once a second
+PRESENT_INTERVAL_MS = 1000  # a session's presence counts go out at most once a second
+PRESENT_SETTLE_MS = 150  # the first count waits this long: a burst of joins goes out as one
 
 # === calls: camera and microphone in every room (docs/calls.md) ===================================
 # A call is the room's board: only sockets that joined that board (and may be in that room) join

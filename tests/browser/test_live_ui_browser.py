@@ -251,9 +251,10 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
         True,
         True,
     ]
-    # With the server's count of people present (room_state), each group says how many are in it.
-    if any(isinstance(g.get("present"), int) for g in groups):
-        assert all(re.search(r"\d+ presenti", label) for label in labels), labels
+    # With the server's count of people present (session.rooms[].present), each group says how
+    # many are on its board.
+    assert all(isinstance(g.get("present"), int) for g in groups), groups
+    assert all(re.search(r"\d+ presenti", label) for label in labels), labels
     shot(bea, "3-participant-choose-group")
     axe(bea, "participant's group chooser")
     shot(dario, "3-phone-participant-choose-group")

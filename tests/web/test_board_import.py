@@ -72,3 +72,37 @@ def test_a_file_that_does_not_import_whole_leaves_nothing_behind(client, world, 
     assert db.session.query(Board).count() == before
     page = client.get(f"/projects/{world.project_a.id}").get_data(as_text=True)
     assert "non può essere importato" in page or "cannot be imported" in page or "json" in page.lower()
+
+
+def _flashed(client, world) -> str:
+    return client.get(f"/projects/{world.project_a.id}").get_data(as_text=True)
+
+
+def test_a_refused_import_says_why_in_one_italian_sentence(client, world, become):
+    """The engine's English explanation ("date is required") and its code never reach the page."""
+    become("conductor_a")
+    before = db.session.query(Board).count()
+    no_date = {
+        "format": "tavolo-board",
+        "version": 1,
+        "board": {"kind": "social_reporting", "title": "Rendicontazione"},
+        # A measurement without its required date: the sequencer refuses it (invalid_op).
+        "items": [{"id": "m1", "type": "measurement", "fields": {"value": 3}}],
+    }
+    assert _upload(client, world.project_a.id, json.dumps(no_date).encode()).status_code == 302
+    page = _flashed(client, world)
+    assert "Questo file non può essere importato. Alcune schede del file sono incomplete" in page
+    assert "“Data”" in page
+    for raw in ("date is required", "invalid_op", "date"):
+        assert raw not in page.split("Questo file non può essere importato")[1][:300], raw
+    assert db.session.query(Board).count() == before
+    # The file's own faults are told as plainly.
+    for body, words in (
+        (b"not json", "non è una lavagna esportata da Tavolo"),
+        (json.dumps({**no_date, "version": 99}).encode(), "versione di Tavolo"),
+        (json.dumps({**no_date, "items": [{"id": "m1", "type": "sticky", "fields": {}}] * 2}).encode(), "danneggiato"),
+    ):
+        _upload(client, world.project_a.id, body)
+        page = _flashed(client, world)
+        assert words in page, words
+        assert "this server reads" not in page and "appears twice" not in page and "not JSON" not in page

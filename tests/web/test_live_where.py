@@ -84,7 +84,7 @@ def test_the_conductor_page_offers_the_meetings_today_first_and_the_join_code(
     }
     assert facts["meetings"][0]["label"].endswith("· Seconda")
     assert facts["join"]["code"] == format_join_code(world.invite_a.code)
-    assert facts["join"]["url"].endswith(f"/j/{world.invite_a.token}")
+    assert facts["join"]["link"].endswith(f"/j/{world.invite_a.token}")
 
 
 def test_a_participant_page_carries_no_meetings_nor_join_code(app, client, auth, world):

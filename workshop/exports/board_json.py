@@ -41,26 +41,40 @@ def _writable(item_type: ItemType, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {n: v for n, v in fields.items() if n in specs and not specs[n].derived and n not in SERVER_FIELDS}
 
 
+class ImportRefused(BadRequest):
+    """A file that is no importable board. `reason` says why, for the sentence the page shows
+    (workshop/web/import_refusals.py): not_tavolo, version, damaged, wrong_kind, too_large,
+    not_json, no_kind."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def import_ops(document: Any, board_kind: str, types: Registry = registry) -> list[list[dict[str, Any]]]:
     """The create ops that rebuild the exported board, in changes of at most 200 ops, each
     item after everything it refers to. Raises BadRequest for a document that is not one."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BadRequest("this is not a board exported by Tavolo")
+        raise ImportRefused("this is not a board exported by Tavolo", "not_tavolo")
     if document.get("version") != VERSION:
-        raise BadRequest(f"this export has version {document.get('version')!r}; this server reads {VERSION}")
+        raise ImportRefused(
+            f"this export has version {document.get('version')!r}; this server reads {VERSION}", "version"
+        )
     raw_items = document.get("items")
     if not isinstance(raw_items, list):
-        raise BadRequest("the export holds no list of items")
+        raise ImportRefused("the export holds no list of items", "not_tavolo")
     items: dict[str, tuple[ItemType, dict[str, Any]]] = {}
     for raw in raw_items:
         if not isinstance(raw, dict) or not is_item_id(raw.get("id")) or not isinstance(raw.get("fields"), dict):
-            raise BadRequest("an item of the export is not an item")
+            raise ImportRefused("an item of the export is not an item", "damaged")
         if raw["id"] in items:
-            raise BadRequest(f"the id {raw['id']} appears twice")
+            raise ImportRefused(f"the id {raw['id']} appears twice", "damaged")
         try:
             item_type = types.type_for(board_kind, raw.get("type"))
         except InvalidOp as error:  # a type this board kind does not hold
-            raise BadRequest(f"{raw.get('type')!r} items do not belong on a {board_kind} board") from error
+            raise ImportRefused(
+                f"{raw.get('type')!r} items do not belong on a {board_kind} board", "wrong_kind"
+            ) from error
         items[raw["id"]] = (item_type, _writable(item_type, raw["fields"]))
     order = _dependency_order(items)
     ops = [{"op": "create", "id": i, "type": items[i][0].name, "fields": items[i][1]} for i in order]
@@ -82,7 +96,7 @@ def _dependency_order(items: Mapping[str, tuple[ItemType, dict[str, Any]]]) -> l
     while remaining:
         ready = [i for i in remaining if needs[i] <= placed]
         if not ready:  # a cycle of references cannot be created in any order: let it fail clearly
-            raise BadRequest("the items refer to each other in a circle")
+            raise ImportRefused("the items refer to each other in a circle", "damaged")
         done.extend(ready)
         placed.update(ready)
         remaining = [i for i in remaining if i not in placed]
@@ -91,11 +105,11 @@ def _dependency_order(items: Mapping[str, tuple[ItemType, dict[str, Any]]]) -> l
 
 def parse_upload(data: bytes) -> Any:
     if len(data) > MAX_IMPORT_BYTES:
-        raise BadRequest(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise ImportRefused(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", "too_large")
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise BadRequest("the file is not JSON in UTF-8") from None
+        raise ImportRefused("the file is not JSON in UTF-8", "not_json") from None
 
 
 def items_csv(items: Iterable[Mapping[str, Any]], item_type: ItemType, headers: Mapping[str, str]) -> str:

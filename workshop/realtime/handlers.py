@@ -189,6 +189,7 @@ def _join(entry: SocketAuth, board_id: int, since: int | None, watch: bool) -> d
         me, peers = None, []
     else:
         peer, is_new = presence.add(board_id, request.sid, who.identity, who.display_name)
+        room_hooks.counted_present(live)  # rooms: the session's counts of people present
         if is_new:
             joined = {"board_id": board_id, "peer": peer.to_wire()}
             emit(P.PEER_JOINED, joined, to=room, include_self=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,18 +57,31 @@ def who_room(identity: str) -> str:
 # --- state ---------------------------------------------------------------------------------------
 
 
-def present_count(board_id: int) -> int:
+# A socket whose join is under way, (board, identity): its own ack counts it present, though
+# the engine adds it to the presence only once the join succeeded.
+Joining = tuple[int, str] | None
+
+
+def present_count(board_id: int, joining: Joining = None) -> int:
     """Distinct people on a board now (two tabs of one person count once)."""
-    return len({peer.identity for peer in presence.peers(board_id)})
+    people = {peer.identity for peer in presence.peers(board_id)}
+    if joining is not None and joining[0] == board_id:
+        people.add(joining[1])
+    return len(people)
 
 
-def room_state(room: Room, live: LiveSession) -> dict[str, Any]:
-    facts = rooms.room_facts(db.session, room, present_count(room.board_id))
+def room_state(room: Room, live: LiveSession, joining: Joining = None) -> dict[str, Any]:
+    facts = rooms.room_facts(db.session, room, present_count(room.board_id, joining))
     return rooms.room_wire(room, live, facts, utcnow())
 
 
-def session_state(live: LiveSession) -> dict[str, Any]:
-    return rooms.session_wire(live, rooms.meeting_wire(db.session, live))
+def session_state(live: LiveSession, joining: Joining = None) -> dict[str, Any]:
+    """The session with each room's count of people present (the group chooser and the
+    conductor's room cards show it; `present_changed` keeps it current)."""
+    wire = rooms.session_wire(live, rooms.meeting_wire(db.session, live))
+    for room in wire["rooms"]:
+        room["present"] = present_count(room["board_id"], joining)
+    return wire
 
 
 def join_for(board_id: int, project_id: int) -> dict[str, str] | None:
@@ -78,14 +92,16 @@ def join_for(board_id: int, project_id: int) -> dict[str, str] | None:
     )
 
 
-def live_payload(room: Room, live: LiveSession, _locked: bool, viewer: Viewer) -> dict[str, Any]:
+def live_payload(
+    room: Room, live: LiveSession, _locked: bool, viewer: Viewer, joining: Joining = None
+) -> dict[str, Any]:
     """The live session as one viewer sees it from one room's board (the lock is read again:
     the state reports the real lock, board and frames)."""
     signals = rooms.signals(db.session, room)
     payload = {
         "board_id": room.board_id,
-        "session": session_state(live),
-        "room": room_state(room, live),
+        "session": session_state(live, joining),
+        "room": room_state(room, live, joining),
         "signals": signals_wire(signals, viewer.conducts),
         "mine": rooms.my_votes(db.session, room, viewer.identity),
         "tally": rooms.tally(db.session, room)
@@ -260,6 +276,73 @@ def push_ended(board_id: int) -> None:
     ended = ended_state(board_id)
     for name in (peers_room(board_id), conduct_room(board_id)):
         socketio.emit(P.ROOM_STATE, ended, to=name)
+
+
+# --- people present -------------------------------------------------------------------------------
+
+
+class PresentCounts:
+    """Sessions on whose boards someone arrived or left. Each gets one small `present_changed`
+    (every room's count) at most every PRESENT_INTERVAL_MS, however many people come at once:
+    sixty people joining cost one message per socket per interval, not sixty room states.
+    The first send waits PRESENT_SETTLE_MS, so a burst of arrivals goes out as one. Marked
+    after the engine counted the socket present (or no longer present): the count read at
+    the send includes it."""
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+        self._last: dict[int, float] = {}  # session -> monotonic time of its last send
+        self._lock = threading.Lock()
+
+    def mark(self, session_id: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if session_id in self._pending:
+                return  # the send already scheduled will count this one too
+            self._pending.add(session_id)
+            since = now - self._last.get(session_id, -1e9)
+            wait = max(P.PRESENT_SETTLE_MS, P.PRESENT_INTERVAL_MS - since * 1000) / 1000
+            if len(self._last) > 1000:  # forget sessions quiet for longer than an interval
+                self._last = {
+                    k: v for k, v in self._last.items() if now - v < P.PRESENT_INTERVAL_MS / 1000
+                }
+        socketio.start_background_task(
+            self._send_after, current_app._get_current_object(), session_id, wait
+        )
+
+    def _send_after(self, app, session_id: int, wait: float) -> None:
+        socketio.sleep(wait)
+        with self._lock:
+            # Taken off before counting: someone arriving during the send is sent next time.
+            self._pending.discard(session_id)
+            self._last[session_id] = time.monotonic()
+        with app.app_context():
+            try:
+                push_present(session_id)
+            except Exception:  # noqa: BLE001 - a failed count must not stop the next ones
+                log.exception("presence count of session %s failed", session_id)
+            finally:
+                db.session.remove()
+
+
+def push_present(session_id: int) -> None:
+    """Every room's count of people present, to the session's conductors and the sockets on
+    its boards (counts are no secret: participants choosing a group see them)."""
+    live = db.session.get(LiveSession, session_id)
+    if live is None or live.closed_at is not None:
+        return
+    message = {
+        "session_id": live.id,
+        "rooms": [
+            {"room_id": r.id, "board_id": r.board_id, "present": present_count(r.board_id)}
+            for r in live.rooms
+        ],
+    }
+    to = [live_conduct_room(live.id)] + [peers_room(r.board_id) for r in live.rooms]
+    socketio.emit(P.PRESENT_CHANGED, message, to=to)
+
+
+present_counts = PresentCounts()
 
 
 # --- thumbnails ------------------------------------------------------------------------------------

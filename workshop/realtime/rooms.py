@@ -3,10 +3,11 @@
 Handlers are thin: parse (workshop.rooms.parse), authorise (workshop.access.policy), act
 (workshop.rooms.service), then push (workshop.realtime.room_push). Every control is refused
 with `forbidden` unless the socket's principal may conduct the board's project; the shape they
-share is written once, in `control` and `room_event`. The engine's handlers call four hooks
+share is written once, in `control` and `room_event`. The engine's handlers call five hooks
 here: `on_join` (who may enter a room's board, what of it they may see, attendance),
 `check_change` (phase rules, group membership, private notes), `broadcast` (each change as
-each recipient may see it) and `on_leave` (attendance). The Socket.IO rooms used are listed in
+each recipient may see it), `counted_present` (the counts of people present) and `on_leave`
+(attendance, and the counts). The Socket.IO rooms used are listed in
 workshop.realtime.room_push.
 """
 
@@ -56,6 +57,7 @@ from workshop.realtime.room_push import (  # noqa: F401 - the rooms' names, re-e
     who_room,
 )
 from workshop.realtime.room_push import live_payload as _live_payload
+from workshop.realtime.room_push import present_counts as _present_counts
 from workshop.realtime.room_push import thumbnails as _thumbnails
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.rooms import parse, privacy, rules
@@ -92,7 +94,15 @@ def on_join(
     if conducts:
         join_room(live_conduct_room(live.id))
     rooms.enter(db.session, live, room, who.identity, who.display_name, utcnow())
-    return state, _live_payload(room, live, board.locked, viewer)
+    # The ack counts this socket present (the engine adds it right after this hook).
+    return state, _live_payload(room, live, board.locked, viewer, (board.id, who.identity))
+
+
+def counted_present(live: dict[str, Any] | None) -> None:
+    """A socket was counted present on a room's board (called by the engine's join right after
+    `presence.add`, so the count includes it): the session's counts follow, coalesced."""
+    if live is not None and live.get("session"):
+        _present_counts.mark(live["session"]["id"])
 
 
 def check_change(
@@ -229,6 +239,7 @@ def on_leave(entry: SocketAuth, board_id: int) -> None:
         room = rooms.room_of_board(db.session, board_id)
         if room is not None:
             rooms.leave(db.session, room, identity, utcnow())
+            _present_counts.mark(room.live_session_id)
     except Exception:  # noqa: BLE001 - attendance never stops a socket from leaving
         db.session.rollback()
         log.exception("attendance: could not close a stay on board %s", board_id)

@@ -89,5 +89,5 @@ def _join_of(board) -> dict | None:
         return None
     return {
         "code": format_join_code(invite.code),
-        "url": url_for("join.by_link", token=invite.token, _external=True),
+        "link": url_for("join.by_link", token=invite.token, _external=True),
     }

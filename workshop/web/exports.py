@@ -34,6 +34,7 @@ from workshop.web.board_strings import board_strings
 from workshop.web.downloads import download, download_name
 from workshop.web.forms import BoardImportForm
 from workshop.web.i18n import board_label
+from workshop.web.import_refusals import import_refusal
 from workshop.web.security import get_board_for_review_or_abort, get_project_or_abort, principal
 
 bp = Blueprint("exports", __name__, url_prefix="/boards")
@@ -144,10 +145,10 @@ def import_board(project_id: int):
         document = board_json.parse_upload(data)
         kind_value = document.get("board", {}).get("kind") if isinstance(document, dict) else None
         if kind_value not in {k.value for k in BoardKind}:
-            raise BoardError("the export names no board kind", code="bad_request")
+            raise board_json.ImportRefused("the export names no board kind", "no_kind")
         changes = board_json.import_ops(document, kind_value)
     except BoardError as error:
-        flash(_("This file cannot be imported: %(reason)s", reason=error.message), "error")
+        flash(_("This file cannot be imported. %(reason)s", reason=import_refusal(error)), "error")
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     title = str(document.get("board", {}).get("title") or "") or _("Imported board")
     board = projects.add_imported_board(db.session, project, BoardKind(kind_value), _("%(title)s (imported)", title=title))
@@ -155,6 +156,7 @@ def import_board(project_id: int):
     db.session.commit()
     who = principal()
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project.id))
+    ops: list = []
     try:
         for n, ops in enumerate(changes):
             change = parse_change({"board_id": board_id, "change_id": f"import-{n}", "client_id": "import", "ops": ops})
@@ -163,7 +165,8 @@ def import_board(project_id: int):
         db.session.rollback()
         db.session.delete(db.session.get(Board, board_id))  # nothing half-imported stays
         db.session.commit()
-        flash(_("This file cannot be imported: %(reason)s", reason=error.message), "error")
+        reason = import_refusal(error, ops, board_strings())
+        flash(_("This file cannot be imported. %(reason)s", reason=reason), "error")
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     flash(_("Board imported."), "info")
     return redirect(url_for("boards.show", board_id=board_id))

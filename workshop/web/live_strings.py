@@ -43,6 +43,7 @@ def live_strings() -> dict[str, str]:
         ),
         # --- groups, the join code, meetings and closing (static/js/board/live.js) ------------
         "%(count)s here": _("%(count)s here"),
+        "from: %(group)s": _("from: %(group)s"),  # a harvested item's group
         "%(room)s: %(count)s people": _("%(room)s: %(count)s people"),
         "Also the cards in “%(frame)s”": _("Also the cards in “%(frame)s”"),
         "Cancel": _("Cancel"),

@@ -40,6 +40,11 @@ function field(labelText, input) {
   return wrap;
 }
 
+/** "People: 4" on a room's card: the server's count of people on its board (the conductor too). */
+function peopleIn(room) {
+  return t("People: %(count)s", { count: presentIn(room) ?? "—" });
+}
+
 function section(title) {
   const node = el("section", "conductor-section");
   const heading = el("h3", "conductor-heading", title);
@@ -224,15 +229,12 @@ export class ConductorPanel {
       card.dataset.roomId = String(room.id);
       if (room.board_id === this.app.boardId) card.classList.add("is-here");
       const name = room.is_plenary ? t("Plenary") : room.name;
-      const seen = this.overview?.rooms?.find((r) => r.id === room.id);
-      const count = presentIn({ ...seen, ...room }, this.members) ?? 0;
-      card.append(el("strong", "room-card-name", name), el("span", "room-card-count", t("People: %(count)s", { count })));
+      card.append(el("strong", "room-card-name", name), el("span", "room-card-count", peopleIn(room)));
       const thumb = el("div", "room-card-thumb");
       card.append(thumb);
-      const open = button(room.board_id === this.app.boardId ? t("You are here") : t("Open board"), "goto", { boardId: String(room.board_id) });
+      // The visible words are the whole name ("Apri Gruppo 1"): the label is in the name.
+      const open = button(room.board_id === this.app.boardId ? t("You are here") : t("Open %(room)s", { room: name }), "goto", { boardId: String(room.board_id) });
       open.disabled = room.board_id === this.app.boardId;
-      // The visible words first, then the room (WCAG 2.5.3, label in name).
-      open.setAttribute("aria-label", `${open.textContent}: ${name}`);
       card.append(open);
       grid.append(card);
     }
@@ -245,6 +247,15 @@ export class ConductorPanel {
       );
     }
     return node;
+  }
+
+  /** The counts of people present changed (present_changed): only the cards' counts are redrawn,
+   * so a conductor choosing in the panel is not interrupted every second while people arrive. */
+  presentChanged() {
+    for (const room of this.session?.rooms ?? []) {
+      const count = this.panel.querySelector(`.room-card[data-room-id="${room.id}"] .room-card-count`);
+      if (count) count.textContent = peopleIn(room);
+    }
   }
 
   _drawThumb(roomId) {

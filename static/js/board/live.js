@@ -7,8 +7,8 @@
 // Facts come from the server: the `room_state` payload (people present per room, the join code
 // and link and the session's meeting for conductors) and, for what the page knows before any
 // session is open, the `live-facts` data block of templates/boards/board.html (the project's
-// meetings and join code, conductors only). Field names are read defensively: a missing fact
-// hides its control rather than showing a guess.
+// meetings and join code, conductors only). The field names are the server's (docs/protocol.md);
+// a missing fact hides its control rather than showing a guess.
 
 import { t } from "./i18n.js";
 
@@ -19,7 +19,7 @@ function el(tag, className, text) {
   return node;
 }
 
-/** The page's own facts (conductors): {meetings: [{id, title, date, label, today}], join: {code, url}}. */
+/** The page's own facts (conductors): {meetings: [{id, title, date, label, today}], join: {code, link}}. */
 export function pageFacts(doc = document) {
   try {
     return JSON.parse(doc.getElementById("live-facts")?.textContent ?? "{}") ?? {};
@@ -28,39 +28,56 @@ export function pageFacts(doc = document) {
   }
 }
 
-/** People present in a room: the server's count (room_state), else the members we know of
- * (the conductor's overview), else null: a count we do not know is not shown as 0. */
-export function presentIn(room, members = null) {
-  for (const value of [room?.present, room?.present_count, room?.people]) {
-    if (Number.isInteger(value)) return value;
-    if (Array.isArray(value)) return value.length;
-  }
-  return members ? members.filter((m) => m.room_id === room?.id).length : null;
+/** People on a room's board, the server's count: `present` of the room state (`live.room`) and
+ * of each of the session's rooms (`live.session.rooms`), kept current by `present_changed`.
+ * Null when the server sent none: a count we do not know is not shown as 0. */
+export function presentIn(room) {
+  return Number.isInteger(room?.present) ? room.present : null;
 }
 
-/** The join code and link to read aloud: the live state's (h2's room_state) or the page's. */
+/** The join code and link {code, link} to read aloud: the server's (`live.join`, conductors
+ * only), or before any session is open the page's (`live-facts`, the same fields). */
 export function joinOf(live, facts = {}) {
-  const join = live?.join ?? live?.session?.join ?? {};
-  const code = join.code ?? live?.join_code ?? live?.session?.join_code ?? facts.join?.code ?? "";
-  const url = join.url ?? join.link ?? live?.join_url ?? live?.join_link ?? live?.session?.join_url ?? facts.join?.url ?? "";
-  return code || url ? { code, url } : null;
+  const join = live?.join ?? facts.join;
+  return join?.code ? { code: join.code, link: join.link ?? "" } : null;
 }
 
-/** The session's meeting {id, title, date}: sent by the server, or found among the page's meetings. */
+/** The session's meeting: the server's `session.meeting` {id, title, date}, with the page's
+ * label ("12 marzo 2026 · Title") when the page lists it. */
 export function meetingOf(live, facts = {}) {
-  const meeting = live?.meeting ?? live?.session?.meeting;
-  if (meeting?.title) return meeting;
-  const id = live?.session?.meeting_id;
-  return (facts.meetings ?? []).find((m) => m.id === id) ?? null;
+  const meeting = live?.session?.meeting;
+  if (!meeting) return null;
+  return (facts.meetings ?? []).find((m) => m.id === meeting.id) ?? meeting;
 }
 
 /** Is choosing a group open for this person now? */
 export function choosingOpen(live, conducts) {
-  return Boolean(!conducts && (live?.session?.choosing ?? live?.room?.choosing) && groupsOf(live).length);
+  return Boolean(!conducts && live?.session?.choosing && groupsOf(live).length);
 }
 
 export function groupsOf(live) {
   return (live?.session?.rooms ?? []).filter((r) => !r.is_plenary);
+}
+
+// --- harvested items remember their group -------------------------------------------------------
+
+/** The group a harvested item came from (the plenary's `room.harvested`, item id -> group name),
+ * as a small chip on the item ("da: Gruppo 2"). Returns what the item's accessible name adds:
+ * the same words, so the visible label is in the name. */
+export function markOrigin(node, group) {
+  let chip = node.querySelector(":scope > .item-origin");
+  if (!group) {
+    chip?.remove();
+    return "";
+  }
+  const text = t("from: %(group)s", { group });
+  if (!chip) {
+    chip = el("span", "item-origin");
+    chip.setAttribute("aria-hidden", "true"); // the item's name says it
+    node.append(chip);
+  }
+  if (chip.textContent !== text) chip.textContent = text;
+  return `, ${text}`;
 }
 
 // --- the participants' group chooser, in the room bar ---------------------------------------------
@@ -86,7 +103,7 @@ export class GroupChooser {
     });
   }
 
-  render(live, conducts, members = null) {
+  render(live, conducts) {
     const open = choosingOpen(live, conducts);
     this.node.hidden = !open;
     if (!open) return;
@@ -94,16 +111,15 @@ export class GroupChooser {
     const focused = this.node.contains(document.activeElement) ? document.activeElement.dataset.chooseRoom : null;
     this.list.replaceChildren(
       ...groupsOf(live).map((room) => {
-        const count = presentIn(room, members);
+        const count = presentIn(room);
         const b = el("button", "board-button live-group-button");
         b.type = "button";
         b.dataset.chooseRoom = String(room.id);
         b.setAttribute("aria-pressed", String(room.id === here));
         b.append(el("span", "live-group-name", room.name));
-        if (count !== null) {
-          b.append(el("span", "live-group-count", t("%(count)s here", { count })));
-          b.setAttribute("aria-label", t("%(room)s: %(count)s people", { room: room.name, count }));
-        }
+        // The visible words are the name ("Gruppo 1 2 presenti"): the space keeps them apart
+        // for a screen reader; the flex column does not draw it.
+        if (count !== null) b.append(" ", el("span", "live-group-count", t("%(count)s here", { count })));
         return b;
       }),
     );
@@ -133,9 +149,9 @@ export class JoinCodeDialog {
 
   open(join) {
     this.code.textContent = join.code || "—";
-    this.link.textContent = join.url;
-    this.link.href = join.url || "#";
-    this.link.hidden = !join.url;
+    this.link.textContent = join.link;
+    this.link.href = join.link || "#";
+    this.link.hidden = !join.link;
     if (!this.dialog.open) this.dialog.showModal();
   }
 }

@@ -171,6 +171,8 @@ export const VOTES_CHANGED = "votes_changed";
 export const SIGNALS_CHANGED = "signals_changed";
 // {..., items, present}
 export const THUMBNAIL_CHANGED = "thumbnail_changed";
+// {session_id, rooms: [{room_id, board_id, present}]}
+export const PRESENT_CHANGED = "present_changed";
 export const ROOM_SERVER_EVENTS = Object.freeze([
   ROOM_STATE,
   ROOM_MESSAGE,
@@ -181,6 +183,7 @@ export const ROOM_SERVER_EVENTS = Object.freeze([
   VOTES_CHANGED,
   SIGNALS_CHANGED,
   THUMBNAIL_CHANGED,
+  PRESENT_CHANGED,
 ]);
 
 // --- phases and signals ---
@@ -206,6 +209,8 @@ export const FOLLOW_VIEWS_PER_SECOND = 5;
 
 // --- timings ---
 export const THUMBNAIL_INTERVAL_MS = 1000;
+export const PRESENT_INTERVAL_MS = 1000;
+export const PRESENT_SETTLE_MS = 150;
 
 // === calls: camera and microphone in every room (docs/calls.md) ===
 export const CALL_JOIN = "call_join";

@@ -136,6 +136,7 @@ export class RoomsClient {
       this._showMessage(payload.text);
     });
     socket.on(P.MOVED_TO_ROOM, (payload) => this.moveTo(payload));
+    socket.on(P.PRESENT_CHANGED, (payload) => this.presentChanged(payload));
     socket.on(P.VIEW_FOLLOWED, (payload) => {
       if (here(payload) && this.following && !this.conducts) this.applyView(payload.view);
     });
@@ -164,6 +165,28 @@ export class RoomsClient {
     });
   }
 
+  /** Harvested items carry their group's name (render.js draws it): only changed items are redrawn.
+   * Kept when the session ends (the server has no room state then); a room's state replaces it. */
+  _showOrigins(harvested) {
+    const renderer = this.app.renderer;
+    const before = renderer.origins ?? new Map();
+    const after = new Map(Object.entries(harvested));
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    renderer.origins = after;
+    if (changed.length) renderer.invalidate(changed);
+  }
+
+  /** Someone arrived on or left a board of the session: every room's count of people present. */
+  presentChanged(payload) {
+    const session = this.live?.session;
+    if (!session || payload?.session_id !== session.id) return;
+    const counts = new Map(payload.rooms.map((r) => [r.room_id, r.present]));
+    for (const room of session.rooms) if (counts.has(room.id)) room.present = counts.get(room.id);
+    if (this.live.room && counts.has(this.live.room.id)) this.live.room.present = counts.get(this.live.room.id);
+    this.chooser.render(this.live, this.conducts);
+    this.app.conductor?.presentChanged();
+  }
+
   _announceChanges(before, room) {
     if (!before) return;
     if (before.phase !== room.phase && room.phase) this.app.announcer.say(PHASE_LABELS[room.phase]());
@@ -189,6 +212,7 @@ export class RoomsClient {
     const title = this.app.root.querySelector(".board-title");
     if (title) title.textContent = room && !room.is_plenary ? `${room.name} · ${this.originalTitle}` : this.originalTitle;
     this.app.setPhase?.(room?.phase ?? null);
+    if (room) this._showOrigins(room.harvested ?? {});
     if (!room) return;
     this._setLocked(room.locked);
     this.roomName.textContent = room.is_plenary ? t("Plenary") : room.name;
@@ -203,7 +227,7 @@ export class RoomsClient {
     this.followText.textContent = this.following ? t("Following the conductor's view") : t("Not following");
     this.followButton.textContent = this.following ? t("Step out") : t("Follow again");
     this.voteBox.hidden = room.phase !== P.PHASE_VOTE || this.conducts;
-    this.chooser.render(this.live, this.conducts, this.app.conductor?.overview ? this.app.conductor.members : null);
+    this.chooser.render(this.live, this.conducts);
     this._renderJoin();
     // Signals are for participants: the conductor reads them in the panel.
     this.hand.hidden = this.done.hidden = this.conducts;

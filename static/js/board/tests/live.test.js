@@ -43,3 +43,31 @@ test("a required date with no default is today, in local time", () => {
   assert.deepEqual(schema.defaults("measurement", late), { date: "2026-03-12", value: 0 });
   assert.equal(localDay(new Date(2026, 0, 5, 0, 30)), "2026-01-05");
 });
+
+test("the live facts are read under the server's own names, and nothing else", async () => {
+  const { joinOf, meetingOf, presentIn, choosingOpen } = await import("../live.js");
+  // People present: the room state's and each session room's integer `present`; no guess.
+  assert.equal(presentIn({ present: 4 }), 4);
+  assert.equal(presentIn({ present: 0 }), 0);
+  assert.equal(presentIn({ present_count: 4, people: [1, 2] }), null);
+  assert.equal(presentIn({ present: ["Bea", "Dario"] }), null); // the overview's names are no count
+  assert.equal(presentIn(undefined), null);
+  // The join code: the conductors' live.join {code, link}, else the page's (the same fields).
+  const link = "https://tavolo.example/j/abc";
+  assert.deepEqual(joinOf({ join: { code: "ABCD-EFGH", link } }), { code: "ABCD-EFGH", link });
+  assert.deepEqual(joinOf(null, { join: { code: "WXYZ-1234", link } }), { code: "WXYZ-1234", link });
+  assert.equal(joinOf({ join_code: "ABCD", join_url: link }), null);
+  assert.equal(joinOf({ join: { url: link } }), null);
+  // The meeting: the session's own, with the page's label when the page lists it.
+  const meeting = { id: 7, title: "Contesto", date: "2026-03-12" };
+  assert.deepEqual(meetingOf({ session: { meeting_id: 7, meeting } }), meeting);
+  const listed = { ...meeting, label: "12 marzo 2026 · Contesto", today: true };
+  assert.deepEqual(meetingOf({ session: { meeting_id: 7, meeting } }, { meetings: [listed] }), listed);
+  assert.equal(meetingOf({ session: { meeting_id: null, meeting: null } }, { meetings: [listed] }), null);
+  assert.equal(meetingOf({ meeting }), null);
+  // Choosing a group: the session's flag, for participants only.
+  const live = { session: { choosing: true, rooms: [{ id: 1, is_plenary: true }, { id: 2, is_plenary: false }] } };
+  assert.equal(choosingOpen(live, false), true);
+  assert.equal(choosingOpen(live, true), false);
+  assert.equal(choosingOpen({ ...live, session: { ...live.session, choosing: false }, room: { choosing: true } }, false), false);
+});
