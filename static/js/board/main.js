@@ -15,6 +15,7 @@ import * as P from "./protocol.js";
 import { KeyboardMethods } from "./keyboard.js";
 import { LayoutManager } from "./layout.js";
 import { phaseRule } from "./phases.js";
+import { firstHint, isCard } from "./hint.js";
 import { BoardRenderer, describe, linkDescription, shortName, useCards } from "./render.js";
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
@@ -175,10 +176,41 @@ class BoardApp {
     else if (this.locked && !this.mayConduct) message = t("The conductor has locked this board: you can look but not change it.");
     else if (this.locked) message = t("This board is locked for participants. As a conductor you can still change it.");
     else if (phaseOff) message = this.phaseReason;
-    this.notice.hidden = !message;
-    this.notice.textContent = message;
+    this.rightsMessage = message;
+    this._showNotice();
     if (!creatable && !["select", "hand"].includes(this.tool)) this.setTool("select");
     this._updateActions();
+  }
+
+  /** The notice above the board: what the rights or the phase say, else the first hint. */
+  _showNotice() {
+    const message = this.rightsMessage || this._firstHint();
+    this.notice.hidden = !message;
+    if (this.notice.textContent !== message) this.notice.textContent = message;
+  }
+
+  /** An empty board tells the person what to do now (hint.js). */
+  _firstHint() {
+    if (this.ended || !this.joinedOnce) return "";
+    this.hasCards ??= [...this.state.view.values()].some((item) => isCard(item, this.schema));
+    return firstHint({
+      hasCards: this.hasCards,
+      canCreate: this.canCreate(),
+      firstType: this.schema.cardTypes()[0] ?? null,
+      phase: this.phase,
+      private: this.root.classList.contains("is-private-writing"),
+    });
+  }
+
+  /** Keep the hint true as cards come and go: a full count only when one may have gone. */
+  _updateHint(ids) {
+    const before = this.hasCards;
+    if (before === true) {
+      if ([...ids].some((id) => !this.state.has(id))) this.hasCards = undefined;
+    } else if (before === false) {
+      if ([...ids].some((id) => isCard(this.state.get(id), this.schema))) this.hasCards = true;
+    }
+    if (this.hasCards !== before) this._showNotice();
   }
 
   // --- joining and remote events ----------------------------------------------------------------
@@ -190,6 +222,8 @@ class BoardApp {
     this.locked = Boolean(ack.board?.locked);
     this.state.author = ack.me ? { name: ack.me.name } : null;
     this.presence.reset(ack.me, ack.peers ?? []);
+    this.joinedOnce = true;
+    this.hasCards = undefined; // counted afresh from the joined board's items
     this._applyRights();
     this.canvas.startWatching();
     this.renderer.flush();
@@ -312,6 +346,7 @@ class BoardApp {
     this.canvas?.changed(ids);
     this.conductor?.syncFrameButton();
     this.input?.changed(ids);
+    this._updateHint(ids);
   }
 
   /** Make a change of our own: shown at once, sent in order. */
@@ -407,6 +442,7 @@ class BoardApp {
     this.stopConnecting();
     this.select([], { focus: false });
     this.boardId = boardId;
+    this.hasCards = undefined;
     this.root.dataset.boardId = String(boardId);
     this.state.reset();
     this.boardList.reset();

@@ -212,6 +212,7 @@ export class RoomsClient {
     const title = this.app.root.querySelector(".board-title");
     if (title) title.textContent = room && !room.is_plenary ? `${room.name} · ${this.originalTitle}` : this.originalTitle;
     this.app.setPhase?.(room?.phase ?? null);
+    this.app._showNotice?.(); // private writing changes the first hint of an empty board
     if (room) this._showOrigins(room.harvested ?? {});
     if (!room) return;
     this._setLocked(room.locked);
