@@ -43,17 +43,17 @@ def test_static_urls_carry_their_content_hash_and_are_cached_for_a_year(client, 
     for filename in ("css/app.css", "css/board.css", "js/board/main.js"):
         url = f"/static/{filename}?v={content_version(filename)}"
         assert url in html, filename
-        response = client.get(url, headers={"Accept-Encoding": "gzip"})
-        assert response.status_code == 200
-        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert response.headers["Content-Encoding"] == "gzip"
-        assert gzip.decompress(response.get_data()) == (STATIC_DIR / filename).read_bytes()
+        with client.get(url, headers={"Accept-Encoding": "gzip"}) as response:
+            assert response.status_code == 200
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            assert response.headers["Content-Encoding"] == "gzip"
+            body = gzip.decompress(response.get_data())
+        assert body == (STATIC_DIR / filename).read_bytes()
 
     # A plain or stale URL is revalidated, never kept: it may name an older file.
     for url in ("/static/js/board/main.js", "/static/js/board/main.js?v=000000000000"):
-        response = client.get(url)
-        response.close()  # an uncompressed file is streamed: close it, or its handle stays open
-        assert response.headers["Cache-Control"] == "no-cache"
+        with client.get(url) as response:  # a static file is streamed: closing it closes the file
+            assert response.headers["Cache-Control"] == "no-cache"
 
 
 def test_the_import_map_versions_every_module_and_the_csp_allows_only_it(client, become, targets):

@@ -99,6 +99,16 @@ def init_app(app: Flask) -> None:
         ],
     )
     compress.init_app(app)
+
+    # after_request hooks run in reverse order: this one runs before Flask-Compress's, which
+    # wraps a streamed body (a static file) in a generator and drops the file's own close().
+    # The file is then closed only by the garbage collector; close it with the response.
+    @app.after_request
+    def _close_streamed_file(response):
+        body = response.response
+        if response.is_streamed and hasattr(body, "close"):
+            response.call_on_close(body.close)
+        return response
     versions = StaticVersions(Path(app.static_folder).resolve())
     app.extensions["static_versions"] = versions
 
