@@ -134,7 +134,8 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
     if keys.focused()["id"] == note:
         keys.press("ArrowDown")
     assert keys.focused()["id"] == "affitti"
-    assert "affitti" not in anna.js("() => [...window.tavoloBoard.selection]")  # passing is not selecting
+    # Passing a card is not selecting it.
+    assert "affitti" not in anna.js("() => [...window.tavoloBoard.selection]")
     keys.press("Enter")
     carla.wait(
         "([a, b]) => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector'"
