@@ -23,6 +23,7 @@ from tests.browser.test_rooms_browser import site  # noqa: F401 - a server with 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAX_KEYS_ON_THE_BOARD = 25
+TYPING_RUN_MS = 700  # shortcuts.js: printable keys closer than this are a word, not shortcuts
 
 
 class Keys:
@@ -102,8 +103,12 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
     keys.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "board-viewport"
 
-    # Add a note and type its text.
+    # Add a note and type its text: N chooses the note tool, Enter places it (issue 15: no letter
+    # creates an item by itself).
     keys.press("n")
+    assert anna.js("() => window.tavoloBoard.tool") == "sticky"
+    assert page.locator(".item-editor").count() == 0
+    keys.press("Enter")
     page.wait_for_selector(".item-editor")
     keys.type("Ok")
     keys.press("Enter")
@@ -119,12 +124,18 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
 
     # Link it: C starts from the note; Home goes to the first card in reading order (the arrows
     # go on from there: where the new note landed decides which comes first); Enter links.
+    # On a selected card a letter is its text's first character (issue 15: typing on a selected
+    # card edits it), so Escape first leaves the selection; the focus stays on the note.
+    keys.press("Escape")
+    assert keys.focused()["id"] == note
     keys.press("c")
+    assert page.locator(".item-editor").count() == 0  # C linked, it did not start writing
     keys.press("Home")
     if keys.focused()["id"] == note:
         keys.press("ArrowDown")
     assert keys.focused()["id"] == "affitti"
-    assert anna.js("() => [...window.tavoloBoard.selection]") == [note]  # passing is not selecting
+    # Passing a card is not selecting it.
+    assert "affitti" not in anna.js("() => [...window.tavoloBoard.selection]")
     keys.press("Enter")
     carla.wait(
         "([a, b]) => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector'"
@@ -149,7 +160,8 @@ def test_a_keyboard_only_participant_adds_types_moves_links_votes_and_undoes(peo
     anna.wait("() => (window.tavoloBoard.rooms.mine ?? {}).affitti === 1")
     assert note not in anna.js("() => window.tavoloBoard.rooms.mine")
 
-    # Raise a hand: M.
+    # Raise a hand: M, on its own (keys less than 0.7 s apart are a word being typed: shortcuts.js).
+    page.wait_for_timeout(TYPING_RUN_MS)
     keys.press("m")
     anna.wait("() => window.tavoloBoard.rooms.hand.getAttribute('aria-pressed') === 'true'")
     carla.wait("() => (window.tavoloBoard.rooms.live?.signals?.hands ?? 0) >= 1")

@@ -83,6 +83,8 @@ class StaticVersions:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    # Brotli 6: as fast as the default 4 on our modules (~20 ms for all of them) and ~8% smaller.
+    app.config.setdefault("COMPRESS_BR_LEVEL", 6)
     # Static files go out as streams; browsers keep them a year, so this compression is rare.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)  # bytes: smaller bodies gain nothing

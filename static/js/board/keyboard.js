@@ -89,7 +89,9 @@ export class KeyboardMethods {
         return;
       case "Enter": {
         const id = this._focusedItem() ?? (this.selection.size === 1 ? [...this.selection][0] : null);
-        if (!id && Object.values(CREATE_KEYS).includes(this.tool) && !onButton) {
+        // A tool just chosen (placing resets it to select) wins over the card that keeps the
+        // focus after the last edit: N then Enter is always a new note, never that card's editor.
+        if (Object.values(CREATE_KEYS).includes(this.tool) && !onButton) {
           event.preventDefault();
           this.createAtCentre(this.tool); // a tool chosen by its letter: Enter places the item
           return;

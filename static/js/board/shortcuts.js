@@ -24,6 +24,9 @@ export const LETTER_SHORTCUTS = Object.freeze({
   f: "tool:frame",
   c: "connect",
   i: "inspect",
+  // A live session's keys (keynav.js): raise or lower a hand, say you are done. V votes there.
+  m: "session:hand",
+  d: "session:done",
 });
 /** Printable keys that stay shortcuts even on a selected card (rarely a text's first character). */
 export const ALWAYS_SHORTCUTS = new Set(["?", "[", "]"]);
@@ -60,6 +63,9 @@ export function keyIntent(event, ctx) {
   const lower = event.key.toLowerCase();
   if (ALWAYS_SHORTCUTS.has(event.key)) return "shortcut";
   if (ctx.editableSelection && event.key !== " ") return "edit";
+  // Shift+0 by the key's place (")" on a US keyboard, "=" on an Italian one): the whole board.
+  // A chord, not a word's character, so a run of keys does not make it writing.
+  if (event.code === "Digit0" && event.shiftKey) return "shortcut";
   const shortcut = (LETTER_SHORTCUTS[lower] && event.key === lower) || SYMBOL_SHORTCUTS.has(event.key); // Shift+C types
   if (shortcut && !(ctx.inRun && event.key !== " ")) return "shortcut";
   return ctx.canEdit ? "hint" : "pass";
@@ -115,6 +121,8 @@ export class KeyGate {
   intent(event) {
     const info = {
       key: event.key,
+      code: event.code,
+      shiftKey: event.shiftKey,
       ctrlKey: event.ctrlKey,
       metaKey: event.metaKey,
       altKey: event.altKey,

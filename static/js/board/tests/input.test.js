@@ -24,6 +24,22 @@ test("typing 'Scritta offline' on the board with nothing selected fires no creat
   assert.equal(keyIntent(key("N"), ON_BOARD), "hint");
 });
 
+test("Shift+0 (the whole board) passes the gate on any keyboard layout, even after another key", () => {
+  for (const ctx of [ON_BOARD, { ...ON_BOARD, inRun: true }]) {
+    assert.equal(keyIntent(key(")", { code: "Digit0", shiftKey: true }), ctx), "shortcut"); // US
+    assert.equal(keyIntent(key("=", { code: "Digit0", shiftKey: true }), ctx), "shortcut"); // Italian
+  }
+  assert.equal(keyIntent(key(")", { code: "Digit9", shiftKey: true }), ON_BOARD), "hint"); // not Shift+0
+});
+
+test("a live session's keys (M a hand, D done, V a vote) reach the board, on its own as a shortcut", () => {
+  for (const letter of "mdv") {
+    assert.equal(keyIntent(key(letter), ON_BOARD), "shortcut", letter);
+    assert.equal(keyIntent(key(letter), { ...ON_BOARD, canEdit: false }), "shortcut", letter); // a vote phase
+    assert.equal(keyIntent(key(letter), { ...ON_BOARD, inRun: true }), "hint", letter); // in a word
+  }
+});
+
 test("letters in a run are writing: no tool changes after the first, only hints", () => {
   const run = { ...ON_BOARD, inRun: true };
   for (const letter of "ncrtfvh") assert.equal(keyIntent(key(letter), run), "hint", letter);
