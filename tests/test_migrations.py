@@ -180,3 +180,30 @@ def test_0010_moves_budget_lines_with_one_possible_partner_into_the_ledger(migra
             ("udp", "public", Decimal("1000.50"), "budget_line:b-pub")
         ]
         assert [b.item_id for b in whole.reconciliation.budget_lines] == ["b-ets"]
+
+
+def test_0011_moves_the_old_threshold_into_the_minimum_target_and_back(migrated_app):
+    """Before 0011 an indicator's threshold was a second target ("almeno 30 famiglie"): the
+    upgrade keeps that number as the minimum target and leaves the per-person threshold empty
+    for the lab to state; the downgrade puts it back."""
+    from workshop.models import BoardItem, BoardKind
+    from workshop.projects import service as projects
+
+    with migrated_app.app_context():
+        flask(migrated_app, "db", "upgrade")
+        project = projects.create_project(db.session, {"title": "P"}, None)
+        db.session.flush()
+        board = next(b for b in project.boards if b.kind == BoardKind.THEORY_OF_CHANGE)
+        old = {"name": "Famiglie in casa", "target": 40, "threshold": 30, "unit": "famiglie", "threshold_note": ""}
+        db.session.add(BoardItem(board_id=board.id, item_id="ind", type="indicator", fields=old, created_seq=1, updated_seq=1, created_by="u:1"))
+        board_id = board.id
+        db.session.commit()
+        db.session.remove()
+        flask(migrated_app, "db", "downgrade", "0010_ledger")
+        flask(migrated_app, "db", "upgrade")
+        fields = db.session.get(BoardItem, (board_id, "ind")).fields
+        assert (fields["target"], fields["target_minimum"], fields["threshold"], fields["threshold_unit"]) == (40, 30, None, "")
+        db.session.remove()
+        flask(migrated_app, "db", "downgrade", "0010_ledger")
+        fields = db.session.get(BoardItem, (board_id, "ind")).fields
+        assert fields["threshold"] == 30 and "target_minimum" not in fields
