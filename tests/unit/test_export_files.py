@@ -84,7 +84,7 @@ TOC = [
     item("l", "toc_link", **{"from": "m", "to": "g", "rationale": "=HYPERLINK(\"http://x\")", "evidence": "", "interventions": ["v"]}),
     card("v", "intervention", 300, 400, text="Apertura il sabato", lead="a2", partners=["a1"], inputs="2 educatori", input_source="third_sector", targets=["m"]),
     card("o", "output", 300, 600, text="40 aperture", unit="aperture", planned_quantity=40),
-    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", threshold=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
+    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", target_minimum=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
     card("s", "assumption", 600, 0, text="Trasporti gratuiti", attached_to="l", kind="assumption", status="to_check"),
     card("t", "assumption", 600, 100, text="Nessun taglio ai fondi", kind="risk", status="confirmed"),
 ]

@@ -34,7 +34,7 @@ def _fill(world):
         theory.id,
         [
             {"op": "create", "id": "g", "type": "outcome", "fields": {"text": "Famiglie meno isolate", "is_goal": True}},
-            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "threshold": 30, "unit": "famiglie"}},
+            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "target_minimum": 30, "unit": "famiglie"}},
         ],
         "toc-1",
     )
