@@ -28,6 +28,7 @@ from workshop.rooms import labs
 from workshop.rooms import where
 from workshop.web.board_strings import board_strings
 from workshop.web.downloads import download, type_labels
+from workshop.web.exports import logframe_sources
 from workshop.web.i18n import board_label
 from workshop.web.reports import REPORT_CSS
 from workshop.web.rooms import attendance_file
@@ -184,7 +185,9 @@ def _add_board(
             db.session, board.project_id, BoardKind.STAKEHOLDERS.value
         )
         actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
-        body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
+        body = toc_exports.workbook(
+            items, actors, lambda key: strings.get(key, key), lang, **logframe_sources(board)
+        )
         archive.add(folder, _("logframe.xlsx"), body, _("The logframe and indicators workbook (XLSX)"))
     if board.kind == BoardKind.SOCIAL_REPORTING:
         boards = {

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from workshop import ledger
 from workshop.access import policy
 from workshop.boards import service
 from workshop.boards.errors import BoardError
@@ -65,24 +66,41 @@ def _theory_of_change(board_id: int) -> tuple[Board, list[dict], dict[str, str]]
     return board, items, actors
 
 
+def logframe_sources(board: Board) -> dict:
+    """What the logframe reads besides the ToC board: the objective tree (the project purpose)
+    and the project's co-funding ledger (the Activities row's means and costs)."""
+    context = service.project_board_items(db.session, board.project_id, BoardKind.CONTEXT.value)
+    return {
+        "context": [{"id": i, "type": it.type, "fields": it.fields} for i, it in context.items()],
+        "ledger": ledger.summary(db.session, board.project),
+    }
+
+
+def _lang() -> str:
+    return "en" if str(get_locale()) == "en" else "it"
+
+
 @bp.get("/<int:board_id>/theory-of-change.xlsx")
 def toc_workbook(board_id: int):
     board, items, actors = _theory_of_change(board_id)
     strings = board_strings()
-    body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key))
+    body = toc_exports.workbook(items, actors, lambda key: strings.get(key, key), _lang(), **logframe_sources(board))
     return download(body, XLSX, download_name(board, "xlsx"))
 
 
 @bp.get("/<int:board_id>/logframe")
 def logframe(board_id: int):
     board, items, actors = _theory_of_change(board_id)
+    lang = _lang()
     return render_template(
         "boards/logframe.html",
         board=board,
         title=board_label(board),
-        matrix=toc_exports.logframe(items, actors, "en" if str(get_locale()) == "en" else "it"),
+        matrix=toc_exports.logframe(items, actors, lang, **logframe_sources(board)),
         rows=toc_exports.LOGFRAME_ROWS,
         columns=toc_exports.LOGFRAME_COLUMNS,
+        headings=toc_exports.HEADINGS[lang],
+        cell_heading=lambda row, column: toc_exports.cell_heading(row, column, lang),
     )
 
 
