@@ -416,12 +416,19 @@ def _action(
 
 # --- sessions 3 and 4: the theory of change seeded from session 1, and the social report --------
 
+# The purpose's indicator with the four parts of the Center for Theory of Change: who changes,
+# how many (target, and the fewest still acceptable), what counts as success for one family
+# (the threshold: in a home for at least 12 months) and by when. The id stays: measurements
+# and the social report refer to it.
 DEMO_GOAL_INDICATOR = {
-    "name": "Famiglie con una casa stabile dopo 12 mesi",
+    "name": "Famiglie con una casa stabile",
     "population": "demo-famiglie",
     "target": 40,
-    "threshold": 30,
+    "target_minimum": 30,
     "unit": "famiglie",
+    "threshold": 12,
+    "threshold_unit": "mesi",
+    "threshold_note": "in casa da almeno 12 mesi",
     "timeline": "2028-12-31",
     "baseline": 0,
     "source": "Registro dello sportello per l'abitare",
@@ -429,6 +436,32 @@ DEMO_GOAL_INDICATOR = {
     "frequency": "quarterly",
     "owner": "demo-udp",
 }
+# An indicator for each means of the objective tree (by the problem it came from), so that every
+# outcome the project answers for is measured; the impact above the ceiling needs none.
+DEMO_MEANS_INDICATORS = {
+    "demo-cause-rent": ("Famiglie con un canone non oltre il 30% del reddito", 25, "famiglie", "Contratti registrati dallo sportello"),
+    "demo-cause-homes": ("Alloggi sfitti ristrutturati e assegnati", 5, "alloggi", "Verbali di assegnazione del Comune"),
+    "demo-cause-trust": ("Proprietari che affittano con la garanzia della rete", 15, "proprietari", "Registro delle garanzie"),
+    "demo-cause-debt": ("Famiglie in morosità incolpevole sostenute entro 30 giorni", 30, "famiglie", "Registro dello sportello per l'abitare"),
+}
+# Which outcomes each intervention serves (by the problem the outcome came from; "core": the purpose).
+DEMO_TARGETS = {
+    "demo-att-1": ("demo-cause-debt", "demo-cause-trust"),
+    "demo-att-2": ("demo-cause-rent", "demo-cause-homes"),
+    "demo-att-3": ("core",),
+}
+# The outputs (realizzazioni) each intervention delivers: the logframe's results.
+DEMO_OUTPUTS = (
+    ("demo-out-1", "demo-att-1", "Colloqui di orientamento allo sportello", "colloqui", 300),
+    ("demo-out-2", "demo-att-2", "Coabitazioni solidali avviate", "coabitazioni", 12),
+    ("demo-out-3", "demo-att-3", "Piani di autonomia abitativa firmati", "piani", 40),
+)
+# What the team picked from the context as assumptions and risks, and where it placed them
+# (the PESTEL's legal factor is a fact of the procedure, not an assumption: not picked).
+DEMO_ASSUMPTIONS = (
+    ("demo-pestel-pnrr", "assumption", "I fondi PNRR M5C2 per l'housing sociale arrivano nei tempi previsti", "demo-cause-homes"),
+    ("demo-pestel-prices", "risk", "I canoni crescono ancora per gli affitti brevi turistici", "demo-cause-rent"),
+)
 # The objective tree reworded in the positive, as the lab does after the conversion: by the
 # problem each objective came from ("core": the core problem, whatever its id).
 DEMO_OBJECTIVES = {
@@ -484,26 +517,44 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
     items = boards.live_items(session, theory_id)
     session.rollback()
     outcomes = [it for it in items if it["type"] == "outcome"]
-    goal = next((it for it in outcomes if it["fields"].get("is_goal")), None)
-    if goal is None:
+    # The outcome seeded from each objective, by the problem that objective came from.
+    by_problem = {}
+    for it in outcomes:
+        objective = context_items.get(it["fields"].get("source_objective") or "")
+        problem = context_items.get((objective or {}).get("fields", {}).get("source_problem") or "")
+        if problem is not None:
+            by_problem["core" if problem["fields"].get("role") == "core" else problem["id"]] = it
+    if "core" not in by_problem:
         return
+    purpose = by_problem["core"]
     links = [it for it in items if it["type"] == "toc_link"]
     ops = [
         {"op": "update", "id": link["id"], "fields": {"rationale": "ogni passo rende possibile il successivo per le stesse famiglie"}}
         for link in links
         if not link["fields"].get("rationale")
     ]
-    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": goal["id"], **DEMO_GOAL_INDICATOR, "x": goal["fields"]["x"] + 260, "y": goal["fields"]["y"], "w": 220, "h": 110}})
+    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": purpose["id"], **DEMO_GOAL_INDICATOR, "x": purpose["fields"]["x"], "y": purpose["fields"]["y"] + 120, "w": 220, "h": 30}})
+    for problem_id, (name, target, unit, source) in DEMO_MEANS_INDICATORS.items():
+        outcome = by_problem.get(problem_id)
+        if outcome is not None:
+            ops.append({"op": "create", "id": f"demo-ind-{problem_id[5:]}", "type": "indicator", "fields": {"of": outcome["id"], "name": name, "target": target, "unit": unit, "timeline": "2028-12-31", "source": source, "frequency": "half_yearly", "owner": "demo-udp", "x": outcome["fields"]["x"], "y": outcome["fields"]["y"] + 120, "w": 220, "h": 30}})
     for n, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
+        targets = [by_problem[key]["id"] for key in DEMO_TARGETS.get(item_id, ()) if key in by_problem]
         ops.append(
             {
                 "op": "create",
                 "id": f"{item_id}-toc",
                 "type": "intervention",
-                "fields": {"text": title, "lead": lead, "start": start, "end": end, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 80, "w": 240, "h": 120},
+                "fields": {"text": title, "lead": lead, "start": start, "end": end, "targets": targets, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120},
             }
         )
+    for n, (item_id, intervention, text, unit, quantity) in enumerate(DEMO_OUTPUTS):
+        ops.append({"op": "create", "id": item_id, "type": "output", "fields": {"text": text, "unit": unit, "planned_quantity": quantity, "intervention": f"{intervention}-toc", "x": 900 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120}})
     boards.apply_change(session, parse_change({"board_id": theory_id, "change_id": "demo:toc:content", "client_id": "demo", "ops": ops}), actor)
+    for source_id, kind, text, problem_id in DEMO_ASSUMPTIONS:
+        attached = by_problem.get(problem_id)
+        args = {"source_id": source_id, "kind": kind, "text": text, "attached_to": attached["id"] if attached else None}
+        _action(session, theory_id, actor, f"demo:toc:pick:{source_id}", "pick_assumption", args)
     _action(session, theory_id, actor, "demo:toc:narrative", "generate_narrative", {"lang": "it"})
 
     _action(session, reporting_id, actor, "demo:report:template", "apply_template", {"name": "social_reporting"})
