@@ -320,3 +320,11 @@ def test_seeded_cards_land_in_their_tier_bands_and_nothing_sits_downstream_of_th
     assert not [it for it in live.values() if it["type"] == "toc_link" and it["fields"]["from"] == goal]
     findings = codes(toc.check_theory(view_of(board)))
     assert "outcome_without_path_to_goal" not in findings and "cycle" not in findings
+
+
+def test_the_board_offers_its_actions_in_the_method_order():
+    from workshop.boards.canvas import canvases
+
+    names = list(canvases.actions["theory_of_change"])
+    for name in ("check_theory", "seed_from_earlier_sessions", "list_assumption_candidates", "pick_assumption", "generate_narrative"):
+        assert name in names

@@ -243,6 +243,9 @@ def _check(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResu
     return ActionResult(result={"findings": findings})
 
 
+register_action([KIND], Action("check_theory", _check, changes_board=False))
+
+
 # --- words shared by the narrative, the logframe and the report ---------------------------------------
 
 
