@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workshop.boards.canvas import (
+    Action,
     ActionResult,
     BoardView,
     Template,
+    register_action,
     register_template,
 )
 from workshop.boards.errors import InvalidOp
