@@ -183,9 +183,9 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     assert "Diamo per vera questa condizione: «i trasporti restano gratuiti» (da verificare)." in italian
     assert "Se ne occupa Cooperativa La Rete, con l'intervento «Aprire il centro il sabato»." in italian
     assert (
-        "Lo misureremo con l'indicatore «Famiglie presenti ogni settimana»: chi cambia: Famiglie del quartiere; "
+        "Lo misureremo con l'indicatore «Famiglie presenti ogni settimana» (chi cambia: Famiglie del quartiere; "
         "obiettivo: 40 famiglie (minimo 30); successo per ciascuno: frequenta almeno 3 incontri al mese; "
-        "entro il 30 giugno 2027." in italian
+        "entro il 30 giugno 2027)." in italian
     )
     assert "2027-06-30" not in italian
     english = toc.write_narrative(view, "en")

@@ -143,7 +143,7 @@ def write_narrative(view: BoardView, lang: str) -> str:
                 details.append(words["threshold"].format(threshold=threshold_words(f, lang)))
             if f.get("timeline"):
                 details.append(words["timeline"].format(timeline=day_words(f["timeline"], lang)))
-            joined = (": " + "; ".join(details)) if details else ""
+            joined = (" (" + "; ".join(details) + ")") if details else ""
             sentences.append(
                 words["measure"].format(name=_clean(f.get("name", "")), details=joined)
             )
