@@ -444,6 +444,19 @@ DEMO_MEANS_INDICATORS = {
     "demo-cause-trust": ("Proprietari che affittano con la garanzia della rete", 15, "proprietari", "Registro delle garanzie"),
     "demo-cause-debt": ("Famiglie in morosità incolpevole sostenute entro 30 giorni", 30, "famiglie", "Registro dello sportello per l'abitare"),
 }
+# The goal is above the project's accountability ceiling, yet the logframe's overall objective
+# wants an indicator the Ambito already collects: fewer is better.
+DEMO_IMPACT_INDICATOR = {
+    "name": "Minori che cambiano scuola dopo uno sfratto",
+    "target": 5,
+    "unit": "minori all'anno",
+    "better": "lower",
+    "baseline": 18,
+    "timeline": "2029-08-31",
+    "source": "Anagrafe scolastica e servizi sociali dell'Ambito",
+    "frequency": "yearly",
+    "owner": "demo-udp",
+}
 # Which outcomes each intervention serves (by the problem the outcome came from; "core": the purpose).
 DEMO_TARGETS = {
     "demo-att-1": ("demo-cause-debt", "demo-cause-trust"),
@@ -534,6 +547,9 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
         if not link["fields"].get("rationale")
     ]
     ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": purpose["id"], **DEMO_GOAL_INDICATOR, "x": purpose["fields"]["x"], "y": purpose["fields"]["y"] + 120, "w": 220, "h": 30}})
+    impact = by_problem.get("demo-effect-children")
+    if impact is not None:
+        ops.append({"op": "create", "id": "demo-ind-impact", "type": "indicator", "fields": {"of": impact["id"], **DEMO_IMPACT_INDICATOR, "x": impact["fields"]["x"], "y": impact["fields"]["y"] + 120, "w": 220, "h": 30}})
     for problem_id, (name, target, unit, source) in DEMO_MEANS_INDICATORS.items():
         outcome = by_problem.get(problem_id)
         if outcome is not None:

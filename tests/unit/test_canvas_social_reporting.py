@@ -131,7 +131,7 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it")
     assert list(sections) == list(sr.SECTION_KEYS)
     assert "non è il bilancio sociale di un ente" in sections["methodology"]
-    assert "2 problemi analizzati, 3 soggetti mappati, 1 esiti e 2 indicatori" in sections["methodology"]
+    assert "2 problemi analizzati, 3 soggetti mappati, 1 esito e 2 indicatori" in sections["methodology"]
     assert "Ente procedente: Comune di Lecco." in sections["identity"] and "Partner: Cooperativa La Rete." in sections["identity"]
     assert "gestire da vicino 1" in sections["governance"] and "Stakeholder definitivi (potere, legittimità e urgenza): Comune di Lecco." in sections["governance"]
     assert "Comune di Lecco mette a disposizione: la sede di via Roma." in sections["people"]

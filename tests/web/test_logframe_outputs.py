@@ -117,6 +117,8 @@ def test_the_demo_theory_is_clean_and_its_logframe_reads_back_by_the_book(app, c
     total = f"{summary.total_planned:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " €"
     for matrix in (page, xlsx, zipped):
         assert goal in matrix["goal"]["logic"] and purpose not in matrix["goal"]["logic"]
+        assert "Minori che cambiano scuola dopo uno sfratto" in matrix["goal"]["indicators"]
+        assert "Anagrafe scolastica" in matrix["goal"]["verification"]
         assert purpose in matrix["purpose"]["logic"]
         assert "Famiglie con una casa stabile" in matrix["purpose"]["indicators"]
         assert "in casa da almeno 12 mesi" in matrix["purpose"]["indicators"]

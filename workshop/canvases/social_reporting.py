@@ -30,7 +30,7 @@ from workshop.boards.schema import (
 )
 from workshop.boards.state import Actor, Item
 from workshop.canvases.common import create, new_id
-from workshop.canvases.theory_of_change import day_words, target_words, threshold_words
+from workshop.canvases.theory_of_change import counted, day_words, target_words, threshold_words
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.SOCIAL_REPORTING.value
@@ -274,7 +274,7 @@ WORDS = {
             "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
         ),
         "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
-        "counts": "Sulle lavagne del progetto: {problems} problemi analizzati, {actors} soggetti mappati, {outcomes} esiti e {indicators} indicatori.",
+        "counts": "Sulle lavagne del progetto: {problems}, {actors}, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
         "proposing_body": "Ente procedente: {value}.",
         "responsible": "Responsabile del procedimento: {value}.",
@@ -366,7 +366,7 @@ WORDS = {
             "theory of change, social reporting."
         ),
         "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
-        "counts": "On the project's boards: {problems} problems analysed, {actors} actors mapped, {outcomes} outcomes and {indicators} indicators.",
+        "counts": "On the project's boards: {problems}, {actors}, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
         "proposing_body": "Proposing body: {value}.",
         "responsible": "Person responsible: {value}.",
@@ -512,7 +512,12 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["methodology"] = [
         w["disclaimer"],
         w["path"],
-        w["counts"].format(problems=len(problems), actors=len(actors), outcomes=len(outcomes), indicators=len(indicators)),
+        w["counts"].format(
+            problems=counted(len(problems), "problem", lang),
+            actors=counted(len(actors), "actor", lang),
+            outcomes=counted(len(outcomes), "outcome", lang),
+            indicators=counted(len(indicators), "indicator", lang),
+        ),
         w["standards"],
     ]
     sections["identity"] = (

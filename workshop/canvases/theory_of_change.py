@@ -274,6 +274,29 @@ MONTHS = {
 }
 
 
+# Nouns by count, so that a sentence agrees with its number ("1 indicatore", "7 esiti").
+NOUNS = {
+    "it": {
+        "problem": ("problema analizzato", "problemi analizzati"),
+        "actor": ("soggetto mappato", "soggetti mappati"),
+        "outcome": ("esito", "esiti"),
+        "indicator": ("indicatore", "indicatori"),
+    },
+    "en": {
+        "problem": ("problem analysed", "problems analysed"),
+        "actor": ("actor mapped", "actors mapped"),
+        "outcome": ("outcome", "outcomes"),
+        "indicator": ("indicator", "indicators"),
+    },
+}
+
+
+def counted(count: int, noun: str, lang: str = "it") -> str:
+    """ "1 indicatore", "7 esiti": the noun agrees with the number."""
+    singular, plural = NOUNS[lang][noun]
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def day_words(day: str | None, lang: str = "it") -> str:
     """ "2027-12-31" as a person writes it: "31 dicembre 2027" (never ISO in prose)."""
     if not day:
