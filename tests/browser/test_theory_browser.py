@@ -103,7 +103,26 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     run_from_menu(participant, "[data-action=list_assumption_candidates]")
     page.wait_for_selector("#canvas-panel[data-mode=candidates] .findings-ok")
     assert page.locator("[data-action=pick_assumption]").count() == 0  # picked from the panel, not the menu
+
+    # A PESTEL factor written on the context board is offered, and becomes a card only when
+    # picked: as a risk, on the selected goal.
+    participant.open(site["boards"]["context"])
+    add_card(participant, "pestel_factor", "Calo dei volontari nel quartiere")
+    participant.wait_settled()
+    participant.open(board)
+    participant.js("(id) => window.tavoloBoard.select([id])", goal)
+    run_from_menu(participant, "[data-action=list_assumption_candidates]")
+    page.wait_for_selector("#canvas-panel[data-mode=candidates] [data-canvas=pick][data-kind=risk]")
+    assert not [i for i in participant.items() if i["type"] == "assumption"]
     shot(participant, "theory-candidates")
+    page.click("#canvas-panel [data-canvas=pick][data-kind=risk]")
+    participant.wait(
+        "(goal) => [...window.tavoloBoard.state.items()].some(it => it.type === 'assumption'"
+        " && it.fields.kind === 'risk' && it.fields.attached_to === goal)",
+        goal,
+    )
+    page.wait_for_selector("#canvas-panel[data-mode=candidates] .candidate .muted")
+    shot(participant, "theory-candidate-picked")
 
     # The narrative, written by the server and seen by the conductor as a card on the board.
     run_from_menu(participant, "[data-action=generate_narrative]")
