@@ -35,8 +35,8 @@ STAKEHOLDERS = {
 }
 THEORY = {
     "g": item("g", "outcome", 1, text="Famiglie meno isolate", is_goal=True),
-    "k": item("k", "indicator", 2, name="Famiglie con una rete di aiuto", of="g", target=40, threshold=30, unit="famiglie", baseline=10),
-    "k2": item("k2", "indicator", 3, name="Ricoveri evitabili", of="g", target=5, threshold=8, better="lower"),
+    "k": item("k", "indicator", 2, name="Famiglie con una rete di aiuto", of="g", target=40, target_minimum=30, unit="famiglie", baseline=10),
+    "k2": item("k2", "indicator", 3, name="Ricoveri evitabili", of="g", target=5, target_minimum=8, better="lower"),
     "v": item("v", "intervention", 4, text="Apertura il sabato", lead="a-coop"),
     "as1": item("as1", "assumption", 5, text="I trasporti restano gratuiti", status="confirmed", kind="assumption"),
     "as2": item("as2", "assumption", 6, text="Calo dei volontari", status="to_check", kind="risk"),
@@ -131,14 +131,14 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it")
     assert list(sections) == list(sr.SECTION_KEYS)
     assert "non è il bilancio sociale di un ente" in sections["methodology"]
-    assert "2 problemi analizzati, 3 soggetti mappati, 1 esiti e 2 indicatori" in sections["methodology"]
+    assert "2 problemi analizzati, 3 soggetti mappati, 1 esito e 2 indicatori" in sections["methodology"]
     assert "Ente procedente: Comune di Lecco." in sections["identity"] and "Partner: Cooperativa La Rete." in sections["identity"]
     assert "gestire da vicino 1" in sections["governance"] and "Stakeholder definitivi (potere, legittimità e urgenza): Comune di Lecco." in sections["governance"]
     assert "Comune di Lecco mette a disposizione: la sede di via Roma." in sections["people"]
     objectives = sections["objectives_activities"]
     assert "Problema affrontato: Isolamento delle famiglie." in objectives
     assert "Attività: Apertura il sabato (Cooperativa La Rete)." in objectives
-    assert "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 2026-05-10; obiettivo 40 famiglie, almeno 30 famiglie; sopra la soglia." in objectives
+    assert "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo." in objectives
     assert "Ricoveri evitabili: nessuna rilevazione ancora." in objectives
     assert "«Ora il sabato non siamo più soli.» (Maria)" in objectives and "«Ho trovato amici.» (una persona)" in objectives
     assert "riservata" not in " ".join(sections.values()) and "Giulia" not in " ".join(sections.values())

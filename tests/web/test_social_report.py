@@ -34,7 +34,7 @@ def _fill(world):
         theory.id,
         [
             {"op": "create", "id": "g", "type": "outcome", "fields": {"text": "Famiglie meno isolate", "is_goal": True}},
-            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "threshold": 30, "unit": "famiglie"}},
+            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "target_minimum": 30, "unit": "famiglie"}},
         ],
         "toc-1",
     )
@@ -64,7 +64,7 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
     page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
     assert "1. Nota metodologica" in page and "8. Monitoraggio e restituzione alla comunità" in page
     assert "Il sabato non siamo più soli" in page and SECRET_STORY not in page
-    assert "33 famiglie" in page and "sopra la soglia" in page and "<svg" in page
+    assert "33 famiglie" in page and "sopra l'obiettivo minimo" in page and "<svg" in page
 
     pdf = client.get(f"/boards/{reporting.id}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -79,7 +79,7 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
     paragraphs = [p.text for p in document.paragraphs]
     assert "Rendicontazione sociale" in paragraphs and "5. Obiettivi e attività" in paragraphs
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
-    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra la soglia" in cells
+    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra l'obiettivo minimo" in cells
     assert not any(SECRET_STORY in p for p in paragraphs)
     assert len(document.inline_shapes) == 1  # the indicator's chart
 

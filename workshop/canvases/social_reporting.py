@@ -30,7 +30,7 @@ from workshop.boards.schema import (
 )
 from workshop.boards.state import Actor, Item
 from workshop.canvases.common import create, new_id
-from workshop.canvases.theory_of_change import threshold_words
+from workshop.canvases.theory_of_change import counted, day_words, target_words, threshold_words
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.SOCIAL_REPORTING.value
@@ -212,7 +212,9 @@ def progress(indicator: Item, measurements: Iterable[Item]) -> Progress:
     if not values:
         return Progress(indicator.id, values, "no_data", None)
     latest = values[-1][1]
-    target, threshold = fields.get("target"), fields.get("threshold")
+    # The count of people who reached the per-person threshold, against the target and the
+    # minimum target (the threshold itself says what counts as success for one person).
+    target, threshold = fields.get("target"), fields.get("target_minimum")
     lower_is_better = fields.get("better") == "lower"
 
     def meets(goal: float | None) -> bool:
@@ -272,7 +274,7 @@ WORDS = {
             "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
         ),
         "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
-        "counts": "Sulle lavagne del progetto: {problems} problemi analizzati, {actors} soggetti mappati, {outcomes} esiti e {indicators} indicatori.",
+        "counts": "Sulle lavagne del progetto: {problems}, {actors}, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
         "proposing_body": "Ente procedente: {value}.",
         "responsible": "Responsabile del procedimento: {value}.",
@@ -315,8 +317,8 @@ WORDS = {
         "none": "nessuno",
         "status": {
             "reached": "obiettivo raggiunto",
-            "above_threshold": "sopra la soglia",
-            "below_threshold": "sotto la soglia",
+            "above_threshold": "sopra l'obiettivo minimo",
+            "below_threshold": "sotto l'obiettivo minimo",
             "no_target": "senza obiettivo quantitativo",
             "no_data": "nessun dato",
         },
@@ -364,7 +366,7 @@ WORDS = {
             "theory of change, social reporting."
         ),
         "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
-        "counts": "On the project's boards: {problems} problems analysed, {actors} actors mapped, {outcomes} outcomes and {indicators} indicators.",
+        "counts": "On the project's boards: {problems}, {actors}, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
         "proposing_body": "Proposing body: {value}.",
         "responsible": "Person responsible: {value}.",
@@ -407,8 +409,8 @@ WORDS = {
         "none": "none",
         "status": {
             "reached": "target reached",
-            "above_threshold": "above the threshold",
-            "below_threshold": "below the threshold",
+            "above_threshold": "above the minimum target",
+            "below_threshold": "below the minimum target",
             "no_target": "no numeric target",
             "no_data": "no data",
         },
@@ -510,7 +512,12 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["methodology"] = [
         w["disclaimer"],
         w["path"],
-        w["counts"].format(problems=len(problems), actors=len(actors), outcomes=len(outcomes), indicators=len(indicators)),
+        w["counts"].format(
+            problems=counted(len(problems), "problem", lang),
+            actors=counted(len(actors), "actor", lang),
+            outcomes=counted(len(outcomes), "outcome", lang),
+            indicators=counted(len(indicators), "indicator", lang),
+        ),
         w["standards"],
     ]
     sections["identity"] = (
@@ -564,18 +571,17 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             objectives.append(w["indicator_no_data"].format(name=name))
             continue
         unit = indicator.fields.get("unit", "").strip()
-        target_parts = []
-        if indicator.fields.get("target") is not None:
-            target_parts.append(_number(indicator.fields["target"]) + (f" {unit}" if unit else ""))
+        # The target (how many, with its minimum) and the per-person threshold (what counts).
+        target_parts = [target_words(indicator.fields, lang)] if indicator.fields.get("target") is not None else []
         threshold = threshold_words(indicator.fields, lang)
         if threshold:
-            target_parts.append(threshold)
+            target_parts.append(("soglia per persona: " if lang == "it" else "threshold per person: ") + threshold)
         objectives.append(
             w["indicator"].format(
                 name=name,
                 latest=_number(standing.latest),
                 unit=f" {unit}" if unit else "",
-                date=standing.values[-1][0],
+                date=day_words(standing.values[-1][0], lang),
                 target=", ".join(target_parts) or w["none"],
                 status=w["status"][standing.status],
             )

@@ -26,6 +26,7 @@ DOCUMENT_WORDS = {
         "latest": "Ultimo valore",
         "target": "Obiettivo",
         "threshold": "Soglia",
+        "minimum": "Obiettivo minimo",
         "standing": "Situazione",
         "draft": "Bozza generata dalle lavagne: non ancora rivista dal laboratorio.",
         "chart": "{name}: {count} rilevazioni; ultimo valore {latest}; {status}.",
@@ -38,6 +39,7 @@ DOCUMENT_WORDS = {
         "latest": "Latest value",
         "target": "Target",
         "threshold": "Threshold",
+        "minimum": "Minimum target",
         "standing": "Standing",
         "draft": "Draft generated from the boards: not yet reviewed by the lab.",
         "chart": "{name}: {count} measurements; latest value {latest}; {status}.",
@@ -122,10 +124,10 @@ def build(
                     name,
                     standing.values,
                     target=f.get("target"),
-                    threshold=f.get("threshold"),
+                    threshold=f.get("target_minimum"),
                     baseline=f.get("baseline"),
                     description=description,
-                    labels={"target": words["target"], "threshold": words["threshold"]},
+                    labels={"target": words["target"], "threshold": words["minimum"]},
                 ),
             )
         )

@@ -14,16 +14,19 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from workshop import ledger
 from workshop.boards import service
 from workshop.canvases import registry_csv
 from workshop.exports import board_json, diagram, project_zip, social_report
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
 from workshop.models import Board, BoardKind, Project
+from workshop.models.ledger import LedgerLine
 from workshop.projects import overview
 from workshop.rooms import privacy
 from workshop.rooms.rules import Viewer
@@ -85,7 +88,8 @@ def board_diagram(board_id: int, fmt: str) -> FileResult:
     return FileResult(body, DIAGRAM_TYPES[fmt], download_name(board, fmt))
 
 
-def _actors(project_id: int) -> dict[str, str]:
+def project_actors(project_id: int) -> dict[str, str]:
+    """The names of the project's actors (stakeholder board), by item id."""
     registry = service.project_board_items(db.session, project_id, BoardKind.STAKEHOLDERS.value)
     return {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
 
@@ -94,7 +98,43 @@ def _toc_workbook_bytes(board: Board, items: list[dict]) -> bytes:
     from workshop.web.board_strings import board_strings
 
     strings = board_strings()
-    return toc_exports.workbook(items, _actors(board.project_id), lambda key: strings.get(key, key))
+    return toc_exports.workbook(
+        items,
+        project_actors(board.project_id),
+        lambda key: strings.get(key, key),
+        _lang(),
+        **logframe_sources(board),
+    )
+
+
+def _lang() -> str:
+    """The language the task runs in (the worker forces the reader's)."""
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale()) == "en" else "it"
+
+
+def logframe_sources(board: Board) -> dict:
+    """What the logframe reads besides the ToC board: the objective tree (the project purpose)
+    and the project's co-funding ledger (the Activities row's means and costs)."""
+    context = service.project_board_items(db.session, board.project_id, BoardKind.CONTEXT.value)
+    return {
+        "context": [{"id": i, "type": it.type, "fields": it.fields} for i, it in context.items()],
+        "ledger": ledger.summary(db.session, board.project),
+    }
+
+
+def ledger_version(project_id: int) -> str:
+    """What the project's ledger looks like, for a cached file that reads it: its lines' count,
+    newest change and highest id (an added, edited or removed line changes one of them)."""
+    count, changed, top = db.session.execute(
+        sa.select(
+            sa.func.count(LedgerLine.id),
+            sa.func.max(LedgerLine.updated_at),
+            sa.func.max(LedgerLine.id),
+        ).where(LedgerLine.project_id == project_id)
+    ).one()
+    return f"{count}:{changed}:{top}"
 
 
 def toc_workbook(board_id: int) -> FileResult:
