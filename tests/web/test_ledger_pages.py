@@ -22,7 +22,21 @@ def _registry(project: Project) -> None:
     """The project's partners, written on its stakeholder board through the engine."""
     board_id = boards.project_board_id(db.session, project.id, BoardKind.STAKEHOLDERS.value)
     ops = [
-        {"op": "create", "id": item_id, "type": "actor", "fields": {"name": name, "macro_type": macro, "sub_type": sub, "runts": runts, "x": 2000, "y": 0, "w": 180, "h": 90}}
+        {
+            "op": "create",
+            "id": item_id,
+            "type": "actor",
+            "fields": {
+                "name": name,
+                "macro_type": macro,
+                "sub_type": sub,
+                "runts": runts,
+                "x": 2000,
+                "y": 0,
+                "w": 180,
+                "h": 90,
+            },
+        }
         for item_id, name, macro, sub, runts in (
             ("a-comune", "Comune di Lago", "public", "comune", False),
             ("a-fond", "Fondazione di comunità", "third_sector", "foundation", True),
@@ -37,7 +51,14 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
 
 
-LINE = {"actor_id": "a-comune", "category": "personnel", "description": "Operatori", "kind": "monetary", "valuation_basis": "", "reported_eur": ""}
+LINE = {
+    "actor_id": "a-comune",
+    "category": "personnel",
+    "description": "Operatori",
+    "kind": "monetary",
+    "valuation_basis": "",
+    "reported_eur": "",
+}
 
 
 @pytest.fixture
@@ -48,7 +69,9 @@ def managed(world, auth):
     return world.project_a
 
 
-@pytest.mark.parametrize("typed", ["120.000,50", "120000,50", "€ 120.000,50", "120000.50", "120 000,50"])
+@pytest.mark.parametrize(
+    "typed", ["120.000,50", "120000,50", "€ 120.000,50", "120000.50", "120 000,50"]
+)
 def test_an_amount_typed_the_italian_way_reads_back_as_120_000_50_euros(client, managed, typed):
     url = f"/projects/{managed.id}/ledger/"
     response = post_form(client, url, {**LINE, "planned_eur": typed})
@@ -58,7 +81,11 @@ def test_an_amount_typed_the_italian_way_reads_back_as_120_000_50_euros(client, 
     assert "120.000,50 €" in _text(client.get(url).get_data(as_text=True))
     edit = client.get(f"{url}{line.id}").get_data(as_text=True)
     planned = re.search(r'<input[^>]*name="planned_eur"[^>]*>', edit).group(0)
-    assert 'value="120.000,50"' in planned and 'type="text"' in planned and 'inputmode="decimal"' in planned
+    assert (
+        'value="120.000,50"' in planned
+        and 'type="text"' in planned
+        and 'inputmode="decimal"' in planned
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +99,9 @@ def test_an_amount_typed_the_italian_way_reads_back_as_120_000_50_euros(client, 
         ("NaN", "Scrivi un importo in euro"),
     ],
 )
-def test_an_ambiguous_or_bad_amount_is_refused_in_words_and_changes_nothing(client, managed, typed, words):
+def test_an_ambiguous_or_bad_amount_is_refused_in_words_and_changes_nothing(
+    client, managed, typed, words
+):
     before = fingerprint()
     response = post_form(client, f"/projects/{managed.id}/ledger/", {**LINE, "planned_eur": typed})
     assert response.status_code == 400
@@ -84,11 +113,25 @@ def test_an_ambiguous_or_bad_amount_is_refused_in_words_and_changes_nothing(clie
 
 def test_in_kind_needs_its_valuation_basis(client, managed):
     before = fingerprint()
-    response = post_form(client, f"/projects/{managed.id}/ledger/", {**LINE, "actor_id": "a-fond", "kind": "in_kind", "planned_eur": "50.000,00"})
+    response = post_form(
+        client,
+        f"/projects/{managed.id}/ledger/",
+        {**LINE, "actor_id": "a-fond", "kind": "in_kind", "planned_eur": "50.000,00"},
+    )
     assert response.status_code == 400
     assert 'id="valuation_basis-error"' in response.get_data(as_text=True)
     assert fingerprint() == before
-    ok = post_form(client, f"/projects/{managed.id}/ledger/", {**LINE, "actor_id": "a-fond", "kind": "in_kind", "planned_eur": "50.000,00", "valuation_basis": "2 alloggi × 25 mesi × 1.000 €"})
+    ok = post_form(
+        client,
+        f"/projects/{managed.id}/ledger/",
+        {
+            **LINE,
+            "actor_id": "a-fond",
+            "kind": "in_kind",
+            "planned_eur": "50.000,00",
+            "valuation_basis": "2 alloggi × 25 mesi × 1.000 €",
+        },
+    )
     assert ok.status_code == 302
     line = db.session.query(LedgerLine).one()
     assert (line.in_kind, line.source_class, line.runts) == (True, "third_sector", True)
@@ -97,13 +140,21 @@ def test_in_kind_needs_its_valuation_basis(client, managed):
 def test_edit_and_delete_a_line_and_the_project_page_follows(client, managed):
     url = f"/projects/{managed.id}/ledger/"
     post_form(client, url, {**LINE, "planned_eur": "60.000"} | {"planned_eur": "60000"})
-    post_form(client, url, {**LINE, "actor_id": "a-bank", "category": "goods_services", "planned_eur": "40000"})
+    post_form(
+        client,
+        url,
+        {**LINE, "actor_id": "a-bank", "category": "goods_services", "planned_eur": "40000"},
+    )
     lines = db.session.query(LedgerLine).order_by(LedgerLine.id).all()
     page = _text(client.get(f"/projects/{managed.id}").get_data(as_text=True))
     assert "Comune di Lago" in page and "60,0 %" in page and "40,0 %" in page
     assert "100.000,00 €" in page
 
-    response = post_form(client, f"{url}{lines[0].id}", {**LINE, "planned_eur": "90.000,00", "reported_eur": "85.000,50"})
+    response = post_form(
+        client,
+        f"{url}{lines[0].id}",
+        {**LINE, "planned_eur": "90.000,00", "reported_eur": "85.000,50"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(LedgerLine, lines[0].id).reported_eur == Decimal("85000.50")
@@ -116,15 +167,25 @@ def test_edit_and_delete_a_line_and_the_project_page_follows(client, managed):
 
 def test_nobody_reaches_another_projects_ledger(client, world, auth):
     _registry(world.project_b)
-    line = ledger.add_line(db.session, world.project_b.id, {"actor_id": "a-comune", "category": "other", "planned_eur": Decimal("10")})
+    line = ledger.add_line(
+        db.session,
+        world.project_b.id,
+        {"actor_id": "a-comune", "category": "other", "planned_eur": Decimal("10")},
+    )
     db.session.commit()
     auth.login(world.conductor.email)  # conductor of A only
     before = fingerprint()
     assert client.get(f"/projects/{world.project_b.id}/ledger/").status_code == 403
-    assert post_form(client, f"/projects/{world.project_b.id}/ledger/{line.id}/delete").status_code == 403
+    assert (
+        post_form(client, f"/projects/{world.project_b.id}/ledger/{line.id}/delete").status_code
+        == 403
+    )
     # A's ledger page does not reach B's line either.
     assert client.get(f"/projects/{world.project_a.id}/ledger/{line.id}").status_code == 404
-    assert post_form(client, f"/projects/{world.project_a.id}/ledger/{line.id}/delete").status_code == 404
+    assert (
+        post_form(client, f"/projects/{world.project_a.id}/ledger/{line.id}/delete").status_code
+        == 404
+    )
     assert fingerprint() == before
 
 
@@ -144,14 +205,30 @@ def test_the_demo_record_ledger_and_project_page_say_the_same(client, app, auth)
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     totals = re.search(r'<table class="table ledger-totals".*?</table>', page, re.S).group(0)
     shown = {
-        source: _text(re.search(rf'<tr data-source="{source}">.*?data-planned>(.*?)</td>', totals, re.S).group(1)).strip()
+        source: _text(
+            re.search(
+                rf'<tr data-source="{source}">.*?data-planned>(.*?)</td>', totals, re.S
+            ).group(1)
+        ).strip()
         for source in ("public", "third_sector", "private", "total")
     }
-    assert shown == {"public": "480.000,00 €", "third_sector": "95.000,00 €", "private": "0,00 €", "total": "575.000,00 €"}
+    assert shown == {
+        "public": "480.000,00 €",
+        "third_sector": "95.000,00 €",
+        "private": "0,00 €",
+        "total": "575.000,00 €",
+    }
     assert Decimal("480000.00") == project.public_resources_eur == whole.by_source["public"].planned
     shares = re.search(r'<table class="table ledger-shares".*?</table>', page, re.S).group(0)
     foundation = re.search(r'<tr data-partner="demo-fondazione">(.*?)</tr>', shares, re.S).group(1)
-    assert "Terzo settore" in foundation and "50.000,00 €" in _text(foundation) and "8,7 %" in _text(foundation)
+    assert (
+        "Terzo settore" in foundation
+        and "50.000,00 €" in _text(foundation)
+        and "8,7 %" in _text(foundation)
+    )
     assert 'data-ledger="record-figures"' not in page  # nothing beside: record and ledger agree
     ledger_page = _text(client.get(f"/projects/{project.id}/ledger/").get_data(as_text=True))
-    assert "Fuori dal piano economico" not in ledger_page and "Piano economico dei cofinanziamenti" in ledger_page
+    assert (
+        "Fuori dal piano economico" not in ledger_page
+        and "Piano economico dei cofinanziamenti" in ledger_page
+    )

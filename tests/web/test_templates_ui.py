@@ -166,7 +166,8 @@ def test_record_form_groups_fields_and_keeps_checked_types(app, people):
     for legend in ("L’avviso pubblico", "Gli enti", "Risorse", "Valutazione"):
         assert legend in html
     assert re.search(r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">', html)
-    assert html.count(">EUR</span>") == 2
+    # The euro totals are not typed in the record: they come from the co-funding ledger.
+    assert 'data-ledger="totals"' in html and 'name="public_resources_eur"' not in html
 
 
 def test_invalid_record_shows_errors_next_to_the_fields(app, people):

@@ -45,7 +45,7 @@ ERROR_MESSAGES = {
     "unknown_partner": _l("Choose a partner from the project's stakeholder registry."),
     "unknown_choice": _l("Choose a cost category from the list."),
     "valuation_basis_required": _l(
-        "A contribution in kind needs the basis of its valuation (for example: 2.500 hours × 16 € an hour)."
+        "A contribution in kind needs the basis of its valuation (for example: 2.500 hours × 16 € an hour)."  # noqa: E501
     ),
     "out_of_range": _l("The amount cannot be negative or larger than the ledger can hold."),
     "too_many_decimals": _l("In euros, with at most two decimals (for example 120.000,50)."),
@@ -55,6 +55,7 @@ ERROR_MESSAGES = {
     "no_single_partner": _l("Choose the partner that gives this contribution."),
 }
 MAX_LINE_EUR = 10**12
+OUT_OF_RANGE = ERROR_MESSAGES["out_of_range"]
 
 
 @bp.app_template_filter("euros")
@@ -92,11 +93,12 @@ class LedgerLineForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_VALUATION_BASIS_CHARS)],
     )
     planned_eur = EuroField(
-        _l("Planned amount"), validators=[InputRequired(), NumberRange(min=0, max=MAX_LINE_EUR)]
+        _l("Planned amount"),
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_LINE_EUR, message=OUT_OF_RANGE)],
     )
     reported_eur = EuroField(
         _l("Reported amount (after the project)"),
-        validators=[Optional(), NumberRange(min=0, max=MAX_LINE_EUR)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_LINE_EUR, message=OUT_OF_RANGE)],
     )
 
     def fields_for_ledger(self) -> dict:
