@@ -82,7 +82,7 @@ def project_archive(project_id: int):
     project = get_project_or_abort(project_id)
     who = require_user()
     strings = board_strings()
-    labels = diagram.Labels(types=type_labels(strings), untitled="")
+    labels = diagram.Labels(types=type_labels(strings), untitled="", strings=strings)
     lang = "en" if str(get_locale()) == "en" else "it"
     archive = project_zip.ProjectZip()
     boards = sorted(project.boards, key=_board_order)
