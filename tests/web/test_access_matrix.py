@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("projects.show", "GET"): Route(managers_of_a(200)),
     # the co-funding ledger (issue 16): its managers only; A has no actors, so no line is valid
     ("ledger.show", "GET"): Route(managers_of_a(200)),
+    ("ledger.csv_file", "GET"): Route(managers_of_a(200)),
     ("ledger.add", "POST"): Route(
         managers_of_a(400), {"actor_id": "nobody", "category": "other", "kind": "monetary", "planned_eur": "10"}
     ),

@@ -232,3 +232,31 @@ def test_the_demo_record_ledger_and_project_page_say_the_same(client, app, auth)
         "Fuori dal piano economico" not in ledger_page
         and "Piano economico dei cofinanziamenti" in ledger_page
     )
+
+
+def test_the_ledger_csv_and_the_project_zip_agree_with_the_ledger(client, app):
+    import csv
+    import io
+    import zipfile
+
+    result = demo.load(db.session)
+    conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()
+    post_form(client, "/auth/login", {"email": conductor.email, "password": demo.DEMO_PASSWORD})
+    project = db.session.get(Project, result.project_id)
+    whole = ledger.summary(db.session, project)
+    body = client.get(f"/projects/{project.id}/ledger/piano-economico.csv").data
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "partner" and rows[0][7] == "importo previsto (euro)"
+    lines = [r for r in rows[1:] if r and not r[0].startswith("Totale")]
+    assert len(lines) == len(whole.lines)
+    planned = sum(Decimal(r[7].replace(",", ".")) for r in lines)
+    assert planned == whole.total_planned == Decimal("575000.00")
+    totals = {r[0]: r[7] for r in rows if r and r[0].startswith("Totale")}
+    assert totals == {"Totale pubblico": "480000,00", "Totale terzo settore": "95000,00", "Totale privato": "0,00"}
+    foundation = next(r for r in lines if r[0] == "Fondazione Casa Comune")
+    assert foundation[1] == "Terzo settore" and foundation[2] == "sì" and foundation[5] == "in natura"
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{project.id}/export.zip").data))
+    name = next(n for n in archive.namelist() if n.endswith(".csv") and archive.read(n) == body)
+    assert name

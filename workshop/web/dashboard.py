@@ -133,6 +133,10 @@ def project_archive(project_id: int):
         ),
         _("The named snapshots: %(count)s", count=len(snapshots)),
     )
+    from workshop import ledger  # the co-funding ledger (issue 16): the project's one budget
+    from workshop.ledger.csv_export import ledger_csv
+
+    archive.add("", _("co-funding-ledger.csv"), ledger_csv(ledger.lines(db.session, project.id), lang), _("The co-funding ledger: one line per partner contribution (CSV)"))
     record = project_zip.project_record(project, boards, folders)
     body = json.dumps(record, ensure_ascii=False, indent=1)
     archive.add("", _("project.json"), body, _("The project record (JSON)"))
