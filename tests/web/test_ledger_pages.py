@@ -253,9 +253,15 @@ def test_the_ledger_csv_and_the_project_zip_agree_with_the_ledger(client, app):
     planned = sum(Decimal(r[7].replace(",", ".")) for r in lines)
     assert planned == whole.total_planned == Decimal("575000.00")
     totals = {r[0]: r[7] for r in rows if r and r[0].startswith("Totale")}
-    assert totals == {"Totale pubblico": "480000,00", "Totale terzo settore": "95000,00", "Totale privato": "0,00"}
+    assert totals == {
+        "Totale pubblico": "480000,00",
+        "Totale terzo settore": "95000,00",
+        "Totale privato": "0,00",
+    }
     foundation = next(r for r in lines if r[0] == "Fondazione Casa Comune")
-    assert foundation[1] == "Terzo settore" and foundation[2] == "sì" and foundation[5] == "in natura"
+    assert (
+        foundation[1] == "Terzo settore" and foundation[2] == "sì" and foundation[5] == "in natura"
+    )
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{project.id}/export.zip").data))
     name = next(n for n in archive.namelist() if n.endswith(".csv") and archive.read(n) == body)
