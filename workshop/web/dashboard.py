@@ -138,6 +138,17 @@ def project_archive(project_id: int):
 
     archive.add("", _("co-funding-ledger.csv"), ledger_csv(ledger.lines(db.session, project.id), lang), _("The co-funding ledger: one line per partner contribution (CSV)"))
     record = project_zip.project_record(project, boards, folders)
+    whole = ledger.summary(db.session, project)
+    # The record's figures, from the ledger (the columns above keep what was typed before it).
+    record["co_funding_ledger"] = {
+        "by_source": {code: str(t.planned) for code, t in whole.by_source.items()},
+        "total": str(whole.total_planned),
+        "in_kind": str(whole.total_in_kind),
+        "partners": [
+            {"actor_id": p.actor_id, "name": p.name, "source": p.source_class, "planned": str(p.planned), "share_percent": str(p.share_percent)}
+            for p in whole.by_partner
+        ],
+    }
     body = json.dumps(record, ensure_ascii=False, indent=1)
     archive.add("", _("project.json"), body, _("The project record (JSON)"))
     file = archive.finish(
