@@ -94,3 +94,53 @@ def test_the_ledger_page_on_a_phone(browser, site, demo_project):  # noqa: F811
         ".map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"
     )
     assert width <= 390 + 1, f"no sideways scrolling of the whole page: {wide}"
+
+
+DEMO_BOARD = DEMO_PROJECT.replace(
+    "print(json.dumps(db.session.scalar(sa.select(Project.id).where(Project.title == DEMO_PROJECT_TITLE))))",
+    "project = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))\n"
+    "    print(json.dumps(next(b.id for b in project.boards if str(b.kind) == 'stakeholders')))",
+)
+
+
+def test_the_inspector_reads_a_budget_amount_the_italian_way(browser, site):  # noqa: F811
+    """On the board, a budget line's amount typed "120.000,50" is 120000.5 (not 120, not
+    12000050); "1.234" is refused in words and the amount stays."""
+    from tests.support.live_server import ROOT
+
+    board = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", DEMO_BOARD],
+            env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    conductor = Person(browser, site).log_in()
+    conductor.open(board)
+    page = conductor.page
+    conductor.js("() => window.tavoloBoard.renderer.fitAll()")
+    conductor.wait_settled()
+    page.locator('.item[data-id="demo-bud-6"]').click()
+    field = page.locator("#canvas-panel [data-field=amount]")
+    field.wait_for()
+    assert field.get_attribute("inputmode") == "decimal" and field.get_attribute("type") == "text"
+    for typed in ("120.000,50", "120000,50"):
+        field.fill("")
+        field.type(typed)
+        field.press("Tab")
+        conductor.wait_item("demo-bud-6", "it.fields.amount === 120000.5")
+        conductor.wait_settled()
+    field.fill("1.234")
+    field.press("Tab")
+    hint = page.locator("#canvas-panel .field-error:not([hidden])")
+    hint.wait_for()
+    assert "migliaia" in hint.inner_text()
+    assert (
+        conductor.js("() => window.tavoloBoard.state.get('demo-bud-6').fields.amount") == 120000.5
+    )
+    page.screenshot(path=str(ARTIFACTS / "inspector-amount.png"))
