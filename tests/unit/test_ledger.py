@@ -78,7 +78,11 @@ def test_lines_totals_and_shares_on_a_second_project(session):
     whole = ledger.summary(session, project)
     assert whole.total_planned == Decimal("100000.00")
     shares = {t.actor_id: t.share_percent for t in whole.by_partner}
-    assert shares == {"a-comune": Decimal("60.0"), "a-fond": Decimal("30.0"), "a-bank": Decimal("10.0")}
+    assert shares == {
+        "a-comune": Decimal("60.0"),
+        "a-fond": Decimal("30.0"),
+        "a-bank": Decimal("10.0"),
+    }
     assert whole.by_category["facilities"].planned == Decimal("30000.50")
     assert whole.reconciliation.clean
 
@@ -109,8 +113,16 @@ def test_a_retyped_partner_moves_its_lines_to_the_new_class(session):
     ledger.add_line(session, project.id, _line("a-corp", "1000"))
     session.commit()
     board_id = boards.project_board_id(session, project.id, BoardKind.STAKEHOLDERS.value)
-    retype = {"op": "update", "id": "a-corp", "fields": {"macro_type": "third_sector", "sub_type": "foundation"}}
-    boards.apply_change(session, parse_change({"board_id": board_id, "change_id": "c2", "client_id": "t", "ops": [retype]}), CONDUCTOR)
+    retype = {
+        "op": "update",
+        "id": "a-corp",
+        "fields": {"macro_type": "third_sector", "sub_type": "foundation"},
+    }
+    boards.apply_change(
+        session,
+        parse_change({"board_id": board_id, "change_id": "c2", "client_id": "t", "ops": [retype]}),
+        CONDUCTOR,
+    )
     totals = ledger.totals_by_source(ledger.lines(session, project.id))
     assert totals["private"].planned == 0 and totals["third_sector"].planned == Decimal("1000.00")
 
@@ -120,7 +132,10 @@ def test_another_projects_line_is_not_found(session):
     line = ledger.add_line(session, first.id, _line("a-comune", "10"))
     other = projects.create_project(session, {"title": "Altro"}, None)
     session.commit()
-    for act in (lambda: ledger.delete_line(session, other.id, line.id), lambda: ledger.update_line(session, other.id, line.id, _line("a-comune", "1"))):
+    for act in (
+        lambda: ledger.delete_line(session, other.id, line.id),
+        lambda: ledger.update_line(session, other.id, line.id, _line("a-comune", "1")),
+    ):
         with pytest.raises(ledger.LedgerError) as refused:
             act()
         assert refused.value.code == "not_found"
@@ -128,8 +143,36 @@ def test_another_projects_line_is_not_found(session):
 
 
 def test_old_figures_are_shown_beside_the_ledger_with_their_difference(session):
-    budget = {"op": "create", "id": "b-1", "type": "budget_line", "fields": {"description": "Sponsor", "source": "private", "amount": 7000, "in_kind": False, "x": 0, "y": 0, "w": 100, "h": 50}}
-    budget_2 = {"op": "create", "id": "b-2", "type": "budget_line", "fields": {"description": "Sede", "source": "public", "amount": 12000.5, "in_kind": True, "x": 0, "y": 0, "w": 100, "h": 50}}
+    budget = {
+        "op": "create",
+        "id": "b-1",
+        "type": "budget_line",
+        "fields": {
+            "description": "Sponsor",
+            "source": "private",
+            "amount": 7000,
+            "in_kind": False,
+            "x": 0,
+            "y": 0,
+            "w": 100,
+            "h": 50,
+        },
+    }
+    budget_2 = {
+        "op": "create",
+        "id": "b-2",
+        "type": "budget_line",
+        "fields": {
+            "description": "Sede",
+            "source": "public",
+            "amount": 12000.5,
+            "in_kind": True,
+            "x": 0,
+            "y": 0,
+            "w": 100,
+            "h": 50,
+        },
+    }
     project = _second_project(session, budget, budget_2)
     project.public_resources_eur = Decimal("50000.00")
     project.third_sector_cofunding_eur = Decimal("0.00")
@@ -141,17 +184,24 @@ def test_old_figures_are_shown_beside_the_ledger_with_their_difference(session):
     figures = {f.field: f for f in aside.record_figures}
     assert figures["public_resources_eur"].difference == Decimal("30000.00")
     assert "third_sector_cofunding_eur" not in figures  # 0 in the record, 0 in the ledger
-    assert [(b.item_id, b.amount) for b in aside.budget_lines] == [("b-1", Decimal("7000.00")), ("b-2", Decimal("12000.50"))]
+    assert [(b.item_id, b.amount) for b in aside.budget_lines] == [
+        ("b-1", Decimal("7000.00")),
+        ("b-2", Decimal("12000.50")),
+    ]
 
     # Two private partners could have given b-1: it is not guessed. b-2 has one public partner.
-    assert [line.origin for line in ledger.adopt_matching_budget_lines(session, project.id)] == ["budget_line:b-2"]
+    assert [line.origin for line in ledger.adopt_matching_budget_lines(session, project.id)] == [
+        "budget_line:b-2"
+    ]
     with pytest.raises(ledger.LedgerError):
         ledger.adopt_budget_line(session, project.id, "b-2", "a-comune")  # not twice
     ledger.adopt_budget_line(session, project.id, "b-1", "a-bank", "goods_services")
     session.commit()
     aside = ledger.summary(session, project).reconciliation
     assert aside.budget_lines == []
-    assert {f.field: f.difference for f in aside.record_figures} == {"public_resources_eur": Decimal("17999.50")}
+    assert {f.field: f.difference for f in aside.record_figures} == {
+        "public_resources_eur": Decimal("17999.50")
+    }
 
 
 def test_the_demo_record_ledger_and_proposal_agree(session):
@@ -160,7 +210,11 @@ def test_the_demo_record_ledger_and_proposal_agree(session):
     whole = ledger.summary(session, project)
     by_source = whole.by_source
     assert by_source["public"].planned == project.public_resources_eur == Decimal("480000.00")
-    assert by_source["third_sector"].planned == project.third_sector_cofunding_eur == Decimal("95000.00")
+    assert (
+        by_source["third_sector"].planned
+        == project.third_sector_cofunding_eur
+        == Decimal("95000.00")
+    )
     assert by_source["private"].planned == 0
     # The foundation is an ETS in the registry: its two homes are Third Sector co-funding.
     foundation = next(t for t in whole.by_partner if t.actor_id == "demo-fondazione")

@@ -25,6 +25,7 @@ from workshop.canvases import registry_csv
 from workshop.exports import board_json, diagram, project_zip, social_report
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
+from workshop.ledger.csv_export import ledger_csv
 from workshop.models import Board, BoardKind, Project
 from workshop.models.ledger import LedgerLine
 from workshop.projects import overview
@@ -67,7 +68,8 @@ def _labels() -> diagram.Labels:
     from workshop.web.board_strings import board_strings
     from workshop.web.downloads import type_labels
 
-    return diagram.Labels(types=type_labels(board_strings()), untitled="")
+    strings = board_strings()
+    return diagram.Labels(types=type_labels(strings), untitled="", strings=strings)
 
 
 def board_diagram(board_id: int, fmt: str) -> FileResult:
@@ -266,7 +268,30 @@ def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileRe
         ),
         _("The named snapshots: %(count)s", count=len(snapshots)),
     )
+    archive.add(
+        "",
+        _("co-funding-ledger.csv"),
+        ledger_csv(ledger.lines(db.session, project.id), lang),
+        _("The co-funding ledger: one line per partner contribution (CSV)"),
+    )
     record = project_zip.project_record(project, boards, folders)
+    whole = ledger.summary(db.session, project)
+    # The record's figures, from the ledger (the columns above keep what was typed before it).
+    record["co_funding_ledger"] = {
+        "by_source": {code: str(t.planned) for code, t in whole.by_source.items()},
+        "total": str(whole.total_planned),
+        "in_kind": str(whole.total_in_kind),
+        "partners": [
+            {
+                "actor_id": p.actor_id,
+                "name": p.name,
+                "source": p.source_class,
+                "planned": str(p.planned),
+                "share_percent": str(p.share_percent),
+            }
+            for p in whole.by_partner
+        ],
+    }
     archive.add(
         "",
         _("project.json"),
