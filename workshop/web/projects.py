@@ -113,7 +113,7 @@ def _table_members(project_id: int) -> list[str]:
     items = board_service.project_board_items(db.session, project_id, "stakeholders")
     partners = [p for it in items.values() if it.type == "proposal" for p in it.fields.get("partners") or []]
     actors = {k: v for k, v in items.items() if v.type == "actor"}
-    return [name for name in table_members(actors, partners, "it").split(", ") if name]
+    return table_members(actors, partners, "it")
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
