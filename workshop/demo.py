@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workshop import ledger
 from workshop.access import service as access
 from workshop.boards import service as boards
 from workshop.boards.ops import Change, parse_action, parse_change, parse_op
@@ -44,9 +45,9 @@ DEMO_RECORD = {
     ),
     "public_resources_eur": Decimal("480000.00"),
     "public_resources_monetary": "Fondo nazionale politiche sociali e fondi PNRR M5C2, per 36 mesi.",
-    "public_resources_in_kind": "Tre alloggi comunali, locali per lo sportello, personale del servizio sociale.",
+    "public_resources_in_kind": "Tre alloggi comunali e i locali per lo sportello.",
     "third_sector_cofunding_eur": Decimal("95000.00"),
-    "third_sector_cofunding": "Ore di volontariato, due alloggi di una fondazione, un mezzo per i traslochi.",
+    "third_sector_cofunding": "Ore di volontariato, due alloggi di una fondazione (ETS), un furgone per i traslochi.",
     "procedure_steps": (
         "Avvio del procedimento; pubblicazione dell'avviso; istruttoria delle domande; quattro "
         "sessioni del tavolo con verbali; determina di approvazione del progetto; convenzione."
@@ -113,10 +114,26 @@ DEMO_ACTIVITIES = (
     ("demo-att-2", "Coabitazioni solidali", "2027-01-01", "2029-06-30", "demo-coop"),
     ("demo-att-3", "Accompagnamento all'autonomia abitativa", "2026-10-01", "2029-08-31", "demo-odv"),
 )
+# The proposal's budget: one line per partner contribution, moved into the co-funding ledger
+# (workshop.ledger) under its partner, cost category and valuation basis, so that the record
+# (public 480.000 €, Third Sector 95.000 €), the proposal and the report say the same. The board
+# line's source is the class the ledger derives from the partner: the foundation is an ETS.
+# (id, description, source, amount, in kind, partner, category, basis of the valuation)
 DEMO_BUDGET = (
-    ("demo-bud-1", "Operatori dello sportello (36 mesi)", "public", 280000, False),
-    ("demo-bud-2", "Ore di volontariato", "third_sector", 45000, True),
-    ("demo-bud-3", "Due alloggi della fondazione", "private", 50000, True),
+    ("demo-bud-1", "Operatori dello sportello unico per l'abitare (36 mesi)", "public", 280000, False,
+     "demo-udp", "personnel", ""),
+    ("demo-bud-4", "Fondo di garanzia per i canoni e la morosità incolpevole", "public", 80000, False,
+     "demo-udp", "goods_services", ""),
+    ("demo-bud-5", "Tre alloggi comunali e i locali dello sportello", "public", 120000, True,
+     "demo-comune", "facilities",
+     "Canone di mercato (Osservatorio del mercato immobiliare): 3 alloggi × 36 mesi × 1.000 € "
+     "e locali dello sportello 12.000 €"),
+    ("demo-bud-2", "Ore di volontariato per l'accompagnamento all'autonomia abitativa", "third_sector", 40000,
+     True, "demo-odv", "personnel", "2.500 ore di volontariato × 16 € l'ora (costo orario di riferimento)"),
+    ("demo-bud-6", "Un furgone per i traslochi", "third_sector", 5000, True,
+     "demo-coop", "goods_services", "50 traslochi × 100 € (noleggio di un mezzo equivalente)"),
+    ("demo-bud-3", "Due alloggi della fondazione per le coabitazioni", "third_sector", 50000, True,
+     "demo-fondazione", "facilities", "Canone di mercato: 2 alloggi × 25 mesi × 1.000 €"),
 )
 
 
@@ -158,12 +175,24 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
         f = activity_zone["fields"]
         ops.append(create(item_id, "proposal_activity", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
                           h=90, title=title, start=start, end=end, lead=lead))
-    for place, (item_id, description, source, amount, in_kind) in enumerate(DEMO_BUDGET):
+    line_h = (budget_zone["fields"]["h"] - 60) / len(DEMO_BUDGET)
+    for place, (item_id, description, source, amount, in_kind, *_partner) in enumerate(DEMO_BUDGET):
         f = budget_zone["fields"]
-        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
-                          h=90, description=description, source=source, amount=amount, in_kind=in_kind))
+        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * line_h, w=f["w"] - 40,
+                          h=line_h - 6, description=description, source=source, amount=amount, in_kind=in_kind))
     change = Change(board.id, "demo-stakeholder-map", "demo", tuple(parse_op(op) for op in ops))
     boards.apply_change(session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True))
+
+
+def _ledger(session: Session, project: Project) -> None:
+    """The proposal's budget lines moved into the co-funding ledger under their partners, as a
+    project manager does on the ledger page. A line already there is left as it is."""
+    for item_id, _description, _source, _amount, _in_kind, partner, category, basis in DEMO_BUDGET:
+        try:
+            ledger.adopt_budget_line(session, project.id, item_id, partner, category, basis)
+        except ledger.LedgerError:
+            continue  # already in the ledger, or taken off the board by someone
+    session.commit()
 
 
 def load(session: Session) -> DemoResult:
@@ -174,6 +203,7 @@ def load(session: Session) -> DemoResult:
         if conductor is not None:
             fill_context_board(session, existing, conductor)  # an older demo gets its boards
             _stakeholder_map(session, existing, conductor)
+            _ledger(session, existing)
             fill_theory_and_report(session, existing, conductor)
         return DemoResult(created=False, project_id=existing.id)
     organizer = _user(session, DEMO_ORGANIZER_EMAIL, "Giulia Organizzatrice", UserRole.ORGANIZER)
@@ -194,6 +224,7 @@ def load(session: Session) -> DemoResult:
     session.commit()  # the board engine commits each change on its own
     fill_context_board(session, project, conductor)
     _stakeholder_map(session, project, conductor)
+    _ledger(session, project)
     fill_theory_and_report(session, project, conductor)
     return DemoResult(created=True, project_id=project_id)
 

@@ -21,6 +21,7 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialProject,
     MaterialTag,
 )
+from workshop.models.ledger import LedgerLine  # the co-funding ledger (issue 16)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink, ReportState
@@ -50,6 +51,7 @@ __all__ = [
     "BoardKind",
     "BoardSnapshot",
     "Invite",
+    "LedgerLine",
     "InviteRole",
     "Participant",
     "Project",

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from workshop import ledger
 from workshop.access import policy, service
 from workshop.extensions import db
 from workshop.models import Invite, InviteRole, Participant, User, UserRole, utcnow
@@ -30,7 +31,8 @@ def _project_form(**kwargs) -> ProjectForm:
 
 
 def _record_from(form: ProjectForm) -> dict:
-    return {name: getattr(form, name).data for name in RECORD_FIELDS}
+    # The form has no euro totals: the record's come from the co-funding ledger (workshop.ledger).
+    return {name: getattr(form, name).data for name in RECORD_FIELDS if hasattr(form, name)}
 
 
 @bp.get("/")
@@ -99,6 +101,7 @@ def show(project_id: int):
         can_assign=who.is_organizer,
         format_join_code=service.format_join_code,
         now=utcnow(),
+        ledger_summary=ledger.summary(db.session, project),
         **live_lists(project.id, project.boards),
         table_members=_table_members(project.id),
         INSTRUMENT_LABELS=INSTRUMENT_LABELS,
@@ -125,7 +128,9 @@ def edit(project_id: int):
         db.session.commit()
         flash(_("Record saved."), "info")
         return redirect(url_for("projects.show", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project)
+    return render_template(
+        "projects/form.html", form=form, project=project, ledger_summary=ledger.summary(db.session, project)
+    )
 
 
 @bp.post("/<int:project_id>/boards")
