@@ -152,7 +152,36 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
     for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio svolto dall'organo di controllo"), start=1):
         assert f"{n}. {heading}" in flat
     assert f"ultimo valore {latest} famiglie" in flat
-    assert f"Totale: {budget:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".") in flat
+    # §6 from the co-funding ledger: public and private apart, and the same total as the ledger.
+    from workshop import ledger
+
+    by_source = ledger.summary(db.session, project).by_source
+    total = sum(t.planned for t in by_source.values())
+    assert total == budget  # the board's budget lines moved into the ledger, nothing lost
+
+    def it(amount):
+        return f"{amount:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
+
+    assert f"Totale previsto: {it(total)}" in flat
+    assert f"Contributi pubblici: {it(by_source['public'].planned)}" in flat
+    private = by_source["third_sector"].planned + by_source["private"].planned
+    assert f"Contributi privati: {it(private)}, di cui enti del Terzo settore {it(by_source['third_sector'].planned)}" in flat
+    assert "Cofinanziamento per partner: " in flat and "Per categoria di costo: " in flat
+    # The record's identity in §2, the RUP under its own label, dates in Italian.
+    for expected in (
+        f"Avviso: {demo.DEMO_RECORD['notice_name']}",
+        f"Amministrazione procedente: {demo.DEMO_RECORD['proposing_body']}",
+        f"Responsabile del procedimento: {demo.DEMO_RECORD['rup']}",
+        f"CUP: {demo.DEMO_RECORD['cup']}",
+        "Strumento: co-progettazione (art. 55 CTS)",
+        "Convenzione sottoscritta il 30 settembre 2026",
+        "Da completare a cura dell'ente",
+        "Non applicabile: il monitoraggio dell'organo di controllo",
+        "BOZZA",
+    ):
+        assert expected in flat, expected
+    assert "Ente procedente" not in flat and "Ente proponente" not in flat
+    assert not re.search(r"\b(al|il) \d{4}-\d{2}-\d{2}", flat)  # no ISO date in prose
     assert secret["fields"]["text"][:30] not in flat and secret["fields"]["teller"] not in flat
 
     document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))

@@ -331,6 +331,95 @@ def record_budget_line(record: Mapping[str, Any], lang: str, euros) -> list[str]
     return lines
 
 
+LEDGER_WORDS = {
+    "it": {
+        "public": "Contributi pubblici: {total} (in denaro {money}; in natura, valorizzati, {in_kind}).",
+        "private": "Contributi privati: {total}, di cui enti del Terzo settore {ets} e altri privati {other} (in natura, valorizzati, {in_kind}).",
+        "total": "Totale previsto: {value}.",
+        "reported": "Totale rendicontato: {value}.",
+        "partners": "Cofinanziamento per partner: {value}.",
+        "categories": "Per categoria di costo: {value}.",
+        "record_differs": "La scheda del progetto riporta {field} {record}: il registro del cofinanziamento ne conta {ledger}.",
+        "public_field": "risorse pubbliche",
+        "ets_field": "cofinanziamento del Terzo settore",
+        "in_kind_field": "risorse pubbliche non monetarie valorizzate",
+        "source": {"public": "pubblico", "third_sector": "Terzo settore", "private": "privato"},
+        "category": {"personnel": "personale", "overheads": "spese generali", "goods_services": "beni e servizi", "facilities": "strutture", "other": "altro"},
+    },
+    "en": {
+        "public": "Public contributions: {total} (money {money}; in kind, valued, {in_kind}).",
+        "private": "Private contributions: {total}, of which Third Sector bodies {ets} and other private {other} (in kind, valued, {in_kind}).",
+        "total": "Planned total: {value}.",
+        "reported": "Reported total: {value}.",
+        "partners": "Co-funding by partner: {value}.",
+        "categories": "By cost category: {value}.",
+        "record_differs": "The project record gives {field} as {record}: the co-funding ledger counts {ledger}.",
+        "public_field": "public resources",
+        "ets_field": "Third Sector co-funding",
+        "in_kind_field": "valued non-monetary public resources",
+        "source": {"public": "public", "third_sector": "Third Sector", "private": "private"},
+        "category": {"personnel": "staff", "overheads": "overheads", "goods_services": "goods and services", "facilities": "premises", "other": "other"},
+    },
+}
+
+
+def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[str]:
+    """§6 from the co-funding ledger: public and private contributions apart (DM 4/7/2019),
+    the co-funding of each partner with its share, the cost categories; and the record's own
+    figures where they differ from the ledger's, never silently. Empty: no ledger lines."""
+    figures = record.get("ledger") or {}
+    if not figures.get("count"):
+        return []
+    w = LEDGER_WORDS[lang]
+    by_source = figures["by_source"]
+    public, ets, other = by_source["public"], by_source["third_sector"], by_source["private"]
+    lines = [
+        w["public"].format(total=euros(public["planned"], lang), money=euros(public["monetary"], lang), in_kind=euros(public["in_kind"], lang)),
+        w["private"].format(
+            total=euros(ets["planned"] + other["planned"], lang),
+            ets=euros(ets["planned"], lang),
+            other=euros(other["planned"], lang),
+            in_kind=euros(ets["in_kind"] + other["in_kind"], lang),
+        ),
+        w["total"].format(value=euros(sum(t["planned"] for t in by_source.values()), lang)),
+    ]
+    if figures.get("reported"):
+        lines.append(w["reported"].format(value=euros(sum(t["reported"] for t in by_source.values()), lang)))
+    partners = [
+        f"{name} ({w['source'][cls]}) {euros(planned, lang)}, {_percent(share, lang)}"
+        for name, cls, planned, _in_kind, share in figures["by_partner"]
+    ]
+    if partners:
+        lines.append(w["partners"].format(value="; ".join(partners)))
+    categories = [f"{w['category'].get(key, key)} {euros(amount, lang)}" for key, amount in figures["by_category"].items()]
+    if categories:
+        lines.append(w["categories"].format(value="; ".join(categories)))
+    compared = (
+        ("public_resources_eur", "public", "planned", "public_field"),
+        ("third_sector_cofunding_eur", "third_sector", "planned", "ets_field"),
+        ("public_in_kind_eur", "public", "in_kind", "in_kind_field"),
+    )
+    for field, source, figure, label in compared:
+        typed = record.get(field)
+        if typed is not None and abs(float(typed) - by_source[source][figure]) >= 0.005:
+            lines.append(
+                w["record_differs"].format(field=w[label], record=euros(float(typed), lang), ledger=euros(by_source[source][figure], lang))
+            )
+    return lines
+
+
+def _percent(share: float, lang: str) -> str:
+    text = f"{share * 100:.1f}"
+    return (text.replace(".", ",") + " %") if lang == "it" else f"{text}%"
+
+
+def in_kind_record_line(record: Mapping[str, Any], lang: str, euros) -> list[str]:
+    """The record's valued non-monetary public resources (the seed-004 card's figure)."""
+    if record.get("public_in_kind_eur") is None:
+        return []
+    return [WORDS[lang]["public_in_kind"].format(value=euros(float(record["public_in_kind_eur"]), lang))]
+
+
 def heading_state(
     period_from: Any, period_to: Any, approved_by: str, approved_at: Any, lang: str
 ) -> dict[str, str]:

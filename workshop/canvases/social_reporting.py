@@ -665,7 +665,11 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["objectives_activities"] = objectives
 
     budget = sources.of(sources.stakeholders, "budget_line")
-    if budget:
+    from_ledger = rr.ledger_resource_lines(sources.record, lang, euros)
+    if from_ledger:
+        # The co-funding ledger is the project's one budget (docs/ledger.md).
+        sections["resources"] = from_ledger
+    elif budget:
         by_source: dict[str, float] = defaultdict(float)
         in_kind = 0.0
         for line_item in budget:
@@ -680,7 +684,9 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
         sections["resources"] = resources
     else:
         sections["resources"] = [rr.to_complete("resources_missing", lang)]
-    sections["resources"] += rr.record_budget_line(sources.record, lang, euros) + offered
+    if not from_ledger:
+        sections["resources"] += rr.record_budget_line(sources.record, lang, euros)
+    sections["resources"] += offered
 
     assumptions = sources.of(sources.theory, "assumption")
     # DM 4/7/2019 §5 asks for the factors that may compromise the aims: the ToC's assumptions

@@ -18,6 +18,7 @@ from workshop.canvases import report_record as rr
 from workshop.canvases import social_reporting as sr
 from workshop.canvases.theory_of_change import threshold_words
 from workshop.exports.charts import STATUS_COLOURS, indicator_chart
+from workshop.glossary import long_date
 
 DOCUMENT_WORDS = {
     "it": {
@@ -125,7 +126,7 @@ def build(
             IndicatorRow(
                 name=name,
                 latest=_fmt(standing.latest, unit),
-                latest_date=standing.values[-1][0] if standing.values else "",
+                latest_date=long_date(standing.values[-1][0], lang) if standing.values else "",
                 target=_fmt(f.get("target"), unit) if f.get("target") is not None else "—",
                 threshold=threshold_words(f, lang) or "—",
                 status=standing.status,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from workshop.models import Invite, Participant, Project
 from workshop.models.rooms import LabMeeting, LabProject
@@ -42,4 +43,32 @@ def record_for_report(conn: sa.Connection, project_id: int) -> dict[str, Any]:
             if org and org.strip()
         }
     )
+    record["ledger"] = ledger_figures(conn, project_id)
     return record
+
+
+def ledger_figures(conn: sa.Connection, project_id: int) -> dict[str, Any]:
+    """The co-funding ledger's figures (workshop.ledger, the project's one budget) as plain
+    data for the report's §6: by source class, by partner, by cost category."""
+    from workshop import ledger  # reads the stakeholder board through workshop.boards
+
+    with Session(bind=conn) as session:
+        found = ledger.lines(session, project_id)
+        by_source = ledger.totals_by_source(found)
+        by_partner = ledger.totals_by_partner(found)
+        by_category = ledger.totals_by_category(found)
+        return {
+            "count": len(found),
+            "by_source": {
+                key: {
+                    "planned": float(t.planned),
+                    "monetary": float(t.planned_monetary),
+                    "in_kind": float(t.planned_in_kind),
+                    "reported": float(t.reported),
+                }
+                for key, t in by_source.items()
+            },
+            "by_partner": [(t.name, t.source_class, float(t.planned), float(t.planned_in_kind), float(t.share)) for t in by_partner],
+            "by_category": {key: float(t.planned) for key, t in by_category.items() if t.planned},
+            "reported": any(line.reported_eur is not None for line in found),
+        }
