@@ -44,6 +44,10 @@ THIRD_SECTOR_TYPE_NAMES = {
     },
 }
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 WORDS = {
     "it": {
         "kind": "Rendicontazione sociale di progetto ispirata alle Linee guida del DM 4 luglio 2019",
@@ -55,8 +59,8 @@ WORDS = {
         "notice_act": "Atto di approvazione dell'avviso: {value}.",
         "political_act": "Atto di indirizzo politico: {value}.",
         "cup": "CUP: {value}.",
-        "proceeding_body": "Amministrazione procedente: {value}.",
-        "rup": "Responsabile del procedimento: {value}.",
+        "proceeding_body": _cap(term("proceeding_body", "it")) + ": {value}.",
+        "rup": term("rup", "it") + ": {value}.",
         "coordination": "Coordinamento del tavolo: {value}.",
         "territory": "Ambito territoriale: {value}.",
         "instrument": "Strumento: {value}.",
@@ -113,8 +117,8 @@ WORDS = {
         "notice_act": "Act approving the notice: {value}.",
         "political_act": "Political act: {value}.",
         "cup": "CUP: {value}.",
-        "proceeding_body": "Proceeding administration: {value}.",
-        "rup": "Head of the procedure (RUP): {value}.",
+        "proceeding_body": _cap(term("proceeding_body", "en")) + ": {value}.",
+        "rup": term("rup", "en") + ": {value}.",
         "coordination": "Coordination of the table: {value}.",
         "territory": "Territory: {value}.",
         "instrument": "Instrument: {value}.",

@@ -32,7 +32,7 @@ from workshop.boards.state import Actor, Item
 from workshop.canvases import report_record as rr
 from workshop.canvases.common import create, new_id
 from workshop.canvases.theory_of_change import threshold_words
-from workshop.glossary import counted, long_date
+from workshop.glossary import counted, long_date, term
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.SOCIAL_REPORTING.value
@@ -314,7 +314,7 @@ WORDS = {
         "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
         "counts": "Sulle lavagne del progetto: {problems} analizzati, {actors} mappati, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
-        "proposing_body": "Amministrazione procedente: {value}.",
+        "proposing_body": rr._cap(term("proceeding_body", "it")) + ": {value}.",
         "responsible": "Responsabile del procedimento: {value}.",
         "purpose": "Finalità: {value}.",
         "object": "Oggetto: {value}.",
@@ -406,7 +406,7 @@ WORDS = {
         "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
         "counts": "On the project's boards: {problems} analysed, {actors} mapped, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
-        "proposing_body": "Proceeding administration: {value}.",
+        "proposing_body": rr._cap(term("proceeding_body", "en")) + ": {value}.",
         "responsible": "Head of the procedure (RUP): {value}.",
         "purpose": "Purpose: {value}.",
         "object": "Object: {value}.",
