@@ -34,6 +34,7 @@ def upgrade():
         sa.Column('approved_by_id', sa.Integer(), sa.ForeignKey('users.id', ondelete='SET NULL'), nullable=True),
         sa.Column('approved_by_name', sa.String(length=200), nullable=False, server_default=''),
         sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('approved_seq', sa.BigInteger(), nullable=True),
     )
     with op.batch_alter_table('projects') as batch:
         for name, type_ in TEXT_COLUMNS:

@@ -238,6 +238,13 @@ def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, w
     become("anonymous")
     assert "BOZZA" not in client.get(f"/r/{link.token}").get_data(as_text=True)
 
+    # A change on the board after the approval (a new measurement) makes it a draft again.
+    _change(reporting.id, [{"op": "create", "id": "m3", "type": "measurement", "fields": {"indicator": "k", "date": "2026-11-10", "value": 36}}], "rep-late")
+    become("conductor_a")
+    assert "modificata dopo l&#39;approvazione" in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)})
+    assert "BOZZA" not in _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
+
     # A new period is another report: a draft again.
     become("conductor_a")
     client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": csrf_token(client), "period_from": "2027-01-01", "period_to": "2027-12-31"})

@@ -93,6 +93,7 @@ def build(
     lang: str,
     record: Mapping[str, object] | None = None,
     state: object | None = None,
+    approved: bool = False,
 ) -> ReportData:
     """`boards` maps the session board kinds to their live items; `record` is the project's
     record (its columns), `state` the board's ReportState (period, approval) if it has one."""
@@ -144,7 +145,7 @@ def build(
                 provenance=rr.measurement_provenance(sr._latest_measurement(indicator.id, measurements), lang),
             )
         )
-    approved_at = getattr(state, "approved_at", None)
+    approved_at = getattr(state, "approved_at", None) if approved else None
     heading = rr.heading_state(
         getattr(state, "period_from", None),
         getattr(state, "period_to", None),
@@ -152,6 +153,8 @@ def build(
         approved_at,
         lang,
     )
+    if getattr(state, "approved_at", None) is not None and not approved:
+        heading["state"] = rr.WORDS[lang]["changed_since"]
     return ReportData(project_title, lang, sections, rows, is_draft, heading, approved_at is not None)
 
 

@@ -46,6 +46,9 @@ class ReportState(Base):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_name: Mapped[str] = mapped_column(sa.String(200), default="")  # kept if the account goes
     approved_at: Mapped[datetime | None]
+    # The board's seq when approved: a later change to the board (a section rewritten, a new
+    # measurement) makes the report a draft again, to be approved anew.
+    approved_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     @property
     def approved(self) -> bool:

@@ -88,8 +88,14 @@ def approve(session: Session, board: Board, user_id: int, user_name: str) -> Rep
     if state.period_from is None or state.period_to is None:
         raise ReportLinkError("period_missing")
     state.approved_at, state.approved_by_id, state.approved_by_name = utcnow(), user_id, user_name
+    state.approved_seq = board.seq
     session.flush()
     return state
+
+
+def is_approved(state: ReportState | None, board: Board) -> bool:
+    """Approved, and the board unchanged since."""
+    return bool(state and state.approved_at is not None and state.approved_seq == board.seq)
 
 
 def reopen(session: Session, board: Board) -> ReportState:

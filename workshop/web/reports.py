@@ -58,7 +58,10 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
     }
     boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
     record = record_for_report(db.session.connection(), board.project_id)
-    return social_report.build(board.project.title, boards, lang, record, report_links.state_of(db.session, board.id))
+    state = report_links.state_of(db.session, board.id)
+    return social_report.build(
+        board.project.title, boards, lang, record, state, approved=report_links.is_approved(state, board)
+    )
 
 
 @bp.get("/boards/<int:board_id>/report")
