@@ -107,6 +107,12 @@ def test_a_level_the_lab_set_is_never_changed_a_higher_one_is_only_suggested():
     assert rows["a-lead"]["engagement"] == "inform" and rows["a-lead"]["channel"] == "meeting"
     asked = {row["actor"]: row["suggested"] for row in planned.result["to_confirm"]}
     assert asked == {"a-odv": "involve", "a-lead": "collaborate"}
+    # The board shows them as findings that select the plan's row: the lab decides.
+    ids = {op["fields"]["audience"]: op["id"] for op in planned.ops}
+    assert {(f["message_key"], f["item_ids"][0]) for f in planned.result["findings"]} == {
+        ("finding.level_to_confirm_involve", ids["a-odv"]),
+        ("finding.level_to_confirm_collaborate", ids["a-lead"]),
+    }
 
 
 # --- progress ---------------------------------------------------------------------------------------------------

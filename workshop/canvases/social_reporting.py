@@ -199,11 +199,14 @@ def plan_from_registry(view: BoardView) -> ActionResult:
             continue
         role = roles.get(actor.id)
         defaults = communication_defaults(actor, role)
+        action_id = new_id("cm")
         if role and IAP2.index(SUGGESTED_LEVEL[role]) > IAP2.index(defaults["engagement"]):
-            to_confirm.append({"actor": actor.id, "engagement": defaults["engagement"], "suggested": SUGGESTED_LEVEL[role]})
+            to_confirm.append(
+                {"actor": actor.id, "engagement": defaults["engagement"], "suggested": SUGGESTED_LEVEL[role], "item_id": action_id}
+            )
         ops.append(
             create(
-                new_id("cm"),
+                action_id,
                 "communication_action",
                 audience=actor.id,
                 x=0.0,
@@ -214,7 +217,14 @@ def plan_from_registry(view: BoardView) -> ActionResult:
             )
         )
         rows += 1
-    return ActionResult(ops=ops, result={"created": [op["id"] for op in ops], "to_confirm": to_confirm})
+    result: dict[str, Any] = {"created": [op["id"] for op in ops], "to_confirm": to_confirm}
+    if to_confirm:
+        # Shown as findings: the lab selects the plan's row and decides (nothing raised here).
+        result["findings"] = [
+            {"code": "level_to_confirm", "message_key": f"finding.level_to_confirm_{row['suggested']}", "item_ids": [row["item_id"]]}
+            for row in to_confirm
+        ]
+    return ActionResult(ops=ops, result=result)
 
 
 def _plan(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
