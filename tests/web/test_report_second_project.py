@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import docx
@@ -174,3 +175,10 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
     assert "Totale previsto: 250.223,13 €." in paragraphs
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "fonte: Verbali dei Comuni; evidenza: https://example.org/verbali" in cells
+
+    # The project's ZIP carries the same report (record, ledger, period, approval).
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{project_id}/export.zip").data))
+    (name,) = [n for n in archive.namelist() if n.endswith(("report-sociale.pdf", "social-report.pdf"))]
+    zipped = _pdf(archive.read(name))
+    assert "Responsabile del procedimento: Dott. Marco Bianchi." in zipped and "Totale previsto: 250.223,13 €." in zipped
+    assert "BOZZA" not in zipped and "dal 16 giugno 2025 al 31 dicembre 2025" in zipped

@@ -192,7 +192,14 @@ def _add_board(
             for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
         }
         boards[BoardKind.SOCIAL_REPORTING.value] = service.board_items(db.session, board.id)
-        report = social_report.build(board.project.title, boards, lang)
+        # The same report as its page: the record's identity and ledger, its period and state.
+        from workshop.projects import report_links
+        from workshop.projects.record import record_for_report
+
+        state = report_links.state_of(db.session, board.id)
+        record = record_for_report(db.session.connection(), board.project_id)
+        approved = report_links.is_approved(state, board)
+        report = social_report.build(board.project.title, boards, lang, record, state, approved=approved)
         css = REPORT_CSS.read_text(encoding="utf-8")
         html = render_template("reports/document.html", report=report, inline_css=css)
         pdf = social_report.html_to_pdf(html, base_url=request.url_root)
