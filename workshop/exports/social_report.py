@@ -141,6 +141,7 @@ def build(
                     baseline=f.get("baseline"),
                     description=description,
                     labels={"target": words["target"], "threshold": words["threshold"]},
+                    date_label=lambda day: long_date(day, lang),
                 ),
                 provenance=rr.measurement_provenance(sr._latest_measurement(indicator.id, measurements), lang),
             )
