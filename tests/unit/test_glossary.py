@@ -20,7 +20,11 @@ BOARD_STRINGS = ROOT / "workshop" / "translations" / "board_strings_it.txt"
 
 def _italian_texts() -> list[str]:
     with CATALOGUE.open("rb") as f:
-        texts = [m.string if isinstance(m.string, str) else " ".join(m.string) for m in read_po(f) if m.id]
+        texts = [
+            m.string if isinstance(m.string, str) else " ".join(m.string)
+            for m in read_po(f)
+            if m.id
+        ]
     if BOARD_STRINGS.exists():
         texts.append(BOARD_STRINGS.read_text(encoding="utf-8"))
 
@@ -31,7 +35,12 @@ def _italian_texts() -> list[str]:
         elif isinstance(value, str):
             yield value
 
-    for words in (social_reporting.WORDS["it"], social_reporting.SECTION_TITLES["it"], report_record.WORDS["it"], report_record.LEDGER_WORDS["it"]):
+    for words in (
+        social_reporting.WORDS["it"],
+        social_reporting.SECTION_TITLES["it"],
+        report_record.WORDS["it"],
+        report_record.LEDGER_WORDS["it"],
+    ):
         texts.extend(walk(words))
     return texts
 
@@ -41,7 +50,9 @@ def test_the_italian_texts_never_use_a_rejected_variant_of_a_term(key):
     term = glossary.TERMS[key]
     for text in _italian_texts():
         for variant in term.avoid_it:
-            assert variant.casefold() not in text.casefold(), f"{variant!r} instead of {term.it!r} in {text!r}"
+            assert variant.casefold() not in text.casefold(), (
+                f"{variant!r} instead of {term.it!r} in {text!r}"
+            )
 
 
 def test_the_catalogue_names_the_terms_the_glossary_way():

@@ -59,12 +59,23 @@ def _board_id(project_id, kind):
 
 
 def _actor(item_id, name, macro, sub, engagement="collaborate"):
-    fields = {"name": name, "macro_type": macro, "sub_type": sub, "engagement": engagement, "x": 0, "y": 0, "w": 180, "h": 90}
+    fields = {
+        "name": name,
+        "macro_type": macro,
+        "sub_type": sub,
+        "engagement": engagement,
+        "x": 0,
+        "y": 0,
+        "w": 180,
+        "h": 90,
+    }
     return {"op": "create", "id": item_id, "type": "actor", "fields": fields}
 
 
 def _pdf(data: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    return re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    )
 
 
 def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(client, world, auth):
@@ -78,8 +89,32 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
     _change(
         context,
         [
-            {"op": "create", "id": "tv", "type": "tavolo", "fields": {"title": "Tavolo prossimità", "person_responsible": "Dott. Marco Bianchi", "x": 0, "y": 0, "w": 400, "h": 300}},
-            {"op": "create", "id": "cp", "type": "problem", "fields": {"text": "Anziani soli senza rete", "role": "core", "x": 500, "y": 0, "w": 200, "h": 100}},
+            {
+                "op": "create",
+                "id": "tv",
+                "type": "tavolo",
+                "fields": {
+                    "title": "Tavolo prossimità",
+                    "person_responsible": "Dott. Marco Bianchi",
+                    "x": 0,
+                    "y": 0,
+                    "w": 400,
+                    "h": 300,
+                },
+            },
+            {
+                "op": "create",
+                "id": "cp",
+                "type": "problem",
+                "fields": {
+                    "text": "Anziani soli senza rete",
+                    "role": "core",
+                    "x": 500,
+                    "y": 0,
+                    "w": 200,
+                    "h": 100,
+                },
+            },
         ],
         "ctx",
     )
@@ -90,8 +125,26 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
         [
             _actor("a-unione", "Unione dei Comuni della Valdera", "public", "comune"),
             _actor("a-aps", "APS Filo d'Argento", "third_sector", "aps"),
-            _actor("a-coop", "Cooperativa sociale Arcobaleno", "third_sector", "social_coop", engagement="inform"),
-            {"op": "create", "id": "pr", "type": "proposal", "fields": {"title": "Punti di comunità", "partners": ["a-aps", "a-coop"], "x": 0, "y": 400, "w": 400, "h": 300}},
+            _actor(
+                "a-coop",
+                "Cooperativa sociale Arcobaleno",
+                "third_sector",
+                "social_coop",
+                engagement="inform",
+            ),
+            {
+                "op": "create",
+                "id": "pr",
+                "type": "proposal",
+                "fields": {
+                    "title": "Punti di comunità",
+                    "partners": ["a-aps", "a-coop"],
+                    "x": 0,
+                    "y": 400,
+                    "w": 400,
+                    "h": 300,
+                },
+            },
         ],
         "reg",
     )
@@ -100,42 +153,119 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
     _change(
         theory,
         [
-            {"op": "create", "id": "o1", "type": "output", "fields": {"text": "Punti di comunità aperti", "unit": "punti", "planned_quantity": 6, "x": 0, "y": 0, "w": 200, "h": 100}},
-            {"op": "create", "id": "k1", "type": "indicator", "fields": {"name": "Punti di comunità attivi", "of": "o1", "target": 6, "unit": "punti"}},
+            {
+                "op": "create",
+                "id": "o1",
+                "type": "output",
+                "fields": {
+                    "text": "Punti di comunità aperti",
+                    "unit": "punti",
+                    "planned_quantity": 6,
+                    "x": 0,
+                    "y": 0,
+                    "w": 200,
+                    "h": 100,
+                },
+            },
+            {
+                "op": "create",
+                "id": "k1",
+                "type": "indicator",
+                "fields": {
+                    "name": "Punti di comunità attivi",
+                    "of": "o1",
+                    "target": 6,
+                    "unit": "punti",
+                },
+            },
         ],
         "toc",
     )
     # The co-funding ledger, through its page: amounts typed the Italian way.
     for line in (
-        {"actor_id": "a-unione", "category": "personnel", "description": "Operatori di comunità", "kind": "monetary", "planned_eur": "120.000,50"},
-        {"actor_id": "a-unione", "category": "facilities", "description": "Locali dei Comuni", "kind": "in_kind", "valuation_basis": "6 locali × 24 mesi", "planned_eur": "51.726,00"},
-        {"actor_id": "a-coop", "category": "personnel", "description": "Spese di personale e spese generali", "kind": "monetary", "planned_eur": "78.496,63"},
+        {
+            "actor_id": "a-unione",
+            "category": "personnel",
+            "description": "Operatori di comunità",
+            "kind": "monetary",
+            "planned_eur": "120.000,50",
+        },
+        {
+            "actor_id": "a-unione",
+            "category": "facilities",
+            "description": "Locali dei Comuni",
+            "kind": "in_kind",
+            "valuation_basis": "6 locali × 24 mesi",
+            "planned_eur": "51.726,00",
+        },
+        {
+            "actor_id": "a-coop",
+            "category": "personnel",
+            "description": "Spese di personale e spese generali",
+            "kind": "monetary",
+            "planned_eur": "78.496,63",
+        },
     ):
-        response = post_form(client, f"/projects/{project_id}/ledger/", {"valuation_basis": "", "reported_eur": "", **line})
+        response = post_form(
+            client,
+            f"/projects/{project_id}/ledger/",
+            {"valuation_basis": "", "reported_eur": "", **line},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
     # Session 4: a measurement with its source and evidence, the plan, the draft.
     reporting = _board_id(project_id, BoardKind.SOCIAL_REPORTING.value)
     _change(
         reporting,
-        [{"op": "create", "id": "m1", "type": "measurement", "fields": {"indicator": "k1", "date": "2025-12-31", "value": 4, "source": "Verbali dei Comuni", "evidence": "https://example.org/verbali"}}],
+        [
+            {
+                "op": "create",
+                "id": "m1",
+                "type": "measurement",
+                "fields": {
+                    "indicator": "k1",
+                    "date": "2025-12-31",
+                    "value": 4,
+                    "source": "Verbali dei Comuni",
+                    "evidence": "https://example.org/verbali",
+                },
+            }
+        ],
         "meas",
     )
     for name, args in (("plan_from_registry", {}), ("draft_social_report", {"lang": "it"})):
-        request = parse_action({"board_id": reporting, "change_id": name, "client_id": "t", "action": name, "args": args})
-        applied = boards.run_action(db.session, request.change, request.action, request.args, CONDUCTOR, may_edit=True)
+        request = parse_action(
+            {
+                "board_id": reporting,
+                "change_id": name,
+                "client_id": "t",
+                "action": name,
+                "args": args,
+            }
+        )
+        applied = boards.run_action(
+            db.session, request.change, request.action, request.args, CONDUCTOR, may_edit=True
+        )
     db.session.commit()
 
     project = db.session.get(Project, project_id)
     assert project.rup == "Dott. Marco Bianchi"
-    assert project.table_coordination == "Una facilitatrice della Società della Salute"  # not overwritten
+    assert (
+        project.table_coordination == "Una facilitatrice della Società della Salute"
+    )  # not overwritten
     assert project.public_in_kind_eur == Decimal("51726.00")
-    plan = {it["fields"]["audience"]: it["fields"] for it in boards.live_items(db.session, reporting) if it["type"] == "communication_action"}
+    plan = {
+        it["fields"]["audience"]: it["fields"]
+        for it in boards.live_items(db.session, reporting)
+        if it["type"] == "communication_action"
+    }
     assert plan["a-coop"]["engagement"] == "inform" and plan["a-coop"]["channel"] == "meeting"
     assert applied is not None
 
     pdf = _pdf(client.get(f"/boards/{reporting}/report.pdf").data)
     totals = ledger.totals_by_source(ledger.lines(db.session, project_id))
-    assert totals["public"].planned == Decimal("171726.50") and totals["third_sector"].planned == Decimal("78496.63")
+    assert totals["public"].planned == Decimal("171726.50") and totals[
+        "third_sector"
+    ].planned == Decimal("78496.63")
     for expected in (
         "BOZZA",
         "Rendicontazione sociale di progetto ispirata alle Linee guida del DM 4 luglio 2019",
@@ -162,7 +292,11 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
 
     token = client.get(f"/boards/{reporting}/report").get_data(as_text=True)
     assert "BOZZA" in token
-    post_form(client, f"/boards/{reporting}/report/period", {"period_from": "2025-06-16", "period_to": "2025-12-31"})
+    post_form(
+        client,
+        f"/boards/{reporting}/report/period",
+        {"period_from": "2025-06-16", "period_to": "2025-12-31"},
+    )
     post_form(client, f"/boards/{reporting}/report/approve")
     approved = _pdf(client.get(f"/boards/{reporting}/report.pdf").data)
     assert "BOZZA" not in approved and "dal 16 giugno 2025 al 31 dicembre 2025" in approved
@@ -178,7 +312,12 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
 
     # The project's ZIP carries the same report (record, ledger, period, approval).
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{project_id}/export.zip").data))
-    (name,) = [n for n in archive.namelist() if n.endswith(("report-sociale.pdf", "social-report.pdf"))]
+    (name,) = [
+        n for n in archive.namelist() if n.endswith(("report-sociale.pdf", "social-report.pdf"))
+    ]
     zipped = _pdf(archive.read(name))
-    assert "Responsabile del procedimento: Dott. Marco Bianchi." in zipped and "Totale previsto: 250.223,13 €." in zipped
+    assert (
+        "Responsabile del procedimento: Dott. Marco Bianchi." in zipped
+        and "Totale previsto: 250.223,13 €." in zipped
+    )
     assert "BOZZA" not in zipped and "dal 16 giugno 2025 al 31 dicembre 2025" in zipped

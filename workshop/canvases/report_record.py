@@ -44,6 +44,7 @@ THIRD_SECTOR_TYPE_NAMES = {
     },
 }
 
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -350,7 +351,13 @@ LEDGER_WORDS = {
         "ets_field": "cofinanziamento del Terzo settore",
         "in_kind_field": "risorse pubbliche non monetarie valorizzate",
         "source": {"public": "pubblico", "third_sector": "Terzo settore", "private": "privato"},
-        "category": {"personnel": "personale", "overheads": "spese generali", "goods_services": "beni e servizi", "facilities": "strutture", "other": "altro"},
+        "category": {
+            "personnel": "personale",
+            "overheads": "spese generali",
+            "goods_services": "beni e servizi",
+            "facilities": "strutture",
+            "other": "altro",
+        },
     },
     "en": {
         "public": "Public contributions: {total} (money {money}; in kind, valued, {in_kind}).",
@@ -364,7 +371,13 @@ LEDGER_WORDS = {
         "ets_field": "Third Sector co-funding",
         "in_kind_field": "valued non-monetary public resources",
         "source": {"public": "public", "third_sector": "Third Sector", "private": "private"},
-        "category": {"personnel": "staff", "overheads": "overheads", "goods_services": "goods and services", "facilities": "premises", "other": "other"},
+        "category": {
+            "personnel": "staff",
+            "overheads": "overheads",
+            "goods_services": "goods and services",
+            "facilities": "premises",
+            "other": "other",
+        },
     },
 }
 
@@ -380,7 +393,11 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
     by_source = figures["by_source"]
     public, ets, other = by_source["public"], by_source["third_sector"], by_source["private"]
     lines = [
-        w["public"].format(total=euros(public["planned"], lang), money=euros(public["monetary"], lang), in_kind=euros(public["in_kind"], lang)),
+        w["public"].format(
+            total=euros(public["planned"], lang),
+            money=euros(public["monetary"], lang),
+            in_kind=euros(public["in_kind"], lang),
+        ),
         w["private"].format(
             total=euros(ets["planned"] + other["planned"], lang),
             ets=euros(ets["planned"], lang),
@@ -390,14 +407,19 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
         w["total"].format(value=euros(sum(t["planned"] for t in by_source.values()), lang)),
     ]
     if figures.get("reported"):
-        lines.append(w["reported"].format(value=euros(sum(t["reported"] for t in by_source.values()), lang)))
+        lines.append(
+            w["reported"].format(value=euros(sum(t["reported"] for t in by_source.values()), lang))
+        )
     partners = [
         f"{name} ({w['source'][cls]}) {euros(planned, lang)}, {_percent(share, lang)}"
         for name, cls, planned, _in_kind, share in figures["by_partner"]
     ]
     if partners:
         lines.append(w["partners"].format(value="; ".join(partners)))
-    categories = [f"{w['category'].get(key, key)} {euros(amount, lang)}" for key, amount in figures["by_category"].items()]
+    categories = [
+        f"{w['category'].get(key, key)} {euros(amount, lang)}"
+        for key, amount in figures["by_category"].items()
+    ]
     if categories:
         lines.append(w["categories"].format(value="; ".join(categories)))
     compared = (
@@ -409,7 +431,11 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
         typed = record.get(field)
         if typed is not None and abs(float(typed) - by_source[source][figure]) >= 0.005:
             lines.append(
-                w["record_differs"].format(field=w[label], record=euros(float(typed), lang), ledger=euros(by_source[source][figure], lang))
+                w["record_differs"].format(
+                    field=w[label],
+                    record=euros(float(typed), lang),
+                    ledger=euros(by_source[source][figure], lang),
+                )
             )
     return lines
 
@@ -423,7 +449,9 @@ def in_kind_record_line(record: Mapping[str, Any], lang: str, euros) -> list[str
     """The record's valued non-monetary public resources (the seed-004 card's figure)."""
     if record.get("public_in_kind_eur") is None:
         return []
-    return [WORDS[lang]["public_in_kind"].format(value=euros(float(record["public_in_kind_eur"]), lang))]
+    return [
+        WORDS[lang]["public_in_kind"].format(value=euros(float(record["public_in_kind_eur"]), lang))
+    ]
 
 
 def heading_state(

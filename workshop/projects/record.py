@@ -68,7 +68,10 @@ def ledger_figures(conn: sa.Connection, project_id: int) -> dict[str, Any]:
                 }
                 for key, t in by_source.items()
             },
-            "by_partner": [(t.name, t.source_class, float(t.planned), float(t.planned_in_kind), float(t.share)) for t in by_partner],
+            "by_partner": [
+                (t.name, t.source_class, float(t.planned), float(t.planned_in_kind), float(t.share))
+                for t in by_partner
+            ],
             "by_category": {key: float(t.planned) for key, t in by_category.items() if t.planned},
             "reported": any(line.reported_eur is not None for line in found),
         }
