@@ -3,6 +3,7 @@ words, the project page and the record reading their figures from the ledger (is
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -161,6 +162,9 @@ def test_edit_and_delete_a_line_and_the_project_page_follows(client, managed):
     page = _text(client.get(f"/projects/{managed.id}").get_data(as_text=True))
     assert "130.000,00 €" in page and "69,2 %" in page
 
+    record_form = _text(client.get(f"/projects/{managed.id}/edit").get_data(as_text=True))
+    assert "130.000,00 €" in record_form and "90.000,00 €" in record_form  # the record's totals
+
     assert post_form(client, f"{url}{lines[1].id}/delete").status_code == 302
     assert [x.id for x in db.session.query(LedgerLine)] == [lines[0].id]
 
@@ -232,3 +236,54 @@ def test_the_demo_record_ledger_and_project_page_say_the_same(client, app, auth)
         "Fuori dal piano economico" not in ledger_page
         and "Piano economico dei cofinanziamenti" in ledger_page
     )
+
+
+def test_the_ledger_csv_and_the_project_zip_agree_with_the_ledger(client, app):
+    import csv
+    import io
+    import zipfile
+
+    result = demo.load(db.session)
+    conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()
+    post_form(client, "/auth/login", {"email": conductor.email, "password": demo.DEMO_PASSWORD})
+    project = db.session.get(Project, result.project_id)
+    whole = ledger.summary(db.session, project)
+    body = client.get(f"/projects/{project.id}/ledger/piano-economico.csv").data
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "partner" and rows[0][7] == "importo previsto (euro)"
+    lines = [r for r in rows[1:] if r and not r[0].startswith("Totale")]
+    assert len(lines) == len(whole.lines)
+    planned = sum(Decimal(r[7].replace(",", ".")) for r in lines)
+    assert planned == whole.total_planned == Decimal("575000.00")
+    totals = {r[0]: r[7] for r in rows if r and r[0].startswith("Totale")}
+    assert totals == {
+        "Totale pubblico": "480000,00",
+        "Totale terzo settore": "95000,00",
+        "Totale privato": "0,00",
+    }
+    foundation = next(r for r in lines if r[0] == "Fondazione Casa Comune")
+    assert (
+        foundation[1] == "Terzo settore" and foundation[2] == "sì" and foundation[5] == "in natura"
+    )
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{project.id}/export.zip").data))
+    name = next(n for n in archive.namelist() if n.endswith(".csv") and archive.read(n) == body)
+    assert name
+    record = json.loads(
+        next(archive.read(n) for n in archive.namelist() if n.endswith(".json") and "/" not in n)
+    )
+    figures = record["co_funding_ledger"]
+    assert figures["by_source"] == {
+        "public": "480000.00",
+        "third_sector": "95000.00",
+        "private": "0.00",
+    }
+    assert Decimal(str(record["project"]["public_resources_eur"])) == Decimal(
+        figures["by_source"]["public"]
+    )
+    shares = {p["actor_id"]: p["share_percent"] for p in figures["partners"]}
+    assert shares["demo-fondazione"] == "8.7"
+    assert abs(sum(Decimal(v) for v in shares.values()) - 100) <= Decimal("0.05") * len(
+        shares
+    )  # rounded

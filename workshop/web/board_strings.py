@@ -239,6 +239,9 @@ def _engine_strings() -> dict[str, str]:
             "Three circles: power, legitimacy, urgency; the number of actors in each region."
         ),
         "Views": _("Views"),
+        "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals.": _(
+            "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals."
+        ),
         "Write a number.": _("Write a number."),
         "Write a whole number.": _("Write a whole number."),
         "computed": _("computed"),

@@ -82,7 +82,7 @@ def project_archive(project_id: int):
     project = get_project_or_abort(project_id)
     who = require_user()
     strings = board_strings()
-    labels = diagram.Labels(types=type_labels(strings), untitled="")
+    labels = diagram.Labels(types=type_labels(strings), untitled="", strings=strings)
     lang = "en" if str(get_locale()) == "en" else "it"
     archive = project_zip.ProjectZip()
     boards = sorted(project.boards, key=_board_order)
@@ -133,7 +133,22 @@ def project_archive(project_id: int):
         ),
         _("The named snapshots: %(count)s", count=len(snapshots)),
     )
+    from workshop import ledger  # the co-funding ledger (issue 16): the project's one budget
+    from workshop.ledger.csv_export import ledger_csv
+
+    archive.add("", _("co-funding-ledger.csv"), ledger_csv(ledger.lines(db.session, project.id), lang), _("The co-funding ledger: one line per partner contribution (CSV)"))
     record = project_zip.project_record(project, boards, folders)
+    whole = ledger.summary(db.session, project)
+    # The record's figures, from the ledger (the columns above keep what was typed before it).
+    record["co_funding_ledger"] = {
+        "by_source": {code: str(t.planned) for code, t in whole.by_source.items()},
+        "total": str(whole.total_planned),
+        "in_kind": str(whole.total_in_kind),
+        "partners": [
+            {"actor_id": p.actor_id, "name": p.name, "source": p.source_class, "planned": str(p.planned), "share_percent": str(p.share_percent)}
+            for p in whole.by_partner
+        ],
+    }
     body = json.dumps(record, ensure_ascii=False, indent=1)
     archive.add("", _("project.json"), body, _("The project record (JSON)"))
     file = archive.finish(

@@ -43,7 +43,7 @@ def board_diagram(board_id: int, fmt: str):
     strings = board_strings()
     svg = diagram.board_svg(
         service.live_items(db.session, board.id),
-        diagram.Labels(types=type_labels(strings), untitled=""),
+        diagram.Labels(types=type_labels(strings), untitled="", strings=strings),
         title=board_label(board),
     )
     if fmt == "svg":

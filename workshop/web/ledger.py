@@ -177,6 +177,19 @@ def show(project_id: int):
     return _page(project, _line_form(project))
 
 
+@bp.get("/piano-economico.csv")
+def csv_file(project_id: int):
+    """The ledger for a spreadsheet (Italian CSV: `;`, BOM, decimal comma)."""
+    from workshop.ledger.csv_export import ledger_csv
+    from workshop.web.downloads import download
+
+    project = get_project_or_abort(project_id)
+    lang = str(get_locale() or "it")[:2]
+    body = ledger_csv(ledger.lines(db.session, project.id), lang)
+    name = "piano-economico.csv" if lang == "it" else "co-funding-ledger.csv"
+    return download(body, "text/csv; charset=utf-8", name)
+
+
 @bp.post("/")
 def add(project_id: int):
     project = get_project_or_abort(project_id)

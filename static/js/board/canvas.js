@@ -6,6 +6,7 @@
 
 import { editableField } from "./editor.js";
 import { excerpt, t } from "./i18n.js";
+import { formatItalianNumber } from "./numbers.js";
 import { CanvasSchema, formatNumber, parseValue } from "./schema.js";
 import { BoardConnection } from "./socket.js";
 import { SALIENCE_ATTRIBUTES, VENN, vennAnchor } from "./stakeholders.js";
@@ -17,6 +18,7 @@ const SALIENCE_ORDER = ["definitive", "dominant", "dangerous", "dependent", "dor
 const ACTION_ARGS = { promote_pestel_factor: { factor_id: "pestel_factor" } };
 const REASONS = {
   number: "Write a number.",
+  ambiguous: "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals.",
   range: "The value is out of range (%(min)s to %(max)s).",
   whole: "Write a whole number.",
   required: "This field cannot be empty.",
@@ -602,7 +604,7 @@ export class CanvasUI {
       const ref = src.state.get(value);
       control.textContent = ref ? this._name(ref, src.schema) : t("(deleted item)");
     } else if (field.kind === "number") {
-      control.value = value === null || value === undefined ? "" : field.derived ? formatNumber(value, { integer: field.step === 1 }) : String(value);
+      control.value = value === null || value === undefined ? "" : field.derived ? formatNumber(value, { integer: field.step === 1 }) : formatItalianNumber(value);
     } else {
       control.value = value ?? "";
     }
