@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import date
 from decimal import Decimal
 
 import docx
@@ -20,6 +21,7 @@ from workshop.boards.ops import parse_action, parse_change
 from workshop.boards.state import Actor
 from workshop.extensions import db
 from workshop.models import BoardKind, Project
+from workshop.models.rooms import Lab, LabMeeting, LabProject
 
 CONDUCTOR = Actor("u:1", "Carla", may_conduct=True)
 
@@ -232,6 +234,15 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
         ],
         "meas",
     )
+    # The table met once, in a lab the project belongs to (the labs' own pages make these).
+    lab = Lab(title="Laboratorio Valdera")
+    lab.meetings.append(LabMeeting(title="Prima sessione", held_on=date(2025, 3, 12)))
+    db.session.add(lab)
+    db.session.flush()
+    db.session.add(LabProject(lab_id=lab.id, project_id=project_id))
+    db.session.commit()
+    page = client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert "Prima sessione" in page
     for name, args in (("plan_from_registry", {}), ("draft_social_report", {"lang": "it"})):
         request = parse_action(
             {
@@ -282,6 +293,7 @@ def test_a_project_built_through_the_real_paths_reports_its_record_and_ledger(cl
         "Contributi privati: 78.496,63 €, di cui enti del Terzo settore 78.496,63 €",
         "Totale previsto: 250.223,13 €.",
         "Realizzazioni rispetto a quanto previsto: Punti di comunità aperti: previste 6 punti, realizzate 4 punti.",
+        "Incontri del tavolo: 1 incontro: 12 marzo 2025 (Prima sessione).",
         "8. Monitoraggio svolto dall'organo di controllo",
         "Da completare a cura dell'ente",
     ):

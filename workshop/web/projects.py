@@ -104,8 +104,16 @@ def show(project_id: int):
         ledger_summary=ledger.summary(db.session, project),
         **live_lists(project.id, project.boards),
         table_members=_table_members(project.id),
+        table_record=_table_record(project.id),
         INSTRUMENT_LABELS=INSTRUMENT_LABELS,
     )
+
+
+def _table_record(project_id: int) -> dict:
+    """The table's meetings (from the labs) and the organisations present at them."""
+    from workshop.projects.record import record_for_report
+
+    return record_for_report(db.session.connection(), project_id)
 
 
 def _table_members(project_id: int) -> list[str]:
