@@ -6,6 +6,7 @@ The project's record is content, not interface, so it is written in Italian, as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -57,6 +58,23 @@ DEMO_RECORD = {
     "conflict_handling": "Regole del tavolo condivise alla prima sessione; decisioni per consenso, poi a maggioranza qualificata.",
     "strengths": "Rete già attiva sul territorio; alloggi disponibili; forte impegno politico.",
     "weaknesses": "Tempi stretti del PNRR; poca esperienza di valutazione d'impatto.",
+    # The rest of the seed-004 record (issue 16): the RUP apart from the table's coordination.
+    "rup": "Dott.ssa Elena Ricci, Ufficio di Piano Valle Serena",
+    "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2026",
+    "cup": "F71H26000040006",
+    "instrument": "co_design",
+    "scheme_general_objective": "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa.",
+    "scheme_specific_objectives": (
+        "1. Uno sportello unico per l'abitare in ogni distretto (accoglienza, orientamento, mediazione); "
+        "2. coabitazioni solidali in alloggi pubblici e del Terzo settore (12 posti); "
+        "3. accompagnamento educativo per 40 famiglie in 36 mesi."
+    ),
+    "public_in_kind_eur": Decimal("120000.00"),  # the municipal flats, as in the ledger
+    "agreement_date": date(2026, 9, 30),
+    "agreement_number": "Rep. n. 112/2026",
+    "agreement_duration": "36 mesi",
+    "strength_tags": ["rete territoriale", "patrimonio abitativo"],
+    "weakness_tags": ["tempi", "valutazione d'impatto"],
 }
 
 
@@ -234,7 +252,7 @@ def load(session: Session) -> DemoResult:
 DEMO_TAVOLO = {
     "title": "Tavolo di co-progettazione per l'abitare solidale",
     "proposing_body": DEMO_RECORD["proposing_body"],
-    "person_responsible": DEMO_RECORD["table_coordination"],
+    "person_responsible": DEMO_RECORD["rup"],
     "purpose": DEMO_RECORD["motivation"],
     "object": DEMO_RECORD["requested_activities"],
     "territory": DEMO_RECORD["territory"],

@@ -157,6 +157,22 @@ MATRIX: dict[tuple[str, str], Route] = {
         {},
         url_values={"board_id": "{report_board_id}"},
     ),
+    # The report's period and approval (issue 16): its managers only.
+    ("reports.set_period", "POST"): Route(
+        managers_of_a("/boards/"),
+        {"period_from": "2026-01-01", "period_to": "2026-12-31"},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.approve", "POST"): Route(
+        managers_of_a("/boards/"),
+        {},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.reopen", "POST"): Route(
+        managers_of_a("/boards/"),
+        {},
+        url_values={"board_id": "{report_board_id}"},
+    ),
     # The public page of a report: anyone with the link, logged in or not.
     ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
     ("review.show", "GET"): Route(

@@ -4,6 +4,8 @@ conductors, through the real pages."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -43,6 +45,19 @@ FULL_RECORD = {
     "conflict_handling": "Consenso, poi maggioranza qualificata.",
     "strengths": "Rete attiva.",
     "weaknesses": "Tempi stretti.",
+    # The rest of the seed-004 record (issue 16).
+    "rup": "Dott.ssa Anna Neri",
+    "political_act": "Delibera di Giunta n. 31/2026",
+    "cup": "D61B26000120006",
+    "instrument": "co_design",
+    "scheme_general_objective": "Autonomia abitativa delle famiglie fragili.",
+    "scheme_specific_objectives": "1. Sportello casa (presa in carico); 2. Alloggi ponte (accoglienza).",
+    "public_in_kind_eur": "51726",
+    "agreement_date": "2026-09-30",
+    "agreement_number": "17/2026",
+    "agreement_duration": "36 mesi",
+    "strength_tags": "rete, territorio, rete",
+    "weakness_tags": "tempi",
 }
 
 
@@ -99,6 +114,20 @@ def test_a_project_created_with_every_field_keeps_them(client, organizer):
     saved = record_of(project_id)
     assert saved["third_sector_types"] == ["odv", "aps", "social_cooperative"]
     assert saved["status"] == ProjectStatus.DRAFT
+    assert saved["rup"] == "Dott.ssa Anna Neri" and saved["table_coordination"] == "La RUP con una facilitatrice."
+    assert saved["public_in_kind_eur"] == Decimal("51726.00") and saved["agreement_date"] == date(2026, 9, 30)
+    assert saved["strength_tags"] == ["rete", "territorio"] and saved["weakness_tags"] == ["tempi"]
+    assert saved["instrument"] == "co_design" and saved["cup"] == "D61B26000120006"
+    page = client.get(f"/projects/{project_id}").get_data(as_text=True)
+    for shown in ("Dott.ssa Anna Neri", "Delibera di Giunta n. 31/2026", "D61B26000120006", "17/2026", "36 mesi", "territorio"):
+        assert shown in page, shown
+    assert "51,726.00" in page or "51.726,00" in page
+
+
+def test_an_unknown_instrument_is_refused_and_saves_nothing(client, organizer):
+    before = count(Project)
+    response = post_form(client, "/projects/new", {"title": "X", "status": "active", "instrument": "appalto"})
+    assert response.status_code == 200 and count(Project) == before
 
 
 @pytest.mark.parametrize("who", ["conductor", "other_conductor"])
@@ -121,7 +150,14 @@ def test_editing_saves_every_field_of_the_record(client, world, organizer):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/projects/{project_id}"
     saved = record_of(project_id)
-    expected = {**FULL_RECORD, "status": ProjectStatus.DRAFT}
+    expected = {
+        **FULL_RECORD,
+        "status": ProjectStatus.DRAFT,
+        "public_in_kind_eur": Decimal("51726.00"),
+        "agreement_date": date(2026, 9, 30),
+        "strength_tags": ["rete", "territorio"],
+        "weakness_tags": ["tempi"],
+    }
     assert saved == expected
 
     form = client.get(f"/projects/{project_id}/edit").get_data(as_text=True)

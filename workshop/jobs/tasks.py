@@ -28,7 +28,8 @@ from workshop.extensions import db
 from workshop.ledger.csv_export import ledger_csv
 from workshop.models import Board, BoardKind, Project
 from workshop.models.ledger import LedgerLine
-from workshop.projects import overview
+from workshop.projects import overview, report_links
+from workshop.projects.record import record_for_report
 from workshop.rooms import privacy
 from workshop.rooms.rules import Viewer
 
@@ -167,7 +168,17 @@ def social_report_data(
         for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
     }
     boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
-    return social_report.build(board.project.title, boards, lang)
+    # The same report as its page: the record's identity and ledger, its period and state.
+    record = record_for_report(db.session.connection(), board.project_id)
+    state = report_links.state_of(db.session, board.id)
+    return social_report.build(
+        board.project.title,
+        boards,
+        lang,
+        record,
+        state,
+        approved=report_links.is_approved(state, board),
+    )
 
 
 def _report_pdf_bytes(report: social_report.ReportData) -> bytes:

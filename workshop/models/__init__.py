@@ -24,7 +24,7 @@ from workshop.models.library import (  # the practice library (issue 9c)
 from workshop.models.ledger import LedgerLine  # the co-funding ledger (issue 16)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
-from workshop.models.reports import ReportLink
+from workshop.models.reports import ReportLink, ReportState
 from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
@@ -58,6 +58,7 @@ __all__ = [
     "ProjectConductor",
     "ProjectStatus",
     "ReportLink",
+    "ReportState",
     "SESSION_BOARD_KINDS",
     "SnapshotKind",
     "StakeholderPosition",

@@ -19,6 +19,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms import DateField  # the report period, the agreement date (issue 16)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
@@ -36,6 +37,7 @@ from workshop.models.project import (
     MAX_TITLE_CHARS,
     ProjectStatus,
 )
+from workshop.models.project import CUP_CHARS, INSTRUMENTS  # issue 16: the record's instrument and CUP
 from workshop.models.user import MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
@@ -155,6 +157,34 @@ def _required_text(label, max_chars):
     )
 
 
+INSTRUMENT_LABELS = {
+    "co_programming": _l("Co-programming (art. 55 CTS)"),
+    "co_design": _l("Co-design (art. 55 CTS)"),
+    "co_programming_and_design": _l("Co-programming and co-design (art. 55 CTS)"),
+    "agreement_art56": _l("Agreement (art. 56 CTS)"),
+}
+
+
+class TagsField(StringField):
+    """Tags written as "a, b, c"; the data is the list, without empties or repeats."""
+
+    MAX_TAGS = 20
+    MAX_TAG_CHARS = 60
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])
+
+    def process_formdata(self, valuelist) -> None:
+        tags: list[str] = []
+        for raw in (valuelist[0] if valuelist else "").split(","):
+            tag = " ".join(raw.split())[: self.MAX_TAG_CHARS]
+            if tag and tag.lower() not in (t.lower() for t in tags):
+                tags.append(tag)
+        if len(tags) > self.MAX_TAGS:
+            raise ValueError(_l("At most 20 tags."))
+        self.data = tags
+
+
 class ProjectForm(FlaskForm):
     """The case-history record of a co-design initiative."""
 
@@ -192,6 +222,24 @@ class ProjectForm(FlaskForm):
     conflict_handling = _long(_l("How conflicts are handled"))
     strengths = _long(_l("Strengths"))
     weaknesses = _long(_l("Weaknesses"))
+    # The rest of the seed-004 record (issue 16).
+    rup = _short(_l("Head of the procedure (RUP)"))
+    political_act = _short(_l("Political act"))
+    cup = StringField(_l("CUP (project code)"), filters=[strip_whitespace], validators=[Optional(), Length(max=CUP_CHARS)])
+    instrument = SelectField(
+        _l("Instrument"),
+        choices=[SelectChoice("", _l("Not said yet"))]
+        + [SelectChoice(code, INSTRUMENT_LABELS[code]) for code in INSTRUMENTS],
+        default="",
+    )
+    scheme_general_objective = _long(_l("General objective of the administration's project"))
+    scheme_specific_objectives = _long(_l("Specific objectives of the administration's project, with their operative content"))
+    public_in_kind_eur = _money(_l("Public resources, non-monetary, valued (EUR)"))
+    agreement_date = DateField(_l("Agreement signed on"), validators=[Optional()])
+    agreement_number = _short(_l("Agreement number"))
+    agreement_duration = _short(_l("Agreement duration"))
+    strength_tags = TagsField(_l("Tags of the strengths"))
+    weakness_tags = TagsField(_l("Tags of the weaknesses"))
 
 
 class FreeBoardForm(FlaskForm):
@@ -228,6 +276,13 @@ class UserForm(FlaskForm):
         _l("Password"),
         validators=[InputRequired(), Length(min=MIN_PASSWORD_CHARS, max=MAX_PASSWORD_CHARS)],
     )
+
+
+class ReportPeriodForm(FlaskForm):
+    """The period a social report covers (from, to)."""
+
+    period_from = DateField(_l("From"), validators=[InputRequired()])
+    period_to = DateField(_l("To"), validators=[InputRequired()])
 
 
 class ReportLinkForm(FlaskForm):
