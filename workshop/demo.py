@@ -6,11 +6,13 @@ The project's record is content, not interface, so it is written in Italian, as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workshop import ledger
 from workshop.access import service as access
 from workshop.boards import service as boards
 from workshop.boards.ops import Change, parse_action, parse_change, parse_op
@@ -44,9 +46,9 @@ DEMO_RECORD = {
     ),
     "public_resources_eur": Decimal("480000.00"),
     "public_resources_monetary": "Fondo nazionale politiche sociali e fondi PNRR M5C2, per 36 mesi.",
-    "public_resources_in_kind": "Tre alloggi comunali, locali per lo sportello, personale del servizio sociale.",
+    "public_resources_in_kind": "Tre alloggi comunali e i locali per lo sportello.",
     "third_sector_cofunding_eur": Decimal("95000.00"),
-    "third_sector_cofunding": "Ore di volontariato, due alloggi di una fondazione, un mezzo per i traslochi.",
+    "third_sector_cofunding": "Ore di volontariato, due alloggi di una fondazione (ETS), un furgone per i traslochi.",
     "procedure_steps": (
         "Avvio del procedimento; pubblicazione dell'avviso; istruttoria delle domande; quattro "
         "sessioni del tavolo con verbali; determina di approvazione del progetto; convenzione."
@@ -56,6 +58,23 @@ DEMO_RECORD = {
     "conflict_handling": "Regole del tavolo condivise alla prima sessione; decisioni per consenso, poi a maggioranza qualificata.",
     "strengths": "Rete già attiva sul territorio; alloggi disponibili; forte impegno politico.",
     "weaknesses": "Tempi stretti del PNRR; poca esperienza di valutazione d'impatto.",
+    # The rest of the seed-004 record (issue 16): the RUP apart from the table's coordination.
+    "rup": "Dott.ssa Elena Ricci, Ufficio di Piano Valle Serena",
+    "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2026",
+    "cup": "F71H26000040006",
+    "instrument": "co_design",
+    "scheme_general_objective": "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa.",
+    "scheme_specific_objectives": (
+        "1. Uno sportello unico per l'abitare in ogni distretto (accoglienza, orientamento, mediazione); "
+        "2. coabitazioni solidali in alloggi pubblici e del Terzo settore (12 posti); "
+        "3. accompagnamento educativo per 40 famiglie in 36 mesi."
+    ),
+    "public_in_kind_eur": Decimal("120000.00"),  # the municipal flats, as in the ledger
+    "agreement_date": date(2026, 9, 30),
+    "agreement_number": "Rep. n. 112/2026",
+    "agreement_duration": "36 mesi",
+    "strength_tags": ["rete territoriale", "patrimonio abitativo"],
+    "weakness_tags": ["tempi", "valutazione d'impatto"],
 }
 
 
@@ -113,10 +132,26 @@ DEMO_ACTIVITIES = (
     ("demo-att-2", "Coabitazioni solidali", "2027-01-01", "2029-06-30", "demo-coop"),
     ("demo-att-3", "Accompagnamento all'autonomia abitativa", "2026-10-01", "2029-08-31", "demo-odv"),
 )
+# The proposal's budget: one line per partner contribution, moved into the co-funding ledger
+# (workshop.ledger) under its partner, cost category and valuation basis, so that the record
+# (public 480.000 €, Third Sector 95.000 €), the proposal and the report say the same. The board
+# line's source is the class the ledger derives from the partner: the foundation is an ETS.
+# (id, description, source, amount, in kind, partner, category, basis of the valuation)
 DEMO_BUDGET = (
-    ("demo-bud-1", "Operatori dello sportello (36 mesi)", "public", 280000, False),
-    ("demo-bud-2", "Ore di volontariato", "third_sector", 45000, True),
-    ("demo-bud-3", "Due alloggi della fondazione", "private", 50000, True),
+    ("demo-bud-1", "Operatori dello sportello unico per l'abitare (36 mesi)", "public", 280000, False,
+     "demo-udp", "personnel", ""),
+    ("demo-bud-4", "Fondo di garanzia per i canoni e la morosità incolpevole", "public", 80000, False,
+     "demo-udp", "goods_services", ""),
+    ("demo-bud-5", "Tre alloggi comunali e i locali dello sportello", "public", 120000, True,
+     "demo-comune", "facilities",
+     "Canone di mercato (Osservatorio del mercato immobiliare): 3 alloggi × 36 mesi × 1.000 € "
+     "e locali dello sportello 12.000 €"),
+    ("demo-bud-2", "Ore di volontariato per l'accompagnamento all'autonomia abitativa", "third_sector", 40000,
+     True, "demo-odv", "personnel", "2.500 ore di volontariato × 16 € l'ora (costo orario di riferimento)"),
+    ("demo-bud-6", "Un furgone per i traslochi", "third_sector", 5000, True,
+     "demo-coop", "goods_services", "50 traslochi × 100 € (noleggio di un mezzo equivalente)"),
+    ("demo-bud-3", "Due alloggi della fondazione per le coabitazioni", "third_sector", 50000, True,
+     "demo-fondazione", "facilities", "Canone di mercato: 2 alloggi × 25 mesi × 1.000 €"),
 )
 
 
@@ -158,12 +193,24 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
         f = activity_zone["fields"]
         ops.append(create(item_id, "proposal_activity", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
                           h=90, title=title, start=start, end=end, lead=lead))
-    for place, (item_id, description, source, amount, in_kind) in enumerate(DEMO_BUDGET):
+    line_h = (budget_zone["fields"]["h"] - 60) / len(DEMO_BUDGET)
+    for place, (item_id, description, source, amount, in_kind, *_partner) in enumerate(DEMO_BUDGET):
         f = budget_zone["fields"]
-        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
-                          h=90, description=description, source=source, amount=amount, in_kind=in_kind))
+        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * line_h, w=f["w"] - 40,
+                          h=line_h - 6, description=description, source=source, amount=amount, in_kind=in_kind))
     change = Change(board.id, "demo-stakeholder-map", "demo", tuple(parse_op(op) for op in ops))
     boards.apply_change(session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True))
+
+
+def _ledger(session: Session, project: Project) -> None:
+    """The proposal's budget lines moved into the co-funding ledger under their partners, as a
+    project manager does on the ledger page. A line already there is left as it is."""
+    for item_id, _description, _source, _amount, _in_kind, partner, category, basis in DEMO_BUDGET:
+        try:
+            ledger.adopt_budget_line(session, project.id, item_id, partner, category, basis)
+        except ledger.LedgerError:
+            continue  # already in the ledger, or taken off the board by someone
+    session.commit()
 
 
 def load(session: Session) -> DemoResult:
@@ -174,6 +221,7 @@ def load(session: Session) -> DemoResult:
         if conductor is not None:
             fill_context_board(session, existing, conductor)  # an older demo gets its boards
             _stakeholder_map(session, existing, conductor)
+            _ledger(session, existing)
             fill_theory_and_report(session, existing, conductor)
         return DemoResult(created=False, project_id=existing.id)
     organizer = _user(session, DEMO_ORGANIZER_EMAIL, "Giulia Organizzatrice", UserRole.ORGANIZER)
@@ -194,6 +242,7 @@ def load(session: Session) -> DemoResult:
     session.commit()  # the board engine commits each change on its own
     fill_context_board(session, project, conductor)
     _stakeholder_map(session, project, conductor)
+    _ledger(session, project)
     fill_theory_and_report(session, project, conductor)
     return DemoResult(created=True, project_id=project_id)
 
@@ -203,7 +252,7 @@ def load(session: Session) -> DemoResult:
 DEMO_TAVOLO = {
     "title": "Tavolo di co-progettazione per l'abitare solidale",
     "proposing_body": DEMO_RECORD["proposing_body"],
-    "person_responsible": DEMO_RECORD["table_coordination"],
+    "person_responsible": DEMO_RECORD["rup"],
     "purpose": DEMO_RECORD["motivation"],
     "object": DEMO_RECORD["requested_activities"],
     "territory": DEMO_RECORD["territory"],
@@ -385,12 +434,19 @@ def _action(
 
 # --- sessions 3 and 4: the theory of change seeded from session 1, and the social report --------
 
+# The purpose's indicator with the four parts of the Center for Theory of Change: who changes,
+# how many (target, and the fewest still acceptable), what counts as success for one family
+# (the threshold: in a home for at least 12 months) and by when. The id stays: measurements
+# and the social report refer to it.
 DEMO_GOAL_INDICATOR = {
-    "name": "Famiglie con una casa stabile dopo 12 mesi",
+    "name": "Famiglie con una casa stabile",
     "population": "demo-famiglie",
     "target": 40,
-    "threshold": 30,
+    "target_minimum": 30,
     "unit": "famiglie",
+    "threshold": 12,
+    "threshold_unit": "mesi",
+    "threshold_note": "in casa da almeno 12 mesi",
     "timeline": "2028-12-31",
     "baseline": 0,
     "source": "Registro dello sportello per l'abitare",
@@ -398,6 +454,45 @@ DEMO_GOAL_INDICATOR = {
     "frequency": "quarterly",
     "owner": "demo-udp",
 }
+# An indicator for each means of the objective tree (by the problem it came from), so that every
+# outcome the project answers for is measured; the impact above the ceiling needs none.
+DEMO_MEANS_INDICATORS = {
+    "demo-cause-rent": ("Famiglie con un canone non oltre il 30% del reddito", 25, "famiglie", "Contratti registrati dallo sportello"),
+    "demo-cause-homes": ("Alloggi sfitti ristrutturati e assegnati", 5, "alloggi", "Verbali di assegnazione del Comune"),
+    "demo-cause-trust": ("Proprietari che affittano con la garanzia della rete", 15, "proprietari", "Registro delle garanzie"),
+    "demo-cause-debt": ("Famiglie in morosità incolpevole sostenute entro 30 giorni", 30, "famiglie", "Registro dello sportello per l'abitare"),
+}
+# The goal is above the project's accountability ceiling, yet the logframe's overall objective
+# wants an indicator the Ambito already collects: fewer is better.
+DEMO_IMPACT_INDICATOR = {
+    "name": "Minori che cambiano scuola dopo uno sfratto",
+    "target": 5,
+    "unit": "minori all'anno",
+    "better": "lower",
+    "baseline": 18,
+    "timeline": "2029-08-31",
+    "source": "Anagrafe scolastica e servizi sociali dell'Ambito",
+    "frequency": "yearly",
+    "owner": "demo-udp",
+}
+# Which outcomes each intervention serves (by the problem the outcome came from; "core": the purpose).
+DEMO_TARGETS = {
+    "demo-att-1": ("demo-cause-debt", "demo-cause-trust"),
+    "demo-att-2": ("demo-cause-rent", "demo-cause-homes"),
+    "demo-att-3": ("core",),
+}
+# The outputs (realizzazioni) each intervention delivers: the logframe's results.
+DEMO_OUTPUTS = (
+    ("demo-out-1", "demo-att-1", "Colloqui di orientamento allo sportello", "colloqui", 300),
+    ("demo-out-2", "demo-att-2", "Coabitazioni solidali avviate", "coabitazioni", 12),
+    ("demo-out-3", "demo-att-3", "Piani di autonomia abitativa firmati", "piani", 40),
+)
+# What the team picked from the context as assumptions and risks, and where it placed them
+# (the PESTEL's legal factor is a fact of the procedure, not an assumption: not picked).
+DEMO_ASSUMPTIONS = (
+    ("demo-pestel-pnrr", "assumption", "I fondi PNRR M5C2 per l'housing sociale arrivano nei tempi previsti", "demo-cause-homes"),
+    ("demo-pestel-prices", "risk", "I canoni crescono ancora per gli affitti brevi turistici", "demo-cause-rent"),
+)
 # The objective tree reworded in the positive, as the lab does after the conversion: by the
 # problem each objective came from ("core": the core problem, whatever its id).
 DEMO_OBJECTIVES = {
@@ -453,26 +548,47 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
     items = boards.live_items(session, theory_id)
     session.rollback()
     outcomes = [it for it in items if it["type"] == "outcome"]
-    goal = next((it for it in outcomes if it["fields"].get("is_goal")), None)
-    if goal is None:
+    # The outcome seeded from each objective, by the problem that objective came from.
+    by_problem = {}
+    for it in outcomes:
+        objective = context_items.get(it["fields"].get("source_objective") or "")
+        problem = context_items.get((objective or {}).get("fields", {}).get("source_problem") or "")
+        if problem is not None:
+            by_problem["core" if problem["fields"].get("role") == "core" else problem["id"]] = it
+    if "core" not in by_problem:
         return
+    purpose = by_problem["core"]
     links = [it for it in items if it["type"] == "toc_link"]
     ops = [
         {"op": "update", "id": link["id"], "fields": {"rationale": "ogni passo rende possibile il successivo per le stesse famiglie"}}
         for link in links
         if not link["fields"].get("rationale")
     ]
-    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": goal["id"], **DEMO_GOAL_INDICATOR, "x": goal["fields"]["x"] + 260, "y": goal["fields"]["y"], "w": 220, "h": 110}})
+    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": purpose["id"], **DEMO_GOAL_INDICATOR, "x": purpose["fields"]["x"], "y": purpose["fields"]["y"] + 120, "w": 220, "h": 30}})
+    impact = by_problem.get("demo-effect-children")
+    if impact is not None:
+        ops.append({"op": "create", "id": "demo-ind-impact", "type": "indicator", "fields": {"of": impact["id"], **DEMO_IMPACT_INDICATOR, "x": impact["fields"]["x"], "y": impact["fields"]["y"] + 120, "w": 220, "h": 30}})
+    for problem_id, (name, target, unit, source) in DEMO_MEANS_INDICATORS.items():
+        outcome = by_problem.get(problem_id)
+        if outcome is not None:
+            ops.append({"op": "create", "id": f"demo-ind-{problem_id[5:]}", "type": "indicator", "fields": {"of": outcome["id"], "name": name, "target": target, "unit": unit, "timeline": "2028-12-31", "source": source, "frequency": "half_yearly", "owner": "demo-udp", "x": outcome["fields"]["x"], "y": outcome["fields"]["y"] + 120, "w": 220, "h": 30}})
     for n, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
+        targets = [by_problem[key]["id"] for key in DEMO_TARGETS.get(item_id, ()) if key in by_problem]
         ops.append(
             {
                 "op": "create",
                 "id": f"{item_id}-toc",
                 "type": "intervention",
-                "fields": {"text": title, "lead": lead, "start": start, "end": end, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 80, "w": 240, "h": 120},
+                "fields": {"text": title, "lead": lead, "start": start, "end": end, "targets": targets, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120},
             }
         )
+    for n, (item_id, intervention, text, unit, quantity) in enumerate(DEMO_OUTPUTS):
+        ops.append({"op": "create", "id": item_id, "type": "output", "fields": {"text": text, "unit": unit, "planned_quantity": quantity, "intervention": f"{intervention}-toc", "x": 900 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120}})
     boards.apply_change(session, parse_change({"board_id": theory_id, "change_id": "demo:toc:content", "client_id": "demo", "ops": ops}), actor)
+    for source_id, kind, text, problem_id in DEMO_ASSUMPTIONS:
+        attached = by_problem.get(problem_id)
+        args = {"source_id": source_id, "kind": kind, "text": text, "attached_to": attached["id"] if attached else None}
+        _action(session, theory_id, actor, f"demo:toc:pick:{source_id}", "pick_assumption", args)
     _action(session, theory_id, actor, "demo:toc:narrative", "generate_narrative", {"lang": "it"})
 
     _action(session, reporting_id, actor, "demo:report:template", "apply_template", {"name": "social_reporting"})

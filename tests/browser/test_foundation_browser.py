@@ -232,7 +232,7 @@ def test_organizer_opens_the_demo_project_switches_language_and_logs_out(open_co
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert re.search(r"/projects/\d+$", page.url)
     assert page.get_by_role("heading", name="The boards of the lab").is_visible()
-    assert "480,000.00 EUR" in page.locator("#record").inner_text()
+    assert "€480,000.00" in page.locator("#record").inner_text()
     shot(page, "desktop-en-project-top", full_page=False)
 
     page.locator("#language-select").select_option("it")

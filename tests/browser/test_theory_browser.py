@@ -76,13 +76,20 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     indicator = add_card(participant, "indicator", "Famiglie con una rete di aiuto")
     participant.wait_item(indicator, f"it.fields.of === {json.dumps(goal)}")
     page.wait_for_selector("#canvas-panel:not([hidden]) [data-field=target]")
-    for field, value in (("target", "40"), ("threshold", "30"), ("unit", "famiglie"), ("timeline", "2027-06-30")):
+    # Target (how many), its minimum, and the threshold: what counts as success for one family.
+    for field, value in (
+        ("target", "40"),
+        ("target_minimum", "30"),
+        ("unit", "famiglie"),
+        ("threshold_note", "almeno due incontri al mese"),
+        ("timeline", "2027-06-30"),
+    ):
         inspector(page, field).fill(value)
         page.keyboard.press("Tab")
     participant.wait_item(
         indicator,
-        "it.fields.target === 40 && it.fields.threshold === 30 && it.fields.unit === 'famiglie'"
-        " && it.fields.timeline === '2027-06-30'",
+        "it.fields.target === 40 && it.fields.target_minimum === 30 && it.fields.unit === 'famiglie'"
+        " && it.fields.threshold_note === 'almeno due incontri al mese' && it.fields.timeline === '2027-06-30'",
     )
 
     # The check: the precondition has no indicator yet, and says so.
@@ -91,6 +98,31 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     texts = " ".join(page.locator(".finding-text").all_inner_texts())
     assert "indicatori" in texts or "indicator" in texts, texts
     shot(participant, "theory-findings")
+
+    # Candidate assumptions come from the context only when asked; this project's has none yet.
+    run_from_menu(participant, "[data-action=list_assumption_candidates]")
+    page.wait_for_selector("#canvas-panel[data-mode=candidates] .findings-ok")
+    assert page.locator("[data-action=pick_assumption]").count() == 0  # picked from the panel, not the menu
+
+    # A PESTEL factor written on the context board is offered, and becomes a card only when
+    # picked: as a risk, on the selected goal.
+    participant.open(site["boards"]["context"])
+    add_card(participant, "pestel_factor", "Calo dei volontari nel quartiere")
+    participant.wait_settled()
+    participant.open(board)
+    participant.js("(id) => window.tavoloBoard.select([id])", goal)
+    run_from_menu(participant, "[data-action=list_assumption_candidates]")
+    page.wait_for_selector("#canvas-panel[data-mode=candidates] [data-canvas=pick][data-kind=risk]")
+    assert not [i for i in participant.items() if i["type"] == "assumption"]
+    shot(participant, "theory-candidates")
+    page.click("#canvas-panel [data-canvas=pick][data-kind=risk]")
+    participant.wait(
+        "(goal) => [...window.tavoloBoard.state.items()].some(it => it.type === 'assumption'"
+        " && it.fields.kind === 'risk' && it.fields.attached_to === goal)",
+        goal,
+    )
+    page.wait_for_selector("#canvas-panel[data-mode=candidates] .candidate .muted")
+    shot(participant, "theory-candidate-picked")
 
     # The narrative, written by the server and seen by the conductor as a card on the board.
     run_from_menu(participant, "[data-action=generate_narrative]")
@@ -108,5 +140,6 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     conductor.page.goto(site["url"] + f"/boards/{board}/logframe")
     body = conductor.page.locator("table.logframe").inner_text(timeout=WAIT_MS)
     assert "Le famiglie del quartiere escono dall'isolamento" in body
-    assert "Famiglie con una rete di aiuto" in body and "almeno 30 famiglie" in body
+    assert "Famiglie con una rete di aiuto" in body and "40 famiglie (minimo 30)" in body
+    assert "almeno due incontri al mese" in body and "30 giugno 2027" in body
     shot(conductor, "theory-logframe")

@@ -631,6 +631,9 @@ def _record(store, project_id) -> dict:
 
 
 def test_the_tavolo_is_kept_on_the_project_record_in_the_same_change(store, project, board):
+    store.get(Project, project.id).table_coordination = "Una facilitatrice esterna"
+    store.commit()
+    coordination_before = "Una facilitatrice esterna"
     applied = run(store, board, "apply_template", {"name": "tavolo"})
     (tavolo_id,) = applied.result["created"]
     assert (
@@ -660,11 +663,13 @@ def test_the_tavolo_is_kept_on_the_project_record_in_the_same_change(store, proj
         "territory": "14 Comuni dell'Ambito",
         "motivation": "Rispondere al disagio abitativo",
         "requested_activities": "Servizi per l'abitare (art. 5 CTS, lett. q)",
-        "table_coordination": "Dott.ssa Rossi, responsabile del procedimento",
+        "rup": "Dott.ssa Rossi, responsabile del procedimento",  # the RUP: its own field
         "participant_selection": "Cooperative sociali, APS, ODV",
         "conflict_handling": "Decisioni per consenso",
         "title": "Abitare",  # the project's name is the organizer's, not the board's
     }
+    # "Responsabile del procedimento" never overwrites who coordinates the table (issue 16).
+    assert store.get(Project, project.id).table_coordination == coordination_before
     # A refused change leaves the record alone: the effect runs in the change's transaction.
     with pytest.raises(BoardError):
         apply(

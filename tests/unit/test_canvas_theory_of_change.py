@@ -10,6 +10,7 @@ from workshop.boards.canvas import BoardView
 from workshop.boards.errors import BoardError
 from workshop.boards.state import Item
 from workshop.canvases import theory_of_change as toc
+from workshop.canvases import toc_narrative, toc_seed
 
 ACTORS = {"act-comune": "actor", "act-coop": "actor"}
 
@@ -54,7 +55,7 @@ def test_a_sound_theory_has_no_findings():
             link("l1", "mid", "goal", rationale="la frequenza crea legami"),
             indicator("i1", "goal", name="Famiglie con una rete di aiuto"),
             indicator("i2", "mid", name="Presenze settimanali"),
-            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Apertura", "lead": "act-coop"}},
+            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Apertura", "lead": "act-coop", "targets": ["mid"]}},
         ]
     )
     assert toc.check_theory(view_of(board)) == []
@@ -128,12 +129,12 @@ def _context():
 def test_seeding_turns_the_chosen_objectives_into_outcomes_with_their_links_and_sources():
     board = MemoryBoard("theory_of_change")
     planned = toc.seed_from_earlier_sessions(view_of(board, {"context": _context()}))
-    created = {op["fields"].get("source_objective") or op["fields"].get("source_factor"): op for op in planned.ops if op["type"] != "toc_link"}
-    assert set(created) == {"p1", "m1", "m2", "e1", "f1", "s1"}  # not the out-of-scope one, not a strength
-    assert created["p1"]["fields"]["is_goal"] and created["p1"]["fields"]["tier"] == "long_term"
-    assert created["e1"]["fields"]["tier"] == "impact"
+    created = {op["fields"].get("source_objective"): op for op in planned.ops if op["type"] != "toc_link"}
+    assert set(created) == {"p1", "m1", "m2", "e1"}  # not the out-of-scope one; no assumption is dumped
+    # Backwards from the goal: the end the purpose leads to is the goal, the purpose its precondition.
+    assert created["e1"]["fields"]["is_goal"] and created["e1"]["fields"]["tier"] == "impact"
+    assert created["p1"]["fields"]["tier"] == "long_term" and not created["p1"]["fields"]["is_goal"]
     assert created["m1"]["fields"]["tier"] == "intermediate" and created["m2"]["fields"]["tier"] == "early"
-    assert created["f1"]["fields"]["kind"] == "enabling_factor" and created["s1"]["fields"]["kind"] == "risk"
     ids = {key: op["id"] for key, op in created.items()}
     links = {(op["fields"]["from"], op["fields"]["to"]) for op in planned.ops if op["type"] == "toc_link"}
     assert links == {(ids["m1"], ids["p1"]), (ids["m2"], ids["m1"]), (ids["p1"], ids["e1"])}
@@ -165,7 +166,7 @@ def _narrated_board():
             link("l1", "mid", "goal", rationale="la frequenza crea legami", interventions=[]),
             {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Aprire il centro il sabato", "lead": "act-coop", "targets": ["mid"]}},
             {"op": "create", "id": "as", "type": "assumption", "fields": {"text": "i trasporti restano gratuiti", "attached_to": "l1"}},
-            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", threshold=30, timeline="2027-06-30"),
+            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", target_minimum=30, threshold=3, threshold_unit="incontri al mese", threshold_note="frequenta almeno 3 incontri al mese", timeline="2027-06-30"),
         ]
     )
 
@@ -174,17 +175,23 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     project = {"stakeholders": {"act-coop": item("act-coop", "actor", name="Cooperativa La Rete"), "act-comune": item("act-comune", "actor", name="Famiglie del quartiere")}}
     view = view_of(_narrated_board(), project)
     italian = toc.write_narrative(view, "it")
-    assert "Il nostro obiettivo di lungo periodo è: «Le famiglie escono dall'isolamento»." in italian
+    assert "Il nostro obiettivo di lungo periodo è questo cambiamento: «Le famiglie escono dall'isolamento»." in italian
     assert (
-        "Perché si realizzi «Le famiglie escono dall'isolamento», è necessario che «Le famiglie frequentano il centro», "
-        "perché la frequenza crea legami." in italian
+        "Per arrivare all'esito «Le famiglie escono dall'isolamento» serve prima un altro cambiamento: "
+        "«Le famiglie frequentano il centro», perché la frequenza crea legami." in italian
     )
-    assert "Ipotizziamo che i trasporti restano gratuiti." in italian
-    assert "Per questo Cooperativa La Rete realizzerà: Aprire il centro il sabato." in italian
-    assert "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, obiettivo 40 famiglie, soglia: almeno 30 famiglie, entro il 2027-06-30." in italian
+    assert "Diamo per vera questa condizione: «i trasporti restano gratuiti» (da verificare)." in italian
+    assert "Se ne occupa Cooperativa La Rete, con l'intervento «Aprire il centro il sabato»." in italian
+    assert (
+        "Lo misureremo con l'indicatore «Famiglie presenti ogni settimana» (chi cambia: Famiglie del quartiere; "
+        "obiettivo: 40 famiglie (minimo 30); successo per ciascuno: frequenta almeno 3 incontri al mese; "
+        "entro il 30 giugno 2027)." in italian
+    )
+    assert "2027-06-30" not in italian
     english = toc.write_narrative(view, "en")
-    assert "Our long-term goal is: “Le famiglie escono dall'isolamento”." in english
-    assert "So Cooperativa La Rete will carry out" in english
+    assert "Our long-term goal is this change: “Le famiglie escono dall'isolamento”." in english
+    assert "Cooperativa La Rete takes care of it, with the intervention “Aprire il centro il sabato”." in english
+    assert "by 30 June 2027" in english
 
 
 def test_a_deleted_actor_is_named_as_such_and_braces_in_text_are_just_text():
@@ -202,21 +209,21 @@ def test_a_deleted_actor_is_named_as_such_and_braces_in_text_are_just_text():
 
 def test_generating_twice_updates_and_an_edited_narrative_is_not_replaced_without_a_yes():
     board = _narrated_board()
-    first = toc._narrate(view_of(board), {"lang": "it"}, ALICE)
+    first = toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE)
     board.apply(first.ops)
     narrative_id = first.result["narrative_id"]
     assert board.live()[narrative_id]["fields"]["edited"] is False
-    assert toc._narrate(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new to say
+    assert toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new to say
     board.apply([{"op": "update", "id": narrative_id, "fields": {"text": "La nostra versione."}}])
     assert board.live()[narrative_id]["fields"]["edited"] is True
-    asked = toc._narrate(view_of(board), {"lang": "it"}, ALICE)
+    asked = toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE)
     assert asked.ops == [] and asked.result["needs_confirmation"] is True
-    replaced = toc._narrate(view_of(board), {"lang": "it", "replace": True}, ALICE)
+    replaced = toc_narrative._narrate(view_of(board), {"lang": "it", "replace": True}, ALICE)
     board.apply(replaced.ops)
     assert board.live()[narrative_id]["fields"]["edited"] is False
     for bad in ({"lang": "fr"}, {"lang": "it", "replace": "yes"}, {"lang": "it", "other": 1}):
         with pytest.raises(BoardError):
-            toc._narrate(view_of(board), bad, ALICE)
+            toc_narrative._narrate(view_of(board), bad, ALICE)
 
 
 def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_cleanly():
@@ -244,9 +251,80 @@ def test_the_check_action_names_each_findings_message_for_the_client(app):
     assert all(f["message_key"] in strings for f in result["findings"])
 
 
-def test_a_swot_item_promoted_from_a_pestel_factor_seeds_one_assumption_not_two():
+def test_pestel_and_swot_are_offered_as_candidates_and_become_cards_only_when_picked():
     context = _context()
     context["s3"] = item("s3", "swot_item", 12, text="Nuovo piano regionale", quadrant="opportunity", source_factor="f1")
-    planned = toc.seed_from_earlier_sessions(view_of(MemoryBoard("theory_of_change"), {"context": context}))
-    sources = [op["fields"]["source_factor"] for op in planned.ops if op["type"] == "assumption"]
-    assert sorted(sources) == ["f1", "s1"]
+    board = MemoryBoard("theory_of_change", external={"context": {i: it.type for i, it in context.items()}})
+    board.apply(toc_seed.seed_from_earlier_sessions(view_of(board, {"context": context})).ops)
+    assert not [it for it in board.live().values() if it["type"] == "assumption"]  # nothing dumped
+    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result["candidates"]
+    # A SWOT item promoted from a factor says the same thing: offered once; a strength is internal.
+    assert [(c["source_id"], c["suggested_kind"], c["picked"]) for c in listed] == [
+        ("f1", "assumption", None),
+        ("s1", "risk", None),
+    ]
+    goal = next(i for i, it in board.live().items() if it["type"] == "outcome" and it["fields"]["is_goal"])
+    picked = toc_seed._pick(view_of(board, {"context": context}), {"source_id": "s1", "kind": "risk", "attached_to": goal}, ALICE)
+    board.apply(picked.ops)
+    card = board.live()[picked.result["assumption"]]["fields"]
+    assert (card["kind"], card["status"], card["attached_to"], card["source_factor"]) == ("risk", "to_check", goal, "s1")
+    side = toc_seed.bands(view_of(board, {"context": context}))["assumptions"]
+    assert side.x <= card["x"] and card["x"] + card["w"] <= side.x + side.w
+    again = toc_seed._pick(view_of(board, {"context": context}), {"source_id": "s1"}, ALICE)
+    assert again.ops == [] and again.result == {"assumption": picked.result["assumption"], "created": False}
+    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result["candidates"]
+    assert listed[1]["picked"] == picked.result["assumption"]
+    for bad in ({"source_id": "s2"}, {"source_id": "f1", "kind": "hope"}, {"source_id": "f1", "attached_to": "nowhere"}, {"x": 1}):
+        with pytest.raises(BoardError):
+            toc_seed._pick(view_of(board, {"context": context}), bad, ALICE)
+
+
+def test_an_intervention_that_targets_no_outcome_is_a_finding_unless_it_sits_on_a_link():
+    board = board_with(
+        [
+            outcome("goal", "A", is_goal=True),
+            outcome("mid", "B"),
+            {"op": "create", "id": "on-link", "type": "intervention", "fields": {"text": "X", "lead": "act-coop"}},
+            link("l1", "mid", "goal", rationale="perché", interventions=["on-link"]),
+            indicator("i1", "goal"),
+            indicator("i2", "mid"),
+            {"op": "create", "id": "aimless", "type": "intervention", "fields": {"text": "Y", "lead": "act-coop"}},
+        ]
+    )
+    assert codes(toc.check_theory(view_of(board))) == {"intervention_without_target": ["aimless"]}
+
+
+def test_seeded_cards_land_in_their_tier_bands_and_nothing_sits_downstream_of_the_goal():
+    context = _context()
+    # A second end the purpose leads to, above the first: the farthest end is the goal.
+    context["e2"] = item("e2", "objective", 12, text="Comunità più coesa", role="end", in_scope=True)
+    context["l4"] = item("l4", "means_end_link", 13, **{"from": "e1", "to": "e2"})
+    # An end beside the goal's chain: seeded, it would sit outside the theory; it is left out.
+    context["e3"] = item("e3", "objective", 14, text="Meno spesa sociale", role="end", in_scope=True)
+    context["l5"] = item("l5", "means_end_link", 15, **{"from": "m1", "to": "e3"})
+    board = MemoryBoard("theory_of_change", external={"context": {i: it.type for i, it in context.items()}})
+    board.apply(toc._template())
+    planned = toc_seed.seed_from_earlier_sessions(view_of(board, {"context": context}))
+    assert planned.result["left_out"] == ["e3"]
+    board.apply(planned.ops)
+    live = board.live()
+    outcomes = {it["fields"]["source_objective"]: it for it in live.values() if it["type"] == "outcome"}
+    assert outcomes["e2"]["fields"]["is_goal"] and sum(it["fields"]["is_goal"] for it in outcomes.values()) == 1
+    frames = {it["fields"]["title"]: it["fields"] for it in live.values() if it["type"] == "frame"}
+    band_of = dict(zip(toc.TIERS, ("Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"), strict=True))
+    for source, card in outcomes.items():
+        f, band = card["fields"], frames[band_of[card["fields"]["tier"]]]
+        assert band["x"] <= f["x"] and f["x"] + f["w"] <= band["x"] + band["w"], source
+        assert band["y"] <= f["y"] and f["y"] + f["h"] <= band["y"] + band["h"], source
+    goal = outcomes["e2"]["id"] if "id" in outcomes["e2"] else next(i for i, it in live.items() if it is outcomes["e2"])
+    assert not [it for it in live.values() if it["type"] == "toc_link" and it["fields"]["from"] == goal]
+    findings = codes(toc.check_theory(view_of(board)))
+    assert "outcome_without_path_to_goal" not in findings and "cycle" not in findings
+
+
+def test_the_board_offers_its_actions_in_the_method_order():
+    from workshop.boards.canvas import canvases
+
+    names = list(canvases.actions["theory_of_change"])
+    for name in ("check_theory", "seed_from_earlier_sessions", "list_assumption_candidates", "pick_assumption", "generate_narrative"):
+        assert name in names

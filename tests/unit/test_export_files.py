@@ -84,31 +84,18 @@ TOC = [
     item("l", "toc_link", **{"from": "m", "to": "g", "rationale": "=HYPERLINK(\"http://x\")", "evidence": "", "interventions": ["v"]}),
     card("v", "intervention", 300, 400, text="Apertura il sabato", lead="a2", partners=["a1"], inputs="2 educatori", input_source="third_sector", targets=["m"]),
     card("o", "output", 300, 600, text="40 aperture", unit="aperture", planned_quantity=40),
-    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", threshold=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
+    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", target_minimum=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
     card("s", "assumption", 600, 0, text="Trasporti gratuiti", attached_to="l", kind="assumption", status="to_check"),
     card("t", "assumption", 600, 100, text="Nessun taglio ai fondi", kind="risk", status="confirmed"),
 ]
 ACTORS = {"a1": "Famiglie del quartiere", "a2": "Cooperativa La Rete"}
 
 
-def test_the_logframe_puts_each_part_in_its_row_and_column():
-    matrix = toc.logframe(TOC, ACTORS)
-    assert matrix["goal"]["logic"].lines == ["Famiglie meno isolate", "Impatto sul quartiere"]
-    assert matrix["results"]["logic"].lines == ["Famiglie al centro", "40 aperture"]
-    assert matrix["activities"]["logic"].lines == ["Apertura il sabato (Cooperativa La Rete)"]
-    assert matrix["activities"]["indicators"].lines == ["2 educatori"]
-    assert matrix["results"]["indicators"].lines == ["Presenze (Famiglie del quartiere; 40 famiglie; almeno 30 famiglie; 2027-06-30)"]
-    assert matrix["results"]["verification"].lines == ["Registro presenze"]
-    # An assumption on a link sits with the outcome the link leads to; one on the whole theory with the goal.
-    assert matrix["goal"]["assumptions"].lines == ["Trasporti gratuiti", "Nessun taglio ai fondi"]
-    assert matrix["purpose"]["logic"].lines == []
-
-
 def test_the_workbook_reads_back_with_its_sheets_headers_and_text_kept_as_text():
     labels = {"type.outcome": "Esiti", "field.outcome.text": "Condizione cambiata", "type.toc_link": "Nessi: causali?"}
     body = toc.workbook(TOC, ACTORS, lambda key: labels.get(key, key))
     book = load_workbook(io.BytesIO(body))
-    assert book.sheetnames[:2] == ["Esiti", "Nessi_ causali_"]
+    assert book.sheetnames[:3] == ["Quadro logico", "Esiti", "Nessi_ causali_"]
     outcomes = list(book["Esiti"].values)
     assert outcomes[0][:2] == ("id", "Condizione cambiata")
     assert [row[1] for row in outcomes[1:]] == ["Famiglie meno isolate", "Impatto sul quartiere", "Famiglie al centro"]

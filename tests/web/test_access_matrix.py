@@ -77,6 +77,19 @@ MATRIX: dict[tuple[str, str], Route] = {
         organizer_only("/projects/"), {"title": "Nuovo", "status": "active"}
     ),
     ("projects.show", "GET"): Route(managers_of_a(200)),
+    # the co-funding ledger (issue 16): its managers only; A has no actors, so no line is valid
+    ("ledger.show", "GET"): Route(managers_of_a(200)),
+    ("ledger.csv_file", "GET"): Route(managers_of_a(200)),
+    ("ledger.add", "POST"): Route(
+        managers_of_a(400), {"actor_id": "nobody", "category": "other", "kind": "monetary", "planned_eur": "10"}
+    ),
+    ("ledger.edit", "GET"): Route(managers_of_a(404), url_values={"line_id": "999999"}),
+    ("ledger.edit", "POST"): Route(
+        managers_of_a(404), {"category": "other", "planned_eur": "10"}, url_values={"line_id": "999999"}
+    ),
+    ("ledger.delete", "POST"): Route(managers_of_a(404), {}, url_values={"line_id": "999999"}),
+    ("ledger.adopt", "POST"): Route(managers_of_a("/projects/"), {"item_id": "none", "actor_id": "x", "category": "other"}),
+    ("ledger.clear_record_figures", "POST"): Route(managers_of_a("/projects/"), {}),
     ("projects.edit", "GET"): Route(managers_of_a(200)),
     ("projects.edit", "POST"): Route(
         managers_of_a("/projects/"), {"title": "Rinominato", "status": "active"}
@@ -140,6 +153,22 @@ MATRIX: dict[tuple[str, str], Route] = {
         url_values={"board_id": "{report_board_id}"},
     ),
     ("reports.revoke_link", "POST"): Route(
+        managers_of_a("/boards/"),
+        {},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    # The report's period and approval (issue 16): its managers only.
+    ("reports.set_period", "POST"): Route(
+        managers_of_a("/boards/"),
+        {"period_from": "2026-01-01", "period_to": "2026-12-31"},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.approve", "POST"): Route(
+        managers_of_a("/boards/"),
+        {},
+        url_values={"board_id": "{report_board_id}"},
+    ),
+    ("reports.reopen", "POST"): Route(
         managers_of_a("/boards/"),
         {},
         url_values={"board_id": "{report_board_id}"},

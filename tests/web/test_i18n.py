@@ -216,8 +216,8 @@ def test_project_page_formats_money_and_dates_for_the_locale(organizer, demo_pro
 
     organizer.choose_language("en", url)
     english = organizer.text(url)
-    assert "480,000.00 EUR" in english
-    assert "95,000.00 EUR" in english
+    assert "€480,000.00" in english
+    assert "€95,000.00" in english
     assert "March 12, 2026" in english
     assert "480.000,00" not in english
 

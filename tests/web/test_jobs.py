@@ -205,3 +205,52 @@ def test_rq_workers_render_what_any_process_asked(make_app, world):
         jobs.queue.fetch_job(job["id"]).delete()
         jobs.queue.empty()
         jobs.queue.delete(delete_jobs=True)
+
+
+def test_the_workbook_and_the_report_are_new_jobs_when_the_ledger_or_the_period_changes(
+    client, world, become
+):
+    """The logframe workbook reads the co-funding ledger and the report reads the record and
+    its period: a cached file made before such a change is not handed out after it."""
+    from datetime import date
+    from decimal import Decimal
+
+    from workshop import ledger
+    from workshop.projects import report_links
+
+    stakeholders = _board(world, "stakeholders")
+    change = parse_change(
+        {
+            "board_id": stakeholders.id,
+            "change_id": "t-actor",
+            "client_id": "t",
+            "ops": [
+                {
+                    "op": "create",
+                    "id": "a-comune",
+                    "type": "actor",
+                    "fields": {"name": "Comune di Lago", "macro_type": "public", "x": 0, "y": 0},
+                }
+            ],
+        }
+    )
+    service.apply_change(db.session, change, Actor("u:1", "Olga", True))
+    db.session.commit()
+    become("conductor_a")
+    toc = _board(world, "theory_of_change")
+    first = _start(client, f"/boards/{toc.id}/theory-of-change.xlsx").get_json()["id"]
+    assert _start(client, f"/boards/{toc.id}/theory-of-change.xlsx").get_json()["id"] == first
+    ledger.add_line(
+        db.session,
+        world.project_a.id,
+        {"actor_id": "a-comune", "category": "other", "planned_eur": Decimal("1000")},
+    )
+    db.session.commit()
+    assert _start(client, f"/boards/{toc.id}/theory-of-change.xlsx").get_json()["id"] != first
+
+    reporting = _board(world, "social_reporting")
+    report = _start(client, f"/boards/{reporting.id}/report.pdf").get_json()["id"]
+    assert _start(client, f"/boards/{reporting.id}/report.pdf").get_json()["id"] == report
+    report_links.set_period(db.session, reporting, date(2026, 1, 1), date(2026, 12, 31))
+    db.session.commit()
+    assert _start(client, f"/boards/{reporting.id}/report.pdf").get_json()["id"] != report

@@ -34,7 +34,7 @@ def _fill(world):
         theory.id,
         [
             {"op": "create", "id": "g", "type": "outcome", "fields": {"text": "Famiglie meno isolate", "is_goal": True}},
-            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "threshold": 30, "unit": "famiglie"}},
+            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "target_minimum": 30, "unit": "famiglie"}},
         ],
         "toc-1",
     )
@@ -62,9 +62,9 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
     assert len(applied.ops) == 8
     become("participant_a")
     page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
-    assert "1. Nota metodologica" in page and "8. Monitoraggio e restituzione alla comunità" in page
+    assert "1. Nota metodologica" in page and "8. Monitoraggio svolto dall&#39;organo di controllo" in page
     assert "Il sabato non siamo più soli" in page and SECRET_STORY not in page
-    assert "33 famiglie" in page and "sopra la soglia" in page and "<svg" in page
+    assert "33 famiglie" in page and "sopra l'obiettivo minimo" in page and "<svg" in page
 
     pdf = client.get(f"/boards/{reporting.id}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -77,9 +77,10 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
 
     document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
     paragraphs = [p.text for p in document.paragraphs]
-    assert "Rendicontazione sociale" in paragraphs and "5. Obiettivi e attività" in paragraphs
+    assert "Rendicontazione sociale di progetto ispirata alle Linee guida del DM 4 luglio 2019" in paragraphs
+    assert "5. Obiettivi e attività" in paragraphs
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
-    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra la soglia" in cells
+    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra l'obiettivo minimo" in cells
     assert not any(SECRET_STORY in p for p in paragraphs)
     assert len(document.inline_shapes) == 1  # the indicator's chart
 
@@ -104,7 +105,8 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client
     public = client.get(f"/r/{link.token}")
     assert public.status_code == 200
     body = public.get_data(as_text=True)
-    assert "Social report" in body and "1. Methodology" in body and SECRET_STORY not in body
+    assert "Project social report inspired by the Guidelines of DM 4 July 2019" in body and "1. Methodology" in body
+    assert SECRET_STORY not in body and "DRAFT" in body
     assert public.headers["X-Robots-Tag"] == "noindex, nofollow" and public.headers["Cache-Control"] == "no-store"
     assert "Log in" not in body and "/boards/" not in body  # nothing beyond the report
     assert client.get(f"/r/{link.token[:-1]}x").status_code == 404
@@ -147,15 +149,103 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/boards/{reporting.id}/report.pdf").data)).pages)
     flat = re.sub(r"\s+", " ", text)
-    for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio"), start=1):
+    for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio svolto dall'organo di controllo"), start=1):
         assert f"{n}. {heading}" in flat
     assert f"ultimo valore {latest} famiglie" in flat
-    assert f"Totale: {budget:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".") in flat
+    # §6 from the co-funding ledger: public and private apart, and the same total as the ledger.
+    from workshop import ledger
+
+    by_source = ledger.summary(db.session, project).by_source
+    total = sum(t.planned for t in by_source.values())
+    assert total == budget  # the board's budget lines moved into the ledger, nothing lost
+
+    def it(amount):
+        return f"{amount:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
+
+    assert f"Totale previsto: {it(total)}" in flat
+    assert f"Contributi pubblici: {it(by_source['public'].planned)}" in flat
+    private = by_source["third_sector"].planned + by_source["private"].planned
+    assert f"Contributi privati: {it(private)}, di cui enti del Terzo settore {it(by_source['third_sector'].planned)}" in flat
+    assert "Cofinanziamento per partner: " in flat and "Per categoria di costo: " in flat
+    # The record's identity in §2, the RUP under its own label, dates in Italian.
+    for expected in (
+        f"Avviso: {demo.DEMO_RECORD['notice_name']}",
+        f"Amministrazione procedente: {demo.DEMO_RECORD['proposing_body']}",
+        f"Responsabile del procedimento: {demo.DEMO_RECORD['rup']}",
+        f"CUP: {demo.DEMO_RECORD['cup']}",
+        "Strumento: co-progettazione (art. 55 CTS)",
+        "Convenzione sottoscritta il 30 settembre 2026",
+        "Da completare a cura dell'ente",
+        "Non applicabile: il monitoraggio dell'organo di controllo",
+        "BOZZA",
+    ):
+        assert expected in flat, expected
+    assert "Ente procedente" not in flat and "Ente proponente" not in flat
+    assert not re.search(r"\b(al|il) \d{4}-\d{2}-\d{2}", flat)  # no ISO date in prose
     assert secret["fields"]["text"][:30] not in flat and secret["fields"]["teller"] not in flat
 
     document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
     body = "\n".join(p.text for p in document.paragraphs)
-    assert project.title in body and "8. Monitoraggio e restituzione alla comunità" in body
+    assert project.title in body and "8. Monitoraggio svolto dall'organo di controllo" in body
     assert secret["fields"]["text"][:30] not in body
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert f"{latest} famiglie" in cells
+
+
+def _pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, world, become):
+    reporting = _fill(world)
+    _draft(reporting.id)
+    become("conductor_a")
+    page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    assert "BOZZA" in page and "Periodo di rendicontazione: da indicare." in page
+    assert "ispirata alle Linee guida del DM 4 luglio 2019" in page
+    pdf = _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
+    assert "BOZZA" in pdf and "ispirata alle Linee guida del DM 4 luglio 2019" in pdf
+    document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
+    assert "BOZZA" in [p.text for p in document.paragraphs]
+
+    # Approving needs a period; a reversed period is refused and changes nothing.
+    token = csrf_token(client)
+    client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": token})
+    assert "BOZZA" in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": token, "period_from": "2026-12-31", "period_to": "2026-01-01"})
+    assert "Periodo di rendicontazione: da indicare." in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": token, "period_from": "2026-01-01", "period_to": "2026-12-31"})
+    # A public link made now shows a draft, marked as such.
+    client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": token, "lang": "it"})
+    link = db.session.query(ReportLink).filter_by(board_id=reporting.id).one()
+
+    # A participant may read the report but not approve it.
+    become("participant_a")
+    assert client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)}).status_code == 403
+    become("anonymous")
+    public = client.get(f"/r/{link.token}").get_data(as_text=True)
+    assert "BOZZA" in public and "dal 1 gennaio 2026 al 31 dicembre 2026" in public
+
+    become("conductor_a")
+    client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)})
+    page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    assert "Approvata da " in page and "report-bozza" not in page
+    pdf = _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
+    assert "BOZZA" not in pdf and "Approvata da" in pdf and "dal 1 gennaio 2026 al 31 dicembre 2026" in pdf
+    document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
+    texts = [p.text for p in document.paragraphs]
+    assert "BOZZA" not in texts and any(t.startswith("Approvata da") for t in texts)
+    become("anonymous")
+    assert "BOZZA" not in client.get(f"/r/{link.token}").get_data(as_text=True)
+
+    # A change on the board after the approval (a new measurement) makes it a draft again.
+    _change(reporting.id, [{"op": "create", "id": "m3", "type": "measurement", "fields": {"indicator": "k", "date": "2026-11-10", "value": 36}}], "rep-late")
+    become("conductor_a")
+    assert "modificata dopo l&#39;approvazione" in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)})
+    assert "BOZZA" not in _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
+
+    # A new period is another report: a draft again.
+    become("conductor_a")
+    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": csrf_token(client), "period_from": "2027-01-01", "period_to": "2027-12-31"})
+    assert "BOZZA" in _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)

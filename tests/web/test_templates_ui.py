@@ -169,19 +169,19 @@ def test_record_form_groups_fields_and_keeps_checked_types(app, people):
     for legend in ("L’avviso pubblico", "Gli enti", "Risorse", "Valutazione"):
         assert legend in html
     assert re.search(r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">', html)
-    assert html.count(">EUR</span>") == 2
+    # The euro totals are not typed in the record: they come from the co-funding ledger.
+    assert 'data-ledger="totals"' in html and 'name="public_resources_eur"' not in html
 
 
 def test_invalid_record_shows_errors_next_to_the_fields(app, people):
     organizer = Visitor(app).log_in("org@example.org")
     response = organizer.post_form(
-        "/projects/new", {"title": "", "status": "active", "public_resources_eur": "-5"}
+        "/projects/new", {"title": "", "status": "active"}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'role="alert"' in html
     assert 'aria-describedby="title-error" aria-invalid="true"' in html
-    assert 'id="public_resources_eur-error"' in html
 
 
 def test_header_shows_who_is_signed_in_and_the_right_menu(app, people):

@@ -77,12 +77,14 @@ class BoardView(Mapping[str, Item]):
         project_id: int,
         items: Mapping[str, Item],
         project_items: Callable[[str], dict[str, Item]] | None = None,
+        project_record: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.board_id = board_id
         self.board_kind = board_kind
         self.project_id = project_id
         self._items = dict(items)
         self._project_items = project_items
+        self._project_record = project_record
 
     def __getitem__(self, item_id: str) -> Item:
         return self._items[item_id]
@@ -103,6 +105,10 @@ class BoardView(Mapping[str, Item]):
         if self._project_items is None:
             return {}
         return self._project_items(board_kind)
+
+    def project_record(self) -> dict[str, Any]:
+        """The project's record (the projects row's columns), for actions that report on it."""
+        return self._project_record() if self._project_record is not None else {}
 
 
 @dataclass

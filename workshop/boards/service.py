@@ -297,6 +297,7 @@ def _apply_in_transaction(
             project_id,
             _live_items_by_id(conn, board_id),
             lambda other_kind: _live_items_on_project_board(conn, project_id, other_kind),
+            lambda: _project_record(conn, project_id),
         )
         planned = plan(view)
         result = planned.result
@@ -398,6 +399,12 @@ def _project_board_id(conn: sa.Connection, project_id: int, board_kind: str) -> 
         .order_by(_BOARDS.c.position, _BOARDS.c.id)
         .limit(1)
     )
+
+
+def _project_record(conn: sa.Connection, project_id: int) -> dict[str, Any]:
+    from workshop.projects.record import record_for_report  # the projects package reads boards
+
+    return record_for_report(conn, project_id)
 
 
 def _live_items_on_project_board(conn: sa.Connection, project_id: int, board_kind: str) -> dict[str, Item]:

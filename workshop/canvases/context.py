@@ -248,7 +248,9 @@ TAVOLO_TO_PROJECT = {
     "territory": "territory",
     "purpose": "motivation",
     "object": "requested_activities",
-    "person_responsible": "table_coordination",
+    # The context board's "Responsabile del procedimento" is the RUP: its own field, never the
+    # table's coordination (which the record describes in its own words).
+    "person_responsible": "rup",
     "admitted_parties": "participant_selection",
     "working_rules": "conflict_handling",
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
@@ -29,8 +29,10 @@ from workshop.boards.schema import (
     register_item_type,
 )
 from workshop.boards.state import Actor, Item
+from workshop.canvases import report_record as rr
 from workshop.canvases.common import create, new_id
-from workshop.canvases.theory_of_change import threshold_words
+from workshop.canvases.theory_of_change import target_words, threshold_words
+from workshop.glossary import counted, long_date, term
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.SOCIAL_REPORTING.value
@@ -142,39 +144,87 @@ PLAN_ROW_H = 140.0  # board units between rows of the plan
 PLAN_CARD_W, PLAN_CARD_H = 320.0, 120.0
 
 
-def communication_defaults(actor: Item) -> dict[str, Any]:
-    """The plan row an actor gets by default: from its quadrant, and its engagement level when
-    the lab chose one above what the quadrant suggests."""
-    defaults = dict(QUADRANT_DEFAULTS.get(actor.fields.get("quadrant"), QUADRANT_DEFAULTS["monitor"]))
+PARTNER_DEFAULTS = {"channel": "meeting", "frequency": "monthly"}  # the table's own meetings
+
+
+def communication_defaults(actor: Item, partner_role: str | None = None) -> dict[str, Any]:
+    """The plan row an actor gets by default. Partners and table members (`partner_role`
+    "lead" or "member") meet at the table, whatever their grid quadrant; everyone else gets
+    the quadrant's channel. The engagement level is the one the lab set in the registry:
+    never changed here (plan_from_registry asks about a higher one instead)."""
+    if partner_role is not None:
+        defaults = dict(PARTNER_DEFAULTS)
+    else:
+        quadrant = QUADRANT_DEFAULTS.get(actor.fields.get("quadrant"), QUADRANT_DEFAULTS["monitor"])
+        defaults = {"channel": quadrant["channel"], "frequency": quadrant["frequency"]}
     chosen = actor.fields.get("engagement")
-    if chosen in IAP2 and IAP2.index(chosen) > IAP2.index(defaults["engagement"]):
-        defaults["engagement"] = chosen
+    defaults["engagement"] = chosen if chosen in IAP2 else "inform"
     return defaults
 
 
+def partner_roles(view: BoardView) -> dict[str, str]:
+    """Actor id -> "lead" (leads an intervention or an activity) or "member" (a partner of the
+    proposal, or engaged by the lab to collaborate or empower): the table's people."""
+    stakeholders = view.project_items(STAKEHOLDERS)
+    roles: dict[str, str] = {}
+    for item in stakeholders.values():
+        if item.type == "proposal":
+            for actor_id in item.fields.get("partners") or []:
+                roles.setdefault(actor_id, "member")
+        if item.type == "actor" and item.fields.get("engagement") in ("collaborate", "empower"):
+            roles.setdefault(item.id, "member")
+    leads = [it.fields.get("lead") for it in stakeholders.values() if it.type == "proposal_activity"]
+    leads += [it.fields.get("lead") for it in view.project_items(THEORY).values() if it.type == "intervention"]
+    for actor_id in leads:
+        if actor_id:
+            roles[actor_id] = "lead"
+    return roles
+
+
+SUGGESTED_LEVEL = {"lead": "collaborate", "member": "involve"}
+
+
 def plan_from_registry(view: BoardView) -> ActionResult:
-    """A communication action for every actor of the registry that has none yet."""
+    """A communication action for every actor of the registry that has none yet. Where a
+    partner's level in the registry is below what its role at the table suggests, the result
+    lists the suggestion for the lab to decide (`to_confirm`): nothing is raised on its own."""
     actors = [it for it in view.project_items(STAKEHOLDERS).values() if it.type == "actor"]
     planned = {it.fields.get("audience") for it in view.values() if it.type == "communication_action"}
     rows = sum(1 for it in view.values() if it.type == "communication_action")
+    roles = partner_roles(view)
     ops = []
+    to_confirm = []
     for actor in sorted(actors, key=lambda it: (it.created_seq, it.id)):
         if actor.id in planned:
             continue
+        role = roles.get(actor.id)
+        defaults = communication_defaults(actor, role)
+        action_id = new_id("cm")
+        if role and IAP2.index(SUGGESTED_LEVEL[role]) > IAP2.index(defaults["engagement"]):
+            to_confirm.append(
+                {"actor": actor.id, "engagement": defaults["engagement"], "suggested": SUGGESTED_LEVEL[role], "item_id": action_id}
+            )
         ops.append(
             create(
-                new_id("cm"),
+                action_id,
                 "communication_action",
                 audience=actor.id,
                 x=0.0,
                 y=rows * PLAN_ROW_H,
                 w=PLAN_CARD_W,
                 h=PLAN_CARD_H,
-                **communication_defaults(actor),
+                **defaults,
             )
         )
         rows += 1
-    return ActionResult(ops=ops, result={"created": [op["id"] for op in ops]})
+    result: dict[str, Any] = {"created": [op["id"] for op in ops], "to_confirm": to_confirm}
+    if to_confirm:
+        # Shown as findings: the lab selects the plan's row and decides (nothing raised here).
+        result["findings"] = [
+            {"code": "level_to_confirm", "message_key": f"finding.level_to_confirm_{row['suggested']}", "item_ids": [row["item_id"]]}
+            for row in to_confirm
+        ]
+    return ActionResult(ops=ops, result=result)
 
 
 def _plan(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
@@ -212,7 +262,9 @@ def progress(indicator: Item, measurements: Iterable[Item]) -> Progress:
     if not values:
         return Progress(indicator.id, values, "no_data", None)
     latest = values[-1][1]
-    target, threshold = fields.get("target"), fields.get("threshold")
+    # The count of people who reached the per-person threshold, against the target and the
+    # minimum target (the threshold itself says what counts as success for one person).
+    target, threshold = fields.get("target"), fields.get("target_minimum")
     lower_is_better = fields.get("better") == "lower"
 
     def meets(goal: float | None) -> bool:
@@ -245,7 +297,7 @@ SECTION_TITLES = {
         "objectives_activities": "5. Obiettivi e attività",
         "resources": "6. Risorse",
         "other_information": "7. Altre informazioni",
-        "monitoring": "8. Monitoraggio e restituzione alla comunità",
+        "monitoring": "8. Monitoraggio svolto dall'organo di controllo",
     },
     "en": {
         "methodology": "1. Methodology",
@@ -255,7 +307,7 @@ SECTION_TITLES = {
         "objectives_activities": "5. Objectives and activities",
         "resources": "6. Resources",
         "other_information": "7. Other information",
-        "monitoring": "8. Monitoring and giving back to the community",
+        "monitoring": "8. Monitoring by the control body",
     },
 }
 
@@ -272,9 +324,9 @@ WORDS = {
             "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
         ),
         "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
-        "counts": "Sulle lavagne del progetto: {problems} problemi analizzati, {actors} soggetti mappati, {outcomes} esiti e {indicators} indicatori.",
+        "counts": "Sulle lavagne del progetto: {problems} analizzati, {actors} mappati, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
-        "proposing_body": "Ente procedente: {value}.",
+        "proposing_body": rr._cap(term("proceeding_body", "it")) + ": {value}.",
         "responsible": "Responsabile del procedimento: {value}.",
         "purpose": "Finalità: {value}.",
         "object": "Oggetto: {value}.",
@@ -315,8 +367,8 @@ WORDS = {
         "none": "nessuno",
         "status": {
             "reached": "obiettivo raggiunto",
-            "above_threshold": "sopra la soglia",
-            "below_threshold": "sotto la soglia",
+            "above_threshold": "sopra l'obiettivo minimo",
+            "below_threshold": "sotto l'obiettivo minimo",
             "no_target": "senza obiettivo quantitativo",
             "no_data": "nessun dato",
         },
@@ -364,10 +416,10 @@ WORDS = {
             "theory of change, social reporting."
         ),
         "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
-        "counts": "On the project's boards: {problems} problems analysed, {actors} actors mapped, {outcomes} outcomes and {indicators} indicators.",
+        "counts": "On the project's boards: {problems} analysed, {actors} mapped, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
-        "proposing_body": "Proposing body: {value}.",
-        "responsible": "Person responsible: {value}.",
+        "proposing_body": rr._cap(term("proceeding_body", "en")) + ": {value}.",
+        "responsible": "Head of the procedure (RUP): {value}.",
         "purpose": "Purpose: {value}.",
         "object": "Object: {value}.",
         "territory": "Territory: {value}.",
@@ -407,8 +459,8 @@ WORDS = {
         "none": "none",
         "status": {
             "reached": "target reached",
-            "above_threshold": "above the threshold",
-            "below_threshold": "below the threshold",
+            "above_threshold": "above the minimum target",
+            "below_threshold": "below the minimum target",
             "no_target": "no numeric target",
             "no_data": "no data",
         },
@@ -476,9 +528,31 @@ class Sources:
     stakeholders: Mapping[str, Item]
     theory: Mapping[str, Item]
     reporting: Mapping[str, Item]
+    record: Mapping[str, Any] = field(default_factory=dict)  # the project's record (its columns)
 
     def of(self, items: Mapping[str, Item], *types: str) -> list[Item]:
         return sorted((it for it in items.values() if it.type in types), key=lambda it: (it.created_seq, it.id))
+
+
+def _latest_measurement(indicator_id: str, measurements: Iterable[Item]) -> Item | None:
+    own = [m for m in measurements if m.fields.get("indicator") == indicator_id]
+    return max(own, key=lambda m: (str(m.fields.get("date")), m.created_seq), default=None)
+
+
+def _communication_lines(sources: Sources, w: Mapping[str, Any]) -> list[str]:
+    """How the stakeholders were engaged (DM §3): the communication plan done of planned."""
+    actions = sources.of(sources.reporting, "communication_action")
+    planned = [a for a in actions if a.fields.get("status") != "cancelled"]
+    if not planned:
+        return []
+    lines = [
+        w["communication"].format(done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)),
+        w["channels"].format(value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])),
+    ]
+    feedback = sorted({_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))})
+    if feedback:
+        lines.append(w["feedback"].format(value="; ".join(feedback)))
+    return lines
 
 
 def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
@@ -510,21 +584,20 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["methodology"] = [
         w["disclaimer"],
         w["path"],
-        w["counts"].format(problems=len(problems), actors=len(actors), outcomes=len(outcomes), indicators=len(indicators)),
+        w["counts"].format(
+            problems=counted(len(problems), "problem", lang),
+            actors=counted(len(actors), "actor", lang),
+            outcomes=counted(len(outcomes), "outcome", lang),
+            indicators=counted(len(indicators), "indicator", lang),
+        ),
         w["standards"],
     ]
-    sections["identity"] = (
-        line("table", t.get("title"))
-        + line("proposing_body", t.get("proposing_body"))
-        + line("responsible", t.get("person_responsible"))
-        + line("purpose", t.get("purpose"))
-        + line("object", t.get("object"))
-        + line("territory", t.get("territory"))
-        + line("duration", t.get("duration"))
-        + line("proposal", p.get("title"))
-        + line("need", p.get("need"))
-        + ([w["partners"].format(value=names(p.get("partners", [])))] if p.get("partners") else [])
-    )
+    identity = line("table", t.get("title"))
+    identity += rr.identity_lines(sources.record, t, actors, lang)
+    identity += line("duration", t.get("duration")) + line("proposal", p.get("title")) + line("need", p.get("need"))
+    if p.get("partners"):
+        identity.append(w["partners"].format(value=names(p.get("partners", []))))
+    sections["identity"] = identity
     governance = line("rules", t.get("working_rules")) + line("calendar", t.get("calendar"))
     if actors:
         governance.append(w["by_type"].format(value=_counted(Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"])))
@@ -535,13 +608,18 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
         definitive = [a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"]
         if definitive:
             governance.append(w["definitive"].format(value=names(definitive)))
+    members = rr.table_members(actors, p.get("partners", []), lang)
+    if members:
+        governance.append(rr.WORDS[lang]["table_members"].format(value=", ".join(members)))
+    governance += rr.meeting_lines(sources.record, lang)
+    governance += _communication_lines(sources, w)
     sections["governance"] = governance
     offered = [
         w["resources_offered"].format(actor=name_of(a.id), value=_clean(a.fields["resources"]))
         for a in actors.values()
         if _clean(a.fields.get("resources"))
     ]
-    sections["people"] = offered or [w["people_none"]]
+    sections["people"] = [rr.to_complete("people_missing", lang)]
 
     objectives = []
     core = [pr for pr in problems if pr.fields.get("role") == "core"]
@@ -564,22 +642,31 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             objectives.append(w["indicator_no_data"].format(name=name))
             continue
         unit = indicator.fields.get("unit", "").strip()
-        target_parts = []
-        if indicator.fields.get("target") is not None:
-            target_parts.append(_number(indicator.fields["target"]) + (f" {unit}" if unit else ""))
+        # The target (how many, with its minimum) and the per-person threshold (what counts).
+        target_parts = [target_words(indicator.fields, lang)] if indicator.fields.get("target") is not None else []
         threshold = threshold_words(indicator.fields, lang)
         if threshold:
-            target_parts.append(threshold)
+            target_parts.append(("soglia per persona: " if lang == "it" else "threshold per person: ") + threshold)
         objectives.append(
             w["indicator"].format(
                 name=name,
                 latest=_number(standing.latest),
                 unit=f" {unit}" if unit else "",
-                date=standing.values[-1][0],
+                date=long_date(standing.values[-1][0], lang),
                 target=", ".join(target_parts) or w["none"],
                 status=w["status"][standing.status],
             )
         )
+        provenance = rr.measurement_provenance(_latest_measurement(indicator.id, measurements), lang)
+        if provenance:
+            objectives[-1] = objectives[-1][:-1] + f" ({provenance})."
+    latest = {i.id: v for i in indicators if (v := progress(i, measurements).latest) is not None}
+    objectives += rr.output_lines(sources.of(sources.theory, "output"), indicators, latest, lang)
+    if measurements:
+        last = max(m.fields["date"] for m in measurements)
+        objectives.append(w["measurements"].format(count=len(measurements), last=long_date(last, lang)))
+    else:
+        objectives.append(w["no_measurements"])
     stories = [s for s in sources.of(sources.reporting, "story") if s.fields.get("consent") is True]
     if stories:
         objectives.append(w["stories"] + ":")
@@ -589,7 +676,11 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["objectives_activities"] = objectives
 
     budget = sources.of(sources.stakeholders, "budget_line")
-    if budget:
+    from_ledger = rr.ledger_resource_lines(sources.record, lang, euros)
+    if from_ledger:
+        # The co-funding ledger is the project's one budget (docs/ledger.md).
+        sections["resources"] = from_ledger
+    elif budget:
         by_source: dict[str, float] = defaultdict(float)
         in_kind = 0.0
         for line_item in budget:
@@ -603,33 +694,23 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             resources.append(w["in_kind"].format(value=euros(in_kind, lang)))
         sections["resources"] = resources
     else:
-        sections["resources"] = [w["no_budget"]]
+        sections["resources"] = [rr.to_complete("resources_missing", lang)]
+    if not from_ledger:
+        sections["resources"] += rr.record_budget_line(sources.record, lang, euros)
+    sections["resources"] += offered
 
     assumptions = sources.of(sources.theory, "assumption")
-    other = []
+    # DM 4/7/2019 §5 asks for the factors that may compromise the aims: the ToC's assumptions
+    # and risks belong there, not in §7 (other information).
     for status in ("confirmed", "refuted", "to_check"):
         texts = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("status") == status and a.fields.get("kind") != "risk"]
         if texts:
-            other.append(w[status].format(value="; ".join(texts)))
+            objectives.append(w[status].format(value="; ".join(texts)))
     risks = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("kind") == "risk"]
     if risks:
-        other.append(w["risks"].format(value="; ".join(risks)))
-    sections["other_information"] = other
-
-    actions = sources.of(sources.reporting, "communication_action")
-    monitoring = []
-    if actions:
-        planned = [a for a in actions if a.fields.get("status") != "cancelled"]
-        monitoring.append(w["communication"].format(done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)))
-        monitoring.append(w["channels"].format(value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])))
-        feedback = sorted({_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))})
-        if feedback:
-            monitoring.append(w["feedback"].format(value="; ".join(feedback)))
-    if measurements:
-        monitoring.append(w["measurements"].format(count=len(measurements), last=max(m.fields["date"] for m in measurements)))
-    else:
-        monitoring.append(w["no_measurements"])
-    sections["monitoring"] = monitoring
+        objectives.append(w["risks"].format(value="; ".join(risks)))
+    sections["other_information"] = [rr.to_complete("other_missing", lang)]
+    sections["monitoring"] = [rr.WORDS[lang]["monitoring_na"]]
     return {key: "\n\n".join(sections[key]) for key in SECTION_KEYS}
 
 
@@ -643,6 +724,7 @@ def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
         stakeholders=view.project_items(STAKEHOLDERS),
         theory=view.project_items(THEORY),
         reporting=dict(view),
+        record=view.project_record(),
     )
     drafted = draft_sections(sources, lang)
     existing = {it.fields["key"]: it for it in view.of_type("report_section") if it.fields.get("lang") == lang}
@@ -691,7 +773,10 @@ def report_sections(items: Iterable[Item | Mapping[str, Any]], lang: str) -> lis
     for it in items:
         type_, fields = (it.type, it.fields) if isinstance(it, Item) else (it["type"], it["fields"])
         if type_ == "report_section" and fields.get("lang") == lang:
-            by_key[fields["key"]] = (fields.get("title") or SECTION_TITLES[lang][fields["key"]], fields.get("text", ""))
+            # The DM's own headings, whatever an older draft called them; an emptied section
+            # still says that it is to be completed.
+            text = fields.get("text", "") if str(fields.get("text", "")).strip() else rr.to_complete_section(lang)
+            by_key[fields["key"]] = (SECTION_TITLES[lang].get(fields["key"], fields.get("title", "")), text)
     return [by_key[key] for key in SECTION_KEYS if key in by_key]
 
 

@@ -40,10 +40,12 @@ def indicator_chart(
     baseline: float | None,
     description: str,
     labels: dict[str, str],
+    date_label=None,
 ) -> str:
     """`values` are (YYYY-MM-DD, value), oldest first. `labels` names "target" and "threshold"
     in the reader's language."""
     points = [(date.fromisoformat(d), v) for d, v in values]
+    day_text = date_label or date.isoformat  # the report passes "31 dicembre 2027"
     levels = [v for _, v in points] + [x for x in (target, threshold, baseline) if x is not None]
     low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
     if low > 0 and low < high * 0.5:
@@ -93,8 +95,8 @@ def indicator_chart(
         out.append(f'<path d="{path}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>')
         for d, v in points:
             out.append(f'<circle cx="{x_of(d):.1f}" cy="{y_of(v):.1f}" r="3.5" fill="{VALUE}"/>')
-        out.append(f'<text x="{PAD_LEFT}" y="{HEIGHT - 10}" fill="{MUTED}">{points[0][0].isoformat()}</text>')
+        out.append(f'<text x="{PAD_LEFT}" y="{HEIGHT - 10}" fill="{MUTED}">{escape(day_text(points[0][0]))}</text>')
         if len(points) > 1:
-            out.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{points[-1][0].isoformat()}</text>')
+            out.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{escape(day_text(points[-1][0]))}</text>')
     out.append("</svg>")
     return "\n".join(out)

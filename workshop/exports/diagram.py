@@ -1,7 +1,10 @@
 """A board drawn as SVG, and from it PNG and PDF: for exports, reports and reviews.
 
 Pure: it takes the board's live items (wire form) and the names to show, and returns text or
-bytes. Frames are drawn first, then edges, then cards, in z order, like the board page.
+bytes. Zones and backgrounds are painted first (frames, the power/interest grid with its quadrant
+names and axis labels, the proposal sheet), then edges, then cards, each in z order, so that what
+the board shows on top is on top in every export (SVG, PNG, PDF, the project ZIP, case
+histories). Each item is one <g data-item data-type> group, in paint order.
 User text is escaped and wrapped to its card; nothing of it is ever markup.
 """
 
@@ -12,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from workshop.boards.schema import Registry, registry
 
@@ -53,6 +56,27 @@ TYPE_COLOUR = {
     "actor": "blue",
     "narrative": "white",
 }
+# The tone a typed card takes on the board from the field that decides it: a mirror of TONES
+# in static/js/board/schema.js, so that a public body and an ETS differ on paper as on screen.
+TONES = {
+    "problem": ("role", {"core": "red", "cause": "orange", "effect": "purple", "constraint": "grey"}),
+    "objective": ("role", {"purpose": "green", "means": "teal", "end": "blue", "other": "grey"}),
+    "swot_item": ("quadrant", {"strength": "green", "weakness": "orange", "opportunity": "blue", "threat": "red"}),
+    "actor": (
+        "macro_type",
+        {
+            "public": "blue",
+            "third_sector": "green",
+            "non_third_sector": "teal",
+            "private": "yellow",
+            "civil_society": "pink",
+            "target_group": "purple",
+        },
+    ),
+    "budget_line": ("source", {"public": "blue", "third_sector": "green", "private": "yellow"}),
+    "outcome": ("tier", {"impact": "purple", "long_term": "teal", "intermediate": "blue", "early": "green"}),
+    "assumption": ("status", {"to_check": "yellow", "confirmed": "green", "refuted": "red"}),
+}
 INK = "#1d1f21"
 MARGIN = 40.0  # board units around the drawing
 FONT_SIZE = 14.0  # board units
@@ -65,12 +89,50 @@ MAX_DRAWN_LINES = 12  # a card shows this many lines at most, then an ellipsis
 MAX_PNG_SIDE_PX = 4_096
 
 
+# Painted under every card and edge: zones a template lays out once, and sheets cards sit on.
+BACKGROUND_TYPES = frozenset({"frame", "pi_grid", "proposal"})
+# The power/interest grid (Mendelow): power grows bottom to top, interest left to right, and
+# the high half starts at the middle (workshop.canvases.stakeholders.HIGH_THRESHOLD on 1-5).
+GRID_QUADRANTS = (  # (key, column, row): column 0 = low interest, row 0 = high power
+    ("keep_satisfied", 0, 0),
+    ("manage_closely", 1, 0),
+    ("monitor", 0, 1),
+    ("keep_informed", 1, 1),
+)
+GRID_QUADRANT_FILL = {
+    "manage_closely": "#fde2d8",
+    "keep_satisfied": "#fdf1cf",
+    "keep_informed": "#dcebfa",
+    "monitor": "#eceae6",
+}
+# Board content is Italian first: the names a drawing uses when the caller gives no strings.
+GRID_WORDS = {
+    "choice.actor.quadrant.manage_closely": "Gestire da vicino",
+    "choice.actor.quadrant.keep_satisfied": "Mantenere soddisfatti",
+    "choice.actor.quadrant.keep_informed": "Tenere informati",
+    "choice.actor.quadrant.monitor": "Monitorare",
+    "field.actor.power": "Potere",
+    "field.actor.interest": "Interesse",
+}
+
+
 @dataclass(frozen=True)
 class Labels:
-    """What the reader's language calls the types (`type.<name>`) and an empty card."""
+    """What the reader's language calls the types (`type.<name>`) and an empty card; `strings`
+    (the board strings) name the grid's quadrants and axes."""
 
     types: Mapping[str, str]
     untitled: str = ""
+    strings: Mapping[str, str] | None = None
+
+    @classmethod
+    def of(cls, strings: Mapping[str, str], untitled: str = "") -> Labels:
+        """Labels from the board strings of the reader's language (web.board_strings)."""
+        types = {k.removeprefix("type."): v for k, v in strings.items() if k.startswith("type.")}
+        return cls(types, untitled, strings)
+
+    def word(self, key: str) -> str:
+        return (self.strings or {}).get(key) or GRID_WORDS[key]
 
 
 def _num(value: Any, fallback: float = 0.0) -> float:
@@ -112,7 +174,8 @@ def _colour(item: Mapping[str, Any]) -> str:
     colour = item["fields"].get("color")
     if isinstance(colour, str) and (colour in FILL or colour.startswith("#")):
         return colour
-    return TYPE_COLOUR.get(item["type"], "white")
+    field, tones = TONES.get(item["type"], ("", {}))
+    return tones.get(item["fields"].get(field)) or TYPE_COLOUR.get(item["type"], "white")
 
 
 def _fill(colour: str) -> str:
@@ -186,21 +249,29 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
     ]
     if title:
         out.append(_text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold"))
-    ordered = sorted(spatial, key=lambda it: (it["type"] != "frame", str(it["fields"].get("z", "")), it["id"]))
-    frames = [it for it in ordered if it["type"] == "frame"]
-    cards = [it for it in ordered if it["type"] != "frame"]
-    for frame in frames:
-        x, y, w, h = _box(frame)
-        colour = _colour(frame)
-        out.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" fill="{_fill(colour)}" '
-            f'fill-opacity="0.5" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
-        )
-        out.append(_text_block(wrap(_title(frame, types), w - 2 * PADDING, max_lines=2), x + PADDING, y + PADDING + FONT_SIZE, FONT_SIZE, "bold"))
+    ordered = sorted(spatial, key=lambda it: (str(it["fields"].get("z", "")), it["id"]))
+    backgrounds = [it for it in ordered if it["type"] in BACKGROUND_TYPES]
+    cards = [it for it in ordered if it["type"] not in BACKGROUND_TYPES]
+    for zone in backgrounds:
+        out.append(_group_open(zone))
+        if zone["type"] == "pi_grid":
+            out.extend(_grid(zone, labels))
+        elif zone["type"] == "frame":
+            x, y, w, h = _box(zone)
+            colour = _colour(zone)
+            out.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" fill="{_fill(colour)}" '
+                f'fill-opacity="0.5" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+            )
+            out.append(_text_block(wrap(_title(zone, types), w - 2 * PADDING, max_lines=2), x + PADDING, y + PADDING + FONT_SIZE, FONT_SIZE, "bold"))
+        else:
+            out.extend(_card(zone, labels, types))
+        out.append("</g>")
     for edge in items:
         ends = edge["fields"].get("from"), edge["fields"].get("to")
         if "x" in edge["fields"] or not all(isinstance(e, str) and e in by_id for e in ends):
             continue
+        out.append(_group_open(edge))
         source, target = (_box(by_id[e]) for e in ends)
         s_centre = (source[0] + source[2] / 2, source[1] + source[3] / 2)
         t_centre = (target[0] + target[2] / 2, target[1] + target[3] / 2)
@@ -224,32 +295,87 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         if isinstance(label, str) and label.strip():
             mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
             out.append(_text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85))
+        out.append("</g>")
     for card in cards:
-        x, y, w, h = _box(card)
-        colour = _colour(card)
-        typed = card["type"] not in ("sticky", "text", "shape")
-        if card["type"] != "text":
-            shape = card["fields"].get("shape") if card["type"] == "shape" else "rect"
-            if shape == "ellipse":
-                out.append(
-                    f'<ellipse cx="{x + w / 2:.1f}" cy="{y + h / 2:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
-                    f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
-                )
-            else:
-                out.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
-                    f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
-                )
-        text_top = y + PADDING + FONT_SIZE
-        if typed:
-            kind = labels.types.get(card["type"], card["type"])
-            out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
-            text_top += FONT_SIZE
-        lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
-        body = _title(card, types) or labels.untitled
-        out.append(_text_block(wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)), x + PADDING, text_top, FONT_SIZE))
+        out.append(_group_open(card))
+        out.extend(_card(card, labels, types))
+        out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _group_open(item: Mapping[str, Any]) -> str:
+    return f"<g data-item={quoteattr(str(item['id']))} data-type={quoteattr(str(item['type']))}>"
+
+
+def _grid(grid: Mapping[str, Any], labels: Labels) -> list[str]:
+    """The power/interest grid as the board shows it: four tinted quadrants with their names,
+    the two middle lines, and the axes named along the left and bottom edges."""
+    x, y, w, h = _box(grid)
+    half_w, half_h = w / 2, h / 2
+    out = []
+    for key, column, row in GRID_QUADRANTS:
+        qx, qy = x + column * half_w, y + row * half_h
+        out.append(
+            f'<rect x="{qx:.1f}" y="{qy:.1f}" width="{half_w:.1f}" height="{half_h:.1f}" '
+            f'fill="{GRID_QUADRANT_FILL[key]}" data-quadrant="{key}"/>'
+        )
+        name = labels.word(f"choice.actor.quadrant.{key}")
+        # Names sit in the quadrant's outer corner, away from the centre where cards crowd.
+        tx = qx + (PADDING * 3 if column == 0 else half_w - PADDING - len(name) * FONT_SIZE * 1.1 * CHAR_WIDTH)
+        ty = qy + (PADDING + FONT_SIZE * 1.1 if row == 0 else half_h - PADDING * 3)
+        out.append(_text_block([name], tx, ty, FONT_SIZE * 1.1, "bold").replace("<text ", '<text fill="#5f5a53" ', 1))
+    out.append(
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="none" stroke="#5f5a53" stroke-width="1.5"/>'
+    )
+    out.append(
+        f'<line x1="{x + half_w:.1f}" y1="{y:.1f}" x2="{x + half_w:.1f}" y2="{y + h:.1f}" stroke="#5f5a53" stroke-dasharray="6 6"/>'
+    )
+    out.append(
+        f'<line x1="{x:.1f}" y1="{y + half_h:.1f}" x2="{x + w:.1f}" y2="{y + half_h:.1f}" stroke="#5f5a53" stroke-dasharray="6 6"/>'
+    )
+    interest, power = labels.word("field.actor.interest"), labels.word("field.actor.power")
+    axis = FONT_SIZE * 0.95
+    # Along the outer edges, in the drawing's margin: low to high, as the grid reads.
+    out.append(
+        f'<text x="{x + w / 2:.1f}" y="{y + h + axis * 1.3:.1f}" font-size="{axis:.0f}" text-anchor="middle" '
+        f'fill="#5f5a53" data-axis="interest">{escape(interest)} →</text>'
+    )
+    cx, cy = x - axis * 0.6, y + h / 2
+    out.append(
+        f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="{axis:.0f}" text-anchor="middle" fill="#5f5a53" '
+        f'transform="rotate(-90 {cx:.1f} {cy:.1f})" data-axis="power">{escape(power)} →</text>'
+    )
+    return out
+
+
+def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]:
+    """A card (or the proposal sheet): its shape, its type's name if typed, its text."""
+    out: list[str] = []
+    x, y, w, h = _box(card)
+    colour = _colour(card)
+    typed = card["type"] not in ("sticky", "text", "shape")
+    if card["type"] != "text":
+        shape = card["fields"].get("shape") if card["type"] == "shape" else "rect"
+        if shape == "ellipse":
+            out.append(
+                f'<ellipse cx="{x + w / 2:.1f}" cy="{y + h / 2:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
+                f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+            )
+        else:
+            out.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
+                f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
+            )
+    text_top = y + PADDING + FONT_SIZE
+    if typed:
+        kind = labels.types.get(card["type"], card["type"])
+        out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
+        text_top += FONT_SIZE
+    lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
+    body = _title(card, types) or labels.untitled
+    out.append(_text_block(wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)), x + PADDING, text_top, FONT_SIZE))
+    return out
 
 
 def svg_to_png(svg: str, max_side_px: int = MAX_PNG_SIDE_PX) -> bytes:

@@ -14,18 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workshop.boards.state import Item
+from workshop.canvases import report_record as rr
 from workshop.canvases import social_reporting as sr
 from workshop.canvases.theory_of_change import threshold_words
 from workshop.exports.charts import STATUS_COLOURS, indicator_chart
+from workshop.glossary import long_date
 
 DOCUMENT_WORDS = {
     "it": {
         "title": "Rendicontazione sociale",
+        "source": "Fonte ed evidenza",
         "indicators": "Indicatori",
         "indicator": "Indicatore",
         "latest": "Ultimo valore",
         "target": "Obiettivo",
         "threshold": "Soglia",
+        "minimum": "Obiettivo minimo",
         "standing": "Situazione",
         "draft": "Bozza generata dalle lavagne: non ancora rivista dal laboratorio.",
         "chart": "{name}: {count} rilevazioni; ultimo valore {latest}; {status}.",
@@ -33,11 +37,13 @@ DOCUMENT_WORDS = {
     },
     "en": {
         "title": "Social report",
+        "source": "Source and evidence",
         "indicators": "Indicators",
         "indicator": "Indicator",
         "latest": "Latest value",
         "target": "Target",
         "threshold": "Threshold",
+        "minimum": "Minimum target",
         "standing": "Standing",
         "draft": "Draft generated from the boards: not yet reviewed by the lab.",
         "chart": "{name}: {count} measurements; latest value {latest}; {status}.",
@@ -57,6 +63,7 @@ class IndicatorRow:
     status_words: str
     colour: str
     chart_svg: str
+    provenance: str = ""  # the latest measurement's source and evidence
 
 
 @dataclass
@@ -66,6 +73,9 @@ class ReportData:
     sections: list[tuple[str, str]]
     indicators: list[IndicatorRow] = field(default_factory=list)
     is_draft: bool = False  # no section was drafted on the board yet
+    # What it is, the period it covers and its state ("BOZZA" until the managers approve it).
+    heading: dict[str, str] = field(default_factory=dict)
+    approved: bool = False
 
     @property
     def words(self) -> dict[str, str]:
@@ -80,16 +90,23 @@ def _fmt(value: float | None, unit: str = "") -> str:
 
 
 def build(
-    project_title: str, boards: Mapping[str, Mapping[str, Item]], lang: str
+    project_title: str,
+    boards: Mapping[str, Mapping[str, Item]],
+    lang: str,
+    record: Mapping[str, object] | None = None,
+    state: object | None = None,
+    approved: bool = False,
 ) -> ReportData:
-    """`boards` maps the session board kinds to their live items."""
+    """`boards` maps the session board kinds to their live items; `record` is the project's
+    record (its columns), `state` the board's ReportState (period, approval) if it has one."""
     reporting = boards.get(sr.KIND, {})
     theory = boards.get(sr.THEORY, {})
     sections = sr.report_sections(reporting.values(), lang)
     is_draft = not sections
     if is_draft:
         drafted = sr.draft_sections(
-            sr.Sources(boards.get(sr.CONTEXT, {}), boards.get(sr.STAKEHOLDERS, {}), theory, reporting), lang
+            sr.Sources(boards.get(sr.CONTEXT, {}), boards.get(sr.STAKEHOLDERS, {}), theory, reporting, dict(record or {})),
+            lang,
         )
         sections = [(sr.SECTION_TITLES[lang][key], drafted[key]) for key in sr.SECTION_KEYS]
     words = DOCUMENT_WORDS[lang]
@@ -112,7 +129,7 @@ def build(
             IndicatorRow(
                 name=name,
                 latest=_fmt(standing.latest, unit),
-                latest_date=standing.values[-1][0] if standing.values else "",
+                latest_date=long_date(standing.values[-1][0], lang) if standing.values else "",
                 target=_fmt(f.get("target"), unit) if f.get("target") is not None else "—",
                 threshold=threshold_words(f, lang) or "—",
                 status=standing.status,
@@ -122,14 +139,26 @@ def build(
                     name,
                     standing.values,
                     target=f.get("target"),
-                    threshold=f.get("threshold"),
+                    threshold=f.get("target_minimum"),
                     baseline=f.get("baseline"),
                     description=description,
-                    labels={"target": words["target"], "threshold": words["threshold"]},
+                    labels={"target": words["target"], "threshold": words["minimum"]},
+                    date_label=lambda day: long_date(day, lang),
                 ),
+                provenance=rr.measurement_provenance(sr._latest_measurement(indicator.id, measurements), lang),
             )
         )
-    return ReportData(project_title, lang, sections, rows, is_draft)
+    approved_at = getattr(state, "approved_at", None) if approved else None
+    heading = rr.heading_state(
+        getattr(state, "period_from", None),
+        getattr(state, "period_to", None),
+        getattr(state, "approved_by_name", ""),
+        approved_at,
+        lang,
+    )
+    if getattr(state, "approved_at", None) is not None and not approved:
+        heading["state"] = rr.WORDS[lang]["changed_since"]
+    return ReportData(project_title, lang, sections, rows, is_draft, heading, approved_at is not None)
 
 
 def to_docx(data: ReportData) -> bytes:
@@ -146,8 +175,18 @@ def to_docx(data: ReportData) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(10.5)
-    document.add_heading(words["title"], level=0)
+    heading = data.heading or rr.heading_state(None, None, "", None, data.lang)
+    if not data.approved:
+        banner = document.add_paragraph()
+        run = banner.add_run(heading["draft"])
+        run.bold = True
+        run.font.size = Pt(20)
+        section = document.sections[0]
+        section.header.paragraphs[0].text = heading["state"]
+    document.add_heading(heading["kind"], level=0)
     document.add_paragraph(data.project_title).runs[0].bold = True
+    document.add_paragraph(heading["period"])
+    document.add_paragraph(heading["state"]).runs[0].italic = True
     if data.is_draft:
         document.add_paragraph(words["draft"]).runs[0].italic = True
     for title, text in data.sections:
@@ -157,15 +196,16 @@ def to_docx(data: ReportData) -> bytes:
                 document.add_paragraph(paragraph.strip())
     if data.indicators:
         document.add_heading(words["indicators"], level=1)
-        table = document.add_table(rows=1, cols=5)
+        table = document.add_table(rows=1, cols=6)
         table.style = "Light Grid Accent 1"
         for cell, heading in zip(
-            table.rows[0].cells, (words["indicator"], words["latest"], words["target"], words["threshold"], words["standing"]), strict=True
+            table.rows[0].cells, (words["indicator"], words["latest"], words["target"], words["threshold"], words["standing"], words["source"]),
+            strict=True,
         ):
             cell.text = heading
         for row in data.indicators:
             cells = table.add_row().cells
-            for cell, value in zip(cells, (row.name, row.latest, row.target, row.threshold, row.status_words), strict=True):
+            for cell, value in zip(cells, (row.name, row.latest, row.target, row.threshold, row.status_words, row.provenance or "—"), strict=True):
                 cell.text = value
         for row in data.indicators:
             if row.status != "no_data":

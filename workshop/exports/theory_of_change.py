@@ -10,19 +10,18 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.canvases.theory_of_change import threshold_words
+from workshop.exports.logframe import (  # noqa: F401  (callers read the logframe from here too)
+    HEADINGS,
+    LOGFRAME_COLUMNS,
+    LOGFRAME_ROWS,
+    LogframeCell,
+    cell_heading,
+    logframe,
+)
 
 Label = Callable[[str], str]
-LOGFRAME_ROWS = ("goal", "purpose", "results", "activities")
-LOGFRAME_COLUMNS = ("logic", "indicators", "verification", "assumptions")
-
-
-@dataclass
-class LogframeCell:
-    lines: list[str] = field(default_factory=list)
 
 
 def _by_type(items: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -32,92 +31,23 @@ def _by_type(items: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, 
     return grouped
 
 
-def _row_of_outcome(outcome: Mapping[str, Any]) -> str:
-    fields = outcome["fields"]
-    if fields.get("is_goal") or fields.get("tier") == "impact":
-        return "goal"
-    if fields.get("tier") == "long_term":
-        return "purpose"
-    return "results"
-
-
-def _indicator_line(indicator: Mapping[str, Any], actor_name: Callable[[str | None], str], lang: str) -> str:
-    f = indicator["fields"]
-    parts = [f.get("name", "").strip()]
-    details = []
-    if f.get("population"):
-        details.append(actor_name(f["population"]))
-    if f.get("target") is not None:
-        details.append(f"{_number(f['target'])} {f.get('unit', '')}".strip())
-    threshold = threshold_words(f, lang)
-    if threshold:
-        details.append(threshold)
-    if f.get("timeline"):
-        details.append(f["timeline"])
-    if details:
-        parts.append("(" + "; ".join(details) + ")")
-    return " ".join(p for p in parts if p)
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
-def logframe(
-    items: Iterable[Mapping[str, Any]], actors: Mapping[str, str], lang: str = "it"
-) -> dict[str, dict[str, LogframeCell]]:
-    """rows (goal, purpose, results, activities) x columns (logic, indicators, verification,
-    assumptions). `actors` maps actor ids to names."""
-    grouped = _by_type(items)
-
-    def actor_name(actor_id: str | None) -> str:
-        return actors.get(actor_id or "", "—")
-
-    matrix = {row: {col: LogframeCell() for col in LOGFRAME_COLUMNS} for row in LOGFRAME_ROWS}
-    row_of: dict[str, str] = {}
-    for outcome in sorted(grouped["outcome"], key=lambda it: (not it["fields"].get("is_goal"), it["id"])):
-        row = _row_of_outcome(outcome)
-        row_of[outcome["id"]] = row
-        matrix[row]["logic"].lines.append(outcome["fields"].get("text", "").strip())
-    for output in grouped["output"]:
-        row_of[output["id"]] = "results"
-        matrix["results"]["logic"].lines.append(output["fields"].get("text", "").strip())
-    for intervention in grouped["intervention"]:
-        f = intervention["fields"]
-        row_of[intervention["id"]] = "activities"
-        lead = f" ({actor_name(f['lead'])})" if f.get("lead") else ""
-        matrix["activities"]["logic"].lines.append(f.get("text", "").strip() + lead)
-        # The Activities row carries means and costs where the others carry indicators.
-        if f.get("inputs", "").strip():
-            matrix["activities"]["indicators"].lines.append(f["inputs"].strip())
-    for indicator in grouped["indicator"]:
-        row = row_of.get(indicator["fields"].get("of"))
-        if row is None:
-            continue
-        matrix[row]["indicators"].lines.append(_indicator_line(indicator, actor_name, lang))
-        source = indicator["fields"].get("source", "").strip()
-        if source and source not in matrix[row]["verification"].lines:
-            matrix[row]["verification"].lines.append(source)
-    links = {it["id"]: it for it in grouped["toc_link"]}
-    for assumption in grouped["assumption"]:
-        attached = assumption["fields"].get("attached_to")
-        if attached in links:
-            attached = links[attached]["fields"].get("to")
-        row = row_of.get(attached, "goal")
-        matrix[row]["assumptions"].lines.append(assumption["fields"].get("text", "").strip())
-    return matrix
-
-
 def workbook(
-    items: Iterable[Mapping[str, Any]], actors: Mapping[str, str], label: Label
+    items: Iterable[Mapping[str, Any]],
+    actors: Mapping[str, str],
+    label: Label,
+    lang: str = "it",
+    *,
+    context: Iterable[Mapping[str, Any]] = (),
+    ledger: Any = None,
 ) -> bytes:
-    """An XLSX of outcomes, links with their rationale, indicators, interventions and
-    assumptions, one sheet each, headers in the reader's language."""
+    """An XLSX whose first sheet is the logframe ("Quadro logico", the EC PCM 4x4 matrix), then
+    the TOCO-style sheets: outcomes, links with their rationale, indicators, interventions and
+    assumptions, headers in the reader's language."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    items = list(items)
+    matrix = logframe(items, actors, lang, context=context, ledger=ledger)
     grouped = _by_type(items)
     text_of = {it["id"]: it["fields"].get("text", "") for it in grouped["outcome"] + grouped["intervention"]}
     text_of.update({it["id"]: it["fields"].get("text", "") for it in grouped["output"]})
@@ -193,6 +123,7 @@ def workbook(
     ]
     book = Workbook()
     book.remove(book.active)
+    _matrix_sheet(book, matrix, lang)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(_sheet_title(title))
         sheet.append(headers)
@@ -212,6 +143,36 @@ def workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _matrix_sheet(book: Any, matrix: Mapping[str, Mapping[str, LogframeCell]], lang: str) -> None:
+    """The 4x4 matrix: a header row of the four columns, one row per level, each cell's lines
+    one under the other (the Activities row says "Mezzi:" and "Costi:" where it differs)."""
+    from openpyxl.styles import Alignment, Font
+
+    words = HEADINGS[lang]
+    sheet = book.create_sheet(_sheet_title(words["title"]))
+    sheet.append(["", *(words[column] for column in LOGFRAME_COLUMNS)])
+    for row in LOGFRAME_ROWS:
+        cells = []
+        for column in LOGFRAME_COLUMNS:
+            lines = list(matrix[row][column].lines)
+            heading = cell_heading(row, column, lang)
+            if heading:
+                lines.insert(0, f"{heading}:")
+            cells.append("\n".join(lines))
+        sheet.append([words[row], *cells])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_cells in sheet.iter_rows(min_row=2):
+        row_cells[0].font = Font(bold=True)
+        for cell in row_cells:
+            cell.data_type = "s"  # text stays text, even a card starting with "="
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 24
+    for letter in "BCDE":
+        sheet.column_dimensions[letter].width = 48
+    sheet.freeze_panes = "B2"
 
 
 def _sheet_title(title: str) -> str:

@@ -14,17 +14,22 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from workshop import ledger
 from workshop.boards import service
 from workshop.canvases import registry_csv
 from workshop.exports import board_json, diagram, project_zip, social_report
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
+from workshop.ledger.csv_export import ledger_csv
 from workshop.models import Board, BoardKind, Project
-from workshop.projects import overview
+from workshop.models.ledger import LedgerLine
+from workshop.projects import overview, report_links
+from workshop.projects.record import record_for_report
 from workshop.rooms import privacy
 from workshop.rooms.rules import Viewer
 
@@ -64,7 +69,8 @@ def _labels() -> diagram.Labels:
     from workshop.web.board_strings import board_strings
     from workshop.web.downloads import type_labels
 
-    return diagram.Labels(types=type_labels(board_strings()), untitled="")
+    strings = board_strings()
+    return diagram.Labels(types=type_labels(strings), untitled="", strings=strings)
 
 
 def board_diagram(board_id: int, fmt: str) -> FileResult:
@@ -85,7 +91,8 @@ def board_diagram(board_id: int, fmt: str) -> FileResult:
     return FileResult(body, DIAGRAM_TYPES[fmt], download_name(board, fmt))
 
 
-def _actors(project_id: int) -> dict[str, str]:
+def project_actors(project_id: int) -> dict[str, str]:
+    """The names of the project's actors (stakeholder board), by item id."""
     registry = service.project_board_items(db.session, project_id, BoardKind.STAKEHOLDERS.value)
     return {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
 
@@ -94,7 +101,43 @@ def _toc_workbook_bytes(board: Board, items: list[dict]) -> bytes:
     from workshop.web.board_strings import board_strings
 
     strings = board_strings()
-    return toc_exports.workbook(items, _actors(board.project_id), lambda key: strings.get(key, key))
+    return toc_exports.workbook(
+        items,
+        project_actors(board.project_id),
+        lambda key: strings.get(key, key),
+        _lang(),
+        **logframe_sources(board),
+    )
+
+
+def _lang() -> str:
+    """The language the task runs in (the worker forces the reader's)."""
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale()) == "en" else "it"
+
+
+def logframe_sources(board: Board) -> dict:
+    """What the logframe reads besides the ToC board: the objective tree (the project purpose)
+    and the project's co-funding ledger (the Activities row's means and costs)."""
+    context = service.project_board_items(db.session, board.project_id, BoardKind.CONTEXT.value)
+    return {
+        "context": [{"id": i, "type": it.type, "fields": it.fields} for i, it in context.items()],
+        "ledger": ledger.summary(db.session, board.project),
+    }
+
+
+def ledger_version(project_id: int) -> str:
+    """What the project's ledger looks like, for a cached file that reads it: its lines' count,
+    newest change and highest id (an added, edited or removed line changes one of them)."""
+    count, changed, top = db.session.execute(
+        sa.select(
+            sa.func.count(LedgerLine.id),
+            sa.func.max(LedgerLine.updated_at),
+            sa.func.max(LedgerLine.id),
+        ).where(LedgerLine.project_id == project_id)
+    ).one()
+    return f"{count}:{changed}:{top}"
 
 
 def toc_workbook(board_id: int) -> FileResult:
@@ -125,7 +168,17 @@ def social_report_data(
         for kind in (BoardKind.CONTEXT, BoardKind.STAKEHOLDERS, BoardKind.THEORY_OF_CHANGE)
     }
     boards[BoardKind.SOCIAL_REPORTING.value] = readable(board.id)
-    return social_report.build(board.project.title, boards, lang)
+    # The same report as its page: the record's identity and ledger, its period and state.
+    record = record_for_report(db.session.connection(), board.project_id)
+    state = report_links.state_of(db.session, board.id)
+    return social_report.build(
+        board.project.title,
+        boards,
+        lang,
+        record,
+        state,
+        approved=report_links.is_approved(state, board),
+    )
 
 
 def _report_pdf_bytes(report: social_report.ReportData) -> bytes:
@@ -226,7 +279,30 @@ def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileRe
         ),
         _("The named snapshots: %(count)s", count=len(snapshots)),
     )
+    archive.add(
+        "",
+        _("co-funding-ledger.csv"),
+        ledger_csv(ledger.lines(db.session, project.id), lang),
+        _("The co-funding ledger: one line per partner contribution (CSV)"),
+    )
     record = project_zip.project_record(project, boards, folders)
+    whole = ledger.summary(db.session, project)
+    # The record's figures, from the ledger (the columns above keep what was typed before it).
+    record["co_funding_ledger"] = {
+        "by_source": {code: str(t.planned) for code, t in whole.by_source.items()},
+        "total": str(whole.total_planned),
+        "in_kind": str(whole.total_in_kind),
+        "partners": [
+            {
+                "actor_id": p.actor_id,
+                "name": p.name,
+                "source": p.source_class,
+                "planned": str(p.planned),
+                "share_percent": str(p.share_percent),
+            }
+            for p in whole.by_partner
+        ],
+    }
     archive.add(
         "",
         _("project.json"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +50,8 @@ def frozen_record(project: Project) -> dict[str, Any]:
         value = getattr(project, name)
         if isinstance(value, Decimal):
             value = str(value)
+        elif isinstance(value, date):  # the agreement's date: ISO, as JSON holds it
+            value = value.isoformat()
         elif hasattr(value, "value"):  # an enum: the status
             value = value.value
         elif isinstance(value, list):

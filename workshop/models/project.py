@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,6 +15,9 @@ MAX_TITLE_CHARS = 200
 MAX_SHORT_TEXT_CHARS = 300
 MAX_LONG_TEXT_CHARS = 20_000
 MONEY = sa.Numeric(14, 2)  # euros, two decimals
+CUP_CHARS = 15  # the CUP is 15 characters
+# How the public body involves the Third Sector (D.Lgs. 117/2017 artt. 55-56).
+INSTRUMENTS = ("co_programming", "co_design", "co_programming_and_design", "agreement_art56")
 
 
 class ProjectStatus(enum.StrEnum):
@@ -53,6 +57,20 @@ class Project(TimestampMixin, Base):
     conflict_handling: Mapped[str] = mapped_column(sa.Text, default="")
     strengths: Mapped[str] = mapped_column(sa.Text, default="")
     weaknesses: Mapped[str] = mapped_column(sa.Text, default="")
+    # The rest of the seed-004 record (issue 16): the public body's own project scheme, the
+    # procedure's acts, the agreement signed, and tags that let cases be compared later.
+    rup: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")  # Responsabile del procedimento
+    political_act: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")  # e.g. a delibera di Giunta
+    cup: Mapped[str] = mapped_column(sa.String(CUP_CHARS), default="")  # Codice Unico di Progetto
+    instrument: Mapped[str] = mapped_column(sa.String(32), default="")  # a key of INSTRUMENTS
+    scheme_general_objective: Mapped[str] = mapped_column(sa.Text, default="")
+    scheme_specific_objectives: Mapped[str] = mapped_column(sa.Text, default="")
+    public_in_kind_eur: Mapped[Decimal | None] = mapped_column(MONEY)  # non-monetary resources, valued
+    agreement_date: Mapped[date | None] = mapped_column(sa.Date)
+    agreement_number: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")
+    agreement_duration: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")
+    strength_tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    weakness_tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     boards: Mapped[list[Board]] = relationship(  # noqa: F821

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,3 +31,25 @@ class ReportLink(Base):
     @property
     def live(self) -> bool:
         return self.revoked_at is None
+
+
+class ReportState(Base):
+    """Where a board's social report stands: the period it reports on and whether the project's
+    managers approved it (who, when). Until approved it is a draft ("BOZZA") everywhere it
+    appears: the page, the PDF, the DOCX and a public link."""
+
+    __tablename__ = "report_states"
+
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    period_from: Mapped[date | None] = mapped_column(sa.Date)
+    period_to: Mapped[date | None] = mapped_column(sa.Date)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_name: Mapped[str] = mapped_column(sa.String(200), default="")  # kept if the account goes
+    approved_at: Mapped[datetime | None]
+    # The board's seq when approved: a later change to the board (a section rewritten, a new
+    # measurement) makes the report a draft again, to be approved anew.
+    approved_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None

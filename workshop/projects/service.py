@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from workshop.models import SESSION_BOARD_KINDS, Board, BoardKind, Project, ProjectConductor, User
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
+from workshop.models.project import INSTRUMENTS
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
 # The record's editable fields; views and the demo loader pass exactly these.
@@ -34,6 +35,18 @@ RECORD_FIELDS = (
     "conflict_handling",
     "strengths",
     "weaknesses",
+    "rup",
+    "political_act",
+    "cup",
+    "instrument",
+    "scheme_general_objective",
+    "scheme_specific_objectives",
+    "public_in_kind_eur",
+    "agreement_date",
+    "agreement_number",
+    "agreement_duration",
+    "strength_tags",
+    "weakness_tags",
 )
 
 
@@ -54,6 +67,8 @@ def apply_record(project: Project, fields: Mapping[str, Any]) -> None:
     types = fields.get("third_sector_types")
     if types is not None and not set(types) <= set(THIRD_SECTOR_TYPES):
         raise ProjectError("unknown_choice", "third_sector_types")
+    if fields.get("instrument") not in (None, "", *INSTRUMENTS):
+        raise ProjectError("unknown_choice", "instrument")
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip()

@@ -244,6 +244,13 @@ def _engine_strings() -> dict[str, str]:
         "Actors: %(count)s": _("Actors: %(count)s"),
         "Add a card": _("Add a card"),
         "Add: %(type)s": _("Add: %(type)s"),
+        "Already on the board": _("Already on the board"),
+        "As a risk": _("As a risk"),
+        "As an assumption": _("As an assumption"),
+        "No PESTEL factor or external SWOT item yet.": _("No PESTEL factor or external SWOT item yet."),
+        "Picked on the selected outcome or causal link, if one is selected.": _(
+            "Picked on the selected outcome or causal link, if one is selected."
+        ),
         "Added: %(type)s": _("Added: %(type)s"),
         "Choose an item first.": _("Choose an item first."),
         "Connect with": _("Connect with"),
@@ -280,6 +287,9 @@ def _engine_strings() -> dict[str, str]:
             "Three circles: power, legitimacy, urgency; the number of actors in each region."
         ),
         "Views": _("Views"),
+        "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals.": _(
+            "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals."
+        ),
         "Write a number.": _("Write a number."),
         "Write a whole number.": _("Write a whole number."),
         "computed": _("computed"),

@@ -78,7 +78,8 @@ def _project_version(project) -> str:
     minute = int(time.time() // 60) if any(s.closed_at is None for s in sessions) else 0
     closed = ",".join(f"{s.id}:{s.closed_at}" for s in sessions)
     snapshots = len(overview.project_snapshots(db.session, project.id))
-    return f"{project.title}|{project.updated_at}|{boards}|{snapshots}|{closed}|{minute}"
+    ledger = tasks.ledger_version(project.id)  # the logframe's means and costs
+    return f"{project.title}|{project.updated_at}|{boards}|{snapshots}|{closed}|{minute}|{ledger}"
 
 
 def _check_archive(kwargs: dict) -> None:

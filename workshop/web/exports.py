@@ -27,6 +27,7 @@ from workshop.boards.state import Actor
 from workshop.exports import board_json
 from workshop.exports import theory_of_change as toc_exports
 from workshop.extensions import db
+from workshop.jobs import tasks
 from workshop.models import Board, BoardKind
 from workshop.projects import service as projects
 from workshop.web import jobs
@@ -77,6 +78,7 @@ def toc_workbook(board_id: int):
     board = _theory_of_change(board_id)
     # The workbook names the actors of the project's stakeholder board too.
     version = ",".join(board_version(b) for b in sorted(board.project.boards, key=lambda b: b.id))
+    version += "|" + tasks.ledger_version(board.project_id)
     return jobs.serve("toc_workbook", version, board_id=board.id)
 
 
@@ -84,19 +86,25 @@ jobs.register_check("board_diagram", lambda kwargs: get_board_for_review_or_abor
 jobs.register_check("toc_workbook", lambda kwargs: _theory_of_change(kwargs["board_id"]))
 
 
+def _lang() -> str:
+    return "en" if str(get_locale()) == "en" else "it"
+
+
 @bp.get("/<int:board_id>/logframe")
 def logframe(board_id: int):
     board = _theory_of_change(board_id)
     items = service.live_items(db.session, board.id)
-    registry = service.project_board_items(db.session, board.project_id, BoardKind.STAKEHOLDERS.value)
-    actors = {i: it.fields.get("name", "") for i, it in registry.items() if it.type == "actor"}
+    actors = tasks.project_actors(board.project_id)
+    lang = _lang()
     return render_template(
         "boards/logframe.html",
         board=board,
         title=board_label(board),
-        matrix=toc_exports.logframe(items, actors, "en" if str(get_locale()) == "en" else "it"),
+        matrix=toc_exports.logframe(items, actors, lang, **tasks.logframe_sources(board)),
         rows=toc_exports.LOGFRAME_ROWS,
         columns=toc_exports.LOGFRAME_COLUMNS,
+        headings=toc_exports.HEADINGS[lang],
+        cell_heading=lambda row, column: toc_exports.cell_heading(row, column, lang),
     )
 
 

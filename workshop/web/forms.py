@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -18,9 +19,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms import DateField  # the report period, the agreement date (issue 16)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from workshop import numbers
 from workshop.models.access import (
     MAX_DISPLAY_NAME_CHARS,
     MAX_INVITE_LABEL_CHARS,
@@ -34,14 +37,13 @@ from workshop.models.project import (
     MAX_TITLE_CHARS,
     ProjectStatus,
 )
+from workshop.models.project import CUP_CHARS, INSTRUMENTS  # issue 16: the record's instrument and CUP
 from workshop.models.user import MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
 MAX_PASSWORD_CHARS = 200
 MAX_MONEY_EUR = 10**12
-EURO_DECIMALS = 2
-# "480.000" and "1.250.000": dots that group thousands, the Italian way.
-ITALIAN_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+EURO_DECIMALS = numbers.EURO_DECIMALS
 
 
 def strip_whitespace(value):
@@ -50,30 +52,32 @@ def strip_whitespace(value):
 
 
 def parse_euros(text: str) -> Decimal:
-    """An amount as people write it: "480000.50", "480.000,50", "480000,5", "€ 1 250".
+    """An amount as people write it (workshop.numbers): "120000,50", "120.000,50", "€ 120.000",
+    "120000.50". Raises ValueError (NumberError) for anything else, "1.234" included."""
+    return numbers.parse_euros(text)
 
-    A comma is the decimal separator and dots then group thousands; without a comma, dots
-    followed by groups of three digits group thousands too (no amount has three decimals).
-    Raises ValueError for anything else, for NaN and infinities, and for more than two decimals.
-    """
-    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", text, flags=re.IGNORECASE)
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".", 1)
-    elif ITALIAN_THOUSANDS.fullmatch(cleaned.lstrip("+-")):
-        cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
-        raise ValueError(text)
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if amount.as_tuple().exponent < -EURO_DECIMALS:
-        raise ValueError(text)
-    return amount.quantize(Decimal(1).scaleb(-EURO_DECIMALS))
+
+def number_error_message(error: numbers.NumberError) -> str:
+    """What a person reads when a number or an amount they typed cannot be read."""
+    if error.code == "ambiguous":
+        return _(
+            "\"%(text)s\" can be read two ways: is the dot a thousands separator or the decimal "
+            "point? Write it without the dot (1234), or with a comma before the decimals "
+            "(1.234,00 or 1,234).",
+            text=error.text.strip(),
+        )
+    if error.code == "decimals":
+        return _("In euros, with at most two decimals (for example 120.000,50).")
+    return _("Write an amount in euros, for example 120.000,50 or 120000,50.")
 
 
 class EuroField(DecimalField):
-    """An amount in euros, read by parse_euros; empty means "not filled in yet"."""
+    """An amount in euros, read by parse_euros; empty means "not filled in yet".
+
+    A text field (inputmode decimal), never <input type=number>: a browser in Italian sends
+    "120000,50" from a number field as 12000050, or nothing at all."""
+
+    widget = widgets.TextInput()
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -81,9 +85,17 @@ class EuroField(DecimalField):
             return
         try:
             self.data = parse_euros(valuelist[0])
-        except ValueError:
+        except numbers.NumberError as error:
             self.data = None
-            raise ValueError(_l("In euros. Write only the number, with up to two decimals.")) from None
+            raise ValueError(number_error_message(error)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        lang = str(get_locale() or "it")[:2]
+        return numbers.format_number(self.data, numbers.EURO_DECIMALS, lang)
 
 
 class LoginForm(FlaskForm):
@@ -145,6 +157,34 @@ def _required_text(label, max_chars):
     )
 
 
+INSTRUMENT_LABELS = {
+    "co_programming": _l("Co-programming (art. 55 CTS)"),
+    "co_design": _l("Co-design (art. 55 CTS)"),
+    "co_programming_and_design": _l("Co-programming and co-design (art. 55 CTS)"),
+    "agreement_art56": _l("Agreement (art. 56 CTS)"),
+}
+
+
+class TagsField(StringField):
+    """Tags written as "a, b, c"; the data is the list, without empties or repeats."""
+
+    MAX_TAGS = 20
+    MAX_TAG_CHARS = 60
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])
+
+    def process_formdata(self, valuelist) -> None:
+        tags: list[str] = []
+        for raw in (valuelist[0] if valuelist else "").split(","):
+            tag = " ".join(raw.split())[: self.MAX_TAG_CHARS]
+            if tag and tag.lower() not in (t.lower() for t in tags):
+                tags.append(tag)
+        if len(tags) > self.MAX_TAGS:
+            raise ValueError(_l("At most 20 tags."))
+        self.data = tags
+
+
 class ProjectForm(FlaskForm):
     """The case-history record of a co-design initiative."""
 
@@ -173,10 +213,8 @@ class ProjectForm(FlaskForm):
     )
     motivation = _long(_l("Why co-programming or co-design"))
     requested_activities = _long(_l("Activities asked for"))
-    public_resources_eur = _money(_l("Public resources, monetary (EUR)"))
     public_resources_monetary = _long(_l("Public resources, monetary: details"))
     public_resources_in_kind = _long(_l("Public resources, non-monetary"))
-    third_sector_cofunding_eur = _money(_l("Third Sector co-funding (EUR)"))
     third_sector_cofunding = _long(_l("Third Sector co-funding: details"))
     procedure_steps = _long(_l("Steps of the procedure"))
     table_coordination = _long(_l("Who coordinates the co-design table"))
@@ -184,6 +222,24 @@ class ProjectForm(FlaskForm):
     conflict_handling = _long(_l("How conflicts are handled"))
     strengths = _long(_l("Strengths"))
     weaknesses = _long(_l("Weaknesses"))
+    # The rest of the seed-004 record (issue 16).
+    rup = _short(_l("Head of the procedure (RUP)"))
+    political_act = _short(_l("Political act"))
+    cup = StringField(_l("CUP (project code)"), filters=[strip_whitespace], validators=[Optional(), Length(max=CUP_CHARS)])
+    instrument = SelectField(
+        _l("Instrument"),
+        choices=[SelectChoice("", _l("Not said yet"))]
+        + [SelectChoice(code, INSTRUMENT_LABELS[code]) for code in INSTRUMENTS],
+        default="",
+    )
+    scheme_general_objective = _long(_l("General objective of the administration's project"))
+    scheme_specific_objectives = _long(_l("Specific objectives of the administration's project, with their operative content"))
+    public_in_kind_eur = _money(_l("Public resources, non-monetary, valued (EUR)"))
+    agreement_date = DateField(_l("Agreement signed on"), validators=[Optional()])
+    agreement_number = _short(_l("Agreement number"))
+    agreement_duration = _short(_l("Agreement duration"))
+    strength_tags = TagsField(_l("Tags of the strengths"))
+    weakness_tags = TagsField(_l("Tags of the weaknesses"))
 
 
 class FreeBoardForm(FlaskForm):
@@ -220,6 +276,13 @@ class UserForm(FlaskForm):
         _l("Password"),
         validators=[InputRequired(), Length(min=MIN_PASSWORD_CHARS, max=MAX_PASSWORD_CHARS)],
     )
+
+
+class ReportPeriodForm(FlaskForm):
+    """The period a social report covers (from, to)."""
+
+    period_from = DateField(_l("From"), validators=[InputRequired()])
+    period_to = DateField(_l("To"), validators=[InputRequired()])
 
 
 class ReportLinkForm(FlaskForm):

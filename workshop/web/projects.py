@@ -6,12 +6,14 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from workshop import ledger
 from workshop.access import policy, service
 from workshop.extensions import db
 from workshop.models import Invite, InviteRole, Participant, User, UserRole, utcnow
 from workshop.projects import service as projects
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.projects.service import RECORD_FIELDS
+from workshop.web.forms import INSTRUMENT_LABELS
 from workshop.web.forms import BoardImportForm, ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
 from workshop.web.i18n import THIRD_SECTOR_TYPE_LABELS, board_label
 from workshop.web.pages import live_lists
@@ -29,7 +31,8 @@ def _project_form(**kwargs) -> ProjectForm:
 
 
 def _record_from(form: ProjectForm) -> dict:
-    return {name: getattr(form, name).data for name in RECORD_FIELDS}
+    # The form has no euro totals: the record's come from the co-funding ledger (workshop.ledger).
+    return {name: getattr(form, name).data for name in RECORD_FIELDS if hasattr(form, name)}
 
 
 @bp.get("/")
@@ -98,8 +101,30 @@ def show(project_id: int):
         can_assign=who.is_organizer,
         format_join_code=service.format_join_code,
         now=utcnow(),
+        ledger_summary=ledger.summary(db.session, project),
         **live_lists(project.id, project.boards),
+        table_members=_table_members(project.id),
+        table_record=_table_record(project.id),
+        INSTRUMENT_LABELS=INSTRUMENT_LABELS,
     )
+
+
+def _table_record(project_id: int) -> dict:
+    """The table's meetings (from the labs) and the organisations present at them."""
+    from workshop.projects.record import record_for_report
+
+    return record_for_report(db.session.connection(), project_id)
+
+
+def _table_members(project_id: int) -> list[str]:
+    """The table's composition from the registry: the proposal's partners and engaged actors."""
+    from workshop.boards import service as board_service
+    from workshop.canvases.report_record import table_members
+
+    items = board_service.project_board_items(db.session, project_id, "stakeholders")
+    partners = [p for it in items.values() if it.type == "proposal" for p in it.fields.get("partners") or []]
+    actors = {k: v for k, v in items.items() if v.type == "actor"}
+    return table_members(actors, partners, "it")
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -111,7 +136,9 @@ def edit(project_id: int):
         db.session.commit()
         flash(_("Record saved."), "info")
         return redirect(url_for("projects.show", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project)
+    return render_template(
+        "projects/form.html", form=form, project=project, ledger_summary=ledger.summary(db.session, project)
+    )
 
 
 @bp.post("/<int:project_id>/boards")

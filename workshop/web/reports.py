@@ -3,6 +3,7 @@ and given back to the community through a public read-only page behind a revocab
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -13,11 +14,12 @@ from workshop.access import policy
 from workshop.exports import social_report
 from workshop.extensions import db, limiter
 from workshop.jobs import tasks
-from workshop.models import Board, BoardKind, ReportLink
+from workshop.models import Board, BoardKind, ReportLink, User
 from workshop.projects import report_links
+from workshop.projects.record import record_for_report
 from workshop.rooms.rules import Viewer
 from workshop.web import jobs
-from workshop.web.forms import EmptyForm, ReportLinkForm
+from workshop.web.forms import EmptyForm, ReportLinkForm, ReportPeriodForm
 from workshop.web.security import get_board_or_abort, principal
 
 bp = Blueprint("reports", __name__)
@@ -47,9 +49,18 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
 
 
 def report_version(board: Board) -> str:
-    """What a report depends on: every board of its project (their changes and names) and the title."""
+    """What a report depends on: every board of its project (their changes and names), the
+    project's record (with the labs and the ledger), and the report's period and approval."""
     boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id))
-    return f"{board.project.title}|{boards}"
+    state = report_links.state_of(db.session, board.id)
+    period = (
+        f"{state.period_from}:{state.period_to}:{state.approved_at}:{state.approved_by_name}" if state else ""
+    )
+    # The record as the report reads it (its columns, the labs' meetings and organisations,
+    # the ledger's figures), fingerprinted: a few small queries, cheaper than a stale file.
+    record = record_for_report(db.session.connection(), board.project_id)
+    fingerprint = hashlib.sha256(repr(sorted(record.items())).encode()).hexdigest()[:16]
+    return f"{board.project.title}|{boards}|{period}|{fingerprint}"
 
 
 @bp.get("/boards/<int:board_id>/report")
@@ -65,7 +76,69 @@ def show(board_id: int):
         links=report_links.links_of(db.session, board.id) if may_share else [],
         link_form=ReportLinkForm(lang=_lang()),
         revoke_form=EmptyForm(),
+        state=report_links.state_of(db.session, board.id),
+        period_form=_period_form(board.id),
+        approve_form=EmptyForm(),
     )
+
+
+def _period_form(board_id: int) -> ReportPeriodForm:
+    state = report_links.state_of(db.session, board_id)
+    return ReportPeriodForm(
+        period_from=state.period_from if state else None, period_to=state.period_to if state else None
+    )
+
+
+def _managed_reporting_board(board_id: int) -> Board:
+    board = _reporting_board(board_id)
+    if not policy.can_manage_project(principal(), board.project_id):
+        abort(403)
+    return board
+
+
+@bp.post("/boards/<int:board_id>/report/period")
+def set_period(board_id: int):
+    board = _managed_reporting_board(board_id)
+    form = ReportPeriodForm()
+    if not form.validate_on_submit():
+        flash(_("Give the period as two dates, from and to."), "error")
+    else:
+        try:
+            report_links.set_period(db.session, board, form.period_from.data, form.period_to.data)
+        except report_links.ReportLinkError:
+            flash(_("The period ends before it starts: nothing was changed."), "error")
+        else:
+            db.session.commit()
+            flash(_("Reporting period saved."), "info")
+    return redirect(url_for("reports.show", board_id=board.id, _anchor="report-state"))
+
+
+@bp.post("/boards/<int:board_id>/report/approve")
+def approve(board_id: int):
+    board = _managed_reporting_board(board_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    who = principal()
+    user = db.session.get(User, who.user_id)
+    try:
+        report_links.approve(db.session, board, user.id, user.name)
+    except report_links.ReportLinkError:
+        flash(_("Set the reporting period before approving the report."), "error")
+    else:
+        db.session.commit()
+        flash(_("Report approved: it is no longer a draft."), "info")
+    return redirect(url_for("reports.show", board_id=board.id, _anchor="report-state"))
+
+
+@bp.post("/boards/<int:board_id>/report/reopen")
+def reopen(board_id: int):
+    board = _managed_reporting_board(board_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    report_links.reopen(db.session, board)
+    db.session.commit()
+    flash(_("The report is a draft again."), "info")
+    return redirect(url_for("reports.show", board_id=board.id, _anchor="report-state"))
 
 
 @bp.route("/boards/<int:board_id>/report.pdf", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ export class CanvasUI {
     this.watched = new Map(); // kind -> WatchedBoard
     this.edgeType = "connector";
     this.inspecting = null; // {source: "board" | kind, id}
-    this.panelMode = null; // "inspector" | "findings" | "salience" | "registry"
+    this.panelMode = null; // "inspector" | "findings" | "candidates" | "salience" | "registry"
     this.sort = { key: "name", dir: 1 };
     this.findings = [];
     this.dirtyPanel = false;
@@ -236,7 +236,7 @@ export class CanvasUI {
     if (!this.panelMode || this.panel.hidden) return;
     if (this.panelMode === "inspector") {
       if (this.inspecting?.source === "board" && ids.has(this.inspecting.id)) this._schedulePanel();
-    } else if (this.panelMode !== "findings") {
+    } else if (this.panelMode !== "findings" && this.panelMode !== "candidates") {
       const src = this.registrySource();
       if (src?.key === "board") this._schedulePanel();
     }
@@ -287,6 +287,9 @@ export class CanvasUI {
         break;
       case "finding":
         this._selectFinding(Number(b.dataset.index));
+        break;
+      case "pick":
+        this._pickCandidate(b.dataset.source, b.dataset.kind);
         break;
       case "sort": {
         const key = b.dataset.key;

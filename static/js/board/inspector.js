@@ -2,11 +2,13 @@
 // one). Methods of CanvasUI (canvas.js mixes them in); they read its state.
 
 import { excerpt, t } from "./i18n.js";
+import { formatItalianNumber } from "./numbers.js";
 import { formatNumber, parseValue } from "./schema.js";
 import { el, nextId } from "./panel_dom.js";
 
 const REASONS = {
   number: "Write a number.",
+  ambiguous: "Is the dot a thousands separator or the decimal point? Write 1234, or 1,234 with a comma for the decimals.",
   range: "The value is out of range (%(min)s to %(max)s).",
   whole: "Write a whole number.",
   required: "This field cannot be empty.",
@@ -207,7 +209,7 @@ export class Inspector {
       const ref = src.state.get(value);
       control.textContent = ref ? this._name(ref, src.schema) : t("(deleted item)");
     } else if (field.kind === "number") {
-      control.value = value === null || value === undefined ? "" : field.derived ? formatNumber(value, { integer: field.step === 1 }) : String(value);
+      control.value = value === null || value === undefined ? "" : field.derived ? formatNumber(value, { integer: field.step === 1 }) : formatItalianNumber(value);
     } else {
       control.value = value ?? "";
     }

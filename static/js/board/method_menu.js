@@ -6,6 +6,8 @@ import { el, nextId } from "./panel_dom.js";
 
 // Actions whose arguments come from the selection: {arg: type of the one selected item}.
 const ACTION_ARGS = { promote_pestel_factor: { factor_id: "pestel_factor" } };
+// Actions run from a panel, not from the menu: picking a candidate assumption needs the candidate.
+const PANEL_ACTIONS = new Set(["pick_assumption"]);
 
 export class MethodMenu {
   // --- the actions and templates menu ---------------------------------------------------------------
@@ -14,7 +16,9 @@ export class MethodMenu {
     if (!this.menu) return;
     const app = this.app;
     const groups = [];
-    const actions = this.schema.actions({ mayConduct: app.mayConduct, mayEdit: app.canEdit() });
+    const actions = this.schema
+      .actions({ mayConduct: app.mayConduct, mayEdit: app.canEdit() })
+      .filter((a) => !PANEL_ACTIONS.has(a.name));
     if (actions.length) {
       groups.push([
         t("Actions"),
@@ -129,7 +133,10 @@ export class MethodMenu {
     }
     app._updateActions();
     const findings = ack.result?.findings;
+    const candidates = ack.result?.candidates;
     if (Array.isArray(findings)) this.showFindings(name, findings);
+    else if (Array.isArray(candidates)) this.showCandidates(candidates);
+    else if (name === "pick_assumption") app.toasts.show(t("Done: %(name)s", { name: label }));
     else if (ack.ops?.length) app.toasts.show(t("Done: %(name)s", { name: label }));
     else app.toasts.show(t("Nothing to change: %(name)s", { name: label }));
     if (name === "apply_template" && ack.result?.created?.length) {
@@ -169,6 +176,50 @@ export class MethodMenu {
       findings.length ? t("Findings: %(count)s", { count: findings.length }) : t("No problems found."),
     );
     this.panelBody.querySelector("button")?.focus();
+  }
+
+  // --- candidate assumptions and risks from the context (PESTEL, SWOT) --------------------------------
+
+  /** The context's factors, each with a choice: an assumption (a condition believed to hold) or a
+   * risk. A card is made only when someone picks it, on the selected outcome or link if any. */
+  showCandidates(candidates) {
+    this.openPanel("candidates", t("action.list_assumption_candidates"));
+    const wrap = el("div", "findings");
+    wrap.append(el("p", "panel-hint", t("Picked on the selected outcome or causal link, if one is selected.")));
+    if (!candidates.length) wrap.append(el("p", "findings-ok", t("No PESTEL factor or external SWOT item yet.")));
+    const list = el("ul", "findings-list");
+    for (const c of candidates) {
+      const li = el("li", "finding candidate");
+      li.append(el("span", "finding-text", c.text));
+      li.append(el("span", "finding-count", t(`choice.assumption.kind.${c.suggested_kind}`)));
+      if (c.picked) {
+        li.append(el("span", "muted", t("Already on the board")));
+      } else if (this.app.canEdit()) {
+        for (const kind of ["assumption", "risk"]) {
+          const b = el("button", "button button-small", t(kind === "risk" ? "As a risk" : "As an assumption"));
+          b.type = "button";
+          b.dataset.canvas = "pick";
+          b.dataset.source = c.source_id;
+          b.dataset.kind = kind;
+          li.append(b);
+        }
+      }
+      list.append(li);
+    }
+    wrap.append(list);
+    this.panelBody.dataset.key = "";
+    this.panelBody.replaceChildren(wrap);
+    this.app.announcer.say(t("Items: %(count)s", { count: candidates.length }));
+    this.panelBody.querySelector("button")?.focus();
+  }
+
+  async _pickCandidate(sourceId, kind) {
+    const [only] = this.app.selection.size === 1 ? this.app.selection : [];
+    const target = only && this.app.state.get(only);
+    const args = { source_id: sourceId, kind };
+    if (target && (target.type === "outcome" || target.type === "toc_link")) args.attached_to = target.id;
+    const ack = await this.runAction("pick_assumption", args);
+    if (ack?.ok) await this.runAction("list_assumption_candidates", {});
   }
 
   _selectFinding(index) {

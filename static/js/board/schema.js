@@ -4,6 +4,8 @@
 // takes from its type and role, and how a typed edge is drawn. Labels are looked up by key
 // (type.<t>, field.<t>.<f>, choice.<t>.<f>.<v>): no visible text here.
 
+import { parseItalianNumber } from "./numbers.js";
+
 const CORE = new Set(["sticky", "text", "shape", "connector", "frame"]);
 const GEOMETRY = new Set(["x", "y", "w", "h", "z"]);
 // A Text this long or shorter is a one-line input; longer ones get a text area.
@@ -275,16 +277,19 @@ export function formatNumber(value, f = {}) {
 
 /**
  * Turn what a person typed into a field's value: {ok: true, value} or {ok: false, reason}.
- * reason: "number" (not a number), "range" (outside min..max), "whole" (not whole),
+ * reason: "number" (not a number), "ambiguous" (1.234: thousands or decimals?), "range" (outside
+ * min..max), "whole" (not whole),
  * "required" (empty but required), "long" (over max_chars).
  */
 export function parseValue(field, raw) {
   switch (field.kind) {
     case "number": {
-      const text = String(raw ?? "").trim().replace(",", ".");
+      const text = String(raw ?? "").trim();
       if (text === "") return field.nullable ? { ok: true, value: null } : { ok: false, reason: "required" };
-      const value = Number(text);
-      if (!Number.isFinite(value)) return { ok: false, reason: "number" };
+      // Written the Italian way (numbers.js): "120.000,50" is 120000.5, "1.234" is ambiguous.
+      const read = parseItalianNumber(text);
+      if (!read.ok) return read;
+      const value = read.value;
       if (field.step === 1 && !Number.isInteger(value)) return { ok: false, reason: "whole" };
       if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) {
         return { ok: false, reason: "range" };
