@@ -974,7 +974,7 @@ def run_once(target: Target, people: People, db_url: str, secret: str, instance_
     """One server process, one generator process, one result."""
     boards = people.boards(sizes)
     groups = spec["groups"]
-    for (name, group), board in zip(groups.items(), boards, strict=True):
+    for (_name, group), board in zip(groups.items(), boards, strict=True):
         group["board_id"] = board["board_id"]
         group["cookies"] = board["cookies"]
     log_path = s.outdir / f"server-{tag}.log"

@@ -256,7 +256,7 @@ def _overlapping(boxes):
     ordered = sorted(boxes.items(), key=lambda kv: kv[1][0])
     found = []
     for n, (a, (ax, ay, aw, ah)) in enumerate(ordered):
-        for b, (bx, by, bw, bh) in ordered[n + 1 :]:
+        for b, (bx, by, _bw, bh) in ordered[n + 1 :]:
             if bx >= ax + aw:
                 break
             if ay < by + bh and by < ay + ah:
