@@ -104,7 +104,8 @@ def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(b
         page.click("[data-review=next]")
     assert page.locator("[data-review=slider]").input_value() == str(min(first + 3, last))
     page.wait_for_function(
-        "() => { const img = document.querySelector('[data-review=image]'); return img.complete && img.naturalWidth > 0; }",
+        "() => { const img = document.querySelector('[data-review=image]'); "
+        "return img.complete && img.naturalWidth > 0; }",
         timeout=WAIT_MS,
     )
     assert page.locator("[data-review=position]").inner_text() == f"Modifica {first + 3} di {last}"

@@ -802,7 +802,7 @@ def test_project_rows_are_untouched_by_boards_without_a_tavolo(store, project, b
     assert store.execute(sa.select(Project.__table__)).all() == before
 
 
-# --- the demo ------------------------------------------------------------------------------------------------------------
+# --- the demo ----------------------------------------------------------------------------------
 
 
 def test_the_demo_context_board_holds_a_tree_pestel_swot_and_the_tavolo_once(app):
