@@ -232,7 +232,7 @@ def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_clean
     assert [f["fields"]["title"] for f in frames][:4] == ["Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"]
     ys = [f["fields"]["y"] for f in frames[:5]]
     assert ys == sorted(ys)
-    for a, b in zip(frames, frames[1:]):
+    for a, b in zip(frames, frames[1:], strict=False):
         ax, ay, aw, ah = (a["fields"][k] for k in ("x", "y", "w", "h"))
         bx, by = b["fields"]["x"], b["fields"]["y"]
         assert by >= ay + ah or bx >= ax + aw  # no frame covers the next
