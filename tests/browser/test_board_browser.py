@@ -647,3 +647,18 @@ def test_a_locked_board_says_so_and_only_a_conductor_may_change_it(people, site)
     giulia.wait_settled()
     bea.wait_item(note)
     assert bea.unsent() == 0
+
+
+def test_an_empty_board_says_what_to_do_and_the_hint_goes_with_the_first_note(people, board_id):
+    """The first hint (issue 15): an empty board tells a participant in one sentence what to do;
+    it goes once a card is on the board, and comes back when the last one is deleted."""
+    bea = people().join("Bea").open(board_id)
+    notice = bea.page.locator("#board-notice")
+    notice.wait_for(state="visible", timeout=WAIT_MS)
+    hint = notice.inner_text()
+    assert "vuota" in hint and "Post-it" in hint, hint  # Italian, and it names what to add
+    note = bea.new_sticky_by_keyboard("la prima idea")
+    notice.wait_for(state="hidden", timeout=WAIT_MS)
+    bea.js("(id) => window.tavoloBoard.commit([{op: 'delete', id}])", note)
+    notice.wait_for(state="visible", timeout=WAIT_MS)
+    assert notice.inner_text() == hint
