@@ -974,7 +974,7 @@ def run_once(target: Target, people: People, db_url: str, secret: str, instance_
     """One server process, one generator process, one result."""
     boards = people.boards(sizes)
     groups = spec["groups"]
-    for (name, group), board in zip(groups.items(), boards, strict=True):
+    for (_name, group), board in zip(groups.items(), boards, strict=True):
         group["board_id"] = board["board_id"]
         group["cookies"] = board["cookies"]
     log_path = s.outdir / f"server-{tag}.log"
@@ -1203,7 +1203,8 @@ def cell(row: dict[str, Any] | None) -> str:
     err = f" err {sum(row['errors'].values())}" if row["errors"] else ""
     gen = "!" if row["gen_cpu"] > GENERATOR_CPU_LIMIT else ""
     return (f"{fmt(row['p50'])}/{fmt(row['p99'])}/{fmt(row['max'], 0)} ms, ack99 {fmt(row['ack_p99'])}, "
-            f"CPU {fmt(row['server_cpu'], 0)}% {fmt(row['rss_mb'], 0)}MB, gen {fmt(row['gen_cpu'], 0)}%{gen}{loss}{extra}{err}")
+            f"CPU {fmt(row['server_cpu'], 0)}% {fmt(row['rss_mb'], 0)}MB, "
+            f"gen {fmt(row['gen_cpu'], 0)}%{gen}{loss}{extra}{err}")
 
 
 def print_summary(table: dict[tuple[str, str, str], dict[str, dict[str, Any]]], labels: list[str], out: Path | None) -> None:

@@ -344,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.rate}/s changes and {args.cursor_hz} Hz cursors each, {args.db}/{args.mode}, {result['window_s']:.0f} s"
     )
     print(
-        f"  broadcast ms  p50 {rt.fmt(b['p50'])}  p95 {rt.fmt(b['p95'])}  p99 {rt.fmt(b['p99'])}  max {rt.fmt(b['max'])}"
+        f"  broadcast ms  p50 {rt.fmt(b['p50'])}  p95 {rt.fmt(b['p95'])}  p99 {rt.fmt(b['p99'])}  "
+        f"max {rt.fmt(b['max'])}"
         f"  (n={b['n']})"
     )
     print(
@@ -357,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         else ""
     )
     print(
-        f"  server CPU    {result['server_cpu_pct']:.0f}% of one core; generator {result['generator_cpu_pct']:.0f}%{flag}; "
+        f"  server CPU    {result['server_cpu_pct']:.0f}% of one core; "
+        f"generator {result['generator_cpu_pct']:.0f}%{flag}; "
         f"others took {result['others_on_server_core_pct']:.0f}% of the server's core"
     )
     print(

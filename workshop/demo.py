@@ -53,7 +53,10 @@ DEMO_RECORD = {
     ),
     "table_coordination": "La responsabile del procedimento dell'Ufficio di Piano, con una facilitatrice esterna.",
     "participant_selection": "Gli enti ammessi dall'avviso, più due rappresentanti delle persone seguite dai servizi.",
-    "conflict_handling": "Regole del tavolo condivise alla prima sessione; decisioni per consenso, poi a maggioranza qualificata.",
+    "conflict_handling": (
+        "Regole del tavolo condivise alla prima sessione; "
+        "decisioni per consenso, poi a maggioranza qualificata."
+    ),
     "strengths": "Rete già attiva sul territorio; alloggi disponibili; forte impegno politico.",
     "weaknesses": "Tempi stretti del PNRR; poca esperienza di valutazione d'impatto.",
 }
@@ -411,7 +414,8 @@ DEMO_OBJECTIVES = {
 }
 DEMO_MEASUREMENTS = (("2026-12-31", 9), ("2027-06-30", 21), ("2027-12-31", 33))
 DEMO_STORIES = (
-    ("demo-story-1", "Dopo lo sfratto pensavo di dover lasciare il paese. Con la coabitazione mia figlia è rimasta nella sua scuola.", "Anna", True),
+    ("demo-story-1", "Dopo lo sfratto pensavo di dover lasciare il paese. "
+     "Con la coabitazione mia figlia è rimasta nella sua scuola.", "Anna", True),
     ("demo-story-2", "Racconto riservato: la famiglia non ha dato il consenso alla pubblicazione.", "Famiglia R.", False),
 )
 

@@ -291,7 +291,8 @@ def test_an_offline_person_and_an_online_one_converge_with_the_server(people, bo
     ada.wait("() => ['offline', 'reconnecting'].includes(window.tavoloBoard.connection.status) || !navigator.onLine")
     offline_notes = [ada.new_sticky_by_keyboard(f"scritta offline {n}") for n in range(2)]
     ada.js(
-        "(id) => { const app = window.tavoloBoard; app.commit([{op: 'update', id, fields: {color: 'blue', x: 500}}]); }",
+        "(id) => { const app = window.tavoloBoard; "
+        "app.commit([{op: 'update', id, fields: {color: 'blue', x: 500}}]); }",
         shared,
     )
     bea.js("(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {text: 'cambiata da Bea', x: 900}}])", shared)
@@ -460,10 +461,14 @@ def test_screenshots(people, site, lang, viewport):
               const mk = (id, type, fields) => ({op: 'create', id, type, fields});
               app.commit([
                 mk('shotFrame', 'frame', {x: -40, y: -80, w: 760, h: 520, title: 'Bisogni del territorio', z: 'Zz'}),
-                mk('shotA', 'sticky', {x: 0, y: 0, text: 'Sportello unico per l\\u2019abitare', color: 'yellow', z: 'a1'}),
-                mk('shotB', 'sticky', {x: 240, y: 0, text: 'Coabitazioni solidali per giovani e anziani', color: 'teal', z: 'a2'}),
-                mk('shotC', 'shape', {x: 480, y: 40, w: 180, h: 110, shape: 'ellipse', text: 'Famiglie', color: 'purple', z: 'a3'}),
-                mk('shotD', 'text', {x: 0, y: 260, w: 420, h: 60, text: 'Cosa manca oggi?', size: 'l', color: 'grey', z: 'a4'}),
+                mk('shotA', 'sticky', {x: 0, y: 0, text: 'Sportello unico per l\\u2019abitare',
+                  color: 'yellow', z: 'a1'}),
+                mk('shotB', 'sticky', {x: 240, y: 0, text: 'Coabitazioni solidali per giovani e anziani',
+                  color: 'teal', z: 'a2'}),
+                mk('shotC', 'shape', {x: 480, y: 40, w: 180, h: 110, shape: 'ellipse', text: 'Famiglie',
+                  color: 'purple', z: 'a3'}),
+                mk('shotD', 'text', {x: 0, y: 260, w: 420, h: 60, text: 'Cosa manca oggi?', size: 'l',
+                  color: 'grey', z: 'a4'}),
                 mk('shotE', 'connector', {from: 'shotA', to: 'shotB', label: 'rete'}),
               ]);
             }"""
@@ -587,7 +592,8 @@ def test_a_connector_is_drawn_by_keyboard_and_follows_its_ends(people, board_id)
     page.locator(f'[data-id="{second}"]').focus()
     page.keyboard.press("Enter")
     bea.wait(
-        "([a, b]) => [...window.tavoloBoard.state.items()].some(it => it.type === 'connector' && it.fields.from === a && it.fields.to === b)",
+        "([a, b]) => [...window.tavoloBoard.state.items()]"
+        ".some(it => it.type === 'connector' && it.fields.from === a && it.fields.to === b)",
         [first, second],
     )
     line = bea.page.locator(".connector .connector-line")

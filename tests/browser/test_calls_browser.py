@@ -49,8 +49,10 @@ DIAGNOSIS = """() => {
     const call = window.tavoloBoard.call;
     return JSON.stringify({mode: call.mode, peer: call.peerId, board: call.boardId,
         peers: [...call.peers.keys()],
-        links: [...call.links.entries()].map(([id, l]) => [id, l.pc.connectionState, l.pc.signalingState, l.pc.iceConnectionState, [...l.senders.keys()]]),
-        videos: [...document.querySelectorAll('.call-tile video')].map(v => [v.videoWidth, v.currentTime, Boolean(v.srcObject)]),
+        links: [...call.links.entries()].map(([id, l]) => [id, l.pc.connectionState, l.pc.signalingState,
+            l.pc.iceConnectionState, [...l.senders.keys()]]),
+        videos: [...document.querySelectorAll('.call-tile video')]
+            .map(v => [v.videoWidth, v.currentTime, Boolean(v.srcObject)]),
         tracks: call.localStream?.getTracks().map(t => t.kind)});
 }"""
 

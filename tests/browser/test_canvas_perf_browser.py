@@ -36,7 +36,8 @@ def browser(playwright):
     yield chromium
     chromium.close()
 
-BUILD = """
+# The script the test runs in a subprocess to build the two large boards.
+BUILD = f"TREE_CARDS, GRID_ACTORS = {TREE_CARDS}, {GRID_ACTORS}\n" + """
 import json, random, sqlalchemy as sa
 from workshop import create_app
 from workshop.boards import service
@@ -58,17 +59,22 @@ with app.app_context():
     n = iter(range(10**6))
     def send(board_id, ops):
         for i in range(0, len(ops), 200):
-            change = parse_change({"board_id": board_id, "change_id": f"b{next(n)}", "client_id": "b", "ops": ops[i:i + 200]})
+            change = parse_change(
+                {"board_id": board_id, "change_id": f"b{next(n)}", "client_id": "b", "ops": ops[i:i + 200]}
+            )
             service.apply_change(db.session, change, actor)
     def act(board_id, name, args):
-        r = parse_action({"board_id": board_id, "change_id": f"a{next(n)}", "client_id": "b", "action": name, "args": args})
+        r = parse_action(
+            {"board_id": board_id, "change_id": f"a{next(n)}", "client_id": "b", "action": name, "args": args}
+        )
         service.run_action(db.session, r.change, r.action, r.args, actor, may_edit=True)
     tree = boards["context"]
     cards = [{"op": "create", "id": "p0", "type": "problem", "fields": {"text": "Problema centrale", "role": "core"}}]
     links = []
-    for i in range(1, %(tree)d):
-        role = "effect" if i %% 4 == 0 else "cause"
-        cards.append({"op": "create", "id": f"p{i}", "type": "problem", "fields": {"text": f"Problema {i}: una frase di media lunghezza", "role": role}})
+    for i in range(1, TREE_CARDS):
+        role = "effect" if i % 4 == 0 else "cause"
+        text = f"Problema {i}: una frase di media lunghezza"
+        cards.append({"op": "create", "id": f"p{i}", "type": "problem", "fields": {"text": text, "role": role}})
         parent = f"p{rng.randrange(0, i)}"
         ends = (parent, f"p{i}") if role == "effect" else (f"p{i}", parent)
         links.append({"op": "create", "id": f"l{i}", "type": "causal_link", "fields": {"from": ends[0], "to": ends[1]}})
@@ -79,15 +85,21 @@ with app.app_context():
     act(grid, "apply_template", {"name": "power_interest_grid"})
     grid_item = next(it for it in service.live_items(db.session, grid) if it["type"] == "pi_grid")["fields"]
     actors = []
-    for i in range(%(grid)d):
-        actors.append({"op": "create", "id": f"a{i}", "type": "actor", "fields": {"name": f"Soggetto {i}", "macro_type": "third_sector",
-            "x": grid_item["x"] + rng.random() * (grid_item["w"] - 200), "y": grid_item["y"] + rng.random() * (grid_item["h"] - 100), "w": 180, "h": 90}})
+    for i in range(GRID_ACTORS):
+        actors.append({"op": "create", "id": f"a{i}", "type": "actor", "fields": {
+            "name": f"Soggetto {i}", "macro_type": "third_sector",
+            "x": grid_item["x"] + rng.random() * (grid_item["w"] - 200),
+            "y": grid_item["y"] + rng.random() * (grid_item["h"] - 100), "w": 180, "h": 90}})
     send(grid, actors)
-    relations = [{"op": "create", "id": f"r{i}", "type": "relation", "fields": {"from": f"a{i}", "to": f"a{(i * 7 + 3) %% %(grid)d}", "type": "collaboration", "direction": "directed"}} for i in range(%(grid)d)]
+    relations = [
+        {"op": "create", "id": f"r{i}", "type": "relation", "fields": {
+            "from": f"a{i}", "to": f"a{(i * 7 + 3) % GRID_ACTORS}", "type": "collaboration", "direction": "directed"}}
+        for i in range(GRID_ACTORS)
+    ]
     send(grid, relations)
     db.session.commit()
     print(json.dumps(boards))
-""" % {"tree": TREE_CARDS, "grid": GRID_ACTORS}
+"""
 
 MEASURE = """async ({zoom}) => {
   const r = window.tavoloBoard.renderer;

@@ -15,11 +15,13 @@ import zipfile
 
 import pytest
 
+from tests.browser import test_canvas_browser
 from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person
-from tests.browser.test_canvas_browser import site  # noqa: F401  (fixture)
 from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+site = test_canvas_browser.site  # the fixture, which the tests take by name
 
 # The demo project after a meeting: a lab holding it, and a live session on its context board
 # that went through the writing and clustering phases and was closed.
@@ -52,7 +54,7 @@ with app.app_context():
 
 
 @pytest.fixture(scope="module")
-def after_a_lab(site):  # noqa: F811
+def after_a_lab(site):
     out = subprocess.run(
         [sys.executable, "-c", AFTER_A_LAB],
         env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
@@ -64,7 +66,7 @@ def after_a_lab(site):  # noqa: F811
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(browser, site, after_a_lab):  # noqa: F811
+def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(browser, site, after_a_lab):
     organizer = Person(browser, site, viewport=(1366, 900)).log_in()
     page = organizer.page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -102,7 +104,8 @@ def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(b
         page.click("[data-review=next]")
     assert page.locator("[data-review=slider]").input_value() == str(min(first + 3, last))
     page.wait_for_function(
-        "() => { const img = document.querySelector('[data-review=image]'); return img.complete && img.naturalWidth > 0; }",
+        "() => { const img = document.querySelector('[data-review=image]'); "
+        "return img.complete && img.naturalWidth > 0; }",
         timeout=WAIT_MS,
     )
     assert page.locator("[data-review=position]").inner_text() == f"Modifica {first + 3} di {last}"

@@ -366,7 +366,8 @@ def test_by_touch_on_a_phone_tap_drag_pinch_pan_long_press_and_tap_to_create(bro
         person.js("() => window.tavoloBoard.setTool('sticky')")
         spot = person.js(
             """() => { const vp = document.querySelector('#board-viewport'); const r = vp.getBoundingClientRect();
-                for (let y = Math.min(r.bottom, innerHeight) - 30; y > r.top; y -= 20) for (let x = r.left + 30; x < r.right; x += 20) {
+                for (let y = Math.min(r.bottom, innerHeight) - 30; y > r.top; y -= 20)
+                for (let x = r.left + 30; x < r.right; x += 20) {
                   const n = document.elementFromPoint(x, y);
                   if (n && vp.contains(n) && !n.closest('[data-id], .link-handle')) return [x, y];
                 } return null; }"""
@@ -382,7 +383,8 @@ def test_by_touch_on_a_phone_tap_drag_pinch_pan_long_press_and_tap_to_create(bro
                 app.commit([{op: 'update', id: b, fields: {text: 'Bisogno'}}]);
                 const id = app.linkItems(a, b); app.renderer.flush();
                 const r = app.viewport.getBoundingClientRect();
-                app.renderer.setCamera({x: r.width / 2 - (f.x + 100) * 0.6, y: r.height / 2 - (f.y + 260) * 0.6, zoom: 0.6});
+                app.renderer.setCamera({x: r.width / 2 - (f.x + 100) * 0.6, y: r.height / 2 - (f.y + 260) * 0.6,
+                  zoom: 0.6});
                 app.renderer.flush(); return id; }""",
             note,
         )

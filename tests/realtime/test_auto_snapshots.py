@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.realtime.test_rooms import lab, ok  # noqa: F401 (the fixture)
+from tests.realtime import test_rooms
+from tests.realtime.test_rooms import ok
 from workshop import protocol as P
 from workshop.extensions import db
 from workshop.models import BoardSnapshot, SnapshotKind
+
+lab = test_rooms.lab  # the fixture, which the tests take by name
 
 
 def kept(lab):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realtime.test_rooms import Lab, code, lab, ok  # noqa: F401 - the lab fixture
+from tests.realtime import test_rooms
+from tests.realtime.test_rooms import Lab, code, ok
 from workshop import protocol as P
 from workshop.realtime.calls import calls
+
+lab = test_rooms.lab  # the fixture, which the tests take by name
 
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 CANDIDATE = {"candidate": "candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host", "sdpMid": "0", "sdpMLineIndex": 0}

@@ -116,7 +116,10 @@ def test_a_csv_import_reaches_every_socket_on_the_board_as_one_change(
     ok(watcher.join(board_id, watch=True))
     for client in (conductor, participant, watcher):
         client.received()
-    csv_text = "id;nome;tipo;sottotipo;potere;interesse\r\n;Comune di Borgo;public;comune;5;4\r\n;ODV Aiuto;third_sector;odv;2;5\r\n"
+    csv_text = (
+        "id;nome;tipo;sottotipo;potere;interesse\r\n"
+        ";Comune di Borgo;public;comune;5;4\r\n;ODV Aiuto;third_sector;odv;2;5\r\n"
+    )
     form = {
         "csrf_token": csrf_token(app, conductor.http),
         "file": FileStorage(

@@ -272,7 +272,8 @@ def test_b6_a_thousand_ops_on_one_board_reach_no_socket_of_another(clients, cast
     leaked = [m for c in elsewhere for m in c.received()]
     with capsys.disabled():
         print(
-            f"\nB6: {ops_sent} ops in {n} changes on board X, {len(elsewhere)} sockets on other boards, {len(leaked)} leaked messages"
+            f"\nB6: {ops_sent} ops in {n} changes on board X, {len(elsewhere)} sockets on other boards, "
+            f"{len(leaked)} leaked messages"
         )
     assert leaked == []
     check_integrity(db.session, cast.board)

@@ -36,7 +36,8 @@ def test_board_js_unit_tests_pass():
     if result.returncode != 0:
         failures = "\n".join(line for line in result.stdout.splitlines() if line.startswith("not ok"))
         pytest.fail(
-            f"node --test failed ({result.returncode}):\n{failures}\n\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}",
+            f"node --test failed ({result.returncode}):\n{failures}\n\n"
+            f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}",
             pytrace=False,
         )
     assert "# fail 0" in result.stdout

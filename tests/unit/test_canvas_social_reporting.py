@@ -138,7 +138,10 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     objectives = sections["objectives_activities"]
     assert "Problema affrontato: Isolamento delle famiglie." in objectives
     assert "Attività: Apertura il sabato (Cooperativa La Rete)." in objectives
-    assert "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 2026-05-10; obiettivo 40 famiglie, almeno 30 famiglie; sopra la soglia." in objectives
+    assert (
+        "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 2026-05-10; "
+        "obiettivo 40 famiglie, almeno 30 famiglie; sopra la soglia." in objectives
+    )
     assert "Ricoveri evitabili: nessuna rilevazione ancora." in objectives
     assert "«Ora il sabato non siamo più soli.» (Maria)" in objectives and "«Ho trovato amici.» (una persona)" in objectives
     assert "riservata" not in " ".join(sections.values()) and "Giulia" not in " ".join(sections.values())

@@ -176,12 +176,16 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     italian = toc.write_narrative(view, "it")
     assert "Il nostro obiettivo di lungo periodo è: «Le famiglie escono dall'isolamento»." in italian
     assert (
-        "Perché si realizzi «Le famiglie escono dall'isolamento», è necessario che «Le famiglie frequentano il centro», "
+        "Perché si realizzi «Le famiglie escono dall'isolamento», "
+        "è necessario che «Le famiglie frequentano il centro», "
         "perché la frequenza crea legami." in italian
     )
     assert "Ipotizziamo che i trasporti restano gratuiti." in italian
     assert "Per questo Cooperativa La Rete realizzerà: Aprire il centro il sabato." in italian
-    assert "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, obiettivo 40 famiglie, soglia: almeno 30 famiglie, entro il 2027-06-30." in italian
+    assert (
+        "Lo misureremo con «Famiglie presenti ogni settimana»: presso Famiglie del quartiere, "
+        "obiettivo 40 famiglie, soglia: almeno 30 famiglie, entro il 2027-06-30." in italian
+    )
     english = toc.write_narrative(view, "en")
     assert "Our long-term goal is: “Le famiglie escono dall'isolamento”." in english
     assert "So Cooperativa La Rete will carry out" in english
@@ -225,7 +229,7 @@ def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_clean
     assert [f["fields"]["title"] for f in frames][:4] == ["Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"]
     ys = [f["fields"]["y"] for f in frames[:5]]
     assert ys == sorted(ys)
-    for a, b in zip(frames, frames[1:]):
+    for a, b in zip(frames, frames[1:], strict=False):
         ax, ay, aw, ah = (a["fields"][k] for k in ("x", "y", "w", "h"))
         bx, by = b["fields"]["x"], b["fields"]["y"]
         assert by >= ay + ah or bx >= ax + aw  # no frame covers the next

@@ -31,7 +31,7 @@ MAX_LINK_CHARS = 2_000
 
 # \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
 ITEM_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
-ORDER_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{1,%d}\Z" % MAX_ORDER_KEY_CHARS)
+ORDER_KEY_PATTERN = re.compile(rf"^[0-9A-Za-z]{{1,{MAX_ORDER_KEY_CHARS}}}\Z")
 HEX_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 DAY_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Ids a JavaScript client would trip over if it ever kept items in a plain object.

@@ -611,7 +611,8 @@ PESTEL_COLUMNS = {
     ),
     "legal": (
         "Legali",
-        "Quali norme e vincoli giuridici (Codice del Terzo settore, regolamenti, accreditamenti) possono incidere sul progetto?",
+        "Quali norme e vincoli giuridici (Codice del Terzo settore, regolamenti, accreditamenti) "
+        "possono incidere sul progetto?",
     ),
 }
 

@@ -24,10 +24,22 @@ def call_strings() -> dict[str, str]:
         "Show videos": _("Show videos"),
         "Take the floor back": _("Take the floor back"),
         "That device could not be opened.": _("That device could not be opened."),
-        "The browser did not allow the camera or the microphone: you can see and hear the others, they cannot see or hear you. The board works as before.": _("The browser did not allow the camera or the microphone: you can see and hear the others, they cannot see or hear you. The board works as before."),
-        "The browser did not allow the camera: you are in the call with the microphone only. The board works as before.": _("The browser did not allow the camera: you are in the call with the microphone only. The board works as before."),
+        "The browser did not allow the camera or the microphone: you can see and hear the others, "
+        "they cannot see or hear you. The board works as before.": _(
+            "The browser did not allow the camera or the microphone: you can see and hear the others, "
+            "they cannot see or hear you. The board works as before."
+        ),
+        "The browser did not allow the camera: you are in the call with the microphone only. "
+        "The board works as before.": _(
+            "The browser did not allow the camera: you are in the call with the microphone only. "
+            "The board works as before."
+        ),
         "The conductor turned everyone's microphone off.": _("The conductor turned everyone's microphone off."),
-        "This browser cannot use a camera here: you are in the call without camera or microphone. The board works as before.": _("This browser cannot use a camera here: you are in the call without camera or microphone. The board works as before."),
+        "This browser cannot use a camera here: you are in the call without camera or microphone. "
+        "The board works as before.": _(
+            "This browser cannot use a camera here: you are in the call without camera or microphone. "
+            "The board works as before."
+        ),
         "Turn camera off": _("Turn camera off"),
         "Turn camera on": _("Turn camera on"),
         "Turn microphone off": _("Turn microphone off"),
