@@ -168,7 +168,10 @@ def test_record_form_groups_fields_and_keeps_checked_types(app, people):
     assert len(re.findall(r"<fieldset\b", html)) >= 6
     for legend in ("L’avviso pubblico", "Gli enti", "Risorse", "Valutazione"):
         assert legend in html
-    assert re.search(r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">', html)
+    assert re.search(
+        r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">',
+        html,
+    )
     assert html.count(">EUR</span>") == 2
 
 

@@ -14,7 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
+from workshop.boards.canvas import (
+    Action,
+    ActionResult,
+    BoardView,
+    Template,
+    register_action,
+    register_template,
+)
 from workshop.boards.errors import InvalidOp
 from workshop.boards.schema import (
     MAX_LABEL_CHARS,
@@ -41,7 +48,16 @@ THEORY = BoardKind.THEORY_OF_CHANGE.value
 MAX_SECTION_CHARS = 40_000
 MAX_STORY_CHARS = 5_000
 IAP2 = ("inform", "consult", "involve", "collaborate", "empower")
-CHANNELS = ("meeting", "public_assembly", "newsletter", "website", "social_media", "press", "report", "event")
+CHANNELS = (
+    "meeting",
+    "public_assembly",
+    "newsletter",
+    "website",
+    "social_media",
+    "press",
+    "report",
+    "event",
+)
 FREQUENCIES = ("once", "weekly", "monthly", "quarterly", "yearly", "at_milestones")
 
 COMMUNICATION_ACTION = ItemType(
@@ -145,7 +161,9 @@ PLAN_CARD_W, PLAN_CARD_H = 320.0, 120.0
 def communication_defaults(actor: Item) -> dict[str, Any]:
     """The plan row an actor gets by default: from its quadrant, and its engagement level when
     the lab chose one above what the quadrant suggests."""
-    defaults = dict(QUADRANT_DEFAULTS.get(actor.fields.get("quadrant"), QUADRANT_DEFAULTS["monitor"]))
+    defaults = dict(
+        QUADRANT_DEFAULTS.get(actor.fields.get("quadrant"), QUADRANT_DEFAULTS["monitor"])
+    )
     chosen = actor.fields.get("engagement")
     if chosen in IAP2 and IAP2.index(chosen) > IAP2.index(defaults["engagement"]):
         defaults["engagement"] = chosen
@@ -155,7 +173,9 @@ def communication_defaults(actor: Item) -> dict[str, Any]:
 def plan_from_registry(view: BoardView) -> ActionResult:
     """A communication action for every actor of the registry that has none yet."""
     actors = [it for it in view.project_items(STAKEHOLDERS).values() if it.type == "actor"]
-    planned = {it.fields.get("audience") for it in view.values() if it.type == "communication_action"}
+    planned = {
+        it.fields.get("audience") for it in view.values() if it.type == "communication_action"
+    }
     rows = sum(1 for it in view.values() if it.type == "communication_action")
     ops = []
     for actor in sorted(actors, key=lambda it: (it.created_seq, it.id)):
@@ -482,7 +502,10 @@ class Sources:
     reporting: Mapping[str, Item]
 
     def of(self, items: Mapping[str, Item], *types: str) -> list[Item]:
-        return sorted((it for it in items.values() if it.type in types), key=lambda it: (it.created_seq, it.id))
+        return sorted(
+            (it for it in items.values() if it.type in types),
+            key=lambda it: (it.created_seq, it.id),
+        )
 
 
 def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
@@ -514,7 +537,12 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["methodology"] = [
         w["disclaimer"],
         w["path"],
-        w["counts"].format(problems=len(problems), actors=len(actors), outcomes=len(outcomes), indicators=len(indicators)),
+        w["counts"].format(
+            problems=len(problems),
+            actors=len(actors),
+            outcomes=len(outcomes),
+            indicators=len(indicators),
+        ),
         w["standards"],
     ]
     sections["identity"] = (
@@ -531,12 +559,28 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     )
     governance = line("rules", t.get("working_rules")) + line("calendar", t.get("calendar"))
     if actors:
-        governance.append(w["by_type"].format(value=_counted(Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"])))
-        quadrants = Counter(a.fields.get("quadrant") for a in actors.values() if a.fields.get("quadrant"))
+        governance.append(
+            w["by_type"].format(
+                value=_counted(
+                    Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"]
+                )
+            )
+        )
+        quadrants = Counter(
+            a.fields.get("quadrant") for a in actors.values() if a.fields.get("quadrant")
+        )
         if quadrants:
             governance.append(w["by_quadrant"].format(value=_counted(quadrants, w["quadrant"])))
-        governance.append(w["by_level"].format(value=_counted(Counter(a.fields.get("engagement") for a in actors.values()), w["level"])))
-        definitive = [a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"]
+        governance.append(
+            w["by_level"].format(
+                value=_counted(
+                    Counter(a.fields.get("engagement") for a in actors.values()), w["level"]
+                )
+            )
+        )
+        definitive = [
+            a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"
+        ]
         if definitive:
             governance.append(w["definitive"].format(value=names(definitive)))
     sections["governance"] = governance
@@ -588,8 +632,16 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     if stories:
         objectives.append(w["stories"] + ":")
         for story in stories:
-            teller = w["anonymous"] if story.fields.get("anonymous") or not _clean(story.fields.get("teller")) else _clean(story.fields["teller"])
-            objectives.append(w["story"].format(text=" ".join(str(story.fields.get("text", "")).split()), teller=teller))
+            teller = (
+                w["anonymous"]
+                if story.fields.get("anonymous") or not _clean(story.fields.get("teller"))
+                else _clean(story.fields["teller"])
+            )
+            objectives.append(
+                w["story"].format(
+                    text=" ".join(str(story.fields.get("text", "")).split()), teller=teller
+                )
+            )
     sections["objectives_activities"] = objectives
 
     budget = sources.of(sources.stakeholders, "budget_line")
@@ -601,8 +653,15 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             by_source[line_item.fields.get("source", "public")] += amount
             if line_item.fields.get("in_kind"):
                 in_kind += amount
-        split = ", ".join(f"{w['sources'][s]} {euros(by_source[s], lang)}" for s in ("public", "third_sector", "private") if by_source.get(s))
-        resources = [w["budget"].format(value=split), w["budget_total"].format(value=euros(sum(by_source.values()), lang))]
+        split = ", ".join(
+            f"{w['sources'][s]} {euros(by_source[s], lang)}"
+            for s in ("public", "third_sector", "private")
+            if by_source.get(s)
+        )
+        resources = [
+            w["budget"].format(value=split),
+            w["budget_total"].format(value=euros(sum(by_source.values()), lang)),
+        ]
         if in_kind:
             resources.append(w["in_kind"].format(value=euros(in_kind, lang)))
         sections["resources"] = resources
@@ -612,7 +671,11 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     assumptions = sources.of(sources.theory, "assumption")
     other = []
     for status in ("confirmed", "refuted", "to_check"):
-        texts = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("status") == status and a.fields.get("kind") != "risk"]
+        texts = [
+            _clean(a.fields.get("text"))
+            for a in assumptions
+            if a.fields.get("status") == status and a.fields.get("kind") != "risk"
+        ]
         if texts:
             other.append(w[status].format(value="; ".join(texts)))
     risks = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("kind") == "risk"]
@@ -624,13 +687,27 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     monitoring = []
     if actions:
         planned = [a for a in actions if a.fields.get("status") != "cancelled"]
-        monitoring.append(w["communication"].format(done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)))
-        monitoring.append(w["channels"].format(value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])))
-        feedback = sorted({_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))})
+        monitoring.append(
+            w["communication"].format(
+                done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)
+            )
+        )
+        monitoring.append(
+            w["channels"].format(
+                value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])
+            )
+        )
+        feedback = sorted(
+            {_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))}
+        )
         if feedback:
             monitoring.append(w["feedback"].format(value="; ".join(feedback)))
     if measurements:
-        monitoring.append(w["measurements"].format(count=len(measurements), last=max(m.fields["date"] for m in measurements)))
+        monitoring.append(
+            w["measurements"].format(
+                count=len(measurements), last=max(m.fields["date"] for m in measurements)
+            )
+        )
     else:
         monitoring.append(w["no_measurements"])
     sections["monitoring"] = monitoring
@@ -649,13 +726,20 @@ def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
         reporting=dict(view),
     )
     drafted = draft_sections(sources, lang)
-    existing = {it.fields["key"]: it for it in view.of_type("report_section") if it.fields.get("lang") == lang}
+    existing = {
+        it.fields["key"]: it
+        for it in view.of_type("report_section")
+        if it.fields.get("lang") == lang
+    }
     edited = [it.id for key, it in existing.items() if it.fields.get("edited")]
     if edited and not replace:
         # Someone rewrote a section: their words are not replaced without a yes.
         return ActionResult(result={"needs_confirmation": True, "edited": sorted(edited)})
     ops = []
-    right = max((float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields), default=-SECTION_GAP)
+    right = max(
+        (float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields),
+        default=-SECTION_GAP,
+    )
     for n, key in enumerate(SECTION_KEYS):
         text = drafted[key][:MAX_SECTION_CHARS]
         title = SECTION_TITLES[lang][key]
@@ -677,7 +761,13 @@ def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
                 )
             )
         elif section.fields.get("text") != text or section.fields.get("generated") != text:
-            ops.append({"op": "update", "id": section.id, "fields": {"text": text, "generated": text, "title": title}})
+            ops.append(
+                {
+                    "op": "update",
+                    "id": section.id,
+                    "fields": {"text": text, "generated": text, "title": title},
+                }
+            )
     return ActionResult(ops=ops, result={"sections": len(SECTION_KEYS), "updated": len(ops)})
 
 
@@ -685,7 +775,9 @@ def _draft(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResu
     lang = args.get("lang", "it")
     replace = args.get("replace", False)
     if lang not in WORDS or not isinstance(replace, bool) or set(args) - {"lang", "replace"}:
-        raise InvalidOp("draft_social_report takes {lang: it|en, replace: true|false}", field="args")
+        raise InvalidOp(
+            "draft_social_report takes {lang: it|en, replace: true|false}", field="args"
+        )
     return draft_report(view, lang, replace)
 
 
@@ -695,7 +787,10 @@ def report_sections(items: Iterable[Item | Mapping[str, Any]], lang: str) -> lis
     for it in items:
         type_, fields = (it.type, it.fields) if isinstance(it, Item) else (it["type"], it["fields"])
         if type_ == "report_section" and fields.get("lang") == lang:
-            by_key[fields["key"]] = (fields.get("title") or SECTION_TITLES[lang][fields["key"]], fields.get("text", ""))
+            by_key[fields["key"]] = (
+                fields.get("title") or SECTION_TITLES[lang][fields["key"]],
+                fields.get("text", ""),
+            )
     return [by_key[key] for key in SECTION_KEYS if key in by_key]
 
 
@@ -708,14 +803,51 @@ register_action([KIND], Action("draft_social_report", _draft))
 
 def _template() -> list[dict[str, Any]]:
     zones = (
-        ("Piano di comunicazione", "A chi, che cosa, perché, come, quando, chi se ne occupa? Un'azione per soggetto.", "blue", 0.0, 0.0, 1400.0, 900.0),
-        ("Rilevazioni", "Per ogni indicatore: data, valore, fonte, evidenza.", "green", 1460.0, 0.0, 900.0, 900.0),
-        ("Storie e testimonianze", "Chi racconta, che cosa è cambiato. Solo con il consenso finiscono nel report.", "pink", 0.0, 960.0, 2360.0, 500.0),
+        (
+            "Piano di comunicazione",
+            "A chi, che cosa, perché, come, quando, chi se ne occupa? Un'azione per soggetto.",
+            "blue",
+            0.0,
+            0.0,
+            1400.0,
+            900.0,
+        ),
+        (
+            "Rilevazioni",
+            "Per ogni indicatore: data, valore, fonte, evidenza.",
+            "green",
+            1460.0,
+            0.0,
+            900.0,
+            900.0,
+        ),
+        (
+            "Storie e testimonianze",
+            "Chi racconta, che cosa è cambiato. Solo con il consenso finiscono nel report.",
+            "pink",
+            0.0,
+            960.0,
+            2360.0,
+            500.0,
+        ),
     )
     ops = []
     for title, question, colour, x, y, width, height in zones:
-        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=x, y=y, w=width, h=height))
-        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=x + 20.0, y=y + 40.0, w=width - 40.0, h=40.0))
+        ops.append(
+            create(new_id("tpl"), "frame", title=title, color=colour, x=x, y=y, w=width, h=height)
+        )
+        ops.append(
+            create(
+                new_id("tpl"),
+                "text",
+                text=question,
+                size="s",
+                x=x + 20.0,
+                y=y + 40.0,
+                w=width - 40.0,
+                h=40.0,
+            )
+        )
     return ops
 
 

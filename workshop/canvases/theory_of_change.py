@@ -13,7 +13,14 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
+from workshop.boards.canvas import (
+    Action,
+    ActionResult,
+    BoardView,
+    Template,
+    register_action,
+    register_template,
+)
 from workshop.boards.errors import InvalidOp
 from workshop.boards.schema import (
     MAX_LABEL_CHARS,
@@ -78,7 +85,9 @@ ASSUMPTION = ItemType(
         "status": Choice(values=("to_check", "confirmed", "refuted"), default="to_check"),
         # An outcome or a link; none: the theory as a whole.
         "attached_to": Ref(nullable=True, types=("outcome", "toc_link")),
-        "source_factor": ProjectRef(nullable=True, board_kind=CONTEXT, types=("pestel_factor", "swot_item")),
+        "source_factor": ProjectRef(
+            nullable=True, board_kind=CONTEXT, types=("pestel_factor", "swot_item")
+        ),
     },
     title_field="text",
     summary=("kind", "status"),
@@ -128,13 +137,17 @@ INDICATOR = ItemType(
         "baseline_date": Day(nullable=True),
         "source": Text(max_chars=MAX_LABEL_CHARS),  # fonte di verifica
         "method": Text(max_chars=MAX_LABEL_CHARS),
-        "frequency": Choice(values=("once", "monthly", "quarterly", "half_yearly", "yearly"), default="yearly"),
+        "frequency": Choice(
+            values=("once", "monthly", "quarterly", "half_yearly", "yearly"), default="yearly"
+        ),
         "owner": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
         "kind": Choice(values=("quantitative", "qualitative"), default="quantitative"),
     },
     title_field="name",
     summary=("kind", "frequency"),
 )
+
+
 def _narrative_edited(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {"edited": fields.get("text", "") != fields.get("generated", "")}
 
@@ -200,16 +213,22 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
         if stranded:
             findings.append({"code": "outcome_without_path_to_goal", "item_ids": stranded})
     measured = {it.fields.get("of") for it in view.values() if it.type == "indicator"}
-    unmeasured = sorted(i for i in outcomes if i not in measured and not outcomes[i].fields.get("above_ceiling"))
+    unmeasured = sorted(
+        i for i in outcomes if i not in measured and not outcomes[i].fields.get("above_ceiling")
+    )
     if unmeasured:
         findings.append({"code": "outcome_without_indicator", "item_ids": unmeasured})
     unexplained = sorted(link.id for link in links if not link.fields.get("rationale", "").strip())
     if unexplained:
         findings.append({"code": "link_without_rationale", "item_ids": unexplained})
-    leaderless = sorted(i for i, it in view.items() if it.type == "intervention" and not it.fields.get("lead"))
+    leaderless = sorted(
+        i for i, it in view.items() if it.type == "intervention" and not it.fields.get("lead")
+    )
     if leaderless:
         findings.append({"code": "intervention_without_lead", "item_ids": leaderless})
-    unattached = sorted(i for i, it in view.items() if it.type == "indicator" and not it.fields.get("of"))
+    unattached = sorted(
+        i for i, it in view.items() if it.type == "indicator" and not it.fields.get("of")
+    )
     if unattached:
         findings.append({"code": "indicator_without_subject", "item_ids": unattached})
     return findings
@@ -269,10 +288,15 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
     context = view.project_items(CONTEXT)
     every_objective = {i: it for i, it in context.items() if it.type == "objective"}
     # The objectives the lab chose as the project's scope; with no choice made, the whole tree.
-    objectives = {i: it for i, it in every_objective.items() if it.fields.get("in_scope")} or every_objective
+    objectives = {
+        i: it for i, it in every_objective.items() if it.fields.get("in_scope")
+    } or every_objective
     means_end = [
-        it for it in context.values()
-        if it.type == "means_end_link" and it.fields["from"] in objectives and it.fields["to"] in objectives
+        it
+        for it in context.values()
+        if it.type == "means_end_link"
+        and it.fields["from"] in objectives
+        and it.fields["to"] in objectives
     ]
     existing_outcome_for = {
         it.fields["source_objective"]: i
@@ -284,9 +308,14 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
     ops: list[dict[str, Any]] = []
     outcome_for = dict(existing_outcome_for)
     rows: dict[str, int] = defaultdict(int)
-    left = max((float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields), default=None)
+    left = max(
+        (float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields),
+        default=None,
+    )
     origin_x = 0.0 if left is None else left + 200.0
-    for objective_id, objective in sorted(objectives.items(), key=lambda kv: (kv[1].created_seq, kv[0])):
+    for objective_id, objective in sorted(
+        objectives.items(), key=lambda kv: (kv[1].created_seq, kv[0])
+    ):
         if objective_id in outcome_for:
             continue
         tier = _tier_for(objective, depths.get(objective_id))
@@ -317,11 +346,14 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
             ops.append(create(new_id("tl"), "toc_link", **{"from": pair[0], "to": pair[1]}))
             linked.add(pair)
     seeded_factors = {
-        it.fields["source_factor"] for it in view.values() if it.type == "assumption" and it.fields.get("source_factor")
+        it.fields["source_factor"]
+        for it in view.values()
+        if it.type == "assumption" and it.fields.get("source_factor")
     }
     pestel = {i for i, it in context.items() if it.type == "pestel_factor"}
     factors = [
-        it for it in context.values()
+        it
+        for it in context.values()
         if (it.type == "pestel_factor")
         # A SWOT item promoted from a PESTEL factor says the same thing: one assumption for both.
         or (
@@ -334,7 +366,10 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
     for factor in sorted(factors, key=lambda it: (it.created_seq, it.id)):
         if factor.id in seeded_factors:
             continue
-        negative = factor.fields.get("direction") == "negative" or factor.fields.get("quadrant") == "threat"
+        negative = (
+            factor.fields.get("direction") == "negative"
+            or factor.fields.get("quadrant") == "threat"
+        )
         ops.append(
             create(
                 new_id("as"),
@@ -350,7 +385,9 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
         )
         assumption_row += 1
     made = [op["id"] for op in ops]
-    return ActionResult(ops=ops, result={"created": made, "outcomes": sum(op["type"] == "outcome" for op in ops)})
+    return ActionResult(
+        ops=ops, result={"created": made, "outcomes": sum(op["type"] == "outcome" for op in ops)}
+    )
 
 
 def _seed(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResult:
@@ -449,7 +486,9 @@ def write_narrative(view: BoardView, lang: str) -> str:
         return _clean(actor.fields.get("name", "")) if actor is not None else words["deleted_actor"]
 
     outcomes, links = _graph(view)
-    goals = sorted((it for it in outcomes.values() if it.fields.get("is_goal")), key=lambda it: it.created_seq)
+    goals = sorted(
+        (it for it in outcomes.values() if it.fields.get("is_goal")), key=lambda it: it.created_seq
+    )
     if not goals:
         return words["no_goal"]
     into = defaultdict(list)
@@ -475,31 +514,48 @@ def write_narrative(view: BoardView, lang: str) -> str:
         for ind in indicators[outcome_id]:
             details = []
             if ind.fields.get("population"):
-                details.append(words["population"].format(population=actor_name(ind.fields["population"])))
+                details.append(
+                    words["population"].format(population=actor_name(ind.fields["population"]))
+                )
             if ind.fields.get("target") is not None:
                 unit = ind.fields.get("unit", "").strip()
-                details.append(words["target"].format(target=_number(ind.fields["target"]), unit=f" {unit}" if unit else ""))
+                details.append(
+                    words["target"].format(
+                        target=_number(ind.fields["target"]), unit=f" {unit}" if unit else ""
+                    )
+                )
             threshold = threshold_words(ind.fields, "it" if words is SENTENCES["it"] else "en")
             if threshold:
                 details.append(words["threshold"].format(threshold=threshold))
             if ind.fields.get("timeline"):
                 details.append(words["timeline"].format(timeline=ind.fields["timeline"]))
             joined = (": " + ", ".join(details)) if details else ""
-            sentences.append(words["measure"].format(name=_clean(ind.fields.get("name", "")), details=joined))
+            sentences.append(
+                words["measure"].format(name=_clean(ind.fields.get("name", "")), details=joined)
+            )
         return sentences
 
     def doing(items: list[Item]) -> list[str]:
         by_lead = defaultdict(list)
         for it in items:
             lead = it.fields.get("lead")
-            by_lead[actor_name(lead) if lead else words["who_unknown"]].append(_clean(it.fields.get("text", "")))
-        return [words["do"].format(who=who, interventions="; ".join(texts)) for who, texts in by_lead.items()]
+            by_lead[actor_name(lead) if lead else words["who_unknown"]].append(
+                _clean(it.fields.get("text", ""))
+            )
+        return [
+            words["do"].format(who=who, interventions="; ".join(texts))
+            for who, texts in by_lead.items()
+        ]
 
     paragraphs = [words["title"]]
     seen: set[str] = set()
     queue = deque()
     for goal in goals:
-        paragraphs.append(" ".join([words["goal"].format(goal=_clean(goal.fields.get("text", ""))), *measure(goal.id)]))
+        paragraphs.append(
+            " ".join(
+                [words["goal"].format(goal=_clean(goal.fields.get("text", ""))), *measure(goal.id)]
+            )
+        )
         seen.add(goal.id)
         queue.append(goal.id)
     while queue:
@@ -508,7 +564,8 @@ def write_narrative(view: BoardView, lang: str) -> str:
             source_id = link.fields["from"]
             source = outcomes[source_id]
             sentence = words["needs"].format(
-                source=_clean(source.fields.get("text", "")), target=_clean(outcomes[target].fields.get("text", ""))
+                source=_clean(source.fields.get("text", "")),
+                target=_clean(outcomes[target].fields.get("text", "")),
             )
             if link.fields.get("rationale", "").strip():
                 sentence += words["because"].format(rationale=_clean(link.fields["rationale"]))
@@ -518,7 +575,9 @@ def write_narrative(view: BoardView, lang: str) -> str:
             assumed = assumptions_on[link.id] + assumptions_on[source_id]
             if assumed:
                 parts.append(words["assume"].format(assumptions="; ".join(assumed)))
-            on_link = [interventions[i] for i in link.fields.get("interventions", []) if i in interventions]
+            on_link = [
+                interventions[i] for i in link.fields.get("interventions", []) if i in interventions
+            ]
             parts.extend(doing(on_link + [it for it in targeting[source_id] if it not in on_link]))
             parts.extend(measure(source_id))
             if source.fields.get("above_ceiling"):
@@ -550,9 +609,22 @@ def _narrate(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionRe
             ops=[{"op": "update", "id": narrative.id, "fields": {"text": text, "generated": text}}],
             result={"narrative_id": narrative.id},
         )
-    right = max((float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields), default=-200.0)
+    right = max(
+        (float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields),
+        default=-200.0,
+    )
     narrative_id = new_id("nr")
-    op = create(narrative_id, "narrative", text=text, generated=text, lang=lang, x=right + 200.0, y=0.0, w=640.0, h=800.0)
+    op = create(
+        narrative_id,
+        "narrative",
+        text=text,
+        generated=text,
+        lang=lang,
+        x=right + 200.0,
+        y=0.0,
+        w=640.0,
+        h=800.0,
+    )
     return ActionResult(ops=[op], result={"narrative_id": narrative_id})
 
 
@@ -569,10 +641,22 @@ SIDE_W = 600.0
 # The board's own words: a lab in Italy writes on it in Italian (every title can be edited).
 TEMPLATE_BANDS = (
     ("Impatto", "Quale cambiamento duraturo vogliamo vedere nella comunità?", "purple"),
-    ("Esiti di lungo periodo", "Che cosa sarà cambiato per le persone alla fine del progetto?", "teal"),
-    ("Esiti intermedi", "Quali condizioni devono cambiare prima? (sotto la soglia di responsabilità)", "blue"),
+    (
+        "Esiti di lungo periodo",
+        "Che cosa sarà cambiato per le persone alla fine del progetto?",
+        "teal",
+    ),
+    (
+        "Esiti intermedi",
+        "Quali condizioni devono cambiare prima? (sotto la soglia di responsabilità)",
+        "blue",
+    ),
     ("Esiti iniziali", "Quali sono i primi cambiamenti che vedremo?", "green"),
-    ("Interventi", "Chi fa che cosa, con quali risorse, perché accadano questi cambiamenti?", "orange"),
+    (
+        "Interventi",
+        "Chi fa che cosa, con quali risorse, perché accadano questi cambiamenti?",
+        "orange",
+    ),
 )
 
 
@@ -580,10 +664,29 @@ def _template() -> list[dict[str, Any]]:
     ops: list[dict[str, Any]] = []
     for n, (title, question, colour) in enumerate(TEMPLATE_BANDS):
         y = n * (BAND_H + BAND_GAP)
-        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=0.0, y=y, w=BAND_W, h=BAND_H))
-        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=20.0, y=y + 40.0, w=700.0, h=40.0))
+        ops.append(
+            create(
+                new_id("tpl"), "frame", title=title, color=colour, x=0.0, y=y, w=BAND_W, h=BAND_H
+            )
+        )
+        ops.append(
+            create(
+                new_id("tpl"), "text", text=question, size="s", x=20.0, y=y + 40.0, w=700.0, h=40.0
+            )
+        )
     side_h = len(TEMPLATE_BANDS) * (BAND_H + BAND_GAP) - BAND_GAP
-    ops.append(create(new_id("tpl"), "frame", title="Ipotesi e fattori esterni", color="pink", x=BAND_W + BAND_GAP, y=0.0, w=SIDE_W, h=side_h))
+    ops.append(
+        create(
+            new_id("tpl"),
+            "frame",
+            title="Ipotesi e fattori esterni",
+            color="pink",
+            x=BAND_W + BAND_GAP,
+            y=0.0,
+            w=SIDE_W,
+            h=side_h,
+        )
+    )
     ops.append(
         create(
             new_id("tpl"),

@@ -82,7 +82,9 @@ def _box(item: Mapping[str, Any]) -> tuple[float, float, float, float]:
     return _num(f.get("x")), _num(f.get("y")), _num(f.get("w"), 200.0), _num(f.get("h"), 200.0)
 
 
-def wrap(text: str, width: float, font_size: float = FONT_SIZE, max_lines: int = MAX_DRAWN_LINES) -> list[str]:
+def wrap(
+    text: str, width: float, font_size: float = FONT_SIZE, max_lines: int = MAX_DRAWN_LINES
+) -> list[str]:
     """Greedy word wrap to a width in board units; a word longer than a line is cut."""
     per_line = max(1, int(width / (font_size * CHAR_WIDTH)))
     lines: list[str] = []
@@ -140,7 +142,9 @@ def _text_block(lines: list[str], x: float, y: float, size: float, weight: str =
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" font-weight="{weight}">{spans}</text>'
 
 
-def _edge_end(box: tuple[float, float, float, float], towards: tuple[float, float]) -> tuple[float, float]:
+def _edge_end(
+    box: tuple[float, float, float, float], towards: tuple[float, float]
+) -> tuple[float, float]:
     """Where the line from the box's centre towards a point leaves the box."""
     x, y, w, h = box
     cx, cy = x + w / 2, y + h / 2
@@ -151,7 +155,9 @@ def _edge_end(box: tuple[float, float, float, float], towards: tuple[float, floa
     return cx + dx * scale, cy + dy * scale
 
 
-def _arrow(tip: tuple[float, float], tail: tuple[float, float], colour: str, size: float = 12.0) -> str:
+def _arrow(
+    tip: tuple[float, float], tail: tuple[float, float], colour: str, size: float = 12.0
+) -> str:
     angle = math.atan2(tip[1] - tail[1], tip[0] - tail[0])
     left = (tip[0] - size * math.cos(angle - 0.4), tip[1] - size * math.sin(angle - 0.4))
     right = (tip[0] - size * math.cos(angle + 0.4), tip[1] - size * math.sin(angle + 0.4))
@@ -159,7 +165,9 @@ def _arrow(tip: tuple[float, float], tail: tuple[float, float], colour: str, siz
     return f'<polygon points="{points}" fill="{colour}"/>'
 
 
-def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registry = registry, title: str = "") -> str:
+def board_svg(
+    items: Iterable[Mapping[str, Any]], labels: Labels, types: Registry = registry, title: str = ""
+) -> str:
     """The board as a standalone SVG document, sized to its content."""
     items = list(items)
     by_id = {it["id"]: it for it in items}
@@ -185,8 +193,12 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
     ]
     if title:
-        out.append(_text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold"))
-    ordered = sorted(spatial, key=lambda it: (it["type"] != "frame", str(it["fields"].get("z", "")), it["id"]))
+        out.append(
+            _text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold")
+        )
+    ordered = sorted(
+        spatial, key=lambda it: (it["type"] != "frame", str(it["fields"].get("z", "")), it["id"])
+    )
     frames = [it for it in ordered if it["type"] == "frame"]
     cards = [it for it in ordered if it["type"] != "frame"]
     for frame in frames:
@@ -196,7 +208,15 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" fill="{_fill(colour)}" '
             f'fill-opacity="0.5" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
         )
-        out.append(_text_block(wrap(_title(frame, types), w - 2 * PADDING, max_lines=2), x + PADDING, y + PADDING + FONT_SIZE, FONT_SIZE, "bold"))
+        out.append(
+            _text_block(
+                wrap(_title(frame, types), w - 2 * PADDING, max_lines=2),
+                x + PADDING,
+                y + PADDING + FONT_SIZE,
+                FONT_SIZE,
+                "bold",
+            )
+        )
     for edge in items:
         ends = edge["fields"].get("from"), edge["fields"].get("to")
         if "x" in edge["fields"] or not all(isinstance(e, str) and e in by_id for e in ends):
@@ -206,7 +226,11 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         t_centre = (target[0] + target[2] / 2, target[1] + target[3] / 2)
         start, end = _edge_end(source, t_centre), _edge_end(target, s_centre)
         colour = _stroke(_colour(edge)) if edge["fields"].get("color") else "#5f5a53"
-        dashed = ' stroke-dasharray="8 6"' if edge["fields"].get("style") == "dashed" or edge["fields"].get("type") == "conflict" else ""
+        dashed = (
+            ' stroke-dasharray="8 6"'
+            if edge["fields"].get("style") == "dashed" or edge["fields"].get("type") == "conflict"
+            else ""
+        )
         out.append(
             f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
             f'stroke="{colour}" stroke-width="2"{dashed}/>'
@@ -223,7 +247,9 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         label = edge["fields"].get("label")
         if isinstance(label, str) and label.strip():
             mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-            out.append(_text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85))
+            out.append(
+                _text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85)
+            )
     for card in cards:
         x, y, w, h = _box(card)
         colour = _colour(card)
@@ -243,11 +269,20 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         text_top = y + PADDING + FONT_SIZE
         if typed:
             kind = labels.types.get(card["type"], card["type"])
-            out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
+            out.append(
+                _text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold")
+            )
             text_top += FONT_SIZE
         lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
         body = _title(card, types) or labels.untitled
-        out.append(_text_block(wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)), x + PADDING, text_top, FONT_SIZE))
+        out.append(
+            _text_block(
+                wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)),
+                x + PADDING,
+                text_top,
+                FONT_SIZE,
+            )
+        )
     out.append("</svg>")
     return "\n".join(out)
 

@@ -79,9 +79,7 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def build(
-    project_title: str, boards: Mapping[str, Mapping[str, Item]], lang: str
-) -> ReportData:
+def build(project_title: str, boards: Mapping[str, Mapping[str, Item]], lang: str) -> ReportData:
     """`boards` maps the session board kinds to their live items."""
     reporting = boards.get(sr.KIND, {})
     theory = boards.get(sr.THEORY, {})
@@ -89,21 +87,30 @@ def build(
     is_draft = not sections
     if is_draft:
         drafted = sr.draft_sections(
-            sr.Sources(boards.get(sr.CONTEXT, {}), boards.get(sr.STAKEHOLDERS, {}), theory, reporting), lang
+            sr.Sources(
+                boards.get(sr.CONTEXT, {}), boards.get(sr.STAKEHOLDERS, {}), theory, reporting
+            ),
+            lang,
         )
         sections = [(sr.SECTION_TITLES[lang][key], drafted[key]) for key in sr.SECTION_KEYS]
     words = DOCUMENT_WORDS[lang]
     status_words = sr.WORDS[lang]["status"]
     measurements = [it for it in reporting.values() if it.type == "measurement"]
     rows = []
-    for indicator in sorted((it for it in theory.values() if it.type == "indicator"), key=lambda it: (it.created_seq, it.id)):
+    for indicator in sorted(
+        (it for it in theory.values() if it.type == "indicator"),
+        key=lambda it: (it.created_seq, it.id),
+    ):
         f = indicator.fields
         standing = sr.progress(indicator, measurements)
         unit = f.get("unit", "").strip()
         name = " ".join(str(f.get("name", "")).split())
         description = (
             words["chart"].format(
-                name=name, count=len(standing.values), latest=_fmt(standing.latest, unit), status=status_words[standing.status]
+                name=name,
+                count=len(standing.values),
+                latest=_fmt(standing.latest, unit),
+                status=status_words[standing.status],
             )
             if standing.values
             else words["no_values"].format(name=name)
@@ -160,12 +167,24 @@ def to_docx(data: ReportData) -> bytes:
         table = document.add_table(rows=1, cols=5)
         table.style = "Light Grid Accent 1"
         for cell, heading in zip(
-            table.rows[0].cells, (words["indicator"], words["latest"], words["target"], words["threshold"], words["standing"]), strict=True
+            table.rows[0].cells,
+            (
+                words["indicator"],
+                words["latest"],
+                words["target"],
+                words["threshold"],
+                words["standing"],
+            ),
+            strict=True,
         ):
             cell.text = heading
         for row in data.indicators:
             cells = table.add_row().cells
-            for cell, value in zip(cells, (row.name, row.latest, row.target, row.threshold, row.status_words), strict=True):
+            for cell, value in zip(
+                cells,
+                (row.name, row.latest, row.target, row.threshold, row.status_words),
+                strict=True,
+            ):
                 cell.text = value
         for row in data.indicators:
             if row.status != "no_data":

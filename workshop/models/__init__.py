@@ -21,11 +21,10 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialProject,
     MaterialTag,
 )
+from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink
-from workshop.models.stakeholders import StakeholderPosition
-from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
     Lab,
     LabMeeting,
@@ -37,6 +36,7 @@ from workshop.models.rooms import (  # rooms and the conductor (issue 7)
     RoomVisit,
     RoomVote,
 )
+from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.user import User, UserRole
 
 __all__ = [

@@ -29,7 +29,10 @@ class Project(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_CHARS))
     status: Mapped[ProjectStatus] = mapped_column(
         sa.Enum(
-            ProjectStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+            ProjectStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
         ),
         default=ProjectStatus.ACTIVE,
     )
@@ -53,7 +56,9 @@ class Project(TimestampMixin, Base):
     conflict_handling: Mapped[str] = mapped_column(sa.Text, default="")
     strengths: Mapped[str] = mapped_column(sa.Text, default="")
     weaknesses: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     boards: Mapped[list[Board]] = relationship(  # noqa: F821
         back_populates="project", order_by="Board.position", cascade="all, delete-orphan"
@@ -74,7 +79,9 @@ class ProjectConductor(Base):
     project_id: Mapped[int] = mapped_column(
         sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
 
     project: Mapped[Project] = relationship(back_populates="conductors")
     user: Mapped[User] = relationship()  # noqa: F821

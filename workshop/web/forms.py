@@ -83,7 +83,9 @@ class EuroField(DecimalField):
             self.data = parse_euros(valuelist[0])
         except ValueError:
             self.data = None
-            raise ValueError(_l("In euros. Write only the number, with up to two decimals.")) from None
+            raise ValueError(
+                _l("In euros. Write only the number, with up to two decimals.")
+            ) from None
 
 
 class LoginForm(FlaskForm):
@@ -191,7 +193,9 @@ class FreeBoardForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    label = StringField(_l("Label (who is it for?)"), validators=[Optional(), Length(max=MAX_INVITE_LABEL_CHARS)])
+    label = StringField(
+        _l("Label (who is it for?)"), validators=[Optional(), Length(max=MAX_INVITE_LABEL_CHARS)]
+    )
     board_id = SelectField(_l("Boards"), coerce=int, choices=[])
     role = SelectField(
         _l("They can"),
@@ -210,11 +214,18 @@ class UserForm(FlaskForm):
     name = _required_text(_l("Name"), MAX_NAME_CHARS)
     email = EmailField(
         _l("E-mail"),
-        validators=[InputRequired(), Email(check_deliverability=False), Length(max=MAX_EMAIL_CHARS)],
+        validators=[
+            InputRequired(),
+            Email(check_deliverability=False),
+            Length(max=MAX_EMAIL_CHARS),
+        ],
     )
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice("conductor", _l("Conductor")), SelectChoice("organizer", _l("Organizer"))],
+        choices=[
+            SelectChoice("conductor", _l("Conductor")),
+            SelectChoice("organizer", _l("Organizer")),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -237,7 +248,10 @@ class BoardImportForm(FlaskForm):
 
     file = FileField(
         _l("Board exported as JSON"),
-        validators=[FileRequired(), FileAllowed(["json"], _l("Choose a .json file exported from Tavolo."))],
+        validators=[
+            FileRequired(),
+            FileAllowed(["json"], _l("Choose a .json file exported from Tavolo.")),
+        ],
     )
 
 

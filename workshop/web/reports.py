@@ -48,7 +48,9 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
 
 def report_version(board: Board) -> str:
     """What a report depends on: every board of its project (their changes and names) and the title."""
-    boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id))
+    boards = ",".join(
+        f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id)
+    )
     return f"{board.project.title}|{boards}"
 
 
@@ -73,7 +75,11 @@ def pdf(board_id: int):
     """The report laid out as PDF by a job worker (workshop/jobs)."""
     board = _reporting_board(board_id)
     return jobs.serve(
-        "report_pdf", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+        "report_pdf",
+        report_version(board),
+        board_id=board.id,
+        lang=jobs.lang(),
+        manager=_manages(board),
     )
 
 
@@ -81,7 +87,11 @@ def pdf(board_id: int):
 def docx(board_id: int):
     board = _reporting_board(board_id)
     return jobs.serve(
-        "report_docx", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+        "report_docx",
+        report_version(board),
+        board_id=board.id,
+        lang=jobs.lang(),
+        manager=_manages(board),
     )
 
 
@@ -132,9 +142,10 @@ def public(token: str):
     link = report_links.live_link(db.session, token)
     if link is None:
         abort(404)
-    response = Response(render_template("reports/document.html", report=_report(link.board, link.lang), public=True))
+    response = Response(
+        render_template("reports/document.html", report=_report(link.board, link.lang), public=True)
+    )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
     response.headers["Cache-Control"] = "no-store"  # a revoked link must stop working at once
     return response
-

@@ -45,7 +45,9 @@ def at(board_id: int, seq: int):
         items = history.items_at(db.session, board.id, seq)
     except history.HistoryCompacted:
         abort(410)  # gone: that point of the history is no longer kept
-    svg = diagram.board_svg(items, diagram.Labels(types=type_labels(board_strings())), title=board_label(board))
+    svg = diagram.board_svg(
+        items, diagram.Labels(types=type_labels(board_strings())), title=board_label(board)
+    )
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, max-age=3600"  # a past point never changes
@@ -63,7 +65,9 @@ def take(board_id: int):
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for("review.show", board_id=board.id))
-    service.take_snapshot(db.session, board.id, SnapshotKind.NAMED, name=form.name.data, created_by=who.identity)
+    service.take_snapshot(
+        db.session, board.id, SnapshotKind.NAMED, name=form.name.data, created_by=who.identity
+    )
     db.session.commit()
     flash(_("Snapshot saved: the board as it is now can be reviewed at any time."), "info")
     return redirect(url_for("review.show", board_id=board.id))

@@ -78,5 +78,7 @@ def strings() -> dict[str, str]:
         # --- actions and template -------------------------------------------------------------------
         "action.plan_from_registry": _("Plan a communication action for every stakeholder"),
         "action.draft_social_report": _("Draft the social report"),
-        "template.social_reporting": _("Social reporting: communication plan, measurements, stories"),
+        "template.social_reporting": _(
+            "Social reporting: communication plan, measurements, stories"
+        ),
     }
