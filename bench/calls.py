@@ -103,7 +103,9 @@ def make_site(tmp: Path) -> tuple[LiveServer, dict]:
         text=True,
     )
     facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer({k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log")
+    server = LiveServer(
+        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
+    )
     server.start()
     facts["url"] = server.url
     return server, facts
@@ -124,11 +126,16 @@ def measure(people: list[Person], window_s: float) -> dict:
                 "bytes_per_s": (a["bytes"] - b["bytes"]) / elapsed,
                 "inbound_tracks": len(a["inbound"]),
                 "min_fps": min((i["fps"] for i in a["inbound"]), default=0),
-                "frozen": sum(1 for i in a["inbound"] if i["frames"] <= frames_before.get(i["peer"], -1)),
+                "frozen": sum(
+                    1 for i in a["inbound"] if i["frames"] <= frames_before.get(i["peer"], -1)
+                ),
             }
         )
     n = len(people)
-    usable = all(p["inbound_tracks"] == n - 1 and p["min_fps"] >= USABLE_FPS and p["frozen"] == 0 for p in peers)
+    usable = all(
+        p["inbound_tracks"] == n - 1 and p["min_fps"] >= USABLE_FPS and p["frozen"] == 0
+        for p in peers
+    )
     return {
         "peers": n,
         "kbit_per_s_per_peer": round(sum(p["bytes_per_s"] for p in peers) / n * 8 / 1000, 1),
@@ -145,7 +152,9 @@ def main() -> None:
     parser.add_argument("--max", type=int, default=6, help="largest mesh to try")
     parser.add_argument("--warmup-s", type=float, default=8.0)
     parser.add_argument("--window-s", type=float, default=5.0)
-    parser.add_argument("--budget-s", type=float, default=200.0, help="stop adding peers after this")
+    parser.add_argument(
+        "--budget-s", type=float, default=200.0, help="stop adding peers after this"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     started = time.monotonic()
@@ -163,7 +172,9 @@ def main() -> None:
                     break
                 person = Person(browser, site, viewport=(800, 600)).join(f"Peer {n}").open(board)
                 person.page.click(".call-join")
-                person.page.wait_for_function("() => window.tavoloBoard.call.peerId !== null", timeout=20_000)
+                person.page.wait_for_function(
+                    "() => window.tavoloBoard.call.peerId !== null", timeout=20_000
+                )
                 people.append(person)
                 if n < 2:
                     continue

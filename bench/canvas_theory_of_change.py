@@ -48,7 +48,12 @@ def build(session, outcomes: int) -> int:
     def send(ops):
         for start in range(0, len(ops), 200):
             change = parse_change(
-                {"board_id": board_id, "change_id": f"b{next(counter)}", "client_id": "bench", "ops": ops[start : start + 200]}
+                {
+                    "board_id": board_id,
+                    "change_id": f"b{next(counter)}",
+                    "client_id": "bench",
+                    "ops": ops[start : start + 200],
+                }
             )
             service.apply_change(session, change, CONDUCTOR)
 
@@ -74,25 +79,67 @@ def build(session, outcomes: int) -> int:
     )
     send(
         [
-            {"op": "create", "id": f"l{n}", "type": "toc_link", "fields": {"from": f"o{n}", "to": f"o{(n - 1) // 3}", "rationale": "perché la partecipazione crea fiducia"}}
+            {
+                "op": "create",
+                "id": f"l{n}",
+                "type": "toc_link",
+                "fields": {
+                    "from": f"o{n}",
+                    "to": f"o{(n - 1) // 3}",
+                    "rationale": "perché la partecipazione crea fiducia",
+                },
+            }
             for n in range(1, outcomes)
         ]
     )
     send(
         [
-            {"op": "create", "id": f"k{n}", "type": "indicator", "fields": {"name": f"Indicatore {n}", "of": f"o{n}", "target": 40, "unit": "famiglie", "threshold": 30, "timeline": "2027-06-30", "source": "Registro"}}
+            {
+                "op": "create",
+                "id": f"k{n}",
+                "type": "indicator",
+                "fields": {
+                    "name": f"Indicatore {n}",
+                    "of": f"o{n}",
+                    "target": 40,
+                    "unit": "famiglie",
+                    "threshold": 30,
+                    "timeline": "2027-06-30",
+                    "source": "Registro",
+                },
+            }
             for n in range(outcomes)
         ]
     )
     send(
         [
-            {"op": "create", "id": f"v{n}", "type": "intervention", "fields": {"text": f"Intervento {n}", "targets": [f"o{outcomes - 1 - n}"], "x": n * 260.0, "y": 1700.0}}
+            {
+                "op": "create",
+                "id": f"v{n}",
+                "type": "intervention",
+                "fields": {
+                    "text": f"Intervento {n}",
+                    "targets": [f"o{outcomes - 1 - n}"],
+                    "x": n * 260.0,
+                    "y": 1700.0,
+                },
+            }
             for n in range(60)
         ]
     )
     send(
         [
-            {"op": "create", "id": f"a{n}", "type": "assumption", "fields": {"text": f"Ipotesi {n}", "attached_to": f"l{n + 1}", "x": 6000.0, "y": n * 140.0}}
+            {
+                "op": "create",
+                "id": f"a{n}",
+                "type": "assumption",
+                "fields": {
+                    "text": f"Ipotesi {n}",
+                    "attached_to": f"l{n + 1}",
+                    "x": 6000.0,
+                    "y": n * 140.0,
+                },
+            }
             for n in range(40)
         ]
     )
@@ -122,14 +169,32 @@ def main() -> None:
 
         def move():
             change = parse_change(
-                {"board_id": board_id, "change_id": f"m{next(counter)}", "client_id": "bench", "ops": [{"op": "update", "id": "o5", "fields": {"x": float(next(counter) % 500)}}]}
+                {
+                    "board_id": board_id,
+                    "change_id": f"m{next(counter)}",
+                    "client_id": "bench",
+                    "ops": [
+                        {"op": "update", "id": "o5", "fields": {"x": float(next(counter) % 500)}}
+                    ],
+                }
             )
             service.apply_change(session, change, CONDUCTOR)
 
         def action(name, action_args):
             def run():
-                request = parse_action({"board_id": board_id, "change_id": f"a{next(counter)}", "client_id": "bench", "action": name, "args": action_args})
-                return service.run_action(session, request.change, request.action, request.args, CONDUCTOR, may_edit=True)
+                request = parse_action(
+                    {
+                        "board_id": board_id,
+                        "change_id": f"a{next(counter)}",
+                        "client_id": "bench",
+                        "action": name,
+                        "args": action_args,
+                    }
+                )
+                return service.run_action(
+                    session, request.change, request.action, request.args, CONDUCTOR, may_edit=True
+                )
+
             return run
 
         def snapshot():
@@ -144,20 +209,30 @@ def main() -> None:
             "items on the board": len(items),
             "one change (move an outcome), ms": median_ms(move, args.repeat * 4),
             "check_theory, ms": median_ms(action("check_theory", {}), args.repeat),
-            "generate_narrative (first run writes it), ms": median_ms(action("generate_narrative", {"lang": "it", "replace": True}), args.repeat),
+            "generate_narrative (first run writes it), ms": median_ms(
+                action("generate_narrative", {"lang": "it", "replace": True}), args.repeat
+            ),
             "join snapshot, ms": median_ms(snapshot, args.repeat),
             "join snapshot, KiB": round(len(json.dumps(snapshot()).encode()) / 1024, 1),
             "export SVG, ms": median_ms(lambda: diagram.board_svg(items, labels), args.repeat),
             "export PNG, ms": median_ms(lambda: diagram.svg_to_png(svg), args.repeat),
             "export PDF, ms": median_ms(lambda: diagram.svg_to_pdf(svg), args.repeat),
-            "export XLSX, ms": median_ms(lambda: toc_exports.workbook(items, {}, lambda k: k), args.repeat),
+            "export XLSX, ms": median_ms(
+                lambda: toc_exports.workbook(items, {}, lambda k: k), args.repeat
+            ),
             "logframe, ms": median_ms(lambda: toc_exports.logframe(items, {}), args.repeat),
         }
         session.close()
         engine.dispose()
-    print(f"Theory of change, {args.outcomes} outcomes (SQLite, in process, median of {args.repeat} runs):")
+    print(
+        f"Theory of change, {args.outcomes} outcomes (SQLite, in process, median of {args.repeat} runs):"
+    )
     for name, value in figures.items():
-        print(f"  {name:48} {value:>10.1f}" if isinstance(value, float) else f"  {name:48} {value:>10}")
+        print(
+            f"  {name:48} {value:>10.1f}"
+            if isinstance(value, float)
+            else f"  {name:48} {value:>10}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,12 @@ LAYERS = [
 def classify(frames: list[str]) -> str:
     # Outer frames decide broad layers first (sweep, cursors), then the innermost match wins.
     joined = ";".join(frames)
-    for layer, needle in (("session re-check sweep", "_recheck_sessions"), ("cursors: flush", "_flush_cursors_forever"),
-                          ("cursors: move_cursor events", "on_move_cursor"), ("join_board", "on_join_board")):
+    for layer, needle in (
+        ("session re-check sweep", "_recheck_sessions"),
+        ("cursors: flush", "_flush_cursors_forever"),
+        ("cursors: move_cursor events", "on_move_cursor"),
+        ("join_board", "on_join_board"),
+    ):
         if needle in joined:
             return layer
     for frame in reversed(frames):

@@ -149,7 +149,9 @@ class Meter:
             "others_cpu_pct": 100 * (machine - srv - gen) / wall,
         }
         if self.core is not None:
-            out["others_on_server_core_pct"] = 100 * (core_busy_seconds(self.core) - self.core_busy - srv) / wall
+            out["others_on_server_core_pct"] = (
+                100 * (core_busy_seconds(self.core) - self.core_busy - srv) / wall
+            )
         return out
 
 
@@ -321,7 +323,12 @@ class Client:
         self.counter += 1
         # The send time travels in the change_id, which every broadcast carries.
         change_id = f"{self.client_id}:{self.counter}:{now_us()}"
-        return {"board_id": self.board_id, "change_id": change_id, "client_id": self.client_id, "ops": ops}
+        return {
+            "board_id": self.board_id,
+            "change_id": change_id,
+            "client_id": self.client_id,
+            "ops": ops,
+        }
 
     def next_edit(self) -> dict[str, Any]:
         """An update of the client's own sticky: a move, or a new text, in turn."""
@@ -413,7 +420,9 @@ class Client:
         if self.connected:
             x = round((time.monotonic() * 1000) % 1_000_000, 1)
             with contextlib.suppress(Exception):
-                await self.sio.emit("move_cursor", {"board_id": self.board_id, "x": x, "y": self.index})
+                await self.sio.emit(
+                    "move_cursor", {"board_id": self.board_id, "x": x, "y": self.index}
+                )
 
     async def close(self) -> None:
         self.dropping = True
@@ -428,7 +437,14 @@ async def _gather_in_batches(coros: list, batch: int = 20) -> list:
     return results
 
 
-async def _writer(client: Client, rate: float, active: set[int], phase_starts: list[float], stop_at: float, run: Run):
+async def _writer(
+    client: Client,
+    rate: float,
+    active: set[int],
+    phase_starts: list[float],
+    stop_at: float,
+    run: Run,
+):
     """Open loop: one change every 1/rate seconds while the client's group is active."""
     interval = 1 / rate
     due = time.monotonic() + random.uniform(0, interval)
@@ -474,7 +490,9 @@ def _phase_at(t: float, phase_starts: list[float]) -> int:
 
 
 async def _connect_group(run: Run, name: str, group: dict[str, Any]) -> list[Client]:
-    clients = [Client(run, name, i, cookie, group["board_id"]) for i, cookie in enumerate(group["cookies"])]
+    clients = [
+        Client(run, name, i, cookie, group["board_id"]) for i, cookie in enumerate(group["cookies"])
+    ]
     # Cursor latency is computed by a few clients only: it is the same for all, and costly.
     for client in clients[: group.get("watch_cursors", 5)]:
         client.watch_cursors = True
@@ -484,7 +502,14 @@ async def _connect_group(run: Run, name: str, group: dict[str, Any]) -> list[Cli
     for client in clients:
         ack = await client.call(
             client.change(
-                [{"op": "create", "id": client.sticky_id, "type": "sticky", "fields": {"text": "ready"}}]
+                [
+                    {
+                        "op": "create",
+                        "id": client.sticky_id,
+                        "type": "sticky",
+                        "fields": {"text": "ready"},
+                    }
+                ]
             )
         )
         if not ack.get("ok"):
@@ -518,9 +543,15 @@ async def scenario_steady(spec: dict[str, Any], run: Run, server_pid: int) -> di
         active = set(group.get("active", range(len(phases))))
         for client in clients[name]:
             if group.get("rate", 0) > 0:
-                tasks.append(asyncio.create_task(_writer(client, group["rate"], active, phase_starts, stop_at, run)))
+                tasks.append(
+                    asyncio.create_task(
+                        _writer(client, group["rate"], active, phase_starts, stop_at, run)
+                    )
+                )
             if group.get("cursor_hz", 0) > 0:
-                tasks.append(asyncio.create_task(_cursor_mover(client, group["cursor_hz"], stop_at)))
+                tasks.append(
+                    asyncio.create_task(_cursor_mover(client, group["cursor_hz"], stop_at))
+                )
 
     drop = spec.get("drop")
     drop_task = None
@@ -579,9 +610,18 @@ async def _consistency(clients: dict[str, list[Client]]) -> dict[str, Any]:
     """Every client of a board must hold every seq from its first join to the board's head,
     each once. A client with a gap re-joins with since_seq (the protocol's repair) and is
     checked again."""
-    report = {"clients": 0, "missing_seqs": 0, "clients_with_gaps": 0, "repaired_by_rejoin": 0,
-              "missing_after_repair": 0, "heads_differ": 0, "delta_overlap": 0, "dup_acks": 0,
-              "expected": 0, "held": 0}
+    report = {
+        "clients": 0,
+        "missing_seqs": 0,
+        "clients_with_gaps": 0,
+        "repaired_by_rejoin": 0,
+        "missing_after_repair": 0,
+        "heads_differ": 0,
+        "delta_overlap": 0,
+        "dup_acks": 0,
+        "expected": 0,
+        "held": 0,
+    }
     for group in clients.values():
         head = max(max(c.applied, default=0) for c in group)
         heads = set()
@@ -629,7 +669,12 @@ async def scenario_join_storm(spec: dict[str, Any], run: Run, server_pid: int) -
                 "op": "create",
                 "id": f"i{k}",
                 "type": "sticky",
-                "fields": {"x": (k % 100) * 220, "y": (k // 100) * 220, "text": f"idea number {k}", "color": "yellow"},
+                "fields": {
+                    "x": (k % 100) * 220,
+                    "y": (k // 100) * 220,
+                    "text": f"idea number {k}",
+                    "color": "yellow",
+                },
             }
             for k in range(start, min(items, start + 200))
         ]
@@ -646,10 +691,17 @@ async def scenario_join_storm(spec: dict[str, Any], run: Run, server_pid: int) -
         t1 = time.monotonic()
         ack, join_ms = await client.join()
         await client.close()
-        return {"connect_ms": (t1 - t0) * 1000, "join_ms": join_ms, "items": len(ack.get("items", []))}
+        return {
+            "connect_ms": (t1 - t0) * 1000,
+            "join_ms": join_ms,
+            "items": len(ack.get("items", [])),
+        }
 
     cold = await newcomer(cookies[1], 1)
-    joiners = [Client(run, "J", 10 + i, cookie, board_id) for i, cookie in enumerate(cookies[2 : 2 + spec["joiners"]])]
+    joiners = [
+        Client(run, "J", 10 + i, cookie, board_id)
+        for i, cookie in enumerate(cookies[2 : 2 + spec["joiners"]])
+    ]
     await _gather_in_batches([c.connect() for c in joiners])
     await asyncio.sleep(0.5)
     meter = Meter(server_pid, spec.get("server_cpu"))
@@ -729,7 +781,11 @@ class ScratchDatabase:
         if self.kind == "sqlite":
             self.url = f"sqlite:///{self.workdir / 'bench.sqlite3'}"
             return self
-        admin_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+        admin_url = (
+            os.environ.get("BENCH_POSTGRES_URL")
+            or os.environ.get("TEST_POSTGRES_URL")
+            or DEFAULT_POSTGRES_URL
+        )
         admin = sa.engine.make_url(admin_url).set(drivername="postgresql+psycopg2")
         self._name = f"tavolo_bench_{uuid.uuid4().hex[:10]}"
         self._admin = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -790,14 +846,24 @@ class People:
         self.runs += 1
         with self.app.app_context():
             session = self.db.session
-            project = projects.create_project(session, {"title": f"Benchmark run {self.runs}"}, None)
-            boards = [projects.add_free_board(session, project, f"Bench board {k}") for k in range(len(sizes))]
-            invite = access.create_invite(session, project.id, None, role=InviteRole.PARTICIPANT, label="bench")
+            project = projects.create_project(
+                session, {"title": f"Benchmark run {self.runs}"}, None
+            )
+            boards = [
+                projects.add_free_board(session, project, f"Bench board {k}")
+                for k in range(len(sizes))
+            ]
+            invite = access.create_invite(
+                session, project.id, None, role=InviteRole.PARTICIPANT, label="bench"
+            )
             now = utcnow()
             lifetime = self.app.config["PERMANENT_SESSION_LIFETIME"]
             out = []
             for k, (board, size) in enumerate(zip(boards, sizes, strict=True)):
-                auths = [access.join(session, invite, f"Bench {k}-{i}", lifetime, now) for i in range(size)]
+                auths = [
+                    access.join(session, invite, f"Bench {k}-{i}", lifetime, now)
+                    for i in range(size)
+                ]
                 out.append({"board_id": board.id, "auth_ids": [a.id for a in auths]})
             session.commit()
             self.db.session.remove()
@@ -852,15 +918,31 @@ class BenchServer:
         import requests
 
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        command = [*_taskset(SERVER_CPU), sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [
+            *_taskset(SERVER_CPU),
+            sys.executable,
+            "-m",
+            "workshop",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self.process = subprocess.Popen(
-            command, env=self.env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=bool(NICE)
+            command,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=bool(NICE),
         )
         _prioritise(self.process.pid)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     self._log.flush()
@@ -893,8 +975,14 @@ def _py_spy() -> str:
     return str(beside) if beside.exists() else (shutil.which("py-spy") or "py-spy")
 
 
-def server_env(target: Target, database_url: str, secret: str, instance_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "WORKSHOP_ENV"}}
+def server_env(
+    target: Target, database_url: str, secret: str, instance_dir: Path
+) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "DATABASE_URL", "WORKSHOP_ENV"}
+    }
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY=secret,
@@ -905,7 +993,11 @@ def server_env(target: Target, database_url: str, secret: str, instance_dir: Pat
         PYTHONWARNINGS="ignore::DeprecationWarning",
     )
     if target.redis:
-        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or DEFAULT_REDIS_URL
+        env["REDIS_URL"] = (
+            os.environ.get("BENCH_REDIS_URL")
+            or os.environ.get("TEST_REDIS_URL")
+            or DEFAULT_REDIS_URL
+        )
     return env
 
 
@@ -933,7 +1025,12 @@ def workload_specs(number: int, s: Settings) -> list[tuple[str, str, dict[str, A
     steady = {"scenario": "steady", "warmup": s.warmup}
     if number == 1:
         return [
-            ("1 one room", f"N={n} M={s.rate:g}", {**steady, "phases": [s.duration], "groups": {"R": {"rate": s.rate}}}, [n])
+            (
+                "1 one room",
+                f"N={n} M={s.rate:g}",
+                {**steady, "phases": [s.duration], "groups": {"R": {"rate": s.rate}}},
+                [n],
+            )
             for n in s.clients
         ]
     if number == 2:
@@ -941,20 +1038,46 @@ def workload_specs(number: int, s: Settings) -> list[tuple[str, str, dict[str, A
             (
                 "2 + cursors",
                 f"N={n} M={s.rate:g} cur={s.cursor_hz:g}Hz",
-                {**steady, "phases": [s.duration], "groups": {"R": {"rate": s.rate, "cursor_hz": s.cursor_hz}}},
+                {
+                    **steady,
+                    "phases": [s.duration],
+                    "groups": {"R": {"rate": s.rate, "cursor_hz": s.cursor_hz}},
+                },
                 [n],
             )
             for n in s.clients
         ]
     if number == 4:
         groups = {f"G{k}": {"rate": s.rate} for k in range(8)}
-        return [("4 8 groups of 8", f"M={s.rate:g}", {**steady, "phases": [s.duration], "groups": groups}, [8] * 8)]
+        return [
+            (
+                "4 8 groups of 8",
+                f"M={s.rate:g}",
+                {**steady, "phases": [s.duration], "groups": groups},
+                [8] * 8,
+            )
+        ]
     if number == 5:
-        spec = {"scenario": "join_storm", "items": s.storm_items, "joiners": s.storm_joiners, "groups": {"J": {}}}
-        return [("5 join storm", f"{s.storm_items} items, {s.storm_joiners} joiners", spec, [s.storm_joiners + 3])]
+        spec = {
+            "scenario": "join_storm",
+            "items": s.storm_items,
+            "joiners": s.storm_joiners,
+            "groups": {"J": {}},
+        }
+        return [
+            (
+                "5 join storm",
+                f"{s.storm_items} items, {s.storm_joiners} joiners",
+                spec,
+                [s.storm_joiners + 3],
+            )
+        ]
     if number == 6:
         n_b, rate_b = s.noisy_b
-        groups = {"A": {"rate": 2, "active": [0, 1]}, "B": {"rate": rate_b, "active": [1], "watch_cursors": 0}}
+        groups = {
+            "A": {"rate": 2, "active": [0, 1]},
+            "B": {"rate": rate_b, "active": [1], "watch_cursors": 0},
+        }
         spec = {**steady, "phases": [s.duration, s.duration], "groups": groups}
         return [("6 noisy neighbour", f"A=10x2/s, B={n_b}x{rate_b:g}/s", spec, [10, n_b])]
     if number == 7:
@@ -969,8 +1092,17 @@ def workload_specs(number: int, s: Settings) -> list[tuple[str, str, dict[str, A
     raise ValueError(number)
 
 
-def run_once(target: Target, people: People, db_url: str, secret: str, instance_dir: Path,
-             spec: dict[str, Any], sizes: list[int], s: Settings, tag: str) -> dict[str, Any]:
+def run_once(
+    target: Target,
+    people: People,
+    db_url: str,
+    secret: str,
+    instance_dir: Path,
+    spec: dict[str, Any],
+    sizes: list[int],
+    s: Settings,
+    tag: str,
+) -> dict[str, Any]:
     """One server process, one generator process, one result."""
     boards = people.boards(sizes)
     groups = spec["groups"]
@@ -983,16 +1115,43 @@ def run_once(target: Target, people: People, db_url: str, secret: str, instance_
     try:
         if s.profile:
             profiler = subprocess.Popen(
-                [_py_spy(), "record", "--pid", str(server.pid), "--rate", "97", "--format", "raw",
-                 "--output", str(s.outdir / f"profile-{tag}.txt"), "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    _py_spy(),
+                    "record",
+                    "--pid",
+                    str(server.pid),
+                    "--rate",
+                    "97",
+                    "--format",
+                    "raw",
+                    "--output",
+                    str(s.outdir / f"profile-{tag}.txt"),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-        full = {**spec, "url": server.url, "server_pid": server.pid, "seed": hash(tag) & 0xFFFF,
-                "server_cpu": SERVER_CPU if PIN and shutil.which("taskset") else None}
+        full = {
+            **spec,
+            "url": server.url,
+            "server_pid": server.pid,
+            "seed": hash(tag) & 0xFFFF,
+            "server_cpu": SERVER_CPU if PIN and shutil.which("taskset") else None,
+        }
         gen = subprocess.Popen(
-            [*_taskset(GENERATOR_CPU), sys.executable, str(Path(__file__).resolve()), "--generator"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=bool(NICE),
+            [
+                *_taskset(GENERATOR_CPU),
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--generator",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=bool(NICE),
         )
         _prioritise(gen.pid)
         try:
@@ -1004,15 +1163,17 @@ def run_once(target: Target, people: People, db_url: str, secret: str, instance_
         result_lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
         if gen.returncode != 0 or not result_lines:
             raise RuntimeError(f"generator failed ({gen.returncode}):\n{stderr[-3000:]}")
-        result = json.loads(result_lines[-1][len("RESULT "):])
-        result["server_peak_rss_mb"] = result.get("server_peak_rss_mb") or proc_peak_rss_mb(server.pid)
+        result = json.loads(result_lines[-1][len("RESULT ") :])
+        result["server_peak_rss_mb"] = result.get("server_peak_rss_mb") or proc_peak_rss_mb(
+            server.pid
+        )
     finally:
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 profiler.wait(timeout=20)
         server.stop()
-    log_text = log_path.read_bytes()[server.ready_offset:].decode(errors="replace")
+    log_text = log_path.read_bytes()[server.ready_offset :].decode(errors="replace")
     result["server_errors"] = log_text.count("Traceback") + log_text.count(" ERROR ")
     return result
 
@@ -1032,16 +1193,24 @@ def flatten(workload: str, result: dict[str, Any]) -> list[dict[str, Any]]:
     """The figures of one run, as rows (one per measured group and phase)."""
     if "storm_join_ms" in result:
         w = result["windows"][0]
-        return [{
-            "what": "join storm",
-            "storm_p50": result["storm_join_ms"]["p50"], "storm_p99": result["storm_join_ms"]["p99"],
-            "storm_max": result["storm_join_ms"]["max"], "cold_ms": result["cold_newcomer"]["join_ms"],
-            "warm_ms": result["warm_newcomer"]["join_ms"], "items": result["items_seen"],
-            "server_cpu": w["server_cpu_pct"], "gen_cpu": w["generator_cpu_pct"],
-            "others_cpu": w["others_cpu_pct"], "others_core": w.get("others_on_server_core_pct"),
-            "rss_mb": result["server_peak_rss_mb"], "server_errors": result["server_errors"],
-            "fill_s": result["fill_seconds"],
-        }]
+        return [
+            {
+                "what": "join storm",
+                "storm_p50": result["storm_join_ms"]["p50"],
+                "storm_p99": result["storm_join_ms"]["p99"],
+                "storm_max": result["storm_join_ms"]["max"],
+                "cold_ms": result["cold_newcomer"]["join_ms"],
+                "warm_ms": result["warm_newcomer"]["join_ms"],
+                "items": result["items_seen"],
+                "server_cpu": w["server_cpu_pct"],
+                "gen_cpu": w["generator_cpu_pct"],
+                "others_cpu": w["others_cpu_pct"],
+                "others_core": w.get("others_on_server_core_pct"),
+                "rss_mb": result["server_peak_rss_mb"],
+                "server_errors": result["server_errors"],
+                "fill_s": result["fill_seconds"],
+            }
+        ]
     rows = []
     groups = result["groups"]
     phase_names = len(result["windows"])
@@ -1055,8 +1224,14 @@ def flatten(workload: str, result: dict[str, Any]) -> list[dict[str, Any]]:
                 fig = groups[name][str(phase)]
                 if fig["sent"] == 0:
                     continue
-                rows.append(_row(f"{name} ({'alone' if phase == 0 else 'with B'})" if name == "A" else name,
-                                 fig, w, result))
+                rows.append(
+                    _row(
+                        f"{name} ({'alone' if phase == 0 else 'with B'})" if name == "A" else name,
+                        fig,
+                        w,
+                        result,
+                    )
+                )
         else:
             rows.append(_row("all" if len(groups) > 1 else "", merged, w, result))
     return rows
@@ -1066,7 +1241,10 @@ def _merge(figs: list[dict[str, Any]]) -> dict[str, Any]:
     """Group figures put together (percentiles from the raw data are gone: take the worst)."""
     if len(figs) == 1:
         return figs[0]
-    out = {k: sum(f[k] for f in figs) for k in ("sent", "acked_ok", "expected", "delivered", "duplicates", "cursor_batches")}
+    out = {
+        k: sum(f[k] for f in figs)
+        for k in ("sent", "acked_ok", "expected", "delivered", "duplicates", "cursor_batches")
+    }
     out["errors"] = {}
     for f in figs:
         for code, n in f["errors"].items():
@@ -1084,7 +1262,9 @@ def _merge(figs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _row(what: str, fig: dict[str, Any], window: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    what: str, fig: dict[str, Any], window: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
     consistency = result.get("consistency", {})
     if result.get("drop"):
         # Dropped clients miss live broadcasts by design: what counts is what every client holds
@@ -1092,20 +1272,32 @@ def _row(what: str, fig: dict[str, Any], window: dict[str, Any], result: dict[st
         fig = {**fig, "delivered": consistency["held"], "expected": consistency["expected"]}
     return {
         "what": what,
-        "p50": fig["broadcast_ms"]["p50"], "p95": fig["broadcast_ms"]["p95"],
-        "p99": fig["broadcast_ms"]["p99"], "max": fig["broadcast_ms"]["max"],
-        "ack_p50": fig["ack_ms"]["p50"], "ack_p99": fig["ack_ms"]["p99"],
-        "cursor_p50": fig["cursor_ms"]["p50"], "cursor_p99": fig["cursor_ms"]["p99"],
-        "sent": fig["sent"], "acked": fig["acked_ok"],
-        "delivered": fig["delivered"], "expected": fig["expected"],
+        "p50": fig["broadcast_ms"]["p50"],
+        "p95": fig["broadcast_ms"]["p95"],
+        "p99": fig["broadcast_ms"]["p99"],
+        "max": fig["broadcast_ms"]["max"],
+        "ack_p50": fig["ack_ms"]["p50"],
+        "ack_p99": fig["ack_ms"]["p99"],
+        "cursor_p50": fig["cursor_ms"]["p50"],
+        "cursor_p99": fig["cursor_ms"]["p99"],
+        "sent": fig["sent"],
+        "acked": fig["acked_ok"],
+        "delivered": fig["delivered"],
+        "expected": fig["expected"],
         "msgs_out_per_s": fig["delivered"] / window["seconds"],
         # Server CPU per acknowledged change (its broadcasts included): robust to a noisy machine.
-        "cpu_ms_per_change": (window["server_cpu_pct"] * window["seconds"] * 10 / fig["acked_ok"]) if fig["acked_ok"] else None,
+        "cpu_ms_per_change": (window["server_cpu_pct"] * window["seconds"] * 10 / fig["acked_ok"])
+        if fig["acked_ok"]
+        else None,
         "duplicates": result.get("live_duplicates", 0),
-        "errors": fig["errors"], "send_lag_p99": fig["send_lag_ms"]["p99"],
-        "server_cpu": window["server_cpu_pct"], "gen_cpu": window["generator_cpu_pct"],
-        "others_cpu": window["others_cpu_pct"], "others_core": window.get("others_on_server_core_pct"),
-        "rss_mb": result["server_peak_rss_mb"], "server_errors": result["server_errors"],
+        "errors": fig["errors"],
+        "send_lag_p99": fig["send_lag_ms"]["p99"],
+        "server_cpu": window["server_cpu_pct"],
+        "gen_cpu": window["generator_cpu_pct"],
+        "others_cpu": window["others_cpu_pct"],
+        "others_core": window.get("others_on_server_core_pct"),
+        "rss_mb": result["server_peak_rss_mb"],
+        "server_errors": result["server_errors"],
         "pending": result.get("pending_after_drain", 0),
         "gaps": consistency.get("missing_seqs", 0),
         "gaps_after_repair": consistency.get("missing_after_repair", 0),
@@ -1140,8 +1332,10 @@ def print_row(label: str, row: dict[str, Any]) -> None:
         cursors = f" | cursor ms p50 {fmt(row['cursor_p50'])} p99 {fmt(row['cursor_p99'])}"
     consistency = ""
     if row["gaps"] or row["dup_acks"] or row["heads_differ"]:
-        consistency = (f" | gaps {row['gaps']} (after rejoin {row['gaps_after_repair']}) "
-                       f"heads differ {row['heads_differ']} dup-acked retries {row['dup_acks']}")
+        consistency = (
+            f" | gaps {row['gaps']} (after rejoin {row['gaps_after_repair']}) "
+            f"heads differ {row['heads_differ']} dup-acked retries {row['dup_acks']}"
+        )
     print(
         f"  {label:<44} bcast ms p50 {fmt(row['p50'])} p95 {fmt(row['p95'])} p99 {fmt(row['p99'])} "
         f"max {fmt(row['max'])} | ack ms p50 {fmt(row['ack_p50'])} p99 {fmt(row['ack_p99'])}{cursors} "
@@ -1164,8 +1358,20 @@ def median_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return rows[0]
     out = dict(rows[0])
     for key, value in rows[0].items():
-        if key in {"delivered", "expected", "duplicates", "sent", "acked", "gaps", "gaps_after_repair",
-                   "heads_differ", "dup_acks", "disconnects", "server_errors", "pending"}:
+        if key in {
+            "delivered",
+            "expected",
+            "duplicates",
+            "sent",
+            "acked",
+            "gaps",
+            "gaps_after_repair",
+            "heads_differ",
+            "dup_acks",
+            "disconnects",
+            "server_errors",
+            "pending",
+        }:
             out[key] = sum(r[key] for r in rows)
         elif key == "errors":
             out[key] = {}
@@ -1180,19 +1386,29 @@ def median_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def ok_row(row: dict[str, Any]) -> bool:
-    return (row["p99"] is not None and row["p99"] <= P99_TARGET_MS and row["delivered"] == row["expected"]
-            and not row["errors"] and not row["pending"] and row["duplicates"] == 0)
+    return (
+        row["p99"] is not None
+        and row["p99"] <= P99_TARGET_MS
+        and row["delivered"] == row["expected"]
+        and not row["errors"]
+        and not row["pending"]
+        and row["duplicates"] == 0
+    )
 
 
 def cell(row: dict[str, Any] | None) -> str:
     if row is None:
         return "-"
     if "storm_p50" in row:
-        return (f"storm p50/p99/max {fmt(row['storm_p50'], 0)}/{fmt(row['storm_p99'], 0)}/{fmt(row['storm_max'], 0)} ms; "
-                f"newcomer cold {fmt(row['cold_ms'], 0)} warm {fmt(row['warm_ms'], 0)} ms; CPU {fmt(row['server_cpu'], 0)}%")
+        return (
+            f"storm p50/p99/max {fmt(row['storm_p50'], 0)}/{fmt(row['storm_p99'], 0)}/{fmt(row['storm_max'], 0)} ms; "
+            f"newcomer cold {fmt(row['cold_ms'], 0)} warm {fmt(row['warm_ms'], 0)} ms; CPU {fmt(row['server_cpu'], 0)}%"
+        )
     if "max_rate" in row:
         return f"{fmt(row['max_rate'])} ops/s (p99 {fmt(row['p99'])} ms, CPU {fmt(row['server_cpu'], 0)}%)"
-    loss = "" if row["delivered"] == row["expected"] else f" LOSS {row['delivered']}/{row['expected']}"
+    loss = (
+        "" if row["delivered"] == row["expected"] else f" LOSS {row['delivered']}/{row['expected']}"
+    )
     if row["pending"]:
         loss += f" unacked {row['pending']}"
     extra = ""
@@ -1202,12 +1418,18 @@ def cell(row: dict[str, Any] | None) -> str:
         extra += f" retried {row['dup_acks']}"
     err = f" err {sum(row['errors'].values())}" if row["errors"] else ""
     gen = "!" if row["gen_cpu"] > GENERATOR_CPU_LIMIT else ""
-    return (f"{fmt(row['p50'])}/{fmt(row['p99'])}/{fmt(row['max'], 0)} ms, ack99 {fmt(row['ack_p99'])}, "
-            f"CPU {fmt(row['server_cpu'], 0)}% {fmt(row['rss_mb'], 0)}MB, "
-            f"gen {fmt(row['gen_cpu'], 0)}%{gen}{loss}{extra}{err}")
+    return (
+        f"{fmt(row['p50'])}/{fmt(row['p99'])}/{fmt(row['max'], 0)} ms, ack99 {fmt(row['ack_p99'])}, "
+        f"CPU {fmt(row['server_cpu'], 0)}% {fmt(row['rss_mb'], 0)}MB, "
+        f"gen {fmt(row['gen_cpu'], 0)}%{gen}{loss}{extra}{err}"
+    )
 
 
-def print_summary(table: dict[tuple[str, str, str], dict[str, dict[str, Any]]], labels: list[str], out: Path | None) -> None:
+def print_summary(
+    table: dict[tuple[str, str, str], dict[str, dict[str, Any]]],
+    labels: list[str],
+    out: Path | None,
+) -> None:
     head = "| workload | variant | " + " | ".join(labels) + " |"
     lines = [
         "Cells: broadcast p50/p99/max, ack p99, server CPU and peak RSS, generator CPU (! = over 70%).",
@@ -1217,7 +1439,11 @@ def print_summary(table: dict[tuple[str, str, str], dict[str, dict[str, Any]]], 
     ]
     for (workload, variant, what), by_target in table.items():
         name = f"{variant} {what}".strip()
-        lines.append(f"| {workload} | {name} | " + " | ".join(cell(by_target.get(label)) for label in labels) + " |")
+        lines.append(
+            f"| {workload} | {name} | "
+            + " | ".join(cell(by_target.get(label)) for label in labels)
+            + " |"
+        )
     text = "\n".join(lines)
     print("\n=== Summary (medians of runs) ===\n" + text, flush=True)
     if out is not None:
@@ -1225,32 +1451,66 @@ def print_summary(table: dict[tuple[str, str, str], dict[str, dict[str, Any]]], 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--generator", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--quick", action="store_true", help="~1 minute: workloads 1 (N=10,25), 4 and 7, short windows")
-    parser.add_argument("--full", action="store_true", help="every workload on sqlite and postgres, eventlet and gevent")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="~1 minute: workloads 1 (N=10,25), 4 and 7, short windows",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="every workload on sqlite and postgres, eventlet and gevent",
+    )
     parser.add_argument("--workloads", default=None, help="comma separated, of 1-7 (default 1)")
     parser.add_argument("--db", default=None, help="sqlite,postgres (default sqlite; --full: both)")
-    parser.add_argument("--mode", default=None, help="eventlet,gevent (default eventlet; --full: both)")
-    parser.add_argument("--redis", action="store_true", help="also run every configuration with REDIS_URL set")
+    parser.add_argument(
+        "--mode", default=None, help="eventlet,gevent (default eventlet; --full: both)"
+    )
+    parser.add_argument(
+        "--redis", action="store_true", help="also run every configuration with REDIS_URL set"
+    )
     parser.add_argument("--redis-only", action="store_true", help="only with REDIS_URL set")
-    parser.add_argument("--clients", default=None, help="N for workloads 1-2, comma separated (default 10,25,60,100)")
-    parser.add_argument("--rate", type=float, default=2.0, help="changes a second per client (default 2)")
-    parser.add_argument("--duration", type=float, default=None, help="measured seconds (30 full, 8 quick)")
+    parser.add_argument(
+        "--clients",
+        default=None,
+        help="N for workloads 1-2, comma separated (default 10,25,60,100)",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=2.0, help="changes a second per client (default 2)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=None, help="measured seconds (30 full, 8 quick)"
+    )
     parser.add_argument("--warmup", type=float, default=None, help="unmeasured seconds before (2)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration; medians are reported")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each configuration; medians are reported"
+    )
     parser.add_argument("--search-rates", default="1,2,4,6,8,10", help="workload 3's rates")
     parser.add_argument("--search-clients", type=int, default=60)
     parser.add_argument("--storm-items", type=int, default=5000)
     parser.add_argument("--storm-joiners", type=int, default=60)
-    parser.add_argument("--drop-clients", type=int, default=None, help="workload 7's N (60 full, 20 quick)")
+    parser.add_argument(
+        "--drop-clients", type=int, default=None, help="workload 7's N (60 full, 20 quick)"
+    )
     parser.add_argument("--cursor-hz", type=float, default=10.0)
     parser.add_argument("--noisy-b", default="30x10", help="workload 6's room B: CLIENTSxRATE")
-    parser.add_argument("--no-pin", action="store_true", help="let the scheduler place server and generator")
-    parser.add_argument("--nice", type=int, default=0,
-                        help="run server and generator at this niceness, each in a session (autogroup) of its own "
-                             "(e.g. -10 on a shared machine; needs root)")
-    parser.add_argument("--profile", action="store_true", help="record each server with py-spy (raw stacks)")
+    parser.add_argument(
+        "--no-pin", action="store_true", help="let the scheduler place server and generator"
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run server and generator at this niceness, each in a session (autogroup) of its own "
+        "(e.g. -10 on a shared machine; needs root)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="record each server with py-spy (raw stacks)"
+    )
     parser.add_argument("--out", default=None, help="folder for logs, JSON results and the summary")
     args = parser.parse_args(argv)
 
@@ -1266,14 +1526,21 @@ def main(argv: list[str] | None = None) -> int:
     PIN = not args.no_pin
     NICE = args.nice
     quick = args.quick and not args.full
-    workloads = [int(w) for w in (args.workloads or ("1,4,7" if quick else "1,2,3,4,5,6,7" if args.full else "1")).split(",")]
+    workloads = [
+        int(w)
+        for w in (
+            args.workloads or ("1,4,7" if quick else "1,2,3,4,5,6,7" if args.full else "1")
+        ).split(",")
+    ]
     dbs = (args.db or ("sqlite,postgres" if args.full else "sqlite")).split(",")
     modes = (args.mode or ("eventlet,gevent" if args.full else "eventlet")).split(",")
     n_b, rate_b = args.noisy_b.lower().split("x")
     settings = Settings(
         duration=args.duration or (8.0 if quick else 30.0),
         warmup=args.warmup if args.warmup is not None else (1.0 if quick else 2.0),
-        clients=[int(n) for n in (args.clients or ("10,25" if quick else "10,25,60,100")).split(",")],
+        clients=[
+            int(n) for n in (args.clients or ("10,25" if quick else "10,25,60,100")).split(",")
+        ],
         rate=args.rate,
         search_rates=[float(r) for r in args.search_rates.split(",")],
         storm_items=args.storm_items,
@@ -1294,11 +1561,17 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tavolo-bench-"))
     settings.outdir = Path(args.out) if args.out else workdir
     settings.outdir.mkdir(parents=True, exist_ok=True)
-    print(f"Python speed check: {calibration_ms():.2f} ms for a fixed loop (lower is faster: "
-          f"compare it between runs and machines)", flush=True)
-    print(f"Tavolo real-time benchmark: workloads {workloads}, targets {[t.label for t in targets]}, "
-          f"{settings.duration:g} s windows, {args.repeat} run(s) each; server on CPU {SERVER_CPU}, "
-          f"generator on CPU {GENERATOR_CPU}; logs in {settings.outdir}", flush=True)
+    print(
+        f"Python speed check: {calibration_ms():.2f} ms for a fixed loop (lower is faster: "
+        f"compare it between runs and machines)",
+        flush=True,
+    )
+    print(
+        f"Tavolo real-time benchmark: workloads {workloads}, targets {[t.label for t in targets]}, "
+        f"{settings.duration:g} s windows, {args.repeat} run(s) each; server on CPU {SERVER_CPU}, "
+        f"generator on CPU {GENERATOR_CPU}; logs in {settings.outdir}",
+        flush=True,
+    )
 
     table: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     raw: list[dict[str, Any]] = []
@@ -1314,42 +1587,95 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"\n--- {target.label} ---", flush=True)
                     for number in workloads:
                         if number == 3:
-                            _search(target, people, scratch.url, secret, instance_dir, settings, args, table, raw)
+                            _search(
+                                target,
+                                people,
+                                scratch.url,
+                                secret,
+                                instance_dir,
+                                settings,
+                                args,
+                                table,
+                                raw,
+                            )
                             continue
                         for workload, variant, spec, sizes in workload_specs(number, settings):
                             rows_by_run = []
                             for attempt in range(args.repeat):
-                                tag = f"{target.label}-{workload}-{variant}-{attempt}".replace("/", "-").replace(" ", "_")
-                                result = run_once(target, people, scratch.url, secret, instance_dir,
-                                                  json.loads(json.dumps(spec)), sizes, settings, tag)
-                                raw.append({"target": target.label, "workload": workload, "variant": variant, "result": result})
+                                tag = f"{target.label}-{workload}-{variant}-{attempt}".replace(
+                                    "/", "-"
+                                ).replace(" ", "_")
+                                result = run_once(
+                                    target,
+                                    people,
+                                    scratch.url,
+                                    secret,
+                                    instance_dir,
+                                    json.loads(json.dumps(spec)),
+                                    sizes,
+                                    settings,
+                                    tag,
+                                )
+                                raw.append(
+                                    {
+                                        "target": target.label,
+                                        "workload": workload,
+                                        "variant": variant,
+                                        "result": result,
+                                    }
+                                )
                                 rows = flatten(workload, result)
                                 for row in rows:
-                                    print_row(f"{workload} {variant} {row['what']}".strip() + f" #{attempt + 1}", row)
+                                    print_row(
+                                        f"{workload} {variant} {row['what']}".strip()
+                                        + f" #{attempt + 1}",
+                                        row,
+                                    )
                                 rows_by_run.append(rows)
                             for index in range(len(rows_by_run[0])):
                                 row = median_rows([rows[index] for rows in rows_by_run])
-                                table.setdefault((workload, variant, row["what"]), {})[target.label] = row
+                                table.setdefault((workload, variant, row["what"]), {})[
+                                    target.label
+                                ] = row
                 finally:
                     people.close()
     finally:
         (settings.outdir / "results.json").write_text(json.dumps(raw, indent=1))
         print_summary(table, [t.label for t in targets], settings.outdir / "summary.md")
-        print(f"\n{len(raw)} runs in {time.monotonic() - started:.0f} s; results in {settings.outdir}", flush=True)
+        print(
+            f"\n{len(raw)} runs in {time.monotonic() - started:.0f} s; results in {settings.outdir}",
+            flush=True,
+        )
     return 0
 
 
-def _search(target, people, db_url, secret, instance_dir, settings: Settings, args, table, raw) -> None:
+def _search(
+    target, people, db_url, secret, instance_dir, settings: Settings, args, table, raw
+) -> None:
     """Workload 3: the highest per-client rate that keeps p99 <= 100 ms with no loss."""
     n = args.search_clients
     best = None
     for rate in settings.search_rates:
-        spec = {"scenario": "steady", "warmup": settings.warmup, "phases": [settings.duration], "groups": {"R": {"rate": rate}}}
+        spec = {
+            "scenario": "steady",
+            "warmup": settings.warmup,
+            "phases": [settings.duration],
+            "groups": {"R": {"rate": rate}},
+        }
         rows = []
         for attempt in range(args.repeat):
             tag = f"{target.label}-3-search-N{n}-M{rate:g}-{attempt}".replace("/", "-")
-            result = run_once(target, people, db_url, secret, instance_dir, spec, [n], settings, tag)
-            raw.append({"target": target.label, "workload": "3 search", "variant": f"N={n} M={rate:g}", "result": result})
+            result = run_once(
+                target, people, db_url, secret, instance_dir, spec, [n], settings, tag
+            )
+            raw.append(
+                {
+                    "target": target.label,
+                    "workload": "3 search",
+                    "variant": f"N={n} M={rate:g}",
+                    "result": result,
+                }
+            )
             row = flatten("3", result)[0]
             print_row(f"3 search N={n} M={rate:g} #{attempt + 1}", row)
             rows.append(row)
@@ -1358,7 +1684,9 @@ def _search(target, people, db_url, secret, instance_dir, settings: Settings, ar
             break
         best = {**row, "max_rate": rate}
     table.setdefault(("3 highest rate p99<=100ms", f"N={n}", ""), {})[target.label] = best or {
-        **(row if rows else {}), "max_rate": 0.0}
+        **(row if rows else {}),
+        "max_rate": 0.0,
+    }
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def _fast_password_hashes(monkeypatch):
     """Real hashes are slow on purpose (scrypt, ~0.15 s); the suite hashes thousands of times.
     Checking still runs the real check_password_hash, which reads the method from the hash."""
     monkeypatch.setattr(
-        user_model, "generate_password_hash", partial(generate_password_hash, method=FAST_PASSWORD_HASH)
+        user_model,
+        "generate_password_hash",
+        partial(generate_password_hash, method=FAST_PASSWORD_HASH),
     )
 
 
@@ -139,7 +141,9 @@ def post_form(client, url: str, data: dict | None = None, **kwargs):
 
 @pytest.fixture
 def make_user(app):
-    def make(email: str = "organizer@example.org", role: UserRole = UserRole.ORGANIZER, name: str = "Ada") -> User:
+    def make(
+        email: str = "organizer@example.org", role: UserRole = UserRole.ORGANIZER, name: str = "Ada"
+    ) -> User:
         user = User(email=email, name=name, role=role)
         user.set_password(PASSWORD)
         db.session.add(user)
@@ -163,7 +167,9 @@ def make_project(app):
 
 @pytest.fixture
 def make_invite(app):
-    def make(project: Project, role: InviteRole = InviteRole.PARTICIPANT, board_id: int | None = None):
+    def make(
+        project: Project, role: InviteRole = InviteRole.PARTICIPANT, board_id: int | None = None
+    ):
         invite = access.create_invite(db.session, project.id, None, role=role, board_id=board_id)
         db.session.commit()
         return invite
@@ -205,7 +211,9 @@ def world(app, make_user, make_project, make_invite):
     invite_a = make_invite(project_a)
     invite_b = make_invite(project_b)
     observer_a = make_invite(project_a, role=InviteRole.OBSERVER)
-    return World(organizer, conductor, other_conductor, project_a, project_b, invite_a, invite_b, observer_a)
+    return World(
+        organizer, conductor, other_conductor, project_a, project_b, invite_a, invite_b, observer_a
+    )
 
 
 @dataclass

@@ -26,7 +26,9 @@ def users():
 @users.command("create", help="Create an account (the password is asked for, never echoed).")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice([r.value for r in UserRole]), default=UserRole.ORGANIZER.value)
+@click.option(
+    "--role", type=click.Choice([r.value for r in UserRole]), default=UserRole.ORGANIZER.value
+)
 @click.password_option()
 def create_user(email: str, name: str, role: str, password: str):
     email = normalise_email(email)
@@ -96,7 +98,10 @@ def jobs():
     pass
 
 
-@jobs.command("worker", help="Render downloads from the Redis queue (WORKSHOP_JOBS=rq): the Procfile's worker: line.")
+@jobs.command(
+    "worker",
+    help="Render downloads from the Redis queue (WORKSHOP_JOBS=rq): the Procfile's worker: line.",
+)
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool):
     from flask import current_app
@@ -106,7 +111,9 @@ def jobs_worker(burst: bool):
 
     queue = jobs_of(current_app)
     if queue.name != "rq":
-        raise click.ClickException("set WORKSHOP_JOBS=rq and REDIS_URL: without them the app renders in its own pool")
+        raise click.ClickException(
+            "set WORKSHOP_JOBS=rq and REDIS_URL: without them the app renders in its own pool"
+        )
     # Built once here and inherited by every job's work horse (RQ forks one per job).
     worker.use_app(current_app._get_current_object())
     Worker([queue.queue], connection=queue.connection).work(burst=burst)

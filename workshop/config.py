@@ -27,7 +27,6 @@ class ConfigError(RuntimeError):
     """Raised when the environment cannot give a safe configuration."""
 
 
-
 def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` scheme that hosting platforms hand out, and pin psycopg2.
 

@@ -104,22 +104,102 @@ def _user(session: Session, email: str, name: str, role: UserRole) -> User:
 # The stakeholder map of session 2: (id, name, macro, sub, role, power, interest, salience P/L/U,
 # attitude, engagement). Placed on the grid at their power and interest.
 DEMO_ACTORS = (
-    ("demo-comune", "Comune di Borgo Sereno", "public", "comune", "proposing_body", 4.6, 4.4,
-     (True, True, False), "champion", "empower"),
-    ("demo-udp", "Ufficio di Piano Valle Serena", "public", "ambito", "proposing_body", 4.2, 4.8,
-     (True, True, True), "champion", "collaborate"),
-    ("demo-coop", "Cooperativa sociale Il Faro", "third_sector", "social_coop", "partner", 3.4, 4.6,
-     (False, True, True), "supporter", "collaborate"),
-    ("demo-odv", "ODV Porte Aperte", "third_sector", "odv", "partner", 2.2, 4.2,
-     (False, True, True), "supporter", "involve"),
-    ("demo-aps", "APS Quartieri in rete", "third_sector", "aps", "supporter", 1.8, 3.6,
-     (False, True, False), "neutral", "consult"),
-    ("demo-fondazione", "Fondazione Casa Comune", "third_sector", "foundation", "funder", 3.8, 2.4,
-     (True, False, False), "neutral", "consult"),
-    ("demo-ats", "ATS della Montagna", "public", "ats_asst", "observer", 3.6, 1.8,
-     (True, True, False), "critic", "inform"),
-    ("demo-famiglie", "Famiglie monoreddito in cerca di casa", "target_group", "families", "beneficiary", 1.4, 4.9,
-     (False, True, True), "supporter", "involve"),
+    (
+        "demo-comune",
+        "Comune di Borgo Sereno",
+        "public",
+        "comune",
+        "proposing_body",
+        4.6,
+        4.4,
+        (True, True, False),
+        "champion",
+        "empower",
+    ),
+    (
+        "demo-udp",
+        "Ufficio di Piano Valle Serena",
+        "public",
+        "ambito",
+        "proposing_body",
+        4.2,
+        4.8,
+        (True, True, True),
+        "champion",
+        "collaborate",
+    ),
+    (
+        "demo-coop",
+        "Cooperativa sociale Il Faro",
+        "third_sector",
+        "social_coop",
+        "partner",
+        3.4,
+        4.6,
+        (False, True, True),
+        "supporter",
+        "collaborate",
+    ),
+    (
+        "demo-odv",
+        "ODV Porte Aperte",
+        "third_sector",
+        "odv",
+        "partner",
+        2.2,
+        4.2,
+        (False, True, True),
+        "supporter",
+        "involve",
+    ),
+    (
+        "demo-aps",
+        "APS Quartieri in rete",
+        "third_sector",
+        "aps",
+        "supporter",
+        1.8,
+        3.6,
+        (False, True, False),
+        "neutral",
+        "consult",
+    ),
+    (
+        "demo-fondazione",
+        "Fondazione Casa Comune",
+        "third_sector",
+        "foundation",
+        "funder",
+        3.8,
+        2.4,
+        (True, False, False),
+        "neutral",
+        "consult",
+    ),
+    (
+        "demo-ats",
+        "ATS della Montagna",
+        "public",
+        "ats_asst",
+        "observer",
+        3.6,
+        1.8,
+        (True, True, False),
+        "critic",
+        "inform",
+    ),
+    (
+        "demo-famiglie",
+        "Famiglie monoreddito in cerca di casa",
+        "target_group",
+        "families",
+        "beneficiary",
+        1.4,
+        4.9,
+        (False, True, True),
+        "supporter",
+        "involve",
+    ),
 )
 # (id, from, to, type, direction, strength)
 DEMO_RELATIONS = (
@@ -133,7 +213,13 @@ DEMO_RELATIONS = (
 DEMO_ACTIVITIES = (
     ("demo-att-1", "Sportello unico per l'abitare", "2026-09-01", "2029-08-31", "demo-udp"),
     ("demo-att-2", "Coabitazioni solidali", "2027-01-01", "2029-06-30", "demo-coop"),
-    ("demo-att-3", "Accompagnamento all'autonomia abitativa", "2026-10-01", "2029-08-31", "demo-odv"),
+    (
+        "demo-att-3",
+        "Accompagnamento all'autonomia abitativa",
+        "2026-10-01",
+        "2029-08-31",
+        "demo-odv",
+    ),
 )
 # The proposal's budget: one line per partner contribution, moved into the co-funding ledger
 # (workshop.ledger) under its partner, cost category and valuation basis, so that the record
@@ -162,7 +248,9 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
     """Session 2's board: the grid with the actors, their relations and the proposal, laid
     through the engine as one change. Only on an empty board: a rerun changes nothing."""
     board = session.scalar(
-        sa.select(Board).where(Board.project_id == project.id, Board.kind == BoardKind.STAKEHOLDERS).limit(1)
+        sa.select(Board)
+        .where(Board.project_id == project.id, Board.kind == BoardKind.STAKEHOLDERS)
+        .limit(1)
     )
     if board is None or board.live_items:
         return
@@ -172,26 +260,55 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
     activity_zone, budget_zone = [op for op in full if op["type"] == "frame"][1:]
     grid_item = Item(grid["id"], "pi_grid", grid["fields"], 0, 0, None, "")
     ops = list(full)
-    for item_id, name, macro, sub, role, power, interest, (sp, sl, su), attitude, engagement in DEMO_ACTORS:
+    for item_id, name, macro, sub, role, power, interest, (
+        sp,
+        sl,
+        su,
+    ), attitude, engagement in DEMO_ACTORS:
         x, y = sh.place_on_grid(grid_item, power, interest, sh.ACTOR_CARD_W, sh.ACTOR_CARD_H)
-        ops.append(create(
-            item_id, "actor", x=x, y=y, w=sh.ACTOR_CARD_W, h=sh.ACTOR_CARD_H, name=name, macro_type=macro,
-            sub_type=sub, runts=macro == "third_sector", table_role=role, salience_power=sp,
-            salience_legitimacy=sl, salience_urgency=su, attitude=attitude, engagement=engagement,
-        ))
+        ops.append(
+            create(
+                item_id,
+                "actor",
+                x=x,
+                y=y,
+                w=sh.ACTOR_CARD_W,
+                h=sh.ACTOR_CARD_H,
+                name=name,
+                macro_type=macro,
+                sub_type=sub,
+                runts=macro == "third_sector",
+                table_role=role,
+                salience_power=sp,
+                salience_legitimacy=sl,
+                salience_urgency=su,
+                attitude=attitude,
+                engagement=engagement,
+            )
+        )
     for item_id, source, target, kind, direction, strength in DEMO_RELATIONS:
-        ops.append(create(item_id, "relation", type=kind, direction=direction, strength=strength,
-                          **{"from": source, "to": target}))
-    ops.append(update(
-        proposal["id"],
-        title="Abitare solidale in Valle Serena",
-        need="Famiglie monoreddito, giovani e anziani soli non trovano una casa a un costo sostenibile.",
-        target_groups=["demo-famiglie"],
-        partners=["demo-udp", "demo-coop", "demo-odv", "demo-fondazione"],
-        governance="Cabina di regia mensile dell'Ufficio di Piano con gli enti partner.",
-        sustainability="Gli alloggi restano alla rete; lo sportello entra nel Piano di Zona.",
-        risks="Tempi del PNRR; disponibilità dei proprietari privati.",
-    ))
+        ops.append(
+            create(
+                item_id,
+                "relation",
+                type=kind,
+                direction=direction,
+                strength=strength,
+                **{"from": source, "to": target},
+            )
+        )
+    ops.append(
+        update(
+            proposal["id"],
+            title="Abitare solidale in Valle Serena",
+            need="Famiglie monoreddito, giovani e anziani soli non trovano una casa a un costo sostenibile.",
+            target_groups=["demo-famiglie"],
+            partners=["demo-udp", "demo-coop", "demo-odv", "demo-fondazione"],
+            governance="Cabina di regia mensile dell'Ufficio di Piano con gli enti partner.",
+            sustainability="Gli alloggi restano alla rete; lo sportello entra nel Piano di Zona.",
+            risks="Tempi del PNRR; disponibilità dei proprietari privati.",
+        )
+    )
     for place, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
         f = activity_zone["fields"]
         ops.append(create(item_id, "proposal_activity", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
@@ -202,7 +319,9 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
         ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * line_h, w=f["w"] - 40,
                           h=line_h - 6, description=description, source=source, amount=amount, in_kind=in_kind))
     change = Change(board.id, "demo-stakeholder-map", "demo", tuple(parse_op(op) for op in ops))
-    boards.apply_change(session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True))
+    boards.apply_change(
+        session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True)
+    )
 
 
 def _ledger(session: Session, project: Project) -> None:
@@ -509,15 +628,27 @@ DEMO_OBJECTIVES = {
 }
 DEMO_MEASUREMENTS = (("2026-12-31", 9), ("2027-06-30", 21), ("2027-12-31", 33))
 DEMO_STORIES = (
-    ("demo-story-1", "Dopo lo sfratto pensavo di dover lasciare il paese. "
-     "Con la coabitazione mia figlia è rimasta nella sua scuola.", "Anna", True),
-    ("demo-story-2", "Racconto riservato: la famiglia non ha dato il consenso alla pubblicazione.", "Famiglia R.", False),
+    (
+        "demo-story-1",
+        "Dopo lo sfratto pensavo di dover lasciare il paese. "
+        "Con la coabitazione mia figlia è rimasta nella sua scuola.",
+        "Anna",
+        True,
+    ),
+    (
+        "demo-story-2",
+        "Racconto riservato: la famiglia non ha dato il consenso alla pubblicazione.",
+        "Famiglia R.",
+        False,
+    ),
 )
 
 
 def _board_id(session: Session, project: Project, kind: BoardKind) -> int | None:
     return session.scalar(
-        sa.select(Board.id).where(Board.project_id == project.id, Board.kind == kind).order_by(Board.position)
+        sa.select(Board.id)
+        .where(Board.project_id == project.id, Board.kind == kind)
+        .order_by(Board.position)
     )
 
 
@@ -543,11 +674,29 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
             continue
         key = "core" if source["fields"].get("role") == "core" else source["id"]
         if key in DEMO_OBJECTIVES and item["fields"].get("needs_rewording"):
-            rewording.append({"op": "update", "id": item["id"], "fields": {"text": DEMO_OBJECTIVES[key], "in_scope": True}})
+            rewording.append(
+                {
+                    "op": "update",
+                    "id": item["id"],
+                    "fields": {"text": DEMO_OBJECTIVES[key], "in_scope": True},
+                }
+            )
     if rewording:
-        change = {"board_id": context_id, "change_id": "demo:context:reword", "client_id": "demo", "ops": rewording}
+        change = {
+            "board_id": context_id,
+            "change_id": "demo:context:reword",
+            "client_id": "demo",
+            "ops": rewording,
+        }
         boards.apply_change(session, parse_change(change), actor)
-    _action(session, theory_id, actor, "demo:toc:template", "apply_template", {"name": "theory_of_change"})
+    _action(
+        session,
+        theory_id,
+        actor,
+        "demo:toc:template",
+        "apply_template",
+        {"name": "theory_of_change"},
+    )
     _action(session, theory_id, actor, "demo:toc:seed", "seed_from_earlier_sessions", {})
     items = boards.live_items(session, theory_id)
     session.rollback()
@@ -564,7 +713,13 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
     purpose = by_problem["core"]
     links = [it for it in items if it["type"] == "toc_link"]
     ops = [
-        {"op": "update", "id": link["id"], "fields": {"rationale": "ogni passo rende possibile il successivo per le stesse famiglie"}}
+        {
+            "op": "update",
+            "id": link["id"],
+            "fields": {
+                "rationale": "ogni passo rende possibile il successivo per le stesse famiglie"
+            },
+        }
         for link in links
         if not link["fields"].get("rationale")
     ]
@@ -595,18 +750,66 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
         _action(session, theory_id, actor, f"demo:toc:pick:{source_id}", "pick_assumption", args)
     _action(session, theory_id, actor, "demo:toc:narrative", "generate_narrative", {"lang": "it"})
 
-    _action(session, reporting_id, actor, "demo:report:template", "apply_template", {"name": "social_reporting"})
+    _action(
+        session,
+        reporting_id,
+        actor,
+        "demo:report:template",
+        "apply_template",
+        {"name": "social_reporting"},
+    )
     _action(session, reporting_id, actor, "demo:report:plan", "plan_from_registry", {})
     ops = [
-        {"op": "create", "id": f"demo-measure-{n}", "type": "measurement", "fields": {"indicator": "demo-ind-goal", "date": day, "value": value, "source": "Registro dello sportello", "x": 1500 + n * 260, "y": 120, "w": 240, "h": 110}}
+        {
+            "op": "create",
+            "id": f"demo-measure-{n}",
+            "type": "measurement",
+            "fields": {
+                "indicator": "demo-ind-goal",
+                "date": day,
+                "value": value,
+                "source": "Registro dello sportello",
+                "x": 1500 + n * 260,
+                "y": 120,
+                "w": 240,
+                "h": 110,
+            },
+        }
         for n, (day, value) in enumerate(DEMO_MEASUREMENTS)
     ]
     ops += [
-        {"op": "create", "id": item_id, "type": "story", "fields": {"text": text, "teller": teller, "consent": consent, "actor": "demo-famiglie", "x": 40 + n * 420, "y": 1060, "w": 380, "h": 180}}
+        {
+            "op": "create",
+            "id": item_id,
+            "type": "story",
+            "fields": {
+                "text": text,
+                "teller": teller,
+                "consent": consent,
+                "actor": "demo-famiglie",
+                "x": 40 + n * 420,
+                "y": 1060,
+                "w": 380,
+                "h": 180,
+            },
+        }
         for n, (item_id, text, teller, consent) in enumerate(DEMO_STORIES)
     ]
-    boards.apply_change(session, parse_change({"board_id": reporting_id, "change_id": "demo:report:content", "client_id": "demo", "ops": ops}), actor)
-    _action(session, reporting_id, actor, "demo:report:draft", "draft_social_report", {"lang": "it"})
+    boards.apply_change(
+        session,
+        parse_change(
+            {
+                "board_id": reporting_id,
+                "change_id": "demo:report:content",
+                "client_id": "demo",
+                "ops": ops,
+            }
+        ),
+        actor,
+    )
+    _action(
+        session, reporting_id, actor, "demo:report:draft", "draft_social_report", {"lang": "it"}
+    )
 
 
 # --- the practice library: a few materials, written here (no one else's text) ------------------
@@ -692,10 +895,20 @@ def load_library(session: Session, store_root) -> int:
         year, when = catalogue.parse_issued(issued, date.today())
         is_link = content is None
         fields = catalogue.MaterialFields(
-            title, MaterialKind(kind), description, issuer, year, when, "it", tags, source if is_link else None
+            title,
+            MaterialKind(kind),
+            description,
+            issuer,
+            year,
+            when,
+            "it",
+            tags,
+            source if is_link else None,
         )
         upload = None if is_link else files.check_upload(source, content.encode("utf-8"))
-        material = catalogue.add_material(session, store, fields, upload, organizer.id if organizer else None)
+        material = catalogue.add_material(
+            session, store, fields, upload, organizer.id if organizer else None
+        )
         if project is not None:
             catalogue.attach_to_project(session, material, project.id)
         added += 1

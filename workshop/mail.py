@@ -70,7 +70,9 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
         raise ValueError(f"MAIL_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}")
     context = ssl.create_default_context()
     if settings.security == "ssl":
-        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_s, context=context)
+        smtp = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout_s, context=context
+        )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s)
     with smtp:

@@ -27,7 +27,14 @@ CURSORS_MOVED = "cursors_moved"  # {board_id, cursors: {peer_id: [x, y]}}
 BOARD_ACCESS_LOST = "board_access_lost"  # {board_id, code}: the socket left that board's room
 SESSION_ENDED = "session_ended"  # {code}: logged out or invite revoked; the socket is closed next
 
-SERVER_EVENTS = (CHANGE_APPLIED, PEER_JOINED, PEER_LEFT, CURSORS_MOVED, BOARD_ACCESS_LOST, SESSION_ENDED)
+SERVER_EVENTS = (
+    CHANGE_APPLIED,
+    PEER_JOINED,
+    PEER_LEFT,
+    CURSORS_MOVED,
+    BOARD_ACCESS_LOST,
+    SESSION_ENDED,
+)
 
 # --- error codes (in acks: {ok: false, error: {code, message, field?}}) ----------------------
 BAD_REQUEST = "bad_request"  # the payload is not the documented shape
@@ -137,7 +144,9 @@ CREATE_GROUPS = "create_groups"  # {session_id, count | names: [..], seed?: {fra
 ASSIGN_GROUPS = "assign_groups"  # {session_id, mode: "random" | "choice" | "hand"}
 MOVE_TO_ROOM = "move_to_room"  # {session_id, identity, room_id}: a conductor moves someone
 BACK_TO_PLENARY = "back_to_plenary"  # {session_id}: everyone back
-CHOOSE_ROOM = "choose_room"  # {session_id, room_id}: a participant picks a group while choosing is on
+CHOOSE_ROOM = (
+    "choose_room"  # {session_id, room_id}: a participant picks a group while choosing is on
+)
 SET_TIMER = "set_timer"  # {session_id, room_id|null, action: start|pause|reset, duration_s?}
 SEND_ROOM_MESSAGE = "send_room_message"  # {session_id, room_id|null, text}
 SET_FOLLOW = "set_follow"  # {session_id, room_id|null, on, view?}
@@ -147,7 +156,9 @@ LOCK_BOARD = "lock_board"  # {board_id, locked}: in or out of a session; locked:
 LOCK_FRAME = "lock_frame"  # {board_id, item_id, locked}: likewise, for one frame
 START_PRIVATE_WRITING = "start_private_writing"  # {board_id, anonymous}
 REVEAL_NOTES = "reveal_notes"  # {board_id}
-SET_PHASE = "set_phase"  # {session_id, room_id|null, phase: write|cluster|vote|discuss|null, votes?}
+SET_PHASE = (
+    "set_phase"  # {session_id, room_id|null, phase: write|cluster|vote|discuss|null, votes?}
+)
 CAST_VOTE = "cast_vote"  # {board_id, item_id} -> ack {ok, mine, left}: any card (not an edge/frame)
 RETRACT_VOTE = "retract_vote"  # {board_id, item_id}
 RAISE_SIGNAL = "raise_signal"  # {board_id, kind: hand|done, on}
@@ -187,7 +198,9 @@ ROOM_CLIENT_EVENTS = (
 # --- events the server sends ---
 # ROOM_STATE {board_id, session, room}: a control of the room changed (timer, phase, lock...);
 # {board_id, session: null, room: null, locked, locked_frames}: no session (ended) on the board
-ROOM_MESSAGE = "room_message"  # {board_id, text, at}: the conductor's message (a polite live region)
+ROOM_MESSAGE = (
+    "room_message"  # {board_id, text, at}: the conductor's message (a polite live region)
+)
 MOVED_TO_ROOM = "moved_to_room"  # {session_id, room_id, board_id, name, is_plenary}: join this
 # board (a move out of a group has already taken the sockets off the group's board)
 VIEW_FOLLOWED = "view_followed"  # {board_id, view}: the followed view moved
@@ -195,7 +208,9 @@ SUMMONED = "summoned"  # {board_id, view}: go to this view now
 NOTES_REVEALED = "notes_revealed"  # {board_id}: re-join without since_seq for the revealed notes
 VOTES_CHANGED = "votes_changed"  # {board_id, tally: {item_id: n}}: results (conductors: always)
 SIGNALS_CHANGED = "signals_changed"  # {board_id, hands, done, names?}: names to conductors only
-THUMBNAIL_CHANGED = "thumbnail_changed"  # {session_id, room_id, board_id, items, present}: conductors
+THUMBNAIL_CHANGED = (
+    "thumbnail_changed"  # {session_id, room_id, board_id, items, present}: conductors
+)
 PRESENT_CHANGED = "present_changed"  # {session_id, rooms: [{room_id, board_id, present}]}: people
 # on each room's board after a join or leave, to the session's conductors and its boards' sockets
 
@@ -243,12 +258,18 @@ PRESENT_SETTLE_MS = 150  # the first count waits this long: a burst of joins goe
 # its call, and a signal reaches only a peer of the same call. Peers are named by opaque ids.
 
 # --- events a client sends ---
-CALL_JOIN = "call_join"  # {board_id, cam, mic} -> ack {ok, peer_id, mode, sfu_url, peers[], floor[]}
+CALL_JOIN = (
+    "call_join"  # {board_id, cam, mic} -> ack {ok, peer_id, mode, sfu_url, peers[], floor[]}
+)
 CALL_LEAVE = "call_leave"  # {board_id} -> ack {ok}
 CALL_SIGNAL = "call_signal"  # {board_id, to, description?|candidate?}: to one peer of the same call
 CALL_MEDIA = "call_media"  # {board_id, cam, mic, speaking}: what this peer sends now
-CALL_MUTE_ALL = "call_mute_all"  # {board_id}: a conductor asks every participant to turn the mic off
-CALL_FLOOR = "call_floor"  # {board_id, peer_id, on}: a conductor gives or takes the floor (broadcast)
+CALL_MUTE_ALL = (
+    "call_mute_all"  # {board_id}: a conductor asks every participant to turn the mic off
+)
+CALL_FLOOR = (
+    "call_floor"  # {board_id, peer_id, on}: a conductor gives or takes the floor (broadcast)
+)
 
 CALL_CLIENT_EVENTS = (CALL_JOIN, CALL_LEAVE, CALL_SIGNAL, CALL_MEDIA, CALL_MUTE_ALL, CALL_FLOOR)
 

@@ -30,11 +30,16 @@ def main(board_count: int, big_items: int) -> dict:
     app = create_app()
     with app.app_context():
         project = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
-        boards = [projects.add_free_board(db.session, project, f"Prova {n + 1}").id for n in range(board_count)]
+        boards = [
+            projects.add_free_board(db.session, project, f"Prova {n + 1}").id
+            for n in range(board_count)
+        ]
         big = projects.add_free_board(db.session, project, "Lavagna grande").id
         locked = projects.add_free_board(db.session, project, "Lavagna bloccata")
         locked.locked = True  # as a conductor's lock leaves it
-        observer = access.create_invite(db.session, project.id, None, role=InviteRole.OBSERVER, label="Osservatore")
+        observer = access.create_invite(
+            db.session, project.id, None, role=InviteRole.OBSERVER, label="Osservatore"
+        )
         db.session.commit()
         observer_code = observer.code
 
@@ -63,7 +68,12 @@ def main(board_count: int, big_items: int) -> dict:
                 {"board_id": big, "change_id": f"seed:{start}", "client_id": "seed", "ops": raw_ops}
             )
             service.apply_change(db.session, change, actor)
-        return {"boards": boards, "big_board": big, "locked_board": locked.id, "observer_code": observer_code}
+        return {
+            "boards": boards,
+            "big_board": big,
+            "locked_board": locked.id,
+            "observer_code": observer_code,
+        }
 
 
 if __name__ == "__main__":

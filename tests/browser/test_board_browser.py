@@ -87,7 +87,9 @@ def site(tmp_path_factory):
         text=True,
     )
     facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer({k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log")
+    server = LiveServer(
+        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
+    )
     server.start()
     facts["url"] = server.url
     facts["free_boards"] = list(facts["boards"])
@@ -201,7 +203,11 @@ class Person:
         )
 
     def wait_item(self, item_id, predicate="true", timeout=WAIT_MS):
-        self.wait(f"(id) => {{ const it = window.tavoloBoard.state.get(id); return !!it && ({predicate}); }}", item_id, timeout)
+        self.wait(
+            f"(id) => {{ const it = window.tavoloBoard.state.get(id); return !!it && ({predicate}); }}",
+            item_id,
+            timeout,
+        )
 
     def new_sticky_by_keyboard(self, text):
         """Escape (no card selected, else letters type into it), N (the note tool), Enter (a note
@@ -247,7 +253,9 @@ def fresh_view(people, board_id):
 # --- two people on one board ----------------------------------------------------------------------
 
 
-def test_a_sticky_made_edited_and_moved_by_one_shows_for_the_other_and_survives_a_reload(people, board_id):
+def test_a_sticky_made_edited_and_moved_by_one_shows_for_the_other_and_survives_a_reload(
+    people, board_id
+):
     ada = people().log_in().open(board_id)
     bea = people().join("Bea").open(board_id)
 
@@ -288,14 +296,19 @@ def test_an_offline_person_and_an_online_one_converge_with_the_server(people, bo
     bea.wait_item(shared)
 
     ada.context.set_offline(True)
-    ada.wait("() => ['offline', 'reconnecting'].includes(window.tavoloBoard.connection.status) || !navigator.onLine")
+    ada.wait(
+        "() => ['offline', 'reconnecting'].includes(window.tavoloBoard.connection.status) || !navigator.onLine"
+    )
     offline_notes = [ada.new_sticky_by_keyboard(f"scritta offline {n}") for n in range(2)]
     ada.js(
         "(id) => { const app = window.tavoloBoard; "
         "app.commit([{op: 'update', id, fields: {color: 'blue', x: 500}}]); }",
         shared,
     )
-    bea.js("(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {text: 'cambiata da Bea', x: 900}}])", shared)
+    bea.js(
+        "(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {text: 'cambiata da Bea', x: 900}}])",
+        shared,
+    )
     online_note = bea.new_sticky_by_keyboard("scritta online")
     bea.wait_settled()
     time.sleep(3)
@@ -303,7 +316,10 @@ def test_an_offline_person_and_an_online_one_converge_with_the_server(people, bo
     assert unsent >= 3  # two notes, their texts, the update of the shared one
     status = ada.page.locator("#board-status").inner_text()
     assert re.search(rf"\b{unsent}\b", status), status  # the unsent count is on screen
-    assert ada.page.locator("#board-status").get_attribute("data-status") in ("offline", "reconnecting")
+    assert ada.page.locator("#board-status").get_attribute("data-status") in (
+        "offline",
+        "reconnecting",
+    )
     for note in offline_notes:
         assert ada.item(note) is not None
     assert bea.item(offline_notes[0]) is None
@@ -312,7 +328,9 @@ def test_an_offline_person_and_an_online_one_converge_with_the_server(people, bo
     ada.wait_settled(timeout=WAIT_MS * 3)
     bea.wait_item(offline_notes[1])
     ada.wait_item(online_note)
-    bea.wait(f"() => window.tavoloBoard.state.seq === {ada.js('() => window.tavoloBoard.state.seq')}")
+    bea.wait(
+        f"() => window.tavoloBoard.state.seq === {ada.js('() => window.tavoloBoard.state.seq')}"
+    )
 
     stored = fresh_view(people, board_id)
     assert ada.items() == stored
@@ -332,7 +350,9 @@ def test_undo_undoes_only_my_own_change(people, board_id):
     note = ada.new_sticky_by_keyboard("prima")
     bea.wait_item(note)
 
-    bea.js("(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {color: 'green'}}])", note)
+    bea.js(
+        "(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {color: 'green'}}])", note
+    )
     bea.wait_settled()
     ada.wait_item(note, "it.fields.color === 'green'")
     ada.page.locator(f'[data-id="{note}"]').focus()
@@ -381,7 +401,10 @@ def test_an_observer_sees_changes_but_cannot_make_any(people, site, board_id):
     assert olga.page.locator(".item-editor").count() == 0
     assert olga.unsent() == 0
     # Even a change forced through the client is refused by the server and rolled back.
-    olga.js("(id) => window.tavoloBoard.state.change([{op: 'delete', id}]) && window.tavoloBoard.connection.flush()", note)
+    olga.js(
+        "(id) => window.tavoloBoard.state.change([{op: 'delete', id}]) && window.tavoloBoard.connection.flush()",
+        note,
+    )
     olga.wait("() => window.tavoloBoard.state.unsentCount === 0")
     olga.wait_item(note)
     assert olga.items() == before
@@ -397,7 +420,10 @@ def test_hostile_text_in_a_sticky_is_shown_as_text_and_runs_nothing(people, boar
         for person in (ada, bea):
             body = person.page.locator(f'[data-id="{note}"] .item-body')
             assert body.inner_text() == text
-            assert person.page.locator(f'[data-id="{note}"] img, [data-id="{note}"] script').count() == 0
+            assert (
+                person.page.locator(f'[data-id="{note}"] img, [data-id="{note}"] script').count()
+                == 0
+            )
             assert person.page.locator(f'[data-id="{note}"] svg').count() == 0
     ada.reload()
     bea.page.wait_for_timeout(500)
@@ -415,7 +441,10 @@ def test_keyboard_alone_creates_edits_moves_and_deletes_a_note(people, board_id)
     page.keyboard.type("Solo tastiera")
     page.keyboard.press("Enter")
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
-    assert focused.startswith("Sticky note by Giulia Organizzatrice") or "Giulia Organizzatrice" in focused
+    assert (
+        focused.startswith("Sticky note by Giulia Organizzatrice")
+        or "Giulia Organizzatrice" in focused
+    )
     note = page.evaluate("() => document.activeElement.dataset.id")
     ada.wait_settled()
     x0, y0 = ada.item(note)["fields"]["x"], ada.item(note)["fields"]["y"]
@@ -474,12 +503,16 @@ def test_screenshots(people, site, lang, viewport):
             }"""
         )
         person.wait_settled()
-    person.js("() => { window.tavoloBoard.renderer.fitAll(); window.tavoloBoard.select(['shotB']); }")
+    person.js(
+        "() => { window.tavoloBoard.renderer.fitAll(); window.tavoloBoard.select(['shotB']); }"
+    )
     person.page.wait_for_timeout(300)
     name = f"board-{lang}-{viewport[0]}x{viewport[1]}.png"
     person.page.screenshot(path=str(ARTIFACTS / name))
     person.page.keyboard.press("?")
-    person.page.screenshot(path=str(ARTIFACTS / f"board-help-{lang}-{viewport[0]}x{viewport[1]}.png"))
+    person.page.screenshot(
+        path=str(ARTIFACTS / f"board-help-{lang}-{viewport[0]}x{viewport[1]}.png")
+    )
     assert person.page.locator("#board-help").is_visible()
 
 
@@ -573,7 +606,9 @@ def test_the_board_page_sends_no_inline_script_or_style(site):
             assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
             continue
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
-    strings = re.search(r'<script type="application/json" id="board-strings">(.*?)</script>', html, re.DOTALL)
+    strings = re.search(
+        r'<script type="application/json" id="board-strings">(.*?)</script>', html, re.DOTALL
+    )
     assert json.loads(strings.group(1))["type.sticky"]
 
 
@@ -599,7 +634,9 @@ def test_a_connector_is_drawn_by_keyboard_and_follows_its_ends(people, board_id)
     line = bea.page.locator(".connector .connector-line")
     x1 = float(line.get_attribute("x1"))
     ada.js("(id) => window.tavoloBoard.commit([{op: 'update', id, fields: {x: -600}}])", first)
-    bea.wait(f"() => parseFloat(document.querySelector('.connector .connector-line').getAttribute('x1')) !== {x1}")
+    bea.wait(
+        f"() => parseFloat(document.querySelector('.connector .connector-line').getAttribute('x1')) !== {x1}"
+    )
     label = bea.page.locator(".connector").get_attribute("aria-label")
     assert "Bisogno" in label and "Risposta" in label
 
@@ -653,3 +690,18 @@ def test_a_locked_board_says_so_and_only_a_conductor_may_change_it(people, site)
     giulia.wait_settled()
     bea.wait_item(note)
     assert bea.unsent() == 0
+
+
+def test_an_empty_board_says_what_to_do_and_the_hint_goes_with_the_first_note(people, board_id):
+    """The first hint (issue 15): an empty board tells a participant in one sentence what to do;
+    it goes once a card is on the board, and comes back when the last one is deleted."""
+    bea = people().join("Bea").open(board_id)
+    notice = bea.page.locator("#board-notice")
+    notice.wait_for(state="visible", timeout=WAIT_MS)
+    hint = notice.inner_text()
+    assert "vuota" in hint and "Post-it" in hint, hint  # Italian, and it names what to add
+    note = bea.new_sticky_by_keyboard("la prima idea")
+    notice.wait_for(state="hidden", timeout=WAIT_MS)
+    bea.js("(id) => window.tavoloBoard.commit([{op: 'delete', id}])", note)
+    notice.wait_for(state="visible", timeout=WAIT_MS)
+    assert notice.inner_text() == hint

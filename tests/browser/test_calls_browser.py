@@ -64,11 +64,18 @@ def sees_video_from(person: Person, count: int) -> None:
     except Exception:
         print(person.js(DIAGNOSIS))  # the connections' states, for whoever reads the failure
         raise
-    times = person.js("() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)")
+    times = person.js(
+        "() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)"
+    )
     frames = person.js(FRAMES_DECODED)
     person.page.wait_for_timeout(1000)
-    later = person.js("() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)")
-    assert len(later) == count and all(b > a for a, b in zip(times, later, strict=True)), (times, later)
+    later = person.js(
+        "() => [...document.querySelectorAll('.call-tile:not(.call-tile-me) video')].map(v => v.currentTime)"
+    )
+    assert len(later) == count and all(b > a for a, b in zip(times, later, strict=True)), (
+        times,
+        later,
+    )
     assert person.js(FRAMES_DECODED) > frames > 0
 
 
@@ -102,7 +109,9 @@ def test_a_group_call_follows_the_moves_and_back_to_plenary(people, site):  # no
         person.page.wait_for_selector("#rooms-bar:not([hidden])", timeout=WAIT_MS)
     conduct(carla, "groups-count")
     carla.page.wait_for_selector(".room-card >> nth=2", timeout=WAIT_MS)
-    groups = carla.js("() => window.tavoloBoard.rooms.live.session.rooms.filter(r => !r.is_plenary)")
+    groups = carla.js(
+        "() => window.tavoloBoard.rooms.live.session.rooms.filter(r => !r.is_plenary)"
+    )
     marker = bea.js("() => (window.__sameDocument = 'still here')")
 
     # In the plenary, three people, a mesh: each sees the two others.
@@ -125,7 +134,10 @@ def test_a_group_call_follows_the_moves_and_back_to_plenary(people, site):  # no
     # Dario to group 2: the group-1 call ends for both, his new call starts (empty); Bea follows.
     move(carla, dario, groups[1]["id"])
     on_board(dario, groups[1]["board_id"])
-    bea.wait("() => document.querySelectorAll('.call-tile:not(.call-tile-me)').length === 0", timeout=CALL_WAIT_MS)
+    bea.wait(
+        "() => document.querySelectorAll('.call-tile:not(.call-tile-me)').length === 0",
+        timeout=CALL_WAIT_MS,
+    )
     move(carla, bea, groups[1]["id"])
     on_board(bea, groups[1]["board_id"])
     sees_video_from(dario, 1)

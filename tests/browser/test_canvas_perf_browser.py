@@ -36,8 +36,11 @@ def browser(playwright):
     yield chromium
     chromium.close()
 
+
 # The script the test runs in a subprocess to build the two large boards.
-BUILD = f"TREE_CARDS, GRID_ACTORS = {TREE_CARDS}, {GRID_ACTORS}\n" + """
+BUILD = (
+    f"TREE_CARDS, GRID_ACTORS = {TREE_CARDS}, {GRID_ACTORS}\n"
+    + """
 import json, random, sqlalchemy as sa
 from workshop import create_app
 from workshop.boards import service
@@ -100,6 +103,7 @@ with app.app_context():
     db.session.commit()
     print(json.dumps(boards))
 """
+)
 
 MEASURE = """async ({zoom}) => {
   const r = window.tavoloBoard.renderer;
@@ -133,7 +137,10 @@ def test_a_300_card_tree_and_a_150_actor_grid_render_and_pan_smoothly(browser, s
     boards = json.loads(out.stdout.strip().splitlines()[-1])
     person = Person(browser, site).log_in()
     figures = {"cpu_count": os.cpu_count()}
-    for name, kind, expected in (("tree", "context", 2 * TREE_CARDS - 1), ("grid", "stakeholders", 2 * GRID_ACTORS + 1)):
+    for name, kind, expected in (
+        ("tree", "context", 2 * TREE_CARDS - 1),
+        ("grid", "stakeholders", 2 * GRID_ACTORS + 1),
+    ):
         started = person.js("() => performance.now()")
         person.open(boards[kind])
         rendered = person.js(

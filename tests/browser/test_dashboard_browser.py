@@ -66,7 +66,9 @@ def after_a_lab(site):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(browser, site, after_a_lab):
+def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(
+    browser, site, after_a_lab
+):
     organizer = Person(browser, site, viewport=(1366, 900)).log_in()
     page = organizer.page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -74,11 +76,22 @@ def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(b
     # The dashboard, reached from the main menu.
     page.click("nav.site-nav a:has-text('Revisione')")
     page.wait_for_selector("h1:has-text('Revisione')")
-    assert page.locator("h2").all_inner_texts()[:3] == ["Laboratori", "Progetti", "Istantanee recenti"]
+    assert page.locator("h2").all_inner_texts()[:3] == [
+        "Laboratori",
+        "Progetti",
+        "Istantanee recenti",
+    ]
     assert page.locator("caption:has-text('Laboratorio di co-progettazione 2026')").count() == 1
-    assert "Fine sessione dal vivo" in page.locator("#dash-snapshots + div, section[aria-labelledby=dash-snapshots]").first.inner_text()
+    assert (
+        "Fine sessione dal vivo"
+        in page.locator(
+            "#dash-snapshots + div, section[aria-labelledby=dash-snapshots]"
+        ).first.inner_text()
+    )
     project = page.locator(f"#project-{after_a_lab['project']}")
-    context_row = project.locator("tr", has=page.locator("th:has-text('Analisi del contesto')")).first
+    context_row = project.locator(
+        "tr", has=page.locator("th:has-text('Analisi del contesto')")
+    ).first
     cells = context_row.locator("td").all_inner_texts()
     assert int(cells[0]) > 0 and int(cells[2]) == 2  # items; the end of writing and the close
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
@@ -96,7 +109,9 @@ def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(b
     context_row.locator("a:has-text('Storia (sola lettura)')").click()
     page.wait_for_selector("#review")
     snapshots = page.locator("section[aria-labelledby=snapshots-title] li").all_inner_texts()
-    assert any("Fine fase: scrittura" in s for s in snapshots) and any("Fine sessione dal vivo" in s for s in snapshots)
+    assert any("Fine fase: scrittura" in s for s in snapshots) and any(
+        "Fine sessione dal vivo" in s for s in snapshots
+    )
     last = int(page.locator("#review").get_attribute("data-last"))
     page.click("[data-review=first]")
     first = int(page.locator("#review").get_attribute("data-first"))
@@ -122,8 +137,16 @@ def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(b
     names = archive.namelist()
     for name in names:
         archive.read(name)
-    assert "LEGGIMI-README.txt" in names and "progetto.json" in names and "registro-attori.csv" in names
+    assert (
+        "LEGGIMI-README.txt" in names
+        and "progetto.json" in names
+        and "registro-attori.csv" in names
+    )
     assert any(n.startswith("sessioni-dal-vivo/presenze-") for n in names)
-    assert any(n.endswith("report-sociale.pdf") for n in names) and any(n.endswith("quadro-logico.xlsx") for n in names)
-    (ARTIFACTS / "dashboard-zip-contents.txt").write_text(archive.read("LEGGIMI-README.txt").decode(), encoding="utf-8")
+    assert any(n.endswith("report-sociale.pdf") for n in names) and any(
+        n.endswith("quadro-logico.xlsx") for n in names
+    )
+    (ARTIFACTS / "dashboard-zip-contents.txt").write_text(
+        archive.read("LEGGIMI-README.txt").decode(), encoding="utf-8"
+    )
     assert organizer.errors == []

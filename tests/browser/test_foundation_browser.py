@@ -205,7 +205,9 @@ def test_organizer_opens_the_demo_project_switches_language_and_logs_out(open_co
 
     cards = page.locator("#boards .board-card")
     assert cards.count() == 4
-    for number, (card, title) in enumerate(zip(cards.all(), SESSION_BOARDS_IT, strict=True), start=1):
+    for number, (card, title) in enumerate(
+        zip(cards.all(), SESSION_BOARDS_IT, strict=True), start=1
+    ):
         assert card.locator(".board-number").inner_text() == str(number)
         assert title in card.locator(".board-card-title").inner_text()
     check_axe(page, "project")
@@ -273,7 +275,9 @@ def test_participant_joins_with_a_lower_case_code(open_context):
     assert page.get_by_role("status").first.inner_text() == "Ti diamo il benvenuto, Bea!"
     cards = page.locator(".board-card")
     assert cards.count() == 4
-    for number, (card, title) in enumerate(zip(cards.all(), SESSION_BOARDS_IT, strict=True), start=1):
+    for number, (card, title) in enumerate(
+        zip(cards.all(), SESSION_BOARDS_IT, strict=True), start=1
+    ):
         assert card.locator(".board-number").inner_text() == str(number)
         assert title in card.locator(".board-card-title").inner_text()
     check_axe(page, "participant boards")

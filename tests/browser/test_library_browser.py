@@ -33,7 +33,9 @@ def site(tmp_path_factory):
     }
     flask_command(env, "db", "upgrade")
     flask_command(env, "demo", "load")
-    server = LiveServer({k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log")
+    server = LiveServer(
+        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
+    )
     server.start()
     yield {"url": server.url}
     server.stop()
@@ -53,7 +55,9 @@ def test_the_library_lists_filters_and_opens_the_demo_materials(browser, site, v
         page.select_option("#library-tag", "tavolo")
         page.click(".library-filters button[type=submit]")
         page.wait_for_url("**/library/?*tag=tavolo*")
-        assert page.locator(".library-list .project-item-title").all_inner_texts() == [DEMO_MATERIALS[1][0]]
+        assert page.locator(".library-list .project-item-title").all_inner_texts() == [
+            DEMO_MATERIALS[1][0]
+        ]
 
         page.click(".library-list .project-item-title a")
         page.wait_for_selector("text=Scarica enti-ammessi.csv")

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from tests.browser.test_board_browser import WAIT_MS
+
 # `browser` is the session's (tests/browser/conftest.py): a second Playwright driver beside it
 # would refuse to start.
 from tests.browser.test_canvas_browser import (  # noqa: F401  (fixtures are used by name)
@@ -126,7 +127,9 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
 
     # The narrative, written by the server and seen by the conductor as a card on the board.
     run_from_menu(participant, "[data-action=generate_narrative]")
-    participant.wait("() => [...window.tavoloBoard.state.items()].some(it => it.type === 'narrative')")
+    participant.wait(
+        "() => [...window.tavoloBoard.state.items()].some(it => it.type === 'narrative')"
+    )
     conductor.wait(
         "() => [...window.tavoloBoard.state.items()].some(it => it.type === 'narrative'"
         " && it.fields.text.includes('crea legami tra le famiglie'))"

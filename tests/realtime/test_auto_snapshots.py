@@ -41,7 +41,13 @@ def test_phase_ends_and_the_close_are_kept_in_italian(lab):
 
 
 def test_a_participant_cannot_end_a_phase_and_nothing_is_kept(lab):
-    ok(lab.conductor.emit(P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": P.PHASE_WRITE}))
-    refused = lab.bea.emit(P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": None})
+    ok(
+        lab.conductor.emit(
+            P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": P.PHASE_WRITE}
+        )
+    )
+    refused = lab.bea.emit(
+        P.SET_PHASE, {"session_id": lab.session_id, "room_id": None, "phase": None}
+    )
     assert refused["ok"] is False
     assert kept(lab) == []

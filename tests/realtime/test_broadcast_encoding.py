@@ -66,7 +66,9 @@ def test_private_writing_encodes_once_per_view_not_per_recipient(plenary, cast, 
     assert encodes.count(created) == 2  # conductors; everybody else (5 sockets)
     # The conductor touches it: Bea (its author) sees it, the others do not.
     touched = ok(conductor.apply(cast.board, [update("secret", color="pink")]))["seq"]
-    assert encodes.count(touched) == 2  # Bea; everybody else (the conductor who made it has the ack)
+    assert (
+        encodes.count(touched) == 2
+    )  # Bea; everybody else (the conductor who made it has the ack)
 
     for c in others:
         got = c.received(P.CHANGE_APPLIED)

@@ -13,7 +13,11 @@ from workshop.realtime.calls import calls
 lab = test_rooms.lab  # the fixture, which the tests take by name
 
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
-CANDIDATE = {"candidate": "candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host", "sdpMid": "0", "sdpMLineIndex": 0}
+CANDIDATE = {
+    "candidate": "candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host",
+    "sdpMid": "0",
+    "sdpMLineIndex": 0,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +39,11 @@ def move(lab: Lab, who, room):
     ok(
         lab.conductor.emit(
             P.MOVE_TO_ROOM,
-            {"session_id": lab.session_id, "identity": who.entry.principal.identity, "room_id": room["id"]},
+            {
+                "session_id": lab.session_id,
+                "identity": who.entry.principal.identity,
+                "room_id": room["id"],
+            },
         )
     )
 
@@ -61,10 +69,16 @@ def test_peers_of_one_room_signal_each_other(lab):
 def test_a_call_needs_the_board_joined_and_the_room_as_ones_own(lab, clients, cast):
     g1, g2 = lab.groups(2)
     # A board this socket never joined.
-    assert code(lab.bea.emit(P.CALL_JOIN, {"board_id": g1["board_id"], "cam": True, "mic": True})) == P.NOT_JOINED
+    assert (
+        code(lab.bea.emit(P.CALL_JOIN, {"board_id": g1["board_id"], "cam": True, "mic": True}))
+        == P.NOT_JOINED
+    )
     # Moved to group 1: the plenary board is still joined, its call is not hers any more.
     move(lab, lab.bea, g1)
-    assert code(lab.bea.emit(P.CALL_JOIN, {"board_id": lab.board, "cam": True, "mic": True})) == P.FORBIDDEN
+    assert (
+        code(lab.bea.emit(P.CALL_JOIN, {"board_id": lab.board, "cam": True, "mic": True}))
+        == P.FORBIDDEN
+    )
     ok(lab.bea.leave(lab.board))
     ok(lab.bea.join(g1["board_id"]))
     enter(lab.bea, g1["board_id"])
@@ -83,8 +97,13 @@ def test_no_signal_into_another_room(lab):
     lab.bea.received()
     # Dario names Bea's peer id, through his own board or hers: refused both ways, nothing sent.
     assert code(signal(lab.dario, g2["board_id"], bea["peer_id"], description=OFFER)) == P.FORBIDDEN
-    assert code(signal(lab.dario, g1["board_id"], bea["peer_id"], description=OFFER)) == P.NOT_JOINED
-    assert code(lab.dario.emit(P.CALL_JOIN, {"board_id": g1["board_id"], "cam": True, "mic": True})) == P.NOT_JOINED
+    assert (
+        code(signal(lab.dario, g1["board_id"], bea["peer_id"], description=OFFER)) == P.NOT_JOINED
+    )
+    assert (
+        code(lab.dario.emit(P.CALL_JOIN, {"board_id": g1["board_id"], "cam": True, "mic": True}))
+        == P.NOT_JOINED
+    )
     assert lab.bea.received(P.CALL_SIGNALLED) == []
 
 
@@ -96,7 +115,9 @@ def test_a_move_ends_the_call_at_once_and_the_old_peer_is_out_of_reach(lab):
     move(lab, lab.dario, g1)
     # Before Dario's client has done anything, the server ended his call.
     assert lab.dario.received(P.CALL_ENDED) == [{"board_id": lab.board, "reason": "moved"}]
-    assert lab.bea.received(P.CALL_PEER_LEFT) == [{"board_id": lab.board, "peer_id": dario["peer_id"]}]
+    assert lab.bea.received(P.CALL_PEER_LEFT) == [
+        {"board_id": lab.board, "peer_id": dario["peer_id"]}
+    ]
     assert code(signal(lab.dario, lab.board, bea["peer_id"], description=OFFER)) == P.NOT_JOINED
     assert code(signal(lab.bea, lab.board, dario["peer_id"], description=OFFER)) == P.FORBIDDEN
     assert lab.dario.received(P.CALL_SIGNALLED) == []
@@ -114,14 +135,18 @@ def test_leaving_the_board_or_closing_the_socket_leaves_the_call(lab):
     enter(lab.dario, lab.board)
     lab.dario.received()
     ok(lab.bea.leave(lab.board))
-    assert lab.dario.received(P.CALL_PEER_LEFT) == [{"board_id": lab.board, "peer_id": bea["peer_id"]}]
+    assert lab.dario.received(P.CALL_PEER_LEFT) == [
+        {"board_id": lab.board, "peer_id": bea["peer_id"]}
+    ]
     ok(lab.bea.join(lab.board))
     again = enter(lab.bea, lab.board)
     lab.bea.disconnect()
     assert lab.dario.wait_for(lambda: lab.dario.received(P.CALL_PEER_LEFT)) == [
         {"board_id": lab.board, "peer_id": again["peer_id"]}
     ]
-    assert [p.identity for p in calls.call(lab.board).peers.values()] == [lab.dario.entry.principal.identity]
+    assert [p.identity for p in calls.call(lab.board).peers.values()] == [
+        lab.dario.entry.principal.identity
+    ]
 
 
 @pytest.mark.parametrize(
@@ -133,7 +158,10 @@ def test_leaving_the_board_or_closing_the_socket_leaves_the_call(lab):
         ({"description": {"type": "offer", "sdp": 5}}, P.BAD_REQUEST),
         ({"description": "v=0"}, P.BAD_REQUEST),
         ({"candidate": {"candidate": "x", "evil": 1}}, P.BAD_REQUEST),
-        ({"description": {"type": "offer", "sdp": "a" * (P.MAX_CALL_SIGNAL_BYTES + 1)}}, P.TOO_LARGE),
+        (
+            {"description": {"type": "offer", "sdp": "a" * (P.MAX_CALL_SIGNAL_BYTES + 1)}},
+            P.TOO_LARGE,
+        ),
         ({"description": OFFER, "extra": 1}, P.BAD_REQUEST),
     ],
 )
@@ -153,7 +181,13 @@ def test_a_signal_to_an_unknown_peer_is_forbidden(lab, to):
 
 @pytest.mark.parametrize(
     "payload",
-    [None, [], {"board_id": "x", "cam": True, "mic": True}, {"board_id": 1, "cam": "yes", "mic": True}, {"board_id": 1}],
+    [
+        None,
+        [],
+        {"board_id": "x", "cam": True, "mic": True},
+        {"board_id": 1, "cam": "yes", "mic": True},
+        {"board_id": 1},
+    ],
 )
 def test_a_bad_join_is_refused(lab, payload):
     if isinstance(payload, dict) and payload.get("board_id") == 1:
@@ -166,18 +200,40 @@ def test_media_state_reaches_the_others(lab):
     enter(lab.bea, lab.board)
     dario = enter(lab.dario, lab.board)
     lab.bea.received()
-    ok(lab.dario.emit(P.CALL_MEDIA, {"board_id": lab.board, "cam": False, "mic": True, "speaking": True}))
+    ok(
+        lab.dario.emit(
+            P.CALL_MEDIA, {"board_id": lab.board, "cam": False, "mic": True, "speaking": True}
+        )
+    )
     [changed] = lab.bea.received(P.CALL_MEDIA_CHANGED)
     assert changed["peer"]["peer_id"] == dario["peer_id"]
-    assert (changed["peer"]["cam"], changed["peer"]["mic"], changed["peer"]["speaking"]) == (False, True, True)
-    assert code(lab.dario.emit(P.CALL_MEDIA, {"board_id": lab.board, "cam": 1, "mic": True, "speaking": True})) == P.BAD_REQUEST
+    assert (changed["peer"]["cam"], changed["peer"]["mic"], changed["peer"]["speaking"]) == (
+        False,
+        True,
+        True,
+    )
+    assert (
+        code(
+            lab.dario.emit(
+                P.CALL_MEDIA, {"board_id": lab.board, "cam": 1, "mic": True, "speaking": True}
+            )
+        )
+        == P.BAD_REQUEST
+    )
 
 
 def test_mute_all_and_the_floor_are_the_conductors(lab):
     bea = enter(lab.bea, lab.board)
     enter(lab.dario, lab.board)
     assert code(lab.bea.emit(P.CALL_MUTE_ALL, {"board_id": lab.board})) == P.FORBIDDEN
-    assert code(lab.bea.emit(P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True})) == P.FORBIDDEN
+    assert (
+        code(
+            lab.bea.emit(
+                P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True}
+            )
+        )
+        == P.FORBIDDEN
+    )
     # The conductor must be in the call to run it.
     assert code(lab.conductor.emit(P.CALL_MUTE_ALL, {"board_id": lab.board})) == P.NOT_JOINED
     enter(lab.conductor, lab.board)
@@ -186,7 +242,11 @@ def test_mute_all_and_the_floor_are_the_conductors(lab):
     assert ok(lab.conductor.emit(P.CALL_MUTE_ALL, {"board_id": lab.board}))["muted"] == 2
     assert lab.bea.received(P.CALL_MUTED) == [{"board_id": lab.board}]
     assert lab.dario.received(P.CALL_MUTED) == [{"board_id": lab.board}]
-    floor = ok(lab.conductor.emit(P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True}))
+    floor = ok(
+        lab.conductor.emit(
+            P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True}
+        )
+    )
     assert floor["floor"] == [bea["peer_id"]]
     assert lab.dario.received(P.CALL_MODE)[-1]["floor"] == [bea["peer_id"]]
 
@@ -204,7 +264,11 @@ def test_a_large_plenary_goes_broadcast_and_listeners_do_not_connect(lab, app, c
         assert code(signal(lab.dario, lab.board, bea["peer_id"], description=OFFER)) == P.FORBIDDEN
         ok(signal(lab.dario, lab.board, conductor["peer_id"], description=OFFER))
         # Given the floor, Bea publishes to everyone.
-        ok(lab.conductor.emit(P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True}))
+        ok(
+            lab.conductor.emit(
+                P.CALL_FLOOR, {"board_id": lab.board, "peer_id": bea["peer_id"], "on": True}
+            )
+        )
         ok(signal(lab.dario, lab.board, bea["peer_id"], description=OFFER))
     finally:
         app.config["CALLS"] = type(app.config["CALLS"])()

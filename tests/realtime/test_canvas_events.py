@@ -24,7 +24,14 @@ def zones_template():
     template = Template(
         "t_zones",
         ("context",),
-        lambda: [{"op": "create", "id": "z1", "type": "frame", "fields": {"x": 0, "y": 0, "title": "Cause"}}],
+        lambda: [
+            {
+                "op": "create",
+                "id": "z1",
+                "type": "frame",
+                "fields": {"x": 0, "y": 0, "title": "Cause"},
+            }
+        ],
     )
     canvases.add_template(template)
     yield template
@@ -34,11 +41,19 @@ def zones_template():
 def run(client, board_id, action, args, change_id="a-1"):
     return client.emit(
         P.RUN_ACTION,
-        {"board_id": board_id, "change_id": change_id, "client_id": "c1", "action": action, "args": args},
+        {
+            "board_id": board_id,
+            "change_id": change_id,
+            "client_id": "c1",
+            "action": action,
+            "args": args,
+        },
     )
 
 
-def test_an_action_is_acked_with_its_change_and_broadcast_to_the_others(clients, cast, zones_template):
+def test_an_action_is_acked_with_its_change_and_broadcast_to_the_others(
+    clients, cast, zones_template
+):
     conductor = clients.as_user(cast.conductor)
     participant = clients.as_participant(cast.invite_a)
     ok(conductor.join(cast.board))
@@ -54,7 +69,9 @@ def test_a_participant_may_not_run_a_conductors_action(clients, cast, zones_temp
     participant = clients.as_participant(cast.invite_a)
     ok(participant.join(cast.board))
     assert code(run(participant, cast.board, "apply_template", {"name": "t_zones"})) == P.FORBIDDEN
-    assert code(run(participant, cast.board_b, "apply_template", {"name": "t_zones"})) == P.NOT_JOINED
+    assert (
+        code(run(participant, cast.board_b, "apply_template", {"name": "t_zones"})) == P.NOT_JOINED
+    )
     assert code(run(participant, cast.board, "Not An Action", {})) == P.BAD_REQUEST
     assert ok(participant.join(cast.board))["seq"] == 0
 

@@ -818,12 +818,17 @@ def run_action_cases(t: Targets, rng: random.Random) -> Iterator[Case]:
     yield case("a conductor's action: apply_template", action(args={"name": "problem_tree"}))
     yield case("a conductor's action with no args", action(args=_DROP))
     for n in range(30):
-        name = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz_") for _ in range(rng.randrange(3, 30)))
+        name = "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz_") for _ in range(rng.randrange(3, 30))
+        )
         yield case(f"an action no board has {n}", action(action="x" + name))
     yield case("args of 20 KiB", action(args={"name": "x" * 20_000}))
     opening = json.dumps(action())[:-1]
     for depth in (200, 900, 1000):
-        yield case(f"raw: args nested {depth} deep", raw=f'["{P.RUN_ACTION}",{opening},"args":{{"n":{nested_json(depth)}}}}}]')
+        yield case(
+            f"raw: args nested {depth} deep",
+            raw=f'["{P.RUN_ACTION}",{opening},"args":{{"n":{nested_json(depth)}}}}}]',
+        )
     yield case("a board not joined", action(board_id=t.board_same_project))
     yield case("another project's board", action(board_id=t.board_other_project))
     yield case("a 1M-character action name", action(action="a" * ONE_MILLION), over_frame=True)

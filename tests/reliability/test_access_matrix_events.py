@@ -285,7 +285,11 @@ def test_b6_a_thousand_ops_on_one_board_reach_no_socket_of_another(clients, cast
 ACTION_MATRIX = {
     "participant of another project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
     "observer": (P.FORBIDDEN, P.FORBIDDEN, OK),
-    "participant invited to another board of the project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
+    "participant invited to another board of the project": (
+        P.NOT_JOINED,
+        P.NOT_JOINED,
+        P.NOT_JOINED,
+    ),
     "conductor of another project": (P.NOT_JOINED, P.NOT_JOINED, P.NOT_JOINED),
     "participant": (P.FORBIDDEN, OK, OK),
     "conductor": (OK, OK, OK),
@@ -309,7 +313,11 @@ def test_actions():
             ops=[{"op": "create", "id": f"an{next(counter)}", "type": "sticky", "fields": {}}]
         ),
     )
-    count = Action("t_count", lambda view, args, actor: ActionResult(result={"n": len(view)}), changes_board=False)
+    count = Action(
+        "t_count",
+        lambda view, args, actor: ActionResult(result={"n": len(view)}),
+        changes_board=False,
+    )
     canvases.add_template(template)
     canvases.add_action(["context"], add)
     canvases.add_action(["context"], count)
@@ -320,7 +328,9 @@ def test_actions():
 
 
 @pytest.mark.parametrize("name", list(ACTION_MATRIX))
-def test_every_canvas_action_from_every_principal(name, clients, cast, watcher, test_actions, capsys):
+def test_every_canvas_action_from_every_principal(
+    name, clients, cast, watcher, test_actions, capsys
+):
     client = open_as(name, clients, cast)
     client.join(cast.board)
     expected = ACTION_MATRIX[name]
@@ -331,7 +341,13 @@ def test_every_canvas_action_from_every_principal(name, clients, cast, watcher, 
         before = hash_of(cast.board)
         ack = client.emit(
             P.RUN_ACTION,
-            {"board_id": cast.board, "change_id": f"m{n}", "client_id": "m", "action": action, "args": args},
+            {
+                "board_id": cast.board,
+                "change_id": f"m{n}",
+                "client_id": "m",
+                "action": action,
+                "args": args,
+            },
         )
         got.append(outcome(ack))
         changed = hash_of(cast.board) != before
@@ -341,7 +357,9 @@ def test_every_canvas_action_from_every_principal(name, clients, cast, watcher, 
             assert seen["author"]["id"] == client.entry.principal.identity
     assert tuple(got) == expected
     with capsys.disabled():
-        print(f"\nB1-B3 actions {name}: template {got[0]}, changing action {got[1]}, check {got[2]}")
+        print(
+            f"\nB1-B3 actions {name}: template {got[0]}, changing action {got[1]}, check {got[2]}"
+        )
 
 
 # principal -> (watch X from a socket that joined nothing, watch X after joining A2 of X's project)

@@ -167,7 +167,8 @@ def run_corpus(group: str, cases: list[Case], targets, sender, bystander, peer_i
 
 
 @pytest.mark.parametrize(
-    "group", [P.APPLY_CHANGE, P.JOIN_BOARD, P.LEAVE_BOARD, P.MOVE_CURSOR, P.RUN_ACTION, "unknown events"]
+    "group",
+    [P.APPLY_CHANGE, P.JOIN_BOARD, P.LEAVE_BOARD, P.MOVE_CURSOR, P.RUN_ACTION, "unknown events"],
 )
 def test_every_bad_input_gets_a_clean_refusal_and_changes_nothing(scene, group, caplog):
     targets, sender, bystander, peer_id = scene

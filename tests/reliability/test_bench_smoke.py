@@ -24,13 +24,20 @@ def test_smallest_benchmark_prints_figures_and_loses_nothing(tmp_path):
         [
             sys.executable,
             str(ROOT / "bench" / "realtime.py"),
-            "--workloads", "1",
-            "--clients", "5",
-            "--duration", "2",
-            "--warmup", "1",
-            "--db", "sqlite",
-            "--mode", "eventlet",
-            "--out", str(out),
+            "--workloads",
+            "1",
+            "--clients",
+            "5",
+            "--duration",
+            "2",
+            "--warmup",
+            "1",
+            "--db",
+            "sqlite",
+            "--mode",
+            "eventlet",
+            "--out",
+            str(out),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -39,7 +46,18 @@ def test_smallest_benchmark_prints_figures_and_loses_nothing(tmp_path):
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     text = completed.stdout
-    for figure in ("bcast ms p50", "p95", "p99", "max", "ack ms p50", "delivered", "dup", "srv CPU", "RSS", "gen CPU"):
+    for figure in (
+        "bcast ms p50",
+        "p95",
+        "p99",
+        "max",
+        "ack ms p50",
+        "delivered",
+        "dup",
+        "srv CPU",
+        "RSS",
+        "gen CPU",
+    ):
         assert figure in text, f"{figure!r} missing from:\n{text}"
     assert "=== Summary" in text
 

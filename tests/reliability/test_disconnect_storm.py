@@ -45,7 +45,9 @@ def _join_ack(url: str, cookie: str, board_id: int) -> dict:
 
 def _open_raw(url: str, cookie: str) -> websocket.WebSocket:
     ws = websocket.create_connection(
-        url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", header=[f"Cookie: {cookie}"], timeout=30
+        url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+        header=[f"Cookie: {cookie}"],
+        timeout=30,
     )
     assert ws.recv().startswith("0")
     ws.send("40")
@@ -62,7 +64,9 @@ def test_a_board_full_of_silent_sockets_is_cleaned_up(tmp_path):
     finally:
         people.close()
     log = tmp_path / "server.log"
-    server = BenchServer(server_env(Target("sqlite", "eventlet"), url, secret, tmp_path), log).start()
+    server = BenchServer(
+        server_env(Target("sqlite", "eventlet"), url, secret, tmp_path), log
+    ).start()
     try:
         cookies = board["cookies"]
         silent = [_open(server.url, cookie, board["board_id"]) for cookie in cookies[:SILENT]]
@@ -84,7 +88,7 @@ def test_a_board_full_of_silent_sockets_is_cleaned_up(tmp_path):
             ws.close()
     finally:
         server.stop()
-    text = log.read_bytes()[server.ready_offset:].decode(errors="replace")
+    text = log.read_bytes()[server.ready_offset :].decode(errors="replace")
     assert "RecursionError" not in text
     assert "disconnect handler error" not in text
     # Only the newcomer may still be there; the silent sockets' peers must all have left.

@@ -33,12 +33,29 @@ def board_id(store) -> int:
 
 
 def send(store, board_id, n, ops):
-    service.apply_change(store, parse_change({"board_id": board_id, "change_id": f"c{n}", "client_id": "t", "ops": ops}), ALICE)
+    service.apply_change(
+        store,
+        parse_change({"board_id": board_id, "change_id": f"c{n}", "client_id": "t", "ops": ops}),
+        ALICE,
+    )
 
 
 def build(store, board_id):
-    send(store, board_id, 1, [{"op": "create", "id": "a", "type": "sticky", "fields": {"text": "uno"}}])
-    send(store, board_id, 2, [{"op": "create", "id": "b", "type": "sticky", "fields": {"text": "due"}}, {"op": "create", "id": "c", "type": "connector", "fields": {"from": "a", "to": "b"}}])
+    send(
+        store,
+        board_id,
+        1,
+        [{"op": "create", "id": "a", "type": "sticky", "fields": {"text": "uno"}}],
+    )
+    send(
+        store,
+        board_id,
+        2,
+        [
+            {"op": "create", "id": "b", "type": "sticky", "fields": {"text": "due"}},
+            {"op": "create", "id": "c", "type": "connector", "fields": {"from": "a", "to": "b"}},
+        ],
+    )
     send(store, board_id, 3, [{"op": "update", "id": "a", "fields": {"text": "uno!"}}])
     send(store, board_id, 4, [{"op": "delete", "id": "b"}])  # the connector goes with it
     send(store, board_id, 5, [{"op": "restore", "id": "b"}])

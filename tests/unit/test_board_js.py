@@ -34,7 +34,9 @@ def test_board_js_unit_tests_pass():
         timeout=NODE_TIMEOUT_S,
     )
     if result.returncode != 0:
-        failures = "\n".join(line for line in result.stdout.splitlines() if line.startswith("not ok"))
+        failures = "\n".join(
+            line for line in result.stdout.splitlines() if line.startswith("not ok")
+        )
         pytest.fail(
             f"node --test failed ({result.returncode}):\n{failures}\n\n"
             f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}",

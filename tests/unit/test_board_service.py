@@ -263,7 +263,8 @@ def test_concurrent_joiners_wait_for_the_first_read_instead_of_reading_again():
     first.start()
     assert started.wait(5)
     others = [
-        threading.Thread(target=lambda: results.append(cache.items(1, 7, slow_read))) for _ in range(5)
+        threading.Thread(target=lambda: results.append(cache.items(1, 7, slow_read)))
+        for _ in range(5)
     ]
     for t in others:
         t.start()

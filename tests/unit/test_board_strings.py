@@ -21,12 +21,27 @@ TEMPLATE = ROOT / "templates" / "boards" / "board.html"
 ITALIAN = ROOT / "workshop" / "translations" / "board_strings_it.txt"
 
 # Keys built at run time from an item's type, a shape, a colour, or a canvas's names.
-DYNAMIC_PREFIXES = ("type.", "shape.", "colour.", "field.", "choice.", "action.", "template.", "finding.", "error.", "link.")
+DYNAMIC_PREFIXES = (
+    "type.",
+    "shape.",
+    "colour.",
+    "field.",
+    "choice.",
+    "action.",
+    "template.",
+    "finding.",
+    "error.",
+    "link.",
+)
 
 
 def _parsed_file(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    (returned,) = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)]
+    (returned,) = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)
+    ]
     keys = [k.value for k in returned.keys]
     msgids = [v.args[0].value for v in returned.values]
     return keys, msgids
@@ -91,7 +106,9 @@ def test_every_string_the_template_asks_for_exists():
     assert missing == []
 
 
-@pytest.mark.parametrize("colour", ["yellow", "orange", "pink", "purple", "blue", "teal", "green", "grey"])
+@pytest.mark.parametrize(
+    "colour", ["yellow", "orange", "pink", "purple", "blue", "teal", "green", "grey"]
+)
 def test_every_swatch_has_a_name(colour):
     assert f"colour.{colour}" in _parsed()[0]
 
@@ -105,7 +122,9 @@ def test_every_msgid_has_a_suggested_italian_translation():
 
 def test_italian_keeps_every_placeholder():
     for msgid, text in _italian().items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", text)), msgid
+        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", text)), (
+            msgid
+        )
 
 
 def test_board_strings_render_in_a_request(app):

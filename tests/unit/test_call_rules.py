@@ -15,7 +15,12 @@ def peer(peer_id, conducts=False, board_id=1):
 
 @pytest.mark.parametrize(
     ("size", "is_plenary", "external", "mode"),
-    [(6, True, False, MESH), (7, True, False, BROADCAST), (30, False, False, MESH), (2, False, True, EXTERNAL)],
+    [
+        (6, True, False, MESH),
+        (7, True, False, BROADCAST),
+        (30, False, False, MESH),
+        (2, False, True, EXTERNAL),
+    ],
 )
 def test_mode(size, is_plenary, external, mode):
     assert rules.mode_for(size, is_plenary, 6, external) == mode
@@ -45,7 +50,12 @@ def test_a_target_outside_the_senders_call_is_refused():
 
 @pytest.mark.parametrize(
     ("description", "candidate"),
-    [(None, None), ({"type": "offer"}, {"candidate": ""}), ({"type": "bogus", "sdp": ""}, None), (None, "x")],
+    [
+        (None, None),
+        ({"type": "offer"}, {"candidate": ""}),
+        ({"type": "bogus", "sdp": ""}, None),
+        (None, "x"),
+    ],
 )
 def test_bad_signals(description, candidate):
     with pytest.raises(CallRefused):
@@ -88,7 +98,10 @@ def test_mesh_limit_and_video_server():
     for bad in ("1", "17", "six"):
         with pytest.raises(settings.CallSettingsError):
             settings.parse_mesh_limit(bad)
-    assert settings.parse_sfu_url("https://meet.example.org/{room}") == "https://meet.example.org/{room}"
+    assert (
+        settings.parse_sfu_url("https://meet.example.org/{room}")
+        == "https://meet.example.org/{room}"
+    )
     for bad in ("http://meet.example.org/{room}", "https://meet.example.org/"):
         with pytest.raises(settings.CallSettingsError):
             settings.parse_sfu_url(bad)

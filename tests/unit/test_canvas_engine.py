@@ -29,9 +29,11 @@ from workshop.projects.service import create_project
 
 def _quadrant(fields):
     high_power, high_interest = fields["power"] >= 3, fields["interest"] >= 3
-    return {"quadrant": {(True, True): "manage", (True, False): "satisfy", (False, True): "inform"}.get(
-        (high_power, high_interest), "monitor"
-    )}
+    return {
+        "quadrant": {(True, True): "manage", (True, False): "satisfy", (False, True): "inform"}.get(
+            (high_power, high_interest), "monitor"
+        )
+    }
 
 
 PERSON = ItemType(
@@ -40,13 +42,18 @@ PERSON = ItemType(
         "name": Text(max_chars=80),
         "power": Number(minimum=1, maximum=5, default=1),
         "interest": Number(minimum=1, maximum=5, default=1),
-        "quadrant": Choice(values=("manage", "satisfy", "inform", "monitor"), default="monitor", derived=True),
+        "quadrant": Choice(
+            values=("manage", "satisfy", "inform", "monitor"), default="monitor", derived=True
+        ),
     },
     derive=_quadrant,
 )
 TASK = ItemType(
     "t_task",
-    {"text": Text(), "lead": ProjectRef(nullable=True, board_kind="stakeholders", types=("actor",))},
+    {
+        "text": Text(),
+        "lead": ProjectRef(nullable=True, board_kind="stakeholders", types=("actor",)),
+    },
 )
 
 
@@ -83,9 +90,13 @@ def test_derived_fields_are_computed_on_create_and_update_and_sent_as_applied():
     out = board.apply([create("a", "t_person", name="Comune", power=5, interest=4)])
     assert out.applied[0]["fields"]["quadrant"] == "manage"
     out = board.apply([update("a", interest=1)])
-    assert out.applied == [{"op": "update", "id": "a", "fields": {"interest": 1, "quadrant": "satisfy"}}]
+    assert out.applied == [
+        {"op": "update", "id": "a", "fields": {"interest": 1, "quadrant": "satisfy"}}
+    ]
     out = board.apply([update("a", name="Comune di Lecco")])
-    assert out.applied[0]["fields"] == {"name": "Comune di Lecco"}  # unchanged derived fields stay out
+    assert out.applied[0]["fields"] == {
+        "name": "Comune di Lecco"
+    }  # unchanged derived fields stay out
 
 
 def test_a_client_may_not_write_a_derived_field():
@@ -205,8 +216,18 @@ def grid_template():
         "t_grid",
         ("free",),
         lambda: [
-            {"op": "create", "id": "zone-a", "type": "frame", "fields": {"x": 0, "y": 0, "w": 400, "h": 300}},
-            {"op": "create", "id": "zone-b", "type": "frame", "fields": {"x": 420, "y": 0, "w": 400, "h": 300}},
+            {
+                "op": "create",
+                "id": "zone-a",
+                "type": "frame",
+                "fields": {"x": 0, "y": 0, "w": 400, "h": 300},
+            },
+            {
+                "op": "create",
+                "id": "zone-b",
+                "type": "frame",
+                "fields": {"x": 420, "y": 0, "w": 400, "h": 300},
+            },
         ],
     )
     canvases.add_template(template)
@@ -214,22 +235,36 @@ def grid_template():
     del canvases.templates["free"]["t_grid"]
 
 
-def test_a_template_is_applied_as_one_change_beside_the_boards_content(store, free_board, grid_template):
+def test_a_template_is_applied_as_one_change_beside_the_boards_content(
+    store, free_board, grid_template
+):
     store.commit()
     existing = parse_change(
         {
             "board_id": free_board,
             "change_id": "c-0",
             "client_id": "c",
-            "ops": [{"op": "create", "id": "s", "type": "sticky", "fields": {"x": 0, "y": 0, "w": 100, "h": 100}}],
+            "ops": [
+                {
+                    "op": "create",
+                    "id": "s",
+                    "type": "sticky",
+                    "fields": {"x": 0, "y": 0, "w": 100, "h": 100},
+                }
+            ],
         }
     )
     service.apply_change(store, existing, ALICE)
     broadcasts = []
-    applied = _run(store, _action(free_board, "apply_template", {"name": "t_grid"}), broadcasts=broadcasts)
+    applied = _run(
+        store, _action(free_board, "apply_template", {"name": "t_grid"}), broadcasts=broadcasts
+    )
     assert applied.seq == 2 and len(applied.ops) == 2
     assert applied.result == {"template": "t_grid", "created": ["zone-a", "zone-b"]}
-    assert [op["fields"]["x"] for op in applied.ops] == [300.0, 720.0]  # right of the sticky, 200 apart
+    assert [op["fields"]["x"] for op in applied.ops] == [
+        300.0,
+        720.0,
+    ]  # right of the sticky, 200 apart
     assert broadcasts == [applied]
     again = _run(store, _action(free_board, "apply_template", {"name": "t_grid"}))
     assert again.duplicate and again.seq == 2  # a retry applies once
@@ -241,16 +276,25 @@ def test_actions_are_refused_with_nothing_changed(store, free_board, grid_templa
             _run(store, request, **kwargs)
         return caught.value.code
 
-    assert code(_action(free_board, "apply_template", {"name": "t_grid"}), actor=ALICE) == "forbidden"
+    assert (
+        code(_action(free_board, "apply_template", {"name": "t_grid"}), actor=ALICE) == "forbidden"
+    )
     assert code(_action(free_board, "apply_template", {"name": "nope"})) == "invalid_op"
     assert code(_action(free_board, "no_such_action")) == "invalid_op"
-    assert code(_action(free_board, "apply_template", {"name": "t_grid"}), may_edit=False) == "forbidden"
+    assert (
+        code(_action(free_board, "apply_template", {"name": "t_grid"}), may_edit=False)
+        == "forbidden"
+    )
     assert code(_action(999_999, "apply_template", {"name": "t_grid"})) == "not_found"
     assert store.get(Board, free_board).seq == 0
 
 
 def test_an_action_that_changes_nothing_gives_its_seq_back(store, free_board):
-    check = Action("t_count", lambda view, args, actor: ActionResult(result={"items": len(view)}), changes_board=False)
+    check = Action(
+        "t_count",
+        lambda view, args, actor: ActionResult(result={"items": len(view)}),
+        changes_board=False,
+    )
     canvases.add_action(["free"], check)
     try:
         applied = _run(store, _action(free_board, "t_count"), actor=ALICE, may_edit=False)
@@ -267,7 +311,13 @@ def test_an_action_that_changes_nothing_gives_its_seq_back(store, free_board):
         {"board_id": 1, "change_id": "x", "client_id": "c"},
         {"board_id": 1, "change_id": "x", "client_id": "c", "action": "Bad-Name"},
         {"board_id": 1, "change_id": "x", "client_id": "c", "action": "a", "args": []},
-        {"board_id": 1, "change_id": "x", "client_id": "c", "action": "a", "args": {"t": "x" * 20_000}},
+        {
+            "board_id": 1,
+            "change_id": "x",
+            "client_id": "c",
+            "action": "a",
+            "args": {"t": "x" * 20_000},
+        },
         {"board_id": 1, "change_id": "x", "client_id": "c", "action": "a", "extra": 1},
     ],
 )
@@ -283,7 +333,9 @@ def test_the_board_schema_lists_types_fields_actions_and_templates():
     described = describe_board_kind("context")
     assert described["types"]["sticky"]["core"] is True
     assert described["types"]["connector"]["edge"] is True
-    assert {"name": "apply_template", "conductor_only": True, "changes_board": True} in described["actions"]
+    assert {"name": "apply_template", "conductor_only": True, "changes_board": True} in described[
+        "actions"
+    ]
     assert set(described["types"]) >= {t.name for t in CORE_TYPES}
     for name in registry.kinds.get("context", ()):
         assert name in described["types"]

@@ -18,27 +18,93 @@ def item(item_id, type_, seq=1, **fields):
 
 
 ACTORS = {
-    "a-comune": item("a-comune", "actor", 1, name="Comune di Lecco", macro_type="public", quadrant="manage_closely", engagement="collaborate", salience_class="definitive", resources="la sede di via Roma"),
-    "a-coop": item("a-coop", "actor", 2, name="Cooperativa La Rete", macro_type="third_sector", quadrant="keep_informed", engagement="empower", salience_class="dependent"),
-    "a-fam": item("a-fam", "actor", 3, name="Famiglie del quartiere", macro_type="target_group", quadrant="monitor", engagement="consult"),
+    "a-comune": item(
+        "a-comune",
+        "actor",
+        1,
+        name="Comune di Lecco",
+        macro_type="public",
+        quadrant="manage_closely",
+        engagement="collaborate",
+        salience_class="definitive",
+        resources="la sede di via Roma",
+    ),
+    "a-coop": item(
+        "a-coop",
+        "actor",
+        2,
+        name="Cooperativa La Rete",
+        macro_type="third_sector",
+        quadrant="keep_informed",
+        engagement="empower",
+        salience_class="dependent",
+    ),
+    "a-fam": item(
+        "a-fam",
+        "actor",
+        3,
+        name="Famiglie del quartiere",
+        macro_type="target_group",
+        quadrant="monitor",
+        engagement="consult",
+    ),
 }
 CONTEXT = {
-    "tv": item("tv", "tavolo", 1, title="Tavolo famiglie", proposing_body="Comune di Lecco", territory="Ambito di Lecco", purpose="ridurre l'isolamento", working_rules="consenso"),
+    "tv": item(
+        "tv",
+        "tavolo",
+        1,
+        title="Tavolo famiglie",
+        proposing_body="Comune di Lecco",
+        territory="Ambito di Lecco",
+        purpose="ridurre l'isolamento",
+        working_rules="consenso",
+    ),
     "cp": item("cp", "problem", 2, text="Isolamento delle famiglie", role="core"),
     "c1": item("c1", "problem", 3, text="Pochi spazi", role="cause"),
 }
 STAKEHOLDERS = {
     **ACTORS,
-    "pr": item("pr", "proposal", 4, title="Quartiere che accoglie", need="famiglie sole", partners=["a-coop"]),
-    "b1": item("b1", "budget_line", 5, description="Educatori", source="public", amount=12000.5, in_kind=False),
-    "b2": item("b2", "budget_line", 6, description="Volontari", source="third_sector", amount=3000, in_kind=True),
+    "pr": item(
+        "pr",
+        "proposal",
+        4,
+        title="Quartiere che accoglie",
+        need="famiglie sole",
+        partners=["a-coop"],
+    ),
+    "b1": item(
+        "b1",
+        "budget_line",
+        5,
+        description="Educatori",
+        source="public",
+        amount=12000.5,
+        in_kind=False,
+    ),
+    "b2": item(
+        "b2",
+        "budget_line",
+        6,
+        description="Volontari",
+        source="third_sector",
+        amount=3000,
+        in_kind=True,
+    ),
 }
 THEORY = {
     "g": item("g", "outcome", 1, text="Famiglie meno isolate", is_goal=True),
     "k": item("k", "indicator", 2, name="Famiglie con una rete di aiuto", of="g", target=40, target_minimum=30, unit="famiglie", baseline=10),
     "k2": item("k2", "indicator", 3, name="Ricoveri evitabili", of="g", target=5, target_minimum=8, better="lower"),
     "v": item("v", "intervention", 4, text="Apertura il sabato", lead="a-coop"),
-    "as1": item("as1", "assumption", 5, text="I trasporti restano gratuiti", status="confirmed", kind="assumption"),
+    "as1": item(
+        "as1",
+        "assumption",
+        5,
+        text="I trasporti restano gratuiti",
+        status="confirmed",
+        kind="assumption",
+    ),
     "as2": item("as2", "assumption", 6, text="Calo dei volontari", status="to_check", kind="risk"),
 }
 
@@ -61,11 +127,21 @@ def view_of(board: MemoryBoard) -> BoardView:
 
 
 def measurement(item_id, indicator, day, value):
-    return {"op": "create", "id": item_id, "type": "measurement", "fields": {"indicator": indicator, "date": day, "value": value}}
+    return {
+        "op": "create",
+        "id": item_id,
+        "type": "measurement",
+        "fields": {"indicator": indicator, "date": day, "value": value},
+    }
 
 
 def story(item_id, text, consent, **fields):
-    return {"op": "create", "id": item_id, "type": "story", "fields": {"text": text, "consent": consent, **fields}}
+    return {
+        "op": "create",
+        "id": item_id,
+        "type": "story",
+        "fields": {"text": text, "consent": consent, **fields},
+    }
 
 
 # --- the plan -------------------------------------------------------------------------------------------------
@@ -128,7 +204,10 @@ def test_a_level_the_lab_set_is_never_changed_a_higher_one_is_only_suggested():
     ],
 )
 def test_progress_reads_the_latest_measurement_against_target_and_threshold(values, status, share):
-    measurements = [item(f"m{n}", "measurement", n, indicator="k", date=d, value=v) for n, (d, v) in enumerate(values)]
+    measurements = [
+        item(f"m{n}", "measurement", n, indicator="k", date=d, value=v)
+        for n, (d, v) in enumerate(values)
+    ]
     standing = sr.progress(THEORY["k"], measurements)
     assert standing.status == status
     assert standing.share == (pytest.approx(share) if share is not None else None)
@@ -136,7 +215,9 @@ def test_progress_reads_the_latest_measurement_against_target_and_threshold(valu
 
 def test_progress_when_lower_is_better():
     def at(value):
-        return sr.progress(THEORY["k2"], [item("m", "measurement", indicator="k2", date="2026-01-01", value=value)]).status
+        return sr.progress(
+            THEORY["k2"], [item("m", "measurement", indicator="k2", date="2026-01-01", value=value)]
+        ).status
 
     assert (at(4), at(7), at(9)) == ("reached", "above_threshold", "below_threshold")
 
@@ -152,8 +233,23 @@ def _board_with_everything():
             story("s1", "Ora il sabato non siamo più soli.", True, teller="Maria"),
             story("s2", "Questa storia è riservata.", False, teller="Giulia"),
             story("s3", "Ho trovato amici.", True, teller="Luca", anonymous=True),
-            {"op": "create", "id": "c1", "type": "communication_action", "fields": {"audience": "a-fam", "channel": "public_assembly", "status": "done", "feedback": "un questionario"}},
-            {"op": "create", "id": "c2", "type": "communication_action", "fields": {"audience": "a-coop", "status": "planned"}},
+            {
+                "op": "create",
+                "id": "c1",
+                "type": "communication_action",
+                "fields": {
+                    "audience": "a-fam",
+                    "channel": "public_assembly",
+                    "status": "done",
+                    "feedback": "un questionario",
+                },
+            },
+            {
+                "op": "create",
+                "id": "c2",
+                "type": "communication_action",
+                "fields": {"audience": "a-coop", "status": "planned"},
+            },
         ]
     )
 
@@ -183,7 +279,9 @@ RECORD = {
 
 
 def test_the_report_drafts_every_dm_section_from_the_boards():
-    sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it")
+    sections = sr.draft_sections(
+        sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it"
+    )
     assert list(sections) == list(sr.SECTION_KEYS)
     assert "non è il bilancio sociale di un ente" in sections["methodology"]
     assert "2 problemi analizzati, 3 soggetti mappati, 1 esito e 2 indicatori" in sections["methodology"]
@@ -200,8 +298,13 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     assert "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo." in objectives
     assert "2026-05-10" not in " ".join(sections.values())
     assert "Ricoveri evitabili: nessuna rilevazione ancora." in objectives
-    assert "«Ora il sabato non siamo più soli.» (Maria)" in objectives and "«Ho trovato amici.» (una persona)" in objectives
-    assert "riservata" not in " ".join(sections.values()) and "Giulia" not in " ".join(sections.values())
+    assert (
+        "«Ora il sabato non siamo più soli.» (Maria)" in objectives
+        and "«Ho trovato amici.» (una persona)" in objectives
+    )
+    assert "riservata" not in " ".join(sections.values()) and "Giulia" not in " ".join(
+        sections.values()
+    )
     assert "pubbliche 12.000,50 €, Terzo settore 3.000,00 €" in sections["resources"]
     assert "Totale: 15.000,50 €." in sections["resources"] and "di cui in natura: 3.000,00 €." in sections["resources"]
     # The ToC's assumptions and risks are §5's "factors that may compromise the aims", not §7.
@@ -296,4 +399,13 @@ def test_a_measurement_must_name_a_live_indicator_of_the_project():
         board.apply([measurement("m", "not-an-indicator", "2026-01-01", 3)])
     assert caught.value.code == "invalid_op"
     with pytest.raises(BoardError):
-        board.apply([{"op": "create", "id": "m", "type": "measurement", "fields": {"indicator": "k", "value": 3}}])  # no date
+        board.apply(
+            [
+                {
+                    "op": "create",
+                    "id": "m",
+                    "type": "measurement",
+                    "fields": {"indicator": "k", "value": 3},
+                }
+            ]
+        )  # no date

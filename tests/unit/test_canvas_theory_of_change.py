@@ -36,7 +36,12 @@ def outcome(item_id, text, **fields):
 
 
 def link(item_id, source, target, **fields):
-    return {"op": "create", "id": item_id, "type": "toc_link", "fields": {"from": source, "to": target, **fields}}
+    return {
+        "op": "create",
+        "id": item_id,
+        "type": "toc_link",
+        "fields": {"from": source, "to": target, **fields},
+    }
 
 
 def indicator(item_id, of, **fields):
@@ -82,7 +87,12 @@ def test_the_check_names_everything_that_breaks_the_method():
     assert found["several_goals"] == ["g1", "g2"]
     assert found["cycle"] == ["x", "y"]
     assert found["outcome_without_path_to_goal"] == ["lonely"]
-    assert found["outcome_without_indicator"] == ["g2", "lonely", "x", "y"]  # above the ceiling: none needed
+    assert found["outcome_without_indicator"] == [
+        "g2",
+        "lonely",
+        "x",
+        "y",
+    ]  # above the ceiling: none needed
     assert found["link_without_rationale"] == ["l1"]
     assert found["intervention_without_lead"] == ["iv"]
     assert codes(toc.check_theory(view_of(board_with([outcome("o", "A")]))))["no_goal"] == []
@@ -112,8 +122,12 @@ def test_references_to_actors_must_be_in_the_project_registry():
 
 def _context():
     return {
-        "p1": item("p1", "objective", 1, text="Famiglie meno isolate", role="purpose", in_scope=True),
-        "m1": item("m1", "objective", 2, text="Più occasioni di incontro", role="means", in_scope=True),
+        "p1": item(
+            "p1", "objective", 1, text="Famiglie meno isolate", role="purpose", in_scope=True
+        ),
+        "m1": item(
+            "m1", "objective", 2, text="Più occasioni di incontro", role="means", in_scope=True
+        ),
         "m2": item("m2", "objective", 3, text="Operatori formati", role="means", in_scope=True),
         "e1": item("e1", "objective", 4, text="Meno ricoveri", role="end", in_scope=True),
         "out": item("out", "objective", 5, text="Fuori dal progetto", role="means", in_scope=False),
@@ -136,7 +150,9 @@ def test_seeding_turns_the_chosen_objectives_into_outcomes_with_their_links_and_
     assert created["p1"]["fields"]["tier"] == "long_term" and not created["p1"]["fields"]["is_goal"]
     assert created["m1"]["fields"]["tier"] == "intermediate" and created["m2"]["fields"]["tier"] == "early"
     ids = {key: op["id"] for key, op in created.items()}
-    links = {(op["fields"]["from"], op["fields"]["to"]) for op in planned.ops if op["type"] == "toc_link"}
+    links = {
+        (op["fields"]["from"], op["fields"]["to"]) for op in planned.ops if op["type"] == "toc_link"
+    }
     assert links == {(ids["m1"], ids["p1"]), (ids["m2"], ids["m1"]), (ids["p1"], ids["e1"])}
 
     # Applied, and run again: nothing new (every source already has its card).
@@ -151,7 +167,9 @@ def test_seeding_with_no_choice_of_scope_takes_the_whole_tree():
     context = {i: it for i, it in _context().items()}
     for it in context.values():
         it.fields.pop("in_scope", None)
-    planned = toc.seed_from_earlier_sessions(view_of(MemoryBoard("theory_of_change"), {"context": context}))
+    planned = toc.seed_from_earlier_sessions(
+        view_of(MemoryBoard("theory_of_change"), {"context": context})
+    )
     assert sum(op["type"] == "outcome" for op in planned.ops) == 5
 
 
@@ -172,7 +190,12 @@ def _narrated_board():
 
 
 def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
-    project = {"stakeholders": {"act-coop": item("act-coop", "actor", name="Cooperativa La Rete"), "act-comune": item("act-comune", "actor", name="Famiglie del quartiere")}}
+    project = {
+        "stakeholders": {
+            "act-coop": item("act-coop", "actor", name="Cooperativa La Rete"),
+            "act-comune": item("act-comune", "actor", name="Famiglie del quartiere"),
+        }
+    }
     view = view_of(_narrated_board(), project)
     italian = toc.write_narrative(view, "it")
     assert "Il nostro obiettivo di lungo periodo è questo cambiamento: «Le famiglie escono dall'isolamento»." in italian
@@ -200,7 +223,12 @@ def test_a_deleted_actor_is_named_as_such_and_braces_in_text_are_just_text():
             outcome("goal", "{target} e {source}", is_goal=True),
             outcome("mid", "A"),
             link("l1", "mid", "goal"),
-            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "X", "lead": "act-coop", "targets": ["mid"]}},
+            {
+                "op": "create",
+                "id": "iv",
+                "type": "intervention",
+                "fields": {"text": "X", "lead": "act-coop", "targets": ["mid"]},
+            },
         ]
     )
     text = toc.write_narrative(view_of(board, {"stakeholders": {}}), "it")
@@ -229,7 +257,12 @@ def test_generating_twice_updates_and_an_edited_narrative_is_not_replaced_withou
 def test_the_template_lays_the_tiers_top_down_without_overlaps_and_applies_cleanly():
     ops = toc._template()
     frames = [op for op in ops if op["type"] == "frame"]
-    assert [f["fields"]["title"] for f in frames][:4] == ["Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"]
+    assert [f["fields"]["title"] for f in frames][:4] == [
+        "Impatto",
+        "Esiti di lungo periodo",
+        "Esiti intermedi",
+        "Esiti iniziali",
+    ]
     ys = [f["fields"]["y"] for f in frames[:5]]
     assert ys == sorted(ys)
     for a, b in zip(frames, frames[1:], strict=False):
@@ -247,7 +280,10 @@ def test_the_check_action_names_each_findings_message_for_the_client(app):
     result = toc._check(view_of(board_with([outcome("o", "A")])), {}, ALICE).result
     with app.test_request_context("/"):
         strings = board_strings()
-    assert [f["message_key"] for f in result["findings"]] == ["finding.no_goal", "finding.outcome_without_indicator"]
+    assert [f["message_key"] for f in result["findings"]] == [
+        "finding.no_goal",
+        "finding.outcome_without_indicator",
+    ]
     assert all(f["message_key"] in strings for f in result["findings"])
 
 

@@ -12,7 +12,15 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "workshop"
 DOMAIN_PACKAGES = [
     name
     for name in (
-        "access", "projects", "boards", "canvases", "exports", "models", "rooms", "calls", "library",
+        "access",
+        "projects",
+        "boards",
+        "canvases",
+        "exports",
+        "models",
+        "rooms",
+        "calls",
+        "library",
         "registration",
     )
     if (PACKAGE_ROOT / name).is_dir()

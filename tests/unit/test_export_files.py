@@ -28,7 +28,15 @@ def card(item_id, type_, x, y, **fields):
 BOARD = [
     card("f", "frame", -50, -50, w=700, h=400, title="Albero dei problemi", color="white"),
     card("s1", "sticky", 0, 0, text=HOSTILE, color="yellow"),
-    card("o1", "outcome", 300, 0, text="Le famiglie escono dall'isolamento", is_goal=True, tier="long_term"),
+    card(
+        "o1",
+        "outcome",
+        300,
+        0,
+        text="Le famiglie escono dall'isolamento",
+        is_goal=True,
+        tier="long_term",
+    ),
     item("c1", "toc_link", **{"from": "s1", "to": "o1", "rationale": ""}),
     item("c2", "connector", **{"from": "o1", "to": "s1", "label": "ritorno", "arrow": "both"}),
 ]
@@ -78,11 +86,41 @@ def test_png_and_pdf_are_rendered_and_the_pdf_text_reads_back():
 # --- the theory of change -----------------------------------------------------------------------------------
 
 TOC = [
-    card("g", "outcome", 0, 0, text="Famiglie meno isolate", is_goal=True, tier="long_term", population=["a1"]),
+    card(
+        "g",
+        "outcome",
+        0,
+        0,
+        text="Famiglie meno isolate",
+        is_goal=True,
+        tier="long_term",
+        population=["a1"],
+    ),
     card("i", "outcome", 0, 200, text="Impatto sul quartiere", tier="impact"),
     card("m", "outcome", 0, 400, text="Famiglie al centro", tier="intermediate"),
-    item("l", "toc_link", **{"from": "m", "to": "g", "rationale": "=HYPERLINK(\"http://x\")", "evidence": "", "interventions": ["v"]}),
-    card("v", "intervention", 300, 400, text="Apertura il sabato", lead="a2", partners=["a1"], inputs="2 educatori", input_source="third_sector", targets=["m"]),
+    item(
+        "l",
+        "toc_link",
+        **{
+            "from": "m",
+            "to": "g",
+            "rationale": '=HYPERLINK("http://x")',
+            "evidence": "",
+            "interventions": ["v"],
+        },
+    ),
+    card(
+        "v",
+        "intervention",
+        300,
+        400,
+        text="Apertura il sabato",
+        lead="a2",
+        partners=["a1"],
+        inputs="2 educatori",
+        input_source="third_sector",
+        targets=["m"],
+    ),
     card("o", "output", 300, 600, text="40 aperture", unit="aperture", planned_quantity=40),
     card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", target_minimum=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
     card("s", "assumption", 600, 0, text="Trasporti gratuiti", attached_to="l", kind="assumption", status="to_check"),
@@ -92,13 +130,21 @@ ACTORS = {"a1": "Famiglie del quartiere", "a2": "Cooperativa La Rete"}
 
 
 def test_the_workbook_reads_back_with_its_sheets_headers_and_text_kept_as_text():
-    labels = {"type.outcome": "Esiti", "field.outcome.text": "Condizione cambiata", "type.toc_link": "Nessi: causali?"}
+    labels = {
+        "type.outcome": "Esiti",
+        "field.outcome.text": "Condizione cambiata",
+        "type.toc_link": "Nessi: causali?",
+    }
     body = toc.workbook(TOC, ACTORS, lambda key: labels.get(key, key))
     book = load_workbook(io.BytesIO(body))
     assert book.sheetnames[:3] == ["Quadro logico", "Esiti", "Nessi_ causali_"]
     outcomes = list(book["Esiti"].values)
     assert outcomes[0][:2] == ("id", "Condizione cambiata")
-    assert [row[1] for row in outcomes[1:]] == ["Famiglie meno isolate", "Impatto sul quartiere", "Famiglie al centro"]
+    assert [row[1] for row in outcomes[1:]] == [
+        "Famiglie meno isolate",
+        "Impatto sul quartiere",
+        "Famiglie al centro",
+    ]
     assert outcomes[1][4] == "Famiglie del quartiere"
     link_row = list(book["Nessi_ causali_"].values)[1]
     assert link_row[:3] == ("Famiglie al centro", "Famiglie meno isolate", '=HYPERLINK("http://x")')
@@ -109,8 +155,14 @@ def test_the_workbook_reads_back_with_its_sheets_headers_and_text_kept_as_text()
 
 @pytest.mark.parametrize("outcomes", [200])
 def test_a_200_outcome_theory_exports_in_full(outcomes):
-    items = [card(f"o{n}", "outcome", (n % 20) * 260, (n // 20) * 180, text=f"Esito {n}", tier="early") for n in range(outcomes)]
-    items += [item(f"l{n}", "toc_link", **{"from": f"o{n}", "to": f"o{n - 1}", "rationale": "r"}) for n in range(1, outcomes)]
+    items = [
+        card(f"o{n}", "outcome", (n % 20) * 260, (n // 20) * 180, text=f"Esito {n}", tier="early")
+        for n in range(outcomes)
+    ]
+    items += [
+        item(f"l{n}", "toc_link", **{"from": f"o{n}", "to": f"o{n - 1}", "rationale": "r"})
+        for n in range(1, outcomes)
+    ]
     svg = diagram.board_svg(items, LABELS)
     assert len(ET.fromstring(svg.encode()).findall(f".//{SVG_NS}line")) == outcomes - 1
     book = load_workbook(io.BytesIO(toc.workbook(items, {}, lambda k: k)))

@@ -29,9 +29,13 @@ SAMPLES = {
     "foto.jpeg": b"\xff\xd8\xff\xdb" + b"\x00" * 32,
     "avviso.docx": zipped({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}),
     "budget.xlsx": zipped({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"}),
-    "convenzione.odt": zipped({"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.text")),
-    "piano.ods": zipped({"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")),
-    "enti.csv": "nome;tipo\nCooperativa Il Faro;cooperativa sociale\n".encode(),
+    "convenzione.odt": zipped(
+        {"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.text")
+    ),
+    "piano.ods": zipped(
+        {"content.xml": b"<x/>"}, ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+    ),
+    "enti.csv": b"nome;tipo\nCooperativa Il Faro;cooperativa sociale\n",
     "enti-windows.csv": "nome;città\nBorgo Sereno;sì\n".encode("cp1252"),
     "nota.txt": "\ufeffArt. 55: co-programmazione e co-progettazione.\n".encode(),
 }
@@ -64,7 +68,9 @@ def test_content_that_is_not_what_the_extension_says_is_refused(name, data):
     assert error.value.reason == "content_mismatch"
 
 
-@pytest.mark.parametrize("name", ["script.exe", "pagina.html", "disegno.svg", "senza-estensione", "archivio.zip"])
+@pytest.mark.parametrize(
+    "name", ["script.exe", "pagina.html", "disegno.svg", "senza-estensione", "archivio.zip"]
+)
 def test_types_we_do_not_keep_are_refused(name):
     with pytest.raises(files.BadFile) as error:
         files.check_upload(name, b"%PDF-1.7 whatever")
@@ -109,7 +115,12 @@ def test_the_store_keeps_bytes_under_random_names_and_refuses_foreign_names(tmp_
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", (None, None)), ("2017", (2017, None)), ("2017-07-03", (2017, date(2017, 7, 3))), ("3/7/2017", (2017, date(2017, 7, 3)))],
+    [
+        ("", (None, None)),
+        ("2017", (2017, None)),
+        ("2017-07-03", (2017, date(2017, 7, 3))),
+        ("3/7/2017", (2017, date(2017, 7, 3))),
+    ],
 )
 def test_years_and_dates_are_read(text, expected):
     assert catalogue.parse_issued(text, date(2026, 1, 1)) == expected
@@ -122,14 +133,21 @@ def test_bad_years_and_dates_are_refused(text):
 
 
 def test_tags_are_normalised_and_limited():
-    assert catalogue.parse_tags(" Art. 55,  co-progettazione; ART. 55\nETS ") == ("art. 55", "co-progettazione", "ets")
+    assert catalogue.parse_tags(" Art. 55,  co-progettazione; ART. 55\nETS ") == (
+        "art. 55",
+        "co-progettazione",
+        "ets",
+    )
     with pytest.raises(BadRequest):
         catalogue.parse_tags("x" * 41)
     with pytest.raises(BadRequest):
         catalogue.parse_tags(",".join(f"t{n}" for n in range(13)))
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "https://", "https://exa mple.org", "/locale"])
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "ftp://example.org/x", "https://", "https://exa mple.org", "/locale"],
+)
 def test_only_web_addresses_are_links(url):
     with pytest.raises(BadRequest):
         catalogue.check_url(url)

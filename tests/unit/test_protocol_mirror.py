@@ -84,8 +84,16 @@ def test_the_parser_reads_a_drift_as_a_drift():
 
 
 @pytest.mark.parametrize(
-    "name", [*P.CLIENT_EVENTS, *P.SERVER_EVENTS, *P.ERROR_CODES, *P.ROOM_CLIENT_EVENTS, *P.ROOM_SERVER_EVENTS,
-             *P.CALL_CLIENT_EVENTS, *P.CALL_SERVER_EVENTS]
+    "name",
+    [
+        *P.CLIENT_EVENTS,
+        *P.SERVER_EVENTS,
+        *P.ERROR_CODES,
+        *P.ROOM_CLIENT_EVENTS,
+        *P.ROOM_SERVER_EVENTS,
+        *P.CALL_CLIENT_EVENTS,
+        *P.CALL_SERVER_EVENTS,
+    ],
 )
 def test_every_event_and_error_code_is_documented(name):
     assert f"`{name}`" in DOC_PATH.read_text(encoding="utf-8")
@@ -110,4 +118,6 @@ def test_every_limit_and_timing_is_documented_with_its_value():
     numeric = {n: v for n, v in python_constants().items() if isinstance(v, int)}
     assert sorted(documented) == sorted(numeric)
     for name, value in numeric.items():
-        assert documented[name] == value, f"docs/protocol.md gives {name} = {documented[name]}, protocol.py {value}"
+        assert documented[name] == value, (
+            f"docs/protocol.md gives {name} = {documented[name]}, protocol.py {value}"
+        )

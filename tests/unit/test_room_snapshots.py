@@ -32,7 +32,14 @@ def note(session, board_id, n, text):
             "board_id": board_id,
             "change_id": f"n{board_id}-{n}",
             "client_id": "t",
-            "ops": [{"op": "create", "id": f"s{board_id}-{n}", "type": "sticky", "fields": {"text": text}}],
+            "ops": [
+                {
+                    "op": "create",
+                    "id": f"s{board_id}-{n}",
+                    "type": "sticky",
+                    "fields": {"text": text},
+                }
+            ],
         }
     )
     boards.apply_change(session, change, CONDUCTOR)
@@ -72,7 +79,9 @@ def test_the_end_of_a_phase_keeps_every_board_of_the_session_named_for_what_it_w
     assert all(r.phase == P.PHASE_VOTE and r.votes_per_person == 3 for r in live.rooms)
     kept = {s.name: s for s in history.snapshots(session, second.board_id)}
     held = kept["Fine fase: scrittura privata — Gruppo 2"]
-    assert [it["fields"]["text"] for it in held.items if it["type"] == "sticky"] == ["una nota del gruppo 2"]
+    assert [it["fields"]["text"] for it in held.items if it["type"] == "sticky"] == [
+        "una nota del gruppo 2"
+    ]
     assert held.created_by == "u:1"
 
 
@@ -91,7 +100,9 @@ def test_nothing_changed_means_no_second_snapshot(session):
     rooms.set_phase(session, live, [plenary], P.PHASE_DISCUSS, None, "u:1", ITALIAN)
     rooms.set_phase(session, live, [plenary], None, None, "u:1", ITALIAN)
     rooms.set_phase(session, live, [plenary], P.PHASE_DISCUSS, None, "u:1", ITALIAN)
-    rooms.set_phase(session, live, [plenary], None, None, "u:1", ITALIAN)  # the same phase ends again
+    rooms.set_phase(
+        session, live, [plenary], None, None, "u:1", ITALIAN
+    )  # the same phase ends again
     assert named(session) == [(plenary.board_id, "Fine fase: discussione")]
     rooms.set_phase(session, live, [plenary], P.PHASE_DISCUSS, None, "u:1", ITALIAN)
     note(session, plenary.board_id, 1, "decisione")
@@ -111,10 +122,14 @@ def test_closing_the_session_keeps_every_board_once(session):
         "Fine sessione dal vivo — Gruppo 2",
     ]
     plenary_snapshot = history.snapshots(session, live.rooms[0].board_id)[0]
-    assert [it["fields"]["text"] for it in plenary_snapshot.items if it["type"] == "sticky"] == ["in plenaria"]
+    assert [it["fields"]["text"] for it in plenary_snapshot.items if it["type"] == "sticky"] == [
+        "in plenaria"
+    ]
     # Closed again (a retry), or a later session on the same unchanged board: nothing new.
     rooms.close_session(session, live, utcnow(), ITALIAN, closed_by="u:1")
-    later = rooms.open_session(session, session.get(Board, live.plenary_board_id), "u:1", "Plenaria", utcnow())
+    later = rooms.open_session(
+        session, session.get(Board, live.plenary_board_id), "u:1", "Plenaria", utcnow()
+    )
     rooms.close_session(session, later, utcnow(), ITALIAN)
     assert len(named(session, SnapshotKind.SESSION)) == 3
 

@@ -44,7 +44,9 @@ def targets(world):
         "report_board_id": report_board.id,
         "link_id": report_link.id,
         "report_token": report_link.token,
-        "toc_board_id": next(b.id for b in world.project_a.boards if b.kind.value == "theory_of_change"),
+        "toc_board_id": next(
+            b.id for b in world.project_a.boards if b.kind.value == "theory_of_change"
+        ),
         "invite_id": invite.id,
         "participant_id": removable.participant_id,
         "user_id": world.conductor.id,
@@ -90,7 +92,9 @@ def _library_targets(world, lab_id: int) -> dict:
     material = catalogue.add_material(
         db.session,
         None,
-        catalogue.MaterialFields("Regolamento", MaterialKind.NORMATIVE, url="https://example.org/r"),
+        catalogue.MaterialFields(
+            "Regolamento", MaterialKind.NORMATIVE, url="https://example.org/r"
+        ),
         None,
         world.conductor.id,
     )
@@ -98,7 +102,11 @@ def _library_targets(world, lab_id: int) -> dict:
     catalogue.attach_to_lab(db.session, material, lab_id)
     world.project_b.status = ProjectStatus.CLOSED
     case = cases.publish(
-        db.session, world.project_b, cases.Summary("Caso B"), [world.project_b.boards[0].id], world.other_conductor.id
+        db.session,
+        world.project_b,
+        cases.Summary("Caso B"),
+        [world.project_b.boards[0].id],
+        world.other_conductor.id,
     )
     db.session.commit()
     return {"material_id": material.id, "case_id": case.id, "case_board_id": case.boards[0].id}

@@ -45,7 +45,14 @@ def managers_of_a(success):
 
 def viewers_of_a(success):
     """Whoever may see project A's boards: its participants and observers, its managers."""
-    return expect(LOGIN, participant_a=success, observer_a=success, participant_b=403, users=success, conductor_b=403)
+    return expect(
+        LOGIN,
+        participant_a=success,
+        observer_a=success,
+        participant_b=403,
+        users=success,
+        conductor_b=403,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,13 @@ class Route:
 MATRIX: dict[tuple[str, str], Route] = {
     # Project A has a live session open (the targets): its people land on its board (issue 14).
     ("pages.index", "GET"): Route(
-        expect(200, participants="/me", participant_a="/boards/", observer_a="/boards/", users="/projects/")
+        expect(
+            200,
+            participants="/me",
+            participant_a="/boards/",
+            observer_a="/boards/",
+            users="/projects/",
+        )
     ),
     ("pages.my_boards", "GET"): Route(expect(LOGIN, participants=200, users="/projects/")),
     ("pages.set_language", "POST"): Route(expect("/"), {"lang": "en"}),
@@ -104,18 +117,14 @@ MATRIX: dict[tuple[str, str], Route] = {
         organizer_only("/projects/"), {"user_id": "{conductor_b_id}"}
     ),
     ("projects.unassign_conductor", "POST"): Route(organizer_only("/projects/"), {}),
-    ("boards.show", "GET"): Route(
-        viewers_of_a(200)
-    ),
+    ("boards.show", "GET"): Route(viewers_of_a(200)),
     ("exports.board_diagram", "GET"): Route(
         managers_of_a(200),
         url_values={"fmt": "svg"},
     ),
     # POST starts the download as a job (workshop/jobs): 202 with where to follow it.
     ("exports.board_diagram", "POST"): Route(managers_of_a(202), {}, url_values={"fmt": "pdf"}),
-    ("exports.board_export_json", "GET"): Route(
-        managers_of_a(200)
-    ),
+    ("exports.board_export_json", "GET"): Route(managers_of_a(200)),
     ("exports.board_items_csv", "GET"): Route(
         managers_of_a(200),
         url_values={"item_type": "problem"},
@@ -145,8 +154,12 @@ MATRIX: dict[tuple[str, str], Route] = {
         viewers_of_a(200),
         url_values={"board_id": "{report_board_id}"},
     ),
-    ("reports.pdf", "POST"): Route(viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}),
-    ("reports.docx", "POST"): Route(viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}),
+    ("reports.pdf", "POST"): Route(
+        viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}
+    ),
+    ("reports.docx", "POST"): Route(
+        viewers_of_a(202), {}, url_values={"board_id": "{report_board_id}"}
+    ),
     ("reports.create_link", "POST"): Route(
         managers_of_a("/boards/"),
         {"lang": "en"},
@@ -175,9 +188,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # The public page of a report: anyone with the link, logged in or not.
     ("reports.public", "GET"): Route(expect(200), url_values={"token": "{report_token}"}),
-    ("review.show", "GET"): Route(
-        managers_of_a(200)
-    ),
+    ("review.show", "GET"): Route(managers_of_a(200)),
     ("review.at", "GET"): Route(
         managers_of_a(200),
         url_values={"seq": "0"},
@@ -187,7 +198,9 @@ MATRIX: dict[tuple[str, str], Route] = {
         {"name": "Fine della fase"},
     ),
     ("search.show", "GET"): Route(accounts_only(200)),
-    ("dashboard.index", "GET"): Route(accounts_only(200)),  # each sees only the projects they manage
+    ("dashboard.index", "GET"): Route(
+        accounts_only(200)
+    ),  # each sees only the projects they manage
     ("dashboard.project_archive", "GET"): Route(managers_of_a(200)),
     ("dashboard.project_archive", "POST"): Route(managers_of_a(202), {}),
     # A job nobody started is unknown to everyone; who may follow a started one: tests/web/test_jobs.py.
@@ -197,7 +210,9 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("registry.import_page", "GET"): Route(managers_of_a(200)),
     ("registry.import_csv", "POST"): Route(managers_of_a(400), {}),  # no file: the form says so
     ("registry.positions", "GET"): Route(
-        expect(LOGIN, participant_a=404, observer_a=404, participant_b=403, users=404, conductor_b=403)
+        expect(
+            LOGIN, participant_a=404, observer_a=404, participant_b=403, users=404, conductor_b=403
+        )
     ),
     ("accounts.index", "GET"): Route(organizer_only(200)),
     ("accounts.index", "POST"): Route(
@@ -214,34 +229,60 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("rooms.attendance", "GET"): Route(organizer_only(200)),
     ("labs.index", "GET"): Route(organizer_only(200)),
     ("labs.index", "POST"): Route(
-        organizer_only("/labs/"), {"title": "Laboratorio", "meetings": "2026-03-12 Contesto", "projects": "{project_id}"}
+        organizer_only("/labs/"),
+        {"title": "Laboratorio", "meetings": "2026-03-12 Contesto", "projects": "{project_id}"},
     ),
     # the practice library: account holders read it; whoever added a material, and organizers,
     # change it; a project's managers attach to it and share its case history (project B's here)
     ("library.index", "GET"): Route(accounts_only(200)),
     ("library.new_material", "GET"): Route(accounts_only(200)),
     ("library.new_material", "POST"): Route(
-        accounts_only("/library/materials/"), {"title": "Linee guida", "kind": "methodological", "language": "it", "url": "https://example.org/g"}
+        accounts_only("/library/materials/"),
+        {
+            "title": "Linee guida",
+            "kind": "methodological",
+            "language": "it",
+            "url": "https://example.org/g",
+        },
     ),
     ("library.material", "GET"): Route(accounts_only(200)),
     ("library.material_file", "GET"): Route(accounts_only(404)),  # a link, not a file
     ("library.edit_material", "GET"): Route(managers_of_a(200)),
     ("library.edit_material", "POST"): Route(
-        managers_of_a("/library/materials/"), {"title": "Regolamento 2", "kind": "normative", "language": "it", "url": "https://example.org/r2"}
+        managers_of_a("/library/materials/"),
+        {
+            "title": "Regolamento 2",
+            "kind": "normative",
+            "language": "it",
+            "url": "https://example.org/r2",
+        },
     ),
     ("library.delete_material", "POST"): Route(managers_of_a("/library/"), {}),
-    ("library.attach_project", "POST"): Route(managers_of_a("/library/materials/"), {"project_id": "{project_id}"}),
+    ("library.attach_project", "POST"): Route(
+        managers_of_a("/library/materials/"), {"project_id": "{project_id}"}
+    ),
     ("library.detach_project", "POST"): Route(managers_of_a("/library/materials/"), {}),
-    ("library.attach_lab", "POST"): Route(organizer_only("/library/materials/"), {"lab_id": "{lab_id}"}),
+    ("library.attach_lab", "POST"): Route(
+        organizer_only("/library/materials/"), {"lab_id": "{lab_id}"}
+    ),
     ("library.detach_lab", "POST"): Route(organizer_only("/library/materials/"), {}),
     ("library.case_list", "GET"): Route(accounts_only(200)),
     ("library.publish_case", "GET"): Route(managers_of_a(200)),
-    ("library.publish_case", "POST"): Route(managers_of_a(200), {"title": "Caso A"}),  # A is not closed: the form says so
+    ("library.publish_case", "POST"): Route(
+        managers_of_a(200), {"title": "Caso A"}
+    ),  # A is not closed: the form says so
     ("library.case", "GET"): Route(accounts_only(200)),
     ("library.case_board_svg", "GET"): Route(accounts_only(200)),
     ("library.case_board_json", "GET"): Route(accounts_only(200)),
     ("library.unpublish_case", "POST"): Route(
-        expect(LOGIN, participants=403, conductor_a=403, conductor_b="/library/cases/", organizer="/library/cases/"), {}
+        expect(
+            LOGIN,
+            participants=403,
+            conductor_a=403,
+            conductor_b="/library/cases/",
+            organizer="/library/cases/",
+        ),
+        {},
     ),
     # registration for a lab: the form and the personal link are public; the desk is organizers'
     ("registration.register", "GET"): Route(expect(200)),

@@ -30,14 +30,31 @@ def _upload(client, project_id, body: bytes, name="board.json"):
 def test_an_exported_board_imports_as_a_new_board_with_everything(client, world, become):
     board = _context(world)
     ops = [
-        {"op": "create", "id": "p1", "type": "problem", "fields": {"text": "Isolamento", "role": "core"}},
-        {"op": "create", "id": "p2", "type": "problem", "fields": {"text": "Pochi spazi", "role": "cause"}},
+        {
+            "op": "create",
+            "id": "p1",
+            "type": "problem",
+            "fields": {"text": "Isolamento", "role": "core"},
+        },
+        {
+            "op": "create",
+            "id": "p2",
+            "type": "problem",
+            "fields": {"text": "Pochi spazi", "role": "cause"},
+        },
         {"op": "create", "id": "l1", "type": "causal_link", "fields": {"from": "p2", "to": "p1"}},
     ]
-    service.apply_change(db.session, parse_change({"board_id": board.id, "change_id": "c", "client_id": "t", "ops": ops}), CONDUCTOR)
+    service.apply_change(
+        db.session,
+        parse_change({"board_id": board.id, "change_id": "c", "client_id": "t", "ops": ops}),
+        CONDUCTOR,
+    )
     become("conductor_a")
     exported = client.get(f"/boards/{board.id}/export.json")
-    assert exported.mimetype == "application/json" and "attachment" in exported.headers["Content-Disposition"]
+    assert (
+        exported.mimetype == "application/json"
+        and "attachment" in exported.headers["Content-Disposition"]
+    )
     before = db.session.query(Board).count()
     response = _upload(client, world.project_a.id, exported.data)
     assert response.status_code == 302 and "/boards/" in response.headers["Location"]
@@ -71,7 +88,9 @@ def test_a_file_that_does_not_import_whole_leaves_nothing_behind(client, world, 
     assert _upload(client, world.project_a.id, b"{}", name="board.txt").status_code == 302
     assert db.session.query(Board).count() == before
     page = client.get(f"/projects/{world.project_a.id}").get_data(as_text=True)
-    assert "non può essere importato" in page or "cannot be imported" in page or "json" in page.lower()
+    assert (
+        "non può essere importato" in page or "cannot be imported" in page or "json" in page.lower()
+    )
 
 
 def _flashed(client, world) -> str:
@@ -100,9 +119,18 @@ def test_a_refused_import_says_why_in_one_italian_sentence(client, world, become
     for body, words in (
         (b"not json", "non è una lavagna esportata da Tavolo"),
         (json.dumps({**no_date, "version": 99}).encode(), "versione di Tavolo"),
-        (json.dumps({**no_date, "items": [{"id": "m1", "type": "sticky", "fields": {}}] * 2}).encode(), "danneggiato"),
+        (
+            json.dumps(
+                {**no_date, "items": [{"id": "m1", "type": "sticky", "fields": {}}] * 2}
+            ).encode(),
+            "danneggiato",
+        ),
     ):
         _upload(client, world.project_a.id, body)
         page = _flashed(client, world)
         assert words in page, words
-        assert "this server reads" not in page and "appears twice" not in page and "not JSON" not in page
+        assert (
+            "this server reads" not in page
+            and "appears twice" not in page
+            and "not JSON" not in page
+        )

@@ -18,10 +18,23 @@ def _grow(board_id):
         [
             [{"op": "create", "id": "a", "type": "sticky", "fields": {"text": "Prima idea"}}],
             [{"op": "update", "id": "a", "fields": {"text": "Idea riveduta"}}],
-            [{"op": "create", "id": "b", "type": "sticky", "fields": {"text": "Seconda idea", "x": 300}}],
+            [
+                {
+                    "op": "create",
+                    "id": "b",
+                    "type": "sticky",
+                    "fields": {"text": "Seconda idea", "x": 300},
+                }
+            ],
         ]
     ):
-        service.apply_change(db.session, parse_change({"board_id": board_id, "change_id": f"g{n}", "client_id": "t", "ops": ops}), ACTOR)
+        service.apply_change(
+            db.session,
+            parse_change(
+                {"board_id": board_id, "change_id": f"g{n}", "client_id": "t", "ops": ops}
+            ),
+            ACTOR,
+        )
 
 
 def test_the_history_page_and_each_point_of_it_are_read_only(client, world, become):
@@ -43,13 +56,24 @@ def test_a_conductor_saves_a_named_snapshot_at_the_boards_current_seq(client, wo
     board = world.project_a.boards[0]
     _grow(board.id)
     become("conductor_a")
-    response = client.post(f"/boards/{board.id}/snapshots", data={"csrf_token": csrf_token(client), "name": "Fine della fase di scrittura"})
+    response = client.post(
+        f"/boards/{board.id}/snapshots",
+        data={"csrf_token": csrf_token(client), "name": "Fine della fase di scrittura"},
+    )
     assert response.status_code == 302
     snapshot = db.session.query(BoardSnapshot).filter_by(board_id=board.id).one()
-    assert (snapshot.name, snapshot.seq, snapshot.kind.value) == ("Fine della fase di scrittura", 3, "named")
-    assert "Fine della fase di scrittura" in client.get(f"/boards/{board.id}/history").get_data(as_text=True)
+    assert (snapshot.name, snapshot.seq, snapshot.kind.value) == (
+        "Fine della fase di scrittura",
+        3,
+        "named",
+    )
+    assert "Fine della fase di scrittura" in client.get(f"/boards/{board.id}/history").get_data(
+        as_text=True
+    )
     # A blank name is refused and saves nothing.
-    client.post(f"/boards/{board.id}/snapshots", data={"csrf_token": csrf_token(client), "name": "   "})
+    client.post(
+        f"/boards/{board.id}/snapshots", data={"csrf_token": csrf_token(client), "name": "   "}
+    )
     assert db.session.query(BoardSnapshot).filter_by(board_id=board.id).count() == 1
 
 

@@ -17,7 +17,15 @@ from workshop.boards.ops import parse_change
 from workshop.boards.state import Actor
 from workshop.extensions import db
 from workshop.library import files
-from workshop.models import CaseBoard, CaseHistory, Material, MaterialLab, MaterialProject, ProjectStatus, UserRole
+from workshop.models import (
+    CaseBoard,
+    CaseHistory,
+    Material,
+    MaterialLab,
+    MaterialProject,
+    ProjectStatus,
+    UserRole,
+)
 from workshop.rooms import labs
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -29,7 +37,13 @@ def library_files(app) -> list[str]:
 
 
 def upload(client, name: str, data: bytes, **fields):
-    form = {"csrf_token": csrf_token(client), "title": "Regolamento", "kind": "normative", "language": "it", **fields}
+    form = {
+        "csrf_token": csrf_token(client),
+        "title": "Regolamento",
+        "kind": "normative",
+        "language": "it",
+        **fields,
+    }
     form["file"] = (io.BytesIO(data), name)
     # The test client spools a large multipart body to a temporary file it never closes: build
     # the request here and close that file once the response is in.
@@ -55,10 +69,21 @@ def conductor(make_user):
 def test_an_upload_reads_back_byte_identical_with_safe_headers(app, client, auth, conductor):
     auth.login(conductor.email)
     name = "Regolamento città – art. 55.pdf"
-    response = upload(client, name, PDF, tags="art. 55, Regolamento", issued="3/7/2017", issuer="Comune di Borgo Sereno")
+    response = upload(
+        client,
+        name,
+        PDF,
+        tags="art. 55, Regolamento",
+        issued="3/7/2017",
+        issuer="Comune di Borgo Sereno",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     material = db.session.scalar(sa.select(Material))
-    assert (material.file_type, material.size_bytes, material.issued_year) == ("pdf", len(PDF), 2017)
+    assert (material.file_type, material.size_bytes, material.issued_year) == (
+        "pdf",
+        len(PDF),
+        2017,
+    )
     assert material.tag_names == ["art. 55", "regolamento"]
     assert library_files(app) == [material.stored_name]  # a random name, not the uploader's
 
@@ -83,7 +108,9 @@ def test_an_upload_reads_back_byte_identical_with_safe_headers(app, client, auth
         ("vuoto.txt", b"", ""),
     ],
 )
-def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(app, client, auth, conductor, name, data, message):
+def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(
+    app, client, auth, conductor, name, data, message
+):
     auth.login(conductor.email)
     response = upload(client, name, data)
     assert response.status_code == 200  # the form again, with the reason
@@ -125,7 +152,9 @@ def test_a_file_up_to_the_cap_is_kept_though_the_site_limit_is_lower(app, client
         ({}, "un file o un indirizzo web"),  # neither source
     ],
 )
-def test_bad_input_is_refused_clearly_and_changes_nothing(app, client, auth, conductor, fields, field_error):
+def test_bad_input_is_refused_clearly_and_changes_nothing(
+    app, client, auth, conductor, fields, field_error
+):
     auth.login(conductor.email)
     form = {"title": "Linee guida", "kind": "methodological", "language": "it", **fields}
     response = post_form(client, "/library/materials/new", form)
@@ -143,14 +172,23 @@ def test_both_a_file_and_a_link_is_refused(app, client, auth, conductor):
     assert library_files(app) == []
 
 
-def test_anonymous_visitors_and_participants_cannot_read_the_library(app, client, auth, conductor, make_project, make_invite):
+def test_anonymous_visitors_and_participants_cannot_read_the_library(
+    app, client, auth, conductor, make_project, make_invite
+):
     auth.login(conductor.email)
     upload(client, "r.pdf", PDF)
     material_id = db.session.scalar(sa.select(Material.id))
     auth.logout()
-    for url in ("/library/", f"/library/materials/{material_id}", f"/library/materials/{material_id}/file", "/library/cases/"):
+    for url in (
+        "/library/",
+        f"/library/materials/{material_id}",
+        f"/library/materials/{material_id}/file",
+        "/library/cases/",
+    ):
         response = client.get(url)
-        assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login"), url
+        assert response.status_code == 302 and response.headers["Location"].startswith(
+            "/auth/login"
+        ), url
     invite = make_invite(make_project("Progetto"))
     auth.join(invite.code)
     for url in ("/library/", f"/library/materials/{material_id}/file"):
@@ -158,7 +196,9 @@ def test_anonymous_visitors_and_participants_cannot_read_the_library(app, client
             assert response.status_code == 403
 
 
-def test_only_the_author_and_organizers_edit_or_delete(app, client, auth, conductor, organizer, make_user):
+def test_only_the_author_and_organizers_edit_or_delete(
+    app, client, auth, conductor, organizer, make_user
+):
     other = make_user("other@example.org", UserRole.CONDUCTOR, "Ottavia")
     auth.login(conductor.email)
     upload(client, "r.pdf", PDF)
@@ -178,7 +218,10 @@ def test_only_the_author_and_organizers_edit_or_delete(app, client, auth, conduc
     auth.login(conductor.email)  # the author replaces the file with a link: the old file goes
     assert post_form(client, f"/library/materials/{material.id}/edit", edit).status_code == 302
     db.session.expire_all()
-    assert (db.session.get(Material, material.id).url, library_files(app)) == ("https://example.org/x", [])
+    assert (db.session.get(Material, material.id).url, library_files(app)) == (
+        "https://example.org/x",
+        [],
+    )
     auth.logout()
 
     auth.login(organizer.email)
@@ -192,62 +235,144 @@ def test_materials_attach_to_projects_and_labs_and_show_on_their_pages(app, clie
     upload(client, "r.pdf", PDF, title="Schema di convenzione", kind="administrative")
     material = db.session.scalar(sa.select(Material))
     a, b = world.project_a.id, world.project_b.id
-    assert post_form(client, f"/library/materials/{material.id}/projects", {"project_id": b}).status_code == 403
-    assert post_form(client, f"/library/materials/{material.id}/projects", {"project_id": a}).status_code == 302
-    assert post_form(client, f"/library/materials/{material.id}/projects", {"project_id": a}).status_code == 302  # again: once
+    assert (
+        post_form(
+            client, f"/library/materials/{material.id}/projects", {"project_id": b}
+        ).status_code
+        == 403
+    )
+    assert (
+        post_form(
+            client, f"/library/materials/{material.id}/projects", {"project_id": a}
+        ).status_code
+        == 302
+    )
+    assert (
+        post_form(
+            client, f"/library/materials/{material.id}/projects", {"project_id": a}
+        ).status_code
+        == 302
+    )  # again: once
     assert count(MaterialProject) == 1
     assert "Schema di convenzione" in client.get(f"/projects/{a}").get_data(as_text=True)
     lab = labs.create_lab(db.session, "Laboratorio Valle Serena", [], [a], world.organizer.id)
     db.session.commit()
-    assert post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": lab.id}).status_code == 403  # organizers'
+    assert (
+        post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": lab.id}).status_code
+        == 403
+    )  # organizers'
     auth.logout()
 
     auth.login(world.organizer.email)
-    assert post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": lab.id}).status_code == 302
-    assert post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": 9999}).status_code == 400
+    assert (
+        post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": lab.id}).status_code
+        == 302
+    )
+    assert (
+        post_form(client, f"/library/materials/{material.id}/labs", {"lab_id": 9999}).status_code
+        == 400
+    )
     assert "Schema di convenzione" in client.get("/labs/").get_data(as_text=True)
-    assert post_form(client, f"/library/materials/{material.id}/labs/{lab.id}/detach").status_code == 302
-    assert post_form(client, f"/library/materials/{material.id}/projects/{a}/detach").status_code == 302
-    assert post_form(client, f"/library/materials/{material.id}/projects/{a}/detach").status_code == 404
+    assert (
+        post_form(client, f"/library/materials/{material.id}/labs/{lab.id}/detach").status_code
+        == 302
+    )
+    assert (
+        post_form(client, f"/library/materials/{material.id}/projects/{a}/detach").status_code
+        == 302
+    )
+    assert (
+        post_form(client, f"/library/materials/{material.id}/projects/{a}/detach").status_code
+        == 404
+    )
     assert (count(MaterialProject), count(MaterialLab)) == (0, 0)
     assert "Schema di convenzione" not in client.get(f"/projects/{a}").get_data(as_text=True)
 
 
-def test_browse_filters_by_kind_tag_and_text_and_the_search_finds_materials(app, client, auth, conductor, make_project):
+def test_browse_filters_by_kind_tag_and_text_and_the_search_finds_materials(
+    app, client, auth, conductor, make_project
+):
     auth.login(conductor.email)
-    upload(client, "a.pdf", PDF, title="Decreto legislativo centodiciassette", kind="normative", tags="art. 55")
-    upload(client, "b.pdf", PDF, title="Guida alla teoria del cambiamento", kind="methodological", tags="valutazione")
+    upload(
+        client,
+        "a.pdf",
+        PDF,
+        title="Decreto legislativo centodiciassette",
+        kind="normative",
+        tags="art. 55",
+    )
+    upload(
+        client,
+        "b.pdf",
+        PDF,
+        title="Guida alla teoria del cambiamento",
+        kind="methodological",
+        tags="valutazione",
+    )
     page = lambda query: client.get(f"/library/?{query}").get_data(as_text=True)  # noqa: E731
-    assert "Decreto legislativo centodiciassette" in page("kind=normative") and "Guida alla" not in page("kind=normative")
-    assert "Guida alla" in page("tag=valutazione") and "Decreto legislativo" not in page("tag=valutazione")
-    assert "Decreto legislativo" in page("q=legislativo+decreto") and "Guida alla" not in page("q=terzo+codice")
+    assert "Decreto legislativo centodiciassette" in page(
+        "kind=normative"
+    ) and "Guida alla" not in page("kind=normative")
+    assert "Guida alla" in page("tag=valutazione") and "Decreto legislativo" not in page(
+        "tag=valutazione"
+    )
+    assert "Decreto legislativo" in page("q=legislativo+decreto") and "Guida alla" not in page(
+        "q=terzo+codice"
+    )
     assert "Guida alla" in page("q=VALUTAZ")  # a tag's words count too, in any case
     assert "Nessun materiale corrisponde" in page("q=%25_nulla")
     assert client.get("/library/?kind=nonsense&tag=" + "x" * 500).status_code == 200
-    assert "Decreto legislativo centodiciassette" in client.get("/search?q=centodiciassette").get_data(as_text=True)
+    assert "Decreto legislativo centodiciassette" in client.get(
+        "/search?q=centodiciassette"
+    ).get_data(as_text=True)
 
 
 # --- case histories ---------------------------------------------------------------------------
 
 
 def write(board_id: int, change_id: str, text: str) -> None:
-    ops = [{"op": "create", "id": change_id, "type": "sticky", "fields": {"text": text, "x": 0, "y": 0, "w": 200, "h": 100}}]
-    boards.apply_change(db.session, parse_change({"board_id": board_id, "change_id": change_id, "client_id": "t", "ops": ops}), Actor("u:1", "T", True))
+    ops = [
+        {
+            "op": "create",
+            "id": change_id,
+            "type": "sticky",
+            "fields": {"text": text, "x": 0, "y": 0, "w": 200, "h": 100},
+        }
+    ]
+    boards.apply_change(
+        db.session,
+        parse_change({"board_id": board_id, "change_id": change_id, "client_id": "t", "ops": ops}),
+        Actor("u:1", "T", True),
+    )
 
 
-def test_a_case_history_freezes_the_chosen_boards_and_hides_the_others(app, client, auth, world, make_user):
+def test_a_case_history_freezes_the_chosen_boards_and_hides_the_others(
+    app, client, auth, world, make_user
+):
     project = world.project_a
     shown, hidden = project.boards[0].id, project.boards[1].id
     write(shown, "c1", "Scritto prima della pubblicazione")
     write(hidden, "c2", "Lavagna non scelta: segreta")
     auth.login(world.conductor.email)
-    summary = {"title": "Abitare solidale, com'è andata", "context": "Crisi abitativa", "lessons": "Partire presto", "boards": [shown]}
+    summary = {
+        "title": "Abitare solidale, com'è andata",
+        "context": "Crisi abitativa",
+        "lessons": "Partire presto",
+        "boards": [shown],
+    }
     response = post_form(client, f"/library/cases/publish/{project.id}", summary)
     assert "Solo un progetto concluso" in response.get_data(as_text=True)  # not closed yet
     assert count(CaseHistory) == 0
     db.session.get(type(project), project.id).status = ProjectStatus.CLOSED
     db.session.commit()
-    assert post_form(client, f"/library/cases/publish/{project.id}", {**summary, "boards": [shown, world.project_b.boards[0].id]}).status_code == 200
+    assert (
+        post_form(
+            client,
+            f"/library/cases/publish/{project.id}",
+            {**summary, "boards": [shown, world.project_b.boards[0].id]},
+        ).status_code
+        == 200
+    )
     assert count(CaseHistory) == 0  # another project's board: refused
     response = post_form(client, f"/library/cases/publish/{project.id}", summary)
     assert response.status_code == 302
@@ -267,8 +392,12 @@ def test_a_case_history_freezes_the_chosen_boards_and_hides_the_others(app, clie
     svg = client.get(f"/library/cases/{case.id}/boards/{frozen.id}.svg").get_data(as_text=True)
     assert "Scritto prima" in svg and "Scritto dopo" not in svg
     exported = client.get(f"/library/cases/{case.id}/boards/{frozen.id}.json").get_json()
-    assert [it["fields"]["text"] for it in exported["items"] if it["type"] == "sticky"] == ["Scritto prima della pubblicazione"]
-    assert client.get(f"/boards/{hidden}").status_code == 403  # the project itself stays closed to them
+    assert [it["fields"]["text"] for it in exported["items"] if it["type"] == "sticky"] == [
+        "Scritto prima della pubblicazione"
+    ]
+    assert (
+        client.get(f"/boards/{hidden}").status_code == 403
+    )  # the project itself stays closed to them
     assert client.get(f"/library/cases/{case.id}/boards/{frozen.id + 1000}.svg").status_code == 404
     assert "Abitare solidale, com" in client.get("/library/cases/").get_data(as_text=True)
     assert post_form(client, f"/library/cases/{case.id}/unpublish").status_code == 403  # not theirs
@@ -278,7 +407,11 @@ def test_a_case_history_freezes_the_chosen_boards_and_hides_the_others(app, clie
     assert post_form(client, f"/library/cases/{case.id}/unpublish").status_code == 302
     auth.logout()
     auth.login(reader.email)
-    for url in (f"/library/cases/{case.id}", f"/library/cases/{case.id}/boards/{frozen.id}.svg", f"/library/cases/{case.id}/boards/{frozen.id}.json"):
+    for url in (
+        f"/library/cases/{case.id}",
+        f"/library/cases/{case.id}/boards/{frozen.id}.svg",
+        f"/library/cases/{case.id}/boards/{frozen.id}.json",
+    ):
         assert client.get(url).status_code == 404, url
     assert "Abitare solidale, com" not in client.get("/library/cases/").get_data(as_text=True)
     assert count(CaseBoard) == 0  # the frozen copies are gone too
@@ -291,9 +424,13 @@ def test_publishing_again_refreezes_the_boards(app, client, auth, world):
     board_id = project.boards[0].id
     write(board_id, "c1", "Prima versione")
     auth.login(world.organizer.email)
-    post_form(client, f"/library/cases/publish/{project.id}", {"title": "Caso", "boards": [board_id]})
+    post_form(
+        client, f"/library/cases/publish/{project.id}", {"title": "Caso", "boards": [board_id]}
+    )
     write(board_id, "c2", "Seconda versione")
-    post_form(client, f"/library/cases/publish/{project.id}", {"title": "Caso", "boards": [board_id]})
+    post_form(
+        client, f"/library/cases/publish/{project.id}", {"title": "Caso", "boards": [board_id]}
+    )
     case = db.session.scalar(sa.select(CaseHistory))
     page = client.get(f"/library/cases/{case.id}").get_data(as_text=True)
     assert "Prima versione" in page and "Seconda versione" in page
@@ -314,4 +451,6 @@ def test_the_demo_seeds_a_few_materials_once(app, client, auth):
     summary = db.session.scalar(sa.select(Material).where(Material.file_type == "txt"))
     with client.get(f"/library/materials/{summary.id}/file") as response:
         assert response.get_data() == demo.DEMO_ART55_SUMMARY.encode("utf-8")
-    assert "Art. 55 del Codice del Terzo settore: sintesi" in client.get("/library/?tag=art.+55").get_data(as_text=True)
+    assert "Art. 55 del Codice del Terzo settore: sintesi" in client.get(
+        "/library/?tag=art.+55"
+    ).get_data(as_text=True)

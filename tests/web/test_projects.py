@@ -79,7 +79,9 @@ def organizer(world, auth):
 def test_the_new_project_form_preselects_the_status_a_new_project_gets(client, organizer):
     page = client.get("/projects/new").get_data(as_text=True)
     status_select = re.search(r'<select[^>]*name="status".*?</select>', page, re.S).group(0)
-    selected = re.findall(r'<option selected value="(\w+)"|<option value="(\w+)" selected', status_select)
+    selected = re.findall(
+        r'<option selected value="(\w+)"|<option value="(\w+)" selected', status_select
+    )
     assert [a or b for a, b in selected] == [Project.status.default.arg.value]
 
 

@@ -21,6 +21,7 @@ from workshop.extensions import db
 from workshop.models import (
     AuthSession,
     Base,
+    Board,
     Lab,
     Registration,
     RegistrationStatus,
@@ -28,7 +29,6 @@ from workshop.models import (
     UserRole,
     utcnow,
 )
-from workshop.models import Board
 from workshop.registration import service
 from workshop.registration.csv_export import export_registrations
 from workshop.rooms import labs
@@ -48,7 +48,9 @@ def person(n: int, lang: str = "it") -> service.Applicant:
 
 @pytest.fixture
 def lab(world):
-    made = labs.create_lab(db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id)
+    made = labs.create_lab(
+        db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id
+    )
     db.session.commit()
     return made
 
@@ -82,7 +84,9 @@ def test_people_are_accepted_in_order_and_the_rest_wait_with_their_position(lab)
         ("Persona 3", "waiting", None),
         ("Persona 4", "waiting", None),
     ]
-    fourth = db.session.scalar(sa.select(Registration).where(Registration.email == "p4@example.org"))
+    fourth = db.session.scalar(
+        sa.select(Registration).where(Registration.email == "p4@example.org")
+    )
     assert service.position_in_line(db.session, fourth) == 2
 
 
@@ -318,7 +322,9 @@ def mailing_app(make_app, smtp_sink):
 
 
 def open_form_desk(world, places: int) -> Lab:
-    lab = labs.create_lab(db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id)
+    lab = labs.create_lab(
+        db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id
+    )
     service.open_registration(db.session, lab.id, places, utcnow())
     db.session.commit()
     return lab
@@ -328,7 +334,12 @@ def sign_up(client, lab_id: int, n: int):
     return post_form(
         client,
         f"/labs/{lab_id}/register",
-        {"name": f"Persona {n}", "email": f"p{n}@example.org", "organisation": "APS", "role": "socia"},
+        {
+            "name": f"Persona {n}",
+            "email": f"p{n}@example.org",
+            "organisation": "APS",
+            "role": "socia",
+        },
     )
 
 
@@ -358,13 +369,19 @@ def test_emails_go_through_the_smtp_server_after_the_commit_in_the_registrants_l
     accepted, waiting, already = (m["message"] for m in smtp_sink.messages)
     assert accepted["From"] == "lab@example.org"
     assert accepted["Subject"] == "Hai un posto in Laboratorio 2026"
-    token = db.session.scalar(sa.select(Registration.token).where(Registration.email == "p1@example.org"))
+    token = db.session.scalar(
+        sa.select(Registration.token).where(Registration.email == "p1@example.org")
+    )
     assert f"/registration/{token}" in accepted.get_content()
     assert already["Subject"] == "Sei già iscritta o iscritto a Laboratorio 2026"
-    assert f"/registration/{token}" in already.get_content() and "già iscritt" in already.get_content()
+    assert (
+        f"/registration/{token}" in already.get_content() and "già iscritt" in already.get_content()
+    )
     assert waiting["Subject"] == "You are on the waiting list for Laboratorio 2026"
     assert "number 1 on the waiting list" in waiting.get_content()
-    assert any(line.upper().startswith("MAIL FROM:<LAB@EXAMPLE.ORG>") for line in smtp_sink.transcript)
+    assert any(
+        line.upper().startswith("MAIL FROM:<LAB@EXAMPLE.ORG>") for line in smtp_sink.transcript
+    )
     # The first cancels through the personal link: the second is admitted and told, in English.
     page = italian.get(f"/registration/{token}").get_data(as_text=True)
     assert "Annulla la mia iscrizione" in page
@@ -397,7 +414,9 @@ def test_without_an_smtp_host_the_message_is_written_to_the_log(caplog):
 def test_an_unreachable_smtp_server_is_logged_not_raised(caplog):
     settings = mail.MailSettings(host="127.0.0.1", port=1, security="none", timeout_s=2)
     with caplog.at_level(logging.ERROR, logger="workshop.mail"):
-        assert mail.send_quietly(settings, mail.compose(settings, "a@example.org", "x", "y")) is False
+        assert (
+            mail.send_quietly(settings, mail.compose(settings, "a@example.org", "x", "y")) is False
+        )
     assert "not sent" in caplog.text
 
 
@@ -429,10 +448,16 @@ def test_the_form_answers_a_known_address_exactly_as_a_new_one(client, world):
     lab = open_form_desk(world, 3)
     new = sign_up(client, lab.id, 1)
     known = sign_up(client, lab.id, 1)
-    assert (known.status_code, known.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert (known.status_code, known.headers["Location"]) == (
+        new.status_code,
+        new.headers["Location"],
+    )
     assert known.get_data() == new.get_data()
     assert set(known.headers.keys()) == set(new.headers.keys())
-    assert client.get(known.headers["Location"]).get_data() == client.get(new.headers["Location"]).get_data()
+    assert (
+        client.get(known.headers["Location"]).get_data()
+        == client.get(new.headers["Location"]).get_data()
+    )
     assert len(statuses(lab.id)) == 1  # nothing changed
 
 
@@ -506,17 +531,28 @@ def test_a_waiting_or_cancelled_registration_lets_nobody_in(client, world):
 
 
 def test_the_organizer_opens_changes_removes_closes_and_downloads_the_csv(client, auth, world):
-    lab = labs.create_lab(db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id)
+    lab = labs.create_lab(
+        db.session, "Laboratorio 2026", [], [world.project_a.id], world.organizer.id
+    )
     db.session.commit()
     auth.login("org@example.org")
-    assert post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "1"}).status_code == 302
+    assert (
+        post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "1"}).status_code
+        == 302
+    )
     visitor = client.application.test_client()
     for n in (1, 2, 3):
         sign_up(visitor, lab.id, n)
     page = client.get(f"/labs/{lab.id}/registrations").get_data(as_text=True)
     assert "ammessi: 1 · in attesa: 2" in page and "p3@example.org" in page
-    assert post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "0"}).status_code == 400
-    assert post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "2"}).status_code == 302
+    assert (
+        post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "0"}).status_code
+        == 400
+    )
+    assert (
+        post_form(client, f"/labs/{lab.id}/registrations/places", {"places": "2"}).status_code
+        == 302
+    )
     first = db.session.scalar(sa.select(Registration).where(Registration.email == "p1@example.org"))
     assert post_form(client, f"/labs/{lab.id}/registrations/{first.id}/remove").status_code == 302
     assert [s for _, s, _ in statuses(lab.id)] == ["cancelled", "accepted", "accepted"]
@@ -524,7 +560,9 @@ def test_the_organizer_opens_changes_removes_closes_and_downloads_the_csv(client
     assert sign_up(visitor, lab.id, 4).status_code == 403
     csv = client.get(f"/labs/{lab.id}/registrations.csv")
     body = csv.get_data()
-    assert body.startswith(b"\xef\xbb\xbf") and csv.headers["Content-Disposition"].startswith("attachment")
+    assert body.startswith(b"\xef\xbb\xbf") and csv.headers["Content-Disposition"].startswith(
+        "attachment"
+    )
     lines = body.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("nome;e-mail;organizzazione") and len(lines) == 4
     assert "Persona 1;p1@example.org;APS;socia;annullato" in lines[1]
@@ -532,11 +570,16 @@ def test_the_organizer_opens_changes_removes_closes_and_downloads_the_csv(client
 
 def test_the_csv_neutralises_formulas():
     row = Registration(
-        id=1, name="=HYPERLINK(\"x\")", email="a@example.org", organisation="+39", role="@ruolo",
-        status=RegistrationStatus.WAITING, arrived_at=utcnow(),
+        id=1,
+        name='=HYPERLINK("x")',
+        email="a@example.org",
+        organisation="+39",
+        role="@ruolo",
+        status=RegistrationStatus.WAITING,
+        arrived_at=utcnow(),
     )
     line = export_registrations([row], {1: 1}).decode("utf-8-sig").splitlines()[1]
-    assert line.startswith("\"'=HYPERLINK(\"\"x\"\")\";a@example.org;'+39;'@ruolo;in attesa;1;")
+    assert line.startswith('"\'=HYPERLINK(""x"")";a@example.org;\'+39;\'@ruolo;in attesa;1;')
 
 
 @pytest.mark.parametrize("who", ["anonymous", "conductor", "participant"])
@@ -558,7 +601,10 @@ def test_only_organizers_see_or_manage_registrations(client, auth, world, who):
     ):
         assert post_form(client, url, data).status_code in refused
     assert statuses(lab.id) == [("Persona 1", "accepted", 1)]
-    assert service.desk_of(db.session, lab.id).places == 1 and service.desk_of(db.session, lab.id).is_open
+    assert (
+        service.desk_of(db.session, lab.id).places == 1
+        and service.desk_of(db.session, lab.id).is_open
+    )
 
 
 def test_a_registration_of_another_lab_cannot_be_removed_through_this_one(client, auth, world):
@@ -567,5 +613,8 @@ def test_a_registration_of_another_lab_cannot_be_removed_through_this_one(client
     sign_up(client.application.test_client(), other.id, 1)
     registration = db.session.scalar(sa.select(Registration))
     auth.login("org@example.org")
-    assert post_form(client, f"/labs/{lab.id}/registrations/{registration.id}/remove").status_code == 404
+    assert (
+        post_form(client, f"/labs/{lab.id}/registrations/{registration.id}/remove").status_code
+        == 404
+    )
     assert statuses(other.id) == [("Persona 1", "accepted", 1)]

@@ -12,16 +12,53 @@ ACTOR = Actor("u:1", "Carla", may_conduct=True)
 
 
 def _put(board_id, ops, name):
-    service.apply_change(db.session, parse_change({"board_id": board_id, "change_id": name, "client_id": "t", "ops": ops}), ACTOR)
+    service.apply_change(
+        db.session,
+        parse_change({"board_id": board_id, "change_id": name, "client_id": "t", "ops": ops}),
+        ACTOR,
+    )
 
 
 def _fill(world):
     a_context = world.project_a.boards[0]
     a_theory = next(b for b in world.project_a.boards if b.kind.value == "theory_of_change")
     b_board = world.project_b.boards[0]
-    _put(a_context.id, [{"op": "create", "id": "p1", "type": "problem", "fields": {"text": "Solitudine degli anziani in città", "role": "core"}}], "a1")
-    _put(a_theory.id, [{"op": "create", "id": "k1", "type": "indicator", "fields": {"name": "Anziani con visite settimanali"}}], "a2")
-    _put(b_board.id, [{"op": "create", "id": "p9", "type": "problem", "fields": {"text": "Anziani soli nel progetto B"}}], "b1")
+    _put(
+        a_context.id,
+        [
+            {
+                "op": "create",
+                "id": "p1",
+                "type": "problem",
+                "fields": {"text": "Solitudine degli anziani in città", "role": "core"},
+            }
+        ],
+        "a1",
+    )
+    _put(
+        a_theory.id,
+        [
+            {
+                "op": "create",
+                "id": "k1",
+                "type": "indicator",
+                "fields": {"name": "Anziani con visite settimanali"},
+            }
+        ],
+        "a2",
+    )
+    _put(
+        b_board.id,
+        [
+            {
+                "op": "create",
+                "id": "p9",
+                "type": "problem",
+                "fields": {"text": "Anziani soli nel progetto B"},
+            }
+        ],
+        "b1",
+    )
 
 
 def test_a_conductor_finds_cards_of_their_projects_only(client, world, become):

@@ -25,7 +25,11 @@ def _board(world, kind):
 
 
 def _change(board_id, ops, name):
-    service.apply_change(db.session, parse_change({"board_id": board_id, "change_id": name, "client_id": "t", "ops": ops}), CONDUCTOR)
+    service.apply_change(
+        db.session,
+        parse_change({"board_id": board_id, "change_id": name, "client_id": "t", "ops": ops}),
+        CONDUCTOR,
+    )
 
 
 def _fill(world):
@@ -41,10 +45,34 @@ def _fill(world):
     _change(
         reporting.id,
         [
-            {"op": "create", "id": "m1", "type": "measurement", "fields": {"indicator": "k", "date": "2026-01-10", "value": 18}},
-            {"op": "create", "id": "m2", "type": "measurement", "fields": {"indicator": "k", "date": "2026-05-10", "value": 33}},
-            {"op": "create", "id": "s1", "type": "story", "fields": {"text": "Il sabato non siamo più soli", "consent": True, "teller": "Maria"}},
-            {"op": "create", "id": "s2", "type": "story", "fields": {"text": SECRET_STORY, "consent": False, "teller": "Giulia"}},
+            {
+                "op": "create",
+                "id": "m1",
+                "type": "measurement",
+                "fields": {"indicator": "k", "date": "2026-01-10", "value": 18},
+            },
+            {
+                "op": "create",
+                "id": "m2",
+                "type": "measurement",
+                "fields": {"indicator": "k", "date": "2026-05-10", "value": 33},
+            },
+            {
+                "op": "create",
+                "id": "s1",
+                "type": "story",
+                "fields": {
+                    "text": "Il sabato non siamo più soli",
+                    "consent": True,
+                    "teller": "Maria",
+                },
+            },
+            {
+                "op": "create",
+                "id": "s2",
+                "type": "story",
+                "fields": {"text": SECRET_STORY, "consent": False, "teller": "Giulia"},
+            },
         ],
         "rep-1",
     )
@@ -52,11 +80,23 @@ def _fill(world):
 
 
 def _draft(board_id, lang="it"):
-    request = parse_action({"board_id": board_id, "change_id": f"draft-{lang}", "client_id": "t", "action": "draft_social_report", "args": {"lang": lang}})
-    return service.run_action(db.session, request.change, request.action, request.args, CONDUCTOR, may_edit=True)
+    request = parse_action(
+        {
+            "board_id": board_id,
+            "change_id": f"draft-{lang}",
+            "client_id": "t",
+            "action": "draft_social_report",
+            "args": {"lang": lang},
+        }
+    )
+    return service.run_action(
+        db.session, request.change, request.action, request.args, CONDUCTOR, may_edit=True
+    )
 
 
-def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent(client, world, become):
+def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent(
+    client, world, become
+):
     reporting = _fill(world)
     applied = _draft(reporting.id)
     assert len(applied.ops) == 8
@@ -70,7 +110,13 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     flat = re.sub(r"\s+", " ", text)
-    for heading in ("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Risorse", "Monitoraggio"):
+    for heading in (
+        "Nota metodologica",
+        "Identità del progetto",
+        "Governance del tavolo",
+        "Risorse",
+        "Monitoraggio",
+    ):
         assert heading in flat
     assert "ultimo valore 33 famiglie" in flat and "non è il bilancio sociale di un ente" in flat
     assert SECRET_STORY not in flat and "Giulia" not in flat
@@ -97,7 +143,10 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client
     reporting = _fill(world)
     _draft(reporting.id, "en")
     become("conductor_a")
-    response = client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "en"})
+    response = client.post(
+        f"/boards/{reporting.id}/report/links",
+        data={"csrf_token": csrf_token(client), "lang": "en"},
+    )
     assert response.status_code == 302
     link = db.session.query(ReportLink).filter_by(board_id=reporting.id).one()
     assert len(link.token) == 43 and link.lang == "en"
@@ -113,7 +162,10 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client
     assert client.get("/r/short").status_code == 404
 
     become("conductor_a")
-    client.post(f"/boards/{reporting.id}/report/links/{link.id}/revoke", data={"csrf_token": csrf_token(client)})
+    client.post(
+        f"/boards/{reporting.id}/report/links/{link.id}/revoke",
+        data={"csrf_token": csrf_token(client)},
+    )
     become("anonymous")
     assert client.get(f"/r/{link.token}").status_code == 404
 
@@ -121,10 +173,24 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client
 def test_bad_link_requests_change_nothing(client, world, become):
     reporting = _fill(world)
     become("conductor_a")
-    assert client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "fr"}).status_code == 400
-    assert client.post(f"/boards/{reporting.id}/report/links", data={"lang": "it"}).status_code == 400  # no CSRF token
+    assert (
+        client.post(
+            f"/boards/{reporting.id}/report/links",
+            data={"csrf_token": csrf_token(client), "lang": "fr"},
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(f"/boards/{reporting.id}/report/links", data={"lang": "it"}).status_code == 400
+    )  # no CSRF token
     context = _board(world, "context")
-    assert client.post(f"/boards/{context.id}/report/links", data={"csrf_token": csrf_token(client), "lang": "it"}).status_code == 404
+    assert (
+        client.post(
+            f"/boards/{context.id}/report/links",
+            data={"csrf_token": csrf_token(client), "lang": "it"},
+        ).status_code
+        == 404
+    )
     assert db.session.query(ReportLink).count() == 0
 
 
@@ -139,15 +205,38 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
     conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()
     with client.session_transaction() as session:
         session.clear()
-    response = client.post("/auth/login", data={"csrf_token": csrf_token(client), "email": conductor.email, "password": demo.DEMO_PASSWORD})
+    response = client.post(
+        "/auth/login",
+        data={
+            "csrf_token": csrf_token(client),
+            "email": conductor.email,
+            "password": demo.DEMO_PASSWORD,
+        },
+    )
     assert response.status_code == 302
 
-    boards = {b.kind.value: {it["id"]: it for it in service.live_items(db.session, b.id)} for b in project.boards}
-    budget = sum(it["fields"]["amount"] for it in boards["stakeholders"].values() if it["type"] == "budget_line")
-    latest = max(boards["social_reporting"].values(), key=lambda it: it["fields"].get("date", ""))["fields"]["value"]
-    secret = next(it for it in boards["social_reporting"].values() if it["type"] == "story" and not it["fields"]["consent"])
+    boards = {
+        b.kind.value: {it["id"]: it for it in service.live_items(db.session, b.id)}
+        for b in project.boards
+    }
+    budget = sum(
+        it["fields"]["amount"]
+        for it in boards["stakeholders"].values()
+        if it["type"] == "budget_line"
+    )
+    latest = max(boards["social_reporting"].values(), key=lambda it: it["fields"].get("date", ""))[
+        "fields"
+    ]["value"]
+    secret = next(
+        it
+        for it in boards["social_reporting"].values()
+        if it["type"] == "story" and not it["fields"]["consent"]
+    )
 
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/boards/{reporting.id}/report.pdf").data)).pages)
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(client.get(f"/boards/{reporting.id}/report.pdf").data)).pages
+    )
     flat = re.sub(r"\s+", " ", text)
     for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio svolto dall'organo di controllo"), start=1):
         assert f"{n}. {heading}" in flat

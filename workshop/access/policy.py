@@ -37,7 +37,11 @@ def can_view_board(who: Principal | None, project_id: int, board_id: int) -> boo
     if who.invite_project_id != project_id:
         return False
     # Rooms: an invite to a live session's plenary also opens that session's group boards.
-    return who.invite_board_id is None or who.invite_board_id == board_id or board_id in who.room_board_ids
+    return (
+        who.invite_board_id is None
+        or who.invite_board_id == board_id
+        or board_id in who.room_board_ids
+    )
 
 
 def can_edit_board(who: Principal | None, project_id: int, board_id: int) -> bool:

@@ -72,7 +72,11 @@ class Principal:
 
     @classmethod
     def for_participant(
-        cls, auth: AuthSession, participant: Participant, invite: Invite, room_board_ids: frozenset[int] = frozenset()
+        cls,
+        auth: AuthSession,
+        participant: Participant,
+        invite: Invite,
+        room_board_ids: frozenset[int] = frozenset(),
     ) -> Principal:
         return cls(
             auth_session_id=auth.id,

@@ -42,7 +42,7 @@ def new_join_code() -> str:
 
 
 def format_join_code(code: str) -> str:
-    """"KQ7M3WXP" -> "KQ7M-3WXP", the way people see and read it."""
+    """ "KQ7M3WXP" -> "KQ7M-3WXP", the way people see and read it."""
     return "-".join(code[i : i + JOIN_CODE_GROUP] for i in range(0, len(code), JOIN_CODE_GROUP))
 
 
@@ -141,7 +141,9 @@ def remove_participant(session: Session, participant: Participant, now: datetime
 
 
 def _new_auth_session(lifetime: timedelta, now: datetime, **who) -> AuthSession:
-    return AuthSession(id=secrets.token_urlsafe(32), created_at=now, expires_at=now + lifetime, **who)
+    return AuthSession(
+        id=secrets.token_urlsafe(32), created_at=now, expires_at=now + lifetime, **who
+    )
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
@@ -152,7 +154,9 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
-def open_user_session(session: Session, user: User, lifetime: timedelta, now: datetime) -> AuthSession:
+def open_user_session(
+    session: Session, user: User, lifetime: timedelta, now: datetime
+) -> AuthSession:
     """A new session id at every login, so a planted cookie never becomes a logged-in one."""
     auth = _new_auth_session(lifetime, now, user_id=user.id)
     user.last_login_at = now
@@ -183,7 +187,9 @@ def load_principal(session: Session, auth_session_id: str, now: datetime) -> Pri
     # populate_existing: a bulk revoke (_revoke_where) does not touch the AuthSession objects this
     # session already holds, so read the row again rather than trust a stale copy.
     auth = (
-        session.get(AuthSession, auth_session_id, populate_existing=True) if auth_session_id else None
+        session.get(AuthSession, auth_session_id, populate_existing=True)
+        if auth_session_id
+        else None
     )
     if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
         return None

@@ -98,7 +98,8 @@ class BoardView(Mapping[str, Item]):
     def of_type(self, *types: str) -> list[Item]:
         """Live items of these types, in creation order (stable for layouts and tests)."""
         return sorted(
-            (it for it in self._items.values() if it.type in types), key=lambda it: (it.created_seq, it.id)
+            (it for it in self._items.values() if it.type in types),
+            key=lambda it: (it.created_seq, it.id),
         )
 
     def project_items(self, board_kind: str) -> dict[str, Item]:
@@ -148,10 +149,14 @@ class Template:
 
 @dataclass
 class CanvasRegistry:
-    actions: dict[str, dict[str, Action]] = field(default_factory=dict)  # board kind -> name -> action
+    actions: dict[str, dict[str, Action]] = field(
+        default_factory=dict
+    )  # board kind -> name -> action
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     effects: dict[str, list[Effect]] = field(default_factory=dict)
-    templates: dict[str, dict[str, Template]] = field(default_factory=dict)  # board kind -> name -> template
+    templates: dict[str, dict[str, Template]] = field(
+        default_factory=dict
+    )  # board kind -> name -> template
 
     def add_template(self, template: Template) -> None:
         for kind in template.board_kinds:

@@ -10,7 +10,9 @@ class BoardError(Exception):
 
     code = P.INTERNAL
 
-    def __init__(self, message: str = "", *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str = "", *, field: str | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message or self.code)
         self.message = message or self.code
         self.field = field

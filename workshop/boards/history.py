@@ -67,7 +67,9 @@ def items_at(session: Session, board_id: int, seq: int) -> list[dict[str, Any]]:
     return sorted(items.values(), key=lambda it: (it.get("seq", 0), it["id"]))
 
 
-def replay(items: dict[str, dict[str, Any]], seq: int, ops: list[dict[str, Any]], author: str) -> None:
+def replay(
+    items: dict[str, dict[str, Any]], seq: int, ops: list[dict[str, Any]], author: str
+) -> None:
     """Apply one logged change's ops, as applied, to live items in wire form."""
     for op in ops:
         kind, item_id = op["op"], op["id"]
@@ -86,7 +88,9 @@ def replay(items: dict[str, dict[str, Any]], seq: int, ops: list[dict[str, Any]]
             items.pop(item_id, None)
 
 
-def timeline(session: Session, board_id: int, limit: int = MAX_TIMELINE_ENTRIES) -> list[TimelineEntry]:
+def timeline(
+    session: Session, board_id: int, limit: int = MAX_TIMELINE_ENTRIES
+) -> list[TimelineEntry]:
     """The board's kept changes, oldest first (the newest `limit` of them)."""
     rows = session.execute(
         sa.select(BoardChange.seq, BoardChange.created_at, BoardChange.author_name, BoardChange.ops)
@@ -115,7 +119,9 @@ def snapshots(session: Session, board_id: int) -> list[BoardSnapshot]:
     return list(
         session.scalars(
             sa.select(BoardSnapshot)
-            .where(BoardSnapshot.board_id == board_id, BoardSnapshot.kind != SnapshotKind.CHECKPOINT)
+            .where(
+                BoardSnapshot.board_id == board_id, BoardSnapshot.kind != SnapshotKind.CHECKPOINT
+            )
             .order_by(BoardSnapshot.seq, BoardSnapshot.id)
         )
     )
@@ -134,4 +140,12 @@ def oldest_kept_seq(session: Session, board_id: int) -> int:
     return oldest if oldest is not None else board.seq
 
 
-__all__ = ["HistoryCompacted", "TimelineEntry", "items_at", "oldest_kept_seq", "replay", "snapshots", "timeline"]
+__all__ = [
+    "HistoryCompacted",
+    "TimelineEntry",
+    "items_at",
+    "oldest_kept_seq",
+    "replay",
+    "snapshots",
+    "timeline",
+]

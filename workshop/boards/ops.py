@@ -68,7 +68,9 @@ def parse_op(raw: Any) -> Op:
         raise InvalidOp("op must be one of " + ", ".join(OP_KINDS), field="op")
     extra = set(raw) - _OP_KEYS[kind]
     if extra:
-        raise BadRequest(f"unexpected key {sorted(map(str, extra))[0]!r} in a {kind} op", field="ops")
+        raise BadRequest(
+            f"unexpected key {sorted(map(str, extra))[0]!r} in a {kind} op", field="ops"
+        )
     item_id = raw.get("id")
     if not is_item_id(item_id):
         raise InvalidOp("id must be 1 to 40 letters, digits, - or _", field="id")

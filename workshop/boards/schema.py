@@ -167,7 +167,10 @@ class OrderKey(Field):
 
     def clean(self, name, value):
         if not isinstance(value, str) or not ORDER_KEY_PATTERN.match(value):
-            raise InvalidOp(f"{name} must be an order key of 1 to {MAX_ORDER_KEY_CHARS} letters/digits", field=name)
+            raise InvalidOp(
+                f"{name} must be an order key of 1 to {MAX_ORDER_KEY_CHARS} letters/digits",
+                field=name,
+            )
         return value
 
 
@@ -300,12 +303,18 @@ class ItemType:
     title_field: str | None = None
     summary: tuple[str, ...] = ()
     # Computes the derived fields from the item's fields (all of them, after the change).
-    derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = field(default=None, compare=False)
+    derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = field(
+        default=None, compare=False
+    )
 
     @property
     def is_edge(self) -> bool:
         """Drawn as a line between two items: not spatial, with `from` and `to` references."""
-        return not self.spatial and isinstance(self.fields.get("from"), Ref) and isinstance(self.fields.get("to"), Ref)
+        return (
+            not self.spatial
+            and isinstance(self.fields.get("from"), Ref)
+            and isinstance(self.fields.get("to"), Ref)
+        )
 
     def all_fields(self) -> dict[str, Field]:
         return {**GEOMETRY, **self.fields} if self.spatial else dict(self.fields)

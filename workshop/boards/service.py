@@ -24,7 +24,15 @@ from workshop.boards.errors import BoardLocked, Forbidden, InvalidOp, LimitReach
 from workshop.boards.ops import Change, parse_op
 from workshop.boards.schema import registry
 from workshop.boards.state import Actor, Applier, Item, ref_targets
-from workshop.models import Board, BoardChange, BoardItem, BoardItemLink, BoardSnapshot, SnapshotKind, utcnow
+from workshop.models import (
+    Board,
+    BoardChange,
+    BoardItem,
+    BoardItemLink,
+    BoardSnapshot,
+    SnapshotKind,
+    utcnow,
+)
 
 # History: a checkpoint snapshot every this many changes, and the op log keeps at least this
 # many changes behind the head, so a replay is fine-grained for recent work and checkpointed
@@ -138,7 +146,13 @@ class AppliedChange:
 
 def _item_from_row(row: BoardItem) -> Item:
     return Item(
-        row.item_id, row.type, dict(row.fields), row.created_seq, row.updated_seq, row.deleted_seq, row.created_by
+        row.item_id,
+        row.type,
+        dict(row.fields),
+        row.created_seq,
+        row.updated_seq,
+        row.deleted_seq,
+        row.created_by,
     )
 
 
@@ -192,7 +206,9 @@ _BUMP_SEQ = (
     sa.update(_BOARDS)
     .where(_BOARDS.c.id == sa.bindparam("board"))
     .values(seq=_BOARDS.c.seq + 1)
-    .returning(_BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items, _BOARDS.c.project_id)
+    .returning(
+        _BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items, _BOARDS.c.project_id
+    )
 )
 _SEEN_CHANGE = sa.select(_CHANGES).where(
     _CHANGES.c.board_id == sa.bindparam("board"), _CHANGES.c.change_id == sa.bindparam("change_id")
@@ -304,10 +320,19 @@ def _apply_in_transaction(
         if not planned.ops:
             session.rollback()  # nothing to change: give the seq back
             return AppliedChange(
-                board_id, 0, change.change_id, change.client_id, actor.identity, actor.name, [], result=result
+                board_id,
+                0,
+                change.change_id,
+                change.client_id,
+                actor.identity,
+                actor.name,
+                [],
+                result=result,
             )
         if len(planned.ops) > P.MAX_OPS_PER_ACTION:
-            raise InvalidOp(f"this action would make more than {P.MAX_OPS_PER_ACTION} changes at once")
+            raise InvalidOp(
+                f"this action would make more than {P.MAX_OPS_PER_ACTION} changes at once"
+            )
         ops = tuple(parse_op(op) for op in planned.ops)
 
     outcome = Applier(
@@ -343,7 +368,14 @@ def _apply_in_transaction(
     for effect in canvases.effects.get(str(kind), ()):
         effect(conn, board_id, project_id, seq, outcome.changed, actor)
     return AppliedChange(
-        board_id, seq, change.change_id, change.client_id, actor.identity, actor.name, outcome.applied, result=result
+        board_id,
+        seq,
+        change.change_id,
+        change.client_id,
+        actor.identity,
+        actor.name,
+        outcome.applied,
+        result=result,
     )
 
 
@@ -387,7 +419,9 @@ def run_action(
 
 
 def _live_items_by_id(conn: sa.Connection, board_id: int) -> dict[str, Item]:
-    rows = conn.execute(sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.deleted_seq.is_(None)))
+    rows = conn.execute(
+        sa.select(_ITEMS).where(_ITEMS.c.board_id == board_id, _ITEMS.c.deleted_seq.is_(None))
+    )
     return {row.item_id: _item_from_row(row) for row in rows}
 
 
@@ -456,7 +490,11 @@ def _relinked_ids(applied: list[dict[str, Any]], changed: dict[str, Item]) -> se
 
 
 def _write_items(
-    conn: sa.Connection, board_id: int, items: Iterable[Item], stored: set[str], relink_ids: set[str]
+    conn: sa.Connection,
+    board_id: int,
+    items: Iterable[Item],
+    stored: set[str],
+    relink_ids: set[str],
 ) -> None:
     items = list(items)
     if not items:
@@ -476,7 +514,11 @@ def _write_items(
     ]
     new_rows = [r for r in rows if r["item_id"] not in stored]
     old_rows = [
-        {"b_board_id": board_id, "b_item_id": r["item_id"], **{k: r[k] for k in ("fields", "updated_seq", "deleted_seq")}}
+        {
+            "b_board_id": board_id,
+            "b_item_id": r["item_id"],
+            **{k: r[k] for k in ("fields", "updated_seq", "deleted_seq")},
+        }
         for r in rows
         if r["item_id"] in stored
     ]
@@ -503,7 +545,13 @@ def _write_items(
 def live_items(session: Session, board_id: int) -> list[dict[str, Any]]:
     """Every live item of the board, in wire form."""
     rows = session.execute(
-        sa.select(BoardItem.item_id, BoardItem.type, BoardItem.fields, BoardItem.created_by, BoardItem.updated_seq)
+        sa.select(
+            BoardItem.item_id,
+            BoardItem.type,
+            BoardItem.fields,
+            BoardItem.created_by,
+            BoardItem.updated_seq,
+        )
         .where(BoardItem.board_id == board_id, BoardItem.deleted_seq.is_(None))
         .order_by(BoardItem.created_seq, BoardItem.item_id)
     )
@@ -588,9 +636,15 @@ def _begin_consistent_read(session: Session) -> None:
 
 
 def take_snapshot(
-    session: Session, board_id: int, kind: SnapshotKind, name: str = "", created_by: str | None = None
+    session: Session,
+    board_id: int,
+    kind: SnapshotKind,
+    name: str = "",
+    created_by: str | None = None,
 ) -> BoardSnapshot:
-    board = session.get(Board, board_id, populate_existing=True)  # the sequencer writes with Core: refresh
+    board = session.get(
+        Board, board_id, populate_existing=True
+    )  # the sequencer writes with Core: refresh
     if board is None:
         raise NotFound("no such board", field="board_id")
     snapshot = BoardSnapshot(
@@ -666,11 +720,14 @@ def maintain(
 
 
 def _last_checkpoint(session: Session, board_id: int) -> int:
-    return session.scalar(
-        sa.select(sa.func.max(BoardSnapshot.seq)).where(
-            BoardSnapshot.board_id == board_id, BoardSnapshot.kind == SnapshotKind.CHECKPOINT
+    return (
+        session.scalar(
+            sa.select(sa.func.max(BoardSnapshot.seq)).where(
+                BoardSnapshot.board_id == board_id, BoardSnapshot.kind == SnapshotKind.CHECKPOINT
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def compact(session: Session, board: Board, upto_seq: int) -> int:
@@ -683,7 +740,9 @@ def compact(session: Session, board: Board, upto_seq: int) -> int:
     ).rowcount
     session.execute(
         sa.delete(BoardItem).where(
-            BoardItem.board_id == board.id, BoardItem.deleted_seq.is_not(None), BoardItem.deleted_seq <= upto_seq
+            BoardItem.board_id == board.id,
+            BoardItem.deleted_seq.is_not(None),
+            BoardItem.deleted_seq <= upto_seq,
         )
     )
     board.compacted_seq = upto_seq

@@ -179,7 +179,9 @@ class Applier:
             wanted = spec.targets(values.get(name)) if name in values else []
             if not wanted:
                 continue
-            found = self._resolve_external(spec.board_kind, wanted) if self._resolve_external else {}
+            found = (
+                self._resolve_external(spec.board_kind, wanted) if self._resolve_external else {}
+            )
             for target_id in wanted:
                 target_type = found.get(target_id)
                 if target_type is None:
@@ -209,7 +211,9 @@ class Applier:
             self.prefetch([item_id])
         result = {i: self.work[i] for i in found if self.work.get(i) is not None}
         result.update({i: it for i, it in self.work.items() if it is not None and it.type in types})
-        return sorted((it for it in result.values() if it.alive), key=lambda it: (it.created_seq, it.id))
+        return sorted(
+            (it for it in result.values() if it.alive), key=lambda it: (it.created_seq, it.id)
+        )
 
     def server_update(self, item_id: str, values: dict[str, Any]) -> None:
         """A rule's update: checked like any value, but derived and conductor-only fields may
@@ -244,7 +248,9 @@ class Applier:
         if self._get(op.id) is not None:
             raise ItemExists("an item with this id exists", field="id")
         item_type = self.types.type_for(self.board_kind, op.type)
-        values = check_fields(item_type, op.fields, creating=True, may_conduct=self.actor.may_conduct)
+        values = check_fields(
+            item_type, op.fields, creating=True, may_conduct=self.actor.may_conduct
+        )
         self._check_refs(op.id, item_type, values)
         fields = {**item_type.defaults(), **values}
         fields.update(item_type.derived_values(fields))
@@ -259,7 +265,9 @@ class Applier:
         item = self._existing(op.id)
         item_type = self.types.get(item.type)
         self._check_unlocked(item, item_type)
-        values = check_fields(item_type, op.fields, creating=False, may_conduct=self.actor.may_conduct)
+        values = check_fields(
+            item_type, op.fields, creating=False, may_conduct=self.actor.may_conduct
+        )
         self._check_refs(op.id, item_type, values)
         if not values:
             return
@@ -338,7 +346,9 @@ class Applier:
         item.updated_seq = self.seq
         self._touch(item)
         self.out.live_delta += 1
-        self.out.applied.append({"op": RESTORE, "id": item.id, "type": item.type, "fields": item.fields})
+        self.out.applied.append(
+            {"op": RESTORE, "id": item.id, "type": item.type, "fields": item.fields}
+        )
 
     def _existing(self, item_id: str) -> Item:
         item = self._get(item_id)

@@ -97,14 +97,20 @@ def check_signal(payload_bytes: int, max_bytes: int, description: Any, candidate
             or description.get("type") not in DESCRIPTION_TYPES
             or not isinstance(description.get("sdp", ""), str)
         ):
-            raise CallRefused("bad_request", "description must be {type: offer|answer|rollback, sdp}", "description")
+            raise CallRefused(
+                "bad_request",
+                "description must be {type: offer|answer|rollback, sdp}",
+                "description",
+            )
     elif not isinstance(candidate, dict) or set(candidate) - {
         "candidate",
         "sdpMid",
         "sdpMLineIndex",
         "usernameFragment",
     }:
-        raise CallRefused("bad_request", "candidate must be an RTCIceCandidate's fields", "candidate")
+        raise CallRefused(
+            "bad_request", "candidate must be an RTCIceCandidate's fields", "candidate"
+        )
 
 
 def wire_size(value: Any) -> int:
@@ -119,7 +125,9 @@ class CallRegistry:
         self._calls: dict[int, Call] = {}
         self._by_sid: dict[str, Peer] = {}
 
-    def join(self, sid: str, identity: str, name: str, conducts: bool, board_id: int, is_plenary: bool) -> tuple[Peer, Call, Peer | None]:
+    def join(
+        self, sid: str, identity: str, name: str, conducts: bool, board_id: int, is_plenary: bool
+    ) -> tuple[Peer, Call, Peer | None]:
         """Put the socket in the board's call (leaving any other call first). Returns the new
         peer, its call and the peer it was before, if it was in a call."""
         with self._lock:

@@ -47,10 +47,16 @@ def parse_ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
     except ValueError as error:
         raise CallSettingsError(f"WORKSHOP_ICE_SERVERS is not JSON: {error}") from None
     if not isinstance(servers, list) or len(servers) > MAX_ICE_SERVERS:
-        raise CallSettingsError(f"WORKSHOP_ICE_SERVERS must be a list of at most {MAX_ICE_SERVERS} servers")
+        raise CallSettingsError(
+            f"WORKSHOP_ICE_SERVERS must be a list of at most {MAX_ICE_SERVERS} servers"
+        )
     parsed = []
     for server in servers:
-        if not isinstance(server, dict) or "urls" not in server or set(server) - {"urls", "username", "credential"}:
+        if (
+            not isinstance(server, dict)
+            or "urls" not in server
+            or set(server) - {"urls", "username", "credential"}
+        ):
             raise CallSettingsError("each ICE server is {urls, username?, credential?}")
         urls = server["urls"] if isinstance(server["urls"], list) else [server["urls"]]
         if not urls or not all(isinstance(u, str) and u.startswith(_ICE_SCHEMES) for u in urls):
@@ -67,7 +73,9 @@ def parse_mesh_limit(raw: str | None) -> int:
     if raw is None or not raw.strip():
         return DEFAULT_MESH_LIMIT
     if not raw.strip().isdigit() or not 2 <= int(raw) <= MAX_MESH_LIMIT:
-        raise CallSettingsError(f"WORKSHOP_CALL_MESH_LIMIT must be a whole number from 2 to {MAX_MESH_LIMIT}")
+        raise CallSettingsError(
+            f"WORKSHOP_CALL_MESH_LIMIT must be a whole number from 2 to {MAX_MESH_LIMIT}"
+        )
     return int(raw)
 
 
@@ -80,7 +88,9 @@ def parse_sfu_url(raw: str | None) -> str | None:
         return None
     url = urlparse(raw.strip())
     if url.scheme != "https" or not url.netloc or "{room}" not in raw:
-        raise CallSettingsError("WORKSHOP_CALL_SFU_URL must be an https:// address with {room} in it")
+        raise CallSettingsError(
+            "WORKSHOP_CALL_SFU_URL must be an https:// address with {room} in it"
+        )
     return raw.strip()
 
 

@@ -9,8 +9,10 @@ test that uses the engine without the app imports it too. Nothing here imports F
 from __future__ import annotations
 
 # They register on import.
-from workshop.canvases import common  # noqa: F401
-from workshop.canvases import context  # noqa: F401  (session 1: context and problem analysis)
-from workshop.canvases import stakeholders  # noqa: F401  (session 2: stakeholder mapping)
-from workshop.canvases import theory_of_change  # noqa: F401  (session 3)
-from workshop.canvases import social_reporting  # noqa: F401  (session 4)
+from workshop.canvases import (
+    common,  # noqa: F401
+    context,  # noqa: F401  (session 1: context and problem analysis)
+    social_reporting,  # noqa: F401  (session 4)
+    stakeholders,  # noqa: F401  (session 2: stakeholder mapping)
+    theory_of_change,  # noqa: F401  (session 3)
+)

@@ -36,7 +36,9 @@ def update(item_id: str, **fields: Any) -> dict[str, Any]:
 def content_right_edge(view: BoardView) -> float | None:
     """The right edge of the board's spatial items, or None on an empty board."""
     edges = [
-        float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields and "w" in it.fields
+        float(it.fields["x"]) + float(it.fields["w"])
+        for it in view.values()
+        if "x" in it.fields and "w" in it.fields
     ]
     return max(edges) if edges else None
 
@@ -62,7 +64,9 @@ def _apply_template(view: BoardView, args: Mapping[str, Any], actor: Actor) -> A
     ops = template.build()
     if right is not None:
         ops = shifted(ops, right + TEMPLATE_GAP)
-    return ActionResult(ops=ops, result={"template": template.name, "created": [op["id"] for op in ops]})
+    return ActionResult(
+        ops=ops, result={"template": template.name, "created": [op["id"] for op in ops]}
+    )
 
 
 APPLY_TEMPLATE = Action("apply_template", _apply_template, conductor_only=True)

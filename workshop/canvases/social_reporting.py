@@ -14,7 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.boards.canvas import Action, ActionResult, BoardView, Template, register_action, register_template
+from workshop.boards.canvas import (
+    Action,
+    ActionResult,
+    BoardView,
+    Template,
+    register_action,
+    register_template,
+)
 from workshop.boards.errors import InvalidOp
 from workshop.boards.schema import (
     MAX_LABEL_CHARS,
@@ -43,7 +50,16 @@ THEORY = BoardKind.THEORY_OF_CHANGE.value
 MAX_SECTION_CHARS = 40_000
 MAX_STORY_CHARS = 5_000
 IAP2 = ("inform", "consult", "involve", "collaborate", "empower")
-CHANNELS = ("meeting", "public_assembly", "newsletter", "website", "social_media", "press", "report", "event")
+CHANNELS = (
+    "meeting",
+    "public_assembly",
+    "newsletter",
+    "website",
+    "social_media",
+    "press",
+    "report",
+    "event",
+)
 FREQUENCIES = ("once", "weekly", "monthly", "quarterly", "yearly", "at_milestones")
 
 COMMUNICATION_ACTION = ItemType(
@@ -189,7 +205,9 @@ def plan_from_registry(view: BoardView) -> ActionResult:
     partner's level in the registry is below what its role at the table suggests, the result
     lists the suggestion for the lab to decide (`to_confirm`): nothing is raised on its own."""
     actors = [it for it in view.project_items(STAKEHOLDERS).values() if it.type == "actor"]
-    planned = {it.fields.get("audience") for it in view.values() if it.type == "communication_action"}
+    planned = {
+        it.fields.get("audience") for it in view.values() if it.type == "communication_action"
+    }
     rows = sum(1 for it in view.values() if it.type == "communication_action")
     roles = partner_roles(view)
     ops = []
@@ -531,7 +549,10 @@ class Sources:
     record: Mapping[str, Any] = field(default_factory=dict)  # the project's record (its columns)
 
     def of(self, items: Mapping[str, Item], *types: str) -> list[Item]:
-        return sorted((it for it in items.values() if it.type in types), key=lambda it: (it.created_seq, it.id))
+        return sorted(
+            (it for it in items.values() if it.type in types),
+            key=lambda it: (it.created_seq, it.id),
+        )
 
 
 def _latest_measurement(indicator_id: str, measurements: Iterable[Item]) -> Item | None:
@@ -600,12 +621,28 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["identity"] = identity
     governance = line("rules", t.get("working_rules")) + line("calendar", t.get("calendar"))
     if actors:
-        governance.append(w["by_type"].format(value=_counted(Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"])))
-        quadrants = Counter(a.fields.get("quadrant") for a in actors.values() if a.fields.get("quadrant"))
+        governance.append(
+            w["by_type"].format(
+                value=_counted(
+                    Counter(a.fields.get("macro_type") for a in actors.values()), w["macro"]
+                )
+            )
+        )
+        quadrants = Counter(
+            a.fields.get("quadrant") for a in actors.values() if a.fields.get("quadrant")
+        )
         if quadrants:
             governance.append(w["by_quadrant"].format(value=_counted(quadrants, w["quadrant"])))
-        governance.append(w["by_level"].format(value=_counted(Counter(a.fields.get("engagement") for a in actors.values()), w["level"])))
-        definitive = [a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"]
+        governance.append(
+            w["by_level"].format(
+                value=_counted(
+                    Counter(a.fields.get("engagement") for a in actors.values()), w["level"]
+                )
+            )
+        )
+        definitive = [
+            a.id for a in actors.values() if a.fields.get("salience_class") == "definitive"
+        ]
         if definitive:
             governance.append(w["definitive"].format(value=names(definitive)))
     members = rr.table_members(actors, p.get("partners", []), lang)
@@ -671,8 +708,16 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     if stories:
         objectives.append(w["stories"] + ":")
         for story in stories:
-            teller = w["anonymous"] if story.fields.get("anonymous") or not _clean(story.fields.get("teller")) else _clean(story.fields["teller"])
-            objectives.append(w["story"].format(text=" ".join(str(story.fields.get("text", "")).split()), teller=teller))
+            teller = (
+                w["anonymous"]
+                if story.fields.get("anonymous") or not _clean(story.fields.get("teller"))
+                else _clean(story.fields["teller"])
+            )
+            objectives.append(
+                w["story"].format(
+                    text=" ".join(str(story.fields.get("text", "")).split()), teller=teller
+                )
+            )
     sections["objectives_activities"] = objectives
 
     budget = sources.of(sources.stakeholders, "budget_line")
@@ -688,8 +733,15 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             by_source[line_item.fields.get("source", "public")] += amount
             if line_item.fields.get("in_kind"):
                 in_kind += amount
-        split = ", ".join(f"{w['sources'][s]} {euros(by_source[s], lang)}" for s in ("public", "third_sector", "private") if by_source.get(s))
-        resources = [w["budget"].format(value=split), w["budget_total"].format(value=euros(sum(by_source.values()), lang))]
+        split = ", ".join(
+            f"{w['sources'][s]} {euros(by_source[s], lang)}"
+            for s in ("public", "third_sector", "private")
+            if by_source.get(s)
+        )
+        resources = [
+            w["budget"].format(value=split),
+            w["budget_total"].format(value=euros(sum(by_source.values()), lang)),
+        ]
         if in_kind:
             resources.append(w["in_kind"].format(value=euros(in_kind, lang)))
         sections["resources"] = resources
@@ -703,7 +755,11 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     # DM 4/7/2019 §5 asks for the factors that may compromise the aims: the ToC's assumptions
     # and risks belong there, not in §7 (other information).
     for status in ("confirmed", "refuted", "to_check"):
-        texts = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("status") == status and a.fields.get("kind") != "risk"]
+        texts = [
+            _clean(a.fields.get("text"))
+            for a in assumptions
+            if a.fields.get("status") == status and a.fields.get("kind") != "risk"
+        ]
         if texts:
             objectives.append(w[status].format(value="; ".join(texts)))
     risks = [_clean(a.fields.get("text")) for a in assumptions if a.fields.get("kind") == "risk"]
@@ -727,13 +783,20 @@ def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
         record=view.project_record(),
     )
     drafted = draft_sections(sources, lang)
-    existing = {it.fields["key"]: it for it in view.of_type("report_section") if it.fields.get("lang") == lang}
+    existing = {
+        it.fields["key"]: it
+        for it in view.of_type("report_section")
+        if it.fields.get("lang") == lang
+    }
     edited = [it.id for key, it in existing.items() if it.fields.get("edited")]
     if edited and not replace:
         # Someone rewrote a section: their words are not replaced without a yes.
         return ActionResult(result={"needs_confirmation": True, "edited": sorted(edited)})
     ops = []
-    right = max((float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields), default=-SECTION_GAP)
+    right = max(
+        (float(it.fields["x"]) + float(it.fields["w"]) for it in view.values() if "x" in it.fields),
+        default=-SECTION_GAP,
+    )
     for n, key in enumerate(SECTION_KEYS):
         text = drafted[key][:MAX_SECTION_CHARS]
         title = SECTION_TITLES[lang][key]
@@ -755,7 +818,13 @@ def draft_report(view: BoardView, lang: str, replace: bool) -> ActionResult:
                 )
             )
         elif section.fields.get("text") != text or section.fields.get("generated") != text:
-            ops.append({"op": "update", "id": section.id, "fields": {"text": text, "generated": text, "title": title}})
+            ops.append(
+                {
+                    "op": "update",
+                    "id": section.id,
+                    "fields": {"text": text, "generated": text, "title": title},
+                }
+            )
     return ActionResult(ops=ops, result={"sections": len(SECTION_KEYS), "updated": len(ops)})
 
 
@@ -763,7 +832,9 @@ def _draft(view: BoardView, args: Mapping[str, Any], actor: Actor) -> ActionResu
     lang = args.get("lang", "it")
     replace = args.get("replace", False)
     if lang not in WORDS or not isinstance(replace, bool) or set(args) - {"lang", "replace"}:
-        raise InvalidOp("draft_social_report takes {lang: it|en, replace: true|false}", field="args")
+        raise InvalidOp(
+            "draft_social_report takes {lang: it|en, replace: true|false}", field="args"
+        )
     return draft_report(view, lang, replace)
 
 
@@ -789,14 +860,51 @@ register_action([KIND], Action("draft_social_report", _draft))
 
 def _template() -> list[dict[str, Any]]:
     zones = (
-        ("Piano di comunicazione", "A chi, che cosa, perché, come, quando, chi se ne occupa? Un'azione per soggetto.", "blue", 0.0, 0.0, 1400.0, 900.0),
-        ("Rilevazioni", "Per ogni indicatore: data, valore, fonte, evidenza.", "green", 1460.0, 0.0, 900.0, 900.0),
-        ("Storie e testimonianze", "Chi racconta, che cosa è cambiato. Solo con il consenso finiscono nel report.", "pink", 0.0, 960.0, 2360.0, 500.0),
+        (
+            "Piano di comunicazione",
+            "A chi, che cosa, perché, come, quando, chi se ne occupa? Un'azione per soggetto.",
+            "blue",
+            0.0,
+            0.0,
+            1400.0,
+            900.0,
+        ),
+        (
+            "Rilevazioni",
+            "Per ogni indicatore: data, valore, fonte, evidenza.",
+            "green",
+            1460.0,
+            0.0,
+            900.0,
+            900.0,
+        ),
+        (
+            "Storie e testimonianze",
+            "Chi racconta, che cosa è cambiato. Solo con il consenso finiscono nel report.",
+            "pink",
+            0.0,
+            960.0,
+            2360.0,
+            500.0,
+        ),
     )
     ops = []
     for title, question, colour, x, y, width, height in zones:
-        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=x, y=y, w=width, h=height))
-        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=x + 20.0, y=y + 40.0, w=width - 40.0, h=40.0))
+        ops.append(
+            create(new_id("tpl"), "frame", title=title, color=colour, x=x, y=y, w=width, h=height)
+        )
+        ops.append(
+            create(
+                new_id("tpl"),
+                "text",
+                text=question,
+                size="s",
+                x=x + 20.0,
+                y=y + 40.0,
+                w=width - 40.0,
+                h=40.0,
+            )
+        )
     return ops
 
 

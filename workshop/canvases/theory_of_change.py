@@ -85,7 +85,9 @@ ASSUMPTION = ItemType(
         "status": Choice(values=("to_check", "confirmed", "refuted"), default="to_check"),
         # An outcome or a link; none: the theory as a whole.
         "attached_to": Ref(nullable=True, types=("outcome", "toc_link")),
-        "source_factor": ProjectRef(nullable=True, board_kind=CONTEXT, types=("pestel_factor", "swot_item")),
+        "source_factor": ProjectRef(
+            nullable=True, board_kind=CONTEXT, types=("pestel_factor", "swot_item")
+        ),
     },
     title_field="text",
     summary=("kind", "status"),
@@ -141,13 +143,17 @@ INDICATOR = ItemType(
         "baseline_date": Day(nullable=True),
         "source": Text(max_chars=MAX_LABEL_CHARS),  # fonte di verifica
         "method": Text(max_chars=MAX_LABEL_CHARS),
-        "frequency": Choice(values=("once", "monthly", "quarterly", "half_yearly", "yearly"), default="yearly"),
+        "frequency": Choice(
+            values=("once", "monthly", "quarterly", "half_yearly", "yearly"), default="yearly"
+        ),
         "owner": ProjectRef(nullable=True, board_kind=STAKEHOLDERS, types=("actor",)),
         "kind": Choice(values=("quantitative", "qualitative"), default="quantitative"),
     },
     title_field="name",
     summary=("kind", "frequency"),
 )
+
+
 def _narrative_edited(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {"edited": fields.get("text", "") != fields.get("generated", "")}
 
@@ -213,13 +219,17 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
         if stranded:
             findings.append({"code": "outcome_without_path_to_goal", "item_ids": stranded})
     measured = {it.fields.get("of") for it in view.values() if it.type == "indicator"}
-    unmeasured = sorted(i for i in outcomes if i not in measured and not outcomes[i].fields.get("above_ceiling"))
+    unmeasured = sorted(
+        i for i in outcomes if i not in measured and not outcomes[i].fields.get("above_ceiling")
+    )
     if unmeasured:
         findings.append({"code": "outcome_without_indicator", "item_ids": unmeasured})
     unexplained = sorted(link.id for link in links if not link.fields.get("rationale", "").strip())
     if unexplained:
         findings.append({"code": "link_without_rationale", "item_ids": unexplained})
-    leaderless = sorted(i for i, it in view.items() if it.type == "intervention" and not it.fields.get("lead"))
+    leaderless = sorted(
+        i for i, it in view.items() if it.type == "intervention" and not it.fields.get("lead")
+    )
     if leaderless:
         findings.append({"code": "intervention_without_lead", "item_ids": leaderless})
     # An intervention that targets no outcome (neither directly nor on a link): nobody can say
@@ -343,10 +353,22 @@ SIDE_W = 600.0
 # The board's own words: a lab in Italy writes on it in Italian (every title can be edited).
 TEMPLATE_BANDS = (
     ("Impatto", "Quale cambiamento duraturo vogliamo vedere nella comunità?", "purple"),
-    ("Esiti di lungo periodo", "Che cosa sarà cambiato per le persone alla fine del progetto?", "teal"),
-    ("Esiti intermedi", "Quali condizioni devono cambiare prima? (sotto la soglia di responsabilità)", "blue"),
+    (
+        "Esiti di lungo periodo",
+        "Che cosa sarà cambiato per le persone alla fine del progetto?",
+        "teal",
+    ),
+    (
+        "Esiti intermedi",
+        "Quali condizioni devono cambiare prima? (sotto la soglia di responsabilità)",
+        "blue",
+    ),
     ("Esiti iniziali", "Quali sono i primi cambiamenti che vedremo?", "green"),
-    ("Interventi", "Chi fa che cosa, con quali risorse, perché accadano questi cambiamenti?", "orange"),
+    (
+        "Interventi",
+        "Chi fa che cosa, con quali risorse, perché accadano questi cambiamenti?",
+        "orange",
+    ),
 )
 
 
@@ -354,10 +376,29 @@ def _template() -> list[dict[str, Any]]:
     ops: list[dict[str, Any]] = []
     for n, (title, question, colour) in enumerate(TEMPLATE_BANDS):
         y = n * (BAND_H + BAND_GAP)
-        ops.append(create(new_id("tpl"), "frame", title=title, color=colour, x=0.0, y=y, w=BAND_W, h=BAND_H))
-        ops.append(create(new_id("tpl"), "text", text=question, size="s", x=20.0, y=y + 40.0, w=700.0, h=40.0))
+        ops.append(
+            create(
+                new_id("tpl"), "frame", title=title, color=colour, x=0.0, y=y, w=BAND_W, h=BAND_H
+            )
+        )
+        ops.append(
+            create(
+                new_id("tpl"), "text", text=question, size="s", x=20.0, y=y + 40.0, w=700.0, h=40.0
+            )
+        )
     side_h = len(TEMPLATE_BANDS) * (BAND_H + BAND_GAP) - BAND_GAP
-    ops.append(create(new_id("tpl"), "frame", title="Ipotesi e fattori esterni", color="pink", x=BAND_W + BAND_GAP, y=0.0, w=SIDE_W, h=side_h))
+    ops.append(
+        create(
+            new_id("tpl"),
+            "frame",
+            title="Ipotesi e fattori esterni",
+            color="pink",
+            x=BAND_W + BAND_GAP,
+            y=0.0,
+            w=SIDE_W,
+            h=side_h,
+        )
+    )
     ops.append(
         create(
             new_id("tpl"),

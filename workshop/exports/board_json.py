@@ -30,7 +30,12 @@ def export_board(kind: str, title: str, items: Iterable[Mapping[str, Any]]) -> d
         "version": VERSION,
         "board": {"kind": kind, "title": title},
         "items": [
-            {"id": it["id"], "type": it["type"], "fields": it["fields"], "created_by": it.get("created_by", "")}
+            {
+                "id": it["id"],
+                "type": it["type"],
+                "fields": it["fields"],
+                "created_by": it.get("created_by", ""),
+            }
             for it in items
         ],
     }
@@ -38,7 +43,11 @@ def export_board(kind: str, title: str, items: Iterable[Mapping[str, Any]]) -> d
 
 def _writable(item_type: ItemType, fields: Mapping[str, Any]) -> dict[str, Any]:
     specs = item_type.all_fields()
-    return {n: v for n, v in fields.items() if n in specs and not specs[n].derived and n not in SERVER_FIELDS}
+    return {
+        n: v
+        for n, v in fields.items()
+        if n in specs and not specs[n].derived and n not in SERVER_FIELDS
+    }
 
 
 class ImportRefused(BadRequest):
@@ -51,21 +60,28 @@ class ImportRefused(BadRequest):
         self.reason = reason
 
 
-def import_ops(document: Any, board_kind: str, types: Registry = registry) -> list[list[dict[str, Any]]]:
+def import_ops(
+    document: Any, board_kind: str, types: Registry = registry
+) -> list[list[dict[str, Any]]]:
     """The create ops that rebuild the exported board, in changes of at most 200 ops, each
     item after everything it refers to. Raises BadRequest for a document that is not one."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused("this is not a board exported by Tavolo", "not_tavolo")
     if document.get("version") != VERSION:
         raise ImportRefused(
-            f"this export has version {document.get('version')!r}; this server reads {VERSION}", "version"
+            f"this export has version {document.get('version')!r}; this server reads {VERSION}",
+            "version",
         )
     raw_items = document.get("items")
     if not isinstance(raw_items, list):
         raise ImportRefused("the export holds no list of items", "not_tavolo")
     items: dict[str, tuple[ItemType, dict[str, Any]]] = {}
     for raw in raw_items:
-        if not isinstance(raw, dict) or not is_item_id(raw.get("id")) or not isinstance(raw.get("fields"), dict):
+        if (
+            not isinstance(raw, dict)
+            or not is_item_id(raw.get("id"))
+            or not isinstance(raw.get("fields"), dict)
+        ):
             raise ImportRefused("an item of the export is not an item", "damaged")
         if raw["id"] in items:
             raise ImportRefused(f"the id {raw['id']} appears twice", "damaged")
@@ -77,7 +93,9 @@ def import_ops(document: Any, board_kind: str, types: Registry = registry) -> li
             ) from error
         items[raw["id"]] = (item_type, _writable(item_type, raw["fields"]))
     order = _dependency_order(items)
-    ops = [{"op": "create", "id": i, "type": items[i][0].name, "fields": items[i][1]} for i in order]
+    ops = [
+        {"op": "create", "id": i, "type": items[i][0].name, "fields": items[i][1]} for i in order
+    ]
     return [ops[n : n + OPS_PER_IMPORT_CHANGE] for n in range(0, len(ops), OPS_PER_IMPORT_CHANGE)]
 
 
@@ -105,14 +123,18 @@ def _dependency_order(items: Mapping[str, tuple[ItemType, dict[str, Any]]]) -> l
 
 def parse_upload(data: bytes) -> Any:
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRefused(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", "too_large")
+        raise ImportRefused(
+            f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", "too_large"
+        )
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ImportRefused("the file is not JSON in UTF-8", "not_json") from None
 
 
-def items_csv(items: Iterable[Mapping[str, Any]], item_type: ItemType, headers: Mapping[str, str]) -> str:
+def items_csv(
+    items: Iterable[Mapping[str, Any]], item_type: ItemType, headers: Mapping[str, str]
+) -> str:
     """One item type's items as CSV (UTF-8 with a BOM and ";" for Italian spreadsheets): an id
     column, then every field, lists joined by "|"; text that a spreadsheet would run as a
     formula is prefixed with an apostrophe."""

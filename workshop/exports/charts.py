@@ -81,7 +81,9 @@ def indicator_chart(
         f'<rect x="{PAD_LEFT}" y="{PAD_TOP}" width="{plot_w}" height="{plot_h}" fill="#faf8f5" stroke="#d6cec1"/>',
     ]
     for value in (low + (high - low) * k / 4 for k in range(5)):
-        out.append(f'<text x="{PAD_LEFT - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_fmt(value)}</text>')
+        out.append(
+            f'<text x="{PAD_LEFT - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_fmt(value)}</text>'
+        )
     for level, colour, name, dash in (
         (target, TARGET, labels.get("target", "target"), ""),
         (threshold, THRESHOLD, labels.get("threshold", "threshold"), ' stroke-dasharray="6 4"'),
@@ -89,12 +91,19 @@ def indicator_chart(
         if level is None:
             continue
         y = y_of(level)
-        out.append(f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
-                   f'stroke="{colour}" stroke-width="1.5"{dash}/>')
-        out.append(f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{colour}">'
-                   f'{escape(name)} {_fmt(level)}</text>')
+        out.append(
+            f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
+            f'stroke="{colour}" stroke-width="1.5"{dash}/>'
+        )
+        out.append(
+            f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{colour}">'
+            f"{escape(name)} {_fmt(level)}</text>"
+        )
     if points:
-        path = " ".join(f"{'M' if n == 0 else 'L'}{x_of(d):.1f},{y_of(v):.1f}" for n, (d, v) in enumerate(points))
+        path = " ".join(
+            f"{'M' if n == 0 else 'L'}{x_of(d):.1f},{y_of(v):.1f}"
+            for n, (d, v) in enumerate(points)
+        )
         out.append(f'<path d="{path}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>')
         for d, v in points:
             out.append(f'<circle cx="{x_of(d):.1f}" cy="{y_of(v):.1f}" r="3.5" fill="{VALUE}"/>')

@@ -144,7 +144,9 @@ def _box(item: Mapping[str, Any]) -> tuple[float, float, float, float]:
     return _num(f.get("x")), _num(f.get("y")), _num(f.get("w"), 200.0), _num(f.get("h"), 200.0)
 
 
-def wrap(text: str, width: float, font_size: float = FONT_SIZE, max_lines: int = MAX_DRAWN_LINES) -> list[str]:
+def wrap(
+    text: str, width: float, font_size: float = FONT_SIZE, max_lines: int = MAX_DRAWN_LINES
+) -> list[str]:
     """Greedy word wrap to a width in board units; a word longer than a line is cut."""
     per_line = max(1, int(width / (font_size * CHAR_WIDTH)))
     lines: list[str] = []
@@ -203,7 +205,9 @@ def _text_block(lines: list[str], x: float, y: float, size: float, weight: str =
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" font-weight="{weight}">{spans}</text>'
 
 
-def _edge_end(box: tuple[float, float, float, float], towards: tuple[float, float]) -> tuple[float, float]:
+def _edge_end(
+    box: tuple[float, float, float, float], towards: tuple[float, float]
+) -> tuple[float, float]:
     """Where the line from the box's centre towards a point leaves the box."""
     x, y, w, h = box
     cx, cy = x + w / 2, y + h / 2
@@ -214,7 +218,9 @@ def _edge_end(box: tuple[float, float, float, float], towards: tuple[float, floa
     return cx + dx * scale, cy + dy * scale
 
 
-def _arrow(tip: tuple[float, float], tail: tuple[float, float], colour: str, size: float = 12.0) -> str:
+def _arrow(
+    tip: tuple[float, float], tail: tuple[float, float], colour: str, size: float = 12.0
+) -> str:
     angle = math.atan2(tip[1] - tail[1], tip[0] - tail[0])
     left = (tip[0] - size * math.cos(angle - 0.4), tip[1] - size * math.sin(angle - 0.4))
     right = (tip[0] - size * math.cos(angle + 0.4), tip[1] - size * math.sin(angle + 0.4))
@@ -222,7 +228,9 @@ def _arrow(tip: tuple[float, float], tail: tuple[float, float], colour: str, siz
     return f'<polygon points="{points}" fill="{colour}"/>'
 
 
-def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registry = registry, title: str = "") -> str:
+def board_svg(
+    items: Iterable[Mapping[str, Any]], labels: Labels, types: Registry = registry, title: str = ""
+) -> str:
     """The board as a standalone SVG document, sized to its content."""
     items = list(items)
     by_id = {it["id"]: it for it in items}
@@ -277,7 +285,11 @@ def board_svg(items: Iterable[Mapping[str, Any]], labels: Labels, types: Registr
         t_centre = (target[0] + target[2] / 2, target[1] + target[3] / 2)
         start, end = _edge_end(source, t_centre), _edge_end(target, s_centre)
         colour = _stroke(_colour(edge)) if edge["fields"].get("color") else "#5f5a53"
-        dashed = ' stroke-dasharray="8 6"' if edge["fields"].get("style") == "dashed" or edge["fields"].get("type") == "conflict" else ""
+        dashed = (
+            ' stroke-dasharray="8 6"'
+            if edge["fields"].get("style") == "dashed" or edge["fields"].get("type") == "conflict"
+            else ""
+        )
         out.append(
             f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
             f'stroke="{colour}" stroke-width="2"{dashed}/>'

@@ -96,7 +96,13 @@ class ProjectZip:
 
 
 def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+    return (
+        f"{n} B"
+        if n < 1024
+        else f"{n / 1024:.1f} KB"
+        if n < 1024 * 1024
+        else f"{n / 1024 / 1024:.1f} MB"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -109,9 +115,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def project_record(project: Any, boards: Iterable[Any], board_files: Mapping[int, str]) -> dict[str, Any]:
+def project_record(
+    project: Any, boards: Iterable[Any], board_files: Mapping[int, str]
+) -> dict[str, Any]:
     """The project's record as stored (every column), and its boards with their folder."""
-    record = {c.key: _plain(getattr(project, c.key)) for c in sa.inspect(project).mapper.column_attrs}
+    record = {
+        c.key: _plain(getattr(project, c.key)) for c in sa.inspect(project).mapper.column_attrs
+    }
     return {
         "format": "tavolo-project",
         "version": 1,

@@ -113,14 +113,20 @@ def build(
     status_words = sr.WORDS[lang]["status"]
     measurements = [it for it in reporting.values() if it.type == "measurement"]
     rows = []
-    for indicator in sorted((it for it in theory.values() if it.type == "indicator"), key=lambda it: (it.created_seq, it.id)):
+    for indicator in sorted(
+        (it for it in theory.values() if it.type == "indicator"),
+        key=lambda it: (it.created_seq, it.id),
+    ):
         f = indicator.fields
         standing = sr.progress(indicator, measurements)
         unit = f.get("unit", "").strip()
         name = " ".join(str(f.get("name", "")).split())
         description = (
             words["chart"].format(
-                name=name, count=len(standing.values), latest=_fmt(standing.latest, unit), status=status_words[standing.status]
+                name=name,
+                count=len(standing.values),
+                latest=_fmt(standing.latest, unit),
+                status=status_words[standing.status],
             )
             if standing.values
             else words["no_values"].format(name=name)

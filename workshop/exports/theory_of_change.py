@@ -49,7 +49,10 @@ def workbook(
     items = list(items)
     matrix = logframe(items, actors, lang, context=context, ledger=ledger)
     grouped = _by_type(items)
-    text_of = {it["id"]: it["fields"].get("text", "") for it in grouped["outcome"] + grouped["intervention"]}
+    text_of = {
+        it["id"]: it["fields"].get("text", "")
+        for it in grouped["outcome"] + grouped["intervention"]
+    }
     text_of.update({it["id"]: it["fields"].get("text", "") for it in grouped["output"]})
 
     def names(ids: Iterable[str]) -> str:
@@ -61,62 +64,129 @@ def workbook(
     sheets = [
         (
             label("type.outcome"),
-            ["id", label("field.outcome.text"), label("field.outcome.tier"), label("field.outcome.is_goal"),
-             label("field.outcome.population"), label("field.outcome.above_ceiling")],
             [
-                [o["id"], o["fields"].get("text", ""), choice("outcome", "tier", o["fields"].get("tier")),
-                 bool(o["fields"].get("is_goal")), names(o["fields"].get("population")), bool(o["fields"].get("above_ceiling"))]
+                "id",
+                label("field.outcome.text"),
+                label("field.outcome.tier"),
+                label("field.outcome.is_goal"),
+                label("field.outcome.population"),
+                label("field.outcome.above_ceiling"),
+            ],
+            [
+                [
+                    o["id"],
+                    o["fields"].get("text", ""),
+                    choice("outcome", "tier", o["fields"].get("tier")),
+                    bool(o["fields"].get("is_goal")),
+                    names(o["fields"].get("population")),
+                    bool(o["fields"].get("above_ceiling")),
+                ]
                 for o in grouped["outcome"]
             ],
         ),
         (
             label("type.toc_link"),
-            [label("field.toc_link.from"), label("field.toc_link.to"), label("field.toc_link.rationale"),
-             label("field.toc_link.evidence"), label("field.toc_link.interventions")],
             [
-                [text_of.get(k["fields"]["from"], ""), text_of.get(k["fields"]["to"], ""), k["fields"].get("rationale", ""),
-                 k["fields"].get("evidence", ""), "; ".join(text_of.get(i, "") for i in k["fields"].get("interventions", []))]
+                label("field.toc_link.from"),
+                label("field.toc_link.to"),
+                label("field.toc_link.rationale"),
+                label("field.toc_link.evidence"),
+                label("field.toc_link.interventions"),
+            ],
+            [
+                [
+                    text_of.get(k["fields"]["from"], ""),
+                    text_of.get(k["fields"]["to"], ""),
+                    k["fields"].get("rationale", ""),
+                    k["fields"].get("evidence", ""),
+                    "; ".join(text_of.get(i, "") for i in k["fields"].get("interventions", [])),
+                ]
                 for k in grouped["toc_link"]
             ],
         ),
         (
             label("type.indicator"),
-            [label("field.indicator.name"), label("field.indicator.of"), label("field.indicator.population"),
-             label("field.indicator.target"), label("field.indicator.unit"), label("field.indicator.threshold"),
-             label("field.indicator.threshold_note"), label("field.indicator.better"), label("field.indicator.timeline"), label("field.indicator.baseline"), label("field.indicator.baseline_date"),
-             label("field.indicator.source"), label("field.indicator.method"), label("field.indicator.frequency"),
-             label("field.indicator.owner"), label("field.indicator.kind")],
             [
-                [i["fields"].get("name", ""), text_of.get(i["fields"].get("of"), ""), names([i["fields"]["population"]] if i["fields"].get("population") else []),
-                 i["fields"].get("target"), i["fields"].get("unit", ""), i["fields"].get("threshold"),
-                 i["fields"].get("threshold_note", ""), choice("indicator", "better", i["fields"].get("better")),
-                 i["fields"].get("timeline") or "",
-                 i["fields"].get("baseline"), i["fields"].get("baseline_date") or "", i["fields"].get("source", ""), i["fields"].get("method", ""),
-                 choice("indicator", "frequency", i["fields"].get("frequency")),
-                 names([i["fields"]["owner"]] if i["fields"].get("owner") else []), choice("indicator", "kind", i["fields"].get("kind"))]
+                label("field.indicator.name"),
+                label("field.indicator.of"),
+                label("field.indicator.population"),
+                label("field.indicator.target"),
+                label("field.indicator.unit"),
+                label("field.indicator.threshold"),
+                label("field.indicator.threshold_note"),
+                label("field.indicator.better"),
+                label("field.indicator.timeline"),
+                label("field.indicator.baseline"),
+                label("field.indicator.baseline_date"),
+                label("field.indicator.source"),
+                label("field.indicator.method"),
+                label("field.indicator.frequency"),
+                label("field.indicator.owner"),
+                label("field.indicator.kind"),
+            ],
+            [
+                [
+                    i["fields"].get("name", ""),
+                    text_of.get(i["fields"].get("of"), ""),
+                    names([i["fields"]["population"]] if i["fields"].get("population") else []),
+                    i["fields"].get("target"),
+                    i["fields"].get("unit", ""),
+                    i["fields"].get("threshold"),
+                    i["fields"].get("threshold_note", ""),
+                    choice("indicator", "better", i["fields"].get("better")),
+                    i["fields"].get("timeline") or "",
+                    i["fields"].get("baseline"),
+                    i["fields"].get("baseline_date") or "",
+                    i["fields"].get("source", ""),
+                    i["fields"].get("method", ""),
+                    choice("indicator", "frequency", i["fields"].get("frequency")),
+                    names([i["fields"]["owner"]] if i["fields"].get("owner") else []),
+                    choice("indicator", "kind", i["fields"].get("kind")),
+                ]
                 for i in grouped["indicator"]
             ],
         ),
         (
             label("type.intervention"),
-            [label("field.intervention.text"), label("field.intervention.lead"), label("field.intervention.partners"),
-             label("field.intervention.start"), label("field.intervention.end"), label("field.intervention.inputs"),
-             label("field.intervention.input_source"), label("field.intervention.targets")],
             [
-                [v["fields"].get("text", ""), names([v["fields"]["lead"]] if v["fields"].get("lead") else []),
-                 names(v["fields"].get("partners")), v["fields"].get("start") or "", v["fields"].get("end") or "",
-                 v["fields"].get("inputs", ""), choice("intervention", "input_source", v["fields"].get("input_source")),
-                 "; ".join(text_of.get(t, "") for t in v["fields"].get("targets", []))]
+                label("field.intervention.text"),
+                label("field.intervention.lead"),
+                label("field.intervention.partners"),
+                label("field.intervention.start"),
+                label("field.intervention.end"),
+                label("field.intervention.inputs"),
+                label("field.intervention.input_source"),
+                label("field.intervention.targets"),
+            ],
+            [
+                [
+                    v["fields"].get("text", ""),
+                    names([v["fields"]["lead"]] if v["fields"].get("lead") else []),
+                    names(v["fields"].get("partners")),
+                    v["fields"].get("start") or "",
+                    v["fields"].get("end") or "",
+                    v["fields"].get("inputs", ""),
+                    choice("intervention", "input_source", v["fields"].get("input_source")),
+                    "; ".join(text_of.get(t, "") for t in v["fields"].get("targets", [])),
+                ]
                 for v in grouped["intervention"]
             ],
         ),
         (
             label("type.assumption"),
-            [label("field.assumption.text"), label("field.assumption.kind"), label("field.assumption.status"),
-             label("field.assumption.attached_to")],
             [
-                [a["fields"].get("text", ""), choice("assumption", "kind", a["fields"].get("kind")),
-                 choice("assumption", "status", a["fields"].get("status")), text_of.get(a["fields"].get("attached_to"), "")]
+                label("field.assumption.text"),
+                label("field.assumption.kind"),
+                label("field.assumption.status"),
+                label("field.assumption.attached_to"),
+            ],
+            [
+                [
+                    a["fields"].get("text", ""),
+                    choice("assumption", "kind", a["fields"].get("kind")),
+                    choice("assumption", "status", a["fields"].get("status")),
+                    text_of.get(a["fields"].get("attached_to"), ""),
+                ]
                 for a in grouped["assumption"]
             ],
         ),

@@ -65,7 +65,11 @@ def case_of_project(session: Session, project_id: int) -> CaseHistory | None:
 
 
 def publish(
-    session: Session, project: Project, summary: Summary, board_ids: Iterable[int], published_by_id: int | None
+    session: Session,
+    project: Project,
+    summary: Summary,
+    board_ids: Iterable[int],
+    published_by_id: int | None,
 ) -> CaseHistory:
     """Publish (or publish again) the project's case history with the chosen boards frozen now.
     Raises NotFinished for a project that is not closed, BadRequest for bad input."""
@@ -74,7 +78,10 @@ def publish(
     title = summary.title.strip()
     if not title or len(title) > MAX_MATERIAL_TITLE_CHARS:
         raise BadRequest("a title of at most 200 characters is required", field="title")
-    texts = {name: getattr(summary, name).strip() for name in ("context", "what_was_done", "results", "lessons")}
+    texts = {
+        name: getattr(summary, name).strip()
+        for name in ("context", "what_was_done", "results", "lessons")
+    }
     for name, text in texts.items():
         if len(text) > MAX_CASE_TEXT_CHARS:
             raise BadRequest(f"at most {MAX_CASE_TEXT_CHARS} characters", field=name)
@@ -90,7 +97,10 @@ def publish(
     for name, text in texts.items():
         setattr(case, name, text)
     case.record = frozen_record(project)
-    case.boards = [_freeze(session, project_boards[board_id], position) for position, board_id in enumerate(chosen)]
+    case.boards = [
+        _freeze(session, project_boards[board_id], position)
+        for position, board_id in enumerate(chosen)
+    ]
     case.published_at = utcnow()
     case.published_by_id = published_by_id
     session.flush()
@@ -101,7 +111,14 @@ def _freeze(session: Session, board: Board, position: int) -> CaseBoard:
     # populate_existing: the sequencer writes with Core, so the seq this session holds may be old.
     board = session.get(Board, board.id, populate_existing=True)
     items = copy.deepcopy(boards.live_items(session, board.id))
-    return CaseBoard(board_id=board.id, position=position, kind=str(board.kind), title=board.title, seq=board.seq, items=items)
+    return CaseBoard(
+        board_id=board.id,
+        position=position,
+        kind=str(board.kind),
+        title=board.title,
+        seq=board.seq,
+        items=items,
+    )
 
 
 def unpublish(session: Session, case: CaseHistory) -> None:
@@ -115,7 +132,9 @@ def unpublish(session: Session, case: CaseHistory) -> None:
 def published_cases(session: Session) -> list[CaseHistory]:
     return list(
         session.scalars(
-            sa.select(CaseHistory).where(CaseHistory.published_at.is_not(None)).order_by(CaseHistory.published_at.desc())
+            sa.select(CaseHistory)
+            .where(CaseHistory.published_at.is_not(None))
+            .order_by(CaseHistory.published_at.desc())
         )
     )
 
@@ -126,14 +145,18 @@ def published_case(session: Session, case_id: int) -> CaseHistory | None:
     return case if case is not None and case.published_at is not None else None
 
 
-def outline(items: Iterable[Mapping[str, Any]], types: Registry = registry) -> list[tuple[str, str]]:
+def outline(
+    items: Iterable[Mapping[str, Any]], types: Registry = registry
+) -> list[tuple[str, str]]:
     """(type, text) of each frozen card that has a text, for reading without the drawing."""
     lines = []
     for item in items:
         if item["type"] in LINK_TYPES:
             continue
         item_type = types.types.get(item["type"])
-        candidates = [item_type.title_field] if item_type is not None and item_type.title_field else []
+        candidates = (
+            [item_type.title_field] if item_type is not None and item_type.title_field else []
+        )
         for name in (*candidates, "text", "title", "name", "label"):
             value = item["fields"].get(name)
             if isinstance(value, str) and value.strip():

@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 
 from workshop.boards.errors import BadRequest
 from workshop.library.files import CheckedFile, FileStore
-from workshop.models import Lab, Material, MaterialKind, MaterialLab, MaterialProject, MaterialTag, Project, utcnow
+from workshop.models import (
+    Lab,
+    Material,
+    MaterialKind,
+    MaterialLab,
+    MaterialProject,
+    MaterialTag,
+    Project,
+    utcnow,
+)
 from workshop.models.library import MAX_TAG_CHARS, MAX_URL_CHARS
 
 MAX_TAGS = 12
@@ -46,7 +55,7 @@ class MaterialFields:
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
-    """"Art. 55, co-progettazione;  ETS" -> ("art. 55", "co-progettazione", "ets"): lower case,
+    """ "Art. 55, co-progettazione;  ETS" -> ("art. 55", "co-progettazione", "ets"): lower case,
     one space, no duplicates, in the order written. Raises BadRequest."""
     tags: list[str] = []
     for raw in re.split(r"[,;\n]", text or ""):
@@ -62,7 +71,7 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 def parse_issued(text: str, today: date) -> tuple[int | None, date | None]:
-    """"2017", "2017-07-03" or "3/7/2017" -> (year, date or None); "" -> (None, None).
+    """ "2017", "2017-07-03" or "3/7/2017" -> (year, date or None); "" -> (None, None).
     Raises BadRequest."""
     text = (text or "").strip()
     if not text:
@@ -78,9 +87,14 @@ def parse_issued(text: str, today: date) -> tuple[int | None, date | None]:
             when = date.fromisoformat(text)
             year = when.year
     except ValueError:
-        raise BadRequest("write a year (2017) or a date (2017-07-03 or 3/7/2017)", field="issued") from None
+        raise BadRequest(
+            "write a year (2017) or a date (2017-07-03 or 3/7/2017)", field="issued"
+        ) from None
     if not MIN_YEAR <= year <= today.year + MAX_YEARS_AHEAD:
-        raise BadRequest(f"the year must lie between {MIN_YEAR} and {today.year + MAX_YEARS_AHEAD}", field="issued")
+        raise BadRequest(
+            f"the year must lie between {MIN_YEAR} and {today.year + MAX_YEARS_AHEAD}",
+            field="issued",
+        )
     return year, when
 
 
@@ -116,7 +130,11 @@ def _apply(material: Material, fields: MaterialFields) -> None:
 
 
 def add_material(
-    session: Session, store: FileStore, fields: MaterialFields, file: CheckedFile | None, created_by_id: int | None
+    session: Session,
+    store: FileStore,
+    fields: MaterialFields,
+    file: CheckedFile | None,
+    created_by_id: int | None,
 ) -> Material:
     """A new material with exactly one source: the checked file, or fields.url. Raises BadRequest."""
     _validate(fields)
@@ -147,7 +165,11 @@ def _put_file(material: Material, store: FileStore, file: CheckedFile) -> None:
 
 
 def update_material(
-    session: Session, store: FileStore, material: Material, fields: MaterialFields, file: CheckedFile | None
+    session: Session,
+    store: FileStore,
+    material: Material,
+    fields: MaterialFields,
+    file: CheckedFile | None,
 ) -> list[str]:
     """Change the record; a new file or a link replaces the source. Returns the stored names
     that the caller deletes from the store once the change is committed. Raises BadRequest."""
@@ -192,7 +214,11 @@ def normalise_query(text: str | None) -> str:
 
 
 def find_materials(
-    session: Session, text: str = "", kind: MaterialKind | None = None, tag: str | None = None, limit: int = MAX_LISTED
+    session: Session,
+    text: str = "",
+    kind: MaterialKind | None = None,
+    tag: str | None = None,
+    limit: int = MAX_LISTED,
 ) -> list[Material]:
     """Materials whose title, description, issuer, file name or a tag hold every word of
     `text`, of one kind and with one tag when given; the newest first."""
@@ -201,7 +227,11 @@ def find_materials(
         query = query.where(Material.kind == kind)
     if tag:
         query = query.where(
-            Material.id.in_(sa.select(MaterialTag.material_id).where(MaterialTag.tag == " ".join(tag.split()).casefold()))
+            Material.id.in_(
+                sa.select(MaterialTag.material_id).where(
+                    MaterialTag.tag == " ".join(tag.split()).casefold()
+                )
+            )
         )
     for word in normalise_query(text).split():
         pattern = _like(word.casefold())
@@ -211,10 +241,16 @@ def find_materials(
                 sa.func.lower(Material.description).like(pattern, escape="\\"),
                 sa.func.lower(Material.issuer).like(pattern, escape="\\"),
                 sa.func.lower(sa.func.coalesce(Material.file_name, "")).like(pattern, escape="\\"),
-                Material.id.in_(sa.select(MaterialTag.material_id).where(MaterialTag.tag.like(pattern, escape="\\"))),
+                Material.id.in_(
+                    sa.select(MaterialTag.material_id).where(
+                        MaterialTag.tag.like(pattern, escape="\\")
+                    )
+                ),
             )
         )
-    query = query.order_by(Material.issued_year.desc().nulls_last(), Material.id.desc()).limit(limit)
+    query = query.order_by(Material.issued_year.desc().nulls_last(), Material.id.desc()).limit(
+        limit
+    )
     return list(session.scalars(query))
 
 
@@ -231,7 +267,9 @@ def all_tags(session: Session) -> list[tuple[str, int]]:
 # --- attachments to projects and labs ---------------------------------------------------------
 
 
-def _attach(session: Session, link: type, target: type, material: Material, field: str, target_id: int) -> bool:
+def _attach(
+    session: Session, link: type, target: type, material: Material, field: str, target_id: int
+) -> bool:
     """One attachment row (material, target); False when it already was. A missing target is bad input."""
     if session.get(target, target_id) is None:
         raise BadRequest(f"no such {field.removesuffix('_id')}", field=field)
@@ -290,7 +328,9 @@ def materials_of_lab(session: Session, lab_id: int) -> list[Material]:
     )
 
 
-def projects_of(session: Session, material_id: int, among: Iterable[int] | None = None) -> list[Project]:
+def projects_of(
+    session: Session, material_id: int, among: Iterable[int] | None = None
+) -> list[Project]:
     """The projects the material is attached to (only those in `among`, when given)."""
     query = (
         sa.select(Project)

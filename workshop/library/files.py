@@ -36,9 +36,15 @@ FILE_TYPES = {
     t.code: t
     for t in (
         FileType("pdf", "PDF", "application/pdf"),
-        FileType("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        FileType(
+            "docx",
+            "DOCX",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         FileType("odt", "ODT", "application/vnd.oasis.opendocument.text"),
-        FileType("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        FileType(
+            "xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
         FileType("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet"),
         FileType("csv", "CSV", "text/csv; charset=utf-8"),
         FileType("txt", "TXT", "text/plain; charset=utf-8"),

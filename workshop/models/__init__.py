@@ -38,6 +38,7 @@ from workshop.models.rooms import (  # rooms and the conductor (issue 7)
     RoomVisit,
     RoomVote,
 )
+from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.user import User, UserRole
 
 __all__ = [

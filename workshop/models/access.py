@@ -28,17 +28,23 @@ class Invite(Base):
     __tablename__ = "invites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
     # None: every board of the project; otherwise only this board.
     board_id: Mapped[int | None] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(sa.String(JOIN_CODE_CHARS), unique=True)
     token: Mapped[str] = mapped_column(sa.String(LINK_TOKEN_CHARS), unique=True)
     label: Mapped[str] = mapped_column(sa.String(MAX_INVITE_LABEL_CHARS), default="")
     role: Mapped[InviteRole] = mapped_column(
-        sa.Enum(InviteRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        sa.Enum(
+            InviteRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=InviteRole.PARTICIPANT,
     )
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -62,10 +68,14 @@ class Participant(Base):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invite_id: Mapped[int] = mapped_column(sa.ForeignKey("invites.id", ondelete="CASCADE"), index=True)
+    invite_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invites.id", ondelete="CASCADE"), index=True
+    )
     display_name: Mapped[str] = mapped_column(sa.String(MAX_DISPLAY_NAME_CHARS))
     # Optional, from the join form: the attendance sheet names them (as registration does).
-    organisation: Mapped[str] = mapped_column(sa.String(MAX_PARTICIPANT_ORGANISATION_CHARS), default="")
+    organisation: Mapped[str] = mapped_column(
+        sa.String(MAX_PARTICIPANT_ORGANISATION_CHARS), default=""
+    )
     role: Mapped[str] = mapped_column(sa.String(MAX_PARTICIPANT_ROLE_CHARS), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]  # a conductor took them out of the project
@@ -80,7 +90,9 @@ class AuthSession(Base):
     __tablename__ = "auth_sessions"
 
     id: Mapped[str] = mapped_column(sa.String(AUTH_SESSION_ID_CHARS), primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     participant_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )

@@ -36,9 +36,13 @@ class Board(TimestampMixin, Base):
     __tablename__ = "boards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[BoardKind] = mapped_column(
-        sa.Enum(BoardKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            BoardKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        )
     )
     title: Mapped[str] = mapped_column(sa.String(MAX_BOARD_TITLE_CHARS))
     position: Mapped[int] = mapped_column(default=0)  # order on the project page
@@ -65,7 +69,9 @@ class BoardItem(Base):
 
     __tablename__ = "board_items"
 
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True
+    )
     item_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(40))
     fields: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
@@ -83,7 +89,9 @@ class BoardItemLink(Base):
 
     __tablename__ = "board_item_links"
 
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True
+    )
     source_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     target_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
 
@@ -95,7 +103,9 @@ class BoardChange(Base):
 
     __tablename__ = "board_changes"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
     board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     change_id: Mapped[str] = mapped_column(sa.String(80))  # the client's id: a retry applies once
@@ -124,10 +134,17 @@ class BoardSnapshot(Base):
     __tablename__ = "board_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     kind: Mapped[SnapshotKind] = mapped_column(
-        sa.Enum(SnapshotKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            SnapshotKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     items: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)

@@ -36,7 +36,12 @@ class Material(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(MAX_MATERIAL_TITLE_CHARS))
     kind: Mapped[MaterialKind] = mapped_column(
-        sa.Enum(MaterialKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            MaterialKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     description: Mapped[str] = mapped_column(sa.Text, default="")
     issuer: Mapped[str] = mapped_column(sa.String(MAX_ISSUER_CHARS), default="")
@@ -50,7 +55,9 @@ class Material(TimestampMixin, Base):
     file_type: Mapped[str | None] = mapped_column(sa.String(8))  # workshop.library.files.FILE_TYPES
     size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     tags: Mapped[list[MaterialTag]] = relationship(
         cascade="all, delete-orphan", order_by="MaterialTag.tag"
@@ -96,7 +103,9 @@ class MaterialLab(Base):
     material_id: Mapped[int] = mapped_column(
         sa.ForeignKey("library_materials.id", ondelete="CASCADE"), primary_key=True
     )
-    lab_id: Mapped[int] = mapped_column(sa.ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True, index=True)
+    lab_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     attached_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -107,7 +116,9 @@ class CaseHistory(Base):
     __tablename__ = "library_case_histories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), unique=True
+    )
     title: Mapped[str] = mapped_column(sa.String(MAX_MATERIAL_TITLE_CHARS))
     context: Mapped[str] = mapped_column(sa.Text, default="")
     what_was_done: Mapped[str] = mapped_column(sa.Text, default="")
@@ -116,7 +127,9 @@ class CaseHistory(Base):
     # The project's record fields as they were at publication (JSON-safe values).
     record: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     boards: Mapped[list[CaseBoard]] = relationship(
         cascade="all, delete-orphan", order_by="CaseBoard.position"

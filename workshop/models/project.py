@@ -33,7 +33,10 @@ class Project(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_CHARS))
     status: Mapped[ProjectStatus] = mapped_column(
         sa.Enum(
-            ProjectStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+            ProjectStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
         ),
         default=ProjectStatus.ACTIVE,
     )
@@ -92,7 +95,9 @@ class ProjectConductor(Base):
     project_id: Mapped[int] = mapped_column(
         sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
 
     project: Mapped[Project] = relationship(back_populates="conductors")
     user: Mapped[User] = relationship()  # noqa: F821

@@ -19,10 +19,14 @@ class ReportLink(Base):
     __tablename__ = "report_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
     token: Mapped[str] = mapped_column(sa.String(REPORT_TOKEN_CHARS), unique=True)
     lang: Mapped[str] = mapped_column(sa.String(2), default="it")
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 

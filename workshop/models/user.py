@@ -29,7 +29,9 @@ class User(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(MAX_NAME_CHARS))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[UserRole] = mapped_column(
-        sa.Enum(UserRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            UserRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        )
     )
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]

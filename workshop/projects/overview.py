@@ -51,7 +51,9 @@ def board_figures(session: Session, board_ids: Iterable[int]) -> dict[int, Board
     return {i: BoardFigures(items.get(i, 0), changed.get(i), named.get(i, 0)) for i in ids}
 
 
-def recent_snapshots(session: Session, project_ids: Iterable[int], limit: int = RECENT_SNAPSHOTS) -> list[BoardSnapshot]:
+def recent_snapshots(
+    session: Session, project_ids: Iterable[int], limit: int = RECENT_SNAPSHOTS
+) -> list[BoardSnapshot]:
     """The latest named, phase and session snapshots of these projects' boards, newest first."""
     ids = list(project_ids)
     if not ids:

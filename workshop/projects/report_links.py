@@ -23,7 +23,9 @@ def create_link(session: Session, board: Board, created_by_id: int | None, lang:
         raise ReportLinkError("only a social reporting board has a report to share")
     if lang not in REPORT_LANGUAGES:
         raise ReportLinkError("unknown language")
-    link = ReportLink(board_id=board.id, token=secrets.token_urlsafe(32), lang=lang, created_by_id=created_by_id)
+    link = ReportLink(
+        board_id=board.id, token=secrets.token_urlsafe(32), lang=lang, created_by_id=created_by_id
+    )
     session.add(link)
     session.flush()
     return link
@@ -37,7 +39,11 @@ def revoke_link(session: Session, link: ReportLink) -> None:
 
 def links_of(session: Session, board_id: int) -> list[ReportLink]:
     return list(
-        session.scalars(sa.select(ReportLink).where(ReportLink.board_id == board_id).order_by(ReportLink.id.desc()))
+        session.scalars(
+            sa.select(ReportLink)
+            .where(ReportLink.board_id == board_id)
+            .order_by(ReportLink.id.desc())
+        )
     )
 
 

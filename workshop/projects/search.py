@@ -23,7 +23,9 @@ MAX_QUERY_CHARS = 200
 MAX_CANDIDATES = 2_000  # rows the database hands over for one search
 MAX_RESULTS = 100
 SNIPPET_CHARS = 80  # on each side of the match
-RECORD_TEXT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("status", "third_sector_types") and not f.endswith("_eur"))
+RECORD_TEXT_FIELDS = tuple(
+    f for f in RECORD_FIELDS if f not in ("status", "third_sector_types") and not f.endswith("_eur")
+)
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,38 @@ def search(session: Session, project_ids: Iterable[int], query: str) -> list[Hit
         return []
     needle = words.casefold()
     hits: list[Hit] = []
-    projects = session.scalars(sa.select(Project).where(Project.id.in_(project_ids)).order_by(Project.id)).all()
+    projects = session.scalars(
+        sa.select(Project).where(Project.id.in_(project_ids)).order_by(Project.id)
+    ).all()
     titles = {p.id: p.title for p in projects}
     for project in projects:
         for name in ("title", *RECORD_TEXT_FIELDS):
             value = getattr(project, name, "") or ""
             at = value.casefold().find(needle)
             if at >= 0:
-                hits.append(Hit(project.id, project.title, None, None, "", None, None, name, snippet(value, at, len(words))))
+                hits.append(
+                    Hit(
+                        project.id,
+                        project.title,
+                        None,
+                        None,
+                        "",
+                        None,
+                        None,
+                        name,
+                        snippet(value, at, len(words)),
+                    )
+                )
     rows = session.execute(
-        sa.select(BoardItem.board_id, BoardItem.item_id, BoardItem.type, BoardItem.fields, Board.project_id, Board.kind, Board.title)
+        sa.select(
+            BoardItem.board_id,
+            BoardItem.item_id,
+            BoardItem.type,
+            BoardItem.fields,
+            Board.project_id,
+            Board.kind,
+            Board.title,
+        )
         .join(Board, Board.id == BoardItem.board_id)
         .where(
             Board.project_id.in_(project_ids),
@@ -94,7 +118,17 @@ def search(session: Session, project_ids: Iterable[int], query: str) -> list[Hit
             at = value.casefold().find(needle)
             if at >= 0:
                 hits.append(
-                    Hit(project_id, titles[project_id], board_id, str(kind), board_title, item_id, type_, name, snippet(value, at, len(words)))
+                    Hit(
+                        project_id,
+                        titles[project_id],
+                        board_id,
+                        str(kind),
+                        board_title,
+                        item_id,
+                        type_,
+                        name,
+                        snippet(value, at, len(words)),
+                    )
                 )
                 break
         if len(hits) >= MAX_RESULTS:

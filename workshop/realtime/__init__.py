@@ -17,7 +17,9 @@ def init_app(app: Flask) -> None:
     from workshop.realtime.origins import origin_check
     from workshop.realtime.wire import WirePacket
 
-    app.extensions["workshop_write_locks"] = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.extensions["workshop_write_locks"] = WriteLocks.for_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     app.extensions["workshop_snapshots"] = SnapshotCache()
 
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]

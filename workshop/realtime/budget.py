@@ -42,7 +42,9 @@ class Budget:
     """One socket's budgets, and how many more rate refusals it may collect before it is
     disconnected for flooding (refilled over FLOOD_WINDOW_S)."""
 
-    changes: TokenBucket = field(default_factory=lambda: TokenBucket(P.CHANGES_PER_SECOND, P.CHANGE_BURST))
+    changes: TokenBucket = field(
+        default_factory=lambda: TokenBucket(P.CHANGES_PER_SECOND, P.CHANGE_BURST)
+    )
     joins: TokenBucket = field(
         default_factory=lambda: TokenBucket(P.JOINS_PER_SECOND, P.JOIN_BURST)
     )

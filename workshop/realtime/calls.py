@@ -16,7 +16,7 @@ from flask import current_app
 from workshop import protocol as P
 from workshop.access import policy
 from workshop.boards import ops as board_ops
-from workshop.boards.errors import BadRequest, BoardError, Forbidden
+from workshop.boards.errors import BoardError, Forbidden
 from workshop.calls import rules
 from workshop.calls import settings as call_settings
 from workshop.calls.rules import CallRefused, CallRegistry, Peer
@@ -48,7 +48,9 @@ def _settings():
 
 def _mode(call: rules.Call) -> str:
     settings = _settings()
-    return rules.mode_for(len(call.peers), call.is_plenary, settings.mesh_limit, settings.sfu_url is not None)
+    return rules.mode_for(
+        len(call.peers), call.is_plenary, settings.mesh_limit, settings.sfu_url is not None
+    )
 
 
 def _external_url(board_id: int) -> str | None:
@@ -94,8 +96,15 @@ def _left(peer: Peer, reason: str | None = None) -> None:
     call = calls.call(peer.board_id)
     if call is not None:
         for other in list(call.peers.values()):
-            socketio.emit(P.CALL_PEER_LEFT, {"board_id": peer.board_id, "peer_id": peer.peer_id}, to=other.sid)
-        before = rules.mode_for(len(call.peers) + 1, call.is_plenary, _settings().mesh_limit, _settings().sfu_url is not None)
+            socketio.emit(
+                P.CALL_PEER_LEFT, {"board_id": peer.board_id, "peer_id": peer.peer_id}, to=other.sid
+            )
+        before = rules.mode_for(
+            len(call.peers) + 1,
+            call.is_plenary,
+            _settings().mesh_limit,
+            _settings().sfu_url is not None,
+        )
         _announce_mode(call, before)
     if reason is not None:
         socketio.emit(P.CALL_ENDED, {"board_id": peer.board_id, "reason": reason}, to=peer.sid)
@@ -138,7 +147,9 @@ def on_call_join(entry: SocketAuth, payload: Any):
     who = entry.principal
     existing = calls.call(board_id)
     before = _mode(existing) if existing is not None else None
-    peer, call, previous = calls.join(entry.sid, who.identity, who.display_name, conducts, board_id, is_plenary)
+    peer, call, previous = calls.join(
+        entry.sid, who.identity, who.display_name, conducts, board_id, is_plenary
+    )
     if previous is not None:
         _left(previous)
     peer.cam, peer.mic = cam, mic
@@ -177,7 +188,10 @@ def on_call_signal(entry: SocketAuth, payload: Any):
     peer = _my_peer(entry, payload)
     try:
         rules.check_signal(
-            rules.wire_size(payload), P.MAX_CALL_SIGNAL_BYTES, payload.get("description"), payload.get("candidate")
+            rules.wire_size(payload),
+            P.MAX_CALL_SIGNAL_BYTES,
+            payload.get("description"),
+            payload.get("candidate"),
         )
         target = calls.target(peer, payload["to"])
     except CallRefused as error:

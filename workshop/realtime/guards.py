@@ -83,9 +83,15 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
 # --- payload shapes shared by the rooms' and the calls' handlers ----------------------------------
 
 
-def payload_fields(payload: Any, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:
+def payload_fields(
+    payload: Any, required: set[str], optional: set[str] = frozenset()
+) -> dict[str, Any]:
     """The payload, when it is an object with every required key and no unknown one."""
-    if not isinstance(payload, dict) or not required <= set(payload) or set(payload) - required - optional:
+    if (
+        not isinstance(payload, dict)
+        or not required <= set(payload)
+        or set(payload) - required - optional
+    ):
         names = ", ".join(sorted(required) + [f"{n}?" for n in sorted(optional)])
         raise BadRequest(f"this event takes {{{names}}}")
     return payload

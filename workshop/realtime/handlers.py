@@ -64,15 +64,23 @@ def on_connect(auth=None):
         return _unknown_event_ack()
     auth_session_id = session.get(AUTH_SESSION_KEY)
     try:
-        who = access.load_principal(db.session, auth_session_id, utcnow()) if auth_session_id else None
+        who = (
+            access.load_principal(db.session, auth_session_id, utcnow())
+            if auth_session_id
+            else None
+        )
     finally:
         db.session.remove()
     if who is None:
         log.info("socket refused: no live session (sid=%s)", request.sid)
         raise ConnectionRefusedError(P.UNAUTHORIZED)
     if registry.count_of_person(who.identity) >= P.MAX_SOCKETS_PER_PERSON:
-        log.info("socket refused: %s holds %d sockets already (sid=%s)", who.identity,
-                 P.MAX_SOCKETS_PER_PERSON, request.sid)
+        log.info(
+            "socket refused: %s holds %d sockets already (sid=%s)",
+            who.identity,
+            P.MAX_SOCKETS_PER_PERSON,
+            request.sid,
+        )
         raise ConnectionRefusedError(P.TOO_MANY_SOCKETS)
     registry.add(request.sid, who)
     _start_background_tasks(current_app._get_current_object())
@@ -114,7 +122,8 @@ def on_join_board(entry: SocketAuth, payload: Any):
     # type(), not ==: true == 1 and 1.0 == 1 in Python, and neither is protocol 1 on the wire.
     if type(protocol) is not int or protocol != P.PROTOCOL_VERSION:
         raise BadRequest(
-            f"this server speaks protocol {P.PROTOCOL_VERSION}: reload the page", code=P.PROTOCOL_MISMATCH
+            f"this server speaks protocol {P.PROTOCOL_VERSION}: reload the page",
+            code=P.PROTOCOL_MISMATCH,
         )
     board_id = ops.parse_board_id(payload.get("board_id"))
     since = payload.get("since_seq")
@@ -158,7 +167,11 @@ def _join(entry: SocketAuth, board_id: int, since: int | None, watch: bool) -> d
     if not policy.can_view_board(who, board.project_id, board.id):
         raise Forbidden("you were not let into this board")
     project_id = board.project_id
-    if watch and board_id not in entry.boards - entry.watching and not _may_watch(entry, project_id):
+    if (
+        watch
+        and board_id not in entry.boards - entry.watching
+        and not _may_watch(entry, project_id)
+    ):
         raise Forbidden("watch a board only from a board of its project that this socket joined")
     board_wire = {"id": board.id, "kind": str(board.kind), "locked": board.locked}
     db.session.rollback()  # the sync read below begins its own transaction
@@ -193,7 +206,10 @@ def _join(entry: SocketAuth, board_id: int, since: int | None, watch: bool) -> d
         if is_new:
             joined = {"board_id": board_id, "peer": peer.to_wire()}
             emit(P.PEER_JOINED, joined, to=room, include_self=False)
-        me, peers = peer.to_wire(), [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id]
+        me, peers = (
+            peer.to_wire(),
+            [p.to_wire() for p in presence.peers(board_id) if p.id != peer.id],
+        )
     return {
         "ok": True,
         **state,
@@ -330,7 +346,9 @@ def on_run_action(entry: SocketAuth, payload: Any):
         "ok": True,
         "seq": applied.seq,
         "duplicate": applied.duplicate,
-        "ops": room_hooks.ack_ops(entry, applied, room_id[0], seen[0] if seen else None, bool(seen)),
+        "ops": room_hooks.ack_ops(
+            entry, applied, room_id[0], seen[0] if seen else None, bool(seen)
+        ),
         "result": applied.result,
     }
 
@@ -412,7 +430,11 @@ def _flush_cursors_forever() -> None:
         socketio.sleep(interval_s)
         try:
             for board_id, cursors in presence.take_cursors().items():
-                socketio.emit(P.CURSORS_MOVED, {"board_id": board_id, "cursors": cursors}, to=board_room(board_id))
+                socketio.emit(
+                    P.CURSORS_MOVED,
+                    {"board_id": board_id, "cursors": cursors},
+                    to=board_room(board_id),
+                )
         except Exception:  # noqa: BLE001 - a failed batch must not stop the next ones
             log.exception("cursor flush failed")
 
@@ -442,7 +464,9 @@ def _recheck_sessions(app) -> None:
                     if project_id is None or not policy.can_view_board(who, project_id, board_id):
                         _leave(entry, board_id)
                         socketio.emit(
-                            P.BOARD_ACCESS_LOST, {"board_id": board_id, "code": P.FORBIDDEN}, to=entry.sid
+                            P.BOARD_ACCESS_LOST,
+                            {"board_id": board_id, "code": P.FORBIDDEN},
+                            to=entry.sid,
                         )
         except Exception:  # noqa: BLE001 - the next sweep tries again
             log.exception("session re-check failed")
@@ -470,4 +494,3 @@ def _maintain(app, board_id: int, every: int | None = None) -> None:
             log.exception("board maintenance failed for board %s", board_id)
         finally:
             db.session.remove()
-

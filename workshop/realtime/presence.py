@@ -13,7 +13,16 @@ import threading
 from dataclasses import dataclass
 
 # Peer colours: distinct, readable on white, never the only cue (names go with them).
-PEER_COLOURS = ("#b3261e", "#0b57d0", "#146c2e", "#8e4ec6", "#b25000", "#006a6a", "#a8327d", "#5f6368")
+PEER_COLOURS = (
+    "#b3261e",
+    "#0b57d0",
+    "#146c2e",
+    "#8e4ec6",
+    "#b25000",
+    "#006a6a",
+    "#a8327d",
+    "#5f6368",
+)
 
 
 @dataclass(frozen=True)

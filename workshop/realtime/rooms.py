@@ -119,10 +119,14 @@ def check_change(
         return None
     rules.check_ops_in_phase(room.phase, change.ops, actor.may_conduct)
     if not actor.may_conduct:
-        if not room.is_plenary and not rooms.may_enter(db.session, room.live_session, room, actor.identity):
+        if not room.is_plenary and not rooms.may_enter(
+            db.session, room.live_session, room, actor.identity
+        ):
             raise Forbidden("you were moved to another room")
         if action is not None and room.private_since_seq is not None:
-            raise rules.PhaseForbids("canvas tools wait for the reveal during private writing", field="action")
+            raise rules.PhaseForbids(
+                "canvas tools wait for the reveal during private writing", field="action"
+            )
         viewer = Viewer(actor.identity, False)
         privacy.check_hidden_ops(
             db.session, change.board_id, rooms.privacy_of(room), viewer, change.ops
@@ -158,14 +162,18 @@ def broadcast(
     # to all the sockets of that view: not once per recipient.
     concerned = rules.identities_concerned(wire, seen.metas)
     audiences: dict[str, tuple[Viewer, list[str]]] = {}
-    for sid, _eio in list(socketio.server.manager.get_participants("/", board_room(applied.board_id))):
+    for sid, _eio in list(
+        socketio.server.manager.get_participants("/", board_room(applied.board_id))
+    ):
         entry = registry.get(sid)
         if sid == sender_sid or entry is None:
             continue
         viewer = _viewer(entry, applied.board_id, seen)
         audiences.setdefault(rules.view_key(viewer, concerned), (viewer, []))[1].append(sid)
     for viewer, sids in audiences.values():
-        message = wire if viewer.conducts else rules.filter_change(wire, seen.metas, viewer, seen.privacy)
+        message = (
+            wire if viewer.conducts else rules.filter_change(wire, seen.metas, viewer, seen.privacy)
+        )
         socketio.emit(P.CHANGE_APPLIED, message, to=sids)
     return seen
 
@@ -183,7 +191,9 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
     else:
         window = rules.Privacy()
     metas = rules.metas_from_change(wire)
-    wanted = (rules.change_referenced_ids(wire) if window.active else rules.change_item_ids(wire)) - set(metas)
+    wanted = (
+        rules.change_referenced_ids(wire) if window.active else rules.change_item_ids(wire)
+    ) - set(metas)
     stored = privacy.item_metas(db.session, board_id, wanted, window)
     if not window.active and not stored:
         return None  # the usual case: no private writing, no anonymous item touched
@@ -565,7 +575,14 @@ def on_set_phase(entry: SocketAuth, payload: Any, live: LiveSession):
     phase, votes = parse.phase(payload)
     targets = rooms.target_rooms(live, payload["room_id"])
     rooms.set_phase(
-        db.session, live, targets, phase, votes, entry.principal.identity, _snapshot_names(), _locks()
+        db.session,
+        live,
+        targets,
+        phase,
+        votes,
+        entry.principal.identity,
+        _snapshot_names(),
+        _locks(),
     )
     for room in targets:
         push_state(room, live)

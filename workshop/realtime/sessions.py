@@ -38,8 +38,9 @@ class SocketAuth:
 
     def present_projects(self) -> set[int]:
         """The projects of the boards this socket joined in full (present in their presence)."""
-        return {self.board_projects[b] for b in self.boards - self.watching if b in self.board_projects}
-
+        return {
+            self.board_projects[b] for b in self.boards - self.watching if b in self.board_projects
+        }
 
 
 class SocketRegistry:

@@ -15,7 +15,15 @@ STATUS_WORDS = {
     RegistrationStatus.WAITING: "in attesa",
     RegistrationStatus.CANCELLED: "annullato",
 }
-HEADERS = ("nome", "e-mail", "organizzazione", "ruolo", "stato", "posizione in attesa", "iscritto il")
+HEADERS = (
+    "nome",
+    "e-mail",
+    "organizzazione",
+    "ruolo",
+    "stato",
+    "posizione in attesa",
+    "iscritto il",
+)
 
 
 def export_registrations(registrations: list[Registration], positions: dict[int, int]) -> bytes:

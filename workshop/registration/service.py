@@ -126,7 +126,9 @@ def position_in_line(session: Session, registration: Registration) -> int | None
 def find_by_token(session: Session, token: str) -> Registration:
     """Raises RegistrationError("invalid_link") for an unknown token."""
     registration = (
-        session.scalar(sa.select(Registration).where(Registration.token == token)) if token else None
+        session.scalar(sa.select(Registration).where(Registration.token == token))
+        if token
+        else None
     )
     if registration is None:
         raise RegistrationError("invalid_link")
@@ -145,7 +147,9 @@ def counts(registrations: list[Registration]) -> dict[RegistrationStatus, int]:
 
 def _check_places(places: object) -> int:
     if isinstance(places, bool) or not isinstance(places, int) or not 1 <= places <= MAX_PLACES:
-        raise RegistrationError("bad_places", f"places must be a whole number from 1 to {MAX_PLACES}")
+        raise RegistrationError(
+            "bad_places", f"places must be a whole number from 1 to {MAX_PLACES}"
+        )
     return places
 
 
@@ -201,7 +205,9 @@ def _accepted(session: Session, lab_id: int) -> list[Registration]:
     return list(
         session.scalars(
             sa.select(Registration)
-            .where(Registration.lab_id == lab_id, Registration.status == RegistrationStatus.ACCEPTED)
+            .where(
+                Registration.lab_id == lab_id, Registration.status == RegistrationStatus.ACCEPTED
+            )
             .order_by(Registration.seat)
         )
     )
@@ -310,7 +316,9 @@ def register(session: Session, lab_id: int, applicant: Applicant, now: datetime)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _register_once(session: Session, lab_id: int, applicant: Applicant, now: datetime) -> list[Notice]:
+def _register_once(
+    session: Session, lab_id: int, applicant: Applicant, now: datetime
+) -> list[Notice]:
     desk = desk_of(session, lab_id, lock=True)
     if desk is None:
         raise RegistrationError("no_lab" if session.get(Lab, lab_id) is None else "closed")

@@ -12,7 +12,6 @@ workshop.boards.service, so they are ordinary, sequenced, persisted changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, LimitReached, NotFound  # noqa: F401 - re-exported
-from workshop.boards.ops import CREATE, Op
-from workshop.models import Board, BoardChange, BoardItem, LiveSession, Room, RoomVisit, RoomVote
+from workshop.models import Board, BoardChange, LiveSession, Room, RoomVisit, RoomVote
 from workshop.rooms import rules
 from workshop.rooms.controls import (  # noqa: F401 - re-exported
     ENGLISH_SNAPSHOT_NAMES,
@@ -63,7 +61,7 @@ from workshop.rooms.harvest import Harvested, harvest  # noqa: F401 - re-exporte
 from workshop.rooms.items import SERVER_CLIENT_ID, live_item, new_id  # noqa: F401 - re-exported
 from workshop.rooms.locks import lock_board, lock_frame, locked_frames, release_session_locks  # noqa: F401
 from workshop.rooms.privacy import seal_anonymity
-from workshop.rooms.rules import ItemMeta, Privacy, Viewer
+from workshop.rooms.rules import Privacy
 from workshop.rooms.sessions import (  # noqa: F401 - re-exported
     RoomFacts,
     SessionBoards,

@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
         if response.is_streamed and hasattr(body, "close"):
             response.call_on_close(body.close)
         return response
+
     versions = StaticVersions(Path(app.static_folder).resolve())
     app.extensions["static_versions"] = versions
 

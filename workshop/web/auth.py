@@ -32,7 +32,9 @@ def login():
             )
             db.session.commit()
             start_session(auth)
-            return redirect(safe_local_path(request.args.get("next")) or url_for("projects.list_projects"))
+            return redirect(
+                safe_local_path(request.args.get("next")) or url_for("projects.list_projects")
+            )
     return render_template("auth/login.html", form=form)
 
 

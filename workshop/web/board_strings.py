@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
-from workshop.web.live_strings import live_strings
 from workshop.web.input_strings import input_strings
+from workshop.web.live_strings import live_strings
 
 
 def board_strings() -> dict[str, str]:
@@ -185,7 +185,9 @@ def _engine_strings() -> dict[str, str]:
             "Go to the next or previous card, frame by frame (nothing selected)"
         ),
         "Home, End, Page Down, Page Up": _("Home, End, Page Down, Page Up"),
-        "First card, last card, next frame, previous frame": _("First card, last card, next frame, previous frame"),
+        "First card, last card, next frame, previous frame": _(
+            "First card, last card, next frame, previous frame"
+        ),
         "Space": _("Space"),
         "Select the card, or leave it (with Shift: add it to the selection)": _(
             "Select the card, or leave it (with Shift: add it to the selection)"
@@ -194,7 +196,9 @@ def _engine_strings() -> dict[str, str]:
             "Leave editing, or the selection (the focus stays on the card)"
         ),
         "V, Shift+V": _("V, Shift+V"),
-        "In a vote: vote for the card, take the vote back": _("In a vote: vote for the card, take the vote back"),
+        "In a vote: vote for the card, take the vote back": _(
+            "In a vote: vote for the card, take the vote back"
+        ),
         "Raise or lower your hand": _("Raise or lower your hand"),
         "Say you are done, or take it back": _("Say you are done, or take it back"),
         # --- the shortcuts dialog (keys that read the same in every language are not here) -----

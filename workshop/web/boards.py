@@ -44,7 +44,9 @@ def show(board_id: int):
         schema=describe_board_kind(str(board.kind)),
         project_boards=project_boards,
         # The other session boards' kinds too: the client edits the actors it watches there.
-        project_schemas={kind: describe_board_kind(kind) for kind in project_boards if kind != str(board.kind)},
+        project_schemas={
+            kind: describe_board_kind(kind) for kind in project_boards if kind != str(board.kind)
+        },
         can_see_attendance=policy.can_see_attendance(who, board.project_id),
         live_facts=_live_facts(board) if policy.can_conduct_board(who, board.project_id) else None,
     )
@@ -55,6 +57,7 @@ def _live_facts(board) -> dict:
     lab meetings of the project, today's first, and the project's join code to read aloud."""
     today = datetime.now(get_timezone()).date()
     meetings = labs.meetings_of_project(db.session, board.project_id)
+
     # Today's meetings, then the coming ones by date, then the past ones, latest first.
     def rank(m):
         return (m.held_on != today, m.held_on < today, abs((m.held_on - today).days))

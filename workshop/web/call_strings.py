@@ -16,7 +16,9 @@ def call_strings() -> dict[str, str]:
         "Hide videos": _("Hide videos"),
         "Join the call": _("Join the call"),
         "Leave the call": _("Leave the call"),
-        "Many people are here: you see and hear the conductor, and speak when given the floor.": _("Many people are here: you see and hear the conductor, and speak when given the floor."),
+        "Many people are here: you see and hear the conductor, and speak when given the floor.": _(
+            "Many people are here: you see and hear the conductor, and speak when given the floor."
+        ),
         "Microphone": _("Microphone"),
         "Mute everyone": _("Mute everyone"),
         "Open this room's video call": _("Open this room's video call"),
@@ -34,7 +36,9 @@ def call_strings() -> dict[str, str]:
             "The browser did not allow the camera: you are in the call with the microphone only. "
             "The board works as before."
         ),
-        "The conductor turned everyone's microphone off.": _("The conductor turned everyone's microphone off."),
+        "The conductor turned everyone's microphone off.": _(
+            "The conductor turned everyone's microphone off."
+        ),
         "This browser cannot use a camera here: you are in the call without camera or microphone. "
         "The board works as before.": _(
             "This browser cannot use a camera here: you are in the call without camera or microphone. "

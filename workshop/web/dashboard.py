@@ -42,7 +42,9 @@ def index():
         figures=figures,
         labs=labs.all_labs(db.session) if policy.can_manage_labs(who) else [],
         sessions=sessions,
-        sessions_by_project={pid: [s for s in sessions if s.project_id == pid] for pid in project_ids},
+        sessions_by_project={
+            pid: [s for s in sessions if s.project_id == pid] for pid in project_ids
+        },
         boards_by_id={b.id: b for bs in boards.values() for b in bs},
         recent=overview.recent_snapshots(db.session, project_ids),
         attendance_of={pid: policy.can_see_attendance(who, pid) for pid in project_ids},
@@ -66,14 +68,20 @@ def project_archive(project_id: int):
     who = require_user()
     with_attendance = policy.can_see_attendance(who, project.id)
     return jobs.serve(
-        "project_archive", _project_version(project), project_id=project.id, lang=jobs.lang(), with_attendance=with_attendance
+        "project_archive",
+        _project_version(project),
+        project_id=project.id,
+        lang=jobs.lang(),
+        with_attendance=with_attendance,
     )
 
 
 def _project_version(project) -> str:
     """What the archive depends on: every board's changes and name, the record, the snapshots and
     the live sessions (an open one's attendance changes by the minute)."""
-    boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(project.boards, key=lambda b: b.id))
+    boards = ",".join(
+        f"{b.id}:{b.seq}:{b.title}" for b in sorted(project.boards, key=lambda b: b.id)
+    )
     sessions = overview.live_sessions(db.session, [project.id])
     minute = int(time.time() // 60) if any(s.closed_at is None for s in sessions) else 0
     closed = ",".join(f"{s.id}:{s.closed_at}" for s in sessions)

@@ -35,7 +35,11 @@ def download(body: bytes | str, mimetype: str, filename: str) -> Response:
 
 def type_labels(strings: dict[str, str]) -> dict[str, str]:
     """Item type names in the reader's language, from the board strings ("type.<name>")."""
-    return {key.removeprefix("type."): value for key, value in strings.items() if key.startswith("type.")}
+    return {
+        key.removeprefix("type."): value
+        for key, value in strings.items()
+        if key.startswith("type.")
+    }
 
 
 def attachment_disposition(name: str) -> str:
@@ -44,5 +48,5 @@ def attachment_disposition(name: str) -> str:
     from urllib.parse import quote
 
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = re.sub(r'[^A-Za-z0-9._ -]+', "_", fallback).strip() or "file"
+    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", fallback).strip() or "file"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -20,7 +20,10 @@ MESSAGES = {
     413: (_l("Too large"), _l("What you sent is larger than the server accepts.")),
     429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
     500: (_l("Something went wrong"), _l("The error was logged. Try again in a moment.")),
-    503: (_l("Service unavailable"), _l("The service is unavailable for a moment. Try again shortly.")),
+    503: (
+        _l("Service unavailable"),
+        _l("The service is unavailable for a moment. Try again shortly."),
+    ),
 }
 
 
@@ -33,7 +36,9 @@ def _render(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     if _wants_json():
         return jsonify(error=status, message=str(detail or message)), status
-    return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
 
 
 def error_response(status: int, detail: str):
@@ -44,7 +49,9 @@ def error_response(status: int, detail: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return _render(400, str(_l("The form expired or came from elsewhere. Reload the page and try again.")))
+        return _render(
+            400, str(_l("The form expired or came from elsewhere. Reload the page and try again."))
+        )
 
     @app.errorhandler(SecurityError)
     def _untrusted_host(error):

@@ -54,6 +54,7 @@ def _allow_imports(endpoint, values):
     if endpoint == "exports.import_board" and request.method == "POST":
         request.max_content_length = MAX_IMPORT_REQUEST_BYTES
 
+
 @bp.route("/<int:board_id>/export.<any(svg, png, pdf):fmt>", methods=["GET", "POST"])
 def board_diagram(board_id: int, fmt: str):
     """The board drawn: rendered by a job worker (workshop/jobs), cached per board seq."""
@@ -82,7 +83,9 @@ def toc_workbook(board_id: int):
     return jobs.serve("toc_workbook", version, board_id=board.id)
 
 
-jobs.register_check("board_diagram", lambda kwargs: get_board_for_review_or_abort(kwargs["board_id"]))
+jobs.register_check(
+    "board_diagram", lambda kwargs: get_board_for_review_or_abort(kwargs["board_id"])
+)
 jobs.register_check("toc_workbook", lambda kwargs: _theory_of_change(kwargs["board_id"]))
 
 
@@ -114,7 +117,9 @@ def logframe(board_id: int):
 @bp.get("/<int:board_id>/export.json")
 def board_export_json(board_id: int):
     board = get_board_for_review_or_abort(board_id)
-    document = board_json.export_board(str(board.kind), board_label(board), service.live_items(db.session, board.id))
+    document = board_json.export_board(
+        str(board.kind), board_label(board), service.live_items(db.session, board.id)
+    )
     body = json.dumps(document, ensure_ascii=False, indent=1)
     return download(body, "application/json", download_name(board, "json"))
 
@@ -123,7 +128,8 @@ def board_export_json(board_id: int):
 def board_items_csv(board_id: int, item_type: str):
     board = get_board_for_review_or_abort(board_id)
     if item_type not in registry.types or (
-        item_type not in registry.kinds.get(str(board.kind), ()) and item_type not in ("sticky", "text", "shape", "frame", "connector")
+        item_type not in registry.kinds.get(str(board.kind), ())
+        and item_type not in ("sticky", "text", "shape", "frame", "connector")
     ):
         abort(404)
     spec = registry.get(item_type)
@@ -159,7 +165,9 @@ def import_board(project_id: int):
         flash(_("This file cannot be imported. %(reason)s", reason=import_refusal(error)), "error")
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     title = str(document.get("board", {}).get("title") or "") or _("Imported board")
-    board = projects.add_imported_board(db.session, project, BoardKind(kind_value), _("%(title)s (imported)", title=title))
+    board = projects.add_imported_board(
+        db.session, project, BoardKind(kind_value), _("%(title)s (imported)", title=title)
+    )
     board_id = board.id
     db.session.commit()
     who = principal()
@@ -167,8 +175,17 @@ def import_board(project_id: int):
     ops: list = []
     try:
         for n, ops in enumerate(changes):
-            change = parse_change({"board_id": board_id, "change_id": f"import-{n}", "client_id": "import", "ops": ops})
-            service.apply_change(db.session, change, actor, current_app.extensions["workshop_write_locks"])
+            change = parse_change(
+                {
+                    "board_id": board_id,
+                    "change_id": f"import-{n}",
+                    "client_id": "import",
+                    "ops": ops,
+                }
+            )
+            service.apply_change(
+                db.session, change, actor, current_app.extensions["workshop_write_locks"]
+            )
     except BoardError as error:
         db.session.rollback()
         db.session.delete(db.session.get(Board, board_id))  # nothing half-imported stays
@@ -178,4 +195,3 @@ def import_board(project_id: int):
         return redirect(url_for("projects.show", project_id=project.id, _anchor="boards"))
     flash(_("Board imported."), "info")
     return redirect(url_for("boards.show", board_id=board_id))
-

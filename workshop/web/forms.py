@@ -247,7 +247,9 @@ class FreeBoardForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    label = StringField(_l("Label (who is it for?)"), validators=[Optional(), Length(max=MAX_INVITE_LABEL_CHARS)])
+    label = StringField(
+        _l("Label (who is it for?)"), validators=[Optional(), Length(max=MAX_INVITE_LABEL_CHARS)]
+    )
     board_id = SelectField(_l("Boards"), coerce=int, choices=[])
     role = SelectField(
         _l("They can"),
@@ -266,11 +268,18 @@ class UserForm(FlaskForm):
     name = _required_text(_l("Name"), MAX_NAME_CHARS)
     email = EmailField(
         _l("E-mail"),
-        validators=[InputRequired(), Email(check_deliverability=False), Length(max=MAX_EMAIL_CHARS)],
+        validators=[
+            InputRequired(),
+            Email(check_deliverability=False),
+            Length(max=MAX_EMAIL_CHARS),
+        ],
     )
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice("conductor", _l("Conductor")), SelectChoice("organizer", _l("Organizer"))],
+        choices=[
+            SelectChoice("conductor", _l("Conductor")),
+            SelectChoice("organizer", _l("Organizer")),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -300,7 +309,10 @@ class BoardImportForm(FlaskForm):
 
     file = FileField(
         _l("Board exported as JSON"),
-        validators=[FileRequired(), FileAllowed(["json"], _l("Choose a .json file exported from Tavolo."))],
+        validators=[
+            FileRequired(),
+            FileAllowed(["json"], _l("Choose a .json file exported from Tavolo.")),
+        ],
     )
 
 

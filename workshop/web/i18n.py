@@ -58,6 +58,4 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         THIRD_SECTOR_TYPE_LABELS=THIRD_SECTOR_TYPE_LABELS,
     )
-    app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, decimal=format_decimal
-    )
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, decimal=format_decimal)

@@ -45,7 +45,11 @@ def by_link(token: str):
     if form.validate_on_submit():
         try:
             auth = service.join(
-                db.session, invite, form.display_name.data, current_app.permanent_session_lifetime, utcnow()
+                db.session,
+                invite,
+                form.display_name.data,
+                current_app.permanent_session_lifetime,
+                utcnow(),
             )
         except service.AccessError as error:
             if error.code == "invalid_code":

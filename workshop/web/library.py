@@ -11,7 +11,18 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -71,7 +82,9 @@ BAD_FILE_MESSAGES = {
     "unknown_type": _l("Choose a PDF, DOCX, ODT, XLSX, ODS, CSV, TXT, PNG or JPEG file."),
     "empty": _l("The file is empty."),
     "too_large": _l("The file is larger than %(size)s MB."),
-    "content_mismatch": _l("The file's content is not what its extension says: it is not a %(type)s file."),
+    "content_mismatch": _l(
+        "The file's content is not what its extension says: it is not a %(type)s file."
+    ),
 }
 CASE_SECTIONS = (
     ("context", _l("Context")),
@@ -133,9 +146,13 @@ def _editable(material_id: int) -> Material:
 
 class MaterialForm(FlaskForm):
     title = StringField(
-        _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=MAX_MATERIAL_TITLE_CHARS)]
+        _l("Title"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=MAX_MATERIAL_TITLE_CHARS)],
     )
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+    )
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=MAX_MATERIAL_DESCRIPTION_CHARS)]
     )
@@ -150,7 +167,9 @@ class MaterialForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
     )
     language = SelectField(
-        _l("Language"), choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()], default="it"
+        _l("Language"),
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
+        default="it",
     )
     tags = StringField(
         _l("Tags"),
@@ -159,11 +178,16 @@ class MaterialForm(FlaskForm):
     )
     file = FileField(
         _l("File"),
-        description=_l("PDF, DOCX, ODT, XLSX, ODS, CSV, TXT, PNG or JPEG, up to %(size)s MB.", size=files.MAX_MATERIAL_BYTES // 2**20),
+        description=_l(
+            "PDF, DOCX, ODT, XLSX, ODS, CSV, TXT, PNG or JPEG, up to %(size)s MB.",
+            size=files.MAX_MATERIAL_BYTES // 2**20,
+        ),
     )
     url = StringField(
         _l("Or a web address"),
-        description=_l("Instead of a file: a page of the Gazzetta Ufficiale, of a region, of a network."),
+        description=_l(
+            "Instead of a file: a page of the Gazzetta Ufficiale, of a region, of a network."
+        ),
         validators=[Optional(), Length(max=MAX_URL_CHARS)],
     )
 
@@ -183,9 +207,13 @@ class CaseForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_MATERIAL_TITLE_CHARS)],
     )
     context = TextAreaField(_l("Context"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
-    what_was_done = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
+    what_was_done = TextAreaField(
+        _l("What was done"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)]
+    )
     results = TextAreaField(_l("Results"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
-    lessons = TextAreaField(_l("Lessons learned"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
+    lessons = TextAreaField(
+        _l("Lessons learned"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)]
+    )
     boards = SelectMultipleField(
         _l("Boards to share, as they are now"),
         coerce=int,
@@ -233,7 +261,9 @@ def _bad_file_message(error: files.BadFile, name: str) -> str:
 
 
 FIELD_MESSAGES = {
-    "issued": _l("Write a year (2017) or a date (2017-07-03 or 3/7/2017), between 1800 and a few years from now."),
+    "issued": _l(
+        "Write a year (2017) or a date (2017-07-03 or 3/7/2017), between 1800 and a few years from now."
+    ),
     "tags": _l("At most 12 tags, each of at most 40 characters."),
     "url": _l("Write a web address starting with https:// or http://."),
 }
@@ -381,14 +411,20 @@ def edit_material(material_id: int):
     form = MaterialForm(obj=material)
     if request.method == "GET":
         form.tags.data = ", ".join(material.tag_names)
-        form.issued.data = material.issued_on.isoformat() if material.issued_on else (str(material.issued_year) if material.issued_year else "")
+        form.issued.data = (
+            material.issued_on.isoformat()
+            if material.issued_on
+            else (str(material.issued_year) if material.issued_year else "")
+        )
         form.kind.data = material.kind.value
     saved = _save_material(form, material, who)
     if saved is not None:
         flash(_("Material saved."), "info")
         return redirect(url_for("library.material", material_id=material.id))
     db.session.rollback()  # a refused edit leaves the material as it was
-    return render_template("library/material_form.html", form=form, material=db.session.get(Material, material_id))
+    return render_template(
+        "library/material_form.html", form=form, material=db.session.get(Material, material_id)
+    )
 
 
 @bp.post("/materials/<int:material_id>/delete")
@@ -411,7 +447,9 @@ def attach_project(material_id: int):
     material = _material_or_404(material_id)
     form = AttachProjectForm()
     # Any project that exists passes the form; whether this person may attach to it is policy's.
-    form.project_id.choices = [SelectChoice(pid, "") for pid in db.session.scalars(sa.select(Project.id))]
+    form.project_id.choices = [
+        SelectChoice(pid, "") for pid in db.session.scalars(sa.select(Project.id))
+    ]
     if not form.validate_on_submit():
         abort(400)
     if not policy.can_manage_project(who, form.project_id.data):
@@ -442,7 +480,9 @@ def attach_lab(material_id: int):
         abort(403)
     material = _material_or_404(material_id)
     form = AttachLabForm()
-    form.lab_id.choices = [SelectChoice(lab_id, "") for lab_id in db.session.scalars(sa.select(Lab.id))]
+    form.lab_id.choices = [
+        SelectChoice(lab_id, "") for lab_id in db.session.scalars(sa.select(Lab.id))
+    ]
     if not form.validate_on_submit():
         abort(400)
     catalogue.attach_to_lab(db.session, material, form.lab_id.data)
@@ -473,7 +513,9 @@ def detach_lab(material_id: int, lab_id: int):
 def case_list():
     who = _member()
     publishable = [
-        p for p in visible_projects(db.session, who.user_id, who.is_organizer) if policy.can_publish_case(who, p.id)
+        p
+        for p in visible_projects(db.session, who.user_id, who.is_organizer)
+        if policy.can_publish_case(who, p.id)
     ]
     return render_template(
         "library/cases.html", cases=cases.published_cases(db.session), publishable=publishable
@@ -488,7 +530,9 @@ def publish_case(project_id: int):
         abort(403)
     existing = cases.case_of_project(db.session, project.id)
     form = CaseForm(obj=existing) if existing is not None else CaseForm(title=project.title)
-    form.boards.choices = [SelectChoice(b.id, _board_name(b.kind.value, b.title)) for b in project.boards]
+    form.boards.choices = [
+        SelectChoice(b.id, _board_name(b.kind.value, b.title)) for b in project.boards
+    ]
     if request.method == "GET" and existing is not None:
         form.boards.data = [cb.board_id for cb in existing.boards if cb.board_id]
     if form.validate_on_submit():
@@ -503,7 +547,12 @@ def publish_case(project_id: int):
             case = cases.publish(db.session, project, summary, form.boards.data or [], who.user_id)
         except cases.NotFinished:
             db.session.rollback()
-            flash(_("Only a finished project is shared as a case history: set its status to Closed in the record first."), "error")
+            flash(
+                _(
+                    "Only a finished project is shared as a case history: set its status to Closed in the record first."
+                ),
+                "error",
+            )
         else:
             db.session.commit()
             flash(_("Case history published: every member of the library can read it."), "info")
@@ -538,7 +587,9 @@ def case(case_id: int):
         "library/case.html",
         case=case,
         sections=CASE_SECTIONS,
-        boards=[(cb, _board_name(cb.kind, cb.title), cases.outline(cb.items)) for cb in case.boards],
+        boards=[
+            (cb, _board_name(cb.kind, cb.title), cases.outline(cb.items)) for cb in case.boards
+        ],
         type_label=lambda t: strings.get(f"type.{t}", t),
         may_unpublish=policy.can_publish_case(who, case.project_id),
     )
@@ -571,7 +622,9 @@ def case_board_json(case_id: int, case_board_id: int):
 
     _case, frozen = _case_board(case_id, case_board_id)
     name = _board_name(frozen.kind, frozen.title)
-    body = json.dumps(board_json.export_board(frozen.kind, name, frozen.items), ensure_ascii=False, indent=1)
+    body = json.dumps(
+        board_json.export_board(frozen.kind, name, frozen.items), ensure_ascii=False, indent=1
+    )
     return download(body, "application/json", f"case-{frozen.case_id}-board-{frozen.id}.json")
 
 
@@ -587,4 +640,3 @@ def unpublish_case(case_id: int):
     db.session.commit()
     flash(_("Case history unpublished: nobody can read it any more."), "info")
     return redirect(url_for("library.case_list"))
-

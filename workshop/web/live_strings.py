@@ -68,16 +68,24 @@ def live_strings() -> dict[str, str]:
         "Lock the selected frame": _("Lock the selected frame"),
         "Unlock the selected frame": _("Unlock the selected frame"),
         # --- the first hint of an empty board (static/js/board/hint.js) -------------------------
-        "Write your ideas on the empty board: add a «%(card)s» from the board's tools. Only you and the conductor see them until they are revealed.": _(
-            "Write your ideas on the empty board: add a «%(card)s» from the board's tools. Only you and the conductor see them until they are revealed."
+        "Write your ideas on the empty board: add a «%(card)s» from the board's tools. "
+        "Only you and the conductor see them until they are revealed.": _(
+            "Write your ideas on the empty board: add a «%(card)s» from the board's tools. "
+            "Only you and the conductor see them until they are revealed."
         ),
-        "The board is empty: add the first «%(card)s» from the board's tools (or press N, then Enter, for a sticky note).": _(
-            "The board is empty: add the first «%(card)s» from the board's tools (or press N, then Enter, for a sticky note)."
+        "The board is empty: add the first «%(card)s» from the board's tools "
+        "(or press N, then Enter, for a sticky note).": _(
+            "The board is empty: add the first «%(card)s» from the board's tools "
+            "(or press N, then Enter, for a sticky note)."
         ),
-        "Now we write: add a sticky note from the board's tools (or press N, then Enter) and type your idea.": _(
-            "Now we write: add a sticky note from the board's tools (or press N, then Enter) and type your idea."
+        "Now we write: add a sticky note from the board's tools "
+        "(or press N, then Enter) and type your idea.": _(
+            "Now we write: add a sticky note from the board's tools "
+            "(or press N, then Enter) and type your idea."
         ),
-        "The board is empty: add a sticky note from the board's tools (or press N, then Enter) and type your idea.": _(
-            "The board is empty: add a sticky note from the board's tools (or press N, then Enter) and type your idea."
+        "The board is empty: add a sticky note from the board's tools "
+        "(or press N, then Enter) and type your idea.": _(
+            "The board is empty: add a sticky note from the board's tools "
+            "(or press N, then Enter) and type your idea."
         ),
     }

@@ -39,7 +39,9 @@ def my_boards():
     who = principal()
     if not who.is_participant:
         return redirect(url_for("projects.list_projects"))
-    query = sa.select(Board).where(Board.project_id == who.invite_project_id).order_by(Board.position)
+    query = (
+        sa.select(Board).where(Board.project_id == who.invite_project_id).order_by(Board.position)
+    )
     if who.invite_board_id is not None:
         query = query.where(Board.id == who.invite_board_id)
     boards = list(db.session.scalars(query))

@@ -10,8 +10,8 @@ from workshop import ledger
 from workshop.access import policy, service
 from workshop.extensions import db
 from workshop.models import Invite, InviteRole, Participant, User, UserRole, utcnow
-from workshop.projects import service as projects
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
+from workshop.projects import service as projects
 from workshop.projects.service import RECORD_FIELDS
 from workshop.web.forms import INSTRUMENT_LABELS
 from workshop.web.forms import BoardImportForm, ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
@@ -65,7 +65,9 @@ def show(project_id: int):
     who = require_user()
     invites = list(
         db.session.scalars(
-            sa.select(Invite).where(Invite.project_id == project.id).order_by(Invite.created_at.desc())
+            sa.select(Invite)
+            .where(Invite.project_id == project.id)
+            .order_by(Invite.created_at.desc())
         )
     )
     participants = list(
@@ -146,7 +148,10 @@ def add_board(project_id: int):
     project = get_project_or_abort(project_id)
     form = FreeBoardForm()
     if not form.validate_on_submit():
-        flash(_("Give the board a title of at most %(max)d characters.", max=MAX_BOARD_TITLE_CHARS), "error")
+        flash(
+            _("Give the board a title of at most %(max)d characters.", max=MAX_BOARD_TITLE_CHARS),
+            "error",
+        )
         return redirect(url_for("projects.show", project_id=project.id))
     board = projects.add_free_board(db.session, project, form.title.data)
     db.session.commit()
@@ -212,7 +217,8 @@ def assign_conductor(project_id: int):
         abort(403)
     form = ConductorForm()
     form.user_id.choices = [
-        (u.id, "") for u in db.session.scalars(sa.select(User).where(User.role == UserRole.CONDUCTOR))
+        (u.id, "")
+        for u in db.session.scalars(sa.select(User).where(User.role == UserRole.CONDUCTOR))
     ]
     if not form.validate_on_submit():
         abort(400)

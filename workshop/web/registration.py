@@ -57,7 +57,9 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), Email(), Length(max=MAX_EMAIL_CHARS)],
     )
     organisation = StringField(
-        _l("Organisation"), filters=[strip_whitespace], validators=[Length(max=MAX_ORGANISATION_CHARS)]
+        _l("Organisation"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_ORGANISATION_CHARS)],
     )
     role = StringField(
         _l("Role"),

@@ -146,7 +146,11 @@ def pdf(board_id: int):
     """The report laid out as PDF by a job worker (workshop/jobs)."""
     board = _reporting_board(board_id)
     return jobs.serve(
-        "report_pdf", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+        "report_pdf",
+        report_version(board),
+        board_id=board.id,
+        lang=jobs.lang(),
+        manager=_manages(board),
     )
 
 
@@ -154,7 +158,11 @@ def pdf(board_id: int):
 def docx(board_id: int):
     board = _reporting_board(board_id)
     return jobs.serve(
-        "report_docx", report_version(board), board_id=board.id, lang=jobs.lang(), manager=_manages(board)
+        "report_docx",
+        report_version(board),
+        board_id=board.id,
+        lang=jobs.lang(),
+        manager=_manages(board),
     )
 
 
@@ -205,9 +213,10 @@ def public(token: str):
     link = report_links.live_link(db.session, token)
     if link is None:
         abort(404)
-    response = Response(render_template("reports/document.html", report=_report(link.board, link.lang), public=True))
+    response = Response(
+        render_template("reports/document.html", report=_report(link.board, link.lang), public=True)
+    )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
     response.headers["Cache-Control"] = "no-store"  # a revoked link must stop working at once
     return response
-

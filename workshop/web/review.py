@@ -63,7 +63,9 @@ def take(board_id: int):
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for("review.show", board_id=board.id))
-    service.take_snapshot(db.session, board.id, SnapshotKind.NAMED, name=form.name.data, created_by=who.identity)
+    service.take_snapshot(
+        db.session, board.id, SnapshotKind.NAMED, name=form.name.data, created_by=who.identity
+    )
     db.session.commit()
     flash(_("Snapshot saved: the board as it is now can be reviewed at any time."), "info")
     return redirect(url_for("review.show", board_id=board.id))

@@ -33,7 +33,10 @@ def show():
     def type_label(item_type: str | None) -> str:
         return strings.get(f"type.{item_type}", item_type or "")
 
-    grouped = [(title, list(group)) for title, group in groupby(hits, key=lambda h: (h.project_id, h.project_title))]
+    grouped = [
+        (title, list(group))
+        for title, group in groupby(hits, key=lambda h: (h.project_id, h.project_title))
+    ]
     return render_template(
         "pages/search.html",
         query=query,
@@ -45,5 +48,9 @@ def show():
         min_chars=project_search.MIN_QUERY_CHARS,
         board_label_for=board_label_for,
         type_label=type_label,
-        materials=library_catalogue.find_materials(db.session, words, limit=project_search.MAX_RESULTS) if words else [],  # the practice library
+        materials=library_catalogue.find_materials(
+            db.session, words, limit=project_search.MAX_RESULTS
+        )
+        if words
+        else [],  # the practice library
     )

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workshop.web.canvas_strings import common, context, social_reporting, stakeholders, theory_of_change
+from workshop.web.canvas_strings import (
+    common,
+    context,
+    social_reporting,
+    stakeholders,
+    theory_of_change,
+)
 
 # One function per canvas module: () -> {key: translated string}.
 SOURCES: list[Callable[[], dict[str, str]]] = [

@@ -110,9 +110,13 @@ def strings() -> dict[str, str]:
         "finding.no_goal": _("No outcome is marked as the long-term goal."),
         "finding.several_goals": _("More than one outcome is marked as the long-term goal."),
         "finding.cycle": _("These outcomes lead to each other in a circle."),
-        "finding.outcome_without_path_to_goal": _("These outcomes have no path to the long-term goal."),
+        "finding.outcome_without_path_to_goal": _(
+            "These outcomes have no path to the long-term goal."
+        ),
         "finding.outcome_without_indicator": _("These outcomes have no indicator."),
-        "finding.link_without_rationale": _("These links do not say why one outcome leads to the other."),
+        "finding.link_without_rationale": _(
+            "These links do not say why one outcome leads to the other."
+        ),
         "finding.intervention_without_lead": _("These interventions have no lead actor."),
         "finding.intervention_without_target": _("These interventions serve no outcome: choose the outcomes they serve."),
         "finding.indicator_without_subject": _("These indicators measure nothing yet: choose their outcome or output."),
