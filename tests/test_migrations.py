@@ -161,24 +161,61 @@ def test_0010_moves_budget_lines_with_one_possible_partner_into_the_ledger(migra
         db.session.flush()
         board = next(b for b in project.boards if b.kind == BoardKind.STAKEHOLDERS)
         items = [
-            ("udp", "actor", {"name": "Ufficio di Piano", "macro_type": "public", "sub_type": "ambito"}),
-            ("coop", "actor", {"name": "Coop", "macro_type": "third_sector", "sub_type": "social_coop", "runts": True}),
+            (
+                "udp",
+                "actor",
+                {"name": "Ufficio di Piano", "macro_type": "public", "sub_type": "ambito"},
+            ),
+            (
+                "coop",
+                "actor",
+                {
+                    "name": "Coop",
+                    "macro_type": "third_sector",
+                    "sub_type": "social_coop",
+                    "runts": True,
+                },
+            ),
             ("odv", "actor", {"name": "ODV", "macro_type": "third_sector", "sub_type": "odv"}),
             ("prop", "proposal", {"partners": ["udp", "coop", "odv"]}),
-            ("b-pub", "budget_line", {"description": "Operatori", "source": "public", "amount": 1000.5}),
-            ("b-ets", "budget_line", {"description": "Volontari", "source": "third_sector", "amount": 300, "in_kind": True}),
+            (
+                "b-pub",
+                "budget_line",
+                {"description": "Operatori", "source": "public", "amount": 1000.5},
+            ),
+            (
+                "b-ets",
+                "budget_line",
+                {
+                    "description": "Volontari",
+                    "source": "third_sector",
+                    "amount": 300,
+                    "in_kind": True,
+                },
+            ),
         ]
         for seq, (item_id, item_type, fields) in enumerate(items, start=1):
-            db.session.add(BoardItem(board_id=board.id, item_id=item_id, type=item_type, fields=fields, created_seq=seq, updated_seq=seq, created_by="u:1"))
+            db.session.add(
+                BoardItem(
+                    board_id=board.id,
+                    item_id=item_id,
+                    type=item_type,
+                    fields=fields,
+                    created_seq=seq,
+                    updated_seq=seq,
+                    created_by="u:1",
+                )
+            )
         db.session.commit()
         db.session.remove()
         flask(migrated_app, "db", "downgrade", "0009_participant_details")
         flask(migrated_app, "db", "upgrade")
         project = db.session.get(Project, project.id)
         whole = ledger.summary(db.session, project)
-        assert [(line.actor_id, line.source_class, line.planned_eur, line.origin) for line in whole.lines] == [
-            ("udp", "public", Decimal("1000.50"), "budget_line:b-pub")
-        ]
+        assert [
+            (line.actor_id, line.source_class, line.planned_eur, line.origin)
+            for line in whole.lines
+        ] == [("udp", "public", Decimal("1000.50"), "budget_line:b-pub")]
         assert [b.item_id for b in whole.reconciliation.budget_lines] == ["b-ets"]
 
 
@@ -194,15 +231,36 @@ def test_0011_moves_the_old_threshold_into_the_minimum_target_and_back(migrated_
         project = projects.create_project(db.session, {"title": "P"}, None)
         db.session.flush()
         board = next(b for b in project.boards if b.kind == BoardKind.THEORY_OF_CHANGE)
-        old = {"name": "Famiglie in casa", "target": 40, "threshold": 30, "unit": "famiglie", "threshold_note": ""}
-        db.session.add(BoardItem(board_id=board.id, item_id="ind", type="indicator", fields=old, created_seq=1, updated_seq=1, created_by="u:1"))
+        old = {
+            "name": "Famiglie in casa",
+            "target": 40,
+            "threshold": 30,
+            "unit": "famiglie",
+            "threshold_note": "",
+        }
+        db.session.add(
+            BoardItem(
+                board_id=board.id,
+                item_id="ind",
+                type="indicator",
+                fields=old,
+                created_seq=1,
+                updated_seq=1,
+                created_by="u:1",
+            )
+        )
         board_id = board.id
         db.session.commit()
         db.session.remove()
         flask(migrated_app, "db", "downgrade", "0010_ledger")
         flask(migrated_app, "db", "upgrade")
         fields = db.session.get(BoardItem, (board_id, "ind")).fields
-        assert (fields["target"], fields["target_minimum"], fields["threshold"], fields["threshold_unit"]) == (40, 30, None, "")
+        assert (
+            fields["target"],
+            fields["target_minimum"],
+            fields["threshold"],
+            fields["threshold_unit"],
+        ) == (40, 30, None, "")
         db.session.remove()
         flask(migrated_app, "db", "downgrade", "0010_ledger")
         fields = db.session.get(BoardItem, (board_id, "ind")).fields

@@ -227,20 +227,67 @@ DEMO_ACTIVITIES = (
 # line's source is the class the ledger derives from the partner: the foundation is an ETS.
 # (id, description, source, amount, in kind, partner, category, basis of the valuation)
 DEMO_BUDGET = (
-    ("demo-bud-1", "Operatori dello sportello unico per l'abitare (36 mesi)", "public", 280000, False,
-     "demo-udp", "personnel", ""),
-    ("demo-bud-4", "Fondo di garanzia per i canoni e la morosità incolpevole", "public", 80000, False,
-     "demo-udp", "goods_services", ""),
-    ("demo-bud-5", "Tre alloggi comunali e i locali dello sportello", "public", 120000, True,
-     "demo-comune", "facilities",
-     "Canone di mercato (Osservatorio del mercato immobiliare): 3 alloggi × 36 mesi × 1.000 € "
-     "e locali dello sportello 12.000 €"),
-    ("demo-bud-2", "Ore di volontariato per l'accompagnamento all'autonomia abitativa", "third_sector", 40000,
-     True, "demo-odv", "personnel", "2.500 ore di volontariato × 16 € l'ora (costo orario di riferimento)"),
-    ("demo-bud-6", "Un furgone per i traslochi", "third_sector", 5000, True,
-     "demo-coop", "goods_services", "50 traslochi × 100 € (noleggio di un mezzo equivalente)"),
-    ("demo-bud-3", "Due alloggi della fondazione per le coabitazioni", "third_sector", 50000, True,
-     "demo-fondazione", "facilities", "Canone di mercato: 2 alloggi × 25 mesi × 1.000 €"),
+    (
+        "demo-bud-1",
+        "Operatori dello sportello unico per l'abitare (36 mesi)",
+        "public",
+        280000,
+        False,
+        "demo-udp",
+        "personnel",
+        "",
+    ),
+    (
+        "demo-bud-4",
+        "Fondo di garanzia per i canoni e la morosità incolpevole",
+        "public",
+        80000,
+        False,
+        "demo-udp",
+        "goods_services",
+        "",
+    ),
+    (
+        "demo-bud-5",
+        "Tre alloggi comunali e i locali dello sportello",
+        "public",
+        120000,
+        True,
+        "demo-comune",
+        "facilities",
+        "Canone di mercato (Osservatorio del mercato immobiliare): 3 alloggi × 36 mesi × 1.000 € "
+        "e locali dello sportello 12.000 €",
+    ),
+    (
+        "demo-bud-2",
+        "Ore di volontariato per l'accompagnamento all'autonomia abitativa",
+        "third_sector",
+        40000,
+        True,
+        "demo-odv",
+        "personnel",
+        "2.500 ore di volontariato × 16 € l'ora (costo orario di riferimento)",
+    ),
+    (
+        "demo-bud-6",
+        "Un furgone per i traslochi",
+        "third_sector",
+        5000,
+        True,
+        "demo-coop",
+        "goods_services",
+        "50 traslochi × 100 € (noleggio di un mezzo equivalente)",
+    ),
+    (
+        "demo-bud-3",
+        "Due alloggi della fondazione per le coabitazioni",
+        "third_sector",
+        50000,
+        True,
+        "demo-fondazione",
+        "facilities",
+        "Canone di mercato: 2 alloggi × 25 mesi × 1.000 €",
+    ),
 )
 
 
@@ -311,13 +358,37 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
     )
     for place, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
         f = activity_zone["fields"]
-        ops.append(create(item_id, "proposal_activity", x=f["x"] + 20, y=f["y"] + 50 + place * 100, w=f["w"] - 40,
-                          h=90, title=title, start=start, end=end, lead=lead))
+        ops.append(
+            create(
+                item_id,
+                "proposal_activity",
+                x=f["x"] + 20,
+                y=f["y"] + 50 + place * 100,
+                w=f["w"] - 40,
+                h=90,
+                title=title,
+                start=start,
+                end=end,
+                lead=lead,
+            )
+        )
     line_h = (budget_zone["fields"]["h"] - 60) / len(DEMO_BUDGET)
     for place, (item_id, description, source, amount, in_kind, *_partner) in enumerate(DEMO_BUDGET):
         f = budget_zone["fields"]
-        ops.append(create(item_id, "budget_line", x=f["x"] + 20, y=f["y"] + 50 + place * line_h, w=f["w"] - 40,
-                          h=line_h - 6, description=description, source=source, amount=amount, in_kind=in_kind))
+        ops.append(
+            create(
+                item_id,
+                "budget_line",
+                x=f["x"] + 20,
+                y=f["y"] + 50 + place * line_h,
+                w=f["w"] - 40,
+                h=line_h - 6,
+                description=description,
+                source=source,
+                amount=amount,
+                in_kind=in_kind,
+            )
+        )
     change = Change(board.id, "demo-stakeholder-map", "demo", tuple(parse_op(op) for op in ops))
     boards.apply_change(
         session, change, Actor(f"u:{conductor.id}", conductor.name, may_conduct=True)
@@ -579,10 +650,30 @@ DEMO_GOAL_INDICATOR = {
 # An indicator for each means of the objective tree (by the problem it came from), so that every
 # outcome the project answers for is measured; the impact above the ceiling needs none.
 DEMO_MEANS_INDICATORS = {
-    "demo-cause-rent": ("Famiglie con un canone non oltre il 30% del reddito", 25, "famiglie", "Contratti registrati dallo sportello"),
-    "demo-cause-homes": ("Alloggi sfitti ristrutturati e assegnati", 5, "alloggi", "Verbali di assegnazione del Comune"),
-    "demo-cause-trust": ("Proprietari che affittano con la garanzia della rete", 15, "proprietari", "Registro delle garanzie"),
-    "demo-cause-debt": ("Famiglie in morosità incolpevole sostenute entro 30 giorni", 30, "famiglie", "Registro dello sportello per l'abitare"),
+    "demo-cause-rent": (
+        "Famiglie con un canone non oltre il 30% del reddito",
+        25,
+        "famiglie",
+        "Contratti registrati dallo sportello",
+    ),
+    "demo-cause-homes": (
+        "Alloggi sfitti ristrutturati e assegnati",
+        5,
+        "alloggi",
+        "Verbali di assegnazione del Comune",
+    ),
+    "demo-cause-trust": (
+        "Proprietari che affittano con la garanzia della rete",
+        15,
+        "proprietari",
+        "Registro delle garanzie",
+    ),
+    "demo-cause-debt": (
+        "Famiglie in morosità incolpevole sostenute entro 30 giorni",
+        30,
+        "famiglie",
+        "Registro dello sportello per l'abitare",
+    ),
 }
 # The goal is above the project's accountability ceiling, yet the logframe's overall objective
 # wants an indicator the Ambito already collects: fewer is better.
@@ -612,8 +703,18 @@ DEMO_OUTPUTS = (
 # What the team picked from the context as assumptions and risks, and where it placed them
 # (the PESTEL's legal factor is a fact of the procedure, not an assumption: not picked).
 DEMO_ASSUMPTIONS = (
-    ("demo-pestel-pnrr", "assumption", "I fondi PNRR M5C2 per l'housing sociale arrivano nei tempi previsti", "demo-cause-homes"),
-    ("demo-pestel-prices", "risk", "I canoni crescono ancora per gli affitti brevi turistici", "demo-cause-rent"),
+    (
+        "demo-pestel-pnrr",
+        "assumption",
+        "I fondi PNRR M5C2 per l'housing sociale arrivano nei tempi previsti",
+        "demo-cause-homes",
+    ),
+    (
+        "demo-pestel-prices",
+        "risk",
+        "I canoni crescono ancora per gli affitti brevi turistici",
+        "demo-cause-rent",
+    ),
 )
 # The objective tree reworded in the positive, as the lab does after the conversion: by the
 # problem each objective came from ("core": the core problem, whatever its id).
@@ -723,30 +824,123 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
         for link in links
         if not link["fields"].get("rationale")
     ]
-    ops.append({"op": "create", "id": "demo-ind-goal", "type": "indicator", "fields": {"of": purpose["id"], **DEMO_GOAL_INDICATOR, "x": purpose["fields"]["x"], "y": purpose["fields"]["y"] + 120, "w": 220, "h": 30}})
+    ops.append(
+        {
+            "op": "create",
+            "id": "demo-ind-goal",
+            "type": "indicator",
+            "fields": {
+                "of": purpose["id"],
+                **DEMO_GOAL_INDICATOR,
+                "x": purpose["fields"]["x"],
+                "y": purpose["fields"]["y"] + 120,
+                "w": 220,
+                "h": 30,
+            },
+        }
+    )
     impact = by_problem.get("demo-effect-children")
     if impact is not None:
-        ops.append({"op": "create", "id": "demo-ind-impact", "type": "indicator", "fields": {"of": impact["id"], **DEMO_IMPACT_INDICATOR, "x": impact["fields"]["x"], "y": impact["fields"]["y"] + 120, "w": 220, "h": 30}})
+        ops.append(
+            {
+                "op": "create",
+                "id": "demo-ind-impact",
+                "type": "indicator",
+                "fields": {
+                    "of": impact["id"],
+                    **DEMO_IMPACT_INDICATOR,
+                    "x": impact["fields"]["x"],
+                    "y": impact["fields"]["y"] + 120,
+                    "w": 220,
+                    "h": 30,
+                },
+            }
+        )
     for problem_id, (name, target, unit, source) in DEMO_MEANS_INDICATORS.items():
         outcome = by_problem.get(problem_id)
         if outcome is not None:
-            ops.append({"op": "create", "id": f"demo-ind-{problem_id[5:]}", "type": "indicator", "fields": {"of": outcome["id"], "name": name, "target": target, "unit": unit, "timeline": "2028-12-31", "source": source, "frequency": "half_yearly", "owner": "demo-udp", "x": outcome["fields"]["x"], "y": outcome["fields"]["y"] + 120, "w": 220, "h": 30}})
+            ops.append(
+                {
+                    "op": "create",
+                    "id": f"demo-ind-{problem_id[5:]}",
+                    "type": "indicator",
+                    "fields": {
+                        "of": outcome["id"],
+                        "name": name,
+                        "target": target,
+                        "unit": unit,
+                        "timeline": "2028-12-31",
+                        "source": source,
+                        "frequency": "half_yearly",
+                        "owner": "demo-udp",
+                        "x": outcome["fields"]["x"],
+                        "y": outcome["fields"]["y"] + 120,
+                        "w": 220,
+                        "h": 30,
+                    },
+                }
+            )
     for n, (item_id, title, start, end, lead) in enumerate(DEMO_ACTIVITIES):
-        targets = [by_problem[key]["id"] for key in DEMO_TARGETS.get(item_id, ()) if key in by_problem]
+        targets = [
+            by_problem[key]["id"] for key in DEMO_TARGETS.get(item_id, ()) if key in by_problem
+        ]
         ops.append(
             {
                 "op": "create",
                 "id": f"{item_id}-toc",
                 "type": "intervention",
-                "fields": {"text": title, "lead": lead, "start": start, "end": end, "targets": targets, "input_source": "public" if n == 0 else "third_sector", "x": 40 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120},
+                "fields": {
+                    "text": title,
+                    "lead": lead,
+                    "start": start,
+                    "end": end,
+                    "targets": targets,
+                    "input_source": "public" if n == 0 else "third_sector",
+                    "x": 40 + n * 280,
+                    "y": 4 * 300 + 100,
+                    "w": 240,
+                    "h": 120,
+                },
             }
         )
     for n, (item_id, intervention, text, unit, quantity) in enumerate(DEMO_OUTPUTS):
-        ops.append({"op": "create", "id": item_id, "type": "output", "fields": {"text": text, "unit": unit, "planned_quantity": quantity, "intervention": f"{intervention}-toc", "x": 900 + n * 280, "y": 4 * 300 + 100, "w": 240, "h": 120}})
-    boards.apply_change(session, parse_change({"board_id": theory_id, "change_id": "demo:toc:content", "client_id": "demo", "ops": ops}), actor)
+        ops.append(
+            {
+                "op": "create",
+                "id": item_id,
+                "type": "output",
+                "fields": {
+                    "text": text,
+                    "unit": unit,
+                    "planned_quantity": quantity,
+                    "intervention": f"{intervention}-toc",
+                    "x": 900 + n * 280,
+                    "y": 4 * 300 + 100,
+                    "w": 240,
+                    "h": 120,
+                },
+            }
+        )
+    boards.apply_change(
+        session,
+        parse_change(
+            {
+                "board_id": theory_id,
+                "change_id": "demo:toc:content",
+                "client_id": "demo",
+                "ops": ops,
+            }
+        ),
+        actor,
+    )
     for source_id, kind, text, problem_id in DEMO_ASSUMPTIONS:
         attached = by_problem.get(problem_id)
-        args = {"source_id": source_id, "kind": kind, "text": text, "attached_to": attached["id"] if attached else None}
+        args = {
+            "source_id": source_id,
+            "kind": kind,
+            "text": text,
+            "attached_to": attached["id"] if attached else None,
+        }
         _action(session, theory_id, actor, f"demo:toc:pick:{source_id}", "pick_assumption", args)
     _action(session, theory_id, actor, "demo:toc:narrative", "generate_narrative", {"lang": "it"})
 

@@ -12,27 +12,29 @@ Revises: 0010_ledger
 Create Date: 2026-12-02 00:45:00.000000
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-revision = '0011_indicator_threshold'
-down_revision = '0010_ledger'
+revision = "0011_indicator_threshold"
+down_revision = "0010_ledger"
 branch_labels = None
 depends_on = None
 
 ITEMS = sa.table(
-    'board_items',
-    sa.column('board_id', sa.Integer()),
-    sa.column('item_id', sa.String()),
-    sa.column('type', sa.String()),
-    sa.column('fields', sa.JSON()),
+    "board_items",
+    sa.column("board_id", sa.Integer()),
+    sa.column("item_id", sa.String()),
+    sa.column("type", sa.String()),
+    sa.column("fields", sa.JSON()),
 )
 
 
 def _rewrite(move):
     conn = op.get_bind()
     rows = conn.execute(
-        sa.select(ITEMS.c.board_id, ITEMS.c.item_id, ITEMS.c.fields).where(ITEMS.c.type == 'indicator')
+        sa.select(ITEMS.c.board_id, ITEMS.c.item_id, ITEMS.c.fields).where(
+            ITEMS.c.type == "indicator"
+        )
     ).all()
     for board_id, item_id, fields in rows:
         fields = dict(fields or {})
@@ -46,20 +48,20 @@ def _rewrite(move):
 
 
 def _forward(fields):
-    if 'target_minimum' in fields and 'threshold_unit' in fields:
+    if "target_minimum" in fields and "threshold_unit" in fields:
         return False  # already in the new shape
-    fields['target_minimum'] = fields.get('threshold')
-    fields['threshold'] = None
-    fields.setdefault('threshold_unit', '')
-    fields.setdefault('threshold_note', '')
+    fields["target_minimum"] = fields.get("threshold")
+    fields["threshold"] = None
+    fields.setdefault("threshold_unit", "")
+    fields.setdefault("threshold_note", "")
     return True
 
 
 def _backward(fields):
-    if 'target_minimum' not in fields:
+    if "target_minimum" not in fields:
         return False
-    fields['threshold'] = fields.pop('target_minimum')
-    fields.pop('threshold_unit', None)
+    fields["threshold"] = fields.pop("target_minimum")
+    fields.pop("threshold_unit", None)
     return True
 
 

@@ -70,7 +70,10 @@ def test_the_plan_and_the_report_from_board_to_public_page(browser, site, demo_b
     page.goto(site["url"] + f"/boards/{board}/report")
     page.wait_for_selector(".report-section h2")
     headings = page.locator(".report-section h2").all_inner_texts()
-    assert headings[0] == "1. Nota metodologica" and "8. Monitoraggio svolto dall'organo di controllo" in headings
+    assert (
+        headings[0] == "1. Nota metodologica"
+        and "8. Monitoraggio svolto dall'organo di controllo" in headings
+    )
     assert "non è il bilancio sociale di un ente" in page.locator(".report").inner_text()
     assert page.locator(".report-chart svg").count() == 1
     page.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=True)

@@ -103,7 +103,9 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     # Candidate assumptions come from the context only when asked; this project's has none yet.
     run_from_menu(participant, "[data-action=list_assumption_candidates]")
     page.wait_for_selector("#canvas-panel[data-mode=candidates] .findings-ok")
-    assert page.locator("[data-action=pick_assumption]").count() == 0  # picked from the panel, not the menu
+    assert (
+        page.locator("[data-action=pick_assumption]").count() == 0
+    )  # picked from the panel, not the menu
 
     # A PESTEL factor written on the context board is offered, and becomes a card only when
     # picked: as a risk, on the selected goal.

@@ -94,8 +94,27 @@ STAKEHOLDERS = {
 }
 THEORY = {
     "g": item("g", "outcome", 1, text="Famiglie meno isolate", is_goal=True),
-    "k": item("k", "indicator", 2, name="Famiglie con una rete di aiuto", of="g", target=40, target_minimum=30, unit="famiglie", baseline=10),
-    "k2": item("k2", "indicator", 3, name="Ricoveri evitabili", of="g", target=5, target_minimum=8, better="lower"),
+    "k": item(
+        "k",
+        "indicator",
+        2,
+        name="Famiglie con una rete di aiuto",
+        of="g",
+        target=40,
+        target_minimum=30,
+        unit="famiglie",
+        baseline=10,
+    ),
+    "k2": item(
+        "k2",
+        "indicator",
+        3,
+        name="Ricoveri evitabili",
+        of="g",
+        target=5,
+        target_minimum=8,
+        better="lower",
+    ),
     "v": item("v", "intervention", 4, text="Apertura il sabato", lead="a-coop"),
     "as1": item(
         "as1",
@@ -163,19 +182,47 @@ def test_every_actor_gets_a_plan_row_with_defaults_from_its_quadrant_once():
 
 
 def test_a_level_the_lab_set_is_never_changed_a_higher_one_is_only_suggested():
-    quiet_partner = item("a-odv", "actor", 4, name="OdV Il Ponte", macro_type="third_sector", quadrant="keep_satisfied", engagement="inform")
-    lead = item("a-lead", "actor", 5, name="APS Insieme", macro_type="third_sector", quadrant="keep_informed", engagement="inform")
-    observer = item("a-obs", "actor", 6, name="Quotidiano locale", macro_type="private", quadrant="keep_satisfied", engagement="inform")
+    quiet_partner = item(
+        "a-odv",
+        "actor",
+        4,
+        name="OdV Il Ponte",
+        macro_type="third_sector",
+        quadrant="keep_satisfied",
+        engagement="inform",
+    )
+    lead = item(
+        "a-lead",
+        "actor",
+        5,
+        name="APS Insieme",
+        macro_type="third_sector",
+        quadrant="keep_informed",
+        engagement="inform",
+    )
+    observer = item(
+        "a-obs",
+        "actor",
+        6,
+        name="Quotidiano locale",
+        macro_type="private",
+        quadrant="keep_satisfied",
+        engagement="inform",
+    )
     stakeholders = {
         **STAKEHOLDERS,
         "a-odv": quiet_partner,
         "a-lead": lead,
         "a-obs": observer,
-        "pr": item("pr", "proposal", 4, title="Quartiere che accoglie", partners=["a-coop", "a-odv"]),
+        "pr": item(
+            "pr", "proposal", 4, title="Quartiere che accoglie", partners=["a-coop", "a-odv"]
+        ),
         "pa": item("pa", "proposal_activity", 7, title="Sportello", lead="a-lead"),
     }
     project = {"context": CONTEXT, "stakeholders": stakeholders, "theory_of_change": THEORY}
-    planned = sr.plan_from_registry(BoardView(1, "social_reporting", 1, {}, lambda kind: project.get(kind, {})))
+    planned = sr.plan_from_registry(
+        BoardView(1, "social_reporting", 1, {}, lambda kind: project.get(kind, {}))
+    )
     rows = {op["fields"]["audience"]: op["fields"] for op in planned.ops}
     # "inform" stays "inform" for everyone: the old code raised keep_satisfied to "consult".
     assert rows["a-obs"]["engagement"] == "inform" and rows["a-obs"]["channel"] == "report"
@@ -273,7 +320,10 @@ RECORD = {
     "public_in_kind_eur": 51726,
     "strengths": "Rete già attiva",
     "strength_tags": ["rete", "territorio"],
-    "table_meetings": [("2026-03-12", "Analisi del contesto"), ("2026-04-09", "Mappa degli stakeholder")],
+    "table_meetings": [
+        ("2026-03-12", "Analisi del contesto"),
+        ("2026-04-09", "Mappa degli stakeholder"),
+    ],
     "table_organisations": ["APS Insieme", "Comune di Lecco"],
 }
 
@@ -284,18 +334,31 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     )
     assert list(sections) == list(sr.SECTION_KEYS)
     assert "non è il bilancio sociale di un ente" in sections["methodology"]
-    assert "2 problemi analizzati, 3 soggetti mappati, 1 esito e 2 indicatori" in sections["methodology"]
-    assert "Amministrazione procedente: Comune di Lecco." in sections["identity"] and "Partner: Cooperativa La Rete." in sections["identity"]
+    assert (
+        "2 problemi analizzati, 3 soggetti mappati, 1 esito e 2 indicatori"
+        in sections["methodology"]
+    )
+    assert (
+        "Amministrazione procedente: Comune di Lecco." in sections["identity"]
+        and "Partner: Cooperativa La Rete." in sections["identity"]
+    )
     assert "Ente procedente" not in sections["identity"]
     assert "Enti del Terzo settore del partenariato: Cooperativa La Rete." in sections["identity"]
-    assert "gestire da vicino 1" in sections["governance"] and "Stakeholder definitivi (potere, legittimità e urgenza): Comune di Lecco." in sections["governance"]
+    assert (
+        "gestire da vicino 1" in sections["governance"]
+        and "Stakeholder definitivi (potere, legittimità e urgenza): Comune di Lecco."
+        in sections["governance"]
+    )
     # §4: the boards hold no people; it says so instead of listing what partners offer.
     assert sections["people"].startswith("Da completare a cura dell'ente:")
     assert "Comune di Lecco mette a disposizione: la sede di via Roma." in sections["resources"]
     objectives = sections["objectives_activities"]
     assert "Problema affrontato: Isolamento delle famiglie." in objectives
     assert "Attività: Apertura il sabato (Cooperativa La Rete)." in objectives
-    assert "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo." in objectives
+    assert (
+        "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo."
+        in objectives
+    )
     assert "2026-05-10" not in " ".join(sections.values())
     assert "Ricoveri evitabili: nessuna rilevazione ancora." in objectives
     assert (
@@ -306,15 +369,22 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
         sections.values()
     )
     assert "pubbliche 12.000,50 €, Terzo settore 3.000,00 €" in sections["resources"]
-    assert "Totale: 15.000,50 €." in sections["resources"] and "di cui in natura: 3.000,00 €." in sections["resources"]
+    assert (
+        "Totale: 15.000,50 €." in sections["resources"]
+        and "di cui in natura: 3.000,00 €." in sections["resources"]
+    )
     # The ToC's assumptions and risks are §5's "factors that may compromise the aims", not §7.
     assert "Ipotesi confermate: I trasporti restano gratuiti." in objectives
     assert "Rischi individuati: Calo dei volontari." in objectives
-    assert "Ipotesi" not in sections["other_information"] and sections["other_information"].startswith("Da completare a cura dell'ente:")
+    assert "Ipotesi" not in sections["other_information"] and sections[
+        "other_information"
+    ].startswith("Da completare a cura dell'ente:")
     # Communication done is how stakeholders were engaged (§3); §8 is the control body's.
     assert "Azioni di comunicazione: 1 svolte su 2 previste." in sections["governance"]
     assert "Rilevazioni registrate: 2, l'ultima il 10 maggio 2026." in objectives
-    assert sections["monitoring"].startswith("Non applicabile: il monitoraggio dell'organo di controllo")
+    assert sections["monitoring"].startswith(
+        "Non applicabile: il monitoraggio dell'organo di controllo"
+    )
 
 
 def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
@@ -335,10 +405,21 @@ def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
         "Punti di forza: Rete già attiva (temi: rete, territorio).",
     ):
         assert expected in identity, expected
-    assert "Incontri del tavolo: 2 incontri: 12 marzo 2026 (Analisi del contesto); 9 aprile 2026 (Mappa degli stakeholder)." in sections["governance"]
-    assert "Organizzazioni presenti agli incontri: APS Insieme, Comune di Lecco." in sections["governance"]
-    assert "Composizione del tavolo: Comune di Lecco, Cooperativa La Rete." in sections["governance"]
-    assert "risorse pubbliche 480.000,00 €, cofinanziamento del Terzo settore 95.000,00 €" in sections["resources"]
+    assert (
+        "Incontri del tavolo: 2 incontri: 12 marzo 2026 (Analisi del contesto); 9 aprile 2026 (Mappa degli stakeholder)."
+        in sections["governance"]
+    )
+    assert (
+        "Organizzazioni presenti agli incontri: APS Insieme, Comune di Lecco."
+        in sections["governance"]
+    )
+    assert (
+        "Composizione del tavolo: Comune di Lecco, Cooperativa La Rete." in sections["governance"]
+    )
+    assert (
+        "risorse pubbliche 480.000,00 €, cofinanziamento del Terzo settore 95.000,00 €"
+        in sections["resources"]
+    )
     assert "Risorse pubbliche non monetarie, valorizzate: 51.726,00 €." in sections["resources"]
     empty = sr.draft_sections(sr.Sources({}, {}, {}, {}), "it")
     assert empty["identity"].startswith("Da completare a cura dell'ente:")
@@ -347,7 +428,15 @@ def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
 def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measurements():
     theory = {
         **THEORY,
-        "o1": item("o1", "output", 7, text="Sportelli aperti", unit="sportelli", planned_quantity=4, intervention="v"),
+        "o1": item(
+            "o1",
+            "output",
+            7,
+            text="Sportelli aperti",
+            unit="sportelli",
+            planned_quantity=4,
+            intervention="v",
+        ),
         "o2": item("o2", "output", 8, text="Guida per le famiglie", planned_quantity=1),
         "k3": item("k3", "indicator", 9, name="Sportelli attivi", of="o1", target=4),
     }
@@ -355,13 +444,27 @@ def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measur
     board.external["theory_of_change"]["k3"] = "indicator"
     board.apply(
         [
-            {"op": "create", "id": "m9", "type": "measurement", "fields": {"indicator": "k3", "date": "2026-06-30", "value": 3, "source": "registro presenze", "evidence": "https://example.org/registro.pdf"}},
+            {
+                "op": "create",
+                "id": "m9",
+                "type": "measurement",
+                "fields": {
+                    "indicator": "k3",
+                    "date": "2026-06-30",
+                    "value": 3,
+                    "source": "registro presenze",
+                    "evidence": "https://example.org/registro.pdf",
+                },
+            },
         ]
     )
     board_items = {i: it for i, it in board.items.items() if it.alive}
     sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, theory, board_items), "it")
     objectives = sections["objectives_activities"]
-    assert "Realizzazioni rispetto a quanto previsto: Sportelli aperti: previste 4 sportelli, realizzate 3 sportelli; Guida per le famiglie: previste 1, realizzate non ancora rilevate." in objectives
+    assert (
+        "Realizzazioni rispetto a quanto previsto: Sportelli aperti: previste 4 sportelli, realizzate 3 sportelli; Guida per le famiglie: previste 1, realizzate non ancora rilevate."
+        in objectives
+    )
     assert "(fonte: registro presenze; evidenza: https://example.org/registro.pdf)." in objectives
 
 
@@ -380,7 +483,10 @@ def test_drafting_makes_eight_sections_and_never_replaces_edited_words_without_a
     assert len(first.ops) == 8
     board.apply(first.ops)
     titles = [title for title, _ in sr.report_sections(board.items.values(), "it")]
-    assert titles[0] == "1. Nota metodologica" and titles[-1] == "8. Monitoraggio svolto dall'organo di controllo"
+    assert (
+        titles[0] == "1. Nota metodologica"
+        and titles[-1] == "8. Monitoraggio svolto dall'organo di controllo"
+    )
     assert sr._draft(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new
     section = next(i for i, it in board.items.items() if it.fields.get("key") == "people")
     board.apply([{"op": "update", "id": section, "fields": {"text": "Le nostre parole."}}])

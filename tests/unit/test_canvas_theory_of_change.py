@@ -60,7 +60,12 @@ def test_a_sound_theory_has_no_findings():
             link("l1", "mid", "goal", rationale="la frequenza crea legami"),
             indicator("i1", "goal", name="Famiglie con una rete di aiuto"),
             indicator("i2", "mid", name="Presenze settimanali"),
-            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Apertura", "lead": "act-coop", "targets": ["mid"]}},
+            {
+                "op": "create",
+                "id": "iv",
+                "type": "intervention",
+                "fields": {"text": "Apertura", "lead": "act-coop", "targets": ["mid"]},
+            },
         ]
     )
     assert toc.check_theory(view_of(board)) == []
@@ -143,12 +148,22 @@ def _context():
 def test_seeding_turns_the_chosen_objectives_into_outcomes_with_their_links_and_sources():
     board = MemoryBoard("theory_of_change")
     planned = toc.seed_from_earlier_sessions(view_of(board, {"context": _context()}))
-    created = {op["fields"].get("source_objective"): op for op in planned.ops if op["type"] != "toc_link"}
-    assert set(created) == {"p1", "m1", "m2", "e1"}  # not the out-of-scope one; no assumption is dumped
+    created = {
+        op["fields"].get("source_objective"): op for op in planned.ops if op["type"] != "toc_link"
+    }
+    assert set(created) == {
+        "p1",
+        "m1",
+        "m2",
+        "e1",
+    }  # not the out-of-scope one; no assumption is dumped
     # Backwards from the goal: the end the purpose leads to is the goal, the purpose its precondition.
     assert created["e1"]["fields"]["is_goal"] and created["e1"]["fields"]["tier"] == "impact"
     assert created["p1"]["fields"]["tier"] == "long_term" and not created["p1"]["fields"]["is_goal"]
-    assert created["m1"]["fields"]["tier"] == "intermediate" and created["m2"]["fields"]["tier"] == "early"
+    assert (
+        created["m1"]["fields"]["tier"] == "intermediate"
+        and created["m2"]["fields"]["tier"] == "early"
+    )
     ids = {key: op["id"] for key, op in created.items()}
     links = {
         (op["fields"]["from"], op["fields"]["to"]) for op in planned.ops if op["type"] == "toc_link"
@@ -182,9 +197,35 @@ def _narrated_board():
             outcome("goal", "Le famiglie escono dall'isolamento.", is_goal=True),
             outcome("mid", "Le famiglie frequentano il centro"),
             link("l1", "mid", "goal", rationale="la frequenza crea legami", interventions=[]),
-            {"op": "create", "id": "iv", "type": "intervention", "fields": {"text": "Aprire il centro il sabato", "lead": "act-coop", "targets": ["mid"]}},
-            {"op": "create", "id": "as", "type": "assumption", "fields": {"text": "i trasporti restano gratuiti", "attached_to": "l1"}},
-            indicator("i1", "mid", name="Famiglie presenti ogni settimana", population="act-comune", target=40, unit="famiglie", target_minimum=30, threshold=3, threshold_unit="incontri al mese", threshold_note="frequenta almeno 3 incontri al mese", timeline="2027-06-30"),
+            {
+                "op": "create",
+                "id": "iv",
+                "type": "intervention",
+                "fields": {
+                    "text": "Aprire il centro il sabato",
+                    "lead": "act-coop",
+                    "targets": ["mid"],
+                },
+            },
+            {
+                "op": "create",
+                "id": "as",
+                "type": "assumption",
+                "fields": {"text": "i trasporti restano gratuiti", "attached_to": "l1"},
+            },
+            indicator(
+                "i1",
+                "mid",
+                name="Famiglie presenti ogni settimana",
+                population="act-comune",
+                target=40,
+                unit="famiglie",
+                target_minimum=30,
+                threshold=3,
+                threshold_unit="incontri al mese",
+                threshold_note="frequenta almeno 3 incontri al mese",
+                timeline="2027-06-30",
+            ),
         ]
     )
 
@@ -198,13 +239,22 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     }
     view = view_of(_narrated_board(), project)
     italian = toc.write_narrative(view, "it")
-    assert "Il nostro obiettivo di lungo periodo è questo cambiamento: «Le famiglie escono dall'isolamento»." in italian
+    assert (
+        "Il nostro obiettivo di lungo periodo è questo cambiamento: «Le famiglie escono dall'isolamento»."
+        in italian
+    )
     assert (
         "Per arrivare all'esito «Le famiglie escono dall'isolamento» serve prima un altro cambiamento: "
         "«Le famiglie frequentano il centro», perché la frequenza crea legami." in italian
     )
-    assert "Diamo per vera questa condizione: «i trasporti restano gratuiti» (da verificare)." in italian
-    assert "Se ne occupa Cooperativa La Rete, con l'intervento «Aprire il centro il sabato»." in italian
+    assert (
+        "Diamo per vera questa condizione: «i trasporti restano gratuiti» (da verificare)."
+        in italian
+    )
+    assert (
+        "Se ne occupa Cooperativa La Rete, con l'intervento «Aprire il centro il sabato»."
+        in italian
+    )
     assert (
         "Lo misureremo con l'indicatore «Famiglie presenti ogni settimana» (chi cambia: Famiglie del quartiere; "
         "obiettivo: 40 famiglie (minimo 30); successo per ciascuno: frequenta almeno 3 incontri al mese; "
@@ -213,7 +263,10 @@ def test_the_narrative_walks_back_from_the_goal_in_italian_and_english():
     assert "2027-06-30" not in italian
     english = toc.write_narrative(view, "en")
     assert "Our long-term goal is this change: “Le famiglie escono dall'isolamento”." in english
-    assert "Cooperativa La Rete takes care of it, with the intervention “Aprire il centro il sabato”." in english
+    assert (
+        "Cooperativa La Rete takes care of it, with the intervention “Aprire il centro il sabato”."
+        in english
+    )
     assert "by 30 June 2027" in english
 
 
@@ -241,7 +294,9 @@ def test_generating_twice_updates_and_an_edited_narrative_is_not_replaced_withou
     board.apply(first.ops)
     narrative_id = first.result["narrative_id"]
     assert board.live()[narrative_id]["fields"]["edited"] is False
-    assert toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new to say
+    assert (
+        toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE).ops == []
+    )  # nothing new to say
     board.apply([{"op": "update", "id": narrative_id, "fields": {"text": "La nostra versione."}}])
     assert board.live()[narrative_id]["fields"]["edited"] is True
     asked = toc_narrative._narrate(view_of(board), {"lang": "it"}, ALICE)
@@ -289,28 +344,60 @@ def test_the_check_action_names_each_findings_message_for_the_client(app):
 
 def test_pestel_and_swot_are_offered_as_candidates_and_become_cards_only_when_picked():
     context = _context()
-    context["s3"] = item("s3", "swot_item", 12, text="Nuovo piano regionale", quadrant="opportunity", source_factor="f1")
-    board = MemoryBoard("theory_of_change", external={"context": {i: it.type for i, it in context.items()}})
+    context["s3"] = item(
+        "s3",
+        "swot_item",
+        12,
+        text="Nuovo piano regionale",
+        quadrant="opportunity",
+        source_factor="f1",
+    )
+    board = MemoryBoard(
+        "theory_of_change", external={"context": {i: it.type for i, it in context.items()}}
+    )
     board.apply(toc_seed.seed_from_earlier_sessions(view_of(board, {"context": context})).ops)
     assert not [it for it in board.live().values() if it["type"] == "assumption"]  # nothing dumped
-    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result["candidates"]
+    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result[
+        "candidates"
+    ]
     # A SWOT item promoted from a factor says the same thing: offered once; a strength is internal.
     assert [(c["source_id"], c["suggested_kind"], c["picked"]) for c in listed] == [
         ("f1", "assumption", None),
         ("s1", "risk", None),
     ]
-    goal = next(i for i, it in board.live().items() if it["type"] == "outcome" and it["fields"]["is_goal"])
-    picked = toc_seed._pick(view_of(board, {"context": context}), {"source_id": "s1", "kind": "risk", "attached_to": goal}, ALICE)
+    goal = next(
+        i for i, it in board.live().items() if it["type"] == "outcome" and it["fields"]["is_goal"]
+    )
+    picked = toc_seed._pick(
+        view_of(board, {"context": context}),
+        {"source_id": "s1", "kind": "risk", "attached_to": goal},
+        ALICE,
+    )
     board.apply(picked.ops)
     card = board.live()[picked.result["assumption"]]["fields"]
-    assert (card["kind"], card["status"], card["attached_to"], card["source_factor"]) == ("risk", "to_check", goal, "s1")
+    assert (card["kind"], card["status"], card["attached_to"], card["source_factor"]) == (
+        "risk",
+        "to_check",
+        goal,
+        "s1",
+    )
     side = toc_seed.bands(view_of(board, {"context": context}))["assumptions"]
     assert side.x <= card["x"] and card["x"] + card["w"] <= side.x + side.w
     again = toc_seed._pick(view_of(board, {"context": context}), {"source_id": "s1"}, ALICE)
-    assert again.ops == [] and again.result == {"assumption": picked.result["assumption"], "created": False}
-    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result["candidates"]
+    assert again.ops == [] and again.result == {
+        "assumption": picked.result["assumption"],
+        "created": False,
+    }
+    listed = toc_seed._candidates(view_of(board, {"context": context}), {}, ALICE).result[
+        "candidates"
+    ]
     assert listed[1]["picked"] == picked.result["assumption"]
-    for bad in ({"source_id": "s2"}, {"source_id": "f1", "kind": "hope"}, {"source_id": "f1", "attached_to": "nowhere"}, {"x": 1}):
+    for bad in (
+        {"source_id": "s2"},
+        {"source_id": "f1", "kind": "hope"},
+        {"source_id": "f1", "attached_to": "nowhere"},
+        {"x": 1},
+    ):
         with pytest.raises(BoardError):
             toc_seed._pick(view_of(board, {"context": context}), bad, ALICE)
 
@@ -320,11 +407,21 @@ def test_an_intervention_that_targets_no_outcome_is_a_finding_unless_it_sits_on_
         [
             outcome("goal", "A", is_goal=True),
             outcome("mid", "B"),
-            {"op": "create", "id": "on-link", "type": "intervention", "fields": {"text": "X", "lead": "act-coop"}},
+            {
+                "op": "create",
+                "id": "on-link",
+                "type": "intervention",
+                "fields": {"text": "X", "lead": "act-coop"},
+            },
             link("l1", "mid", "goal", rationale="perché", interventions=["on-link"]),
             indicator("i1", "goal"),
             indicator("i2", "mid"),
-            {"op": "create", "id": "aimless", "type": "intervention", "fields": {"text": "Y", "lead": "act-coop"}},
+            {
+                "op": "create",
+                "id": "aimless",
+                "type": "intervention",
+                "fields": {"text": "Y", "lead": "act-coop"},
+            },
         ]
     )
     assert codes(toc.check_theory(view_of(board))) == {"intervention_without_target": ["aimless"]}
@@ -333,27 +430,50 @@ def test_an_intervention_that_targets_no_outcome_is_a_finding_unless_it_sits_on_
 def test_seeded_cards_land_in_their_tier_bands_and_nothing_sits_downstream_of_the_goal():
     context = _context()
     # A second end the purpose leads to, above the first: the farthest end is the goal.
-    context["e2"] = item("e2", "objective", 12, text="Comunità più coesa", role="end", in_scope=True)
+    context["e2"] = item(
+        "e2", "objective", 12, text="Comunità più coesa", role="end", in_scope=True
+    )
     context["l4"] = item("l4", "means_end_link", 13, **{"from": "e1", "to": "e2"})
     # An end beside the goal's chain: seeded, it would sit outside the theory; it is left out.
-    context["e3"] = item("e3", "objective", 14, text="Meno spesa sociale", role="end", in_scope=True)
+    context["e3"] = item(
+        "e3", "objective", 14, text="Meno spesa sociale", role="end", in_scope=True
+    )
     context["l5"] = item("l5", "means_end_link", 15, **{"from": "m1", "to": "e3"})
-    board = MemoryBoard("theory_of_change", external={"context": {i: it.type for i, it in context.items()}})
+    board = MemoryBoard(
+        "theory_of_change", external={"context": {i: it.type for i, it in context.items()}}
+    )
     board.apply(toc._template())
     planned = toc_seed.seed_from_earlier_sessions(view_of(board, {"context": context}))
     assert planned.result["left_out"] == ["e3"]
     board.apply(planned.ops)
     live = board.live()
-    outcomes = {it["fields"]["source_objective"]: it for it in live.values() if it["type"] == "outcome"}
-    assert outcomes["e2"]["fields"]["is_goal"] and sum(it["fields"]["is_goal"] for it in outcomes.values()) == 1
+    outcomes = {
+        it["fields"]["source_objective"]: it for it in live.values() if it["type"] == "outcome"
+    }
+    assert (
+        outcomes["e2"]["fields"]["is_goal"]
+        and sum(it["fields"]["is_goal"] for it in outcomes.values()) == 1
+    )
     frames = {it["fields"]["title"]: it["fields"] for it in live.values() if it["type"] == "frame"}
-    band_of = dict(zip(toc.TIERS, ("Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"), strict=True))
+    band_of = dict(
+        zip(
+            toc.TIERS,
+            ("Impatto", "Esiti di lungo periodo", "Esiti intermedi", "Esiti iniziali"),
+            strict=True,
+        )
+    )
     for source, card in outcomes.items():
         f, band = card["fields"], frames[band_of[card["fields"]["tier"]]]
         assert band["x"] <= f["x"] and f["x"] + f["w"] <= band["x"] + band["w"], source
         assert band["y"] <= f["y"] and f["y"] + f["h"] <= band["y"] + band["h"], source
-    goal = outcomes["e2"]["id"] if "id" in outcomes["e2"] else next(i for i, it in live.items() if it is outcomes["e2"])
-    assert not [it for it in live.values() if it["type"] == "toc_link" and it["fields"]["from"] == goal]
+    goal = (
+        outcomes["e2"]["id"]
+        if "id" in outcomes["e2"]
+        else next(i for i, it in live.items() if it is outcomes["e2"])
+    )
+    assert not [
+        it for it in live.values() if it["type"] == "toc_link" and it["fields"]["from"] == goal
+    ]
     findings = codes(toc.check_theory(view_of(board)))
     assert "outcome_without_path_to_goal" not in findings and "cycle" not in findings
 
@@ -362,5 +482,11 @@ def test_the_board_offers_its_actions_in_the_method_order():
     from workshop.boards.canvas import canvases
 
     names = list(canvases.actions["theory_of_change"])
-    for name in ("check_theory", "seed_from_earlier_sessions", "list_assumption_candidates", "pick_assumption", "generate_narrative"):
+    for name in (
+        "check_theory",
+        "seed_from_earlier_sessions",
+        "list_assumption_candidates",
+        "pick_assumption",
+        "generate_narrative",
+    ):
         assert name in names

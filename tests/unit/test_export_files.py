@@ -122,9 +122,35 @@ TOC = [
         targets=["m"],
     ),
     card("o", "output", 300, 600, text="40 aperture", unit="aperture", planned_quantity=40),
-    card("k", "indicator", 600, 400, name="Presenze", of="m", population="a1", target=40.0, unit="famiglie", target_minimum=30, timeline="2027-06-30", source="Registro presenze", frequency="monthly", kind="quantitative"),
-    card("s", "assumption", 600, 0, text="Trasporti gratuiti", attached_to="l", kind="assumption", status="to_check"),
-    card("t", "assumption", 600, 100, text="Nessun taglio ai fondi", kind="risk", status="confirmed"),
+    card(
+        "k",
+        "indicator",
+        600,
+        400,
+        name="Presenze",
+        of="m",
+        population="a1",
+        target=40.0,
+        unit="famiglie",
+        target_minimum=30,
+        timeline="2027-06-30",
+        source="Registro presenze",
+        frequency="monthly",
+        kind="quantitative",
+    ),
+    card(
+        "s",
+        "assumption",
+        600,
+        0,
+        text="Trasporti gratuiti",
+        attached_to="l",
+        kind="assumption",
+        status="to_check",
+    ),
+    card(
+        "t", "assumption", 600, 100, text="Nessun taglio ai fondi", kind="risk", status="confirmed"
+    ),
 ]
 ACTORS = {"a1": "Famiglie del quartiere", "a2": "Cooperativa La Rete"}
 

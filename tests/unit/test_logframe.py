@@ -21,19 +21,86 @@ CONTEXT = [
     item("obj-end", "objective", role="end", text="Meno sfratti"),
 ]
 TOC = [
-    item("goal", "outcome", text="Meno sfratti", tier="impact", is_goal=True, above_ceiling=True, source_objective="obj-end"),
-    item("purpose", "outcome", text="Le famiglie trovano casa", tier="long_term", source_objective="obj-core"),
+    item(
+        "goal",
+        "outcome",
+        text="Meno sfratti",
+        tier="impact",
+        is_goal=True,
+        above_ceiling=True,
+        source_objective="obj-end",
+    ),
+    item(
+        "purpose",
+        "outcome",
+        text="Le famiglie trovano casa",
+        tier="long_term",
+        source_objective="obj-core",
+    ),
     item("mid", "outcome", text="Affitti sostenibili", tier="intermediate"),
     item("l1", "toc_link", **{"from": "purpose", "to": "goal", "rationale": "r"}),
     item("l2", "toc_link", **{"from": "mid", "to": "purpose", "rationale": "r"}),
-    item("v", "intervention", text="Sportello casa", lead="a2", partners=["a1"], start="2026-09-01", end="2029-08-31", targets=["mid"], inputs="2 operatori"),
-    item("o", "output", text="Colloqui allo sportello", unit="colloqui", planned_quantity=300, intervention="v"),
-    item("k-goal", "indicator", name="Sfratti eseguiti", of="goal", target=10, better="lower", source="Tribunale"),
-    item("k-purpose", "indicator", name="Famiglie in casa", of="purpose", population="a1", target=40, unit="famiglie", target_minimum=30, threshold=12, threshold_unit="mesi", threshold_note="in casa da almeno 12 mesi", timeline="2028-12-31", source="Registro dello sportello"),
+    item(
+        "v",
+        "intervention",
+        text="Sportello casa",
+        lead="a2",
+        partners=["a1"],
+        start="2026-09-01",
+        end="2029-08-31",
+        targets=["mid"],
+        inputs="2 operatori",
+    ),
+    item(
+        "o",
+        "output",
+        text="Colloqui allo sportello",
+        unit="colloqui",
+        planned_quantity=300,
+        intervention="v",
+    ),
+    item(
+        "k-goal",
+        "indicator",
+        name="Sfratti eseguiti",
+        of="goal",
+        target=10,
+        better="lower",
+        source="Tribunale",
+    ),
+    item(
+        "k-purpose",
+        "indicator",
+        name="Famiglie in casa",
+        of="purpose",
+        population="a1",
+        target=40,
+        unit="famiglie",
+        target_minimum=30,
+        threshold=12,
+        threshold_unit="mesi",
+        threshold_note="in casa da almeno 12 mesi",
+        timeline="2028-12-31",
+        source="Registro dello sportello",
+    ),
     item("k-mid", "indicator", name="Canone medio", of="mid", source="Osservatorio"),
     item("k-out", "indicator", name="Colloqui svolti", of="o", source="Agenda dello sportello"),
-    item("a-link", "assumption", text="I fondi PNRR arrivano in tempo", kind="assumption", status="confirmed", attached_to="l1"),
-    item("a-mid", "assumption", text="Canoni turistici in crescita", kind="risk", status="to_check", attached_to="mid"),
+    item(
+        "a-link",
+        "assumption",
+        text="I fondi PNRR arrivano in tempo",
+        kind="assumption",
+        status="confirmed",
+        attached_to="l1",
+    ),
+    item(
+        "a-mid",
+        "assumption",
+        text="Canoni turistici in crescita",
+        kind="risk",
+        status="to_check",
+        attached_to="mid",
+    ),
     item("a-whole", "assumption", text="Stabilità politica", kind="assumption", status="to_check"),
 ]
 ACTORS = {"a1": "Famiglie in emergenza", "a2": "Ufficio di Piano"}
@@ -63,7 +130,13 @@ class Ledger:
 
 LEDGER = Ledger(
     [
-        Line("Ufficio di Piano", "personnel", "Operatori dello sportello", False, Decimal("120000.50")),
+        Line(
+            "Ufficio di Piano",
+            "personnel",
+            "Operatori dello sportello",
+            False,
+            Decimal("120000.50"),
+        ),
         Line("ODV Porte Aperte", "personnel", "Ore di volontariato", True, Decimal("45000")),
     ],
     {"personnel": Total(Decimal("165000.50")), "overheads": Total(Decimal("0"))},
@@ -105,9 +178,15 @@ def test_each_row_holds_what_ec_pcm_says():
     assert m["purpose"]["verification"].lines == ["Registro dello sportello"]
     assert m["goal"]["verification"].lines == ["Tribunale"]
     # Assumptions where the team placed them, with kind and status in words.
-    assert m["purpose"]["assumptions"].lines == ["Ipotesi (confermata): I fondi PNRR arrivano in tempo"]
-    assert m["results"]["assumptions"].lines == ["Rischio (da verificare): Canoni turistici in crescita"]
-    assert m["goal"]["assumptions"].lines == ["Ipotesi (da verificare, per l'intera teoria): Stabilità politica"]
+    assert m["purpose"]["assumptions"].lines == [
+        "Ipotesi (confermata): I fondi PNRR arrivano in tempo"
+    ]
+    assert m["results"]["assumptions"].lines == [
+        "Rischio (da verificare): Canoni turistici in crescita"
+    ]
+    assert m["goal"]["assumptions"].lines == [
+        "Ipotesi (da verificare, per l'intera teoria): Stabilità politica"
+    ]
 
 
 def test_the_workbook_opens_on_the_quadro_logico_matrix_and_keeps_the_toco_sheets():
@@ -137,7 +216,11 @@ def test_the_workbook_opens_on_the_quadro_logico_matrix_and_keeps_the_toco_sheet
 
 def test_without_a_ledger_or_an_objective_tree_the_rows_still_follow_the_method():
     plain = [
-        item(it["id"], it["type"], **{k: v for k, v in it["fields"].items() if k != "source_objective"})
+        item(
+            it["id"],
+            it["type"],
+            **{k: v for k, v in it["fields"].items() if k != "source_objective"},
+        )
         for it in TOC
         if it["type"] != "output"
     ]

@@ -94,14 +94,19 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("ledger.show", "GET"): Route(managers_of_a(200)),
     ("ledger.csv_file", "GET"): Route(managers_of_a(200)),
     ("ledger.add", "POST"): Route(
-        managers_of_a(400), {"actor_id": "nobody", "category": "other", "kind": "monetary", "planned_eur": "10"}
+        managers_of_a(400),
+        {"actor_id": "nobody", "category": "other", "kind": "monetary", "planned_eur": "10"},
     ),
     ("ledger.edit", "GET"): Route(managers_of_a(404), url_values={"line_id": "999999"}),
     ("ledger.edit", "POST"): Route(
-        managers_of_a(404), {"category": "other", "planned_eur": "10"}, url_values={"line_id": "999999"}
+        managers_of_a(404),
+        {"category": "other", "planned_eur": "10"},
+        url_values={"line_id": "999999"},
     ),
     ("ledger.delete", "POST"): Route(managers_of_a(404), {}, url_values={"line_id": "999999"}),
-    ("ledger.adopt", "POST"): Route(managers_of_a("/projects/"), {"item_id": "none", "actor_id": "x", "category": "other"}),
+    ("ledger.adopt", "POST"): Route(
+        managers_of_a("/projects/"), {"item_id": "none", "actor_id": "x", "category": "other"}
+    ),
     ("ledger.clear_record_figures", "POST"): Route(managers_of_a("/projects/"), {}),
     ("projects.edit", "GET"): Route(managers_of_a(200)),
     ("projects.edit", "POST"): Route(

@@ -83,7 +83,10 @@ def test_the_theory_of_change_downloads_as_a_workbook_and_reads_as_a_logframe(
     )
     become("conductor_a")
     book = load_workbook(io.BytesIO(client.get(f"/boards/{board.id}/theory-of-change.xlsx").data))
-    assert book.sheetnames[:2] == ["Quadro logico", "Esito"]  # the matrix first, then the TOCO sheets; Italian first
+    assert book.sheetnames[:2] == [
+        "Quadro logico",
+        "Esito",
+    ]  # the matrix first, then the TOCO sheets; Italian first
     assert list(book["Esito"].values)[1][1] == "Famiglie meno sole"
     page = client.get(f"/boards/{board.id}/logframe").get_data(as_text=True)
     assert "Quadro logico" in page and "Famiglie meno sole" in page and "Questionario" in page

@@ -116,19 +116,33 @@ def test_a_project_created_with_every_field_keeps_them(client, organizer):
     saved = record_of(project_id)
     assert saved["third_sector_types"] == ["odv", "aps", "social_cooperative"]
     assert saved["status"] == ProjectStatus.DRAFT
-    assert saved["rup"] == "Dott.ssa Anna Neri" and saved["table_coordination"] == "La RUP con una facilitatrice."
-    assert saved["public_in_kind_eur"] == Decimal("51726.00") and saved["agreement_date"] == date(2026, 9, 30)
+    assert (
+        saved["rup"] == "Dott.ssa Anna Neri"
+        and saved["table_coordination"] == "La RUP con una facilitatrice."
+    )
+    assert saved["public_in_kind_eur"] == Decimal("51726.00") and saved["agreement_date"] == date(
+        2026, 9, 30
+    )
     assert saved["strength_tags"] == ["rete", "territorio"] and saved["weakness_tags"] == ["tempi"]
     assert saved["instrument"] == "co_design" and saved["cup"] == "D61B26000120006"
     page = client.get(f"/projects/{project_id}").get_data(as_text=True)
-    for shown in ("Dott.ssa Anna Neri", "Delibera di Giunta n. 31/2026", "D61B26000120006", "17/2026", "36 mesi", "territorio"):
+    for shown in (
+        "Dott.ssa Anna Neri",
+        "Delibera di Giunta n. 31/2026",
+        "D61B26000120006",
+        "17/2026",
+        "36 mesi",
+        "territorio",
+    ):
         assert shown in page, shown
     assert "51,726.00" in page or "51.726,00" in page
 
 
 def test_an_unknown_instrument_is_refused_and_saves_nothing(client, organizer):
     before = count(Project)
-    response = post_form(client, "/projects/new", {"title": "X", "status": "active", "instrument": "appalto"})
+    response = post_form(
+        client, "/projects/new", {"title": "X", "status": "active", "instrument": "appalto"}
+    )
     assert response.status_code == 200 and count(Project) == before
 
 
@@ -173,7 +187,9 @@ def test_the_record_types_no_euro_totals_they_come_from_the_ledger(client, world
     """Issue 16: one budget. A total posted to the record form is not stored (the form has no
     such field); the record shows the ledger's totals instead."""
     project_id = world.project_a.id
-    post_form(client, f"/projects/{project_id}/edit", {**FULL_RECORD, "public_resources_eur": "480000"})
+    post_form(
+        client, f"/projects/{project_id}/edit", {**FULL_RECORD, "public_resources_eur": "480000"}
+    )
     db.session.expire_all()
     assert db.session.get(Project, project_id).public_resources_eur is None
     form = client.get(f"/projects/{project_id}/edit").get_data(as_text=True)

@@ -37,8 +37,24 @@ def _fill(world):
     _change(
         theory.id,
         [
-            {"op": "create", "id": "g", "type": "outcome", "fields": {"text": "Famiglie meno isolate", "is_goal": True}},
-            {"op": "create", "id": "k", "type": "indicator", "fields": {"name": "Famiglie con una rete di aiuto", "of": "g", "target": 40, "target_minimum": 30, "unit": "famiglie"}},
+            {
+                "op": "create",
+                "id": "g",
+                "type": "outcome",
+                "fields": {"text": "Famiglie meno isolate", "is_goal": True},
+            },
+            {
+                "op": "create",
+                "id": "k",
+                "type": "indicator",
+                "fields": {
+                    "name": "Famiglie con una rete di aiuto",
+                    "of": "g",
+                    "target": 40,
+                    "target_minimum": 30,
+                    "unit": "famiglie",
+                },
+            },
         ],
         "toc-1",
     )
@@ -102,7 +118,10 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
     assert len(applied.ops) == 8
     become("participant_a")
     page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
-    assert "1. Nota metodologica" in page and "8. Monitoraggio svolto dall&#39;organo di controllo" in page
+    assert (
+        "1. Nota metodologica" in page
+        and "8. Monitoraggio svolto dall&#39;organo di controllo" in page
+    )
     assert "Il sabato non siamo più soli" in page and SECRET_STORY not in page
     assert "33 famiglie" in page and "sopra l'obiettivo minimo" in page and "<svg" in page
 
@@ -123,10 +142,17 @@ def test_the_report_is_drafted_read_and_downloaded_with_no_story_lacking_consent
 
     document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
     paragraphs = [p.text for p in document.paragraphs]
-    assert "Rendicontazione sociale di progetto ispirata alle Linee guida del DM 4 luglio 2019" in paragraphs
+    assert (
+        "Rendicontazione sociale di progetto ispirata alle Linee guida del DM 4 luglio 2019"
+        in paragraphs
+    )
     assert "5. Obiettivi e attività" in paragraphs
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
-    assert "Famiglie con una rete di aiuto" in cells and "33 famiglie" in cells and "sopra l'obiettivo minimo" in cells
+    assert (
+        "Famiglie con una rete di aiuto" in cells
+        and "33 famiglie" in cells
+        and "sopra l'obiettivo minimo" in cells
+    )
     assert not any(SECRET_STORY in p for p in paragraphs)
     assert len(document.inline_shapes) == 1  # the indicator's chart
 
@@ -154,9 +180,15 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_revoked(client
     public = client.get(f"/r/{link.token}")
     assert public.status_code == 200
     body = public.get_data(as_text=True)
-    assert "Project social report inspired by the Guidelines of DM 4 July 2019" in body and "1. Methodology" in body
+    assert (
+        "Project social report inspired by the Guidelines of DM 4 July 2019" in body
+        and "1. Methodology" in body
+    )
     assert SECRET_STORY not in body and "DRAFT" in body
-    assert public.headers["X-Robots-Tag"] == "noindex, nofollow" and public.headers["Cache-Control"] == "no-store"
+    assert (
+        public.headers["X-Robots-Tag"] == "noindex, nofollow"
+        and public.headers["Cache-Control"] == "no-store"
+    )
     assert "Log in" not in body and "/boards/" not in body  # nothing beyond the report
     assert client.get(f"/r/{link.token[:-1]}x").status_code == 404
     assert client.get("/r/short").status_code == 404
@@ -238,7 +270,19 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
         for p in PdfReader(io.BytesIO(client.get(f"/boards/{reporting.id}/report.pdf").data)).pages
     )
     flat = re.sub(r"\s+", " ", text)
-    for n, heading in enumerate(("Nota metodologica", "Identità del progetto", "Governance del tavolo", "Persone", "Obiettivi e attività", "Risorse", "Altre informazioni", "Monitoraggio svolto dall'organo di controllo"), start=1):
+    for n, heading in enumerate(
+        (
+            "Nota metodologica",
+            "Identità del progetto",
+            "Governance del tavolo",
+            "Persone",
+            "Obiettivi e attività",
+            "Risorse",
+            "Altre informazioni",
+            "Monitoraggio svolto dall'organo di controllo",
+        ),
+        start=1,
+    ):
         assert f"{n}. {heading}" in flat
     assert f"ultimo valore {latest} famiglie" in flat
     # §6 from the co-funding ledger: public and private apart, and the same total as the ledger.
@@ -254,7 +298,10 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
     assert f"Totale previsto: {it(total)}" in flat
     assert f"Contributi pubblici: {it(by_source['public'].planned)}" in flat
     private = by_source["third_sector"].planned + by_source["private"].planned
-    assert f"Contributi privati: {it(private)}, di cui enti del Terzo settore {it(by_source['third_sector'].planned)}" in flat
+    assert (
+        f"Contributi privati: {it(private)}, di cui enti del Terzo settore {it(by_source['third_sector'].planned)}"
+        in flat
+    )
     assert "Cofinanziamento per partner: " in flat and "Per categoria di costo: " in flat
     # The record's identity in §2, the RUP under its own label, dates in Italian.
     for expected in (
@@ -282,7 +329,9 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
 
 
 def _pdf_text(data: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    return re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    )
 
 
 def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, world, become):
@@ -301,16 +350,29 @@ def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, w
     token = csrf_token(client)
     client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": token})
     assert "BOZZA" in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
-    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": token, "period_from": "2026-12-31", "period_to": "2026-01-01"})
-    assert "Periodo di rendicontazione: da indicare." in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
-    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": token, "period_from": "2026-01-01", "period_to": "2026-12-31"})
+    client.post(
+        f"/boards/{reporting.id}/report/period",
+        data={"csrf_token": token, "period_from": "2026-12-31", "period_to": "2026-01-01"},
+    )
+    assert "Periodo di rendicontazione: da indicare." in client.get(
+        f"/boards/{reporting.id}/report"
+    ).get_data(as_text=True)
+    client.post(
+        f"/boards/{reporting.id}/report/period",
+        data={"csrf_token": token, "period_from": "2026-01-01", "period_to": "2026-12-31"},
+    )
     # A public link made now shows a draft, marked as such.
     client.post(f"/boards/{reporting.id}/report/links", data={"csrf_token": token, "lang": "it"})
     link = db.session.query(ReportLink).filter_by(board_id=reporting.id).one()
 
     # A participant may read the report but not approve it.
     become("participant_a")
-    assert client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)}).status_code == 403
+    assert (
+        client.post(
+            f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)}
+        ).status_code
+        == 403
+    )
     become("anonymous")
     public = client.get(f"/r/{link.token}").get_data(as_text=True)
     assert "BOZZA" in public and "dal 1 gennaio 2026 al 31 dicembre 2026" in public
@@ -320,7 +382,11 @@ def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, w
     page = client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
     assert "Approvata da " in page and "report-bozza" not in page
     pdf = _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
-    assert "BOZZA" not in pdf and "Approvata da" in pdf and "dal 1 gennaio 2026 al 31 dicembre 2026" in pdf
+    assert (
+        "BOZZA" not in pdf
+        and "Approvata da" in pdf
+        and "dal 1 gennaio 2026 al 31 dicembre 2026" in pdf
+    )
     document = docx.Document(io.BytesIO(client.get(f"/boards/{reporting.id}/report.docx").data))
     texts = [p.text for p in document.paragraphs]
     assert "BOZZA" not in texts and any(t.startswith("Approvata da") for t in texts)
@@ -328,13 +394,33 @@ def test_a_report_is_a_bozza_everywhere_until_approved_with_its_period(client, w
     assert "BOZZA" not in client.get(f"/r/{link.token}").get_data(as_text=True)
 
     # A change on the board after the approval (a new measurement) makes it a draft again.
-    _change(reporting.id, [{"op": "create", "id": "m3", "type": "measurement", "fields": {"indicator": "k", "date": "2026-11-10", "value": 36}}], "rep-late")
+    _change(
+        reporting.id,
+        [
+            {
+                "op": "create",
+                "id": "m3",
+                "type": "measurement",
+                "fields": {"indicator": "k", "date": "2026-11-10", "value": 36},
+            }
+        ],
+        "rep-late",
+    )
     become("conductor_a")
-    assert "modificata dopo l&#39;approvazione" in client.get(f"/boards/{reporting.id}/report").get_data(as_text=True)
+    assert "modificata dopo l&#39;approvazione" in client.get(
+        f"/boards/{reporting.id}/report"
+    ).get_data(as_text=True)
     client.post(f"/boards/{reporting.id}/report/approve", data={"csrf_token": csrf_token(client)})
     assert "BOZZA" not in _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)
 
     # A new period is another report: a draft again.
     become("conductor_a")
-    client.post(f"/boards/{reporting.id}/report/period", data={"csrf_token": csrf_token(client), "period_from": "2027-01-01", "period_to": "2027-12-31"})
+    client.post(
+        f"/boards/{reporting.id}/report/period",
+        data={
+            "csrf_token": csrf_token(client),
+            "period_from": "2027-01-01",
+            "period_to": "2027-12-31",
+        },
+    )
     assert "BOZZA" in _pdf_text(client.get(f"/boards/{reporting.id}/report.pdf").data)

@@ -168,16 +168,17 @@ def test_record_form_groups_fields_and_keeps_checked_types(app, people):
     assert len(re.findall(r"<fieldset\b", html)) >= 6
     for legend in ("L’avviso pubblico", "Gli enti", "Risorse", "Valutazione"):
         assert legend in html
-    assert re.search(r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">', html)
+    assert re.search(
+        r'<input checked id="third_sector_types-\d+" name="third_sector_types" type="checkbox" value="odv">',
+        html,
+    )
     # The euro totals are not typed in the record: they come from the co-funding ledger.
     assert 'data-ledger="totals"' in html and 'name="public_resources_eur"' not in html
 
 
 def test_invalid_record_shows_errors_next_to_the_fields(app, people):
     organizer = Visitor(app).log_in("org@example.org")
-    response = organizer.post_form(
-        "/projects/new", {"title": "", "status": "active"}
-    )
+    response = organizer.post_form("/projects/new", {"title": "", "status": "active"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'role="alert"' in html

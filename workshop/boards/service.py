@@ -441,7 +441,9 @@ def _project_record(conn: sa.Connection, project_id: int) -> dict[str, Any]:
     return record_for_report(conn, project_id)
 
 
-def _live_items_on_project_board(conn: sa.Connection, project_id: int, board_kind: str) -> dict[str, Item]:
+def _live_items_on_project_board(
+    conn: sa.Connection, project_id: int, board_kind: str
+) -> dict[str, Item]:
     other = _project_board_id(conn, project_id, board_kind)
     return {} if other is None else _live_items_by_id(conn, other)
 

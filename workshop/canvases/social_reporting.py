@@ -189,8 +189,14 @@ def partner_roles(view: BoardView) -> dict[str, str]:
                 roles.setdefault(actor_id, "member")
         if item.type == "actor" and item.fields.get("engagement") in ("collaborate", "empower"):
             roles.setdefault(item.id, "member")
-    leads = [it.fields.get("lead") for it in stakeholders.values() if it.type == "proposal_activity"]
-    leads += [it.fields.get("lead") for it in view.project_items(THEORY).values() if it.type == "intervention"]
+    leads = [
+        it.fields.get("lead") for it in stakeholders.values() if it.type == "proposal_activity"
+    ]
+    leads += [
+        it.fields.get("lead")
+        for it in view.project_items(THEORY).values()
+        if it.type == "intervention"
+    ]
     for actor_id in leads:
         if actor_id:
             roles[actor_id] = "lead"
@@ -220,7 +226,12 @@ def plan_from_registry(view: BoardView) -> ActionResult:
         action_id = new_id("cm")
         if role and IAP2.index(SUGGESTED_LEVEL[role]) > IAP2.index(defaults["engagement"]):
             to_confirm.append(
-                {"actor": actor.id, "engagement": defaults["engagement"], "suggested": SUGGESTED_LEVEL[role], "item_id": action_id}
+                {
+                    "actor": actor.id,
+                    "engagement": defaults["engagement"],
+                    "suggested": SUGGESTED_LEVEL[role],
+                    "item_id": action_id,
+                }
             )
         ops.append(
             create(
@@ -239,7 +250,11 @@ def plan_from_registry(view: BoardView) -> ActionResult:
     if to_confirm:
         # Shown as findings: the lab selects the plan's row and decides (nothing raised here).
         result["findings"] = [
-            {"code": "level_to_confirm", "message_key": f"finding.level_to_confirm_{row['suggested']}", "item_ids": [row["item_id"]]}
+            {
+                "code": "level_to_confirm",
+                "message_key": f"finding.level_to_confirm_{row['suggested']}",
+                "item_ids": [row["item_id"]],
+            }
             for row in to_confirm
         ]
     return ActionResult(ops=ops, result=result)
@@ -567,10 +582,16 @@ def _communication_lines(sources: Sources, w: Mapping[str, Any]) -> list[str]:
     if not planned:
         return []
     lines = [
-        w["communication"].format(done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)),
-        w["channels"].format(value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])),
+        w["communication"].format(
+            done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)
+        ),
+        w["channels"].format(
+            value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])
+        ),
     ]
-    feedback = sorted({_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))})
+    feedback = sorted(
+        {_clean(a.fields.get("feedback")) for a in planned if _clean(a.fields.get("feedback"))}
+    )
     if feedback:
         lines.append(w["feedback"].format(value="; ".join(feedback)))
     return lines
@@ -615,7 +636,11 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     ]
     identity = line("table", t.get("title"))
     identity += rr.identity_lines(sources.record, t, actors, lang)
-    identity += line("duration", t.get("duration")) + line("proposal", p.get("title")) + line("need", p.get("need"))
+    identity += (
+        line("duration", t.get("duration"))
+        + line("proposal", p.get("title"))
+        + line("need", p.get("need"))
+    )
     if p.get("partners"):
         identity.append(w["partners"].format(value=names(p.get("partners", []))))
     sections["identity"] = identity
@@ -680,10 +705,16 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             continue
         unit = indicator.fields.get("unit", "").strip()
         # The target (how many, with its minimum) and the per-person threshold (what counts).
-        target_parts = [target_words(indicator.fields, lang)] if indicator.fields.get("target") is not None else []
+        target_parts = (
+            [target_words(indicator.fields, lang)]
+            if indicator.fields.get("target") is not None
+            else []
+        )
         threshold = threshold_words(indicator.fields, lang)
         if threshold:
-            target_parts.append(("soglia per persona: " if lang == "it" else "threshold per person: ") + threshold)
+            target_parts.append(
+                ("soglia per persona: " if lang == "it" else "threshold per person: ") + threshold
+            )
         objectives.append(
             w["indicator"].format(
                 name=name,
@@ -694,14 +725,18 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
                 status=w["status"][standing.status],
             )
         )
-        provenance = rr.measurement_provenance(_latest_measurement(indicator.id, measurements), lang)
+        provenance = rr.measurement_provenance(
+            _latest_measurement(indicator.id, measurements), lang
+        )
         if provenance:
             objectives[-1] = objectives[-1][:-1] + f" ({provenance})."
     latest = {i.id: v for i in indicators if (v := progress(i, measurements).latest) is not None}
     objectives += rr.output_lines(sources.of(sources.theory, "output"), indicators, latest, lang)
     if measurements:
         last = max(m.fields["date"] for m in measurements)
-        objectives.append(w["measurements"].format(count=len(measurements), last=long_date(last, lang)))
+        objectives.append(
+            w["measurements"].format(count=len(measurements), last=long_date(last, lang))
+        )
     else:
         objectives.append(w["no_measurements"])
     stories = [s for s in sources.of(sources.reporting, "story") if s.fields.get("consent") is True]
@@ -846,8 +881,15 @@ def report_sections(items: Iterable[Item | Mapping[str, Any]], lang: str) -> lis
         if type_ == "report_section" and fields.get("lang") == lang:
             # The DM's own headings, whatever an older draft called them; an emptied section
             # still says that it is to be completed.
-            text = fields.get("text", "") if str(fields.get("text", "")).strip() else rr.to_complete_section(lang)
-            by_key[fields["key"]] = (SECTION_TITLES[lang].get(fields["key"], fields.get("title", "")), text)
+            text = (
+                fields.get("text", "")
+                if str(fields.get("text", "")).strip()
+                else rr.to_complete_section(lang)
+            )
+            by_key[fields["key"]] = (
+                SECTION_TITLES[lang].get(fields["key"], fields.get("title", "")),
+                text,
+            )
     return [by_key[key] for key in SECTION_KEYS if key in by_key]
 
 

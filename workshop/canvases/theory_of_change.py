@@ -236,12 +236,17 @@ def check_theory(view: Mapping[str, Item]) -> list[dict[str, Any]]:
     # which change it serves, and the narrative cannot say who does what.
     on_links = {i for link in links for i in link.fields.get("interventions", [])}
     aimless = sorted(
-        i for i, it in view.items()
-        if it.type == "intervention" and i not in on_links and not [t for t in it.fields.get("targets", []) if t in outcomes]
+        i
+        for i, it in view.items()
+        if it.type == "intervention"
+        and i not in on_links
+        and not [t for t in it.fields.get("targets", []) if t in outcomes]
     )
     if aimless:
         findings.append({"code": "intervention_without_target", "item_ids": aimless})
-    unattached = sorted(i for i, it in view.items() if it.type == "indicator" and not it.fields.get("of"))
+    unattached = sorted(
+        i for i, it in view.items() if it.type == "indicator" and not it.fields.get("of")
+    )
     if unattached:
         findings.append({"code": "indicator_without_subject", "item_ids": unattached})
     return findings
@@ -277,10 +282,34 @@ THRESHOLD_WORDS = {
 }
 MINIMUM_WORDS = {"it": "minimo {value}", "en": "at least {value}"}
 MONTHS = {
-    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-           "ottobre", "novembre", "dicembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
+    "it": (
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 

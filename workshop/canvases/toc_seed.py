@@ -68,7 +68,11 @@ def bands(view: Mapping[str, Item]) -> dict[str, Band]:
     names = [*TIERS, "interventions"]
     found: dict[str, Band] = {}
     # Without the template: where earlier seeded cards already stand, else beside the content.
-    placed = [float(it.fields["x"]) for it in view.values() if it.type in ("outcome", "assumption") and "x" in it.fields]
+    placed = [
+        float(it.fields["x"])
+        for it in view.values()
+        if it.type in ("outcome", "assumption") and "x" in it.fields
+    ]
     right = content_right_edge(view)
     origin_x = min(placed) - BAND_PAD_X if placed else (0.0 if right is None else right + 200.0)
     for n, (title, _question, _colour) in enumerate(TEMPLATE_BANDS):
@@ -186,7 +190,8 @@ def seed_from_earlier_sessions(view: BoardView) -> ActionResult:
         _leads_to(goal_objective, means_end) if goal_objective in objectives else set(objectives)
     )
     left_out = [
-        i for i in order
+        i
+        for i in order
         if i not in upstream and (depths.get(i, 0) < 0 or objectives[i].fields.get("role") == "end")
     ]
     places = bands(view)

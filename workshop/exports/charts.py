@@ -107,8 +107,12 @@ def indicator_chart(
         out.append(f'<path d="{path}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>')
         for d, v in points:
             out.append(f'<circle cx="{x_of(d):.1f}" cy="{y_of(v):.1f}" r="3.5" fill="{VALUE}"/>')
-        out.append(f'<text x="{PAD_LEFT}" y="{HEIGHT - 10}" fill="{MUTED}">{escape(day_text(points[0][0]))}</text>')
+        out.append(
+            f'<text x="{PAD_LEFT}" y="{HEIGHT - 10}" fill="{MUTED}">{escape(day_text(points[0][0]))}</text>'
+        )
         if len(points) > 1:
-            out.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{escape(day_text(points[-1][0]))}</text>')
+            out.append(
+                f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{escape(day_text(points[-1][0]))}</text>'
+            )
     out.append("</svg>")
     return "\n".join(out)

@@ -59,9 +59,15 @@ TYPE_COLOUR = {
 # The tone a typed card takes on the board from the field that decides it: a mirror of TONES
 # in static/js/board/schema.js, so that a public body and an ETS differ on paper as on screen.
 TONES = {
-    "problem": ("role", {"core": "red", "cause": "orange", "effect": "purple", "constraint": "grey"}),
+    "problem": (
+        "role",
+        {"core": "red", "cause": "orange", "effect": "purple", "constraint": "grey"},
+    ),
     "objective": ("role", {"purpose": "green", "means": "teal", "end": "blue", "other": "grey"}),
-    "swot_item": ("quadrant", {"strength": "green", "weakness": "orange", "opportunity": "blue", "threat": "red"}),
+    "swot_item": (
+        "quadrant",
+        {"strength": "green", "weakness": "orange", "opportunity": "blue", "threat": "red"},
+    ),
     "actor": (
         "macro_type",
         {
@@ -74,7 +80,10 @@ TONES = {
         },
     ),
     "budget_line": ("source", {"public": "blue", "third_sector": "green", "private": "yellow"}),
-    "outcome": ("tier", {"impact": "purple", "long_term": "teal", "intermediate": "blue", "early": "green"}),
+    "outcome": (
+        "tier",
+        {"impact": "purple", "long_term": "teal", "intermediate": "blue", "early": "green"},
+    ),
     "assumption": ("status", {"to_check": "yellow", "confirmed": "green", "refuted": "red"}),
 }
 INK = "#1d1f21"
@@ -256,7 +265,9 @@ def board_svg(
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
     ]
     if title:
-        out.append(_text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold"))
+        out.append(
+            _text_block([title], left + MARGIN, top + FONT_SIZE * 1.8, FONT_SIZE * 1.4, "bold")
+        )
     ordered = sorted(spatial, key=lambda it: (str(it["fields"].get("z", "")), it["id"]))
     backgrounds = [it for it in ordered if it["type"] in BACKGROUND_TYPES]
     cards = [it for it in ordered if it["type"] not in BACKGROUND_TYPES]
@@ -271,7 +282,15 @@ def board_svg(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" fill="{_fill(colour)}" '
                 f'fill-opacity="0.5" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
             )
-            out.append(_text_block(wrap(_title(zone, types), w - 2 * PADDING, max_lines=2), x + PADDING, y + PADDING + FONT_SIZE, FONT_SIZE, "bold"))
+            out.append(
+                _text_block(
+                    wrap(_title(zone, types), w - 2 * PADDING, max_lines=2),
+                    x + PADDING,
+                    y + PADDING + FONT_SIZE,
+                    FONT_SIZE,
+                    "bold",
+                )
+            )
         else:
             out.extend(_card(zone, labels, types))
         out.append("</g>")
@@ -306,7 +325,9 @@ def board_svg(
         label = edge["fields"].get("label")
         if isinstance(label, str) and label.strip():
             mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-            out.append(_text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85))
+            out.append(
+                _text_block(wrap(label, 200, FONT_SIZE * 0.85, 2), mid[0], mid[1], FONT_SIZE * 0.85)
+            )
         out.append("</g>")
     for card in cards:
         out.append(_group_open(card))
@@ -334,9 +355,17 @@ def _grid(grid: Mapping[str, Any], labels: Labels) -> list[str]:
         )
         name = labels.word(f"choice.actor.quadrant.{key}")
         # Names sit in the quadrant's outer corner, away from the centre where cards crowd.
-        tx = qx + (PADDING * 3 if column == 0 else half_w - PADDING - len(name) * FONT_SIZE * 1.1 * CHAR_WIDTH)
+        tx = qx + (
+            PADDING * 3
+            if column == 0
+            else half_w - PADDING - len(name) * FONT_SIZE * 1.1 * CHAR_WIDTH
+        )
         ty = qy + (PADDING + FONT_SIZE * 1.1 if row == 0 else half_h - PADDING * 3)
-        out.append(_text_block([name], tx, ty, FONT_SIZE * 1.1, "bold").replace("<text ", '<text fill="#5f5a53" ', 1))
+        out.append(
+            _text_block([name], tx, ty, FONT_SIZE * 1.1, "bold").replace(
+                "<text ", '<text fill="#5f5a53" ', 1
+            )
+        )
     out.append(
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="none" stroke="#5f5a53" stroke-width="1.5"/>'
     )
@@ -386,7 +415,14 @@ def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]
         text_top += FONT_SIZE
     lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
     body = _title(card, types) or labels.untitled
-    out.append(_text_block(wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)), x + PADDING, text_top, FONT_SIZE))
+    out.append(
+        _text_block(
+            wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)),
+            x + PADDING,
+            text_top,
+            FONT_SIZE,
+        )
+    )
     return out
 
 

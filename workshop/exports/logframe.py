@@ -63,9 +63,17 @@ HEADINGS = {
 
 WORDS = {
     "it": {
-        "kind": {"assumption": "Ipotesi", "enabling_factor": "Fattore abilitante", "risk": "Rischio"},
+        "kind": {
+            "assumption": "Ipotesi",
+            "enabling_factor": "Fattore abilitante",
+            "risk": "Rischio",
+        },
         "status": {"to_check": "da verificare", "confirmed": "confermata", "refuted": "smentita"},
-        "status_risk": {"to_check": "da verificare", "confirmed": "confermato", "refuted": "smentito"},
+        "status_risk": {
+            "to_check": "da verificare",
+            "confirmed": "confermato",
+            "refuted": "smentito",
+        },
         "whole": "per l'intera teoria",
         "target": "obiettivo {value}",
         "threshold": "soglia per persona: {value}",
@@ -81,7 +89,11 @@ WORDS = {
     "en": {
         "kind": {"assumption": "Assumption", "enabling_factor": "Enabling factor", "risk": "Risk"},
         "status": {"to_check": "to be checked", "confirmed": "confirmed", "refuted": "refuted"},
-        "status_risk": {"to_check": "to be checked", "confirmed": "confirmed", "refuted": "refuted"},
+        "status_risk": {
+            "to_check": "to be checked",
+            "confirmed": "confirmed",
+            "refuted": "refuted",
+        },
         "whole": "for the whole theory",
         "target": "target {value}",
         "threshold": "threshold per person: {value}",
@@ -127,17 +139,27 @@ def _by_type(items: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, 
     return grouped
 
 
-def _purpose_ids(outcomes: list[Mapping[str, Any]], context: Iterable[Mapping[str, Any]]) -> set[str]:
+def _purpose_ids(
+    outcomes: list[Mapping[str, Any]], context: Iterable[Mapping[str, Any]]
+) -> set[str]:
     """The outcome(s) standing for the project purpose: seeded from the objective tree's
     purpose; without one, the long-term outcomes that are not the goal."""
-    purposes = {it["id"] for it in context if it["type"] == "objective" and it["fields"].get("role") == "purpose"}
+    purposes = {
+        it["id"]
+        for it in context
+        if it["type"] == "objective" and it["fields"].get("role") == "purpose"
+    }
     seeded = {o["id"] for o in outcomes if o["fields"].get("source_objective") in purposes}
     return seeded or {
-        o["id"] for o in outcomes if o["fields"].get("tier") == "long_term" and not o["fields"].get("is_goal")
+        o["id"]
+        for o in outcomes
+        if o["fields"].get("tier") == "long_term" and not o["fields"].get("is_goal")
     }
 
 
-def indicator_line(fields: Mapping[str, Any], actor_name: Callable[[str | None], str], lang: str) -> str:
+def indicator_line(
+    fields: Mapping[str, Any], actor_name: Callable[[str | None], str], lang: str
+) -> str:
     """ "Famiglie in casa (Famiglie in emergenza; obiettivo 40 famiglie (minimo 30); soglia per
     persona: in casa da almeno 12 mesi; entro il 31 dicembre 2028)"."""
     w = WORDS[lang]
@@ -185,7 +207,10 @@ def logframe(
         return actors.get(actor_id or "", "—")
 
     matrix = {row: {col: LogframeCell() for col in LOGFRAME_COLUMNS} for row in LOGFRAME_ROWS}
-    outcomes = sorted(grouped["outcome"], key=lambda it: (not it["fields"].get("is_goal"), it.get("created_seq", 0), it["id"]))
+    outcomes = sorted(
+        grouped["outcome"],
+        key=lambda it: (not it["fields"].get("is_goal"), it.get("created_seq", 0), it["id"]),
+    )
     purpose = _purpose_ids(outcomes, list(context))
     row_of: dict[str, str] = {}
     for outcome in outcomes:
@@ -210,7 +235,9 @@ def logframe(
         shown.add(output["id"])
         if output["fields"].get("planned_quantity") is not None:
             quantity = f"{_number(output['fields']['planned_quantity'])} {output['fields'].get('unit', '')}".strip()
-            matrix["results"]["indicators"].lines.append(f"{_text(output)}: " + w["planned"].format(value=quantity))
+            matrix["results"]["indicators"].lines.append(
+                f"{_text(output)}: " + w["planned"].format(value=quantity)
+            )
     for intervention in grouped["intervention"]:
         f = intervention["fields"]
         row_of[intervention["id"]] = "activities"
@@ -218,16 +245,24 @@ def logframe(
         if f.get("partners"):
             who.append(w["partners"].format(names=", ".join(actor_name(p) for p in f["partners"])))
         if f.get("start") and f.get("end"):
-            who.append(w["when"].format(start=day_words(f["start"], lang), end=day_words(f["end"], lang)))
-        matrix["activities"]["logic"].lines.append(_text(intervention) + (f" ({'; '.join(who)})" if who else ""))
+            who.append(
+                w["when"].format(start=day_words(f["start"], lang), end=day_words(f["end"], lang))
+            )
+        matrix["activities"]["logic"].lines.append(
+            _text(intervention) + (f" ({'; '.join(who)})" if who else "")
+        )
         if f.get("inputs", "").strip():
-            matrix["activities"]["indicators"].lines.append(f"{_text(intervention)}: {' '.join(f['inputs'].split())}")
+            matrix["activities"]["indicators"].lines.append(
+                f"{_text(intervention)}: {' '.join(f['inputs'].split())}"
+            )
     for indicator in grouped["indicator"]:
         of = indicator["fields"].get("of")
         if of not in shown:
             continue  # an indicator of the pathway: the TOCO-style sheets carry it
         row = row_of[of]
-        matrix[row]["indicators"].lines.append(indicator_line(indicator["fields"], actor_name, lang))
+        matrix[row]["indicators"].lines.append(
+            indicator_line(indicator["fields"], actor_name, lang)
+        )
         source = " ".join(str(indicator["fields"].get("source", "")).split())
         if source and source not in matrix[row]["verification"].lines:
             matrix[row]["verification"].lines.append(source)
@@ -238,11 +273,15 @@ def logframe(
         if attached in links:
             attached = links[attached]["fields"].get("from")
         row = row_of.get(attached) if attached else None
-        matrix[row or "goal"]["assumptions"].lines.append(assumption_line(assumption["fields"], lang, whole=row is None))
+        matrix[row or "goal"]["assumptions"].lines.append(
+            assumption_line(assumption["fields"], lang, whole=row is None)
+        )
     return matrix
 
 
-def _means_and_costs(cell_row: dict[str, LogframeCell], ledger: Any, lang: str, labels: Mapping[str, str] | None) -> None:
+def _means_and_costs(
+    cell_row: dict[str, LogframeCell], ledger: Any, lang: str, labels: Mapping[str, str] | None
+) -> None:
     """Means: each ledger contribution (partner, category, what, money or in kind). Costs: the
     totals by category and in all, as "120.000,50 €"."""
     if ledger is None or not getattr(ledger, "lines", None):
@@ -260,7 +299,9 @@ def _means_and_costs(cell_row: dict[str, LogframeCell], ledger: Any, lang: str, 
         )
     for category, total in ledger.by_category.items():
         if total.planned:
-            cell_row["verification"].lines.append(f"{labels.get(category, category)}: {euros(total.planned, lang)}")
+            cell_row["verification"].lines.append(
+                f"{labels.get(category, category)}: {euros(total.planned, lang)}"
+            )
     total = f"{w['total']}: {euros(ledger.total_planned, lang)}"
     if ledger.total_in_kind:
         total += f" ({w['of_which_in_kind']} {euros(ledger.total_in_kind, lang)})"

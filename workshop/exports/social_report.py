@@ -105,7 +105,13 @@ def build(
     is_draft = not sections
     if is_draft:
         drafted = sr.draft_sections(
-            sr.Sources(boards.get(sr.CONTEXT, {}), boards.get(sr.STAKEHOLDERS, {}), theory, reporting, dict(record or {})),
+            sr.Sources(
+                boards.get(sr.CONTEXT, {}),
+                boards.get(sr.STAKEHOLDERS, {}),
+                theory,
+                reporting,
+                dict(record or {}),
+            ),
             lang,
         )
         sections = [(sr.SECTION_TITLES[lang][key], drafted[key]) for key in sr.SECTION_KEYS]
@@ -151,7 +157,9 @@ def build(
                     labels={"target": words["target"], "threshold": words["minimum"]},
                     date_label=lambda day: long_date(day, lang),
                 ),
-                provenance=rr.measurement_provenance(sr._latest_measurement(indicator.id, measurements), lang),
+                provenance=rr.measurement_provenance(
+                    sr._latest_measurement(indicator.id, measurements), lang
+                ),
             )
         )
     approved_at = getattr(state, "approved_at", None) if approved else None
@@ -164,7 +172,9 @@ def build(
     )
     if getattr(state, "approved_at", None) is not None and not approved:
         heading["state"] = rr.WORDS[lang]["changed_since"]
-    return ReportData(project_title, lang, sections, rows, is_draft, heading, approved_at is not None)
+    return ReportData(
+        project_title, lang, sections, rows, is_draft, heading, approved_at is not None
+    )
 
 
 def to_docx(data: ReportData) -> bytes:
@@ -205,13 +215,32 @@ def to_docx(data: ReportData) -> bytes:
         table = document.add_table(rows=1, cols=6)
         table.style = "Light Grid Accent 1"
         for cell, heading in zip(
-            table.rows[0].cells, (words["indicator"], words["latest"], words["target"], words["threshold"], words["standing"], words["source"]),
+            table.rows[0].cells,
+            (
+                words["indicator"],
+                words["latest"],
+                words["target"],
+                words["threshold"],
+                words["standing"],
+                words["source"],
+            ),
             strict=True,
         ):
             cell.text = heading
         for row in data.indicators:
             cells = table.add_row().cells
-            for cell, value in zip(cells, (row.name, row.latest, row.target, row.threshold, row.status_words, row.provenance or "—"), strict=True):
+            for cell, value in zip(
+                cells,
+                (
+                    row.name,
+                    row.latest,
+                    row.target,
+                    row.threshold,
+                    row.status_words,
+                    row.provenance or "—",
+                ),
+                strict=True,
+            ):
                 cell.text = value
         for row in data.indicators:
             if row.status != "no_data":

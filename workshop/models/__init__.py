@@ -12,6 +12,7 @@ from workshop.models.board import (
     BoardSnapshot,
     SnapshotKind,
 )
+from workshop.models.ledger import LedgerLine  # the co-funding ledger (issue 16)
 from workshop.models.library import (  # the practice library (issue 9c)
     CaseBoard,
     CaseHistory,
@@ -21,12 +22,10 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialProject,
     MaterialTag,
 )
-from workshop.models.ledger import LedgerLine  # the co-funding ledger (issue 16)
+from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
 from workshop.models.reports import ReportLink, ReportState
-from workshop.models.stakeholders import StakeholderPosition
-from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.rooms import (  # rooms and the conductor (issue 7)
     Lab,
     LabMeeting,

@@ -62,19 +62,27 @@ class Project(TimestampMixin, Base):
     weaknesses: Mapped[str] = mapped_column(sa.Text, default="")
     # The rest of the seed-004 record (issue 16): the public body's own project scheme, the
     # procedure's acts, the agreement signed, and tags that let cases be compared later.
-    rup: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")  # Responsabile del procedimento
-    political_act: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")  # e.g. a delibera di Giunta
+    rup: Mapped[str] = mapped_column(
+        sa.String(MAX_SHORT_TEXT_CHARS), default=""
+    )  # Responsabile del procedimento
+    political_act: Mapped[str] = mapped_column(
+        sa.String(MAX_SHORT_TEXT_CHARS), default=""
+    )  # e.g. a delibera di Giunta
     cup: Mapped[str] = mapped_column(sa.String(CUP_CHARS), default="")  # Codice Unico di Progetto
     instrument: Mapped[str] = mapped_column(sa.String(32), default="")  # a key of INSTRUMENTS
     scheme_general_objective: Mapped[str] = mapped_column(sa.Text, default="")
     scheme_specific_objectives: Mapped[str] = mapped_column(sa.Text, default="")
-    public_in_kind_eur: Mapped[Decimal | None] = mapped_column(MONEY)  # non-monetary resources, valued
+    public_in_kind_eur: Mapped[Decimal | None] = mapped_column(
+        MONEY
+    )  # non-monetary resources, valued
     agreement_date: Mapped[date | None] = mapped_column(sa.Date)
     agreement_number: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")
     agreement_duration: Mapped[str] = mapped_column(sa.String(MAX_SHORT_TEXT_CHARS), default="")
     strength_tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     weakness_tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     boards: Mapped[list[Board]] = relationship(  # noqa: F821
         back_populates="project", order_by="Board.position", cascade="all, delete-orphan"

@@ -44,11 +44,17 @@ class ReportState(Base):
 
     __tablename__ = "report_states"
 
-    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True
+    )
     period_from: Mapped[date | None] = mapped_column(sa.Date)
     period_to: Mapped[date | None] = mapped_column(sa.Date)
-    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    approved_by_name: Mapped[str] = mapped_column(sa.String(200), default="")  # kept if the account goes
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    approved_by_name: Mapped[str] = mapped_column(
+        sa.String(200), default=""
+    )  # kept if the account goes
     approved_at: Mapped[datetime | None]
     # The board's seq when approved: a later change to the board (a section rewritten, a new
     # measurement) makes the report a draft again, to be approved anew.

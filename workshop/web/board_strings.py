@@ -251,7 +251,9 @@ def _engine_strings() -> dict[str, str]:
         "Already on the board": _("Already on the board"),
         "As a risk": _("As a risk"),
         "As an assumption": _("As an assumption"),
-        "No PESTEL factor or external SWOT item yet.": _("No PESTEL factor or external SWOT item yet."),
+        "No PESTEL factor or external SWOT item yet.": _(
+            "No PESTEL factor or external SWOT item yet."
+        ),
         "Picked on the selected outcome or causal link, if one is selected.": _(
             "Picked on the selected outcome or causal link, if one is selected."
         ),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    DateField,  # the report period, the agreement date (issue 16)
     DecimalField,
     EmailField,
     PasswordField,
@@ -19,7 +20,6 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms import DateField  # the report period, the agreement date (issue 16)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
@@ -32,12 +32,13 @@ from workshop.models.access import (
 )
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.models.project import (
+    CUP_CHARS,
+    INSTRUMENTS,
     MAX_LONG_TEXT_CHARS,
     MAX_SHORT_TEXT_CHARS,
     MAX_TITLE_CHARS,
     ProjectStatus,
-)
-from workshop.models.project import CUP_CHARS, INSTRUMENTS  # issue 16: the record's instrument and CUP
+)  # issue 16: the record's instrument and CUP
 from workshop.models.user import MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS
 from workshop.projects.catalogue import THIRD_SECTOR_TYPES
 
@@ -61,7 +62,7 @@ def number_error_message(error: numbers.NumberError) -> str:
     """What a person reads when a number or an amount they typed cannot be read."""
     if error.code == "ambiguous":
         return _(
-            "\"%(text)s\" can be read two ways: is the dot a thousands separator or the decimal "
+            '"%(text)s" can be read two ways: is the dot a thousands separator or the decimal '
             "point? Write it without the dot (1234), or with a comma before the decimals "
             "(1.234,00 or 1,234).",
             text=error.text.strip(),
@@ -225,7 +226,11 @@ class ProjectForm(FlaskForm):
     # The rest of the seed-004 record (issue 16).
     rup = _short(_l("Head of the procedure (RUP)"))
     political_act = _short(_l("Political act"))
-    cup = StringField(_l("CUP (project code)"), filters=[strip_whitespace], validators=[Optional(), Length(max=CUP_CHARS)])
+    cup = StringField(
+        _l("CUP (project code)"),
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=CUP_CHARS)],
+    )
     instrument = SelectField(
         _l("Instrument"),
         choices=[SelectChoice("", _l("Not said yet"))]
@@ -233,7 +238,9 @@ class ProjectForm(FlaskForm):
         default="",
     )
     scheme_general_objective = _long(_l("General objective of the administration's project"))
-    scheme_specific_objectives = _long(_l("Specific objectives of the administration's project, with their operative content"))
+    scheme_specific_objectives = _long(
+        _l("Specific objectives of the administration's project, with their operative content")
+    )
     public_in_kind_eur = _money(_l("Public resources, non-monetary, valued (EUR)"))
     agreement_date = DateField(_l("Agreement signed on"), validators=[Optional()])
     agreement_number = _short(_l("Agreement number"))

@@ -608,7 +608,11 @@ def case_board_svg(case_id: int, case_board_id: int):
     """A frozen board drawn: what it held when the case was published."""
     _case, frozen = _case_board(case_id, case_board_id)
     name = _board_name(frozen.kind, frozen.title)
-    svg = diagram.board_svg(frozen.items, diagram.Labels(types=type_labels(board_strings()), strings=board_strings()), title=name)
+    svg = diagram.board_svg(
+        frozen.items,
+        diagram.Labels(types=type_labels(board_strings()), strings=board_strings()),
+        title=name,
+    )
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, no-cache"  # an unpublished case must stop showing

@@ -13,8 +13,15 @@ from workshop.models import Invite, InviteRole, Participant, User, UserRole, utc
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.projects import service as projects
 from workshop.projects.service import RECORD_FIELDS
-from workshop.web.forms import INSTRUMENT_LABELS
-from workshop.web.forms import BoardImportForm, ConductorForm, EmptyForm, FreeBoardForm, InviteForm, ProjectForm
+from workshop.web.forms import (
+    INSTRUMENT_LABELS,
+    BoardImportForm,
+    ConductorForm,
+    EmptyForm,
+    FreeBoardForm,
+    InviteForm,
+    ProjectForm,
+)
 from workshop.web.i18n import THIRD_SECTOR_TYPE_LABELS, board_label
 from workshop.web.pages import live_lists
 from workshop.web.security import get_project_or_abort, require_user
@@ -124,7 +131,9 @@ def _table_members(project_id: int) -> list[str]:
     from workshop.canvases.report_record import table_members
 
     items = board_service.project_board_items(db.session, project_id, "stakeholders")
-    partners = [p for it in items.values() if it.type == "proposal" for p in it.fields.get("partners") or []]
+    partners = [
+        p for it in items.values() if it.type == "proposal" for p in it.fields.get("partners") or []
+    ]
     actors = {k: v for k, v in items.items() if v.type == "actor"}
     return table_members(actors, partners, "it")
 
@@ -139,7 +148,10 @@ def edit(project_id: int):
         flash(_("Record saved."), "info")
         return redirect(url_for("projects.show", project_id=project.id))
     return render_template(
-        "projects/form.html", form=form, project=project, ledger_summary=ledger.summary(db.session, project)
+        "projects/form.html",
+        form=form,
+        project=project,
+        ledger_summary=ledger.summary(db.session, project),
     )
 
 

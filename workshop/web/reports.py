@@ -51,10 +51,14 @@ def _report(board: Board, lang: str) -> social_report.ReportData:
 def report_version(board: Board) -> str:
     """What a report depends on: every board of its project (their changes and names), the
     project's record (with the labs and the ledger), and the report's period and approval."""
-    boards = ",".join(f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id))
+    boards = ",".join(
+        f"{b.id}:{b.seq}:{b.title}" for b in sorted(board.project.boards, key=lambda b: b.id)
+    )
     state = report_links.state_of(db.session, board.id)
     period = (
-        f"{state.period_from}:{state.period_to}:{state.approved_at}:{state.approved_by_name}" if state else ""
+        f"{state.period_from}:{state.period_to}:{state.approved_at}:{state.approved_by_name}"
+        if state
+        else ""
     )
     # The record as the report reads it (its columns, the labs' meetings and organisations,
     # the ledger's figures), fingerprinted: a few small queries, cheaper than a stale file.
@@ -85,7 +89,8 @@ def show(board_id: int):
 def _period_form(board_id: int) -> ReportPeriodForm:
     state = report_links.state_of(db.session, board_id)
     return ReportPeriodForm(
-        period_from=state.period_from if state else None, period_to=state.period_to if state else None
+        period_from=state.period_from if state else None,
+        period_to=state.period_to if state else None,
     )
 
 

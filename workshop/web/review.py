@@ -45,7 +45,11 @@ def at(board_id: int, seq: int):
         items = history.items_at(db.session, board.id, seq)
     except history.HistoryCompacted:
         abort(410)  # gone: that point of the history is no longer kept
-    svg = diagram.board_svg(items, diagram.Labels(types=type_labels(board_strings()), strings=board_strings()), title=board_label(board))
+    svg = diagram.board_svg(
+        items,
+        diagram.Labels(types=type_labels(board_strings()), strings=board_strings()),
+        title=board_label(board),
+    )
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, max-age=3600"  # a past point never changes

@@ -84,5 +84,7 @@ def strings() -> dict[str, str]:
         "finding.level_to_confirm_involve": _(
             "A partner of the table: the registry says a lower engagement level. Raise it to involve if the lab agrees."
         ),
-        "template.social_reporting": _("Social reporting: communication plan, measurements, stories"),
+        "template.social_reporting": _(
+            "Social reporting: communication plan, measurements, stories"
+        ),
     }

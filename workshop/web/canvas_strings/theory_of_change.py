@@ -73,7 +73,9 @@ def strings() -> dict[str, str]:
         "field.indicator.target_minimum": _("Minimum acceptable target"),
         "field.indicator.threshold": _("Threshold: value per person"),
         "field.indicator.threshold_unit": _("Threshold: unit per person"),
-        "field.indicator.threshold_note": _("Threshold: the change per person that counts as success"),
+        "field.indicator.threshold_note": _(
+            "Threshold: the change per person that counts as success"
+        ),
         "field.indicator.better": _("Better when"),
         "choice.indicator.better.higher": _("Higher"),
         "choice.indicator.better.lower": _("Lower"),
@@ -106,7 +108,9 @@ def strings() -> dict[str, str]:
         "action.generate_narrative": _("Write the narrative"),
         "action.list_assumption_candidates": _("Candidate assumptions and risks from the context"),
         "action.pick_assumption": _("Take this as an assumption or a risk"),
-        "template.theory_of_change": _("Theory of change: tiers of outcomes, interventions, assumptions"),
+        "template.theory_of_change": _(
+            "Theory of change: tiers of outcomes, interventions, assumptions"
+        ),
         "finding.no_goal": _("No outcome is marked as the long-term goal."),
         "finding.several_goals": _("More than one outcome is marked as the long-term goal."),
         "finding.cycle": _("These outcomes lead to each other in a circle."),
@@ -118,6 +122,10 @@ def strings() -> dict[str, str]:
             "These links do not say why one outcome leads to the other."
         ),
         "finding.intervention_without_lead": _("These interventions have no lead actor."),
-        "finding.intervention_without_target": _("These interventions serve no outcome: choose the outcomes they serve."),
-        "finding.indicator_without_subject": _("These indicators measure nothing yet: choose their outcome or output."),
+        "finding.intervention_without_target": _(
+            "These interventions serve no outcome: choose the outcomes they serve."
+        ),
+        "finding.indicator_without_subject": _(
+            "These indicators measure nothing yet: choose their outcome or output."
+        ),
     }
