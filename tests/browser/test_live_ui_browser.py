@@ -233,7 +233,16 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
 
     # Groups, chosen by the participants: a control in the room bar, by keyboard and by touch.
     set_phase(carla, "")
-    carla.page.fill('#conductor-panel [data-input="group-count"]', "2")
+    # The conductor types the number while a room event redraws the panel: the field keeps the
+    # focus and what is typed (the redraw once dropped the focus, the keys went to the board and
+    # three groups were made instead of two).
+    count = carla.page.locator('#conductor-panel [data-input="group-count"]')
+    count.click()
+    carla.js("() => window.tavoloBoard.conductor.render()")
+    assert carla.js("() => document.activeElement.dataset.input") == "group-count"
+    carla.page.keyboard.press("Control+A")
+    carla.page.keyboard.type("2")
+    assert count.input_value() == "2"
     conduct(carla, "groups-count")
     carla.page.wait_for_selector(".room-card >> nth=2", timeout=WAIT_MS)
     conduct(carla, "assign-choice")

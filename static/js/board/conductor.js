@@ -168,7 +168,10 @@ export class ConductorPanel {
   render() {
     const panel = this.panel;
     const focused = document.activeElement && panel.contains(document.activeElement) ? document.activeElement : null;
-    const focusKey = focused?.dataset?.conduct ?? focused?.id ?? null;
+    // A field being typed in has no id: without its key a redraw (any room event) dropped the
+    // focus, and the next keys went to the board while the field kept its old value.
+    const focusKey =
+      focused?.dataset?.conduct ?? (focused?.dataset?.input ? `input:${focused.dataset.input}` : null) ?? focused?.id ?? null;
     // Redrawn on every room event: what the conductor was typing must survive it.
     const typed = new Map([...panel.querySelectorAll("[data-input]")].map((n) => [n.dataset.input, n.type === "checkbox" ? n.checked : n.value]));
     panel.replaceChildren(el("h2", "conductor-title", t("Conductor")));
@@ -202,6 +205,10 @@ export class ConductorPanel {
 
   _restoreFocus(key) {
     if (!key) return;
+    if (key.startsWith("input:")) {
+      this._value(key.slice("input:".length))?.focus();
+      return;
+    }
     const again = this.panel.querySelector(`[data-conduct="${CSS.escape(key)}"]`) ?? this.panel.querySelector(`#${CSS.escape(key)}`);
     again?.focus();
   }
