@@ -196,13 +196,13 @@ def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileRe
             _("The actor registry (CSV for spreadsheets; imports back)"),
         )
     if with_attendance:
-        from workshop.web.dashboard import attendance_csv
+        from workshop.web.rooms import attendance_file
 
         for live in overview.live_sessions(db.session, [project.id]):
             archive.add(
                 _("live-sessions"),
                 _("attendance-%(id)s.csv", id=live.id),
-                attendance_csv(live),
+                attendance_file(live),  # the session's own file, for an Italian office
                 _(
                     "Attendance of the live session of %(date)s",
                     date=format_datetime(live.opened_at, "short"),

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workshop.models import Board, LabMeeting, LiveSession, Room
+from workshop.rooms.sessions import group_boards_by_session
 
 
 def open_plenary(session: Session, project_id: int) -> int | None:
@@ -43,22 +44,20 @@ class SessionGroups:
 
 
 def group_boards(session: Session, project_id: int) -> list[SessionGroups]:
-    """The project's sessions that made group boards, the latest first, each with its boards."""
-    rows = session.execute(
-        sa.select(LiveSession, Board)
-        .join(Room, Room.live_session_id == LiveSession.id)
-        .join(Board, Board.id == Room.board_id)
-        .where(LiveSession.project_id == project_id, Room.is_plenary.is_(False))
-        .order_by(LiveSession.opened_at.desc(), LiveSession.id.desc(), Room.position, Room.id)
-    ).all()
-    grouped: dict[int, SessionGroups] = {}
-    for live, board in rows:
-        entry = grouped.get(live.id)
-        if entry is None:
-            meeting = session.get(LabMeeting, live.meeting_id) if live.meeting_id else None
-            entry = grouped[live.id] = SessionGroups(live, meeting)
-        entry.boards.append(board)
-    return list(grouped.values())
+    """The project's sessions that made group boards, the latest first, each with its boards
+    (in the groups' order) and its lab meeting."""
+    found = group_boards_by_session(session, project_id)
+    ids = [board_id for entry in found for board_id in entry.group_board_ids]
+    boards = {b.id: b for b in session.scalars(sa.select(Board).where(Board.id.in_(ids)))}
+    meetings = meetings_by_id(session, [entry.live.meeting_id for entry in found])
+    return [
+        SessionGroups(
+            entry.live,
+            meetings.get(entry.live.meeting_id),
+            [boards[board_id] for board_id in entry.group_board_ids],
+        )
+        for entry in found
+    ]
 
 
 def meetings_by_id(session: Session, ids) -> dict[int, LabMeeting]:

@@ -12,12 +12,11 @@ from flask import Blueprint, abort, render_template
 from workshop.access import policy
 from workshop.extensions import db
 from workshop.jobs import tasks
-from workshop.models import Board, LiveSession
+from workshop.models import Board
 from workshop.projects import overview
 from workshop.projects.service import visible_projects
 from workshop.rooms import labs, where
 from workshop.web import jobs
-from workshop.web.rooms import attendance_file
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("dashboard", __name__)
@@ -97,9 +96,3 @@ def _check_archive(kwargs: dict) -> None:
 
 
 jobs.register_check("project_archive", _check_archive)
-
-
-def attendance_csv(live: LiveSession) -> bytes:
-    """The attendance of one live session (with the project ZIP): the same file as the
-    session's own link (web/rooms.py), for an Italian office."""
-    return attendance_file(live)

@@ -135,6 +135,23 @@ function arrowHead(x, y, fromX, fromY, size = 12) {
   return `${x},${y} ${x + size * Math.cos(a1)},${y + size * Math.sin(a1)} ${x + size * Math.cos(a2)},${y + size * Math.sin(a2)}`;
 }
 
+/** The box around `items` (spatial ones), or null. */
+export function boundsOf(items) {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const item of items) {
+    if (!isSpatial(item)) continue;
+    const b = boxOf(item);
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.w);
+    maxY = Math.max(maxY, b.y + b.h);
+  }
+  return Number.isFinite(minX) ? { minX, minY, maxX, maxY } : null;
+}
+
 export class BoardRenderer {
   constructor({ viewport, state, onCamera = () => {} }) {
     this.viewport = viewport;
@@ -293,23 +310,13 @@ export class BoardRenderer {
 
   /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`. */
   fitAll({ minZoom = MIN_ZOOM } = {}) {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const item of this.state.items()) {
-      if (!isSpatial(item)) continue;
-      const b = boxOf(item);
-      minX = Math.min(minX, b.x);
-      minY = Math.min(minY, b.y);
-      maxX = Math.max(maxX, b.x + b.w);
-      maxY = Math.max(maxY, b.y + b.h);
-    }
+    const box = boundsOf(this.state.items());
     const r = this.viewport.getBoundingClientRect();
-    if (!Number.isFinite(minX)) {
+    if (!box) {
       this.setCamera({ x: r.width / 2, y: r.height / 2, zoom: 1 });
       return;
     }
+    const { minX, minY, maxX, maxY } = box;
     const pad = 60;
     const top = 90; // room for frame titles and the notice above the board
     const bottom = 80; // and for the floating panels below

@@ -8,24 +8,7 @@
 // everything however small, where the cards' titles still show as labels (board.css).
 
 import { READABLE_ZOOM, RECENT_CARDS } from "./config.js";
-import { boxOf, isSpatial } from "./render.js";
-
-/** The box around `items` (spatial ones), or null. */
-export function boundsOf(items) {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const item of items) {
-    if (!isSpatial(item)) continue;
-    const b = boxOf(item);
-    minX = Math.min(minX, b.x);
-    minY = Math.min(minY, b.y);
-    maxX = Math.max(maxX, b.x + b.w);
-    maxY = Math.max(maxY, b.y + b.h);
-  }
-  return Number.isFinite(minX) ? { minX, minY, maxX, maxY } : null;
-}
+import { boundsOf, isSpatial } from "./render.js";
 
 export class ViewMethods {
   /** The cards of this board: spatial items that are neither frames nor zones. */
