@@ -54,6 +54,7 @@ def targets(world):
         "invite_code": invite.code,
         "conductor_b_id": world.other_conductor.id,
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
+        "line_id": 0,  # a co-funding ledger line nobody wrote: 404 once let in
         "session_id": _live_session_of_a(world),
         **_library_targets(world, registration.lab_id),
         "lab_id": registration.lab_id,

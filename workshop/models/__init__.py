@@ -22,6 +22,8 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialProject,
     MaterialTag,
 )
+from workshop.models.meetings import MarkKind, MeetingMark  # verbale marks (issue 17)
+from workshop.models.personal_links import LinkPurpose, PersonalLink  # issue 17
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
 from workshop.models.registration import Registration, RegistrationDesk, RegistrationStatus
@@ -69,6 +71,10 @@ __all__ = [
     "Lab",
     "LabMeeting",
     "LabProject",
+    "LinkPurpose",
+    "MarkKind",
+    "MeetingMark",
+    "PersonalLink",
     "LiveSession",
     "Room",
     "RoomMember",
