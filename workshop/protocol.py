@@ -167,6 +167,14 @@ ROOM_OVERVIEW = "room_overview"  # {session_id} -> ack {ok, session, rooms: [roo
 HARVEST = "harvest"  # {session_id, items: [{board_id, item_id}]} -> ack {ok, board_id, changes:
 # [{room_id, seq, created: {group id: plenary id}}]}: any card, with the edges between them
 ATTENDANCE = "attendance"  # {session_id} -> ack {ok, rows}
+# Decisions and dissent for the verbale (docs/verbale.md); conductors only, `forbidden` otherwise.
+MARK_CARD = "mark_card"  # {board_id, item_id, kind: decision|minority|null} -> ack {ok, entries}:
+# any card of a room's board (null takes the mark off); room.marks {item_id: kind} tells everyone
+LOG_DECISION = "log_decision"  # {session_id, kind: decision|minority|next_step, text} -> ack
+# {ok, entries}: an entry of the decision log, no card
+REMOVE_MARK = "remove_mark"  # {session_id, mark_id} -> ack {ok, entries}
+DECISION_LOG = "decision_log"  # {session_id} -> ack {ok, entries: [{id, kind, text, board_id,
+# item_id, by, at}]}
 
 ROOM_CLIENT_EVENTS = (
     ROOM_STATE,
@@ -193,6 +201,10 @@ ROOM_CLIENT_EVENTS = (
     ROOM_OVERVIEW,
     HARVEST,
     ATTENDANCE,
+    MARK_CARD,
+    LOG_DECISION,
+    REMOVE_MARK,
+    DECISION_LOG,
 )
 
 # --- events the server sends ---
@@ -243,6 +255,7 @@ MAX_ROOM_NAME_CHARS = 80
 MAX_ROOM_MESSAGE_CHARS = 500
 MAX_VOTES_PER_PERSON = 20
 MAX_TIMER_S = 4 * 60 * 60  # four hours: a whole lab meeting
+MAX_DECISION_TEXT_CHARS = 2000  # a decision log entry, and a marked card's words as kept
 MAX_HARVEST_ITEMS = 100  # one harvest is one change on the plenary, within MAX_OPS_PER_CHANGE
 MAX_THUMBNAIL_ITEMS = 400  # the compact rendering keeps the largest items past this
 ROOM_EVENTS_PER_SECOND = 10  # per socket; follow_view is counted apart

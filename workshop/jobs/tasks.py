@@ -213,6 +213,24 @@ def report_docx(board_id: int, lang: str, manager: bool = False) -> FileResult:
     return FileResult(body, DOCX, download_name(board, "docx"))
 
 
+def _add_verbali(archive: project_zip.ProjectZip, project_id: int, lang: str) -> None:
+    """Each meeting's verbale (its latest version), as PDF and DOCX: "BOZZA" until approved."""
+    from workshop.meetings import verbale as minutes
+    from workshop.web.verbale import file_name, file_of
+
+    for found in minutes.project_verbali(db.session, project_id):
+        for fmt in ("pdf", "docx"):
+            body, _mimetype = file_of(found, fmt, lang)
+            archive.add(
+                _("verbali"),
+                file_name(found, fmt, lang),
+                body,
+                _("The verbale of a meeting, version %(n)s (approved)", n=found.version)
+                if found.approved_at
+                else _("The verbale of a meeting, version %(n)s (draft)", n=found.version),
+            )
+
+
 def board_order(board: Board) -> tuple:
     """The four session boards in their order first, then the others (group boards, free)."""
     kinds = list(SESSION_KINDS)
@@ -261,6 +279,7 @@ def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileRe
                     date=format_datetime(live.opened_at, "short"),
                 ),
             )
+    _add_verbali(archive, project.id, lang)
     snapshots = overview.project_snapshots(db.session, project.id)
     archive.add(
         "",

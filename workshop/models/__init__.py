@@ -22,7 +22,14 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialProject,
     MaterialTag,
 )
-from workshop.models.meetings import MarkKind, MeetingMark  # verbale marks (issue 17)
+from workshop.models.meetings import (  # verbale and its marks (issue 17)
+    MarkKind,
+    MeetingMark,
+    PhaseSpan,
+    Verbale,
+    VerbaleComment,
+    VerbaleStatus,
+)
 from workshop.models.personal_links import LinkPurpose, PersonalLink  # issue 17
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
@@ -74,6 +81,10 @@ __all__ = [
     "LinkPurpose",
     "MarkKind",
     "MeetingMark",
+    "PhaseSpan",
+    "Verbale",
+    "VerbaleComment",
+    "VerbaleStatus",
     "PersonalLink",
     "LiveSession",
     "Room",

@@ -20,6 +20,7 @@ from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
 from workshop.realtime import calls as call_hooks  # camera and microphone: docs/calls.md
+from workshop.realtime import marks as _marks  # noqa: F401 - decisions and dissent (verbale)
 from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event

@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 from workshop import protocol as P
 from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest
-from workshop.models import Board, BoardSnapshot, LiveSession, Room, RoomSignal, SnapshotKind
+from workshop.models import (
+    Board,
+    BoardSnapshot,
+    LiveSession,
+    PhaseSpan,
+    Room,
+    RoomSignal,
+    SnapshotKind,
+    utcnow,
+)
 from workshop.rooms.rules import Timer
 
 
@@ -132,6 +141,8 @@ def set_phase(
             )
             if snapshot is not None:
                 taken.append(snapshot)
+        if room.phase != phase:
+            record_phase(session, room, phase, utcnow())
         room.phase = phase
         if votes_per_person is not None:
             room.votes_per_person = votes_per_person
@@ -140,6 +151,22 @@ def set_phase(
             clear_signals(session, room)
     session.commit()
     return taken
+
+
+def record_phase(session: Session, room: Room, phase: str | None, now: datetime) -> None:
+    """The room's running phase ends now and `phase` (if any) starts: the verbale's agenda as
+    it was run, with its times."""
+    session.execute(
+        sa.update(PhaseSpan)
+        .where(PhaseSpan.room_id == room.id, PhaseSpan.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    if phase is not None:
+        session.add(
+            PhaseSpan(
+                live_session_id=room.live_session_id, room_id=room.id, phase=phase, started_at=now
+            )
+        )
 
 
 # --- timer, message, follow-me -----------------------------------------------------------------------------

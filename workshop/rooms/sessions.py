@@ -26,6 +26,7 @@ from workshop.models import (
     LabMeeting,
     LabProject,
     LiveSession,
+    PhaseSpan,
     Room,
     RoomVisit,
     SnapshotKind,
@@ -169,6 +170,11 @@ def close_session(
         .where(RoomVisit.live_session_id == live.id, RoomVisit.left_at.is_(None))
         .values(left_at=now)
     )
+    session.execute(  # the phase still running ends with the session (the verbale's times)
+        sa.update(PhaseSpan)
+        .where(PhaseSpan.live_session_id == live.id, PhaseSpan.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     session.commit()
     return unlocked
 
@@ -272,15 +278,20 @@ class RoomFacts:
     locked_frames: tuple[str, ...] = ()
     present: int = 0  # distinct people on the room's board now
     harvested: dict[str, str] = field(default_factory=dict)  # plenary item id -> group name
+    marks: dict[str, str] = field(default_factory=dict)  # item id -> "decision" | "minority"
 
 
 def room_facts(session: Session, room: Room, present: int) -> RoomFacts:
+    from workshop.meetings.marks import card_marks  # the verbale's marks, shown on the cards
+    from workshop.rooms.service import privacy_of  # private writing's rules live there
+
     board_locked = bool(session.scalar(sa.select(Board.locked).where(Board.id == room.board_id)))
     return RoomFacts(
         board_locked,
         tuple(session_locks.locked_frames(session, room.board_id)),
         present,
         harvest_origins(session, room.board_id) if room.is_plenary else {},
+        card_marks(session, room.board_id, privacy_of(room)),
     )
 
 
@@ -334,6 +345,7 @@ def room_wire(
         "locked_frames": list(facts.locked_frames),
         "present": facts.present,
         "choosing": live.choosing,
+        "marks": dict(facts.marks),
     }
     if room.is_plenary:
         wire["harvested"] = dict(facts.harvested)

@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         review,
         rooms,
         search,
+        verbale,
     )
 
     assets.init_app(app)
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
         dashboard.bp,
         library.bp,
         registration.bp,
+        verbale.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,  # the verbale: held online
     DateField,  # the report period, the agreement date (issue 16)
     DecimalField,
     EmailField,
@@ -333,4 +334,48 @@ class SnapshotForm(FlaskForm):
         _l("Name of the snapshot"),
         filters=[strip_whitespace],
         validators=[DataRequired(), Length(max=MAX_SNAPSHOT_NAME_CHARS)],
+    )
+
+
+# --- the verbale of a meeting (issue 17: docs/verbale.md) ---------------------------------------
+
+
+class VerbaleForm(FlaskForm):
+    """What the organizers write on the verbale; the rest is read from the sessions."""
+
+    place = StringField(_l("Place"), filters=[strip_whitespace], validators=[Length(max=200)])
+    online = BooleanField(_l("Held online (or partly online)"))
+    agenda = TextAreaField(_l("Agenda (one item per line)"), validators=[Length(max=10_000)])
+    chair = StringField(_l("Chair"), filters=[strip_whitespace], validators=[Length(max=200)])
+    minute_taker = StringField(
+        _l("Minute-taker"), filters=[strip_whitespace], validators=[Length(max=200)]
+    )
+    next_steps = TextAreaField(_l("Next steps (one per line)"), validators=[Length(max=10_000)])
+    next_meeting = TextAreaField(_l("Next meeting"), validators=[Length(max=10_000)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=10_000)])
+
+
+class VerbaleSendForm(FlaskForm):
+    """Send the verbale to the attendees for comments, until a date."""
+
+    until = DateField(_l("Comments until"), validators=[InputRequired()])
+
+
+class VerbaleCorrectForm(FlaskForm):
+    """A correction of an approved verbale: a new version, with its reason."""
+
+    reason = TextAreaField(
+        _l("Why it is corrected"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=10_000)],
+    )
+
+
+class VerbaleCommentForm(FlaskForm):
+    """An attendee's comment, through their personal link."""
+
+    text = TextAreaField(
+        _l("Your comment"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=5_000)],
     )

@@ -44,6 +44,30 @@ def live_strings() -> dict[str, str]:
         # --- groups, the join code, meetings and closing (static/js/board/live.js) ------------
         "%(count)s here": _("%(count)s here"),
         "from: %(group)s": _("from: %(group)s"),  # a harvested item's group
+        # --- decisions and dissent for the verbale (static/js/board/decisions.js) --------------
+        "Decision": _("Decision"),
+        "Minority position": _("Minority position"),
+        "Next step": _("Next step"),
+        "Decisions": _("Decisions"),
+        "Select a card, then mark it for the verbale.": _(
+            "Select a card, then mark it for the verbale."
+        ),
+        "Mark as decision": _("Mark as decision"),
+        "Mark as minority position": _("Mark as minority position"),
+        "Remove the mark": _("Remove the mark"),
+        "Kind": _("Kind"),
+        "In words": _("In words"),
+        "Add to the log": _("Add to the log"),
+        "Decision log": _("Decision log"),
+        "Remove": _("Remove"),
+        "Remove: %(text)s": _("Remove: %(text)s"),
+        "Select a card first.": _("Select a card first."),
+        "Marked as decision.": _("Marked as decision."),
+        "Marked as minority position.": _("Marked as minority position."),
+        "Mark removed.": _("Mark removed."),
+        "Write the decision first.": _("Write the decision first."),
+        "Added to the log.": _("Added to the log."),
+        "Removed.": _("Removed."),
         "%(room)s: %(count)s people": _("%(room)s: %(count)s people"),
         "Also the cards in “%(frame)s”": _("Also the cards in “%(frame)s”"),
         "Cancel": _("Cancel"),

@@ -7,6 +7,7 @@
 import { t } from "./i18n.js";
 import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
 import * as P from "./protocol.js";
+import { DecisionLog } from "./decisions.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const THUMB_W = 240; // px: a thumbnail's drawing box
@@ -98,6 +99,7 @@ export class ConductorPanel {
     this.thumbs = new Map(); // room_id -> items
     this.members = [];
     this.signalsByRoom = new Map();
+    this.decisions = new DecisionLog(this); // the verbale's decisions and dissent
     this.toggle = app.root.querySelector("#conductor-toggle");
     this.panel = app.root.querySelector("#conductor-panel");
     this.attendanceUrl = app.root.dataset.attendanceUrl ?? "";
@@ -192,8 +194,8 @@ export class ConductorPanel {
     }
     const room = this.live.room;
     panel.append(this._roomsSection(), this._groupsSection(), this._timerSection(room), this._messageSection(),
-      this._viewSection(room), this._writingSection(room), this._phaseSection(room), this._signalsSection(),
-      this._endSection());
+      this._viewSection(room), this._writingSection(room), this._phaseSection(room), this.decisions.section(),
+      this._signalsSection(), this._endSection());
     for (const [name, value] of typed) {
       const node = this._value(name);
       if (!node || name === "phase" || name === "votes") continue; // those show the room's state

@@ -133,6 +133,12 @@ export const ROOM_OVERVIEW = "room_overview";
 // any card, with the edges between them
 export const HARVEST = "harvest";
 export const ATTENDANCE = "attendance";
+// decisions and dissent (docs/verbale.md): {board_id, item_id, kind|null}
+export const MARK_CARD = "mark_card";
+// {session_id, kind, text}
+export const LOG_DECISION = "log_decision";
+export const REMOVE_MARK = "remove_mark";
+export const DECISION_LOG = "decision_log";
 export const ROOM_CLIENT_EVENTS = Object.freeze([
   ROOM_STATE,
   OPEN_LIVE_SESSION,
@@ -158,6 +164,10 @@ export const ROOM_CLIENT_EVENTS = Object.freeze([
   ROOM_OVERVIEW,
   HARVEST,
   ATTENDANCE,
+  MARK_CARD,
+  LOG_DECISION,
+  REMOVE_MARK,
+  DECISION_LOG,
 ]);
 
 // --- events the server sends (and ROOM_STATE) ---
@@ -202,6 +212,7 @@ export const MAX_ROOM_NAME_CHARS = 80;
 export const MAX_ROOM_MESSAGE_CHARS = 500;
 export const MAX_VOTES_PER_PERSON = 20;
 export const MAX_TIMER_S = 4 * 60 * 60;
+export const MAX_DECISION_TEXT_CHARS = 2000;
 export const MAX_HARVEST_ITEMS = 100;
 export const MAX_THUMBNAIL_ITEMS = 400;
 export const ROOM_EVENTS_PER_SECOND = 10;

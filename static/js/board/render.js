@@ -7,6 +7,7 @@ import { MAX_ZOOM, MIN_ZOOM } from "./config.js";
 import { excerpt, t } from "./i18n.js";
 import { compareOrder } from "./order.js";
 import { markOrigin } from "./live.js";
+import { markDecision } from "./decisions.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const PALETTE = ["yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white"];
@@ -566,7 +567,10 @@ export class BoardRenderer {
     node.style.transform = `translate(${box.x}px, ${box.y}px)`;
     node.style.width = `${box.w}px`;
     node.style.height = `${box.h}px`;
-    node.setAttribute("aria-label", describe(item, this.state) + markOrigin(node, this.origins?.get(item.id)));
+    node.setAttribute(
+      "aria-label",
+      describe(item, this.state) + markOrigin(node, this.origins?.get(item.id)) + markDecision(node, this.marks?.get(item.id)),
+    );
     linkDescription(node, item.id);
     node.classList.toggle("is-selected", this.selection.has(item.id));
     node.classList.toggle("is-hidden", this.hidden.has(item.id));

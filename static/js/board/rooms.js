@@ -176,6 +176,16 @@ export class RoomsClient {
     if (changed.length) renderer.invalidate(changed);
   }
 
+  /** Marked cards show "Decisione" / "Minoranza" to everyone (the room state's `marks`). */
+  _showMarks(marks) {
+    const renderer = this.app.renderer;
+    const before = renderer.marks ?? new Map();
+    const after = new Map(Object.entries(marks));
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    renderer.marks = after;
+    if (changed.length) renderer.invalidate(changed);
+  }
+
   /** Someone arrived on or left a board of the session: every room's count of people present. */
   presentChanged(payload) {
     const session = this.live?.session;
@@ -214,6 +224,7 @@ export class RoomsClient {
     this.app.setPhase?.(room?.phase ?? null);
     this.app._showNotice?.(); // private writing changes the first hint of an empty board
     if (room) this._showOrigins(room.harvested ?? {});
+    if (room) this._showMarks(room.marks ?? {});
     if (!room) return;
     this._setLocked(room.locked);
     this.roomName.textContent = room.is_plenary ? t("Plenary") : room.name;
