@@ -55,7 +55,8 @@ def targets(world):
         "conductor_b_id": world.other_conductor.id,
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
         "line_id": 0,  # a co-funding ledger line nobody wrote: 404 once let in
-        "session_id": _live_session_of_a(world),
+        "session_id": (live_id := _live_session_of_a(world)),
+        "verbale_id": _verbale_of(world, live_id),
         **_library_targets(world, registration.lab_id),
         "lab_id": registration.lab_id,
         "registration_id": registration.id,
@@ -72,6 +73,13 @@ def _registration_for_a(world):
     registration.open_registration(db.session, lab.id, 5, utcnow())
     applicant = registration.Applicant("Ines", "ines@example.org", "APS", "socia")
     return registration.register(db.session, lab.id, applicant, utcnow())[0].registration
+
+
+def _verbale_of(world, live_id: int) -> int:
+    """The verbale of project A's live session (issue 17)."""
+    from workshop.meetings import verbale
+
+    return verbale.current(db.session, world.project_a.id, live_session_id=live_id).id
 
 
 def _live_session_of_a(world) -> int:

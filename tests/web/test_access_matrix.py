@@ -308,6 +308,22 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("registration.set_places", "POST"): Route(organizer_only("/labs/"), {"places": "3"}),
     ("registration.close", "POST"): Route(organizer_only("/labs/"), {}),
     ("registration.remove", "POST"): Route(organizer_only("/labs/"), {}),
+    # the verbale of a meeting (issue 17): its managers; the attendee's page is a personal link
+    ("verbale.of_meeting", "GET"): Route(managers_of_a(404), url_values={"meeting_id": "999999"}),
+    ("verbale.of_session", "GET"): Route(managers_of_a("/projects/")),
+    ("verbale.show", "GET"): Route(managers_of_a(200)),
+    ("verbale.show", "POST"): Route(managers_of_a("/projects/"), {"place": "Sala consiliare"}),
+    ("verbale.send", "POST"): Route(managers_of_a("/projects/"), {"until": "2099-01-01"}),
+    ("verbale.approve", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("verbale.correct", "POST"): Route(managers_of_a("/projects/"), {"reason": "Orario sbagliato"}),
+    ("verbale.revoke", "POST"): Route(managers_of_a(404), {}, url_values={"link_id": "999999"}),
+    ("verbale.download", "GET"): Route(managers_of_a(200), url_values={"fmt": "docx"}),
+    ("verbale.review", "GET"): Route(
+        expect(404), url_values={"token": "not-a-token-of-ours-at-all"}
+    ),
+    ("verbale.review", "POST"): Route(
+        expect(404), {"text": "x"}, url_values={"token": "not-a-token-of-ours-at-all"}
+    ),
 }
 
 CASES = [
