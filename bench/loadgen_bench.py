@@ -130,33 +130,54 @@ def prepare(env: dict[str, str]) -> None:
         )
 
 
+def pinned(cpu: str, command: list[str]) -> list[str]:
+    """`command` pinned to `cpu` with taskset, or as it is where taskset is missing."""
+    return ["taskset", "-c", cpu, *command] if shutil.which("taskset") else command
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log: Path) -> subprocess.Popen:
+    """Wait until `url` answers 200 (the server is up), else kill the process and say where its log is."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return process
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the server did not start: see {log}")
+
+
 def start_server(env: dict[str, str], port: int, log: Path, nice: int) -> subprocess.Popen:
-    command = [
-        "taskset",
-        "-c",
+    command = pinned(
         SERVER_CPU,
-        sys.executable,
-        "-m",
-        "workshop",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+        [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)],
+    )
     if nice:
         command = ["nice", "-n", str(nice), *command]
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
     )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the server did not start: see {log}")
+    return wait_for_http(f"http://127.0.0.1:{port}/healthz", process, log)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def read_result(result_file: Path, generator: subprocess.CompletedProcess) -> dict:
+    """The generator's JSON, or an error carrying what it printed instead."""
+    if not result_file.exists():
+        raise RuntimeError(
+            f"the generator wrote nothing for {result_file.name}:"
+            f" {generator.stdout[-2000:]} {generator.stderr[-2000:]}"
+        )
+    return json.loads(result_file.read_text())
 
 
 def free_port() -> int:
@@ -180,12 +201,7 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
                     [
                         "timeout",
                         str(length_s),
-                        "taskset",
-                        "-c",
-                        SERVER_CPU,
-                        "sh",
-                        "-c",
-                        "while :; do :; done",
+                        *pinned(SERVER_CPU, ["sh", "-c", "while :; do :; done"]),
                     ]
                 )
             )
@@ -194,12 +210,8 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
         server0 = process_ticks(server.pid)
         result_file = out / f"{tag}.json"
         generator = subprocess.run(
-            [
-                "taskset",
-                "-c",
-                GENERATOR_CPU,
-                "node",
-                "bin/loadgen.mjs",
+            pinned(GENERATOR_CPU, ["node", "bin/loadgen.mjs"])
+            + [
                 "run",
                 "--url",
                 f"http://127.0.0.1:{port}",
@@ -232,16 +244,8 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
     finally:
         for hog in hogs:
             hog.kill()
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    if not result_file.exists():
-        raise RuntimeError(
-            f"the generator wrote nothing: {generator.stdout[-2000:]} {generator.stderr[-2000:]}"
-        )
-    data = json.loads(result_file.read_text())
+        stop(server)
+    data = read_result(result_file, generator)
     seq, checkpoints = board_progress(db.url, data["meta"]["adapter"].get("board"))
     load = data["load"]
     span = max(total1 - total0, 1)
