@@ -149,13 +149,18 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path) -> subprocess.
     raise RuntimeError(f"the server did not start: see {log}")
 
 
+def niced(nice: int, command: list[str]) -> list[str]:
+    return ["nice", "-n", str(nice), *command] if nice else command
+
+
 def start_server(env: dict[str, str], port: int, log: Path, nice: int) -> subprocess.Popen:
-    command = pinned(
-        SERVER_CPU,
-        [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)],
+    command = niced(
+        nice,
+        pinned(
+            SERVER_CPU,
+            [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)],
+        ),
     )
-    if nice:
-        command = ["nice", "-n", str(nice), *command]
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
     )

@@ -51,6 +51,7 @@ from loadgen_bench import (  # noqa: E402
     cpu0_busy_ticks,
     free_port,
     loadgen_dir,
+    niced,
     pinned,
     prepare,
     process_ticks,
@@ -267,14 +268,15 @@ class Tavolo:
     name = "tavolo"
     adapter = "workshop"
 
-    def __init__(self, db_kind: str, async_mode: str) -> None:
+    def __init__(self, db_kind: str, async_mode: str, nice: int) -> None:
+        self.nice = nice
         self.folder = Path(tempfile.mkdtemp(prefix=f"side-by-side-{db_kind}-"))
         self.db = ScratchDatabase(db_kind, self.folder)
         self.env = {**server_env(self.db.url, self.folder), "SOCKETIO_ASYNC_MODE": async_mode}
         prepare(self.env)
 
     def start(self, port: int, log: Path) -> subprocess.Popen:
-        return start_server(self.env, port, log, nice=0)
+        return start_server(self.env, port, log, nice=self.nice)
 
     def close(self) -> None:
         self.db.drop()
@@ -287,7 +289,8 @@ class Wbo:
     name = "wbo"
     adapter = "wbo"
 
-    def __init__(self, wbo_dir: Path, node: str) -> None:
+    def __init__(self, wbo_dir: Path, node: str, nice: int) -> None:
+        self.nice = nice
         self.dir = wbo_dir
         self.node = node
         self.history = Path(tempfile.mkdtemp(prefix="side-by-side-wbo-"))
@@ -303,7 +306,7 @@ class Wbo:
             **{name: WBO_UNLIMITED for name in WBO_LIMITS},
         }
         process = subprocess.Popen(
-            pinned(SERVER_CPU, [self.node, "server/server.mjs"]),
+            niced(self.nice, pinned(SERVER_CPU, [self.node, "server/server.mjs"])),
             env=env,
             cwd=self.dir,
             stdout=log.open("ab"),
@@ -355,7 +358,7 @@ def one_run(series: Series, server, pair: int, args, out: Path) -> dict:
         busy0, total0 = cpu0_busy_ticks()
         server0 = process_ticks(process.pid)
         generator = subprocess.run(
-            pinned(GENERATOR_CPU, ["node", "bin/loadgen.mjs"])
+            niced(args.nice, pinned(GENERATOR_CPU, ["node", "bin/loadgen.mjs"]))
             + generator_command(series, server, port, process.pid, args, result_file),
             cwd=args.loadgen_dir,
             capture_output=True,
@@ -382,8 +385,8 @@ def one_run(series: Series, server, pair: int, args, out: Path) -> dict:
 
 
 def run_series(series: Series, args, wbo_reason: str | None, out: Path) -> list[dict]:
-    tavolo = Tavolo(series.db, args.async_mode)
-    wbo = None if wbo_reason else Wbo(args.wbo_dir, args.wbo_node)
+    tavolo = Tavolo(series.db, args.async_mode, args.nice)
+    wbo = None if wbo_reason else Wbo(args.wbo_dir, args.wbo_node, args.nice)
     runs: list[dict] = []
     try:
         for pair in range(1, args.pairs + 1):
@@ -416,7 +419,8 @@ def report(results: dict[str, list[dict]], args, wbo_reason: str | None, started
         f"`python bench/side_by_side.py {' '.join(sys.argv[1:])}` — Tavolo `{commit}` "
         f"(`python -m workshop`, {args.async_mode}), WBO from `{args.wbo_dir or '–'}`; "
         f"loadgen `--client lite`; {args.warmup} s warm-up, {args.window} s window, {args.pairs} pair(s) "
-        f"alternated A B; {pinning}. Ratios are Tavolo / WBO over medians (above 1: Tavolo slower).",
+        f"alternated A B; {pinning}; both servers and the generator at nice {args.nice}. "
+        "Ratios are Tavolo / WBO over medians (above 1: Tavolo slower).",
         "",
     ]
     if wbo_reason:
@@ -443,6 +447,12 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=30, help="measured seconds per run")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--join-samples", type=int, default=5)
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="nice value of both servers and the generator alike (e.g. -10 on a busy machine; needs root)",
+    )
     parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "gevent"))
     parser.add_argument("--wbo-dir", type=Path, default=os.environ.get("WBO_DIR") or None)
     parser.add_argument("--wbo-node", default=os.environ.get("WBO_NODE", "node"))
