@@ -106,7 +106,8 @@ def run_figures(data: dict) -> dict:
     """The figures we compare from one `loadgen run` result, for either adapter.
 
     WBO has no ack callback: its echo of the write to the sender is the acknowledgement.
-    CPU per write is the server's CPU over the measured window divided by the writes sent in it.
+    CPU per write is the server's CPU over the measured window divided by the writes of the window
+    it acknowledged: a server that answered none has no figure (its CPU went to its backlog).
     """
     load = data["load"]
     ack = load.get("ack") or load.get("echo") or {}
@@ -114,6 +115,7 @@ def run_figures(data: dict) -> dict:
     cursor = load.get("cursor") or {}
     window_s = data["config"]["durationS"]
     writes = load["measuredOps"]
+    acked = ack.get("delivered") or 0
     cpu_pct = (data.get("server") or {}).get("cpuPctMean")
     verdict = data["verdict"]
     return {
@@ -130,8 +132,8 @@ def run_figures(data: dict) -> dict:
         "rejects": load["errors"]["rejects"],
         "writes": writes,
         "server_cpu_pct": cpu_pct,
-        "cpu_ms_per_write": cpu_pct * 10 * window_s / writes
-        if cpu_pct is not None and writes
+        "cpu_ms_per_write": cpu_pct * 10 * window_s / acked
+        if cpu_pct is not None and acked
         else None,
     }
 

@@ -48,7 +48,7 @@ def generator_result(
     }
 
 
-def test_wbo_echo_is_its_ack_and_cpu_per_write_is_window_cpu_over_writes():
+def test_wbo_echo_is_its_ack_and_cpu_per_write_is_window_cpu_over_acknowledged_writes():
     data = generator_result(
         echo={"expected": 62, "delivered": 60, "latencyMs": latency(1.5, 4.0)}, valid=False
     )
@@ -56,8 +56,8 @@ def test_wbo_echo_is_its_ack_and_cpu_per_write_is_window_cpu_over_writes():
     assert figures["ack_p50_ms"] == 1.5
     assert figures["ack_p99_ms"] == 4.0
     assert figures["acks_missing"] == 2
-    # 6.5% of a core over a 3 s window is 195 ms of CPU, spread over 62 writes.
-    assert figures["cpu_ms_per_write"] == pytest.approx(195 / 62)
+    # 6.5% of a core over a 3 s window is 195 ms of CPU, spread over the 60 writes acknowledged.
+    assert figures["cpu_ms_per_write"] == pytest.approx(195 / 60)
     assert figures["valid"] is False
     assert figures["invalid"] == ["send lag p99 300.3 ms > 20 ms"]
     assert figures["cursor_p99_ms"] is None
@@ -78,9 +78,16 @@ def test_tavolo_ack_missing_deliveries_disconnects_and_cursors_are_read():
         40.0,
     )
     assert (figures["missing"], figures["disconnects"], figures["acks_missing"]) == (17, 3, 0)
-    assert (
-        figures["cpu_ms_per_write"] is None
-    )  # no server sample: no figure rather than a wrong one
+    # No server sample: no figure rather than a wrong one.
+    assert figures["cpu_ms_per_write"] is None
+
+
+def test_a_server_that_acknowledged_nothing_has_no_cpu_per_write():
+    data = generator_result(ack={"expected": 62, "delivered": 0, "latencyMs": latency(None, None)})
+    figures = side_by_side.run_figures(data)
+    assert figures["cpu_ms_per_write"] is None
+    assert figures["acks_missing"] == 62
+    assert figures["ack_p99_ms"] is None
 
 
 def test_join_figures_take_warm_and_cold_medians():
