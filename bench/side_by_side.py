@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,9 +52,9 @@ from loadgen_bench import (  # noqa: E402
     cpu0_busy_ticks,
     free_port,
     loadgen_dir,
-    niced,
     pinned,
     prepare,
+    prioritised,
     process_ticks,
     read_result,
     server_env,
@@ -307,8 +308,9 @@ class Wbo:
             "WBO_HISTORY_DIR": str(self.history),
             **{name: WBO_UNLIMITED for name in WBO_LIMITS},
         }
-        process = subprocess.Popen(
-            niced(self.nice, pinned(SERVER_CPU, [self.node, "server/server.mjs"])),
+        process = prioritised(
+            self.nice,
+            pinned(SERVER_CPU, [self.node, "server/server.mjs"]),
             env=env,
             cwd=self.dir,
             stdout=log.open("ab"),
@@ -359,20 +361,25 @@ def one_run(series: Series, server, pair: int, args, out: Path) -> dict:
         before = load1()
         busy0, total0 = cpu0_busy_ticks()
         server0 = process_ticks(process.pid)
-        generator = subprocess.run(
-            niced(args.nice, pinned(GENERATOR_CPU, ["node", "bin/loadgen.mjs"]))
+        generator = prioritised(
+            args.nice,
+            pinned(GENERATOR_CPU, ["node", "bin/loadgen.mjs"])
             + generator_command(series, server, port, process.pid, args, result_file),
             cwd=args.loadgen_dir,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
         )
+        try:
+            printed = "".join(generator.communicate(timeout=timeout))
+        finally:
+            stop(generator)
         busy1, total1 = cpu0_busy_ticks()
         server1 = process_ticks(process.pid)
         after = load1()
     finally:
         stop(process)
-    data = read_result(result_file, generator)
+    data = read_result(result_file, printed)
     figures = join_figures(data) if series.kind == "join" else run_figures(data)
     others = (busy1 - busy0) - (server1 - server0)
     return {
@@ -470,6 +477,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown series {unknown}; known: {', '.join(SERIES)}")
     args.loadgen_dir = loadgen_dir()
+    # Stopped with SIGTERM, still stop the servers and drop the scratch database (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wbo_reason = wbo_unavailable(args.wbo_dir, args.wbo_node)
     if wbo_reason:
         print(f"WBO skipped: {wbo_reason}", flush=True)
