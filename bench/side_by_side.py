@@ -173,6 +173,8 @@ RUN_METRICS = (
     ("disconnects", "disconnects"),
 )
 CURSOR_METRICS = (("cursor_p99_ms", "cursor p99 ms"),)
+# Decimals shown per metric (1 elsewhere): counts are whole even as a median of two runs.
+DIGITS = {"server CPU ms per write": 2, "missing deliveries": 0, "disconnects": 0}
 JOIN_METRICS = (("warm_p50_ms", "warm join p50 ms"), ("cold_p50_ms", "cold join p50 ms"))
 
 
@@ -213,7 +215,7 @@ def summary_table(series: Series, runs: list[dict]) -> str:
         "|---|---|---|---|",
     ]
     for row in summary_rows(series, runs):
-        digits = 2 if "CPU" in row["metric"] else 1
+        digits = DIGITS.get(row["metric"], 1)
         lines.append(
             f"| {row['metric']} | {fmt(row['wbo'], digits)} | {fmt(row['tavolo'], digits)}"
             f" | {fmt_ratio(row['ratio'])} |"
@@ -232,7 +234,7 @@ def runs_table(series: Series, runs: list[dict]) -> str:
     for r in runs:
         f = r["figures"]
         valid = "yes" if f["valid"] else "no: " + "; ".join(f["invalid"])
-        cells = " | ".join(fmt(f.get(key), 2 if "cpu" in key else 1) for key, _ in keys)
+        cells = " | ".join(fmt(f.get(key), DIGITS.get(label, 1)) for key, label in keys)
         lines.append(
             f"| {r['server']} {r['pair']} | {valid} | {cells} | {r['others_on_cpu0_pct']}% | "
             f"{r['load1_before']} → {r['load1_after']} |"

@@ -152,6 +152,7 @@ def test_summary_compares_medians_over_pairs_and_shows_the_load_of_every_run():
     assert rows["missing deliveries"]["tavolo"] == 5
     table = side_by_side.summary_table(series, runs)
     assert "| broadcast p99 ms | 2.5 | 80.0 | 32.00× |" in table
+    assert "| missing deliveries | 0 | 5 | – |" in table
     assert "T1 3.10→4.20, W1 3.10→4.20, T2 3.10→4.20, W2 3.10→4.20" in table
     assert "cursor p99" not in table  # that series sends no cursors
     per_run = side_by_side.runs_table(series, runs)
