@@ -267,6 +267,25 @@ def test_an_expired_or_unknown_link_gets_a_clear_page_and_stores_nothing(app, on
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NeedsSubmission)) == 0
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"organisation": "ODV Stella"},  # no e-mail
+        {"organisation": "ODV Stella", "email": "non-una-email"},
+        {"email": "solo@example.org"},  # no body, no name
+        {"organisation": "x" * 201, "email": "lunga@example.org"},
+        {},  # nobody chosen, nobody typed
+    ],
+)
+def test_a_bad_recipient_is_refused_and_no_link_is_made(client, auth, world, data):
+    auth.login(world.organizer.email)
+    call_url = open_call(client, world.project_a.id)
+    response = post_form(client, f"{call_url}/send", data)
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonalLink)) == 0
+
+
 def test_other_projects_managers_and_participants_cannot_see_or_send(
     app, client, auth, world, one_link
 ):

@@ -206,7 +206,9 @@ def send(project_id: int, call_id: int):
     recipients = [found[key] for key in form.chosen.data or [] if key in found]
     if form.email.data or form.organisation.data or form.name.data:
         recipients.append(
-            service.Candidate("", form.name.data, form.organisation.data, form.email.data)
+            service.Candidate(
+                "", form.name.data or "", form.organisation.data or "", form.email.data or ""
+            )
         )
     if not recipients:
         form.chosen.errors = [_("Choose a body, or write one's name and e-mail address.")]
