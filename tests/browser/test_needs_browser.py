@@ -5,16 +5,13 @@ when that folder exists."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, Person
 from tests.browser.test_canvas_browser import site  # noqa: F401  (fixture: the demo, served)
+from tests.support.live_server import run_json_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,17 +45,7 @@ def shot(page, name: str, full_page: bool = True) -> None:
 
 @pytest.fixture(scope="module")
 def needs_link(site):  # noqa: F811
-    from tests.support.live_server import ROOT
-
-    out = subprocess.run(
-        [sys.executable, "-c", MAKE_LINK],
-        env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_json_script(site["env"], MAKE_LINK)
 
 
 def test_a_body_fills_in_the_needs_form_on_a_phone(browser, site, needs_link):  # noqa: F811
@@ -87,7 +74,9 @@ def test_a_body_fills_in_the_needs_form_on_a_phone(browser, site, needs_link):  
     assert body.errors == []
 
     organizer = Person(browser, site).log_in()
-    organizer.page.goto(f"{site['url']}/projects/{needs_link['project']}/needs/{needs_link['call']}")
+    organizer.page.goto(
+        f"{site['url']}/projects/{needs_link['project']}/needs/{needs_link['call']}"
+    )
     entries = organizer.page.locator("[data-needs=entries]")
     assert "Mancano posti al nido nel quartiere Nord" in entries.inner_text()
     assert "Due educatrici" in entries.inner_text()

@@ -34,6 +34,7 @@ from workshop.needs import service
 from workshop.rooms import sessions as rooms
 
 BODIES = ("Cooperativa Sole", "APS Luna", "ODV Stella")
+ZONE_FILL = service.ZONE_COLUMNS  # entries that fill the new zone's first row
 
 
 @pytest.fixture
@@ -316,6 +317,41 @@ def test_other_projects_managers_and_participants_cannot_see_or_send(
     assert participant.get(f"{call_url}/sintesi.pdf").status_code == 403
     assert db.session.get(PersonalLink, link.id).revoked_at is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonalLink)) == 1
+
+
+def test_a_zone_the_conductor_locked_still_takes_the_entries(app, world):
+    call = service.open_call(db.session, world.project_a.id, "Bisogni", world.organizer.id)
+    tokens = [
+        service.send_link(
+            db.session,
+            call,
+            name="",
+            organisation=f"Ente {n}",
+            email=f"e{n}@example.org",
+            created_by_id=None,
+        ).token
+        for n in range(ZONE_FILL + 1)
+    ]
+    db.session.commit()
+    body = app.test_client()
+    assert fill(body, f"/n/{tokens[0]}", "Ente 0", "Primo bisogno").status_code == 200
+    items = boards.project_board_items(db.session, world.project_a.id, BoardKind.CONTEXT.value)
+    zone = next(it for it in items.values() if it.type == "frame")
+    change = parse_change(
+        {
+            "board_id": context_board(world.project_a).id,
+            "change_id": "lock",
+            "client_id": "t",
+            "ops": [{"op": "update", "id": zone.id, "fields": {"locked": True}}],
+        }
+    )
+    boards.apply_change(db.session, change, Actor(f"u:{world.conductor.id}", "Carlo", True))
+    for n, token in enumerate(tokens[1:], 1):  # the last one makes the locked zone grow
+        assert fill(body, f"/n/{token}", f"Ente {n}", f"Bisogno {n}").status_code == 200
+    assert len(needs_on_board(world.project_a.id)) == ZONE_FILL + 1
+    items = boards.project_board_items(db.session, world.project_a.id, BoardKind.CONTEXT.value)
+    assert items[zone.id].fields["locked"] is True
+    assert items[zone.id].fields["h"] > zone.fields["h"]
 
 
 def test_an_entry_is_checked_as_board_text():

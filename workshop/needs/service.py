@@ -281,7 +281,9 @@ def submit(
     def plan(view: BoardView) -> ActionResult:
         return _plan_card(view, stored["row"].item_id, fresh_id, entry)
 
-    actor = Actor(f"n:{link_id}", entry.body[:120], False)
+    # The server writes only the ops it planned, on the authority of the manager who sent the
+    # link: a zone or board the conductor locked against participants still takes the entry.
+    actor = Actor(f"n:{link_id}", entry.body[:120], True)
     change = Change(board_id, f"needs-{link_id}-{secrets.token_hex(6)}", CLIENT_ID, ())
     applied = boards.apply_change(
         session, change, actor, locks, after_commit, plan=plan, check=check

@@ -49,6 +49,10 @@ LINK_PAGES = {
         _l("The organizers withdrew this link: nothing was saved. Ask them if you need a new one."),
     ),
     "invalid": (_l("This link does not open a form"), _l("Check the address in the e-mail.")),
+    "board_refused": (
+        _l("Your entry could not be saved"),
+        _l("Nothing was saved. Please try again in a few minutes, from the same link."),
+    ),
 }
 
 
@@ -320,7 +324,7 @@ def sintesi_file(project_id: int, call_id: int, fmt: str):
 
 def _closed(code: str):
     title, message = LINK_PAGES[code]
-    status = 404 if code in ("not_found", "invalid") else 410
+    status = {"not_found": 404, "invalid": 404, "board_refused": 503}.get(code, 410)
     return render_template("needs/closed.html", title=title, message=message), status
 
 
@@ -361,7 +365,7 @@ def form(needs_token: str):
         ), 400
     except BoardError:
         current_app.logger.warning("needs form: the board refused the entry of link %s", link.id)
-        return _closed("not_found")
+        return _closed("board_refused")
     return render_template(
         "needs/thanks.html", project=project, call=call, again=previous is not None
     )
