@@ -147,3 +147,19 @@ def _csrf_from(html: str) -> str:
 
 def cookie_header(http: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def run_json_script(env: dict[str, str], script: str):
+    """Run a Python script against a served site's database (its env) and return the JSON it
+    prints on its last line: how browser tests set up what the demo does not hold."""
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env, "SOCKETIO_ASYNC_MODE": "threading"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

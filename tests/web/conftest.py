@@ -61,7 +61,25 @@ def targets(world):
         "lab_id": registration.lab_id,
         "registration_id": registration.id,
         "registration_token": registration.token,
+        **_needs_targets(world),
     }
+
+
+def _needs_targets(world) -> dict:
+    """A call for needs of project A with one form link sent (issue 17)."""
+    from workshop.needs import service as needs
+
+    call = needs.open_call(db.session, world.project_a.id, "Bisogni", world.organizer.id)
+    link = needs.send_link(
+        db.session,
+        call,
+        name="Ida",
+        organisation="APS",
+        email="ida@example.org",
+        created_by_id=None,
+    )
+    db.session.commit()
+    return {"call_id": call.id, "needs_link_id": link.id, "needs_token": link.token}
 
 
 def _registration_for_a(world):

@@ -108,6 +108,18 @@ MATRIX: dict[tuple[str, str], Route] = {
         managers_of_a("/projects/"), {"item_id": "none", "actor_id": "x", "category": "other"}
     ),
     ("ledger.clear_record_figures", "POST"): Route(managers_of_a("/projects/"), {}),
+    # the needs register (issue 17): its managers; the form by its personal link, for anyone
+    ("needs.index", "GET"): Route(managers_of_a(200)),
+    ("needs.index", "POST"): Route(managers_of_a("/projects/"), {"title": "Bisogni 2027"}),
+    ("needs.call", "GET"): Route(managers_of_a(200)),
+    ("needs.send", "POST"): Route(
+        managers_of_a("/projects/"), {"organisation": "ODV", "email": "odv@example.org"}
+    ),
+    ("needs.revoke", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("needs.approve", "POST"): Route(managers_of_a("/projects/"), {"approved_by": "Il tavolo"}),
+    ("needs.sintesi_file", "GET"): Route(managers_of_a(200), url_values={"fmt": "docx"}),
+    ("needs.form", "GET"): Route(expect(200)),
+    ("needs.form", "POST"): Route(expect(200), {"body": "APS", "need": "Un bisogno"}),
     ("projects.edit", "GET"): Route(managers_of_a(200)),
     ("projects.edit", "POST"): Route(
         managers_of_a("/projects/"), {"title": "Rinominato", "status": "active"}

@@ -69,7 +69,19 @@ ZONE_TITLE_H = 80.0  # room for a zone's title above its cards
 
 # --- item types ----------------------------------------------------------------------------------
 
-PROCEDURE_STAGES = ("start", "notice", "review", "table", "final_project", "agreement")
+# Both paths of art. 55 CTS: a co-programmazione's table closes with its documento di sintesi
+# ("synthesis"); a co-progettazione's table with the final project and the agreement. A path
+# that does both goes through all of them, in this order; one that does one skips the others.
+PROCEDURE_STAGES = (
+    "start",
+    "notice",
+    "review",
+    "programming_table",
+    "synthesis",
+    "table",
+    "final_project",
+    "agreement",
+)
 
 TAVOLO = ItemType(
     "tavolo",

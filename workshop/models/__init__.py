@@ -30,6 +30,7 @@ from workshop.models.meetings import (  # verbale and its marks (issue 17)
     VerbaleComment,
     VerbaleStatus,
 )
+from workshop.models.needs import NeedsCall, NeedsSubmission  # needs register (issue 17)
 from workshop.models.personal_links import LinkPurpose, PersonalLink  # issue 17
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
@@ -50,6 +51,8 @@ from workshop.models.stakeholders import StakeholderPosition
 from workshop.models.user import User, UserRole
 
 __all__ = [
+    "NeedsCall",
+    "NeedsSubmission",
     "AnonymousItem",
     "AuthSession",
     "Base",

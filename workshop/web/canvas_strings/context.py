@@ -25,6 +25,10 @@ def strings() -> dict[str, str]:
         "choice.tavolo.procedure_stage.start": _("Start of the procedure"),
         "choice.tavolo.procedure_stage.notice": _("Public notice"),
         "choice.tavolo.procedure_stage.review": _("Review of the applications"),
+        "choice.tavolo.procedure_stage.programming_table": _("Co-programming table"),
+        "choice.tavolo.procedure_stage.synthesis": _(
+            "Summary document (documento di sintesi) approved"
+        ),
         "choice.tavolo.procedure_stage.table": _("Co-design table"),
         "choice.tavolo.procedure_stage.final_project": _("Final project"),
         "choice.tavolo.procedure_stage.agreement": _("Agreement"),

@@ -1,0 +1,1 @@
+"""Co-programmazione's needs register and its documento di sintesi (issue 17). No Flask here."""
