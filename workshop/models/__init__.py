@@ -23,6 +23,7 @@ from workshop.models.library import (  # the practice library (issue 9c)
     MaterialTag,
 )
 from workshop.models.meetings import MarkKind, MeetingMark  # verbale marks (issue 17)
+from workshop.models.monitoring import MonitoringTask  # the monitoring calendar (issue 17)
 from workshop.models.personal_links import LinkPurpose, PersonalLink  # issue 17
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
 from workshop.models.project import Project, ProjectConductor, ProjectStatus
@@ -74,6 +75,7 @@ __all__ = [
     "LinkPurpose",
     "MarkKind",
     "MeetingMark",
+    "MonitoringTask",
     "PersonalLink",
     "LiveSession",
     "Room",

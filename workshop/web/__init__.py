@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         labs,
         ledger,
         library,
+        monitoring,
         pages,
         projects,
         registration,
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
         dashboard.bp,
         library.bp,
         registration.bp,
+        monitoring.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
