@@ -22,7 +22,7 @@ from workshop.models import LinkPurpose, MonitoringTask, PersonalLink, Project, 
 from workshop.models.personal_links import MAX_RECIPIENT_EMAIL_CHARS, MAX_RECIPIENT_NAME_CHARS
 from workshop.monitoring import service
 from workshop.realtime.broadcast import broadcast_applied_change
-from workshop.web.forms import strip_whitespace
+from workshop.web.forms import EmptyForm, strip_whitespace
 from workshop.web.links import external_url
 from workshop.web.security import get_project_or_abort, require_user
 
@@ -90,10 +90,6 @@ class SendLinkForm(FlaskForm):
     name = StringField(
         _l("Name"), filters=[strip_whitespace], validators=[Length(max=MAX_RECIPIENT_NAME_CHARS)]
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button: only the CSRF token."""
 
 
 LINK_PAGES = {
@@ -215,7 +211,7 @@ def _calendar_page(
             rows=rows,
             unscheduled=unscheduled,
             late=sum(r["late"] for r in rows),
-            form=ConfirmForm(),
+            form=EmptyForm(),
             format_number=numbers.format_number,
         ),
         status,
@@ -225,7 +221,7 @@ def _calendar_page(
 @bp.post("/projects/<int:project_id>/monitoring/sync")
 def sync(project_id: int):
     project = get_project_or_abort(project_id)
-    if ConfirmForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         result = service.sync_tasks(db.session, project.id, now())
         db.session.commit()
         flash(
@@ -274,7 +270,7 @@ def send_link(project_id: int, task_id: int):
 def revoke_link(project_id: int, task_id: int):
     project = get_project_or_abort(project_id)
     task = _task_or_404(project, task_id)
-    if ConfirmForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         for link in personal_links.links_for(db.session, LinkPurpose.MEASUREMENT, task.id):
             personal_links.revoke_link(db.session, link, now())
         db.session.commit()
