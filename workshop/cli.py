@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(jobs)
+    app.cli.add_command(monitoring)
 
 
 @click.group(help="Manage organizer and conductor accounts.")
@@ -117,3 +118,46 @@ def jobs_worker(burst: bool):
     # Built once here and inherited by every job's work horse (RQ forks one per job).
     worker.use_app(current_app._get_current_object())
     Worker([queue.queue], connection=queue.connection).work(burst=burst)
+
+
+@click.group(help="The monitoring calendar of the indicators (docs/monitoring.md).")
+def monitoring():
+    pass
+
+
+@monitoring.command(
+    "remind",
+    help="Redraw every open project's calendar and e-mail each late task's owner once: "
+    "run it daily (the Procfile's cron line, or crontab).",
+)
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Run as if it were this moment (ISO 8601, e.g. 2027-01-15T08:00+01:00): for tests "
+    "and for catching up.",
+)
+def monitoring_remind(at: str | None):
+    from datetime import datetime
+
+    from flask import current_app
+
+    from workshop.models import utcnow
+    from workshop.monitoring import service
+    from workshop.web.monitoring import tell_owner
+
+    try:
+        now = datetime.fromisoformat(at) if at else utcnow()
+    except ValueError:
+        raise click.ClickException(f"--at {at!r} is not an ISO 8601 moment") from None
+    if now.tzinfo is None:
+        raise click.ClickException("--at needs a time zone, e.g. 2027-01-15T08:00+01:00")
+    base = current_app.config.get("BASE_URL") or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        run = service.remind_late(
+            db.session, now, lambda task, link: tell_owner(task, link, "reminder")
+        )
+    click.echo(
+        f"monitoring: {run.synced} projects redrawn, {run.sent} reminders sent, "
+        f"{run.unreachable} late tasks with nobody to write to"
+    )

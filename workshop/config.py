@@ -128,6 +128,9 @@ class Config:
         self.JOBS_BACKEND = env.get("WORKSHOP_JOBS", self.DEFAULT_JOBS_BACKEND)
         self.JOB_WORKERS = int(env.get("WORKSHOP_JOB_WORKERS", str(DEFAULT_JOB_WORKERS)))
         self.JOBS_QUEUE = env.get("WORKSHOP_JOBS_QUEUE", "tavolo-downloads")
+        # The time the monitoring calendar's pages read (workshop/web/monitoring.now): a callable
+        # returning an aware UTC datetime; None is the real clock. Tests advance it.
+        self.CLOCK = None
 
     DEFAULT_ASYNC_MODE = "eventlet"
     DEFAULT_JOBS_BACKEND = "process"

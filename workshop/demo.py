@@ -19,7 +19,8 @@ from workshop.boards.ops import Change, parse_action, parse_change, parse_op
 from workshop.boards.state import Actor, Item
 from workshop.canvases import stakeholders as sh
 from workshop.canvases.common import create, update
-from workshop.models import Board, BoardKind, Invite, InviteRole, Project, User, UserRole
+from workshop.models import Board, BoardKind, Invite, InviteRole, Project, User, UserRole, utcnow
+from workshop.monitoring.service import sync_tasks
 from workshop.projects import service as projects
 
 DEMO_ORGANIZER_EMAIL = "organizzatrice@demo.local"
@@ -416,6 +417,7 @@ def load(session: Session) -> DemoResult:
             _stakeholder_map(session, existing, conductor)
             _ledger(session, existing)
             fill_theory_and_report(session, existing, conductor)
+            _monitoring_calendar(session, existing.id)
         return DemoResult(created=False, project_id=existing.id)
     organizer = _user(session, DEMO_ORGANIZER_EMAIL, "Giulia Organizzatrice", UserRole.ORGANIZER)
     conductor = _user(session, DEMO_CONDUCTOR_EMAIL, "Marco Conduttore", UserRole.CONDUCTOR)
@@ -437,7 +439,14 @@ def load(session: Session) -> DemoResult:
     _stakeholder_map(session, project, conductor)
     _ledger(session, project)
     fill_theory_and_report(session, project, conductor)
+    _monitoring_calendar(session, project_id)
     return DemoResult(created=True, project_id=project_id)
+
+
+def _monitoring_calendar(session: Session, project_id: int) -> None:
+    """The indicators' collections (docs/monitoring.md), drawn as the daily job would."""
+    sync_tasks(session, project_id, utcnow())
+    session.commit()
 
 
 # --- session 1's board, filled in through the board engine like any lab's -----------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.smtp import mailing_app, smtp_sink  # noqa: F401  (fixtures for the e-mail tests)
 from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import utcnow
@@ -33,6 +34,7 @@ def targets(world):
     report_board = next(b for b in world.project_a.boards if b.kind.value == "social_reporting")
     report_link = report_links.create_link(db.session, report_board, world.conductor.id, "it")
     registration = _registration_for_a(world)
+    task, measurement_link = _monitoring_for_a(world)
     db.session.commit()
     return {
         "project_id": world.project_a.id,
@@ -62,6 +64,8 @@ def targets(world):
         "registration_id": registration.id,
         "registration_token": registration.token,
         **_needs_targets(world),
+        "task_id": task.id,  # a collection of the monitoring calendar, with its owner's link
+        "measurement_token": measurement_link.token,
     }
 
 
@@ -98,6 +102,21 @@ def _verbale_of(world, live_id: int) -> int:
     from workshop.meetings import verbale
 
     return verbale.current(db.session, world.project_a.id, live_session_id=live_id).id
+
+
+def _monitoring_for_a(world):
+    """A collection task of project A (its indicator is not on the board) and the owner's link."""
+    from datetime import date
+
+    from workshop.models import MonitoringTask
+    from workshop.monitoring import service as monitoring
+
+    task = MonitoringTask(
+        project_id=world.project_a.id, indicator_id="ind-x", due_on=date(2027, 3, 31)
+    )
+    db.session.add(task)
+    db.session.flush()
+    return task, monitoring.send_link(db.session, task, email="anna@example.org", now=utcnow())
 
 
 def _live_session_of_a(world) -> int:

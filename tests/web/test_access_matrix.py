@@ -336,6 +336,16 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("verbale.review", "POST"): Route(
         expect(404), {"text": "x"}, url_values={"token": "not-a-token-of-ours-at-all"}
     ),
+    # the monitoring calendar (issue 17): its managers; the owner's form is behind the personal link
+    ("monitoring.calendar", "GET"): Route(managers_of_a(200)),
+    ("monitoring.sync", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("monitoring.send_link", "POST"): Route(managers_of_a(400), {}),  # no address: the form says so
+    ("monitoring.revoke_link", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("monitoring.measure", "GET"): Route(expect(200), url_values={"token": "{measurement_token}"}),
+    # An empty form: refused with its errors, nothing stored, for whoever holds the link.
+    ("monitoring.measure", "POST"): Route(
+        expect(400), {}, url_values={"token": "{measurement_token}"}
+    ),
 }
 
 CASES = [

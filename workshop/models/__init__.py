@@ -30,6 +30,7 @@ from workshop.models.meetings import (  # verbale and its marks (issue 17)
     VerbaleComment,
     VerbaleStatus,
 )
+from workshop.models.monitoring import MonitoringTask  # the monitoring calendar (issue 17)
 from workshop.models.needs import NeedsCall, NeedsSubmission  # needs register (issue 17)
 from workshop.models.personal_links import LinkPurpose, PersonalLink  # issue 17
 from workshop.models.privacy import AnonymousItem  # anonymity after the session (issue 14)
@@ -88,6 +89,7 @@ __all__ = [
     "Verbale",
     "VerbaleComment",
     "VerbaleStatus",
+    "MonitoringTask",
     "PersonalLink",
     "LiveSession",
     "Room",

@@ -19,6 +19,7 @@ from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
+from workshop.monitoring import service as monitoring  # the calendar follows its indicators
 from workshop.realtime import calls as call_hooks  # camera and microphone: docs/calls.md
 from workshop.realtime import marks as _marks  # noqa: F401 - decisions and dissent (verbale)
 from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
@@ -301,6 +302,7 @@ def on_apply_change(entry: SocketAuth, payload: Any):
         db.session, change, actor, _locks(), after_commit=broadcast, check=check
     )
     _maintain_when_due(applied)
+    _redraw_calendar_when_due(applied, project_id)
     # The ack too: a delete may take along items the sender is not shown.
     acked = room_hooks.ack_ops(entry, applied, room_id[0], seen[0] if seen else None, bool(seen))
     return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": acked}
@@ -343,6 +345,7 @@ def on_run_action(entry: SocketAuth, payload: Any):
         check=check,
     )
     _maintain_when_due(applied)
+    _redraw_calendar_when_due(applied, project_id)
     return {
         "ok": True,
         "seq": applied.seq,
@@ -365,6 +368,26 @@ def _maintain_when_due(applied: service.AppliedChange) -> None:
     if applied.seq and not applied.duplicate and applied.seq % every == 0:
         app = current_app._get_current_object()
         socketio.start_background_task(_maintain, app, applied.board_id, every)
+
+
+def _redraw_calendar_when_due(applied: service.AppliedChange, project_id: int) -> None:
+    """An indicator's frequency, owner or timeline changed: its collection tasks are redrawn in
+    a task of their own, after the ack (workshop/monitoring)."""
+    if applied.seq and not applied.duplicate and monitoring.moves_calendar(applied.ops):
+        app = current_app._get_current_object()
+        socketio.start_background_task(_redraw_calendar, app, project_id)
+
+
+def _redraw_calendar(app, project_id: int) -> None:
+    with app.app_context():
+        try:
+            monitoring.sync_tasks(db.session, project_id, (app.config.get("CLOCK") or utcnow)())
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - the calendar is redrawn again by the daily job
+            db.session.rollback()
+            log.exception("monitoring calendar not redrawn for project %s", project_id)
+        finally:
+            db.session.remove()
 
 
 def on_move_cursor(sid: str, payload: Any = None, *_extra: Any) -> None:

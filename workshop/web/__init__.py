@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         labs,
         ledger,
         library,
+        monitoring,
         needs,
         pages,
         projects,
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
         library.bp,
         registration.bp,
         verbale.bp,
+        monitoring.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

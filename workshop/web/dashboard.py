@@ -13,10 +13,12 @@ from workshop.access import policy
 from workshop.extensions import db
 from workshop.jobs import tasks
 from workshop.models import Board
+from workshop.monitoring import service as monitoring
 from workshop.projects import overview
 from workshop.projects.service import visible_projects
 from workshop.rooms import labs, where
 from workshop.web import jobs
+from workshop.web.monitoring import now
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("dashboard", __name__)
@@ -33,6 +35,7 @@ def index():
     boards = {p.id: sorted(p.boards, key=_board_order) for p in projects}
     figures = overview.board_figures(db.session, [b.id for bs in boards.values() for b in bs])
     sessions = overview.live_sessions(db.session, project_ids)
+    late = monitoring.late_tasks(db.session, project_ids, monitoring.local_day(now()))
     return render_template(
         "dashboard/index.html",
         projects=projects,
@@ -49,6 +52,8 @@ def index():
         attendance_of={pid: policy.can_see_attendance(who, pid) for pid in project_ids},
         # Each session under its lab meeting, for conductors too (they see no lab table).
         meetings_by_id=where.meetings_by_id(db.session, [s.meeting_id for s in sessions]),
+        # The monitoring calendar's late collections, flagged on each project (issue 17).
+        late_by_project={pid: [t for t in late if t.project_id == pid] for pid in project_ids},
     )
 
 
