@@ -66,7 +66,9 @@ DEMO_RECORD = {
     "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2026",
     "cup": "F71H26000040006",
     "instrument": "co_design",
-    "scheme_general_objective": "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa.",
+    "scheme_general_objective": (
+        "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa."
+    ),
     "scheme_specific_objectives": (
         "1. Uno sportello unico per l'abitare in ogni distretto (accoglienza, orientamento, mediazione); "
         "2. coabitazioni solidali in alloggi pubblici e del Terzo settore (12 posti); "

@@ -356,7 +356,10 @@ WORDS = {
             "Il percorso di co-progettazione si è svolto in quattro sessioni di laboratorio: analisi del contesto e "
             "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
         ),
-        "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
+        "standards": (
+            "Riferimenti: DM 4 luglio 2019 (bilancio sociale), "
+            "DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento."
+        ),
         "counts": "Sulle lavagne del progetto: {problems} analizzati, {actors} mappati, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
         "proposing_body": rr._cap(term("proceeding_body", "it")) + ": {value}.",
@@ -448,7 +451,10 @@ WORDS = {
             "The co-design process ran in four lab sessions: context and problem analysis, stakeholder mapping, "
             "theory of change, social reporting."
         ),
-        "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
+        "standards": (
+            "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), "
+            "theory of change."
+        ),
         "counts": "On the project's boards: {problems} analysed, {actors} mapped, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
         "proposing_body": rr._cap(term("proceeding_body", "en")) + ": {value}.",

@@ -156,7 +156,8 @@ def write_narrative(view: BoardView, lang: str) -> str:
             if not chosen:
                 continue
             texts = [
-                f"{QUOTES[lang].format(_clean(a.fields.get('text', '')))} ({words['status'][a.fields.get('status', 'to_check')]})"
+                f"{QUOTES[lang].format(_clean(a.fields.get('text', '')))} "
+                f"({words['status'][a.fields.get('status', 'to_check')]})"
                 for a in chosen
             ]
             key = ("risk" if risk else "assume") + ("_one" if len(texts) == 1 else "_many")

@@ -112,7 +112,8 @@ def indicator_chart(
         )
         if len(points) > 1:
             out.append(
-                f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{escape(day_text(points[-1][0]))}</text>'
+                f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">'
+                f"{escape(day_text(points[-1][0]))}</text>"
             )
     out.append("</svg>")
     return "\n".join(out)
