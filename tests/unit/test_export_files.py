@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -177,6 +178,11 @@ def test_the_workbook_reads_back_with_its_sheets_headers_and_text_kept_as_text()
     assert book["Nessi_ causali_"]["C2"].data_type == "s"  # text, never a formula
     indicators = list(book["type.indicator"].values)
     assert indicators[1][0] == "Presenze" and indicators[1][3] == 40
+    # Flags in words and days as dates, as an office reads them: never True/False or ISO text.
+    assert [row[3] for row in outcomes[1:]] == ["Sì", "No", "No"]
+    assert not any(isinstance(v, bool) for row in outcomes for v in row)
+    timeline = book["type.indicator"]["I2"]
+    assert timeline.value.date() == date(2027, 6, 30) and timeline.number_format == "DD/MM/YYYY"
 
 
 @pytest.mark.parametrize("outcomes", [200])
