@@ -380,7 +380,7 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
         "other_information"
     ].startswith("Da completare a cura dell'ente:")
     # Communication done is how stakeholders were engaged (§3); §8 is the control body's.
-    assert "Azioni di comunicazione: 1 svolte su 2 previste." in sections["governance"]
+    assert "Azioni di comunicazione: 1 svolta su 2 previste." in sections["governance"]
     assert "Rilevazioni registrate: 2, l'ultima il 10 maggio 2026." in objectives
     assert sections["monitoring"].startswith(
         "Non applicabile: il monitoraggio dell'organo di controllo"
@@ -462,8 +462,10 @@ def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measur
     sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, theory, board_items), "it")
     objectives = sections["objectives_activities"]
     assert (
-        "Realizzazioni rispetto a quanto previsto: Sportelli aperti: previste 4 sportelli, realizzate 3 sportelli; "
-        "Guida per le famiglie: previste 1, realizzate non ancora rilevate." in objectives
+        "Realizzazioni rispetto a quanto previsto: Sportelli aperti: quantità prevista 4 sportelli, "
+        "quantità realizzata 3 sportelli; "
+        "Guida per le famiglie: quantità prevista 1, quantità realizzata non ancora rilevata."
+        in objectives
     )
     assert "(fonte: registro presenze; evidenza: https://example.org/registro.pdf)." in objectives
 

@@ -75,6 +75,7 @@ WORDS = {
         "agreement": "Convenzione sottoscritta{parts}.",
         "agreement_date": " il {value}",
         "agreement_number": ", n. {value}",
+        "agreement_reference": ", {value}",
         "agreement_duration": ", durata {value}",
         "table_members": "Composizione del tavolo: {value}.",
         "meetings": "Incontri del tavolo: {value}.",
@@ -100,9 +101,9 @@ WORDS = {
             "sezione 5 (indicatori e rilevazioni) e il coinvolgimento degli stakeholder nella sezione 3."
         ),
         "outputs": "Realizzazioni rispetto a quanto previsto: {value}.",
-        "output": "{text}: previste {planned}, realizzate {done}",
-        "output_unplanned": "{text}: quantità prevista non indicata, realizzate {done}",
-        "not_measured": "non ancora rilevate",
+        "output": "{text}: quantità prevista {planned}, quantità realizzata {done}",
+        "output_unplanned": "{text}: quantità prevista non indicata, quantità realizzata {done}",
+        "not_measured": "non ancora rilevata",
         "source": "fonte: {value}",
         "evidence": "evidenza: {value}",
         "public_in_kind": "Risorse pubbliche non monetarie, valorizzate: {value}.",
@@ -140,6 +141,7 @@ WORDS = {
         "agreement": "Agreement signed{parts}.",
         "agreement_date": " on {value}",
         "agreement_number": ", no. {value}",
+        "agreement_reference": ", {value}",
         "agreement_duration": ", lasting {value}",
         "table_members": "Members of the table: {value}.",
         "meetings": "Meetings of the table: {value}.",
@@ -236,7 +238,11 @@ def identity_lines(
     if record.get("agreement_date"):
         parts += w["agreement_date"].format(value=long_date(record["agreement_date"], lang))
     if _clean(record.get("agreement_number")):
-        parts += w["agreement_number"].format(value=_clean(record["agreement_number"]))
+        number = _clean(record["agreement_number"])
+        # "n. 112/2026", but "Rep. n. 112/2026" as typed, never "n. Rep. n. 112/2026".
+        parts += w["agreement_number" if number[:1].isdigit() else "agreement_reference"].format(
+            value=number
+        )
     if _clean(record.get("agreement_duration")):
         parts += w["agreement_duration"].format(value=_clean(record["agreement_duration"]))
     if parts:
