@@ -75,6 +75,20 @@ def test_long_words_and_long_texts_are_wrapped_to_the_card():
     assert len(lines) == diagram.MAX_DRAWN_LINES and lines[-1].endswith("…")
 
 
+def test_a_short_card_keeps_its_text_inside_and_drops_its_type_name():
+    """An indicator chip 30 high under its outcome (as seeding lays it): its name sits inside
+    the card; a card tall enough keeps its type's name above the text."""
+    labels = diagram.Labels(types={"indicator": "Indicatore"}, untitled="vuoto")
+    chip = card("k", "indicator", 0, 0, h=30, name="Famiglie con una casa stabile")
+    tall = card("t", "indicator", 0, 100, h=120, name="Presenze")
+    root = ET.fromstring(diagram.board_svg([chip, tall], labels).encode("utf-8"))
+    groups = {g.get("data-item"): g for g in root.iter(f"{SVG_NS}g") if g.get("data-item")}
+    chip_texts = list(groups["k"].iter(f"{SVG_NS}text"))
+    assert len(chip_texts) == 1 and "".join(chip_texts[0].itertext()).startswith("Famiglie con una")
+    assert all(float(t.get("y")) + 4 <= 30 for t in chip_texts)
+    assert "INDICATORE" in ["".join(t.itertext()) for t in groups["t"].iter(f"{SVG_NS}text")]
+
+
 def test_png_and_pdf_are_rendered_and_the_pdf_text_reads_back():
     svg = diagram.board_svg(BOARD, LABELS, title="Analisi del contesto")
     png = diagram.svg_to_png(svg)

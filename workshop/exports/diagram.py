@@ -412,7 +412,9 @@ def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]
                 f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
             )
     text_top = y + PADDING + FONT_SIZE
-    if typed:
+    # A card too short for its type's name and a line of text (an indicator chip under its
+    # outcome) shows its text only: the text stays inside the card instead of spilling below.
+    if typed and h >= 2 * PADDING + 2 * FONT_SIZE:
         kind = labels.types.get(card["type"], card["type"])
         out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
         text_top += FONT_SIZE
