@@ -67,7 +67,9 @@ DEMO_RECORD = {
     "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2026",
     "cup": "F71H26000040006",
     "instrument": "co_design",
-    "scheme_general_objective": "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa.",
+    "scheme_general_objective": (
+        "Prevenire la perdita della casa e accompagnare le famiglie fragili all'autonomia abitativa."
+    ),
     "scheme_specific_objectives": (
         "1. Uno sportello unico per l'abitare in ogni distretto (accoglienza, orientamento, mediazione); "
         "2. coabitazioni solidali in alloggi pubblici e del Terzo settore (12 posti); "
@@ -104,6 +106,8 @@ def _user(session: Session, email: str, name: str, role: UserRole) -> User:
 
 # The stakeholder map of session 2: (id, name, macro, sub, role, power, interest, salience P/L/U,
 # attitude, engagement). Placed on the grid at their power and interest.
+# Power and interest put each card wholly inside its quadrant, clear of the quadrant's name and
+# of the other cards (a card is 0.9 wide and 0.45 high on the 1-5 scales).
 DEMO_ACTORS = (
     (
         "demo-comune",
@@ -111,8 +115,8 @@ DEMO_ACTORS = (
         "public",
         "comune",
         "proposing_body",
-        4.6,
-        4.4,
+        4.5,
+        3.5,
         (True, True, False),
         "champion",
         "empower",
@@ -123,8 +127,8 @@ DEMO_ACTORS = (
         "public",
         "ambito",
         "proposing_body",
-        4.2,
-        4.8,
+        3.95,
+        4.45,
         (True, True, True),
         "champion",
         "collaborate",
@@ -136,7 +140,7 @@ DEMO_ACTORS = (
         "social_coop",
         "partner",
         3.4,
-        4.6,
+        3.7,
         (False, True, True),
         "supporter",
         "collaborate",
@@ -147,7 +151,7 @@ DEMO_ACTORS = (
         "third_sector",
         "odv",
         "partner",
-        2.2,
+        2.6,
         4.2,
         (False, True, True),
         "supporter",
@@ -159,8 +163,8 @@ DEMO_ACTORS = (
         "third_sector",
         "aps",
         "supporter",
-        1.8,
-        3.6,
+        2.0,
+        3.55,
         (False, True, False),
         "neutral",
         "consult",
@@ -171,8 +175,8 @@ DEMO_ACTORS = (
         "third_sector",
         "foundation",
         "funder",
-        3.8,
-        2.4,
+        4.0,
+        2.2,
         (True, False, False),
         "neutral",
         "consult",
@@ -183,7 +187,7 @@ DEMO_ACTORS = (
         "public",
         "ats_asst",
         "observer",
-        3.6,
+        3.5,
         1.8,
         (True, True, False),
         "critic",
@@ -195,8 +199,8 @@ DEMO_ACTORS = (
         "target_group",
         "families",
         "beneficiary",
-        1.4,
-        4.9,
+        1.6,
+        4.5,
         (False, True, True),
         "supporter",
         "involve",

@@ -86,6 +86,11 @@ NOUNS = {
         "actor": ("soggetto", "soggetti"),
         "measurement": ("rilevazione", "rilevazioni"),
         "meeting": ("incontro", "incontri"),
+        "problem_analysed": ("problema analizzato", "problemi analizzati"),
+        "actor_mapped": ("soggetto mappato", "soggetti mappati"),
+        # Communication actions (azioni, feminine): "1 svolta su 1 prevista".
+        "action_done": ("svolta", "svolte"),
+        "action_planned": ("prevista", "previste"),
     },
     "en": {
         "indicator": ("indicator", "indicators"),
@@ -94,6 +99,10 @@ NOUNS = {
         "actor": ("party", "parties"),
         "measurement": ("measurement", "measurements"),
         "meeting": ("meeting", "meetings"),
+        "problem_analysed": ("problem analysed", "problems analysed"),
+        "actor_mapped": ("party mapped", "parties mapped"),
+        "action_done": ("done", "done"),
+        "action_planned": ("planned", "planned"),
     },
 }
 
@@ -106,6 +115,15 @@ def counted(n: int, noun: str, lang: str) -> str:
     """ "1 indicatore", "7 indicatori"."""
     singular, plural = NOUNS[lang][noun]
     return f"{n} {singular if n == 1 else plural}"
+
+
+YES_NO = {"it": ("Sì", "No"), "en": ("Yes", "No")}
+
+
+def yes_no(value: object, lang: str) -> str:
+    """A flag as a person writes it in a document or a spreadsheet, never True/False."""
+    yes, no = YES_NO[lang]
+    return yes if value else no
 
 
 def as_date(value: object) -> date | None:

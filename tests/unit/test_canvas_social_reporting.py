@@ -356,8 +356,8 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
     assert "Problema affrontato: Isolamento delle famiglie." in objectives
     assert "Attività: Apertura il sabato (Cooperativa La Rete)." in objectives
     assert (
-        "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo."
-        in objectives
+        "Famiglie con una rete di aiuto: ultimo valore 33 famiglie al 10 maggio 2026; "
+        "obiettivo 40 famiglie (minimo 30); sopra l'obiettivo minimo." in objectives
     )
     assert "2026-05-10" not in " ".join(sections.values())
     assert "Ricoveri evitabili: nessuna rilevazione ancora." in objectives
@@ -380,7 +380,7 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
         "other_information"
     ].startswith("Da completare a cura dell'ente:")
     # Communication done is how stakeholders were engaged (§3); §8 is the control body's.
-    assert "Azioni di comunicazione: 1 svolte su 2 previste." in sections["governance"]
+    assert "Azioni di comunicazione: 1 svolta su 2 previste." in sections["governance"]
     assert "Rilevazioni registrate: 2, l'ultima il 10 maggio 2026." in objectives
     assert sections["monitoring"].startswith(
         "Non applicabile: il monitoraggio dell'organo di controllo"
@@ -406,8 +406,8 @@ def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
     ):
         assert expected in identity, expected
     assert (
-        "Incontri del tavolo: 2 incontri: 12 marzo 2026 (Analisi del contesto); 9 aprile 2026 (Mappa degli stakeholder)."
-        in sections["governance"]
+        "Incontri del tavolo: 2 incontri: 12 marzo 2026 (Analisi del contesto); "
+        "9 aprile 2026 (Mappa degli stakeholder)." in sections["governance"]
     )
     assert (
         "Organizzazioni presenti agli incontri: APS Insieme, Comune di Lecco."
@@ -462,7 +462,9 @@ def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measur
     sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, theory, board_items), "it")
     objectives = sections["objectives_activities"]
     assert (
-        "Realizzazioni rispetto a quanto previsto: Sportelli aperti: previste 4 sportelli, realizzate 3 sportelli; Guida per le famiglie: previste 1, realizzate non ancora rilevate."
+        "Realizzazioni rispetto a quanto previsto: Sportelli aperti: quantità prevista 4 sportelli, "
+        "quantità realizzata 3 sportelli; "
+        "Guida per le famiglie: quantità prevista 1, quantità realizzata non ancora rilevata."
         in objectives
     )
     assert "(fonte: registro presenze; evidenza: https://example.org/registro.pdf)." in objectives

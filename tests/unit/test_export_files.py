@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -72,6 +73,20 @@ def test_long_words_and_long_texts_are_wrapped_to_the_card():
     per_line = int(200 / (diagram.FONT_SIZE * diagram.CHAR_WIDTH))
     assert all(len(line) <= per_line for line in lines)
     assert len(lines) == diagram.MAX_DRAWN_LINES and lines[-1].endswith("…")
+
+
+def test_a_short_card_keeps_its_text_inside_and_drops_its_type_name():
+    """An indicator chip 30 high under its outcome (as seeding lays it): its name sits inside
+    the card; a card tall enough keeps its type's name above the text."""
+    labels = diagram.Labels(types={"indicator": "Indicatore"}, untitled="vuoto")
+    chip = card("k", "indicator", 0, 0, h=30, name="Famiglie con una casa stabile")
+    tall = card("t", "indicator", 0, 100, h=120, name="Presenze")
+    root = ET.fromstring(diagram.board_svg([chip, tall], labels).encode("utf-8"))
+    groups = {g.get("data-item"): g for g in root.iter(f"{SVG_NS}g") if g.get("data-item")}
+    chip_texts = list(groups["k"].iter(f"{SVG_NS}text"))
+    assert len(chip_texts) == 1 and "".join(chip_texts[0].itertext()).startswith("Famiglie con una")
+    assert all(float(t.get("y")) + 4 <= 30 for t in chip_texts)
+    assert "INDICATORE" in ["".join(t.itertext()) for t in groups["t"].iter(f"{SVG_NS}text")]
 
 
 def test_png_and_pdf_are_rendered_and_the_pdf_text_reads_back():
@@ -177,6 +192,11 @@ def test_the_workbook_reads_back_with_its_sheets_headers_and_text_kept_as_text()
     assert book["Nessi_ causali_"]["C2"].data_type == "s"  # text, never a formula
     indicators = list(book["type.indicator"].values)
     assert indicators[1][0] == "Presenze" and indicators[1][3] == 40
+    # Flags in words and days as dates, as an office reads them: never True/False or ISO text.
+    assert [row[3] for row in outcomes[1:]] == ["Sì", "No", "No"]
+    assert not any(isinstance(v, bool) for row in outcomes for v in row)
+    timeline = book["type.indicator"]["I2"]
+    assert timeline.value.date() == date(2027, 6, 30) and timeline.number_format == "DD/MM/YYYY"
 
 
 @pytest.mark.parametrize("outcomes", [200])

@@ -88,3 +88,18 @@ def _indicator():
     from workshop.boards.state import Item
 
     return Item("i", "indicator", {"name": "Famiglie"}, 1, 1, None, "u:1")
+
+
+@pytest.mark.parametrize(
+    "n, noun, expected",
+    [
+        (1, "problem_analysed", "1 problema analizzato"),
+        (8, "problem_analysed", "8 problemi analizzati"),
+        (1, "actor_mapped", "1 soggetto mappato"),
+        (1, "action_done", "1 svolta"),
+        (0, "action_done", "0 svolte"),
+        (1, "action_planned", "1 prevista"),
+    ],
+)
+def test_a_counted_phrase_agrees_with_its_number(n, noun, expected):
+    assert glossary.counted(n, noun, "it") == expected

@@ -59,6 +59,36 @@ def svg_text(svg: str) -> list[str]:
     return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
 
+QUADRANT_NAME_BAND = 35.0  # board units along a quadrant's outer edge where its name stands
+
+
+def assert_cards_apart_inside_their_quadrants(items: dict, actor_ids: set[str]) -> None:
+    """Every actor readable in full: no card covers another, each lies wholly inside one quadrant
+    and clear of the band where the quadrant's name is written."""
+    grid = next(it["fields"] for it in items.values() if it["type"] == "pi_grid")
+    half_w, half_h = grid["w"] / 2, grid["h"] / 2
+    boxes = {}
+    for actor_id in actor_ids:
+        f = items[actor_id]["fields"]
+        x, y, w, h = f["x"] - grid["x"], f["y"] - grid["y"], f["w"], f["h"]
+        column, row = int(x // half_w), int(y // half_h)
+        assert x + w <= (column + 1) * half_w and y + h <= (row + 1) * half_h, (
+            f"{actor_id} straddles"
+        )
+        assert 0 <= x and 0 <= y and x + w <= grid["w"] and y + h <= grid["h"], (
+            f"{actor_id} off grid"
+        )
+        if row == 0:
+            assert y >= QUADRANT_NAME_BAND, f"{actor_id} covers its quadrant's name"
+        else:
+            assert y + h <= grid["h"] - QUADRANT_NAME_BAND, f"{actor_id} covers its quadrant's name"
+        boxes[actor_id] = (x, y, w, h)
+    for a, (ax, ay, aw, ah) in boxes.items():
+        for b, (bx, by, bw, bh) in boxes.items():
+            if a < b:
+                assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a, b)
+
+
 def _login_demo(client) -> Project:
     result = demo.load(db.session)
     conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()
@@ -94,6 +124,8 @@ def test_the_demo_map_exports_every_actor_over_the_grid_in_svg_png_and_pdf(app, 
         px = ((f["x"] + f["w"] - 6 - left) * scale, (f["y"] + f["h"] - 6 - top) * scale)
         got = png.getpixel((int(px[0]), int(px[1])))
         assert max(abs(a - b) for a, b in zip(got, card_fill, strict=True)) <= 12, (actor_id, got)
+
+    assert_cards_apart_inside_their_quadrants(items, set(actors))
 
     pdf = PdfReader(io.BytesIO(client.get(f"/boards/{board.id}/export.pdf").data))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))

@@ -75,12 +75,16 @@ WORDS = {
         "agreement": "Convenzione sottoscritta{parts}.",
         "agreement_date": " il {value}",
         "agreement_number": ", n. {value}",
+        "agreement_reference": ", {value}",
         "agreement_duration": ", durata {value}",
         "table_members": "Composizione del tavolo: {value}.",
         "meetings": "Incontri del tavolo: {value}.",
         "attendance": "Organizzazioni presenti agli incontri: {value}.",
         "to_complete": "Da completare a cura dell'ente: {what}.",
-        "identity_missing": "l'avviso, l'amministrazione procedente, l'ambito territoriale e gli enti del Terzo settore del partenariato",
+        "identity_missing": (
+            "l'avviso, l'amministrazione procedente, l'ambito territoriale "
+            "e gli enti del Terzo settore del partenariato"
+        ),
         "people_missing": (
             "consistenza e composizione delle persone che operano nel progetto (operatori, volontari, ore dedicate); "
             "le lavagne del laboratorio non le registrano"
@@ -91,20 +95,23 @@ WORDS = {
         ),
         "resources_missing": "le risorse del progetto per provenienza (il piano economico non è ancora compilato)",
         "monitoring_na": (
-            "Non applicabile: il monitoraggio dell'organo di controllo (art. 30 del Codice del Terzo settore) riguarda "
-            "un ente del Terzo settore, non un progetto di co-progettazione. La verifica del progetto è riportata nella "
+            "Non applicabile: il monitoraggio dell'organo di controllo (art. 30 del Codice del Terzo settore) "
+            "riguarda un ente del Terzo settore, non un progetto di co-progettazione. "
+            "La verifica del progetto è riportata nella "
             "sezione 5 (indicatori e rilevazioni) e il coinvolgimento degli stakeholder nella sezione 3."
         ),
         "outputs": "Realizzazioni rispetto a quanto previsto: {value}.",
-        "output": "{text}: previste {planned}, realizzate {done}",
-        "output_unplanned": "{text}: quantità prevista non indicata, realizzate {done}",
-        "not_measured": "non ancora rilevate",
+        "output": "{text}: quantità prevista {planned}, quantità realizzata {done}",
+        "output_unplanned": "{text}: quantità prevista non indicata, quantità realizzata {done}",
+        "not_measured": "non ancora rilevata",
         "source": "fonte: {value}",
         "evidence": "evidenza: {value}",
         "public_in_kind": "Risorse pubbliche non monetarie, valorizzate: {value}.",
         "public_share": "Contributi pubblici: {value}.",
         "private_share": "Contributi privati (Terzo settore e privati): {value}.",
-        "record_budget": "Dalla scheda del progetto: risorse pubbliche {public}, cofinanziamento del Terzo settore {ets}.",
+        "record_budget": (
+            "Dalla scheda del progetto: risorse pubbliche {public}, cofinanziamento del Terzo settore {ets}."
+        ),
         "strengths": "Punti di forza: {value}.",
         "weaknesses": "Punti di debolezza: {value}.",
         "tags": " (temi: {value})",
@@ -134,14 +141,23 @@ WORDS = {
         "agreement": "Agreement signed{parts}.",
         "agreement_date": " on {value}",
         "agreement_number": ", no. {value}",
+        "agreement_reference": ", {value}",
         "agreement_duration": ", lasting {value}",
         "table_members": "Members of the table: {value}.",
         "meetings": "Meetings of the table: {value}.",
         "attendance": "Organisations present at the meetings: {value}.",
         "to_complete": "To be completed by the body: {what}.",
-        "identity_missing": "the public notice, the proceeding administration, the territory and the Third Sector bodies of the partnership",
-        "people_missing": "the people working in the project (staff, volunteers, hours); the lab's boards do not record them",
-        "other_missing": "any disputes, environmental aspects, gender equality, human rights and anti-corruption, as far as the project goes",
+        "identity_missing": (
+            "the public notice, the proceeding administration, the territory "
+            "and the Third Sector bodies of the partnership"
+        ),
+        "people_missing": (
+            "the people working in the project (staff, volunteers, hours); the lab's boards do not record them"
+        ),
+        "other_missing": (
+            "any disputes, environmental aspects, gender equality, human rights and anti-corruption, "
+            "as far as the project goes"
+        ),
         "resources_missing": "the project's resources by source (the budget is not filled in yet)",
         "monitoring_na": (
             "Not applicable: the control body's monitoring (art. 30 of the Third Sector Code) concerns a Third Sector "
@@ -222,7 +238,11 @@ def identity_lines(
     if record.get("agreement_date"):
         parts += w["agreement_date"].format(value=long_date(record["agreement_date"], lang))
     if _clean(record.get("agreement_number")):
-        parts += w["agreement_number"].format(value=_clean(record["agreement_number"]))
+        number = _clean(record["agreement_number"])
+        # "n. 112/2026", but "Rep. n. 112/2026" as typed, never "n. Rep. n. 112/2026".
+        parts += w["agreement_number" if number[:1].isdigit() else "agreement_reference"].format(
+            value=number
+        )
     if _clean(record.get("agreement_duration")):
         parts += w["agreement_duration"].format(value=_clean(record["agreement_duration"]))
     if parts:
@@ -341,12 +361,17 @@ def record_budget_line(record: Mapping[str, Any], lang: str, euros) -> list[str]
 LEDGER_WORDS = {
     "it": {
         "public": "Contributi pubblici: {total} (in denaro {money}; in natura, valorizzati, {in_kind}).",
-        "private": "Contributi privati: {total}, di cui enti del Terzo settore {ets} e altri privati {other} (in natura, valorizzati, {in_kind}).",
+        "private": (
+            "Contributi privati: {total}, di cui enti del Terzo settore {ets} e altri privati {other} "
+            "(in natura, valorizzati, {in_kind})."
+        ),
         "total": "Totale previsto: {value}.",
         "reported": "Totale rendicontato: {value}.",
         "partners": "Cofinanziamento per partner: {value}.",
         "categories": "Per categoria di costo: {value}.",
-        "record_differs": "La scheda del progetto riporta {field} {record}: il registro del cofinanziamento ne conta {ledger}.",
+        "record_differs": (
+            "La scheda del progetto riporta {field} {record}: il registro del cofinanziamento ne conta {ledger}."
+        ),
         "public_field": "risorse pubbliche",
         "ets_field": "cofinanziamento del Terzo settore",
         "in_kind_field": "risorse pubbliche non monetarie valorizzate",
@@ -361,7 +386,10 @@ LEDGER_WORDS = {
     },
     "en": {
         "public": "Public contributions: {total} (money {money}; in kind, valued, {in_kind}).",
-        "private": "Private contributions: {total}, of which Third Sector bodies {ets} and other private {other} (in kind, valued, {in_kind}).",
+        "private": (
+            "Private contributions: {total}, of which Third Sector bodies {ets} and other private {other} "
+            "(in kind, valued, {in_kind})."
+        ),
         "total": "Planned total: {value}.",
         "reported": "Reported total: {value}.",
         "partners": "Co-funding by partner: {value}.",

@@ -356,8 +356,11 @@ WORDS = {
             "Il percorso di co-progettazione si è svolto in quattro sessioni di laboratorio: analisi del contesto e "
             "dei problemi, mappatura degli stakeholder, teoria del cambiamento, rendicontazione sociale."
         ),
-        "standards": "Riferimenti: DM 4 luglio 2019 (bilancio sociale), DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento.",
-        "counts": "Sulle lavagne del progetto: {problems} analizzati, {actors} mappati, {outcomes} e {indicators}.",
+        "standards": (
+            "Riferimenti: DM 4 luglio 2019 (bilancio sociale), "
+            "DM 23 luglio 2019 (valutazione d'impatto sociale), teoria del cambiamento."
+        ),
+        "counts": "Sulle lavagne del progetto: {problems}, {actors}, {outcomes} e {indicators}.",
         "table": "Tavolo: {value}.",
         "proposing_body": rr._cap(term("proceeding_body", "it")) + ": {value}.",
         "responsible": "Responsabile del procedimento: {value}.",
@@ -392,7 +395,7 @@ WORDS = {
         "refuted": "Ipotesi smentite: {value}.",
         "to_check": "Ipotesi ancora da verificare: {value}.",
         "risks": "Rischi individuati: {value}.",
-        "communication": "Azioni di comunicazione: {done} svolte su {total} previste.",
+        "communication": "Azioni di comunicazione: {done} su {total}.",
         "channels": "Canali: {value}.",
         "feedback": "Modalità di ascolto e ritorno: {value}.",
         "measurements": "Rilevazioni registrate: {count}, l'ultima il {last}.",
@@ -448,8 +451,11 @@ WORDS = {
             "The co-design process ran in four lab sessions: context and problem analysis, stakeholder mapping, "
             "theory of change, social reporting."
         ),
-        "standards": "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), theory of change.",
-        "counts": "On the project's boards: {problems} analysed, {actors} mapped, {outcomes} and {indicators}.",
+        "standards": (
+            "References: DM 4 July 2019 (social report), DM 23 July 2019 (social impact assessment), "
+            "theory of change."
+        ),
+        "counts": "On the project's boards: {problems}, {actors}, {outcomes} and {indicators}.",
         "table": "Co-design table: {value}.",
         "proposing_body": rr._cap(term("proceeding_body", "en")) + ": {value}.",
         "responsible": "Head of the procedure (RUP): {value}.",
@@ -484,7 +490,7 @@ WORDS = {
         "refuted": "Refuted assumptions: {value}.",
         "to_check": "Assumptions still to check: {value}.",
         "risks": "Risks identified: {value}.",
-        "communication": "Communication actions: {done} done out of {total} planned.",
+        "communication": "Communication actions: {done} out of {total}.",
         "channels": "Channels: {value}.",
         "feedback": "How people answer back: {value}.",
         "measurements": "Measurements recorded: {count}, the latest on {last}.",
@@ -575,7 +581,7 @@ def _latest_measurement(indicator_id: str, measurements: Iterable[Item]) -> Item
     return max(own, key=lambda m: (str(m.fields.get("date")), m.created_seq), default=None)
 
 
-def _communication_lines(sources: Sources, w: Mapping[str, Any]) -> list[str]:
+def _communication_lines(sources: Sources, w: Mapping[str, Any], lang: str) -> list[str]:
     """How the stakeholders were engaged (DM §3): the communication plan done of planned."""
     actions = sources.of(sources.reporting, "communication_action")
     planned = [a for a in actions if a.fields.get("status") != "cancelled"]
@@ -583,7 +589,10 @@ def _communication_lines(sources: Sources, w: Mapping[str, Any]) -> list[str]:
         return []
     lines = [
         w["communication"].format(
-            done=sum(a.fields.get("status") == "done" for a in planned), total=len(planned)
+            done=counted(
+                sum(a.fields.get("status") == "done" for a in planned), "action_done", lang
+            ),
+            total=counted(len(planned), "action_planned", lang),
         ),
         w["channels"].format(
             value=_counted(Counter(a.fields.get("channel") for a in planned), w["channel"])
@@ -627,8 +636,8 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
         w["disclaimer"],
         w["path"],
         w["counts"].format(
-            problems=counted(len(problems), "problem", lang),
-            actors=counted(len(actors), "actor", lang),
+            problems=counted(len(problems), "problem_analysed", lang),
+            actors=counted(len(actors), "actor_mapped", lang),
             outcomes=counted(len(outcomes), "outcome", lang),
             indicators=counted(len(indicators), "indicator", lang),
         ),
@@ -674,7 +683,7 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     if members:
         governance.append(rr.WORDS[lang]["table_members"].format(value=", ".join(members)))
     governance += rr.meeting_lines(sources.record, lang)
-    governance += _communication_lines(sources, w)
+    governance += _communication_lines(sources, w, lang)
     sections["governance"] = governance
     offered = [
         w["resources_offered"].format(actor=name_of(a.id), value=_clean(a.fields["resources"]))

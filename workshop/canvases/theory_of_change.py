@@ -39,6 +39,7 @@ from workshop.boards.schema import (
 from workshop.boards.state import Actor, Item
 from workshop.canvases.common import create, new_id
 from workshop.canvases.graph import cycles, reachable
+from workshop.glossary import long_date
 from workshop.models.board import BoardKind
 
 KIND = BoardKind.THEORY_OF_CHANGE.value
@@ -281,70 +282,11 @@ THRESHOLD_WORDS = {
     "en": {"higher": "at least {value}{unit}", "lower": "at most {value}{unit}"},
 }
 MINIMUM_WORDS = {"it": "minimo {value}", "en": "at least {value}"}
-MONTHS = {
-    "it": (
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
-
-# Nouns by count, so that a sentence agrees with its number ("1 indicatore", "7 esiti").
-NOUNS = {
-    "it": {
-        "problem": ("problema analizzato", "problemi analizzati"),
-        "actor": ("soggetto mappato", "soggetti mappati"),
-        "outcome": ("esito", "esiti"),
-        "indicator": ("indicatore", "indicatori"),
-    },
-    "en": {
-        "problem": ("problem analysed", "problems analysed"),
-        "actor": ("actor mapped", "actors mapped"),
-        "outcome": ("outcome", "outcomes"),
-        "indicator": ("indicator", "indicators"),
-    },
-}
-
-
-def counted(count: int, noun: str, lang: str = "it") -> str:
-    """ "1 indicatore", "7 esiti": the noun agrees with the number."""
-    singular, plural = NOUNS[lang][noun]
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def day_words(day: str | None, lang: str = "it") -> str:
     """ "2027-12-31" as a person writes it: "31 dicembre 2027" (never ISO in prose)."""
-    if not day:
-        return ""
-    try:
-        year, month, dd = (int(part) for part in str(day)[:10].split("-"))
-        return f"{dd} {MONTHS[lang][month - 1]} {year}"
-    except (ValueError, IndexError):
-        return str(day)
+    return long_date(day, lang) if day else ""
 
 
 def threshold_words(fields: Mapping[str, Any], lang: str) -> str:

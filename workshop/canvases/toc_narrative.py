@@ -42,9 +42,10 @@ SENTENCES = {
         "risk_one": "Teniamo d'occhio questo rischio: {assumptions}.",
         "risk_many": "Teniamo d'occhio questi rischi: {assumptions}.",
         "status": {"to_check": "da verificare", "confirmed": "confermata", "refuted": "smentita"},
-        "do_one": "Se ne occupa {who}, con l'intervento {interventions}.",
-        "do_many": "Se ne occupa {who}, con gli interventi {interventions}.",
-        "who_unknown": "il partenariato",
+        # "a cura di" takes a body's name as it is written, with no article to guess.
+        "do_one": "L'intervento {interventions} è a cura di {who}.",
+        "do_many": "Gli interventi {interventions} sono a cura di {who}.",
+        "who_unknown": "tutto il partenariato",
         "and": " e ",
         "measure": "Lo misureremo con l'indicatore «{name}»{details}.",
         "population": "chi cambia: {population}",
@@ -66,9 +67,9 @@ SENTENCES = {
         "risk_one": "We watch this risk: {assumptions}.",
         "risk_many": "We watch these risks: {assumptions}.",
         "status": {"to_check": "to be checked", "confirmed": "confirmed", "refuted": "refuted"},
-        "do_one": "{who} takes care of it, with the intervention {interventions}.",
-        "do_many": "{who} takes care of it, with the interventions {interventions}.",
-        "who_unknown": "the partnership",
+        "do_one": "The intervention {interventions} is run by {who}.",
+        "do_many": "The interventions {interventions} are run by {who}.",
+        "who_unknown": "the whole partnership",
         "and": " and ",
         "measure": "We will measure it with the indicator “{name}”{details}.",
         "population": "who changes: {population}",
@@ -156,7 +157,8 @@ def write_narrative(view: BoardView, lang: str) -> str:
             if not chosen:
                 continue
             texts = [
-                f"{QUOTES[lang].format(_clean(a.fields.get('text', '')))} ({words['status'][a.fields.get('status', 'to_check')]})"
+                f"{QUOTES[lang].format(_clean(a.fields.get('text', '')))} "
+                f"({words['status'][a.fields.get('status', 'to_check')]})"
                 for a in chosen
             ]
             key = ("risk" if risk else "assume") + ("_one" if len(texts) == 1 else "_many")

@@ -7,9 +7,12 @@ screen reader (and a PDF's text) says what the picture shows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
+
+from workshop.numbers import format_number
 
 WIDTH, HEIGHT = 480.0, 200.0  # px
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48.0, 16.0, 16.0, 32.0
@@ -27,8 +30,22 @@ STATUS_COLOURS = {
 }
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+TICKS = 5  # at most this many intervals on the value axis
+
+
+def _fmt(value: float, lang: str) -> str:
+    """10.5 -> "10,5" in Italian: the axis and the lines' labels read as the rest of the report."""
+    value = round(float(value), 6)
+    decimals = 0 if value.is_integer() else (1 if round(value, 1) == value else 2)
+    return format_number(value, decimals, lang)
+
+
+def _nice_step(span: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) that covers `span` in at most TICKS intervals,
+    so that the axis reads 0, 10, 20, 30, 40 and not 0, 10.8, 21.6."""
+    raw = span / TICKS
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-9)
 
 
 def indicator_chart(
@@ -41,6 +58,7 @@ def indicator_chart(
     description: str,
     labels: dict[str, str],
     date_label=None,
+    lang: str = "it",
 ) -> str:
     """`values` are (YYYY-MM-DD, value), oldest first. `labels` names "target" and "threshold"
     in the reader's language."""
@@ -53,8 +71,12 @@ def indicator_chart(
     if high == low:
         high, low = high + 1, low - 1 if low > 0 else low
     span = high - low
-    # A little air above and below, but counts never dip below zero on the axis.
+    # A little air above and below, but counts never dip below zero on the axis; then out to
+    # round ticks.
     low, high = (low - span * 0.08 if low < 0 else max(0.0, low - span * 0.08)), high + span * 0.08
+    step = _nice_step(high - low)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    ticks = [low + step * k for k in range(round((high - low) / step) + 1)]
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
 
@@ -80,9 +102,10 @@ def indicator_chart(
         f"<desc>{escape(description)}</desc>",
         f'<rect x="{PAD_LEFT}" y="{PAD_TOP}" width="{plot_w}" height="{plot_h}" fill="#faf8f5" stroke="#d6cec1"/>',
     ]
-    for value in (low + (high - low) * k / 4 for k in range(5)):
+    for value in ticks:
         out.append(
-            f'<text x="{PAD_LEFT - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_fmt(value)}</text>'
+            f'<text x="{PAD_LEFT - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{_fmt(value, lang)}</text>"
         )
     for level, colour, name, dash in (
         (target, TARGET, labels.get("target", "target"), ""),
@@ -95,9 +118,13 @@ def indicator_chart(
             f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
             f'stroke="{colour}" stroke-width="1.5"{dash}/>'
         )
+        # The label goes at the end where the measured line is farther from this level, so
+        # the line and its dots never cover it.
+        left = not points or abs(y_of(points[0][1]) - y) >= abs(y_of(points[-1][1]) - y)
+        x, anchor = (PAD_LEFT + 4, "start") if left else (WIDTH - PAD_RIGHT - 4, "end")
         out.append(
-            f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{colour}">'
-            f"{escape(name)} {_fmt(level)}</text>"
+            f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="{anchor}" fill="{colour}">'
+            f"{escape(name)} {_fmt(level, lang)}</text>"
         )
     if points:
         path = " ".join(
@@ -112,7 +139,8 @@ def indicator_chart(
         )
         if len(points) > 1:
             out.append(
-                f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">{escape(day_text(points[-1][0]))}</text>'
+                f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="{MUTED}">'
+                f"{escape(day_text(points[-1][0]))}</text>"
             )
     out.append("</svg>")
     return "\n".join(out)

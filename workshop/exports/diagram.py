@@ -367,13 +367,16 @@ def _grid(grid: Mapping[str, Any], labels: Labels) -> list[str]:
             )
         )
     out.append(
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="none" stroke="#5f5a53" stroke-width="1.5"/>'
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+        'fill="none" stroke="#5f5a53" stroke-width="1.5"/>'
     )
     out.append(
-        f'<line x1="{x + half_w:.1f}" y1="{y:.1f}" x2="{x + half_w:.1f}" y2="{y + h:.1f}" stroke="#5f5a53" stroke-dasharray="6 6"/>'
+        f'<line x1="{x + half_w:.1f}" y1="{y:.1f}" x2="{x + half_w:.1f}" y2="{y + h:.1f}" '
+        'stroke="#5f5a53" stroke-dasharray="6 6"/>'
     )
     out.append(
-        f'<line x1="{x:.1f}" y1="{y + half_h:.1f}" x2="{x + w:.1f}" y2="{y + half_h:.1f}" stroke="#5f5a53" stroke-dasharray="6 6"/>'
+        f'<line x1="{x:.1f}" y1="{y + half_h:.1f}" x2="{x + w:.1f}" y2="{y + half_h:.1f}" '
+        'stroke="#5f5a53" stroke-dasharray="6 6"/>'
     )
     interest, power = labels.word("field.actor.interest"), labels.word("field.actor.power")
     axis = FONT_SIZE * 0.95
@@ -409,7 +412,9 @@ def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]
                 f'fill="{_fill(colour)}" stroke="{_stroke(colour)}" stroke-width="1.5"/>'
             )
     text_top = y + PADDING + FONT_SIZE
-    if typed:
+    # A card too short for its type's name and a line of text (an indicator chip under its
+    # outcome) shows its text only: the text stays inside the card instead of spilling below.
+    if typed and h >= 2 * PADDING + 2 * FONT_SIZE:
         kind = labels.types.get(card["type"], card["type"])
         out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
         text_top += FONT_SIZE

@@ -295,7 +295,8 @@ def _means_and_costs(
         kind = f", {w['in_kind']}" if line.in_kind else ""
         what = f": {line.description}" if line.description else ""
         cell_row["indicators"].lines.append(
-            f"{line.actor_name} — {labels.get(line.category, line.category)}{what} ({euros(line.planned_eur, lang)}{kind})"
+            f"{line.actor_name} — {labels.get(line.category, line.category)}{what} "
+            f"({euros(line.planned_eur, lang)}{kind})"
         )
     for category, total in ledger.by_category.items():
         if total.planned:

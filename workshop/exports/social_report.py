@@ -156,6 +156,7 @@ def build(
                     description=description,
                     labels={"target": words["target"], "threshold": words["minimum"]},
                     date_label=lambda day: long_date(day, lang),
+                    lang=lang,
                 ),
                 provenance=rr.measurement_provenance(
                     sr._latest_measurement(indicator.id, measurements), lang

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from workshop.exports.logframe import (  # noqa: F401  (callers read the logframe from here too)
@@ -20,8 +21,10 @@ from workshop.exports.logframe import (  # noqa: F401  (callers read the logfram
     cell_heading,
     logframe,
 )
+from workshop.glossary import as_date, yes_no
 
 Label = Callable[[str], str]
+DAY_FORMAT = "DD/MM/YYYY"  # an Italian office reads 31/12/2028; the cell stays a date
 
 
 def _by_type(items: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -58,6 +61,10 @@ def workbook(
     def names(ids: Iterable[str]) -> str:
         return "; ".join(actors.get(i, "—") for i in ids or ())
 
+    def day(value: Any) -> Any:
+        """A real date cell for an ISO day (a spreadsheet sorts and filters it), else the text."""
+        return as_date(value) or (value or "")
+
     def choice(type_: str, name: str, value: Any) -> str:
         return label(f"choice.{type_}.{name}.{value}") if value is not None else ""
 
@@ -77,9 +84,9 @@ def workbook(
                     o["id"],
                     o["fields"].get("text", ""),
                     choice("outcome", "tier", o["fields"].get("tier")),
-                    bool(o["fields"].get("is_goal")),
+                    yes_no(o["fields"].get("is_goal"), lang),
                     names(o["fields"].get("population")),
-                    bool(o["fields"].get("above_ceiling")),
+                    yes_no(o["fields"].get("above_ceiling"), lang),
                 ]
                 for o in grouped["outcome"]
             ],
@@ -134,9 +141,9 @@ def workbook(
                     i["fields"].get("threshold"),
                     i["fields"].get("threshold_note", ""),
                     choice("indicator", "better", i["fields"].get("better")),
-                    i["fields"].get("timeline") or "",
+                    day(i["fields"].get("timeline")),
                     i["fields"].get("baseline"),
-                    i["fields"].get("baseline_date") or "",
+                    day(i["fields"].get("baseline_date")),
                     i["fields"].get("source", ""),
                     i["fields"].get("method", ""),
                     choice("indicator", "frequency", i["fields"].get("frequency")),
@@ -163,8 +170,8 @@ def workbook(
                     v["fields"].get("text", ""),
                     names([v["fields"]["lead"]] if v["fields"].get("lead") else []),
                     names(v["fields"].get("partners")),
-                    v["fields"].get("start") or "",
-                    v["fields"].get("end") or "",
+                    day(v["fields"].get("start")),
+                    day(v["fields"].get("end")),
                     v["fields"].get("inputs", ""),
                     choice("intervention", "input_source", v["fields"].get("input_source")),
                     "; ".join(text_of.get(t, "") for t in v["fields"].get("targets", [])),
@@ -205,6 +212,8 @@ def workbook(
                 if isinstance(value, str):
                     # Text stays text: "=HYPERLINK(...)" typed on a card is never a formula.
                     cell.data_type = "s"
+                elif isinstance(value, date):
+                    cell.number_format = DAY_FORMAT
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = 28
             for cell in column:

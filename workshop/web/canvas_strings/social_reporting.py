@@ -79,7 +79,8 @@ def strings() -> dict[str, str]:
         "action.plan_from_registry": _("Plan a communication action for every stakeholder"),
         "action.draft_social_report": _("Draft the social report"),
         "finding.level_to_confirm_collaborate": _(
-            "A partner who leads an activity: the registry says a lower engagement level. Raise it to collaborate if the lab agrees."
+            "A partner who leads an activity: the registry says a lower engagement level. "
+            "Raise it to collaborate if the lab agrees."
         ),
         "finding.level_to_confirm_involve": _(
             "A partner of the table: the registry says a lower engagement level. Raise it to involve if the lab agrees."
