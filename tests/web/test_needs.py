@@ -15,7 +15,6 @@ from docx import Document
 from pypdf import PdfReader
 
 from tests.conftest import post_form
-from tests.web.test_registration import smtp_sink  # noqa: F401 - the SMTP server fixture
 from workshop.boards import service as boards
 from workshop.boards.ops import parse_change
 from workshop.boards.state import Actor

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_registration import open_form_desk, smtp_sink  # noqa: F401 - the fixture
+from tests.web.test_registration import open_form_desk
 from workshop.config import ConfigError, ProductionConfig
 from workshop.extensions import db
 
