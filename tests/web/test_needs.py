@@ -37,7 +37,7 @@ ZONE_FILL = service.ZONE_COLUMNS  # entries that fill the new zone's first row
 
 
 @pytest.fixture
-def mailing(app, smtp_sink):  # noqa: F811 - the fixture imported above
+def mailing(app, smtp_sink):  # the SMTP sink fixture comes from the web conftest
     app.config.update(
         MAIL_SMTP_HOST="127.0.0.1",
         MAIL_SMTP_PORT=smtp_sink.server_address[1],
