@@ -22,6 +22,17 @@ def init_app(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.extensions["workshop_snapshots"] = SnapshotCache()
+    # With Redis the calls' registry is shared, so the peers of one call may sit on any process.
+    if app.config["REDIS_URL"]:
+        import redis
+
+        from workshop.calls.shared_registry import REDIS_TIMEOUT_S, SharedCallRegistry
+
+        timeout = {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S}
+        app.extensions["workshop_calls"] = SharedCallRegistry(
+            redis.Redis.from_url(app.config["REDIS_URL"], **timeout),
+            app.config["SOCKETIO_CHANNEL"] + ":calls",
+        )
     # Rights changes reach every process's sockets: on a channel of their own beside Socket.IO's.
     app.extensions["workshop_rights_bus"] = RightsBus(
         app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"] + ":rights"

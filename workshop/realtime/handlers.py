@@ -421,6 +421,8 @@ def _start_background_tasks(app) -> None:
         _background_started = True
     socketio.start_background_task(_flush_cursors_forever)
     socketio.start_background_task(_recheck_sessions_forever, app)
+    if app.config["REDIS_URL"]:
+        socketio.start_background_task(call_hooks.refresh_forever, app)
     registry.on_rights_changed = lambda change: _rights_changed(app, change)
     bus = app.extensions.get("workshop_rights_bus")
     if bus is not None:
