@@ -1,9 +1,9 @@
 """Who is in which call, who may signal whom, who publishes: the rules, in memory, no Flask.
 
 A call is a room's board: the people whose sockets joined the call on that board. Each socket
-gets an opaque peer id for the call (the socket id never leaves the server). The registry is
-per process, like the presence list: every peer of one call must reach the same process
-(docs/calls.md says so for deployments with several).
+gets an opaque peer id for the call (the socket id never leaves the server). CallRegistry keeps
+the calls of one process in memory (the embedded default); with Redis, shared_registry.py keeps
+every process's in Redis, so that the peers of one call may sit on different processes.
 """
 
 from __future__ import annotations
@@ -170,6 +170,23 @@ class CallRegistry:
         if target is None:
             raise CallRefused("forbidden", "that peer is not in your room's call", "to")
         return target
+
+    def update_peer(self, peer: Peer) -> None:
+        """Nothing to write back: the peer handed out is the registry's own (the shared
+        registry, shared_registry.py, writes it to Redis)."""
+
+    def set_floor(self, board_id: int, peer_id: str, on: bool) -> set[str]:
+        """Give a peer of the call the floor, or take it back; the call's floor after."""
+        with self._lock:
+            call = self._calls.get(board_id)
+            if call is None:
+                return set()
+            (call.floor.add if on else call.floor.discard)(peer_id)
+            return set(call.floor)
+
+    def refresh(self) -> int:
+        """Nothing expires in one process's memory (the shared registry's heartbeat)."""
+        return 0
 
     def clear(self) -> None:
         with self._lock:

@@ -15,12 +15,28 @@ def init_app(app: Flask) -> None:
     from workshop.extensions import socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.origins import origin_check
+    from workshop.realtime.rights import RightsBus
     from workshop.realtime.wire import WirePacket
 
     app.extensions["workshop_write_locks"] = WriteLocks.for_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.extensions["workshop_snapshots"] = SnapshotCache()
+    # With Redis the calls' registry is shared, so the peers of one call may sit on any process.
+    if app.config["REDIS_URL"]:
+        import redis
+
+        from workshop.calls.shared_registry import REDIS_TIMEOUT_S, SharedCallRegistry
+
+        timeout = {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S}
+        app.extensions["workshop_calls"] = SharedCallRegistry(
+            redis.Redis.from_url(app.config["REDIS_URL"], **timeout),
+            app.config["SOCKETIO_CHANNEL"] + ":calls",
+        )
+    # Rights changes reach every process's sockets: on a channel of their own beside Socket.IO's.
+    app.extensions["workshop_rights_bus"] = RightsBus(
+        app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"] + ":rights"
+    )
 
     extra = app.config["SOCKETIO_EXTRA_ORIGINS"]
     if "*" in extra:
@@ -46,7 +62,9 @@ def init_app(app: Flask) -> None:
         serializer=WirePacket,
         ping_interval=PING_INTERVAL_S,
         ping_timeout=PING_TIMEOUT_S,
-        # The cookie session is read once at connect; every event re-checks the AuthSession.
+        # The cookie session is read once at connect. Events do not re-read the AuthSession: the
+        # socket's principal is re-loaded when rights change (on every process, realtime/rights.py)
+        # and by a sweep every AUTH_RECHECK_INTERVAL_S (realtime/sessions.py).
         manage_session=False,
         logger=False,
         engineio_logger=False,

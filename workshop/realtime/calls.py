@@ -9,9 +9,13 @@ move path); their client joins the new room's call once it has joined the new bo
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from workshop import protocol as P
 from workshop.access import policy
@@ -20,6 +24,7 @@ from workshop.boards.errors import BoardError, Forbidden
 from workshop.calls import rules
 from workshop.calls import settings as call_settings
 from workshop.calls.rules import CallRefused, CallRegistry, Peer
+from workshop.calls.shared_registry import REFRESH_EVERY_S, SharedCallRegistry
 from workshop.extensions import db, socketio
 from workshop.models import Board, RoomMember
 from workshop.realtime.budget import TokenBucket
@@ -27,8 +32,14 @@ from workshop.realtime.guards import NotJoined, RateLimited, flag, payload_field
 from workshop.realtime.sessions import SocketAuth
 from workshop.rooms import service as rooms
 
-calls = CallRegistry()
+log = logging.getLogger(__name__)
+
+calls = CallRegistry()  # one process's calls; with Redis, realtime.init_app shares them
 _budgets: dict[str, TokenBucket] = {}
+
+
+def _calls() -> CallRegistry | SharedCallRegistry:
+    return current_app.extensions.get("workshop_calls", calls)
 
 
 def _refused(error: CallRefused) -> BoardError:
@@ -62,7 +73,7 @@ def _external_url(board_id: int) -> str | None:
 
 def _my_peer(entry: SocketAuth, payload: dict[str, Any]) -> Peer:
     board_id = board_ops.parse_board_id(payload["board_id"])
-    peer = calls.of_sid(entry.sid)
+    peer = _calls().of_sid(entry.sid)
     if peer is None or peer.board_id != board_id:
         raise NotJoined("join this board's call first")
     return peer
@@ -93,7 +104,7 @@ def _announce_mode(call: rules.Call, before: str | None) -> None:
 
 def _left(peer: Peer, reason: str | None = None) -> None:
     """Tell the rest of the call that peer left (and the peer itself why, when it did not ask)."""
-    call = calls.call(peer.board_id)
+    call = _calls().call(peer.board_id)
     if call is not None:
         for other in list(call.peers.values()):
             socketio.emit(
@@ -114,21 +125,42 @@ def _left(peer: Peer, reason: str | None = None) -> None:
 
 
 def on_moved(identity: str) -> None:
-    """The rooms moved this person: every socket of theirs leaves its call at once (the server
-    does not wait for the client), and is told to join its new room's call."""
-    for sid in calls.sids_of(identity):
-        peer = calls.leave(sid)
-        if peer is not None:
-            _left(peer, "moved")
+    """The rooms moved this person: every socket of theirs (on any process) leaves its call at
+    once (the server does not wait for the client), and is told to join its new room's call."""
+    with _redis_may_fail("a move"):
+        for sid in _calls().sids_of(identity):
+            peer = _calls().leave(sid)
+            if peer is not None:
+                _left(peer, "moved")
 
 
 def on_board_left(sid: str, board_id: int) -> None:
     """The socket left a board (or closed): it leaves that board's call too."""
-    peer = calls.of_sid(sid)
-    if peer is not None and peer.board_id == board_id:
-        calls.leave(sid)
-        _budgets.pop(sid, None)
-        _left(peer)
+    _budgets.pop(sid, None)
+    with _redis_may_fail("leaving a board"):
+        peer = _calls().of_sid(sid)
+        if peer is not None and peer.board_id == board_id:
+            _calls().leave(sid)
+            _left(peer)
+
+
+@contextmanager
+def _redis_may_fail(what: str) -> Iterator[None]:
+    """A hook of the board's own paths (a move, a leave, a disconnect) must not fail because
+    the shared call registry is unreachable: the board goes on, the entries expire by
+    themselves (shared_registry.PEER_TTL_S)."""
+    try:
+        yield
+    except RedisError as error:
+        log.warning("call registry unavailable during %s: %s", what, error)
+
+
+def refresh_forever(app) -> None:
+    """The shared registry's heartbeat: this process's peers stay in their calls while it lives."""
+    while True:
+        socketio.sleep(REFRESH_EVERY_S)
+        with app.app_context(), _redis_may_fail("the calls' heartbeat"):
+            _calls().refresh()
 
 
 # --- handlers -----------------------------------------------------------------------------------------
@@ -145,14 +177,15 @@ def on_call_join(entry: SocketAuth, payload: Any):
         raise NotJoined("join the board first")
     conducts, is_plenary = _room_check(entry, db.session.get(Board, board_id))
     who = entry.principal
-    existing = calls.call(board_id)
+    existing = _calls().call(board_id)
     before = _mode(existing) if existing is not None else None
-    peer, call, previous = calls.join(
+    peer, call, previous = _calls().join(
         entry.sid, who.identity, who.display_name, conducts, board_id, is_plenary
     )
     if previous is not None:
         _left(previous)
     peer.cam, peer.mic = cam, mic
+    _calls().update_peer(peer)
     wire = peer.wire(call.floor)
     for other in list(call.peers.values()):
         if other.peer_id != peer.peer_id:
@@ -193,10 +226,10 @@ def on_call_signal(entry: SocketAuth, payload: Any):
             payload.get("description"),
             payload.get("candidate"),
         )
-        target = calls.target(peer, payload["to"])
+        target = _calls().target(peer, payload["to"])
     except CallRefused as error:
         raise _refused(error) from None
-    call = calls.call(peer.board_id)
+    call = _calls().call(peer.board_id)
     if not rules.may_connect(peer, target, _mode(call), call.floor):
         raise Forbidden("neither of you sends media in this call now", field="to")
     message = {"board_id": peer.board_id, "from": peer.peer_id}
@@ -215,12 +248,13 @@ def on_call_media(entry: SocketAuth, payload: Any):
     _take(entry)
     peer = _my_peer(entry, payload)
     peer.cam, peer.mic, peer.speaking = (flag(payload[n], n) for n in ("cam", "mic", "speaking"))
+    _calls().update_peer(peer)
     _push_peer(peer)
     return {"ok": True}
 
 
 def _push_peer(peer: Peer) -> None:
-    call = calls.call(peer.board_id)
+    call = _calls().call(peer.board_id)
     message = {"board_id": peer.board_id, "peer": peer.wire(call.floor)}
     for other in list(call.peers.values()):
         socketio.emit(P.CALL_MEDIA_CHANGED, message, to=other.sid)
@@ -241,7 +275,7 @@ def on_call_mute_all(entry: SocketAuth, payload: Any):
     payload_fields(payload, {"board_id"})
     _take(entry)
     peer = _conducting(entry, payload)
-    muted = [p for p in calls.call(peer.board_id).peers.values() if not p.conducts]
+    muted = [p for p in _calls().call(peer.board_id).peers.values() if not p.conducts]
     for other in muted:
         socketio.emit(P.CALL_MUTED, {"board_id": peer.board_id}, to=other.sid)
     return {"ok": True, "muted": len(muted)}
@@ -257,11 +291,11 @@ def on_call_floor(entry: SocketAuth, payload: Any):
     peer = _conducting(entry, payload)
     on = flag(payload["on"], "on")
     try:
-        target = calls.target(peer, payload["peer_id"])
+        target = _calls().target(peer, payload["peer_id"])
     except CallRefused as error:
         raise _refused(error) from None
-    call = calls.call(peer.board_id)
-    (call.floor.add if on else call.floor.discard)(target.peer_id)
+    _calls().set_floor(peer.board_id, target.peer_id, on)
+    call = _calls().call(peer.board_id)
     message = {"board_id": call.board_id, "mode": _mode(call), "floor": sorted(call.floor)}
     for other in list(call.peers.values()):
         socketio.emit(P.CALL_MODE, message, to=other.sid)

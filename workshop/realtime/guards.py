@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -70,6 +71,10 @@ def socket_event(handler: Callable[[SocketAuth, Any], dict[str, Any] | None]):
                 return error_ack(BoardError("storage is unavailable; retry", code=P.UNAVAILABLE))
             log.exception("database error during %s (sid=%s who=%s)", event, sid, who)
             return error_ack(BoardError("unexpected error; nothing was applied", code=P.INTERNAL))
+        except RedisError as error:
+            # The shared calls' registry (shared_registry.py) is unreachable: retry later.
+            log.warning("Redis unavailable during %s (sid=%s who=%s): %s", event, sid, who, error)
+            return error_ack(BoardError("a service is unavailable; retry", code=P.UNAVAILABLE))
         except Exception:
             db.session.rollback()
             log.exception("unhandled error during %s (sid=%s who=%s)", event, sid, who)

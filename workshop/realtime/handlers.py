@@ -26,6 +26,7 @@ from workshop.realtime import rooms as room_hooks  # rooms and the conductor: se
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
+from workshop.realtime.rights import SESSION, RightsChange
 from workshop.realtime.sessions import SocketAuth, registry
 from workshop.realtime.wire import MALFORMED_EVENT
 
@@ -444,8 +445,22 @@ def _start_background_tasks(app) -> None:
         _background_started = True
     socketio.start_background_task(_flush_cursors_forever)
     socketio.start_background_task(_recheck_sessions_forever, app)
-    registry.on_rights_changed = lambda: socketio.start_background_task(_recheck_sessions, app)
-    registry.on_session_ended = lambda sids: [_end_socket(sid) for sid in sids]
+    if app.config["REDIS_URL"]:
+        socketio.start_background_task(call_hooks.refresh_forever, app)
+    registry.on_rights_changed = lambda change: _rights_changed(app, change)
+    bus = app.extensions.get("workshop_rights_bus")
+    if bus is not None:
+        bus.on_change = registry.on_rights_changed
+        bus.start_listening(socketio.start_background_task)  # other processes' changes
+
+
+def _rights_changed(app, change: RightsChange) -> None:
+    """A rights change published here or by another process (realtime/rights.py)."""
+    if change.kind == SESSION:
+        # A logout: its few sockets close before the logout's response leaves.
+        _recheck_sessions(app, change)
+    else:
+        socketio.start_background_task(_recheck_sessions, app, change)
 
 
 def _flush_cursors_forever() -> None:
@@ -469,13 +484,15 @@ def _recheck_sessions_forever(app) -> None:
         _recheck_sessions(app)
 
 
-def _recheck_sessions(app) -> None:
-    """Re-load every socket's principal: close the ended ones, take boards from the others
-    when their rights shrank."""
+def _recheck_sessions(app, change: RightsChange | None = None) -> None:
+    """Re-load the principal of every socket (or of those the change names): close the ended
+    ones, take boards from the others when their rights shrank."""
     with app.app_context():
         try:
             now = utcnow()
             for entry in registry.all():
+                if change is not None and not change.affects(entry.principal):
+                    continue
                 who = access.load_principal(db.session, entry.auth_session_id, now)
                 if who is None:
                     _end_socket(entry.sid)

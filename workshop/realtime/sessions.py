@@ -1,9 +1,12 @@
 """Which principal stands behind each open socket, and taking that away when rights change.
 
 The Flask-SocketIO session is a copy frozen at connect, so an HTTP logout never reaches a live
-socket by itself. This registry keeps, per socket of this process, the AuthSession id and the
-principal last loaded for it; a sweep re-loads them every AUTH_RECHECK_INTERVAL_S, and a logout,
-a revoked invite or a removed conductor triggers one at once on this process.
+socket by itself, and socket events do not re-read the database. This registry keeps, per socket
+of this process, the AuthSession id and the principal last loaded for it. A logout, a revoked
+invite, a removed participant, a closed account or a removed conductor re-loads the affected
+sockets' principals at once on every process (realtime/rights.py carries the change over Redis);
+a sweep re-loads every socket's every AUTH_RECHECK_INTERVAL_S as a safety net (Redis down, a
+message lost).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 
 from workshop.access.principal import Principal
 from workshop.realtime.budget import Budget
+from workshop.realtime.rights import RightsChange
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +53,8 @@ class SocketRegistry:
     def __init__(self) -> None:
         self._by_sid: dict[str, SocketAuth] = {}
         self._lock = threading.Lock()
-        # Set by the socket layer: re-checks every socket now (a background task).
-        self.on_rights_changed: Callable[[], None] | None = None
-        self.on_session_ended: Callable[[list[str]], None] | None = None
+        # Set by the socket layer: re-checks the sockets a change affects (a background task).
+        self.on_rights_changed: Callable[[RightsChange], None] | None = None
 
     def add(self, sid: str, principal: Principal) -> SocketAuth:
         entry = SocketAuth(sid, principal.auth_session_id, principal, time.monotonic())
@@ -85,13 +88,21 @@ registry = SocketRegistry()
 
 
 def session_ended(auth_session_id: str) -> None:
-    """A logout over HTTP: close this session's sockets on this process now."""
-    sids = registry.sids_of_session(auth_session_id)
-    if sids and registry.on_session_ended is not None:
-        registry.on_session_ended(sids)
+    """A logout over HTTP (after its commit): this session's sockets close, on every process."""
+    _publish(RightsChange.session(auth_session_id))
 
 
-def rights_changed() -> None:
-    """An invite was revoked, a participant removed, an account closed: re-check every socket."""
-    if registry.on_rights_changed is not None:
-        registry.on_rights_changed()
+def rights_changed(change: RightsChange | None = None) -> None:
+    """After the commit that took rights away: the sockets the change names (every socket when
+    None) re-load their principal now, on this process and, through Redis, on the others."""
+    _publish(change or RightsChange.everyone())
+
+
+def _publish(change: RightsChange) -> None:
+    from flask import current_app, has_app_context
+
+    if registry.on_rights_changed is not None:  # this process, at once, Redis or not
+        registry.on_rights_changed(change)
+    bus = current_app.extensions.get("workshop_rights_bus") if has_app_context() else None
+    if bus is not None:
+        bus.publish(change)  # the others

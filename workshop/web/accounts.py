@@ -10,6 +10,7 @@ from workshop.access import policy, service
 from workshop.extensions import db
 from workshop.models import User, UserRole, utcnow
 from workshop.models.user import normalise_email
+from workshop.realtime.rights import RightsChange
 from workshop.web.forms import EmptyForm, UserForm
 from workshop.web.security import require_user
 
@@ -60,5 +61,5 @@ def toggle_active(user_id: int):
     if not user.active:
         from workshop.realtime import sessions as live_sessions
 
-        live_sessions.rights_changed()
+        live_sessions.rights_changed(RightsChange.user(user.id))
     return redirect(url_for("accounts.index"))

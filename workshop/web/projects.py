@@ -13,6 +13,7 @@ from workshop.models import Invite, InviteRole, Participant, User, UserRole, utc
 from workshop.models.board import MAX_BOARD_TITLE_CHARS
 from workshop.projects import service as projects
 from workshop.projects.service import RECORD_FIELDS
+from workshop.realtime.rights import RightsChange
 from workshop.web.forms import (
     INSTRUMENT_LABELS,
     BoardImportForm,
@@ -201,7 +202,7 @@ def revoke_invite(project_id: int, invite_id: int):
         abort(400)
     service.revoke_invite(db.session, invite, utcnow())
     db.session.commit()
-    _disconnect_revoked()
+    _disconnect_revoked(RightsChange.invite(invite.id))
     flash(_("Invitation revoked: whoever joined with it is out."), "info")
     return redirect(url_for("projects.show", project_id=project.id, _anchor="invites"))
 
@@ -216,7 +217,7 @@ def remove_participant(project_id: int, participant_id: int):
         abort(400)
     service.remove_participant(db.session, participant, utcnow())
     db.session.commit()
-    _disconnect_revoked()
+    _disconnect_revoked(RightsChange.participant(participant.id))
     flash(_("%(name)s was removed from the project.", name=participant.display_name), "info")
     return redirect(url_for("projects.show", project_id=project.id, _anchor="participants"))
 
@@ -252,12 +253,12 @@ def unassign_conductor(project_id: int, user_id: int):
         abort(404)
     projects.unassign_conductor(db.session, project, user)
     db.session.commit()
-    _disconnect_revoked()
+    _disconnect_revoked(RightsChange.user(user.id))
     return redirect(url_for("projects.show", project_id=project.id, _anchor="conductors"))
 
 
-def _disconnect_revoked() -> None:
-    """Rights were taken away: open sockets re-check theirs now, not at their next login."""
+def _disconnect_revoked(change: RightsChange) -> None:
+    """Rights were taken away: the open sockets concerned re-check theirs now, on every process."""
     from workshop.realtime import sessions as live_sessions
 
-    live_sessions.rights_changed()
+    live_sessions.rights_changed(change)

@@ -35,6 +35,8 @@ from workshop.models.registration import (
     RegistrationStatus,
 )
 from workshop.models.user import MAX_EMAIL_CHARS
+from workshop.realtime import sessions as live_sessions
+from workshop.realtime.rights import RightsChange
 from workshop.registration import service
 from workshop.registration.csv_export import export_registrations
 from workshop.web.downloads import download
@@ -214,9 +216,16 @@ def cancel(token: str):
     if ConfirmForm().validate_on_submit():
         notices = service.cancel(db.session, registration, utcnow())
         db.session.commit()
+        _invite_ended(registration)
         _tell(notices)
         flash(_("Your registration is cancelled."), "info")
     return redirect(url_for("registration.mine", token=token))
+
+
+def _invite_ended(registration: Registration) -> None:
+    """A cancelled registration's invite is revoked: its socket closes now, on every process."""
+    if registration.invite_id is not None:
+        live_sessions.rights_changed(RightsChange.invite(registration.invite_id))
 
 
 @bp.route("/registration/<token>/enter", methods=["POST"])
@@ -327,6 +336,7 @@ def remove(lab_id: int, registration_id: int):
     if ConfirmForm().validate_on_submit():
         notices = service.cancel(db.session, registration, utcnow(), by_organizer=True)
         db.session.commit()
+        _invite_ended(registration)
         _tell(notices)
         flash(_("Registration removed."), "info")
     return redirect(url_for("registration.desk", lab_id=lab.id))
