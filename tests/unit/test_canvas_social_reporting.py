@@ -10,6 +10,7 @@ from tests.support.boards import ALICE, MemoryBoard
 from workshop.boards.canvas import BoardView
 from workshop.boards.errors import BoardError
 from workshop.boards.state import Item
+from workshop.canvases import report_draft as rd
 from workshop.canvases import social_reporting as sr
 
 
@@ -329,8 +330,8 @@ RECORD = {
 
 
 def test_the_report_drafts_every_dm_section_from_the_boards():
-    sections = sr.draft_sections(
-        sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it"
+    sections = rd.draft_sections(
+        rd.Sources(CONTEXT, STAKEHOLDERS, THEORY, dict(view_of(_board_with_everything()))), "it"
     )
     assert list(sections) == list(sr.SECTION_KEYS)
     assert "non è il bilancio sociale di un ente" in sections["methodology"]
@@ -388,7 +389,7 @@ def test_the_report_drafts_every_dm_section_from_the_boards():
 
 
 def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
-    sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, {}, RECORD), "it")
+    sections = rd.draft_sections(rd.Sources(CONTEXT, STAKEHOLDERS, THEORY, {}, RECORD), "it")
     identity = sections["identity"]
     for expected in (
         "Avviso: Avviso pubblico per la co-progettazione di servizi per le famiglie.",
@@ -421,7 +422,7 @@ def test_identity_comes_from_the_record_with_the_rup_under_its_own_label():
         in sections["resources"]
     )
     assert "Risorse pubbliche non monetarie, valorizzate: 51.726,00 €." in sections["resources"]
-    empty = sr.draft_sections(sr.Sources({}, {}, {}, {}), "it")
+    empty = rd.draft_sections(rd.Sources({}, {}, {}, {}), "it")
     assert empty["identity"].startswith("Da completare a cura dell'ente:")
 
 
@@ -459,7 +460,7 @@ def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measur
         ]
     )
     board_items = {i: it for i, it in board.items.items() if it.alive}
-    sections = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, theory, board_items), "it")
+    sections = rd.draft_sections(rd.Sources(CONTEXT, STAKEHOLDERS, theory, board_items), "it")
     objectives = sections["objectives_activities"]
     assert (
         "Realizzazioni rispetto a quanto previsto: Sportelli aperti: quantità prevista 4 sportelli, "
@@ -471,34 +472,34 @@ def test_outputs_are_reported_against_what_was_planned_with_the_source_of_measur
 
 
 def test_the_report_speaks_english_too_and_an_empty_project_still_has_every_section():
-    english = sr.draft_sections(sr.Sources(CONTEXT, STAKEHOLDERS, THEORY, {}), "en")
+    english = rd.draft_sections(rd.Sources(CONTEXT, STAKEHOLDERS, THEORY, {}), "en")
     assert "not an organisation's legal social report" in english["methodology"]
     assert "Total: €15,000.50." in english["resources"]
-    empty = sr.draft_sections(sr.Sources({}, {}, {}, {}), "it")
+    empty = rd.draft_sections(rd.Sources({}, {}, {}, {}), "it")
     assert all(key in empty for key in sr.SECTION_KEYS)
     assert empty["resources"].startswith("Da completare a cura dell'ente:")
 
 
 def test_drafting_makes_eight_sections_and_never_replaces_edited_words_without_a_yes():
     board = _board_with_everything()
-    first = sr._draft(view_of(board), {"lang": "it"}, ALICE)
+    first = rd._draft(view_of(board), {"lang": "it"}, ALICE)
     assert len(first.ops) == 8
     board.apply(first.ops)
-    titles = [title for title, _ in sr.report_sections(board.items.values(), "it")]
+    titles = [title for title, _ in rd.report_sections(board.items.values(), "it")]
     assert (
         titles[0] == "1. Nota metodologica"
         and titles[-1] == "8. Monitoraggio svolto dall'organo di controllo"
     )
-    assert sr._draft(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new
+    assert rd._draft(view_of(board), {"lang": "it"}, ALICE).ops == []  # nothing new
     section = next(i for i, it in board.items.items() if it.fields.get("key") == "people")
     board.apply([{"op": "update", "id": section, "fields": {"text": "Le nostre parole."}}])
-    asked = sr._draft(view_of(board), {"lang": "it"}, ALICE)
+    asked = rd._draft(view_of(board), {"lang": "it"}, ALICE)
     assert asked.ops == [] and asked.result == {"needs_confirmation": True, "edited": [section]}
-    board.apply(sr._draft(view_of(board), {"lang": "it", "replace": True}, ALICE).ops)
+    board.apply(rd._draft(view_of(board), {"lang": "it", "replace": True}, ALICE).ops)
     assert board.live()[section]["fields"]["edited"] is False
     for bad in ({"lang": "de"}, {"replace": 1}, {"lang": "it", "x": 1}):
         with pytest.raises(BoardError):
-            sr._draft(view_of(board), bad, ALICE)
+            rd._draft(view_of(board), bad, ALICE)
 
 
 def test_a_measurement_must_name_a_live_indicator_of_the_project():

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from workshop import glossary
-from workshop.canvases import report_record, social_reporting
+from workshop.canvases import report_draft, report_record
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "workshop" / "translations" / "it" / "LC_MESSAGES" / "messages.po"
@@ -36,8 +36,8 @@ def _italian_texts() -> list[str]:
             yield value
 
     for words in (
-        social_reporting.WORDS["it"],
-        social_reporting.SECTION_TITLES["it"],
+        report_draft.WORDS["it"],
+        report_draft.SECTION_TITLES["it"],
         report_record.WORDS["it"],
         report_record.LEDGER_WORDS["it"],
     ):
@@ -78,8 +78,8 @@ def test_counted_nouns_agree():
     assert glossary.counted(7, "outcome", "it") == "7 esiti"
     assert glossary.counted(0, "indicator", "it") == "0 indicatori"
     assert glossary.counted(1, "measurement", "en") == "1 measurement"
-    drafted = social_reporting.draft_sections(
-        social_reporting.Sources({}, {}, {"i": _indicator()}, {}), "it"
+    drafted = report_draft.draft_sections(
+        report_draft.Sources({}, {}, {"i": _indicator()}, {}), "it"
     )
     assert "1 indicatore" in drafted["methodology"] and "1 indicatori" not in drafted["methodology"]
 

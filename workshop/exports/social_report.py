@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workshop.boards.state import Item
+from workshop.canvases import report_draft as rd
 from workshop.canvases import report_record as rr
 from workshop.canvases import social_reporting as sr
 from workshop.canvases.theory_of_change import threshold_words
@@ -59,7 +60,7 @@ class IndicatorRow:
     latest_date: str
     target: str
     threshold: str
-    status: str  # a key of sr.WORDS[lang]["status"]
+    status: str  # a key of rd.WORDS[lang]["status"]
     status_words: str
     colour: str
     chart_svg: str
@@ -101,11 +102,11 @@ def build(
     record (its columns), `state` the board's ReportState (period, approval) if it has one."""
     reporting = boards.get(sr.KIND, {})
     theory = boards.get(sr.THEORY, {})
-    sections = sr.report_sections(reporting.values(), lang)
+    sections = rd.report_sections(reporting.values(), lang)
     is_draft = not sections
     if is_draft:
-        drafted = sr.draft_sections(
-            sr.Sources(
+        drafted = rd.draft_sections(
+            rd.Sources(
                 boards.get(sr.CONTEXT, {}),
                 boards.get(sr.STAKEHOLDERS, {}),
                 theory,
@@ -114,9 +115,9 @@ def build(
             ),
             lang,
         )
-        sections = [(sr.SECTION_TITLES[lang][key], drafted[key]) for key in sr.SECTION_KEYS]
+        sections = [(rd.SECTION_TITLES[lang][key], drafted[key]) for key in sr.SECTION_KEYS]
     words = DOCUMENT_WORDS[lang]
-    status_words = sr.WORDS[lang]["status"]
+    status_words = rd.WORDS[lang]["status"]
     measurements = [it for it in reporting.values() if it.type == "measurement"]
     rows = []
     for indicator in sorted(
@@ -159,7 +160,7 @@ def build(
                     lang=lang,
                 ),
                 provenance=rr.measurement_provenance(
-                    sr._latest_measurement(indicator.id, measurements), lang
+                    rd._latest_measurement(indicator.id, measurements), lang
                 ),
             )
         )
