@@ -8,14 +8,11 @@ and the figures to test-artifacts/layout-figures.json."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.test_board_browser import ARTIFACTS, ORGANIZER, WAIT_MS, Person, _unavailable
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.browser.test_board_browser import ARTIFACTS, ORGANIZER, WAIT_MS, Person
+from tests.support.browser_site import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -68,37 +65,8 @@ with app.app_context():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not (ROOT / "templates" / "base.html").exists():
-        _unavailable("templates/base.html is missing: the board page extends it")
-    tmp = tmp_path_factory.mktemp("layout-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'layout.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    env.pop("REDIS_URL", None)
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    made = json.loads(out.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    yield {"url": server.url, **made}
-    server.stop()
+    with demo_site(tmp_path_factory, "layout", setup=["-c", SETUP], without_redis=True) as facts:
+        yield facts
 
 
 @pytest.fixture(scope="module")
