@@ -132,7 +132,8 @@ def close_panels(person: Person) -> None:
     person.page.keyboard.press("Escape")
     person.js(
         "() => { const p = document.querySelector('#canvas-panel');"
-        " if (p && !p.hidden) window.tavoloBoard.canvas.closePanel(); }"
+        " if (p && !p.hidden) window.tavoloBoard.canvas.closePanel();"
+        " window.tavoloBoard.canvas.closeFindings(); }"
     )
 
 
@@ -169,7 +170,7 @@ def board_states(person: Person, audit: Auditor, kind: str, board_id: int) -> No
         menu.click()
         check.first.click()
         page.wait_for_timeout(800)
-        if page.locator("#canvas-panel:not([hidden])").count():
+        if page.locator("#canvas-findings:not([hidden])").count():
             audit.check(person, f"{kind}-findings")
             close_panels(person)
 

@@ -145,7 +145,7 @@ def test_a_problem_tree_built_by_hand_is_checked_and_its_findings_select_the_car
 
     # The check: the effect is linked to nothing.
     run_from_menu(participant, "[data-action=check_problem_tree]")
-    page.wait_for_selector("#canvas-panel[data-mode=findings] .finding-button")
+    page.wait_for_selector("#canvas-findings[data-mode=findings] .finding-button")
     texts = page.locator(".finding-text").all_inner_texts()
     assert any("legami" in text or "link" in text for text in texts), texts
     shot(participant, "problem-tree-findings")

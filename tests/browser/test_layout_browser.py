@@ -21,7 +21,7 @@ READABLE_ZOOM = 0.75  # = static/js/board/config.js: 12 px text on screen
 # The regions that must never overlap (the board itself lies under its two bands).
 PANELS = (
     *("bar", "rooms", "tools", "notice", "history", "selection", "zoom", "toasts"),
-    *("conductor", "panel", "call", "menu"),
+    *("conductor", "panel", "findings", "call", "menu"),
 )
 
 # A project of its own conducted by the demo's conductor, an invite, and a context board with a
@@ -216,13 +216,13 @@ def test_with_every_panel_open_no_two_panels_overlap(visitors, site):
     assert board["x"] + board["w"] <= rects["conductor"]["x"] + 1
     shot(person, "conductor-all-1366x768")
 
-    # The findings take the inspector's place (one side panel), still clear of the rest.
+    # The findings come in a region of their own, beside the inspector and clear of the rest.
     person.page.click('#canvas-menu [data-action="check_problem_tree"]')
-    person.page.wait_for_selector('#canvas-panel[data-mode="findings"]', timeout=WAIT_MS)
+    person.page.wait_for_selector('#canvas-findings[data-mode="findings"]', timeout=WAIT_MS)
     person.page.click("[data-canvas=menu]")
     person.page.wait_for_timeout(300)
     rects = regions(person)
-    assert {"panel", "menu", "conductor"} <= rects.keys()
+    assert {"panel", "findings", "menu", "conductor"} <= rects.keys()
     assert overlaps(rects) == [], rects
     shot(person, "conductor-findings-1366x768")
 

@@ -98,8 +98,8 @@ def test_the_inspector_reads_a_budget_amount_the_italian_way(browser, site):  # 
     page = conductor.page
     conductor.js("() => window.tavoloBoard.renderer.fitAll()")
     conductor.wait_settled()
-    # Selected as the board's other tests do: at the fitted zoom the card is small and its
-    # link handles (issue 15) cover it, so a pointer click lands on a handle.
+    # Selected as the board's other tests do (a click works too: a card too small on screen
+    # shows no link handles, tests/browser/test_polish_browser.py).
     conductor.js("() => window.tavoloBoard.select(['demo-bud-6'])")
     field = page.locator("#canvas-panel [data-field=amount]")
     field.wait_for()
