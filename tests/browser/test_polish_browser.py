@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_board_browser import ARTIFACTS, ORGANIZER, WAIT_MS, Person
+from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person
+from tests.browser.test_layout_browser import conductor, visitors  # noqa: F401  (fixture)
 from tests.support.browser_site import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -65,25 +66,6 @@ def site(tmp_path_factory):
         yield facts
 
 
-@pytest.fixture
-def people(browser, site):
-    opened = []
-
-    def make(viewport=(1366, 768)) -> Person:
-        person = Person(browser, site, viewport=viewport)
-        opened.append(person)
-        return person
-
-    yield make
-    for person in opened:
-        assert person.errors == [], person.errors
-        person.close()
-
-
-def conductor(people, viewport=(1366, 768)) -> Person:
-    return people(viewport).log_in("conduttore@demo.local", ORGANIZER[1])
-
-
 def shot(person: Person, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     person.page.screenshot(path=str(SHOTS / f"polish-{name}.png"))
@@ -104,8 +86,8 @@ def overlap(a: dict, b: dict) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_the_welcome_after_joining_is_a_toast_on_the_board_not_above_its_bar(people, site, size):
-    person = people(size).join("Giulia", code=site["code"])
+def test_the_welcome_after_joining_is_a_toast_on_the_board_not_above_its_bar(visitors, site, size):  # noqa: F811
+    person = visitors(viewport=size).join("Giulia", code=site["code"])
     page = person.page
     page.wait_for_selector("#board-root[data-ready=true]", timeout=WAIT_MS * 3)
     assert page.locator(".flashes").count() == 0  # no line of messages above the board
@@ -119,8 +101,8 @@ def test_the_welcome_after_joining_is_a_toast_on_the_board_not_above_its_bar(peo
     shot(person, f"welcome-{size[0]}x{size[1]}")
 
 
-def test_a_long_typed_card_shows_what_fits_then_an_ellipsis_and_all_of_it_on_focus(people, site):
-    person = conductor(people).open(site["context"])
+def test_a_long_typed_card_shows_what_fits_then_an_ellipsis_and_all_of_it_on_focus(visitors, site):  # noqa: F811
+    person = conductor(visitors).open(site["context"])
     person.js("() => window.tavoloBoard.renderer.setCamera({x: 80, y: 120, zoom: 1})")
     person.wait_settled()
     long = person.page.locator('.item[data-id="long"]')
@@ -153,8 +135,8 @@ def test_a_long_typed_card_shows_what_fits_then_an_ellipsis_and_all_of_it_on_foc
     assert long.get_attribute("aria-label").count(LONG_TEXT) == 1
 
 
-def test_connect_with_fits_the_tools_column_of_a_tablet(people, site):
-    person = conductor(people, (768, 1024)).open(site["context"])
+def test_connect_with_fits_the_tools_column_of_a_tablet(visitors, site):  # noqa: F811
+    person = conductor(visitors, viewport=(768, 1024)).open(site["context"])
     select = rect(person, "#canvas-edge-type")
     tools = rect(person, ".board-toolbar")
     assert (
@@ -177,8 +159,8 @@ def test_connect_with_fits_the_tools_column_of_a_tablet(people, site):
     shot(person, "connect-with-768x1024")
 
 
-def test_a_click_on_a_small_card_at_the_whole_board_zoom_selects_it(people, site):
-    person = conductor(people).open(site["context"])
+def test_a_click_on_a_small_card_at_the_whole_board_zoom_selects_it(visitors, site):  # noqa: F811
+    person = conductor(visitors).open(site["context"])
     page = person.page
     page.click('[data-action="zoom-whole"]')
     person.wait_settled()
@@ -203,8 +185,8 @@ def test_a_click_on_a_small_card_at_the_whole_board_zoom_selects_it(people, site
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_the_findings_keep_their_own_region_beside_the_inspector(people, site, size):
-    person = conductor(people, size).open(site["context"])
+def test_the_findings_keep_their_own_region_beside_the_inspector(visitors, site, size):  # noqa: F811
+    person = conductor(visitors, viewport=size).open(site["context"])
     page = person.page
     page.click("[data-canvas=menu]")
     page.click('#canvas-menu [data-action="check_problem_tree"]')

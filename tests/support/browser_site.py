@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -43,18 +44,16 @@ def run_script(env: dict[str, str], args: Sequence[str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@contextmanager
-def demo_site(
-    tmp_path_factory: pytest.TempPathFactory,
+def start_demo_site(
+    tmp: Path,
     name: str,
     *,
     setup: Sequence[str] | None = None,
     without_redis: bool = False,
-) -> Iterator[dict]:
-    """A started server holding the demo (and what `setup` made); stopped on leaving."""
-    if not (ROOT / "templates" / "base.html").exists():
-        unavailable("templates/base.html is missing: the pages extend it")
-    tmp = tmp_path_factory.mktemp(f"{name}-browser")
+    extra_env: dict[str, str] | None = None,
+) -> tuple[LiveServer, dict]:
+    """A started server on `tmp/NAME.sqlite3` holding the demo (and what `setup` made), and the
+    facts: what the script printed, "url" and "env". The caller stops the server."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / f'{name}.sqlite3'}",
@@ -64,6 +63,7 @@ def demo_site(
         "PYTHONPATH": str(ROOT),
         "WORKSHOP_LOGIN_RATE_LIMIT": GENEROUS_RATE_LIMIT,
         "WORKSHOP_JOIN_RATE_LIMIT": GENEROUS_RATE_LIMIT,
+        **(extra_env or {}),
     }
     if without_redis:
         env.pop("REDIS_URL", None)
@@ -74,7 +74,16 @@ def demo_site(
         {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
     )
     server.start()
+    return server, {**facts, "url": server.url, "env": env}
+
+
+@contextmanager
+def demo_site(tmp_path_factory: pytest.TempPathFactory, name: str, **options) -> Iterator[dict]:
+    """`start_demo_site` for a module's `site` fixture, in a fresh folder; stopped on leaving."""
+    if not (ROOT / "templates" / "base.html").exists():
+        unavailable("templates/base.html is missing: the pages extend it")
+    server, facts = start_demo_site(tmp_path_factory.mktemp(f"{name}-browser"), name, **options)
     try:
-        yield {**facts, "url": server.url, "env": env}
+        yield facts
     finally:
         server.stop()
