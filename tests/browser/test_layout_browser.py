@@ -421,6 +421,8 @@ def test_the_board_page_is_light_compressed_and_cached(visitors, site):
     # 200 KB before issue 15's branches were merged; they added real code (keynav.js, a11y-tree.js,
     # shortcuts.js, handles.js, card_menu.js, input.js, live.js, method_menu.js, inspector.js,
     # input.css, live.css): about 219 KB with Brotli 6, every file versioned and cached for good.
-    assert first["bytes_over_the_wire"] < 230_000, first
+    # The polish after it (fitting long typed titles, the findings' own region, render.js split
+    # in three modules: two more requests) added about 4.5 KB: 234 KB measured.
+    assert first["bytes_over_the_wire"] < 240_000, first
     # The second time every static file comes from the browser's cache, unasked.
     assert first["static_fetched"] and second["static_fetched"] == [], loads
