@@ -174,7 +174,7 @@ def test_a_click_on_a_small_card_at_the_whole_board_zoom_selects_it(visitors, si
     person.wait("() => window.tavoloBoard.selection.has('short')")
     assert (
         person.js(
-            "() => window.tavoloBoard.state.items().filter(i => i.type === 'connector').length"
+            "() => [...window.tavoloBoard.state.items()].filter(i => i.type === 'connector').length"
         )
         == 0
     )
