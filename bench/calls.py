@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.test_board_browser import Person  # noqa: E402 - the browser tests' person
 from tests.support.browser import FAKE_MEDIA_ARGS, launch_browser, start_playwright  # noqa: E402
-from tests.support.live_server import LiveServer, flask_command  # noqa: E402
+from tests.support.browser_site import start_demo_site  # noqa: E402
+from tests.support.live_server import LiveServer  # noqa: E402
 
 USABLE_FPS = 10  # received frames a second under which a face stops reading as a moving picture
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -81,34 +81,12 @@ def chromium_cpu_s() -> float:
 
 
 def make_site(tmp: Path) -> tuple[LiveServer, dict]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'calls.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_CALL_MESH_LIMIT": "16",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    setup = subprocess.run(
-        [sys.executable, "-m", "tests.browser.board_setup", "1", "0"],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+    return start_demo_site(
+        tmp,
+        "calls",
+        setup=["-m", "tests.browser.board_setup", "1", "0"],
+        extra_env={"WORKSHOP_CALL_MESH_LIMIT": "16"},
     )
-    facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    facts["url"] = server.url
-    return server, facts
 
 
 def measure(people: list[Person], window_s: float) -> dict:

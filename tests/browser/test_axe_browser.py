@@ -11,15 +11,11 @@ page's Content-Security-Policy does not block.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, JOIN_CODE, WAIT_MS, Person, _unavailable
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.support.browser_site import demo_site
+from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,35 +46,8 @@ with app.app_context():
 def site(tmp_path_factory):
     if not AXE_JS.exists():
         _unavailable("axe-core is missing: run npm ci")
-    tmp = tmp_path_factory.mktemp("axe-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'axe.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    facts = json.loads(out.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    facts["url"] = server.url
-    yield facts
-    server.stop()
+    with demo_site(tmp_path_factory, "axe", setup=["-c", SETUP]) as facts:
+        yield facts
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +132,8 @@ def close_panels(person: Person) -> None:
     person.page.keyboard.press("Escape")
     person.js(
         "() => { const p = document.querySelector('#canvas-panel');"
-        " if (p && !p.hidden) window.tavoloBoard.canvas.closePanel(); }"
+        " if (p && !p.hidden) window.tavoloBoard.canvas.closePanel();"
+        " window.tavoloBoard.canvas.closeFindings(); }"
     )
 
 
@@ -200,7 +170,7 @@ def board_states(person: Person, audit: Auditor, kind: str, board_id: int) -> No
         menu.click()
         check.first.click()
         page.wait_for_timeout(800)
-        if page.locator("#canvas-panel:not([hidden])").count():
+        if page.locator("#canvas-findings:not([hidden])").count():
             audit.check(person, f"{kind}-findings")
             close_panels(person)
 

@@ -12,15 +12,14 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.support.browser_site import demo_site
+from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,40 +60,13 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A real server on a scratch SQLite database holding the demo, free boards and a big board."""
-    if not (ROOT / "templates" / "base.html").exists():
-        # The login and join pages and the layout come from the ui-foundation branch.
-        _unavailable("templates/base.html is missing: the board page extends it")
-    tmp = tmp_path_factory.mktemp("board-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'board.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        # Each test logs in a few times: the login limit is for people, not for this suite.
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    setup = subprocess.run(
-        [sys.executable, "-m", "tests.browser.board_setup", "12", str(BIG_BOARD_ITEMS)],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    facts["url"] = server.url
-    facts["free_boards"] = list(facts["boards"])
-    yield facts
-    server.stop()
+    with demo_site(
+        tmp_path_factory,
+        "board",
+        setup=["-m", "tests.browser.board_setup", "12", str(BIG_BOARD_ITEMS)],
+    ) as facts:
+        facts["free_boards"] = list(facts["boards"])
+        yield facts
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person, _unavailable
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.support.browser_site import demo_site
+from tests.support.live_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,37 +45,8 @@ with app.app_context():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not (ROOT / "templates" / "base.html").exists():
-        _unavailable("templates/base.html is missing: the board page extends it")
-    tmp = tmp_path_factory.mktemp("canvas-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'canvas.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    made = json.loads(out.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"},
-        log_path=tmp / "server.log",
-    )
-    server.start()
-    yield {"url": server.url, "boards": made["boards"], "code": made["code"], "env": env}
-    server.stop()
+    with demo_site(tmp_path_factory, "canvas", setup=["-c", SETUP]) as facts:
+        yield facts
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +145,7 @@ def test_a_problem_tree_built_by_hand_is_checked_and_its_findings_select_the_car
 
     # The check: the effect is linked to nothing.
     run_from_menu(participant, "[data-action=check_problem_tree]")
-    page.wait_for_selector("#canvas-panel[data-mode=findings] .finding-button")
+    page.wait_for_selector("#canvas-findings[data-mode=findings] .finding-button")
     texts = page.locator(".finding-text").all_inner_texts()
     assert any("legami" in text or "link" in text for text in texts), texts
     shot(participant, "problem-tree-findings")

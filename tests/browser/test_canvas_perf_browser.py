@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, Person
 from tests.browser.test_canvas_browser import site  # noqa: F401  (fixtures)
 from tests.support.browser import launch_browser
-from tests.support.live_server import ROOT
+from tests.support.browser_site import run_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -126,15 +124,7 @@ MEASURE = """async ({zoom}) => {
 
 
 def test_a_300_card_tree_and_a_150_actor_grid_render_and_pan_smoothly(browser, site):  # noqa: F811
-    out = subprocess.run(
-        [sys.executable, "-c", BUILD],
-        env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    boards = json.loads(out.stdout.strip().splitlines()[-1])
+    boards = run_script(site["env"], ["-c", BUILD])
     person = Person(browser, site).log_in()
     figures = {"cpu_count": os.cpu_count()}
     for name, kind, expected in (

@@ -7,17 +7,13 @@ whole project downloaded as one ZIP and opened. Screenshots go to test-artifacts
 from __future__ import annotations
 
 import io
-import json
-import os
-import subprocess
-import sys
 import zipfile
 
 import pytest
 
 from tests.browser import test_canvas_browser
 from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person
-from tests.support.live_server import ROOT
+from tests.support.browser_site import run_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,15 +51,7 @@ with app.app_context():
 
 @pytest.fixture(scope="module")
 def after_a_lab(site):
-    out = subprocess.run(
-        [sys.executable, "-c", AFTER_A_LAB],
-        env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_script(site["env"], ["-c", AFTER_A_LAB])
 
 
 def test_the_organizer_reviews_a_lab_steps_a_history_and_downloads_the_project(

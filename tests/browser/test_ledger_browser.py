@@ -4,15 +4,11 @@ words. Screenshots of the ledger and of the project page go to test-artifacts/."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, Person
 from tests.browser.test_canvas_browser import site  # noqa: F401  (fixture: the demo, served)
+from tests.support.browser_site import run_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,17 +26,7 @@ with app.app_context():
 
 @pytest.fixture(scope="module")
 def demo_project(site):  # noqa: F811
-    from tests.support.live_server import ROOT
-
-    out = subprocess.run(
-        [sys.executable, "-c", DEMO_PROJECT],
-        env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_script(site["env"], ["-c", DEMO_PROJECT])
 
 
 def _add_line(page, amount: str) -> None:
@@ -106,27 +92,14 @@ DEMO_BOARD = DEMO_PROJECT.replace(
 def test_the_inspector_reads_a_budget_amount_the_italian_way(browser, site):  # noqa: F811
     """On the board, a budget line's amount typed "120.000,50" is 120000.5 (not 120, not
     12000050); "1.234" is refused in words and the amount stays."""
-    from tests.support.live_server import ROOT
-
-    board = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", DEMO_BOARD],
-            env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    board = run_script(site["env"], ["-c", DEMO_BOARD])
     conductor = Person(browser, site).log_in()
     conductor.open(board)
     page = conductor.page
     conductor.js("() => window.tavoloBoard.renderer.fitAll()")
     conductor.wait_settled()
-    # Selected as the board's other tests do: at the fitted zoom the card is small and its
-    # link handles (issue 15) cover it, so a pointer click lands on a handle.
+    # Selected as the board's other tests do (a click works too: a card too small on screen
+    # shows no link handles, tests/browser/test_polish_browser.py).
     conductor.js("() => window.tavoloBoard.select(['demo-bud-6'])")
     field = page.locator("#canvas-panel [data-field=amount]")
     field.wait_for()

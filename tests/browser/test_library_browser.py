@@ -4,13 +4,11 @@ Screenshots go to test-artifacts/library-*.png."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 # The browser is the session's (tests/browser/conftest.py): one Playwright driver per run.
-from tests.browser.test_board_browser import ARTIFACTS, Person, _unavailable
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.browser.test_board_browser import ARTIFACTS, Person
+from tests.support.browser_site import demo_site
 from workshop.demo import DEMO_MATERIALS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,26 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A real server on a scratch SQLite database holding the demo (and its library)."""
-    if not (ROOT / "templates" / "base.html").exists():
-        _unavailable("templates/base.html is missing")
-    tmp = tmp_path_factory.mktemp("library-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'library.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    yield {"url": server.url}
-    server.stop()
+    with demo_site(tmp_path_factory, "library") as facts:
+        yield facts
 
 
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)], ids=["desktop", "phone"])

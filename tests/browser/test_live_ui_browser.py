@@ -9,10 +9,7 @@ Screenshots go to test-artifacts/live-*.png (1366x768 and 390x844)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -24,7 +21,7 @@ from tests.browser.test_board_browser import (  # noqa: F401 - the people fixtur
     people,
 )
 from tests.browser.test_foundation_browser import AXE_JS, check_axe
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.support.browser_site import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,37 +40,8 @@ DISCUSS_IT = "Ora si discute: la scrittura riprende nella prossima fase."
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A real server on a scratch SQLite database: the demo, and a lab with a meeting today."""
-    if not (ROOT / "templates" / "base.html").exists():
-        _unavailable("templates/base.html is missing: the board page extends it")
-    tmp = tmp_path_factory.mktemp("live-ui-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    setup = subprocess.run(
-        [sys.executable, "-m", "tests.browser.live_setup"],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    facts["url"] = server.url
-    yield facts
-    server.stop()
+    with demo_site(tmp_path_factory, "live", setup=["-m", "tests.browser.live_setup"]) as facts:
+        yield facts
 
 
 def shot(person: Person, name: str) -> None:

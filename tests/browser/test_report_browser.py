@@ -9,12 +9,11 @@ canvas browser tests.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.browser.test_board_browser import ARTIFACTS, WAIT_MS, Person
 from tests.browser.test_canvas_browser import run_from_menu, shot, site  # noqa: F401  (fixture)
+from tests.support.browser_site import run_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,21 +32,7 @@ with app.app_context():
 
 @pytest.fixture(scope="module")
 def demo_boards(site):  # noqa: F811
-    import os
-    import subprocess
-    import sys
-
-    from tests.support.live_server import ROOT
-
-    out = subprocess.run(
-        [sys.executable, "-c", DEMO_PROJECT_SETUP],
-        env={**os.environ, **site["env"], "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_script(site["env"], ["-c", DEMO_PROJECT_SETUP])
 
 
 def test_the_plan_and_the_report_from_board_to_public_page(browser, site, demo_boards):  # noqa: F811

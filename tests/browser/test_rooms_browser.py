@@ -5,10 +5,6 @@ Screenshots go to test-artifacts/rooms-*.png."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 # The browser is the session's (tests/browser/conftest.py): one Playwright driver per run.
@@ -20,7 +16,7 @@ from tests.browser.test_board_browser import (  # noqa: F401 - the people fixtur
     people,
 )
 from tests.browser.test_foundation_browser import AXE_JS, check_axe
-from tests.support.live_server import ROOT, LiveServer, flask_command
+from tests.support.browser_site import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,39 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A real server on a scratch SQLite database holding the demo and two free boards."""
-    if not (ROOT / "templates" / "base.html").exists():
-        _unavailable("templates/base.html is missing: the board page extends it")
-    import os
-
-    tmp = tmp_path_factory.mktemp("rooms-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'rooms.sqlite3'}",
-        "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
-        "WORKSHOP_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-        "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",
-        "WORKSHOP_JOIN_RATE_LIMIT": "1000 per minute",
-    }
-    flask_command(env, "db", "upgrade")
-    flask_command(env, "demo", "load")
-    setup = subprocess.run(
-        [sys.executable, "-m", "tests.browser.board_setup", "2", "0"],
-        env={**env, "SOCKETIO_ASYNC_MODE": "threading"},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    facts = json.loads(setup.stdout.strip().splitlines()[-1])
-    server = LiveServer(
-        {k: v for k, v in env.items() if k != "PYTHONPATH"}, log_path=tmp / "server.log"
-    )
-    server.start()
-    facts["url"] = server.url
-    yield facts
-    server.stop()
+    with demo_site(
+        tmp_path_factory, "rooms", setup=["-m", "tests.browser.board_setup", "2", "0"]
+    ) as facts:
+        yield facts
 
 
 def shot(person: Person, name: str) -> None:

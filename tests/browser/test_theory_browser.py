@@ -95,14 +95,14 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
 
     # The check: the precondition has no indicator yet, and says so.
     run_from_menu(participant, "[data-action=check_theory]")
-    page.wait_for_selector("#canvas-panel[data-mode=findings] .finding-button")
+    page.wait_for_selector("#canvas-findings[data-mode=findings] .finding-button")
     texts = " ".join(page.locator(".finding-text").all_inner_texts())
     assert "indicatori" in texts or "indicator" in texts, texts
     shot(participant, "theory-findings")
 
     # Candidate assumptions come from the context only when asked; this project's has none yet.
     run_from_menu(participant, "[data-action=list_assumption_candidates]")
-    page.wait_for_selector("#canvas-panel[data-mode=candidates] .findings-ok")
+    page.wait_for_selector("#canvas-findings[data-mode=candidates] .findings-ok")
     assert (
         page.locator("[data-action=pick_assumption]").count() == 0
     )  # picked from the panel, not the menu
@@ -115,16 +115,18 @@ def test_a_small_theory_of_change_built_by_hand_in_two_pages(pair, site):  # noq
     participant.open(board)
     participant.js("(id) => window.tavoloBoard.select([id])", goal)
     run_from_menu(participant, "[data-action=list_assumption_candidates]")
-    page.wait_for_selector("#canvas-panel[data-mode=candidates] [data-canvas=pick][data-kind=risk]")
+    page.wait_for_selector(
+        "#canvas-findings[data-mode=candidates] [data-canvas=pick][data-kind=risk]"
+    )
     assert not [i for i in participant.items() if i["type"] == "assumption"]
     shot(participant, "theory-candidates")
-    page.click("#canvas-panel [data-canvas=pick][data-kind=risk]")
+    page.click("#canvas-findings [data-canvas=pick][data-kind=risk]")
     participant.wait(
         "(goal) => [...window.tavoloBoard.state.items()].some(it => it.type === 'assumption'"
         " && it.fields.kind === 'risk' && it.fields.attached_to === goal)",
         goal,
     )
-    page.wait_for_selector("#canvas-panel[data-mode=candidates] .candidate .muted")
+    page.wait_for_selector("#canvas-findings[data-mode=candidates] .candidate .muted")
     shot(participant, "theory-candidate-picked")
 
     # The narrative, written by the server and seen by the conductor as a card on the board.

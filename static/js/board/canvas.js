@@ -23,7 +23,7 @@ export class CanvasUI {
     this.watched = new Map(); // kind -> WatchedBoard
     this.edgeType = "connector";
     this.inspecting = null; // {source: "board" | kind, id}
-    this.panelMode = null; // "inspector" | "findings" | "candidates" | "salience" | "registry"
+    this.panelMode = null; // "inspector" | "salience" | "registry"
     this.sort = { key: "name", dir: 1 };
     this.findings = [];
     this.dirtyPanel = false;
@@ -31,6 +31,10 @@ export class CanvasUI {
     this.panel = this.root.querySelector("#canvas-panel");
     this.panelTitle = this.root.querySelector("#canvas-panel-title");
     this.panelBody = this.root.querySelector("#canvas-panel-body");
+    // The check's findings and the candidates have a panel of their own (method_menu.js).
+    this.findingsPanel = this.root.querySelector("#canvas-findings");
+    this.findingsTitle = this.root.querySelector("#canvas-findings-title");
+    this.findingsBody = this.root.querySelector("#canvas-findings-body");
     this.menu = this.root.querySelector("#canvas-menu");
     this.menuButton = this.root.querySelector("[data-canvas='menu']");
     this.palette = this.root.querySelector("#canvas-palette");
@@ -51,6 +55,12 @@ export class CanvasUI {
       if (event.key === "Escape") {
         event.stopPropagation();
         this.closePanel();
+      }
+    });
+    this.findingsPanel?.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        this.closeFindings();
       }
     });
   }
@@ -215,6 +225,19 @@ export class CanvasUI {
     else this.app.viewport.focus({ preventScroll: true });
   }
 
+  /** The findings' panel: `mode` "findings" (the check's) or "candidates". */
+  openFindings(mode, title) {
+    this.findingsPanel.hidden = false;
+    this.findingsPanel.dataset.mode = mode;
+    this.findingsTitle.textContent = title;
+  }
+
+  closeFindings() {
+    if (!this.findingsPanel || this.findingsPanel.hidden) return;
+    this.findingsPanel.hidden = true;
+    this.app.viewport.focus({ preventScroll: true });
+  }
+
   _schedulePanel() {
     if (this.dirtyPanel) return;
     this.dirtyPanel = true;
@@ -236,7 +259,7 @@ export class CanvasUI {
     if (!this.panelMode || this.panel.hidden) return;
     if (this.panelMode === "inspector") {
       if (this.inspecting?.source === "board" && ids.has(this.inspecting.id)) this._schedulePanel();
-    } else if (this.panelMode !== "findings" && this.panelMode !== "candidates") {
+    } else {
       const src = this.registrySource();
       if (src?.key === "board") this._schedulePanel();
     }
@@ -284,6 +307,9 @@ export class CanvasUI {
         break;
       case "close-panel":
         this.closePanel();
+        break;
+      case "close-findings":
+        this.closeFindings();
         break;
       case "finding":
         this._selectFinding(Number(b.dataset.index));

@@ -134,6 +134,43 @@ export class CardPainter {
     }
   }
 
+  // A long title fits its card (the card keeps its size: links, handles and frames go by it): the
+  // words the card has room for, then "…" (a line clamp), the whole text in the card's name, in
+  // its tooltip and, on keyboard focus, in the card grown over its neighbours (canvas.css). The
+  // renderer calls these in two passes over every card it drew, all reads then all writes, so a
+  // frame lays out once however many cards changed.
+
+  /** Write: the title back to its full height before it is measured. */
+  unclip(node) {
+    const title = node.querySelector(".card-title");
+    if (!title || !node.classList.contains("is-clipped")) return;
+    node.classList.remove("is-clipped");
+    title.style.removeProperty("-webkit-line-clamp");
+  }
+
+  /** Read: does the title overflow its room, and how many of its lines fit? */
+  measure(node) {
+    const title = node.querySelector(".card-title");
+    if (!title || !node.isConnected) return null;
+    const room = title.clientHeight;
+    if (title.scrollHeight <= room + 1) return { clipped: false, lines: 0 };
+    const line = parseFloat(getComputedStyle(title).lineHeight) || 21;
+    return { clipped: true, lines: Math.max(1, Math.floor(room / line)) };
+  }
+
+  /** Write: clamp the title to the lines that fit, with "…"; the tooltip says it all. */
+  clip(node, fit) {
+    if (!fit) return;
+    const title = node.querySelector(".card-title");
+    node.classList.toggle("is-clipped", fit.clipped);
+    if (fit.clipped) {
+      title.style.setProperty("-webkit-line-clamp", String(fit.lines));
+      node.title = title.textContent;
+    } else {
+      node.removeAttribute("title");
+    }
+  }
+
   /** The accessible name: type, title, then what the chips say. */
   describe(item) {
     const s = this.schema;

@@ -92,10 +92,15 @@ export class StatusIndicator {
   }
 }
 
+const FLASH_MS = 8_000; // a message the page came with stays this long
+
 /** Short messages that fade (a refused change, a copy...). */
 export class Toasts {
   constructor(node) {
     this.node = node;
+    // The page's own messages (a flash such as the welcome after joining) came with it: they
+    // fade like the others, given a little longer since the page was still loading.
+    for (const flash of node.querySelectorAll(".toast[data-flash]")) setTimeout(() => flash.remove(), FLASH_MS);
   }
 
   /** One toast per message (and per `key`: a new refusal replaces the last), never a stack. */

@@ -9,6 +9,10 @@
 /** Screen size of a handle's hit area, in CSS px (WCAG 2.5.8 asks for at least 24). */
 export const HANDLE_HIT_PX = 24;
 export const HANDLE_HIT_TOUCH_PX = 36;
+// Each handle reaches half a target into its card. A card shows handles only while its shorter
+// side is at least this many targets on screen, so its middle stays free for a click that
+// selects it; smaller (a fitted, far-out board) it is linked with C or its menu.
+export const HANDLE_CLEAR_TARGETS = 3;
 const SVG = "http://www.w3.org/2000/svg";
 const SIDES = ["top", "right", "bottom", "left"];
 
@@ -20,6 +24,11 @@ export function handlePoints(box) {
     bottom: [box.x + box.w / 2, box.y + box.h],
     left: [box.x, box.y + box.h / 2],
   };
+}
+
+/** Does `box` at this zoom have room for handles and still a body to click? */
+export function handlesFit(box, zoom, hitPx = HANDLE_HIT_PX) {
+  return Math.min(box.w, box.h) * zoom >= hitPx * HANDLE_CLEAR_TARGETS;
 }
 
 /** Which handle of `box` is at board point (x, y) at this zoom, or null. */
@@ -67,17 +76,24 @@ export class LinkHandles {
     return linkable(item, { isSpatial: this.isSpatial, isZone: (type) => this.app.schema.isZone(type) });
   }
 
-  /** The cards that show handles: the hovered one and the one selected. */
+  /** The cards that show handles: the hovered one and the one selected, when big enough. */
   wanted() {
     const app = this.app;
     if (!app.canEdit() || app.editor.active) return [];
     const ids = new Set();
     if (app.selection.size === 1) ids.add([...app.selection][0]);
     if (this.hovered) ids.add(this.hovered);
+    const zoom = app.renderer.camera.zoom;
+    const hitPx = window.matchMedia?.("(pointer: coarse)").matches ? HANDLE_HIT_TOUCH_PX : HANDLE_HIT_PX;
     return [...ids].filter((id) => {
       const item = app.state.get(id);
-      return this._linkable(item) && app.canChange(item);
+      return this._linkable(item) && app.canChange(item) && handlesFit(this.boxOf(item), zoom, hitPx);
     });
+  }
+
+  /** The zoom changed: a card may have grown big enough for its handles, or too small. */
+  zoomed() {
+    if (this.shown.length || this.hovered || this.app.selection.size === 1) this.draw();
   }
 
   hover(id) {
@@ -110,7 +126,9 @@ export class LinkHandles {
     const zoom = this.app.renderer.camera.zoom;
     for (const id of this.shown) {
       const item = this.app.state.get(id);
-      if (item && handleAt(this.boxOf(item), zoom, x, y, touch ? HANDLE_HIT_TOUCH_PX : HANDLE_HIT_PX)) return id;
+      const hitPx = touch ? HANDLE_HIT_TOUCH_PX : HANDLE_HIT_PX;
+      const box = item && this.boxOf(item);
+      if (box && handlesFit(box, zoom, hitPx) && handleAt(box, zoom, x, y, hitPx)) return id;
     }
     return null;
   }

@@ -28,6 +28,7 @@ export const REGIONS = {
   toasts: "#board-toasts",
   conductor: "#conductor-panel",
   panel: "#canvas-panel",
+  findings: "#canvas-findings",
   call: "#call-panel",
   menu: "#canvas-menu",
 };
@@ -99,7 +100,7 @@ export class LayoutManager {
     const target = idle ? this.topBand : this.stage;
     if (call.parentElement === target) return;
     const hadFocus = call.contains(document.activeElement) ? document.activeElement : null;
-    if (target === this.stage) this.stage.insertBefore(call, this.root.querySelector("#canvas-panel")?.nextSibling ?? null);
+    if (target === this.stage) this.stage.insertBefore(call, this.root.querySelector("#canvas-findings")?.nextSibling ?? null);
     else target.append(call);
     hadFocus?.focus({ preventScroll: true });
   }

@@ -429,6 +429,10 @@ class BoardApp {
     const label = `${Math.round(camera.zoom * 100)}%`;
     if (this.zoomLabel && this.zoomLabel.textContent !== label) this.zoomLabel.textContent = label;
     this.rooms?.cameraChanged(camera);
+    if (camera.zoom !== this.handlesZoom) {
+      this.handlesZoom = camera.zoom;
+      this.input?.handles.zoomed();
+    }
   }
 
   // --- rooms: moving to another room's board ------------------------------------------------------

@@ -150,7 +150,7 @@ export class MethodMenu {
 
   showFindings(action, findings) {
     this.findings = findings;
-    this.openPanel("findings", t(`action.${action}`));
+    this.openFindings("findings", t(`action.${action}`));
     const wrap = el("div", "findings");
     if (!findings.length) {
       wrap.append(el("p", "findings-ok", t("No problems found.")));
@@ -170,12 +170,12 @@ export class MethodMenu {
       });
       wrap.append(list);
     }
-    this.panelBody.dataset.key = "";
-    this.panelBody.replaceChildren(wrap);
+    this.findingsBody.dataset.key = "";
+    this.findingsBody.replaceChildren(wrap);
     this.app.announcer.say(
       findings.length ? t("Findings: %(count)s", { count: findings.length }) : t("No problems found."),
     );
-    this.panelBody.querySelector("button")?.focus();
+    this.findingsBody.querySelector("button")?.focus();
   }
 
   // --- candidate assumptions and risks from the context (PESTEL, SWOT) --------------------------------
@@ -183,7 +183,7 @@ export class MethodMenu {
   /** The context's factors, each with a choice: an assumption (a condition believed to hold) or a
    * risk. A card is made only when someone picks it, on the selected outcome or link if any. */
   showCandidates(candidates) {
-    this.openPanel("candidates", t("action.list_assumption_candidates"));
+    this.openFindings("candidates", t("action.list_assumption_candidates"));
     const wrap = el("div", "findings");
     wrap.append(el("p", "panel-hint", t("Picked on the selected outcome or causal link, if one is selected.")));
     if (!candidates.length) wrap.append(el("p", "findings-ok", t("No PESTEL factor or external SWOT item yet.")));
@@ -207,10 +207,10 @@ export class MethodMenu {
       list.append(li);
     }
     wrap.append(list);
-    this.panelBody.dataset.key = "";
-    this.panelBody.replaceChildren(wrap);
+    this.findingsBody.dataset.key = "";
+    this.findingsBody.replaceChildren(wrap);
     this.app.announcer.say(t("Items: %(count)s", { count: candidates.length }));
-    this.panelBody.querySelector("button")?.focus();
+    this.findingsBody.querySelector("button")?.focus();
   }
 
   async _pickCandidate(sourceId, kind) {

@@ -1,157 +1,19 @@
 // Drawing the board: items as DOM nodes (frames, then connectors in one SVG, then the other
-// items), inside a "world" layer that one CSS transform pans and zooms. User text only ever
-// reaches the page through textContent. Only the items whose view changed are redrawn, in the
-// next animation frame; connectors follow their ends.
+// items), inside a "world" layer that one CSS transform pans and zooms. Only the items whose view
+// changed are redrawn, in the next animation frame; connectors follow their ends. An item's own
+// DOM is item_nodes.js's; its box and names are view_items.js's (re-exported here).
 
 import { MAX_ZOOM, MIN_ZOOM } from "./config.js";
-import { excerpt, t } from "./i18n.js";
+import { createItemNode, createLinkGroup, updateItemNode, updateLinkGroup } from "./item_nodes.js";
 import { compareOrder } from "./order.js";
-import { markOrigin } from "./live.js";
-import { markDecision } from "./decisions.js";
+import { boundsOf, boxOf, cards, el, isEdgeItem, isSpatial, layerOf, svg } from "./view_items.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-export const PALETTE = ["yellow", "orange", "red", "pink", "purple", "blue", "teal", "green", "grey", "white"];
-const HEX = /^#[0-9a-fA-F]{6}$/;
-const SPATIAL_LAYERS = { frame: "frames" }; // every other spatial type goes to "items"
-const SHAPES = new Set(["rect", "ellipse", "diamond", "triangle"]);
-const TEXT_SIZES = new Set(["s", "m", "l", "xl"]);
+export { PALETTE } from "./item_nodes.js";
+export { boundsOf, boxOf, describe, isSpatial, linkDescription, shortName, useCards } from "./view_items.js";
+
 const FAR_ZOOM = 0.3; // below this zoom a card shows only its title, as a label (board.css)
 const PAN_SETTLE_MS = 150; // a pan this long still is over: the world stops being its own layer
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
-
-// Typed cards and edges of a session canvas (cards.js), set by main.js from the board schema.
-let cards = null;
-
-export function useCards(painter) {
-  cards = painter;
-}
-
-const layerOf = (type) => (cards ? cards.layerOf(type) : SPATIAL_LAYERS[type] ?? "items");
-const isEdgeItem = (item) => Boolean(item) && (item.type === "connector" || Boolean(cards?.isEdge(item)));
-
-function el(tag, className) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  return node;
-}
-
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  return node;
-}
-
-function num(value, fallback) {
-  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
-}
-
-/** The item's box in board units. */
-export function boxOf(item) {
-  const f = item.fields;
-  return { x: num(f.x, 0), y: num(f.y, 0), w: num(f.w, 200), h: num(f.h, 200) };
-}
-
-export function isSpatial(item) {
-  return item && item.type !== "connector" && typeof item.fields.x === "number";
-}
-
-function applyColour(node, colour, fallback) {
-  for (const name of PALETTE) node.classList.remove(`color-${name}`);
-  node.style.removeProperty("--item-color");
-  if (HEX.test(colour ?? "")) {
-    node.classList.add("color-custom");
-    node.style.setProperty("--item-color", colour);
-  } else {
-    node.classList.remove("color-custom");
-    node.classList.add(`color-${PALETTE.includes(colour) ? colour : fallback}`);
-  }
-}
-
-/** The accessible name of an item, in the reader's language. */
-export function describe(item, state) {
-  const f = item.fields;
-  if (cards?.isTyped(item)) {
-    if (!cards.isEdge(item)) return cards.describe(item);
-    const from = state?.get(f.from);
-    const to = state?.get(f.to);
-    return cards.describeEdge(item, from ? shortName(from) : "?", to ? shortName(to) : "?");
-  }
-  // The whole visible text goes into the name (WCAG 2.5.3, label in name); only connectors,
-  // whose name is made of other items' names, are shortened.
-  const whole = (text) => String(text ?? "").replace(/\s+/g, " ").trim();
-  switch (item.type) {
-    case "sticky":
-      return f.author
-        ? t("Sticky note by %(author)s: %(text)s", { author: f.author, text: whole(f.text) || t("empty") })
-        : t("Sticky note: %(text)s", { text: whole(f.text) || t("empty") });
-    case "text":
-      return t("Text: %(text)s", { text: whole(f.text) || t("empty") });
-    case "shape":
-      return t("%(shape)s: %(text)s", { shape: t(`shape.${f.shape ?? "rect"}`), text: whole(f.text) || t("empty") });
-    case "frame":
-      return f.locked
-        ? t("Locked frame: %(title)s", { title: whole(f.title) || t("untitled") })
-        : t("Frame: %(title)s", { title: whole(f.title) || t("untitled") });
-    case "connector": {
-      const from = state?.get(f.from);
-      const to = state?.get(f.to);
-      return t("Connector from %(from)s to %(to)s", {
-        from: from ? shortName(from) : "?",
-        to: to ? shortName(to) : "?",
-      }) + (f.label ? `: ${excerpt(f.label)}` : "");
-    }
-    default:
-      return t("Item: %(type)s", { type: item.type });
-  }
-}
-
-/** A card says its links in words (the board's list, a11y-tree.js, writes them). */
-export function linkDescription(node, id) {
-  const links = `board-list-links-${id}`;
-  if (document.getElementById(links)) node.setAttribute("aria-describedby", links);
-  else node.removeAttribute("aria-describedby");
-}
-
-export function shortName(item) {
-  const f = item.fields;
-  if (cards?.isTyped(item)) return excerpt(cards.schema.title(item) || t(`type.${item.type}`), 30);
-  return excerpt(f.text || f.title || f.label || t(`type.${item.type}`), 30);
-}
-
-/** Where the segment from the box's centre towards (tx, ty) leaves the box. */
-function edgePoint(box, tx, ty) {
-  const cx = box.x + box.w / 2;
-  const cy = box.y + box.h / 2;
-  const dx = tx - cx;
-  const dy = ty - cy;
-  if (dx === 0 && dy === 0) return [cx, cy];
-  const scale = Math.min(dx ? box.w / 2 / Math.abs(dx) : Infinity, dy ? box.h / 2 / Math.abs(dy) : Infinity);
-  return [cx + dx * Math.min(scale, 1), cy + dy * Math.min(scale, 1)];
-}
-
-function arrowHead(x, y, fromX, fromY, size = 12) {
-  const angle = Math.atan2(y - fromY, x - fromX);
-  const a1 = angle + Math.PI - 0.45;
-  const a2 = angle + Math.PI + 0.45;
-  return `${x},${y} ${x + size * Math.cos(a1)},${y + size * Math.sin(a1)} ${x + size * Math.cos(a2)},${y + size * Math.sin(a2)}`;
-}
-
-/** The box around `items` (spatial ones), or null. */
-export function boundsOf(items) {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const item of items) {
-    if (!isSpatial(item)) continue;
-    const b = boxOf(item);
-    minX = Math.min(minX, b.x);
-    minY = Math.min(minY, b.y);
-    maxX = Math.max(maxX, b.x + b.w);
-    maxY = Math.max(maxY, b.y + b.h);
-  }
-  return Number.isFinite(minX) ? { minX, minY, maxX, maxY } : null;
-}
 
 export class BoardRenderer {
   constructor({ viewport, state, onCamera = () => {} }) {
@@ -170,6 +32,7 @@ export class BoardRenderer {
     this.selection = new Set();
     this.hidden = new Set(); // ids drawn by someone else (the text editor covers them)
     this.tabStop = null; // the one item Tab reaches (keynav.js); the others are reached by arrows
+    this.toFit = new Set(); // typed cards drawn this frame: their titles are fitted (cards.js)
 
     this.world = el("div", "board-world");
     this.layers = {
@@ -231,6 +94,12 @@ export class BoardRenderer {
       this.viewport.style.setProperty("--zoom", String(zoom));
       // Far out, words are specks: drawing them costs more than the whole rest of a frame.
       this.viewport.classList.toggle("is-far", zoom < FAR_ZOOM);
+      // Below a readable zoom the words grow (labels): once the zoom rests, titles are re-fitted.
+      clearTimeout(this.fitTimer);
+      this.fitTimer = setTimeout(() => {
+        for (const node of this.nodes.values()) if (node.classList.contains("item-typed")) this.toFit.add(node);
+        this._schedule();
+      }, PAN_SETTLE_MS);
     }
     this._placeCursors();
     this.cullPending = true;
@@ -364,6 +233,17 @@ export class BoardRenderer {
     for (const id of ids) for (const c of this.byEnd.get(id) ?? []) connectors.add(c);
     for (const id of connectors) this._drawConnector(id);
     this._drawSelection();
+    this._fitCards();
+  }
+
+  /** Fit the titles of the typed cards drawn: all writes, then all reads, then all writes. */
+  _fitCards() {
+    if (!this.toFit.size || !cards) return;
+    const nodes = [...this.toFit].filter((node) => node.isConnected);
+    this.toFit.clear();
+    for (const node of nodes) cards.unclip(node);
+    const fits = nodes.map((node) => cards.measure(node));
+    nodes.forEach((node, i) => cards.clip(node, fits[i]));
   }
 
   /** The board rectangle worth having nodes for: the view and a margin around it. */
@@ -524,99 +404,20 @@ export class BoardRenderer {
   }
 
   _create(item) {
-    const node = cards?.isTyped(item) ? cards.create(item) : el("div", `item item-${item.type}`);
-    node.dataset.id = item.id;
-    node.dataset.type = item.type;
-    node.tabIndex = item.id === this.tabStop ? 0 : -1;
-    if (item.id === this.tabStop) this.viewport.tabIndex = -1;
-    // A zone (the power/interest grid) is a region holding cards, far bigger than the view: a
-    // group, whose name need not repeat every word of it that happens to be on screen.
-    node.setAttribute("role", cards?.schema.isZone(item.type) ? "group" : "button");
-    node.setAttribute("aria-roledescription", t(`type.${item.type}`));
-    if (item.type === "shape") {
-      const art = svg("svg", { class: "shape-art", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
-      node.append(art);
-    }
-    if (cards?.isTyped(item)) {
-      // cards.js made its inside
-    } else if (item.type === "frame") {
-      const title = el("div", "frame-title");
-      const label = el("span", "frame-title-text");
-      const lock = el("span", "frame-lock");
-      lock.setAttribute("aria-hidden", "true");
-      lock.textContent = t("Locked");
-      title.append(label, lock);
-      node.append(title);
-    } else {
-      const text = el("div", "item-body");
-      node.append(text);
-      if (item.type === "sticky") {
-        // The author is in the accessible name already ("Sticky note by ..."): said once. It
-        // comes first in the DOM, as in the name (WCAG 2.5.3), and shows last (CSS order).
-        const author = el("div", "item-author");
-        author.setAttribute("aria-hidden", "true");
-        node.prepend(author, " ");
-      }
-    }
-    return node;
+    const tabStop = item.id === this.tabStop;
+    if (tabStop) this.viewport.tabIndex = -1;
+    return createItemNode(item, tabStop);
   }
 
   _update(node, item) {
-    const f = item.fields;
-    const box = boxOf(item);
-    node.style.transform = `translate(${box.x}px, ${box.y}px)`;
-    node.style.width = `${box.w}px`;
-    node.style.height = `${box.h}px`;
-    node.setAttribute(
-      "aria-label",
-      describe(item, this.state) + markOrigin(node, this.origins?.get(item.id)) + markDecision(node, this.marks?.get(item.id)),
-    );
-    linkDescription(node, item.id);
-    node.classList.toggle("is-selected", this.selection.has(item.id));
-    node.classList.toggle("is-hidden", this.hidden.has(item.id));
-    switch (item.type) {
-      case "sticky":
-        applyColour(node, f.color, "yellow");
-        node.querySelector(".item-body").textContent = f.text ?? "";
-        node.querySelector(".item-author").textContent = f.author ?? "";
-        node.classList.toggle("is-empty", !f.text);
-        node.classList.toggle("text-long", (f.text ?? "").length > 140);
-        break;
-      case "text":
-        applyColour(node, f.color, "grey");
-        for (const size of TEXT_SIZES) node.classList.toggle(`size-${size}`, size === (f.size ?? "m"));
-        node.querySelector(".item-body").textContent = f.text ?? "";
-        node.classList.toggle("is-empty", !f.text);
-        break;
-      case "shape": {
-        applyColour(node, f.color, "blue");
-        const shape = SHAPES.has(f.shape) ? f.shape : "rect";
-        if (node.dataset.shape !== shape) {
-          node.dataset.shape = shape;
-          const art = node.querySelector(".shape-art");
-          art.replaceChildren(
-            shape === "ellipse"
-              ? svg("ellipse", { cx: 50, cy: 50, rx: 49, ry: 49 })
-              : shape === "diamond"
-                ? svg("polygon", { points: "50,1 99,50 50,99 1,50" })
-                : shape === "triangle"
-                  ? svg("polygon", { points: "50,1 99,99 1,99" })
-                  : svg("rect", { x: 1, y: 1, width: 98, height: 98, rx: 4 }),
-          );
-          for (const part of art.children) part.setAttribute("vector-effect", "non-scaling-stroke");
-        }
-        node.querySelector(".item-body").textContent = f.text ?? "";
-        break;
-      }
-      case "frame":
-        applyColour(node, f.color, "white");
-        node.querySelector(".frame-title-text").textContent = f.title || t("untitled");
-        node.classList.toggle("is-locked", Boolean(f.locked));
-        break;
-      default:
-        if (cards?.isTyped(item)) cards.update(node, item);
-        else node.querySelector(".item-body").textContent = f.text ?? f.title ?? f.label ?? "";
-    }
+    updateItemNode(node, item, {
+      state: this.state,
+      selected: this.selection.has(item.id),
+      hidden: this.hidden.has(item.id),
+      origin: this.origins?.get(item.id),
+      mark: this.marks?.get(item.id),
+    });
+    if (node.classList.contains("item-typed")) this.toFit.add(node);
   }
 
   _drawConnector(id) {
@@ -629,16 +430,7 @@ export class BoardRenderer {
       return;
     }
     if (!group) {
-      group = svg("g", { class: "connector", tabindex: id === this.tabStop ? "0" : "-1", role: "button" });
-      group.dataset.id = id;
-      group.dataset.type = item.type;
-      group.setAttribute("aria-roledescription", t(`type.${item.type}`));
-      const hit = svg("line", { class: "connector-hit" });
-      const line = svg("line", { class: "connector-line" });
-      const headEnd = svg("polygon", { class: "connector-head connector-head-end" });
-      const headStart = svg("polygon", { class: "connector-head connector-head-start" });
-      const label = svg("text", { class: "connector-label", "text-anchor": "middle", "dominant-baseline": "middle" });
-      group.append(hit, line, headEnd, headStart, label);
+      group = createLinkGroup(id, item, id === this.tabStop);
       this.links.append(group);
       this.nodes.set(id, group);
     }
@@ -651,36 +443,7 @@ export class BoardRenderer {
         this.byEnd.get(end).add(id);
       }
     }
-    const a = boxOf(from);
-    const b = boxOf(to);
-    const [x1, y1] = edgePoint(a, b.x + b.w / 2, b.y + b.h / 2);
-    const [x2, y2] = edgePoint(b, a.x + a.w / 2, a.y + a.h / 2);
-    const [hit, line, headEnd, headStart, label] = group.children;
-    for (const part of [hit, line]) {
-      part.setAttribute("x1", x1);
-      part.setAttribute("y1", y1);
-      part.setAttribute("x2", x2);
-      part.setAttribute("y2", y2);
-    }
-    const f = item.fields;
-    const typed = cards?.isTyped(item) ? cards.schema.edgeStyle(item) : null;
-    const arrow = typed ? typed.arrow : (f.arrow ?? "end");
-    headEnd.setAttribute("points", arrowHead(x2, y2, x1, y1));
-    headStart.setAttribute("points", arrowHead(x1, y1, x2, y2));
-    headEnd.style.display = arrow === "end" || arrow === "both" ? "" : "none";
-    headStart.style.display = arrow === "start" || arrow === "both" ? "" : "none";
-    group.classList.toggle("is-dashed", typed ? typed.dashed : f.style === "dashed");
-    group.classList.toggle("is-selected", this.selection.has(id));
-    group.classList.toggle("is-typed", Boolean(typed));
-    for (const name of PALETTE) group.classList.remove(`color-${name}`);
-    const colour = typed ? typed.tone : f.color;
-    if (HEX.test(colour ?? "")) group.style.setProperty("--item-color", colour);
-    else group.classList.add(`color-${PALETTE.includes(colour) ? colour : "grey"}`);
-    if (typed) group.style.setProperty("--edge-width", `${typed.width}px`);
-    label.setAttribute("x", (x1 + x2) / 2);
-    label.setAttribute("y", (y1 + y2) / 2);
-    label.textContent = f.label ?? "";
-    group.setAttribute("aria-label", describe(item, this.state));
+    updateLinkGroup(group, item, from, to, { state: this.state, selected: this.selection.has(id) });
   }
 
   element(id) {

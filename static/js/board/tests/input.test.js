@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { CardPainter } from "../cards.js";
-import { dropTarget, handleAt, handlePoints, linkable } from "../handles.js";
+import { dropTarget, HANDLE_HIT_TOUCH_PX, handleAt, handlePoints, handlesFit, linkable } from "../handles.js";
 import { loadStrings } from "../i18n.js";
 import { CanvasSchema } from "../schema.js";
 import { isPrintable, keyIntent } from "../shortcuts.js";
@@ -93,6 +93,15 @@ test("handles sit on the middles of a card's sides and are hit within half their
   assert.equal(handleAt(box, 0.5, 222, 150), "bottom"); // at 50% zoom the target is 48 board px
   assert.equal(handleAt(box, 1, 200, 100), null); // the card's middle is the card: it drags
   assert.equal(handleAt(box, 1, 83, 100, 36), "left"); // a finger's wider target
+});
+
+test("a small card on screen shows no handles, so a click on it selects it", () => {
+  const card = { x: 0, y: 0, w: 240, h: 120 };
+  assert.equal(handlesFit(card, 1, 24), true); // 120 px tall: the handles leave 96 px free
+  assert.equal(handlesFit(card, 0.6, 24), true); // 72 px: three targets
+  assert.equal(handlesFit(card, 0.5, 24), false); // 60 px: the handles would cover most of it
+  assert.equal(handlesFit(card, 0.75, HANDLE_HIT_TOUCH_PX), false); // a finger's targets are wider
+  assert.equal(handlesFit(card, 1, HANDLE_HIT_TOUCH_PX), true);
 });
 
 test("a link goes to the topmost card under the drop point, never back to its start", () => {
