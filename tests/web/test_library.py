@@ -439,6 +439,7 @@ def test_publishing_again_refreezes_the_boards(app, client, auth, world):
 
 def test_the_demo_seeds_a_few_materials_once(app, client, auth):
     from workshop import demo
+    from workshop.demo import library as demo_library
 
     demo.load(db.session)
     db.session.commit()
@@ -450,7 +451,7 @@ def test_the_demo_seeds_a_few_materials_once(app, client, auth):
     auth.login(demo.DEMO_ORGANIZER_EMAIL, demo.DEMO_PASSWORD)
     summary = db.session.scalar(sa.select(Material).where(Material.file_type == "txt"))
     with client.get(f"/library/materials/{summary.id}/file") as response:
-        assert response.get_data() == demo.DEMO_ART55_SUMMARY.encode("utf-8")
+        assert response.get_data() == demo_library.DEMO_ART55_SUMMARY.encode("utf-8")
     assert "Art. 55 del Codice del Terzo settore: sintesi" in client.get(
         "/library/?tag=art.+55"
     ).get_data(as_text=True)
