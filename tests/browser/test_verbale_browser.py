@@ -218,14 +218,15 @@ def test_a_decision_marked_live_reaches_an_approved_verbale(people, site):  # no
     axe(carla, "the verbale's draft")
     italian_only(carla, "the draft")
 
-    # Sent for comments: the attendee with an e-mail gets her personal link.
+    # Sent for comments: each attendee with an e-mail gets a personal link.
     until = date.today() + timedelta(days=7)
     page.fill("input[name=until]", until.isoformat())
     page.click("form[action$='/send'] button[type=submit]")
     page.wait_for_url(verbale_url)
-    assert "Inviato per le osservazioni a 1 persona." in page.locator(".flashes").inner_text()
+    assert "Inviato per le osservazioni a 2 persone." in page.locator(".flashes").inner_text()
     tokens = _script(site["env"], "link", str(verbale_id))
-    assert list(tokens) == ["anna.rossi@example.org"], tokens
+    # Anna by her registration, the conductor by her account; Carla did not come.
+    assert sorted(tokens) == ["anna.rossi@example.org", "organizzatrice@demo.local"], tokens
 
     # She opens it with no account (a fresh browser), reads and comments.
     guest = people(viewport=PHONE)
