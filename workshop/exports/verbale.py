@@ -20,6 +20,7 @@ WORDS = {
         "version": "Versione %(n)s",
         "correction": "Correzione della versione precedente: %(reason)s",
         "approved": "Approvato da %(who)s il %(when)s",
+        "at": "alle",
         "project": "Progetto",
         "meeting": "Riunione",
         "date": "Data",
@@ -61,6 +62,7 @@ WORDS = {
         "version": "Version %(n)s",
         "correction": "Correction of the previous version: %(reason)s",
         "approved": "Approved by %(who)s on %(when)s",
+        "at": "at",
         "project": "Project",
         "meeting": "Meeting",
         "date": "Date",
@@ -98,13 +100,15 @@ WORDS = {
 }
 
 
-def _time(value: str, zone: tzinfo) -> str:
-    if not value:
-        return ""
+def _local(value: str, zone: tzinfo) -> datetime:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).strftime("%H:%M")
+    return moment.astimezone(zone)
+
+
+def _time(value: str, zone: tzinfo) -> str:
+    return _local(value, zone).strftime("%H:%M") if value else ""
 
 
 def sections(rec: Mapping[str, Any], lang: str, zone: tzinfo, approved: bool) -> dict[str, Any]:
@@ -118,7 +122,9 @@ def sections(rec: Mapping[str, Any], lang: str, zone: tzinfo, approved: bool) ->
     if rec.get("correction_reason"):
         state.append(w["correction"] % {"reason": rec["correction_reason"]})
     if approved and rec.get("approved_at"):
-        when = long_date(rec["approved_at"][:10], lang) + " " + _time(rec["approved_at"], zone)
+        # The local day: approved at 00:30 in Rome is still the day before in UTC.
+        day = _local(rec["approved_at"], zone).date().isoformat()
+        when = f"{long_date(day, lang)} {w['at']} {_time(rec['approved_at'], zone)}"
         state.append(w["approved"] % {"who": rec["approved_by"], "when": when})
     else:
         state.append(w["draft_note"])

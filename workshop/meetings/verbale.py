@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workshop.access import personal_links
-from workshop.boards.errors import BadRequest, Forbidden, NotFound
+from workshop.boards.errors import BadRequest, Forbidden, InvalidOp, NotFound, TooLarge
 from workshop.boards.schema import Text
 from workshop.meetings import marks
 from workshop.models import (
@@ -57,7 +57,8 @@ EDITABLE_TEXTS = ("agenda", "next_steps", "next_meeting", "notes")  # free text
 
 class VerbaleError(Exception):
     """`code` is stable for pages and tests: "approved" (frozen), "not_approved", "closed"
-    (comments are not open), "invalid"."""
+    (comments are not open), "too_long" and "invalid_text" (a text refused like a board's),
+    "past_date" (comments closing in the past), "empty" (nothing written), "invalid"."""
 
     def __init__(self, code: str, message: str = "") -> None:
         super().__init__(message or code)
@@ -432,10 +433,17 @@ def update_draft(session: Session, verbale: Verbale, values: dict[str, Any]) -> 
 
 
 def _clean(name: str, value: Any, max_chars: int) -> str:
+    # A form's textarea sends its lines with CR LF (the HTML rule): a line is "\n" here, as on
+    # the boards, and CR alone is no control character the person typed.
+    text = value if value is not None else ""
+    if isinstance(text, str):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        return Text(max_chars=max_chars).clean(name, value if value is not None else "").strip()
-    except Exception as error:  # InvalidOp, TooLarge: one clear refusal for the page
-        raise VerbaleError("invalid", str(error)) from None
+        return Text(max_chars=max_chars).clean(name, text).strip()
+    except TooLarge as error:
+        raise VerbaleError("too_long", str(error)) from None
+    except InvalidOp as error:  # one clear refusal for the page, in its words
+        raise VerbaleError("invalid_text", str(error)) from None
 
 
 def recipients(session: Session, verbale: Verbale) -> list[dict[str, str]]:
@@ -461,7 +469,7 @@ def send_for_comments(
     _editable(verbale)
     now = now or utcnow()
     if until <= now:
-        raise VerbaleError("invalid", "the comments must close in the future")
+        raise VerbaleError("past_date", "the comments must close in the future")
     holders = {
         link.recipient_email
         for link in personal_links.links_for(session, LinkPurpose.VERBALE_REVIEW, verbale.id)
@@ -518,7 +526,7 @@ def add_comment(
         raise VerbaleError("closed", "comments on this verbale are closed")
     words = _clean("text", text, MAX_COMMENT_CHARS)
     if not words:
-        raise VerbaleError("invalid", "write a comment first")
+        raise VerbaleError("empty", "write a comment first")
     comment = VerbaleComment(
         verbale_id=verbale.id,
         link_id=link.id,
@@ -568,7 +576,7 @@ def correct(
         raise Forbidden("correct the latest version")
     words = _clean("reason", reason, MAX_VERBALE_TEXT_CHARS)
     if not words:
-        raise VerbaleError("invalid", "say why the verbale is corrected")
+        raise VerbaleError("empty", "say why the verbale is corrected")
     copy = Verbale(
         project_id=verbale.project_id,
         meeting_id=verbale.meeting_id,

@@ -17,7 +17,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_timezone
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 
 from workshop import mail
@@ -45,6 +45,12 @@ ERRORS = {
     ),
     "not_approved": lambda: _("Only an approved verbale is corrected as a new version."),
     "closed": lambda: _("Comments on this verbale are closed."),
+    "past_date": lambda: _("Comments must close on a future date: choose a later day."),
+    "empty": lambda: _("Nothing was written: nothing was saved."),
+    "too_long": lambda: _("A text is too long: nothing was saved. Shorten it and try again."),
+    "invalid_text": lambda: _(
+        "A text holds characters that cannot be saved: nothing was saved. Retype it and try again."
+    ),
 }
 LINK_ERRORS = {
     "expired": lambda: _(
@@ -64,8 +70,9 @@ def _lang() -> str:
 
 
 def _say(error: minutes.VerbaleError) -> str:
+    # The error's own words are English, for logs: a person reads one of ERRORS.
     return ERRORS.get(
-        error.code, lambda: _("Please check what you wrote: %(detail)s", detail=str(error))
+        error.code, lambda: _("Nothing was saved: check what you wrote and try again.")
     )()
 
 
@@ -183,7 +190,14 @@ def send(project_id: int, verbale_id: int):
         )
         subject = _("Verbale to read and comment: %(project)s", project=project.title)
         mail.send_quietly(settings, mail.compose(settings, link.recipient_email, subject, body))
-    flash(_("Sent for comments to %(count)s people.", count=len(issued)), "info")
+    flash(
+        ngettext(
+            "Sent for comments to %(num)s person.",
+            "Sent for comments to %(num)s people.",
+            len(issued),
+        ),
+        "info",
+    )
     return back
 
 

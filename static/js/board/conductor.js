@@ -8,87 +8,14 @@ import { t } from "./i18n.js";
 import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
 import * as P from "./protocol.js";
 import { DecisionLog } from "./decisions.js";
+import { button, el, field, section } from "./conductor_dom.js";
+import { thumbnailSvg } from "./thumbnails.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const THUMB_W = 240; // px: a thumbnail's drawing box
-const THUMB_H = 150;
 const DEFAULT_TIMER_MIN = 10;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(label, action, extra = {}) {
-  const node = el("button", "board-button conductor-button", label);
-  node.type = "button";
-  node.dataset.conduct = action;
-  Object.assign(node.dataset, extra);
-  return node;
-}
-
-let fieldCounter = 0;
-
-function field(labelText, input) {
-  const id = `conductor-field-${++fieldCounter}`;
-  input.id = id;
-  const label = el("label", "conductor-label", labelText);
-  label.htmlFor = id;
-  const wrap = el("div", "conductor-field");
-  wrap.append(label, input);
-  return wrap;
-}
 
 /** "People: 4" on a room's card: the server's count of people on its board (the conductor too). */
 function peopleIn(room) {
   return t("People: %(count)s", { count: presentIn(room) ?? "—" });
-}
-
-function section(title) {
-  const node = el("section", "conductor-section");
-  const heading = el("h3", "conductor-heading", title);
-  node.append(heading);
-  return node;
-}
-
-/** A compact drawing of a board: one rectangle per spatial item, fitted in the box. */
-export function thumbnailSvg(items, label) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("class", "room-thumb");
-  svg.setAttribute("width", String(THUMB_W));
-  svg.setAttribute("height", String(THUMB_H));
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", label);
-  if (!items.length) {
-    svg.setAttribute("viewBox", `0 0 ${THUMB_W} ${THUMB_H}`);
-    return svg;
-  }
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const [, x, y, w, h] of items) {
-    minX = Math.min(minX, x);
-    minY = Math.min(minY, y);
-    maxX = Math.max(maxX, x + w);
-    maxY = Math.max(maxY, y + h);
-  }
-  const pad = 20;
-  svg.setAttribute("viewBox", `${minX - pad} ${minY - pad} ${maxX - minX + pad * 2} ${maxY - minY + pad * 2}`);
-  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  // Frames first, under everything, as on the board.
-  const ordered = [...items].sort((a, b) => (a[0] === "frame" ? 0 : 1) - (b[0] === "frame" ? 0 : 1));
-  for (const [type, x, y, w, h, colour] of ordered) {
-    const rect = document.createElementNS(SVG_NS, "rect");
-    for (const [k, v] of Object.entries({ x, y, width: w, height: h, rx: type === "sticky" ? 4 : 2 })) rect.setAttribute(k, String(v));
-    rect.setAttribute("class", `thumb-item thumb-${type}`);
-    if (typeof colour === "string" && colour.startsWith("#")) rect.style.fill = colour;
-    else rect.classList.add(`thumb-c-${colour}`);
-    svg.append(rect);
-  }
-  return svg;
 }
 
 export class ConductorPanel {
@@ -99,9 +26,9 @@ export class ConductorPanel {
     this.thumbs = new Map(); // room_id -> items
     this.members = [];
     this.signalsByRoom = new Map();
-    this.decisions = new DecisionLog(this); // the verbale's decisions and dissent
     this.toggle = app.root.querySelector("#conductor-toggle");
     this.panel = app.root.querySelector("#conductor-panel");
+    this.decisions = new DecisionLog(this); // the verbale's decisions and dissent: listens on the panel
     this.attendanceUrl = app.root.dataset.attendanceUrl ?? "";
     this.toggle.hidden = false;
     this.toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
@@ -173,7 +100,11 @@ export class ConductorPanel {
     // A field being typed in has no id: without its key a redraw (any room event) dropped the
     // focus, and the next keys went to the board while the field kept its old value.
     const focusKey =
-      focused?.dataset?.conduct ?? (focused?.dataset?.input ? `input:${focused.dataset.input}` : null) ?? focused?.id ?? null;
+      focused?.dataset?.conduct ??
+      (focused?.dataset?.decide ? `decide:${focused.dataset.decide}` : null) ??
+      (focused?.dataset?.input ? `input:${focused.dataset.input}` : null) ??
+      focused?.id ??
+      null;
     // Redrawn on every room event: what the conductor was typing must survive it.
     const typed = new Map([...panel.querySelectorAll("[data-input]")].map((n) => [n.dataset.input, n.type === "checkbox" ? n.checked : n.value]));
     panel.replaceChildren(el("h2", "conductor-title", t("Conductor")));
@@ -209,6 +140,11 @@ export class ConductorPanel {
     if (!key) return;
     if (key.startsWith("input:")) {
       this._value(key.slice("input:".length))?.focus();
+      return;
+    }
+    if (key.startsWith("decide:")) {
+      // The Decisions section's buttons (decisions.js): marking a card redraws the panel.
+      this.panel.querySelector(`[data-decide="${CSS.escape(key.slice("decide:".length))}"]`)?.focus();
       return;
     }
     const again = this.panel.querySelector(`[data-conduct="${CSS.escape(key)}"]`) ?? this.panel.querySelector(`#${CSS.escape(key)}`);

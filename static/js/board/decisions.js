@@ -6,6 +6,7 @@
 
 import { t } from "./i18n.js";
 import * as P from "./protocol.js";
+import { button, el, field, section as panelSection } from "./conductor_dom.js";
 
 const CHIP_WORDS = {
   decision: () => t("Decision"),
@@ -16,13 +17,6 @@ const LOG_WORDS = {
   minority: () => t("Minority position"),
   next_step: () => t("Next step"),
 };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** A marked card's chip, bottom left of the card; returns what its accessible name adds. */
 export function markDecision(node, kind) {
@@ -70,14 +64,13 @@ export class DecisionLog {
   }
 
   section() {
-    const node = el("section", "conductor-section conductor-decisions");
-    node.append(el("h3", "conductor-heading", t("Decisions")));
+    const node = panelSection(t("Decisions"), "conductor-decisions");
     node.append(el("p", "conductor-hint", t("Select a card, then mark it for the verbale.")));
     const row = el("div", "conductor-row");
     row.append(
-      this._button(t("Mark as decision"), "mark-decision"),
-      this._button(t("Mark as minority position"), "mark-minority"),
-      this._button(t("Remove the mark"), "unmark"),
+      button(t("Mark as decision"), "mark-decision", {}, "decide"),
+      button(t("Mark as minority position"), "mark-minority", {}, "decide"),
+      button(t("Remove the mark"), "unmark", {}, "decide"),
     );
     const kind = el("select");
     kind.dataset.input = "decision-kind";
@@ -86,27 +79,9 @@ export class DecisionLog {
     text.rows = 2;
     text.maxLength = P.MAX_DECISION_TEXT_CHARS;
     text.dataset.input = "decision-text";
-    node.append(row, this._field(t("Kind"), kind), this._field(t("In words"), text), this._button(t("Add to the log"), "log"));
+    node.append(row, field(t("Kind"), kind), field(t("In words"), text), button(t("Add to the log"), "log", {}, "decide"));
     if (this.sessionId !== this.panel.session?.id) queueMicrotask(() => this.refresh());
     node.append(this._list());
-    return node;
-  }
-
-  _field(labelText, input) {
-    const id = `decision-field-${input.dataset.input}`;
-    input.id = id;
-    const label = el("label", "conductor-label", labelText);
-    label.htmlFor = id;
-    const wrap = el("div", "conductor-field");
-    wrap.append(label, input);
-    return wrap;
-  }
-
-  _button(label, action, extra = {}) {
-    const node = el("button", "board-button conductor-button", label);
-    node.type = "button";
-    node.dataset.decide = action;
-    Object.assign(node.dataset, extra);
     return node;
   }
 
@@ -117,7 +92,7 @@ export class DecisionLog {
       const item = el("li", `decision-entry decision-${entry.kind}`);
       const words = (LOG_WORDS[entry.kind] ?? (() => entry.kind))();
       item.append(el("strong", null, `${words}: `), document.createTextNode(entry.text || t("untitled")), " ");
-      item.append(this._button(t("Remove"), "remove", { markId: String(entry.id) }));
+      item.append(button(t("Remove"), "remove", { markId: String(entry.id) }, "decide"));
       item.lastChild.setAttribute("aria-label", t("Remove: %(text)s", { text: (entry.text || "").slice(0, 60) }));
       list.append(item);
     }
