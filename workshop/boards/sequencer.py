@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,7 +106,10 @@ class Sequencers:
         if lead:
             # An idle board: this caller's task is its sequencer for one batch (its own change
             # comes first in it), with no hand-over to another task; more queued behind it go
-            # on in a task of their own, so this caller's ack is not held back by them.
+            # on in a task of their own, so this caller's ack is not held back by them. It
+            # yields once first: under eventlet the handlers of changes that arrived with this
+            # one are ready to run, and queue theirs into this batch instead of the next.
+            time.sleep(0)
             self._run(board_id, first_batch_only=True)
         queued.done.wait()
         if queued.error is not None:
