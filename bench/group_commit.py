@@ -37,6 +37,7 @@ from workshop.boards.locks import WriteLocks  # noqa: E402
 from workshop.boards.ops import parse_change  # noqa: E402
 from workshop.boards.sequencer import Sequencers  # noqa: E402
 from workshop.boards.state import Actor  # noqa: E402
+from workshop.config import normalise_database_url  # noqa: E402
 from workshop.database import make_engine  # noqa: E402
 from workshop.models import Base, Board, BoardKind, Project  # noqa: E402
 
@@ -64,6 +65,7 @@ def change(board_id: int, writer: int, n: int):
 
 
 def run(url: str, mode: str, writers: int, changes: int) -> dict:
+    url = normalise_database_url(url)
     engine = make_engine(
         url, **({} if url.startswith("sqlite") else {"pool_size": 10, "max_overflow": 20})
     )
@@ -128,6 +130,7 @@ def scratch_postgres() -> tuple[str, sa.Engine, str]:
         or os.environ.get("TEST_POSTGRES_URL")
         or DEFAULT_POSTGRES
     )
+    admin_url = normalise_database_url(admin_url)
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"bench_gc_{secrets.token_hex(6)}"
     with admin.connect() as conn:
