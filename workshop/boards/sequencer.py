@@ -144,14 +144,19 @@ class Sequencers:
                         return
                     self._apply_batch(batch)
                 batch = []
-                if first_batch_only:
-                    with self._guard:
-                        if not self._queues.get(board_id):
-                            self._queues.pop(board_id, None)
-                            self._running.discard(board_id)
-                            return
-                    self._spawn(self._run, board_id)
-                    return
+                if not first_batch_only:
+                    # The broadcasts' reads: the connection goes back to the pool before the
+                    # board's lock is waited for again. (A handler's own session is ended by
+                    # its handler, as after a direct write: its objects stay loaded.)
+                    self._session().rollback()
+                    continue
+                with self._guard:
+                    if not self._queues.get(board_id):
+                        self._queues.pop(board_id, None)
+                        self._running.discard(board_id)
+                        return
+                self._spawn(self._run, board_id)
+                return
         except BaseException as error:
             # Nobody waits forever: the batch in hand and whatever queued behind it.
             with self._guard:
@@ -163,26 +168,23 @@ class Sequencers:
 
     def _apply_batch(self, batch: list[_Queued]) -> None:
         session = self._session()
-        try:
-            with self.locks.database():
-                try:
-                    outcomes = self._write(session, batch)
-                    session.commit()
-                except Exception as error:  # noqa: BLE001 - nothing committed: every change fails
-                    session.rollback()
-                    log.exception("a batch of %s changes failed to commit", len(batch))
-                    outcomes = [(queued, None, error) for queued in batch]
-            # Committed: in seq order, broadcast each change, then release its ack.
-            for queued, applied, error in outcomes:
-                if applied is not None and queued.after_commit is not None:
-                    if not applied.duplicate and applied.seq:
-                        try:
-                            queued.after_commit(applied)
-                        except Exception as failed:  # noqa: BLE001 - its caller reports it
-                            applied, error = None, failed
-                queued.finish(applied, error)
-        finally:
-            session.rollback()  # the broadcasts' reads: the connection goes back to the pool
+        with self.locks.database():
+            try:
+                outcomes = self._write(session, batch)
+                session.commit()
+            except Exception as error:  # noqa: BLE001 - nothing committed: every change fails
+                session.rollback()
+                log.exception("a batch of %s changes failed to commit", len(batch))
+                outcomes = [(queued, None, error) for queued in batch]
+        # Committed: in seq order, broadcast each change, then release its ack.
+        for queued, applied, error in outcomes:
+            if applied is not None and queued.after_commit is not None:
+                if not applied.duplicate and applied.seq:
+                    try:
+                        queued.after_commit(applied)
+                    except Exception as failed:  # noqa: BLE001 - its caller reports it
+                        applied, error = None, failed
+            queued.finish(applied, error)
 
     def _write(
         self, session: Session, batch: list[_Queued]
