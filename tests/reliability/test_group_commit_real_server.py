@@ -17,11 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.reliability import test_real_server as real_server
-from tests.reliability.test_real_server import BACKENDS, connect, session_for
+from tests.reliability.test_real_server import connect, session_for
 from tests.support.boards import check_integrity
 from tests.support.live_server import LiveServer
 from tests.support.real_board import apply_with_retry, seed, server_env, start_server, sticky
-from tests.support.services import ScratchPostgres
 from workshop import protocol as P
 from workshop.models import BoardChange, BoardItem
 
@@ -30,17 +29,11 @@ CHANGES_EACH = 80
 IN_FLIGHT = 4  # changes a writer sends before waiting for the first ack
 KILL_AFTER_ACKS = 250
 
-opened = real_server.opened  # the clients and servers to close afterwards: the same fixtures
+# The same fixtures as the other real-server tests: the database under test, the clients and
+# the servers to close afterwards.
+database = real_server.database
+opened = real_server.opened
 servers = real_server.servers
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'board.sqlite3'}"
-    else:
-        with ScratchPostgres() as scratch:
-            yield scratch.url
 
 
 def commits_so_far(url: str) -> int | None:

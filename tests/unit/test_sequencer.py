@@ -12,25 +12,19 @@ import sqlalchemy as sa
 from sqlalchemy import event, orm
 
 from tests.support.boards import ALICE, check_integrity
+from tests.unit import test_lock_order
 from workshop.boards import service
 from workshop.boards.errors import BoardError, Forbidden
 from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import parse_change
 from workshop.boards.sequencer import Sequencers
 from workshop.database import make_engine
-from workshop.models import Base, Board, BoardChange, BoardItem, BoardKind, Project
+from workshop.models import Board, BoardChange, BoardItem, BoardKind, Project
 
 WAIT_S = 20
 
 
-@pytest.fixture
-def engine(database_url, _schema):
-    engine = make_engine(database_url)
-    yield engine
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    engine.dispose()
+engine = test_lock_order.engine  # a fresh schema's engine, emptied afterwards
 
 
 @pytest.fixture
