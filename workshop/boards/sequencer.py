@@ -173,8 +173,9 @@ class Sequencers:
                 outcomes = self._write(session, batch)
                 session.commit()
             except Exception as error:  # noqa: BLE001 - nothing committed: every change fails
+                # Each caller gets the error and reports it as its handler does (an outage is
+                # `unavailable`, retried), so it is not logged here a second time.
                 session.rollback()
-                log.exception("a batch of %s changes failed to commit", len(batch))
                 outcomes = [(queued, None, error) for queued in batch]
         # Committed: in seq order, broadcast each change, then release its ack.
         for queued, applied, error in outcomes:
