@@ -49,7 +49,7 @@ def test_maintenance_runs_while_a_writer_holds_the_boards_lock(engine, board_id,
     """Per-board locks (PostgreSQL's): the checkpoint's read and write need no board lock, so a
     writer holding it (and waiting for a connection) cannot stall maintenance, nor the reverse."""
     monkeypatch.setattr(service, "KEEP_CHANGES_BEHIND_HEAD", 2)
-    locks = service.WriteLocks(per_board=True)
+    locks = service.WriteLocks(one_writer=False)
     with orm.Session(engine, expire_on_commit=False) as session:
         for n in range(1, 6):
             service.apply_change(session, change(board_id, n), ALICE, locks)
@@ -75,7 +75,7 @@ def test_maintenance_runs_while_a_writer_holds_the_boards_lock(engine, board_id,
 
 
 def test_a_changes_check_runs_under_the_lock_and_its_refusal_changes_nothing(engine, board_id):
-    locks = service.WriteLocks(per_board=True)
+    locks = service.WriteLocks(one_writer=False)
     held: list[bool] = []
 
     def check() -> None:

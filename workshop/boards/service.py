@@ -1,9 +1,11 @@
-"""The per-board sequencer and its storage: apply a change, catch a client up, keep history.
+"""A board's changes and their storage: apply a change, catch a client up, keep history.
 
-One transaction per change: bump the board's seq (which takes the board's write lock in the
+A change, in its transaction: bump the board's seq (which takes the board's write lock in the
 database), refuse a change_id already seen, apply the ops, write items, links and the op-log
-entry, commit. Only then does the caller acknowledge and broadcast, so an acknowledged change
-is never lost, even to a SIGKILL.
+entry. Then commit; only then does the caller acknowledge and broadcast, so an acknowledged
+change is never lost, even to a SIGKILL. `apply_change` commits each change on its own, or,
+given a board sequencer (boards/sequencer.py), hands it to that board's queue, where it is
+committed together with whatever else was queued (group commit).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, scoped_session
 from workshop import protocol as P
 from workshop.boards.canvas import ActionResult, BoardView, canvases
 from workshop.boards.errors import BoardLocked, Forbidden, InvalidOp, LimitReached, NotFound
+from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import Change, parse_op
 from workshop.boards.schema import registry
 from workshop.boards.state import Actor, Applier, Item, ref_targets
@@ -41,30 +44,6 @@ CHECKPOINT_EVERY_CHANGES = 500
 KEEP_CHANGES_BEHIND_HEAD = 20_000
 # Boards whose latest snapshot a process keeps for joiners: a 5,000-item board is a few MB.
 SNAPSHOT_CACHE_BOARDS = 16
-
-
-class WriteLocks:
-    """Serialises this process's writers before they reach the database.
-
-    PostgreSQL locks per board row, so per-board locks suffice. SQLite has one writer for the
-    whole file and its busy-wait blocks the whole process under eventlet, so every SQLite
-    writer of the process takes the same lock instead.
-    """
-
-    def __init__(self, per_board: bool) -> None:
-        self.per_board = per_board
-        self._global = threading.Lock()
-        self._locks: dict[int, threading.Lock] = {}
-
-    @classmethod
-    def for_url(cls, database_url: str) -> WriteLocks:
-        return cls(per_board=not database_url.startswith("sqlite"))
-
-    def board(self, board_id: int) -> AbstractContextManager:
-        if not self.per_board:
-            return self._global
-        with self._global:
-            return self._locks.setdefault(board_id, threading.Lock())
 
 
 class SnapshotCache:
@@ -164,6 +143,7 @@ def apply_change(
     after_commit: Callable[[AppliedChange], None] | None = None,
     plan: Callable[[BoardView], ActionResult] | None = None,
     check: Callable[[], None] | None = None,
+    sequencer: Sequencing | None = None,
 ) -> AppliedChange:
     """Sequence, validate, store and commit one change; or refuse it with nothing changed.
 
@@ -173,24 +153,45 @@ def apply_change(
     retried change_id returns the first result, marked duplicate (and `after_commit` is not
     called again).
 
+    With `sequencer` the change joins its board's queue and this waits for its commit; `check`,
+    `plan` and `after_commit` then run in the sequencer's task, on its session. Without, it is
+    written here, on `session`, under the same board lock: the order holds either way.
+
     The session should hold no transaction when this is called. Lock first, connection second,
     always: a session that holds a pooled connection while it waits for the board's lock keeps
     it from the lock's holder, and with enough writers queued on one board the pool runs dry
     and nothing moves (issue 18: the PostgreSQL freeze).
     """
+    if sequencer is not None:
+        return sequencer.submit(change, actor, after_commit=after_commit, plan=plan, check=check)
     with locks.board(change.board_id) if locks else nullcontext():
-        try:
-            if check is not None:
-                check()
-            applied = _apply_in_transaction(session, change, actor, plan)
-        except BaseException:
-            session.rollback()
-            raise
-        if not applied.duplicate and applied.seq:
-            session.commit()
-            if after_commit is not None:
-                after_commit(applied)
+        with locks.database() if locks else nullcontext():
+            try:
+                if check is not None:
+                    check()
+                applied = _apply_in_transaction(session, change, actor, plan, session.rollback)
+            except BaseException:
+                session.rollback()
+                raise
+            if not applied.duplicate and applied.seq:
+                session.commit()
+        if after_commit is not None and not applied.duplicate and applied.seq:
+            after_commit(applied)
         return applied
+
+
+class Sequencing(Protocol):
+    """A board sequencer as apply_change uses it (boards/sequencer.Sequencers)."""
+
+    def submit(
+        self,
+        change: Change,
+        actor: Actor,
+        *,
+        after_commit: Callable[[AppliedChange], None] | None = None,
+        plan: Callable[[BoardView], ActionResult] | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> AppliedChange: ...
 
 
 # Core tables: the hot path skips the ORM's unit of work, which costs more than the database.
@@ -255,10 +256,13 @@ def _apply_in_transaction(
     session: Session,
     change: Change,
     actor: Actor,
-    plan: Callable[[BoardView], ActionResult] | None = None,
+    plan: Callable[[BoardView], ActionResult] | None,
+    give_back: Callable[[], None],
 ) -> AppliedChange:
     """One change, or with `plan` one action: the plan reads the whole board under the lock and
-    its ops become the change's ops."""
+    its ops become the change's ops. A change that writes nothing (a retry, an action with
+    nothing to do) calls `give_back` to undo its seq bump: the transaction's rollback, or in a
+    sequencer's batch the change's savepoint."""
     conn = session.connection()
     board_id = change.board_id
     # The seq bump comes first: it takes the board's write lock before anything is read.
@@ -270,7 +274,7 @@ def _apply_in_transaction(
     seen = {"board": board_id, "change_id": change.change_id}
     earlier = conn.execute(_SEEN_CHANGE, seen).one_or_none()
     if earlier is not None:
-        session.rollback()  # give the seq back: a retry adds nothing
+        give_back()  # give the seq back: a retry adds nothing
         return AppliedChange(
             board_id,
             earlier.seq,
@@ -318,7 +322,7 @@ def _apply_in_transaction(
         planned = plan(view)
         result = planned.result
         if not planned.ops:
-            session.rollback()  # nothing to change: give the seq back
+            give_back()  # nothing to change: give the seq back
             return AppliedChange(
                 board_id,
                 0,
@@ -390,6 +394,7 @@ def run_action(
     locks: WriteLocks | None = None,
     after_commit: Callable[[AppliedChange], None] | None = None,
     check: Callable[[], None] | None = None,
+    sequencer: Sequencing | None = None,
 ) -> AppliedChange:
     """Run a canvas action on a board: its ops are applied as one change with the change's id
     (a retry applies once), its result goes back to the asking client. An action that changes
@@ -415,6 +420,7 @@ def run_action(
         after_commit,
         plan=lambda view: action.run(view, args, actor),
         check=check,
+        sequencer=sequencer,
     )
 
 
@@ -671,8 +677,8 @@ def maintain(
     Never in the writers' way: the board is read without its write lock, in one consistent
     snapshot of the database (the heavy part: every live item). Only the short write that
     follows is serialised with the writers, by the board's row lock in PostgreSQL and, on
-    SQLite, by the process's one writer lock, taken before a connection is asked for (a writer
-    holding that lock may be waiting for a connection: the lock always comes first).
+    SQLite, by the process's one database writer (locks.WriteLocks.database), taken before a
+    connection is asked for, never the board's own lock.
     Ends whatever transaction the session holds; the session must hold nothing unsaved.
     """
     every = CHECKPOINT_EVERY_CHANGES if every is None else every
@@ -686,7 +692,7 @@ def maintain(
         items = live_items(session, board_id)
     finally:
         session.rollback()  # the connection goes back to the pool before any lock is waited for
-    with nullcontext() if locks is None or locks.per_board else locks.board(board_id):
+    with nullcontext() if locks is None else locks.database():
         try:
             if _last_checkpoint(session, board_id) >= seq:
                 session.rollback()

@@ -11,15 +11,19 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from workshop.boards.sequencer import Sequencers
     from workshop.boards.service import SnapshotCache, WriteLocks
-    from workshop.extensions import socketio
+    from workshop.extensions import db, socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.origins import origin_check
     from workshop.realtime.rights import RightsBus
     from workshop.realtime.wire import WirePacket
 
-    app.extensions["workshop_write_locks"] = WriteLocks.for_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
+    locks = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.extensions["workshop_write_locks"] = locks
+    # Socket changes go through their board's sequencer (group commit, boards/sequencer.py).
+    app.extensions["workshop_sequencers"] = Sequencers(
+        locks, lambda: db.session, handlers.sequencer_spawner(app)
     )
     app.extensions["workshop_snapshots"] = SnapshotCache()
     # With Redis the calls' registry is shared, so the peers of one call may sit on any process.

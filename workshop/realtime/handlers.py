@@ -16,6 +16,7 @@ from workshop.access import service as access
 from workshop.boards import ops, service
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
 from workshop.boards.schema import MAX_COORDINATE
+from workshop.boards.sequencer import Sequencers
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, utcnow
@@ -289,18 +290,24 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     room_id: list[int | None] = [None]
 
     def check() -> None:
-        # Rooms: the phase, the author's group and private items may refuse the change. Under
-        # the board's write lock, in the change's transaction: nothing is read before the lock
-        # is held (service.apply_change says why).
+        # Rooms: the phase, the author's group and private items may refuse the change. In the
+        # board's sequencer, in the change's transaction: nothing is read before the board's
+        # lock is held (service.apply_change says why).
         room_id[0] = room_hooks.check_change(entry, change, actor)
 
     def broadcast(applied: service.AppliedChange) -> None:
-        # Inside the board's write lock, right after the commit: broadcasts leave in seq order.
+        # In the board's sequencer, right after the commit: broadcasts leave in seq order.
         # Each recipient gets what it may see (private writing, anonymity; rooms.broadcast).
         seen.append(room_hooks.broadcast(applied, sender, room_id[0]))
 
     applied = service.apply_change(
-        db.session, change, actor, _locks(), after_commit=broadcast, check=check
+        db.session,
+        change,
+        actor,
+        _locks(),
+        after_commit=broadcast,
+        check=check,
+        sequencer=_sequencers(),
     )
     _maintain_when_due(applied)
     _redraw_calendar_when_due(applied, project_id)
@@ -344,6 +351,7 @@ def on_run_action(entry: SocketAuth, payload: Any):
         locks=_locks(),
         after_commit=broadcast,
         check=check,
+        sequencer=_sequencers(),
     )
     _maintain_when_due(applied)
     _redraw_calendar_when_due(applied, project_id)
@@ -431,6 +439,26 @@ _background_lock = threading.Lock()
 
 def _locks() -> service.WriteLocks:
     return current_app.extensions["workshop_write_locks"]
+
+
+def _sequencers() -> Sequencers:
+    return current_app.extensions["workshop_sequencers"]
+
+
+def sequencer_spawner(app):
+    """How the boards' sequencers start: a background task with the app's context, whose
+    session (db.session is one per task) is ended when the board's queue is."""
+
+    def sequence(run, board_id: int) -> None:
+        with app.app_context():
+            try:
+                run(board_id)
+            except Exception:  # noqa: BLE001 - its callers have their error; the next change restarts it
+                log.exception("the sequencer of board %s stopped", board_id)
+            finally:
+                db.session.remove()
+
+    return lambda run, board_id: socketio.start_background_task(sequence, run, board_id)
 
 
 def _snapshots() -> service.SnapshotCache:

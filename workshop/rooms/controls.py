@@ -41,7 +41,7 @@ class no_lock:
 
 
 def board_lock(locks: boards.WriteLocks | None, board_id: int):
-    return locks.board(board_id) if locks else no_lock()
+    return locks.writing(board_id) if locks else no_lock()
 
 
 # --- automatic snapshots ------------------------------------------------------------------------------
