@@ -24,7 +24,6 @@ one batch).
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import deque
@@ -38,8 +37,6 @@ from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import Change
 from workshop.boards.service import AppliedChange, _apply_in_transaction
 from workshop.boards.state import Actor
-
-log = logging.getLogger(__name__)
 
 # Changes committed together at most: a batch holds SQLite's writer for its length, and a
 # change waits for the whole batch's commit. 60 people at 2 writes/s queue far fewer.
