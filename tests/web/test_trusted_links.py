@@ -102,6 +102,10 @@ def test_shared_links_on_the_pages_name_the_site(site_app, world):
     page = client.get(f"/projects/{world.project_a.id}", base_url=alias)
     html = page.get_data(as_text=True)
     assert f"{SITE}/j/" in html and f"{alias}/j/" not in html
+    # The join link a conductor reads aloud on the board, too.
+    board = client.get(f"/boards/{world.project_a.boards[0].id}", base_url=alias)
+    html = board.get_data(as_text=True)
+    assert board.status_code == 200 and f"{SITE}/j/" in html and f"{alias}/j/" not in html
 
 
 def test_production_refuses_to_start_without_the_base_url(monkeypatch):

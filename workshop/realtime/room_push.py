@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from workshop import protocol as P
 from workshop.access import policy
@@ -30,6 +30,7 @@ from workshop.realtime.sessions import registry
 from workshop.rooms import rules
 from workshop.rooms import service as rooms
 from workshop.rooms.rules import Viewer
+from workshop.web.links import external_url  # never the socket's own Host header
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,7 @@ def session_state(live: LiveSession, joining: Joining = None) -> dict[str, Any]:
 def join_for(board_id: int, project_id: int) -> dict[str, str] | None:
     """The join code and link a conductor reads aloud on this board."""
     invite = rooms.join_invite(db.session, project_id, board_id, utcnow())
-    return rooms.join_wire(
-        invite, lambda token: url_for("join.by_link", token=token, _external=True)
-    )
+    return rooms.join_wire(invite, lambda token: external_url("join.by_link", token=token))
 
 
 def live_payload(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import format_date, get_timezone
 
 from workshop.access import policy
@@ -17,6 +17,7 @@ from workshop.models.access import InviteRole
 from workshop.rooms import labs
 from workshop.web.board_strings import board_strings
 from workshop.web.i18n import board_label
+from workshop.web.links import external_url
 from workshop.web.security import get_board_or_abort, principal
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
@@ -92,5 +93,5 @@ def _join_of(board) -> dict | None:
         return None
     return {
         "code": format_join_code(invite.code),
-        "link": url_for("join.by_link", token=invite.token, _external=True),
+        "link": external_url("join.by_link", token=invite.token),
     }

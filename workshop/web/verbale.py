@@ -35,6 +35,7 @@ from workshop.web.forms import (
     VerbaleForm,
     VerbaleSendForm,
 )
+from workshop.web.links import external_url
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("verbale", __name__)
@@ -185,7 +186,7 @@ def send(project_id: int, verbale_id: int):
             "verbale/mail.txt",
             link=link,
             project=project,
-            url=url_for(".review", token=link.token, _external=True),
+            url=external_url("verbale.review", token=link.token),
             until=form.until.data,
         )
         subject = _("Verbale to read and comment: %(project)s", project=project.title)
