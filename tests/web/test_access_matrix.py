@@ -118,6 +118,8 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("needs.revoke", "POST"): Route(managers_of_a("/projects/"), {}),
     ("needs.approve", "POST"): Route(managers_of_a("/projects/"), {"approved_by": "Il tavolo"}),
     ("needs.sintesi_file", "GET"): Route(managers_of_a(200), url_values={"fmt": "docx"}),
+    # The page's script asks for the file as a job (workshop/web/jobs.py), then follows it.
+    ("needs.sintesi_file", "POST"): Route(managers_of_a(202), {}, url_values={"fmt": "pdf"}),
     ("needs.form", "GET"): Route(expect(200)),
     ("needs.form", "POST"): Route(expect(200), {"body": "APS", "need": "Un bisogno"}),
     ("projects.edit", "GET"): Route(managers_of_a(200)),
@@ -330,6 +332,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("verbale.correct", "POST"): Route(managers_of_a("/projects/"), {"reason": "Orario sbagliato"}),
     ("verbale.revoke", "POST"): Route(managers_of_a(404), {}, url_values={"link_id": "999999"}),
     ("verbale.download", "GET"): Route(managers_of_a(200), url_values={"fmt": "docx"}),
+    ("verbale.download", "POST"): Route(managers_of_a(202), {}, url_values={"fmt": "pdf"}),
     ("verbale.review", "GET"): Route(
         expect(404), url_values={"token": "not-a-token-of-ours-at-all"}
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -222,6 +223,14 @@ def test_three_forms_one_twice_one_withdrawn_make_two_needs_cards_and_the_sintes
     assert "BOZZA" not in text and "Approvato da Tavolo del 12 marzo" in text
     assert "Genitori soli senza rete" in text and "Testo cambiato" not in text
     assert post_form(client, f"{call_url}/approve", {"approved_by": "Altri"}).status_code == 400
+    # The project's ZIP files it too, approved, beside the verbali.
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/projects/{world.project_a.id}/export.zip").data)
+    )
+    (filed,) = [
+        n for n in archive.namelist() if n.endswith(".docx") and "documento-di-sintesi" in n
+    ]
+    assert "Approvato da Tavolo del 12 marzo" in docx_text(archive.read(filed))
 
 
 @pytest.fixture

@@ -231,6 +231,45 @@ def _add_verbali(archive: project_zip.ProjectZip, project_id: int, lang: str) ->
             )
 
 
+def verbale_file(project_id: int, verbale_id: int, fmt: str, lang: str) -> FileResult:
+    """A meeting's verbale as PDF or DOCX: "BOZZA" until approved."""
+    from workshop.meetings import verbale as minutes
+    from workshop.web.verbale import file_name, file_of
+
+    found = minutes.get(db.session, project_id, verbale_id)
+    body, mimetype = file_of(found, fmt, lang)
+    return FileResult(body, mimetype, file_name(found, fmt, lang))
+
+
+def sintesi_file(project_id: int, call_id: int, fmt: str, lang: str) -> FileResult:
+    """A co-programmazione's documento di sintesi as PDF or DOCX: "BOZZA" until approved."""
+    from workshop.models import NeedsCall
+    from workshop.web.needs import sintesi_bytes
+
+    call = db.session.get(NeedsCall, call_id)
+    if call is None or call.project_id != project_id:
+        raise TaskError(f"needs call {call_id} of project {project_id} is gone")
+    return sintesi_bytes(call, fmt, lang)
+
+
+def _add_sintesi(archive: project_zip.ProjectZip, project_id: int, lang: str) -> None:
+    """Each call for needs' documento di sintesi, as PDF and DOCX: "BOZZA" until approved."""
+    from workshop.needs.service import calls_of
+    from workshop.web.needs import sintesi_bytes
+
+    for call in calls_of(db.session, project_id):
+        for fmt in ("pdf", "docx"):
+            made = sintesi_bytes(call, fmt, lang)
+            archive.add(
+                _("co-programming"),
+                made.filename,
+                made.body,
+                _("The documento di sintesi of a call for needs (approved)")
+                if call.sintesi_approved_at
+                else _("The documento di sintesi of a call for needs (draft)"),
+            )
+
+
 def board_order(board: Board) -> tuple:
     """The four session boards in their order first, then the others (group boards, free)."""
     kinds = list(SESSION_KINDS)
@@ -280,6 +319,7 @@ def project_archive(project_id: int, lang: str, with_attendance: bool) -> FileRe
                 ),
             )
     _add_verbali(archive, project.id, lang)
+    _add_sintesi(archive, project.id, lang)
     snapshots = overview.project_snapshots(db.session, project.id)
     archive.add(
         "",
@@ -394,4 +434,6 @@ TASKS = {
     "report_pdf": report_pdf,
     "report_docx": report_docx,
     "project_archive": project_archive,
+    "verbale_file": verbale_file,
+    "sintesi_file": sintesi_file,
 }

@@ -6,6 +6,8 @@ only), call workshop.needs. E-mails leave after the commit, as the registration 
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -19,12 +21,13 @@ from workshop import mail
 from workshop.access import personal_links as links
 from workshop.boards.errors import BoardError
 from workshop.extensions import db, limiter
+from workshop.jobs.tasks import DOCX, FileResult
 from workshop.models import NeedsCall, Project, utcnow
 from workshop.models import needs as limits
 from workshop.models.personal_links import MAX_RECIPIENT_EMAIL_CHARS, MAX_RECIPIENT_NAME_CHARS
 from workshop.needs import service, sintesi
 from workshop.realtime.broadcast import broadcast_applied_change
-from workshop.web.downloads import download
+from workshop.web import jobs
 from workshop.web.forms import EmptyForm, strip_whitespace
 from workshop.web.links import external_url
 from workshop.web.security import get_project_or_abort, principal
@@ -292,21 +295,31 @@ def approve(project_id: int, call_id: int):
     return redirect(url_for("needs.call", project_id=project.id, call_id=call.id))
 
 
-@bp.route("/projects/<int:project_id>/needs/<int:call_id>/sintesi.<any(docx, pdf):fmt>")
+@bp.route(
+    "/projects/<int:project_id>/needs/<int:call_id>/sintesi.<any(docx, pdf):fmt>",
+    methods=["GET", "POST"],
+)
 def sintesi_file(project_id: int, call_id: int, fmt: str):
+    """The documento di sintesi as PDF or DOCX, laid out by a job worker (workshop/jobs)."""
     project = get_project_or_abort(project_id)
     call = _call_or_404(project, call_id)
     lang = request.args.get("lang") or str(get_locale() or "it")[:2]
     if lang not in sintesi.WORDS:
         abort(404)
+    # The cache key is the document's content: a new entry, vote or position is a new file.
+    content = repr(sintesi.document(db.session, call)).encode("utf-8")
+    version = hashlib.sha256(content).hexdigest()[:16]
+    return jobs.serve(
+        "sintesi_file", version, project_id=project.id, call_id=call.id, fmt=fmt, lang=lang
+    )
+
+
+def sintesi_bytes(call: NeedsCall, fmt: str, lang: str) -> FileResult:
+    """The file itself (run by the job worker): no request, the styles are inline."""
     data = sintesi.document(db.session, call)
     name = f"documento-di-sintesi-{call.id}" if lang == "it" else f"summary-document-{call.id}"
     if fmt == "docx":
-        return download(
-            sintesi.to_docx(data, lang),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            f"{name}.docx",
-        )
+        return FileResult(sintesi.to_docx(data, lang), DOCX, f"{name}.docx")
     from workshop.exports.social_report import html_to_pdf
 
     html = render_template(
@@ -316,7 +329,13 @@ def sintesi_file(project_id: int, call_id: int, fmt: str):
         lang=lang,
         euros=sintesi.euros,
     )
-    return download(html_to_pdf(html, request.url_root), "application/pdf", f"{name}.pdf")
+    return FileResult(html_to_pdf(html, base_url="about:blank"), "application/pdf", f"{name}.pdf")
+
+
+jobs.register_check(
+    "sintesi_file",
+    lambda kwargs: _call_or_404(get_project_or_abort(kwargs["project_id"]), kwargs["call_id"]),
+)
 
 
 # --- the body's form (no account) -------------------------------------------------------------------

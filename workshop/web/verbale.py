@@ -4,11 +4,11 @@ Views are short: parse the form, authorise, call workshop.meetings.verbale."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -28,6 +28,7 @@ from workshop.extensions import db
 from workshop.jobs.tasks import DOCX
 from workshop.meetings import verbale as minutes
 from workshop.models import LinkPurpose, PersonalLink, VerbaleStatus, utcnow
+from workshop.web import jobs
 from workshop.web.forms import (
     EmptyForm,
     VerbaleCommentForm,
@@ -251,17 +252,26 @@ def revoke(project_id: int, verbale_id: int, link_id: int):
     return redirect(url_for(".show", project_id=project.id, verbale_id=found.id))
 
 
-@bp.get("/projects/<int:project_id>/verbali/<int:verbale_id>.<fmt>")
+@bp.route(
+    "/projects/<int:project_id>/verbali/<int:verbale_id>.<any(docx, pdf):fmt>",
+    methods=["GET", "POST"],
+)
 def download(project_id: int, verbale_id: int, fmt: str):
-    """The verbale as PDF or DOCX (?lang=en for English); "BOZZA" until approved."""
+    """The verbale as PDF or DOCX (?lang=en for English), laid out by a job worker
+    (workshop/jobs); "BOZZA" until approved."""
     project, found = _verbale(project_id, verbale_id)
-    if fmt not in ("pdf", "docx"):
-        abort(404)
-    body, mimetype = file_of(found, fmt, _lang())
-    name = file_name(found, fmt, _lang())
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    # The cache key is what the file shows: an edit, a comment period or the approval is a new file.
+    record = minutes.record(db.session, found)
+    content = repr((found.status, found.version, record)).encode("utf-8")
+    version = hashlib.sha256(content).hexdigest()[:16]
+    return jobs.serve(
+        "verbale_file", version, project_id=project.id, verbale_id=found.id, fmt=fmt, lang=_lang()
     )
+
+
+jobs.register_check(
+    "verbale_file", lambda kwargs: _verbale(kwargs["project_id"], kwargs["verbale_id"])
+)
 
 
 def file_of(found, fmt: str, lang: str) -> tuple[bytes, str]:
