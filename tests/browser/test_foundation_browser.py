@@ -38,7 +38,7 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 SESSION_BOARDS_IT = (
     "Analisi del contesto e del problema",
-    "Mappatura degli attori",
+    "Mappatura degli stakeholder",
     "Teoria del cambiamento",
     "Rendicontazione sociale",
 )
