@@ -422,7 +422,10 @@ def test_the_board_page_is_light_compressed_and_cached(visitors, site):
     # shortcuts.js, handles.js, card_menu.js, input.js, live.js, method_menu.js, inspector.js,
     # input.css, live.css): about 219 KB with Brotli 6, every file versioned and cached for good.
     # The polish after it (fitting long typed titles, the findings' own region, render.js split
-    # in three modules: two more requests) added about 4.5 KB: 234 KB measured.
-    assert first["bytes_over_the_wire"] < 240_000, first
+    # in three modules: two more requests) added about 4.5 KB: 234 KB measured. The verbale's
+    # decision marks in the conductor's panel (decisions.js, conductor_dom.js, thumbnails.js)
+    # about 7 KB more: 241 KB measured. Loading the conductor's modules only for conductors is
+    # the next saving.
+    assert first["bytes_over_the_wire"] < 250_000, first
     # The second time every static file comes from the browser's cache, unasked.
     assert first["static_fetched"] and second["static_fetched"] == [], loads
