@@ -32,6 +32,7 @@ def upgrade():
         sa.Column("sintesi_approved_at", workshop.models.base.UTCDateTime()),
         sa.Column("sintesi_approved_by", sa.String(length=120), nullable=False),
         sa.Column("sintesi_snapshot", sa.JSON()),
+        sa.Column("sintesi_versions", sa.JSON()),
     )
     op.create_index("ix_needs_calls_project_id", "needs_calls", ["project_id"])
     op.create_table(

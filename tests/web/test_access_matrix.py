@@ -117,6 +117,8 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("needs.revoke", "POST"): Route(managers_of_a("/projects/"), {}),
     ("needs.approve", "POST"): Route(managers_of_a("/projects/"), {"approved_by": "Il tavolo"}),
+    # A draft is not corrected (only an approved version is): refused with the form's error.
+    ("needs.correct", "POST"): Route(managers_of_a(400), {"reason": "Un errore di battitura"}),
     ("needs.sintesi_file", "GET"): Route(managers_of_a(200), url_values={"fmt": "docx"}),
     # The page's script asks for the file as a job (workshop/web/jobs.py), then follows it.
     ("needs.sintesi_file", "POST"): Route(managers_of_a(202), {}, url_values={"fmt": "pdf"}),

@@ -24,6 +24,7 @@ from workshop.models import (
     Board,
     MarkKind,
     MeetingMark,
+    NeedsCall,
     NeedsSubmission,
     PersonalLink,
     RoomVote,
@@ -223,6 +224,26 @@ def test_three_forms_one_twice_one_withdrawn_make_two_needs_cards_and_the_sintes
     assert "BOZZA" not in text and "Approvato da Tavolo del 12 marzo" in text
     assert "Genitori soli senza rete" in text and "Testo cambiato" not in text
     assert post_form(client, f"{call_url}/approve", {"approved_by": "Altri"}).status_code == 400
+    # A correction keeps version 1 whole and opens version 2, a draft that follows the boards.
+    assert post_form(client, f"{call_url}/correct", {"reason": "  "}).status_code == 400
+    call_id = int(call_url.rstrip("/").rsplit("/", 1)[1])
+    assert db.session.get(NeedsCall, call_id).sintesi_approved_at is not None  # unchanged
+    assert (
+        post_form(client, f"{call_url}/correct", {"reason": "Manca un bisogno"}).status_code == 302
+    )
+    call = db.session.get(NeedsCall, call_id)
+    db.session.refresh(call)
+    (kept,) = call.sintesi_versions
+    assert kept["reason"] == "Manca un bisogno" and kept["approved_by"] == "Tavolo del 12 marzo"
+    assert "Genitori soli senza rete" in str(kept["snapshot"])
+    text = docx_text(client.get(f"{call_url}/sintesi.docx?lang=it").data)
+    assert "BOZZA" in text and "Testo cambiato" in text
+    assert "Versione 2: corregge la versione 1 (Manca un bisogno)." in text
+    assert post_form(client, f"{call_url}/correct", {"reason": "Di nuovo"}).status_code == 400
+    assert (
+        post_form(client, f"{call_url}/approve", {"approved_by": "Tavolo del 9 aprile"}).status_code
+        == 302
+    )
     # The project's ZIP files it too, approved, beside the verbali.
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"/projects/{world.project_a.id}/export.zip").data)
@@ -230,7 +251,7 @@ def test_three_forms_one_twice_one_withdrawn_make_two_needs_cards_and_the_sintes
     (filed,) = [
         n for n in archive.namelist() if n.endswith(".docx") and "documento-di-sintesi" in n
     ]
-    assert "Approvato da Tavolo del 12 marzo" in docx_text(archive.read(filed))
+    assert "Approvato da Tavolo del 9 aprile" in docx_text(archive.read(filed))
 
 
 @pytest.fixture

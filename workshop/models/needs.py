@@ -47,6 +47,9 @@ class NeedsCall(Base):
     sintesi_approved_at: Mapped[datetime | None]
     sintesi_approved_by: Mapped[str] = mapped_column(sa.String(NAME_CHARS), default="")
     sintesi_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # Earlier approved versions, oldest first, each kept whole with why it was corrected:
+    # {"version", "approved_by", "approved_at" (ISO), "snapshot", "reason"}.
+    sintesi_versions: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
 
     submissions: Mapped[list[NeedsSubmission]] = relationship(
         back_populates="call", order_by="NeedsSubmission.id", cascade="all, delete-orphan"

@@ -29,6 +29,7 @@ from workshop.projects.record import ledger_figures
 
 LOCAL_TIME = ZoneInfo("Europe/Rome")  # the dates a municipality files are local dates
 MAX_APPROVER_CHARS = 120  # as NeedsCall.sintesi_approved_by
+MAX_REASON_CHARS = 500  # why an approved version is corrected: a sentence or two
 
 WORDS = {
     "it": {
@@ -59,6 +60,7 @@ WORDS = {
         "minority": "Posizione di minoranza",
         "no_positions": "Nessuna decisione o posizione di minoranza registrata.",
         "draft_banner": "Bozza: non ancora approvata dal tavolo.",
+        "version": "Versione {n}: corregge la versione {before} ({reason}).",
         "approved": "Approvato da {who} il {when}.",
     },
     "en": {
@@ -89,6 +91,7 @@ WORDS = {
         "minority": "Minority position",
         "no_positions": "No decision or minority position recorded.",
         "draft_banner": "Draft: not yet approved by the table.",
+        "version": "Version {n}: corrects version {before} ({reason}).",
         "approved": "Approved by {who} on {when}.",
     },
 }
@@ -195,7 +198,39 @@ def document(session: Session, call: NeedsCall) -> dict[str, Any]:
     data["approved_on"] = (
         call.sintesi_approved_at.astimezone(LOCAL_TIME).date().isoformat() if approved else ""
     )
+    earlier = call.sintesi_versions or []
+    data["version"] = len(earlier) + 1
+    data["corrects_reason"] = earlier[-1]["reason"] if earlier else ""
     return data
+
+
+def correct(session: Session, call: NeedsCall, reason: str) -> None:
+    """An approved documento di sintesi is never changed: a correction keeps it whole as an
+    earlier version, with the reason, and opens the next version as a draft that follows the
+    boards until it is approved in turn. Raises NeedsError "not_approved", "required",
+    "too_long"."""
+    if call.sintesi_approved_at is None or call.sintesi_snapshot is None:
+        raise NeedsError("not_approved")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise NeedsError("required", "reason")
+    if len(reason) > MAX_REASON_CHARS:
+        raise NeedsError("too_long", "reason")
+    earlier = list(call.sintesi_versions or [])
+    earlier.append(
+        {
+            "version": len(earlier) + 1,
+            "approved_by": call.sintesi_approved_by,
+            "approved_at": call.sintesi_approved_at.isoformat(),
+            "snapshot": call.sintesi_snapshot,
+            "reason": reason,
+        }
+    )
+    call.sintesi_versions = earlier  # a new list: the JSON column sees the change
+    call.sintesi_snapshot = None
+    call.sintesi_approved_by = ""
+    call.sintesi_approved_at = None
+    session.flush()
 
 
 def approve(
@@ -228,6 +263,13 @@ def words_for(data: dict[str, Any], lang: str) -> dict[str, str]:
         else w["draft_banner"]
     )
     w["draft"] = term("draft", lang)
+    w["version_line"] = (
+        w["version"].format(
+            n=data["version"], before=data["version"] - 1, reason=data["corrects_reason"]
+        )
+        if data.get("version", 1) > 1
+        else ""
+    )
     return w
 
 
@@ -252,7 +294,7 @@ def to_docx(data: dict[str, Any], lang: str) -> bytes:
         doc.sections[0].header.paragraphs[0].text = w["draft_banner"]
     doc.add_heading(w["kind"], level=0)
     doc.add_paragraph(data["project_title"]).runs[0].bold = True
-    for line in (w["call_line"], w["instrument_line"]):
+    for line in (w["call_line"], w["instrument_line"], w["version_line"]):
         if line:
             doc.add_paragraph(line)
     doc.add_paragraph(w["state"]).runs[0].italic = True

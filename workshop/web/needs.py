@@ -40,6 +40,7 @@ FIELD_ERRORS = {
     "invalid_text": _l("The text holds characters that cannot be kept (control characters)."),
     "bad_recipient": _l("Write the body's name and a valid e-mail address."),
     "already_approved": _l("The documento di sintesi is approved already: it cannot change."),
+    "not_approved": _l("Only an approved documento di sintesi is corrected as a new version."),
 }
 LINK_PAGES = {
     "not_found": (_l("This link does not open a form"), _l("Check the address in the e-mail.")),
@@ -134,6 +135,17 @@ class NeedsForm(FlaskForm):
     )
 
 
+class CorrectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why it is corrected"),
+        description=_l(
+            "The approved version is kept as it is; the new one says why it replaces it."
+        ),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=sintesi.MAX_REASON_CHARS)],
+    )
+
+
 class ApproveForm(FlaskForm):
     approved_by = StringField(
         _l("Approved by"),
@@ -176,9 +188,17 @@ def _send_form(project: Project, **kwargs) -> tuple[SendForm, dict[str, service.
     return form, found
 
 
-def _page(project: Project, call: NeedsCall, send_form=None, approve_form=None, status=200):
+def _page(
+    project: Project,
+    call: NeedsCall,
+    send_form=None,
+    approve_form=None,
+    correct_form=None,
+    status=200,
+):
     send_form = send_form or _send_form(project)[0]
     approve_form = approve_form or ApproveForm(approved_by=principal().display_name)
+    correct_form = correct_form or CorrectForm()
     sent = service.links_sent(db.session, call)
     return (
         render_template(
@@ -187,6 +207,7 @@ def _page(project: Project, call: NeedsCall, send_form=None, approve_form=None, 
             call=call,
             send_form=send_form,
             approve_form=approve_form,
+            correct_form=correct_form,
             sent=sent,
             now=utcnow(),
             revoke_form=EmptyForm(),
@@ -292,6 +313,25 @@ def approve(project_id: int, call_id: int):
         return _page(project, call, approve_form=form, status=400)
     db.session.commit()
     flash(_("Documento di sintesi approved: it is now frozen."), "info")
+    return redirect(url_for("needs.call", project_id=project.id, call_id=call.id))
+
+
+@bp.route("/projects/<int:project_id>/needs/<int:call_id>/correct", methods=["POST"])
+def correct(project_id: int, call_id: int):
+    """A new version of an approved documento di sintesi, with its reason (the old one is kept)."""
+    project = get_project_or_abort(project_id)
+    call = _call_or_404(project, call_id)
+    form = CorrectForm()
+    if not form.validate_on_submit():
+        return _page(project, call, correct_form=form, status=400)
+    try:
+        sintesi.correct(db.session, call, form.reason.data)
+    except service.NeedsError as error:
+        db.session.rollback()
+        form.reason.errors = [str(FIELD_ERRORS[error.code])]
+        return _page(project, call, correct_form=form, status=400)
+    db.session.commit()
+    flash(_("A new version is open: it follows the boards until it is approved."), "info")
     return redirect(url_for("needs.call", project_id=project.id, call_id=call.id))
 
 
