@@ -57,6 +57,7 @@ def targets(world):
         "conductor_b_id": world.other_conductor.id,
         "actor_id": "no-such-actor",  # the positions of an actor nobody placed: 404 once let in
         "line_id": 0,  # a co-funding ledger line nobody wrote: 404 once let in
+        "meeting_id": 0,  # a lab meeting nobody held: its verbale is 404 once let in
         "session_id": (live_id := _live_session_of_a(world)),
         "verbale_id": _verbale_of(world, live_id),
         **_library_targets(world, registration.lab_id),
