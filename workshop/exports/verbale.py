@@ -310,16 +310,21 @@ def to_html(rec: Mapping[str, Any], lang: str, zone: tzinfo, approved: bool) -> 
     listing(w["agenda_run"], s["phases"])
     table(w["attendees"], (w["name"], w["organisation"], w["role"], w["minutes"]), s["attendees"])
     table(w["absent"], (w["name"], w["organisation"], w["role"]), s["absent"])
+    # As the DOCX does: an empty section says so with a dash rather than ending at its heading.
     out.append(f"<h2>{e(w['proposals'])}</h2>")
     for group, cards in s["proposals"]:
         out.append(
             f"<h3>{e(group)}</h3><ul>" + "".join(f"<li>{e(c)}</li>" for c in cards) + "</ul>"
         )
+    if not s["proposals"]:
+        out.append(f"<p>{w['none']}</p>")
     out.append(f"<h2>{e(w['votes'])}</h2>")
     for room, results in s["votes"]:
         out.append(
             f"<h3>{e(room)}</h3><ol>" + "".join(f"<li>{e(r)}</li>" for r in results) + "</ol>"
         )
+    if not s["votes"]:
+        out.append(f"<p>{w['none']}</p>")
     listing(w["decisions"], s["decisions"])
     listing(w["minority"], s["minority"])
     listing(w["next_steps"], s["next_steps"])
