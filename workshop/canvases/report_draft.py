@@ -28,6 +28,7 @@ from workshop.canvases.social_reporting import (
 )
 from workshop.canvases.theory_of_change import target_words, threshold_words
 from workshop.glossary import counted, long_date, term
+from workshop.numbers import format_euros
 
 # --- the social report ---------------------------------------------------------------------------------------
 
@@ -257,14 +258,6 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
-def euros(amount: float, lang: str) -> str:
-    """12.345,50 € in Italian, €12,345.50 in English."""
-    whole = f"{amount:,.2f}"
-    if lang == "it":
-        return whole.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + " €"
-    return f"€{whole}"
-
-
 def _counted(counter: Counter, names: Mapping[str, str]) -> str:
     return ", ".join(f"{names.get(key, key)} {count}" for key, count in counter.most_common())
 
@@ -475,7 +468,7 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
     sections["objectives_activities"] = objectives
 
     budget = sources.of(sources.stakeholders, "budget_line")
-    from_ledger = rr.ledger_resource_lines(sources.record, lang, euros)
+    from_ledger = rr.ledger_resource_lines(sources.record, lang)
     if from_ledger:
         # The co-funding ledger is the project's one budget (docs/ledger.md).
         sections["resources"] = from_ledger
@@ -488,21 +481,21 @@ def draft_sections(sources: Sources, lang: str) -> dict[str, str]:
             if line_item.fields.get("in_kind"):
                 in_kind += amount
         split = ", ".join(
-            f"{w['sources'][s]} {euros(by_source[s], lang)}"
+            f"{w['sources'][s]} {format_euros(by_source[s], lang)}"
             for s in ("public", "third_sector", "private")
             if by_source.get(s)
         )
         resources = [
             w["budget"].format(value=split),
-            w["budget_total"].format(value=euros(sum(by_source.values()), lang)),
+            w["budget_total"].format(value=format_euros(sum(by_source.values()), lang)),
         ]
         if in_kind:
-            resources.append(w["in_kind"].format(value=euros(in_kind, lang)))
+            resources.append(w["in_kind"].format(value=format_euros(in_kind, lang)))
         sections["resources"] = resources
     else:
         sections["resources"] = [rr.to_complete("resources_missing", lang)]
     if not from_ledger:
-        sections["resources"] += rr.record_budget_line(sources.record, lang, euros)
+        sections["resources"] += rr.record_budget_line(sources.record, lang)
     sections["resources"] += offered
 
     assumptions = sources.of(sources.theory, "assumption")

@@ -14,6 +14,7 @@ from typing import Any
 
 from workshop.boards.state import Item
 from workshop.glossary import INSTRUMENT_NAMES, counted, long_date, term
+from workshop.numbers import format_euros
 
 THIRD_SECTOR_TYPE_NAMES = {
     "it": {
@@ -338,21 +339,21 @@ def measurement_provenance(measurement: Item | None, lang: str) -> str:
     return "; ".join(parts)
 
 
-def record_budget_line(record: Mapping[str, Any], lang: str, euros) -> list[str]:
+def record_budget_line(record: Mapping[str, Any], lang: str) -> list[str]:
     """The record's own figures, shown beside the budget so a difference is never silent."""
     public, ets = record.get("public_resources_eur"), record.get("third_sector_cofunding_eur")
     lines = []
     if public is not None or ets is not None:
         lines.append(
             WORDS[lang]["record_budget"].format(
-                public=euros(float(public or Decimal(0)), lang),
-                ets=euros(float(ets or Decimal(0)), lang),
+                public=format_euros(float(public or Decimal(0)), lang),
+                ets=format_euros(float(ets or Decimal(0)), lang),
             )
         )
     if record.get("public_in_kind_eur") is not None:
         lines.append(
             WORDS[lang]["public_in_kind"].format(
-                value=euros(float(record["public_in_kind_eur"]), lang)
+                value=format_euros(float(record["public_in_kind_eur"]), lang)
             )
         )
     return lines
@@ -410,7 +411,7 @@ LEDGER_WORDS = {
 }
 
 
-def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[str]:
+def ledger_resource_lines(record: Mapping[str, Any], lang: str) -> list[str]:
     """§6 from the co-funding ledger: public and private contributions apart (DM 4/7/2019),
     the co-funding of each partner with its share, the cost categories; and the record's own
     figures where they differ from the ledger's, never silently. Empty: no ledger lines."""
@@ -422,30 +423,32 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
     public, ets, other = by_source["public"], by_source["third_sector"], by_source["private"]
     lines = [
         w["public"].format(
-            total=euros(public["planned"], lang),
-            money=euros(public["monetary"], lang),
-            in_kind=euros(public["in_kind"], lang),
+            total=format_euros(public["planned"], lang),
+            money=format_euros(public["monetary"], lang),
+            in_kind=format_euros(public["in_kind"], lang),
         ),
         w["private"].format(
-            total=euros(ets["planned"] + other["planned"], lang),
-            ets=euros(ets["planned"], lang),
-            other=euros(other["planned"], lang),
-            in_kind=euros(ets["in_kind"] + other["in_kind"], lang),
+            total=format_euros(ets["planned"] + other["planned"], lang),
+            ets=format_euros(ets["planned"], lang),
+            other=format_euros(other["planned"], lang),
+            in_kind=format_euros(ets["in_kind"] + other["in_kind"], lang),
         ),
-        w["total"].format(value=euros(sum(t["planned"] for t in by_source.values()), lang)),
+        w["total"].format(value=format_euros(sum(t["planned"] for t in by_source.values()), lang)),
     ]
     if figures.get("reported"):
         lines.append(
-            w["reported"].format(value=euros(sum(t["reported"] for t in by_source.values()), lang))
+            w["reported"].format(
+                value=format_euros(sum(t["reported"] for t in by_source.values()), lang)
+            )
         )
     partners = [
-        f"{name} ({w['source'][cls]}) {euros(planned, lang)}, {_percent(share, lang)}"
+        f"{name} ({w['source'][cls]}) {format_euros(planned, lang)}, {_percent(share, lang)}"
         for name, cls, planned, _in_kind, share in figures["by_partner"]
     ]
     if partners:
         lines.append(w["partners"].format(value="; ".join(partners)))
     categories = [
-        f"{w['category'].get(key, key)} {euros(amount, lang)}"
+        f"{w['category'].get(key, key)} {format_euros(amount, lang)}"
         for key, amount in figures["by_category"].items()
     ]
     if categories:
@@ -461,8 +464,8 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
             lines.append(
                 w["record_differs"].format(
                     field=w[label],
-                    record=euros(float(typed), lang),
-                    ledger=euros(by_source[source][figure], lang),
+                    record=format_euros(float(typed), lang),
+                    ledger=format_euros(by_source[source][figure], lang),
                 )
             )
     return lines
@@ -471,15 +474,6 @@ def ledger_resource_lines(record: Mapping[str, Any], lang: str, euros) -> list[s
 def _percent(share: float, lang: str) -> str:
     text = f"{share * 100:.1f}"
     return (text.replace(".", ",") + " %") if lang == "it" else f"{text}%"
-
-
-def in_kind_record_line(record: Mapping[str, Any], lang: str, euros) -> list[str]:
-    """The record's valued non-monetary public resources (the seed-004 card's figure)."""
-    if record.get("public_in_kind_eur") is None:
-        return []
-    return [
-        WORDS[lang]["public_in_kind"].format(value=euros(float(record["public_in_kind_eur"]), lang))
-    ]
 
 
 def heading_state(

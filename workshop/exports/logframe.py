@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from workshop.canvases.theory_of_change import day_words, target_words, threshold_words
+from workshop.numbers import format_euros
 
 LOGFRAME_ROWS = ("goal", "purpose", "results", "activities")
 LOGFRAME_COLUMNS = ("logic", "indicators", "verification", "assumptions")
@@ -112,14 +112,6 @@ WORDS = {
 @dataclass
 class LogframeCell:
     lines: list[str] = field(default_factory=list)
-
-
-def euros(amount: Decimal | float, lang: str) -> str:
-    """120.000,50 € in Italian, €120,000.50 in English."""
-    whole = f"{Decimal(amount):,.2f}"
-    if lang == "it":
-        return whole.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + " €"
-    return f"€{whole}"
 
 
 def _number(value: Any) -> str:
@@ -296,16 +288,16 @@ def _means_and_costs(
         what = f": {line.description}" if line.description else ""
         cell_row["indicators"].lines.append(
             f"{line.actor_name} — {labels.get(line.category, line.category)}{what} "
-            f"({euros(line.planned_eur, lang)}{kind})"
+            f"({format_euros(line.planned_eur, lang)}{kind})"
         )
     for category, total in ledger.by_category.items():
         if total.planned:
             cell_row["verification"].lines.append(
-                f"{labels.get(category, category)}: {euros(total.planned, lang)}"
+                f"{labels.get(category, category)}: {format_euros(total.planned, lang)}"
             )
-    total = f"{w['total']}: {euros(ledger.total_planned, lang)}"
+    total = f"{w['total']}: {format_euros(ledger.total_planned, lang)}"
     if ledger.total_in_kind:
-        total += f" ({w['of_which_in_kind']} {euros(ledger.total_in_kind, lang)})"
+        total += f" ({w['of_which_in_kind']} {format_euros(ledger.total_in_kind, lang)})"
     cell_row["verification"].lines.append(total)
 
 

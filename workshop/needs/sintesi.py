@@ -273,10 +273,6 @@ def words_for(data: dict[str, Any], lang: str) -> dict[str, str]:
     return w
 
 
-def euros(value: float, lang: str) -> str:
-    return format_euros(value, lang)
-
-
 def to_docx(data: dict[str, Any], lang: str) -> bytes:
     from docx import Document
     from docx.shared import Pt
@@ -330,8 +326,8 @@ def to_docx(data: dict[str, Any], lang: str) -> bytes:
         for line in data["ledger"]:
             cells = table.add_row().cells
             cells[0].text = line["name"]
-            cells[1].text = euros(line["planned"], lang)
-            cells[2].text = euros(line["in_kind"], lang)
+            cells[1].text = format_euros(line["planned"], lang)
+            cells[2].text = format_euros(line["in_kind"], lang)
     else:
         doc.add_paragraph(w["no_ledger"])
     doc.add_heading(w["offered"], level=2)

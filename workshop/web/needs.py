@@ -26,6 +26,7 @@ from workshop.models import NeedsCall, Project, utcnow
 from workshop.models import needs as limits
 from workshop.models.personal_links import MAX_RECIPIENT_EMAIL_CHARS, MAX_RECIPIENT_NAME_CHARS
 from workshop.needs import service, sintesi
+from workshop.numbers import format_euros
 from workshop.realtime.broadcast import broadcast_applied_change
 from workshop.web import jobs
 from workshop.web.forms import EmptyForm, strip_whitespace
@@ -367,7 +368,7 @@ def sintesi_bytes(call: NeedsCall, fmt: str, lang: str) -> FileResult:
         data=data,
         w=sintesi.words_for(data, lang),
         lang=lang,
-        euros=sintesi.euros,
+        euros=format_euros,
     )
     return FileResult(html_to_pdf(html, base_url="about:blank"), "application/pdf", f"{name}.pdf")
 
