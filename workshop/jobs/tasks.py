@@ -213,18 +213,24 @@ def report_docx(board_id: int, lang: str, manager: bool = False) -> FileResult:
     return FileResult(body, DOCX, download_name(board, "docx"))
 
 
+def _verbale_result(found, fmt: str, lang: str) -> FileResult:
+    from workshop.web.verbale import file_name, file_of
+
+    body, mimetype = file_of(found, fmt, lang)
+    return FileResult(body, mimetype, file_name(found, fmt, lang))
+
+
 def _add_verbali(archive: project_zip.ProjectZip, project_id: int, lang: str) -> None:
     """Each meeting's verbale (its latest version), as PDF and DOCX: "BOZZA" until approved."""
     from workshop.meetings import verbale as minutes
-    from workshop.web.verbale import file_name, file_of
 
     for found in minutes.project_verbali(db.session, project_id):
         for fmt in ("pdf", "docx"):
-            body, _mimetype = file_of(found, fmt, lang)
+            made = _verbale_result(found, fmt, lang)
             archive.add(
                 _("verbali"),
-                file_name(found, fmt, lang),
-                body,
+                made.filename,
+                made.body,
                 _("The verbale of a meeting, version %(n)s (approved)", n=found.version)
                 if found.approved_at
                 else _("The verbale of a meeting, version %(n)s (draft)", n=found.version),
@@ -234,11 +240,8 @@ def _add_verbali(archive: project_zip.ProjectZip, project_id: int, lang: str) ->
 def verbale_file(project_id: int, verbale_id: int, fmt: str, lang: str) -> FileResult:
     """A meeting's verbale as PDF or DOCX: "BOZZA" until approved."""
     from workshop.meetings import verbale as minutes
-    from workshop.web.verbale import file_name, file_of
 
-    found = minutes.get(db.session, project_id, verbale_id)
-    body, mimetype = file_of(found, fmt, lang)
-    return FileResult(body, mimetype, file_name(found, fmt, lang))
+    return _verbale_result(minutes.get(db.session, project_id, verbale_id), fmt, lang)
 
 
 def sintesi_file(project_id: int, call_id: int, fmt: str, lang: str) -> FileResult:
