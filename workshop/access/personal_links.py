@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from workshop.models.personal_links import (
     MAX_RECIPIENT_ORGANISATION_CHARS,
 )
 from workshop.models.user import normalise_email
+
+T = TypeVar("T")  # the model a link opens: a verbale, a needs call
 
 DEFAULT_LINK_LIFETIME = timedelta(days=30)
 MAX_LINK_LIFETIME = timedelta(days=400)  # a monitoring calendar's yearly collection and a margin
@@ -89,6 +92,18 @@ def find_link(
     if state != "usable":
         raise PersonalLinkError(state)
     return link
+
+
+def find_subject(
+    session: Session, token: str, purpose: LinkPurpose, model: type[T], now: datetime | None = None
+) -> tuple[PersonalLink, T]:
+    """The usable link and what it opens (the `model` row of its subject_id). A subject gone since
+    the link was sent is "not_found", like an unknown token."""
+    link = find_link(session, token, purpose, now)
+    subject = session.get(model, link.subject_id)
+    if subject is None:
+        raise PersonalLinkError("not_found")
+    return link, subject
 
 
 def revoke_link(session: Session, link: PersonalLink, now: datetime | None = None) -> None:

@@ -506,11 +506,7 @@ def open_link(
     session: Session, token: str, now: datetime | None = None
 ) -> tuple[PersonalLink, Verbale]:
     """The link and its verbale. Raises PersonalLinkError (not_found, expired, revoked)."""
-    link = personal_links.find_link(session, token, LinkPurpose.VERBALE_REVIEW, now)
-    verbale = session.get(Verbale, link.subject_id)
-    if verbale is None:
-        raise personal_links.PersonalLinkError("not_found")
-    return link, verbale
+    return personal_links.find_subject(session, token, LinkPurpose.VERBALE_REVIEW, Verbale, now)
 
 
 def add_comment(

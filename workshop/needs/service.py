@@ -244,11 +244,7 @@ def open_form(
     session: Session, token: str, now: datetime | None = None
 ) -> tuple[PersonalLink, NeedsCall]:
     """The link and its call, or PersonalLinkError (not_found, expired, revoked)."""
-    link = links.find_link(session, token, LinkPurpose.NEEDS_FORM, now)
-    call = session.get(NeedsCall, link.subject_id)
-    if call is None:
-        raise links.PersonalLinkError("not_found")
-    return link, call
+    return links.find_subject(session, token, LinkPurpose.NEEDS_FORM, NeedsCall, now)
 
 
 def submit(
