@@ -142,3 +142,13 @@ def test_the_plenary_card_counts_people_live_and_a_harvested_card_names_its_grou
     axe(carla, "conductor's plenary with a harvested card")
     for person, where in ((carla, "conductor"), (dario, "participant")):
         no_raw_code(person, where)
+
+    # Dario presses the second group as someone arrives (the list is redrawn mid-press): the
+    # redraw waits for the release, and the tap still moves him.
+    button = dario.page.locator(f'[data-choose-room="{groups[1]["id"]}"]')
+    box = button.bounding_box()
+    dario.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    dario.page.mouse.down()
+    dario.js("() => window.tavoloBoard.rooms.chooser.render(window.tavoloBoard.rooms.live, false)")
+    dario.page.mouse.up()
+    dario.wait(ON_BOARD, groups[1]["board_id"])

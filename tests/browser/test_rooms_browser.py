@@ -166,3 +166,25 @@ def test_the_panel_is_italian_for_an_italian_conductor(people, site):  # noqa: F
     carla.page.wait_for_selector('#conductor-panel [data-conduct="timer-start"]', timeout=WAIT_MS)
     assert carla.page.locator(".rooms-name").inner_text() == "Plenaria"
     shot(carla, "6-conductor-panel-it")
+
+
+def test_a_redraw_between_press_and_release_does_not_swallow_the_click(people, site):  # noqa: F811
+    """The panel is redrawn on every room event (a hand raised, someone arriving): a redraw
+    between the conductor's press and release replaced the button, and the click was lost."""
+    board = site["boards"][1]
+    carla = people().log_in().open(board)
+    carla.page.click("#conductor-toggle")
+    if carla.page.locator('#conductor-panel [data-conduct="open"]').count():
+        conduct(carla, "open")
+    start = carla.page.locator('#conductor-panel [data-conduct="timer-start"]')
+    start.wait_for(timeout=WAIT_MS)
+    conduct(carla, "timer-reset")
+    carla.wait("() => !window.tavoloBoard.rooms.live.room.timer?.running")
+    carla.page.fill('[data-input="timer-minutes"]', "3")
+    box = start.bounding_box()
+    carla.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    carla.page.mouse.down()
+    carla.js("() => window.tavoloBoard.conductor.render()")  # a room event arrives mid-press
+    carla.page.mouse.up()
+    carla.wait("() => window.tavoloBoard.rooms.live.room.timer?.running === true")
+    assert carla.page.locator('[data-input="timer-minutes"]').input_value() == "3"

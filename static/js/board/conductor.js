@@ -9,6 +9,7 @@ import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, 
 import * as P from "./protocol.js";
 import { DecisionLog } from "./decisions.js";
 import { button, el, field, section } from "./conductor_dom.js";
+import { PressGuard } from "./press_guard.js";
 import { thumbnailSvg } from "./thumbnails.js";
 
 const DEFAULT_TIMER_MIN = 10;
@@ -36,6 +37,7 @@ export class ConductorPanel {
       const target = event.target.closest("[data-conduct]");
       if (target) this._act(target.dataset.conduct, target);
     });
+    this.pressGuard = new PressGuard(this.panel); // a redraw must not swallow a click
     this.panel.addEventListener("change", (event) => {
       const select = event.target.closest("select[data-move]");
       if (select) this._move(select.dataset.move, Number(select.value));
@@ -95,6 +97,7 @@ export class ConductorPanel {
   // --- drawing -----------------------------------------------------------------------------------
 
   render() {
+    if (this.pressGuard.hold(() => this.render())) return;
     const panel = this.panel;
     const focused = document.activeElement && panel.contains(document.activeElement) ? document.activeElement : null;
     // A field being typed in has no id: without its key a redraw (any room event) dropped the

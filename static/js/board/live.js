@@ -11,6 +11,7 @@
 // a missing fact hides its control rather than showing a guess.
 
 import { t } from "./i18n.js";
+import { PressGuard } from "./press_guard.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -94,6 +95,7 @@ export class GroupChooser {
     this.list = el("span", "live-groups-list");
     this.node.append(this.label, this.list);
     this.node.hidden = true;
+    this.pressGuard = new PressGuard(this.node); // people arriving redraw the list mid-press
     this.node.addEventListener("click", async (event) => {
       const target = event.target.closest("[data-choose-room]");
       if (!target || target.disabled || target.getAttribute("aria-pressed") === "true") return;
@@ -104,6 +106,7 @@ export class GroupChooser {
   }
 
   render(live, conducts) {
+    if (this.pressGuard.hold(() => this.render(live, conducts))) return;
     const open = choosingOpen(live, conducts);
     this.node.hidden = !open;
     if (!open) return;
