@@ -17,7 +17,7 @@ from workshop.boards import service
 from workshop.boards.errors import BoardError, Forbidden
 from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import parse_change
-from workshop.boards.sequencer import Sequencers
+from workshop.boards.sequencer import Sequencers, in_batch, once_per_batch
 from workshop.database import make_engine
 from workshop.models import Board, BoardChange, BoardItem, BoardKind, Project
 
@@ -270,6 +270,102 @@ def test_a_refused_change_is_refused_alone_and_its_batch_commits(
         assert sorted(items) == ["c1", "c3", "c5"]
         assert session.get(Board, board_id).seq == 3
         check_integrity(session, board_id)
+
+
+def test_a_batch_of_new_changes_is_written_without_savepoints_or_lookups_per_change(
+    engine, boards, locks, sequencers, commits
+):
+    """The usual batch (new change ids, nothing refused): one look for retries for the whole
+    batch, no savepoint per change (each costs PostgreSQL two round trips), one commit."""
+    board_id, _ = boards
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    changes = [create(board_id, f"n{n}") for n in range(5)]
+    submitter = Submitter(sequencers)
+    commits.clear()
+    try:
+        queued_while_held(locks, sequencers, board_id, submitter, changes)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [submitter.answer(c).seq for c in changes] == [1, 2, 3, 4, 5]
+    assert len(commits) == 1
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()]
+    lookups = [s for s in statements if "FROM board_changes" in s and "change_id" in s]
+    assert len(lookups) == 1, lookups
+
+
+def test_what_a_batch_reads_once_is_read_once_per_batch_and_every_time_outside_one(
+    engine, boards, locks, sequencers
+):
+    """once_per_batch: the board's room and its private writing are read by the first change
+    of a batch and reused by the others (and by the broadcasts after the commit); outside a
+    batch, and in the next batch, they are read again."""
+    board_id, _ = boards
+    reads: list[int] = []
+    session = sequencers._session()
+
+    def room_check() -> None:
+        assert in_batch(session())
+        once_per_batch(session(), ("room", board_id), lambda: reads.append(1))
+
+    changes = [create(board_id, f"m{n}") for n in range(4)]
+    submitter = Submitter(sequencers)
+    queued_while_held(
+        locks,
+        sequencers,
+        board_id,
+        submitter,
+        changes,
+        lambda c: {"check": room_check, "after_commit": lambda a: room_check()},
+    )
+    assert [submitter.answer(c).seq for c in changes] == [1, 2, 3, 4]
+    assert len(reads) == 1
+    queued_while_held(
+        locks,
+        sequencers,
+        board_id,
+        submitter,
+        [create(board_id, "m9")],
+        lambda c: {"check": room_check},
+    )
+    assert len(reads) == 2  # a new batch reads again
+    with orm.Session(engine) as outside:
+        assert not in_batch(outside)
+        once_per_batch(outside, "k", lambda: reads.append(1))
+        once_per_batch(outside, "k", lambda: reads.append(1))
+    assert len(reads) == 4
+
+
+def test_a_refusal_in_a_batch_of_new_changes_is_refused_alone(
+    engine, boards, locks, sequencers, commits
+):
+    """Written first without savepoints, the batch meets a refusal: it is written again with a
+    savepoint per change, and only the refused change is refused; one commit all the same."""
+    board_id, _ = boards
+    changes = [create(board_id, "a1"), update_missing(board_id, "a2"), create(board_id, "a3")]
+    broadcast: list[str] = []
+    submitter = Submitter(sequencers)
+    commits.clear()
+    queued_while_held(
+        locks,
+        sequencers,
+        board_id,
+        submitter,
+        changes,
+        lambda c: {"after_commit": lambda a: broadcast.append(a.change_id)},
+    )
+    assert submitter.answer(changes[0]).seq == 1
+    assert isinstance(submitter.answer(changes[1]), BoardError)
+    assert submitter.answer(changes[2]).seq == 2
+    assert broadcast == ["a1", "a3"]
+    assert len(commits) == 1
+    with orm.Session(engine) as session:
+        assert session.get(Board, board_id).seq == 2
+        stored = session.scalars(
+            sa.select(BoardChange.change_id).where(BoardChange.board_id == board_id)
+        ).all()
+        assert sorted(stored) == ["a1", "a3"]
 
 
 def test_a_batch_whose_commit_fails_acknowledges_nothing(engine, boards, locks, sequencers):

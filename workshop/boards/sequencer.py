@@ -5,8 +5,10 @@ task per board while the board has work (the task of the change that finds the b
 for its first batch, then a task of its own while changes keep queueing; gone when the queue
 is empty), takes the board's lock, takes everything queued (at most MAX_BATCH_CHANGES),
 and writes the batch in one transaction: each change is sequenced and checked against the
-board as the batch has left it so far, in a savepoint of its own, so a refused change is
-undone alone and the others go on. One commit for the whole batch; then, in seq order, each
+board as the batch has left it so far. Retries are looked for once for the whole batch, and
+the batch is written without savepoints; when a change is refused (rare), the batch is rolled
+back and written again with a savepoint per change, so that the refused change is undone
+alone and the others go on. One commit for the whole batch; then, in seq order, each
 change is broadcast (its `after_commit`) and its caller released to send the ack. No ack
 precedes its commit, and a batch whose commit fails acknowledges nothing.
 
@@ -27,20 +29,44 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from workshop.boards.canvas import ActionResult, BoardView
 from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import Change
-from workshop.boards.service import AppliedChange, _apply_in_transaction
+from workshop.boards.service import AppliedChange, _apply_in_transaction, stored_change_ids
 from workshop.boards.state import Actor
 
 # Changes committed together at most: a batch holds SQLite's writer for its length, and a
 # change waits for the whole batch's commit. 60 people at 2 writes/s queue far fewer.
 MAX_BATCH_CHANGES = 64
+
+T = TypeVar("T")
+
+
+_BATCH_MEMO = "workshop.sequencer.batch_memo"
+
+
+def once_per_batch(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once for the whole batch that this session's sequencer is writing and
+    broadcasting (every time outside one). For what the board's lock keeps still while a batch
+    holds it, and the batch's own changes do not alter: the board's room and its private
+    writing are read once per batch, not once per change (a round trip each on PostgreSQL)."""
+    memo = session.info.get(_BATCH_MEMO)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def in_batch(session: Session) -> bool:
+    """Is this session's sequencer writing or broadcasting a batch now?"""
+    return _BATCH_MEMO in session.info
 
 
 @dataclass(eq=False)
@@ -165,6 +191,13 @@ class Sequencers:
 
     def _apply_batch(self, batch: list[_Queued]) -> None:
         session = self._session()
+        session.info[_BATCH_MEMO] = {}
+        try:
+            self._write_and_release(session, batch)
+        finally:
+            session.info.pop(_BATCH_MEMO, None)
+
+    def _write_and_release(self, session: Session, batch: list[_Queued]) -> None:
         with self.locks.database():
             try:
                 outcomes = self._write(session, batch)
@@ -187,24 +220,51 @@ class Sequencers:
     def _write(
         self, session: Session, batch: list[_Queued]
     ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
-        """Each change of the batch in the batch's transaction; the caller commits."""
+        """Each change of the batch in the batch's transaction; the caller commits.
+
+        First without savepoints, each a round trip to PostgreSQL (two per change): a refusal
+        is rare, and when one comes the batch is rolled back and written again with a savepoint
+        per change, so that it is refused alone. A retry in the batch (its id already stored,
+        or twice in the batch) goes straight to savepoints: it gives its seq back."""
+        if len(batch) == 1:  # no savepoint needed: its refusal is the batch's rollback
+            return self._write_each(session, batch, savepoints=False)
+        ids = [queued.change.change_id for queued in batch]
+        board_id = batch[0].change.board_id
+        if len(set(ids)) == len(ids) and not stored_change_ids(session, board_id, ids):
+            try:
+                return self._write_each(session, batch, savepoints=False, all_new=True)
+            except _Refused:
+                session.rollback()
+        return self._write_each(session, batch, savepoints=True)
+
+    def _write_each(
+        self, session: Session, batch: list[_Queued], *, savepoints: bool, all_new: bool = False
+    ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
+        """Without savepoints and with more than one change, the first refusal raises
+        _Refused (the caller rolls back and tries again with savepoints)."""
         if session.get_bind().dialect.name == "sqlite":
             # The write lock from the start (not at the first write), and a transaction open
             # before the first savepoint: the driver would otherwise let the outermost
             # savepoint's release commit.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        alone = len(batch) == 1  # no savepoint needed: its refusal is the batch's rollback
+        optimistic = not savepoints and len(batch) > 1
         outcomes: list[tuple[_Queued, AppliedChange | None, BaseException | None]] = []
         for queued in batch:
-            savepoint = None if alone else session.begin_nested()
+            savepoint = session.begin_nested() if savepoints else None
             undo = session.rollback if savepoint is None else savepoint.rollback
+            if optimistic:
+                undo = _refuse  # a change that gives its seq back: the batch goes again
             try:
                 if queued.check is not None:
                     queued.check()
                 applied = _apply_in_transaction(
-                    session, queued.change, queued.actor, queued.plan, undo
+                    session, queued.change, queued.actor, queued.plan, undo, known_new=all_new
                 )
+            except _Refused:
+                raise
             except Exception as error:  # noqa: BLE001 - refused alone; its caller reports it
+                if optimistic:
+                    raise _Refused from error
                 if savepoint is None or savepoint.is_active:
                     undo()  # a failure to undo is the batch's: it propagates
                 outcomes.append((queued, None, error))
@@ -213,3 +273,11 @@ class Sequencers:
                 savepoint.commit()  # RELEASE: the change stays in the batch
             outcomes.append((queued, applied, None))
         return outcomes
+
+
+class _Refused(Exception):
+    """A change of a batch written without savepoints was refused (or gives its seq back)."""
+
+
+def _refuse() -> None:
+    raise _Refused

@@ -252,17 +252,27 @@ _COUNT_LIVE = (
 )
 
 
+def stored_change_ids(session: Session, board_id: int, change_ids: Iterable[str]) -> set[str]:
+    """Which of these change ids the board has already applied (retries)."""
+    query = sa.select(_CHANGES.c.change_id).where(
+        _CHANGES.c.board_id == board_id, _CHANGES.c.change_id.in_(list(change_ids))
+    )
+    return set(session.connection().scalars(query))
+
+
 def _apply_in_transaction(
     session: Session,
     change: Change,
     actor: Actor,
     plan: Callable[[BoardView], ActionResult] | None,
     give_back: Callable[[], None],
+    known_new: bool = False,
 ) -> AppliedChange:
     """One change, or with `plan` one action: the plan reads the whole board under the lock and
     its ops become the change's ops. A change that writes nothing (a retry, an action with
     nothing to do) calls `give_back` to undo its seq bump: the transaction's rollback, or in a
-    sequencer's batch the change's savepoint."""
+    sequencer's batch the change's savepoint. `known_new`: the caller has already looked for
+    the change's id among the board's changes (a sequencer, once for its whole batch)."""
     conn = session.connection()
     board_id = change.board_id
     # The seq bump comes first: it takes the board's write lock before anything is read.
@@ -272,7 +282,7 @@ def _apply_in_transaction(
     seq, kind, locked, live_count, project_id = bumped
 
     seen = {"board": board_id, "change_id": change.change_id}
-    earlier = conn.execute(_SEEN_CHANGE, seen).one_or_none()
+    earlier = None if known_new else conn.execute(_SEEN_CHANGE, seen).one_or_none()
     if earlier is not None:
         give_back()  # give the seq back: a retry adds nothing
         return AppliedChange(
@@ -637,7 +647,9 @@ def _begin_consistent_read(session: Session) -> None:
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN")
     else:
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        # For this transaction only: a connection's isolation level set through SQLAlchemy is
+        # reset at every checkin, which cost every later checkout of it one more round trip.
+        session.connection().exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 # --- history: snapshots and compaction ---------------------------------------------------------------

