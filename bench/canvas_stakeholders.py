@@ -28,7 +28,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
 import workshop.canvases  # noqa: E402, F401
-from workshop.boards import service  # noqa: E402
+from workshop.boards import service, snapshots  # noqa: E402
 from workshop.boards.ops import Change, parse_change, parse_op  # noqa: E402
 from workshop.boards.state import Actor, Item  # noqa: E402
 from workshop.canvases import registry_csv  # noqa: E402
@@ -151,7 +151,7 @@ def run_once(session) -> dict[str, float]:
 
     import_ms = _timed(import_)
     board = session.get(Board, board_id)
-    snapshot = service.sync_payload(session, board, None)
+    snapshot = snapshots.sync_payload(session, board, None)
     session.rollback()
     return {
         "drag_ms": statistics.median(drags),

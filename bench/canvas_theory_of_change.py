@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import orm  # noqa: E402
 
 import workshop.canvases  # noqa: E402,F401  (registers the canvases)
-from workshop.boards import service  # noqa: E402
+from workshop.boards import service, snapshots  # noqa: E402
 from workshop.boards.ops import parse_action, parse_change  # noqa: E402
 from workshop.boards.state import Actor  # noqa: E402
 from workshop.database import make_engine  # noqa: E402
@@ -199,7 +199,7 @@ def main() -> None:
 
         def snapshot():
             session.rollback()
-            return service.sync_payload(session, board_id, None)
+            return snapshots.sync_payload(session, board_id, None)
 
         items = service.live_items(session, board_id)
         session.rollback()

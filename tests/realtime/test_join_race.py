@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from tests.support.boards import Mirror, stored_live_items
 from tests.support.sockets import sticky, update
 from workshop import protocol as P
-from workshop.boards import service
+from workshop.boards import snapshots
 from workshop.extensions import db
 from workshop.models import Board
 
@@ -70,14 +70,14 @@ def test_a_change_committed_right_after_the_joiners_read_is_delivered(
         mirror.load_join(ok(joiner.join(cast.board)))
         joiner.disconnect()
         joiner = clients.as_participant(cast.invite_a, "Bea again")
-    real_sync_payload = service.sync_payload
+    real_sync_payload = snapshots.sync_payload
 
     def read_then_someone_commits(*args, **kwargs):
         state = real_sync_payload(*args, **kwargs)
         commit_elsewhere(writer, cast.board, [update("s1", text="after the read")])
         return state
 
-    monkeypatch.setattr(service, "sync_payload", read_then_someone_commits)
+    monkeypatch.setattr(snapshots, "sync_payload", read_then_someone_commits)
     ack = ok(joiner.join(cast.board, since_seq=since_seq))
 
     mirror = converge(joiner, cast.board, ack, mirror)
@@ -91,13 +91,13 @@ def test_a_change_committed_between_entering_the_room_and_the_read_is_not_applie
     writer_and_joiner, cast, monkeypatch
 ):
     writer, joiner = writer_and_joiner
-    real_sync_payload = service.sync_payload
+    real_sync_payload = snapshots.sync_payload
 
     def someone_commits_then_read(*args, **kwargs):
         commit_elsewhere(writer, cast.board, [sticky("s2")])
         return real_sync_payload(*args, **kwargs)
 
-    monkeypatch.setattr(service, "sync_payload", someone_commits_then_read)
+    monkeypatch.setattr(snapshots, "sync_payload", someone_commits_then_read)
     ack = ok(joiner.join(cast.board))
 
     assert "s2" in {item["id"] for item in ack["items"]}
@@ -142,7 +142,7 @@ def test_a_refused_or_failed_join_leaves_no_room_behind(writer_and_joiner, cast,
     def storage_fails(*args, **kwargs):
         raise sa.exc.OperationalError("SELECT", {}, Exception("the database went away"))
 
-    monkeypatch.setattr(service, "sync_payload", storage_fails)
+    monkeypatch.setattr(snapshots, "sync_payload", storage_fails)
     ack = joiner.join(cast.board)
     assert ack["error"]["code"] == P.UNAVAILABLE
     assert joiner.rooms() == [] and cast.board not in joiner.entry.boards

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tests.support.boards import Mirror, check_integrity, stored_live_items
 from tests.support.sockets import BoardClient
 from workshop import protocol as P
-from workshop.boards import service
+from workshop.boards import snapshots
 from workshop.extensions import db
 from workshop.models import Board, BoardChange
 
@@ -252,8 +252,8 @@ def test_every_client_ends_equal_to_the_stored_board(seed, clients, cast, capsys
 def test_with_compaction_behind_the_clients(clients, cast, monkeypatch, capsys):
     """History is checkpointed and compacted while clients are away: a client further back than
     the compacted history gets a snapshot and still ends equal."""
-    monkeypatch.setattr(service, "CHECKPOINT_EVERY_CHANGES", 25)
-    monkeypatch.setattr(service, "KEEP_CHANGES_BEHIND_HEAD", 10)
+    monkeypatch.setattr(snapshots, "CHECKPOINT_EVERY_CHANGES", 25)
+    monkeypatch.setattr(snapshots, "KEEP_CHANGES_BEHIND_HEAD", 10)
     stats = run_fuzz(77, clients, cast, steps=300)
     db.session.expire_all()
     assert db.session.get(Board, cast.board).compacted_seq > 0, "compaction never ran"

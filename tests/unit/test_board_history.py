@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import orm
 
 from tests.support.boards import ALICE
-from workshop.boards import history, service
+from workshop.boards import history, service, snapshots
 from workshop.boards.ops import parse_change
 from workshop.database import make_engine
 from workshop.models import Base, Board, BoardKind, Project, SnapshotKind
@@ -79,11 +79,11 @@ def test_every_point_of_the_history_replays_to_what_the_board_was(store, board_i
 
 def test_a_snapshot_is_the_starting_point_and_compacted_history_is_refused(store, board_id):
     build(store, board_id)
-    service.take_snapshot(store, board_id, SnapshotKind.NAMED, name="Fine della sessione 1")
+    snapshots.take_snapshot(store, board_id, SnapshotKind.NAMED, name="Fine della sessione 1")
     store.commit()
     send(store, board_id, 6, [{"op": "update", "id": "b", "fields": {"text": "tre"}}])
     board = store.get(Board, board_id)
-    service.compact(store, board, 5)  # the log before the snapshot is gone
+    snapshots.compact(store, board, 5)  # the log before the snapshot is gone
     store.commit()
     assert state(history.items_at(store, board_id, 5)) == {"a": "uno!", "b": "due"}
     assert state(history.items_at(store, board_id, 6)) == {"a": "uno!", "b": "tre"}

@@ -15,7 +15,7 @@ from tests.support.boards import (
     stored_live_items,
 )
 from workshop import protocol as P
-from workshop.boards import service
+from workshop.boards import service, snapshots
 from workshop.boards.errors import BoardError
 from workshop.boards.ops import parse_change
 from workshop.database import make_engine
@@ -148,7 +148,7 @@ def sync_read(store, board_id, since):
     """A join's read, as the socket layer makes it: in a transaction of its own."""
     store.rollback()
     try:
-        return service.sync_payload(store, board_id, since)
+        return snapshots.sync_payload(store, board_id, since)
     finally:
         store.rollback()
 
@@ -187,14 +187,14 @@ def test_a_client_too_far_behind_gets_a_snapshot(store, board_id, monkeypatch):
 
 
 def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, board_id, monkeypatch):
-    monkeypatch.setattr(service, "CHECKPOINT_EVERY_CHANGES", 10)
-    monkeypatch.setattr(service, "KEEP_CHANGES_BEHIND_HEAD", 4)
+    monkeypatch.setattr(snapshots, "CHECKPOINT_EVERY_CHANGES", 10)
+    monkeypatch.setattr(snapshots, "KEEP_CHANGES_BEHIND_HEAD", 4)
     for n in range(1, 11):
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
     send(store, board_id, "c:del", [{"op": "delete", "id": "s1"}])  # seq 11: a tombstone
     mirror = Mirror()
     mirror.load_join(sync_read(store, board_id, None))
-    assert service.maintain(store, board_id)
+    assert snapshots.maintain(store, board_id)
     b = board(store, board_id)
     assert b.compacted_seq == 7
     checkpoint = store.scalars(
@@ -207,7 +207,7 @@ def test_compaction_keeps_a_checkpoint_and_old_clients_get_a_snapshot(store, boa
     )
     assert sync_read(store, board_id, 3)["mode"] == "snapshot"
     assert sync_read(store, board_id, 7)["mode"] == "delta"
-    assert not service.maintain(store, board_id)  # not due again yet
+    assert not snapshots.maintain(store, board_id)  # not due again yet
     check_integrity(store, board_id)
     assert mirror.items == stored_live_items(store, board_id)
 
@@ -220,7 +220,7 @@ def test_joiners_at_the_same_seq_share_one_read_and_a_change_invalidates_it(
 ):
     for n in range(1, 4):
         send(store, board_id, f"c:{n}", [sticky(f"s{n}")])
-    cache = service.SnapshotCache()
+    cache = snapshots.SnapshotCache()
     reads = []
     real_live_items = service.live_items
 
@@ -231,7 +231,7 @@ def test_joiners_at_the_same_seq_share_one_read_and_a_change_invalidates_it(
     def join():
         store.rollback()
         try:
-            return service.sync_payload(store, board_id, None, cache)
+            return snapshots.sync_payload(store, board_id, None, cache)
         finally:
             store.rollback()
 
@@ -248,7 +248,7 @@ def test_joiners_at_the_same_seq_share_one_read_and_a_change_invalidates_it(
 def test_concurrent_joiners_wait_for_the_first_read_instead_of_reading_again():
     import threading
 
-    cache = service.SnapshotCache()
+    cache = snapshots.SnapshotCache()
     started, release = threading.Event(), threading.Event()
     reads = []
 
@@ -275,7 +275,7 @@ def test_concurrent_joiners_wait_for_the_first_read_instead_of_reading_again():
 
 
 def test_the_snapshot_cache_keeps_a_bounded_number_of_boards_and_never_goes_back_in_seq():
-    cache = service.SnapshotCache(max_boards=2)
+    cache = snapshots.SnapshotCache(max_boards=2)
     cache.items(1, 5, lambda: ["one@5"])
     cache.items(2, 5, lambda: ["two@5"])
     cache.items(3, 5, lambda: ["three@5"])  # board 1, the least recently used, goes
@@ -286,7 +286,7 @@ def test_the_snapshot_cache_keeps_a_bounded_number_of_boards_and_never_goes_back
 
 
 def test_a_failed_read_is_not_cached_and_the_next_joiner_reads_again():
-    cache = service.SnapshotCache()
+    cache = snapshots.SnapshotCache()
 
     def broken():
         raise RuntimeError("the database went away")

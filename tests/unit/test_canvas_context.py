@@ -19,7 +19,7 @@ from workshop.boards.errors import BoardError
 from workshop.boards.ops import parse_action, parse_change
 from workshop.boards.schema import registry
 from workshop.boards.state import Item
-from workshop.canvases import context
+from workshop.canvases import context, context_templates
 from workshop.canvases import problem_tree as trees
 from workshop.database import make_engine
 from workshop.models import Base, Board, BoardKind, Project
@@ -718,7 +718,7 @@ def _inside(inner, outer):
 
 
 def test_the_swot_template_has_four_quadrants_and_a_tows_zone():
-    ops = context.build_swot()
+    ops = context_templates.build_swot()
     quadrants = {q: _of(ops, f"swot-{q}-", "frame") for q in context.SWOT_QUADRANTS}
     assert all(len(frames) == 1 for frames in quadrants.values())
     assert len(_of(ops, "tows-", "frame")) == 1
@@ -732,27 +732,29 @@ def test_the_swot_template_has_four_quadrants_and_a_tows_zone():
 
 
 def test_the_pestel_template_has_six_columns_each_with_its_guiding_question():
-    ops = context.build_pestel()
+    ops = context_templates.build_pestel()
     guides = _of(ops, type_="text")
     for category in context.PESTEL_CATEGORIES:
         (column,) = _of(ops, f"pestel-{category}-", "frame")
         questions = [g for g in guides if _inside(g["fields"], column["fields"])]
-        assert [q["fields"]["text"] for q in questions] == [context.PESTEL_COLUMNS[category][1]]
+        assert [q["fields"]["text"] for q in questions] == [
+            context_templates.PESTEL_COLUMNS[category][1]
+        ]
 
 
 def test_the_whole_session_template_holds_every_zone_once_without_overlaps():
-    ops = context.build_context_full()
+    ops = context_templates.build_context_full()
     assert len(_of(ops, type_="tavolo")) == 1
     assert len(_of(ops, type_="problem")) == 1  # the core problem to agree on
     zones = [op["fields"] for op in ops if op["type"] in ("frame", "tavolo")]
     outer = [z for z in zones if not any(o is not z and _inside(z, o) for o in zones)]
     boxes = {n: (z["x"], z["y"], z["w"], z["h"]) for n, z in enumerate(outer)}
     assert len(outer) >= 1 + 2 + 6 + 5 and _overlapping(boxes) == []
-    assert context.build_context_full()[0]["id"] != ops[0]["id"]  # fresh ids every time
+    assert context_templates.build_context_full()[0]["id"] != ops[0]["id"]  # fresh ids every time
 
 
 def test_the_template_core_problem_and_the_objective_zone_line_up_with_the_conversion():
-    ops = context.build_problem_tree()
+    ops = context_templates.build_problem_tree()
     (problem_zone,) = _of(ops, "problem-tree-", "frame")
     (objective_zone,) = _of(ops, "objective-tree-", "frame")
     (core,) = _of(ops, type_="problem")

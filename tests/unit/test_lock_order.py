@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tests.support.boards import ALICE, check_integrity
-from workshop.boards import service
+from workshop.boards import service, snapshots
 from workshop.boards.errors import Forbidden
 from workshop.boards.ops import parse_change
 from workshop.database import make_engine
@@ -48,7 +48,7 @@ def change(board_id: int, n: int):
 def test_maintenance_runs_while_a_writer_holds_the_boards_lock(engine, board_id, monkeypatch):
     """Per-board locks (PostgreSQL's): the checkpoint's read and write need no board lock, so a
     writer holding it (and waiting for a connection) cannot stall maintenance, nor the reverse."""
-    monkeypatch.setattr(service, "KEEP_CHANGES_BEHIND_HEAD", 2)
+    monkeypatch.setattr(snapshots, "KEEP_CHANGES_BEHIND_HEAD", 2)
     locks = service.WriteLocks(one_writer=False)
     with orm.Session(engine, expire_on_commit=False) as session:
         for n in range(1, 6):
@@ -57,7 +57,7 @@ def test_maintenance_runs_while_a_writer_holds_the_boards_lock(engine, board_id,
 
     def maintain() -> None:
         with orm.Session(engine, expire_on_commit=False) as session:
-            done.append(service.maintain(session, board_id, locks, every=5))
+            done.append(snapshots.maintain(session, board_id, locks, every=5))
 
     with locks.board(board_id):  # a writer in the middle of its change
         worker = threading.Thread(target=maintain)

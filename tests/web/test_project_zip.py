@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.web.test_board_import import _upload
-from workshop.boards import service
+from workshop.boards import service, snapshots
 from workshop.boards.ops import parse_change
 from workshop.boards.state import Actor
 from workshop.exports import project_zip
@@ -107,7 +107,7 @@ def filled(world):
     rooms.enter(db.session, live, rooms.plenary_of(live), "p:9", "Bea", utcnow())
     rooms.set_phase(db.session, live, live.rooms, "write", None, "u:1")
     rooms.set_phase(db.session, live, live.rooms, None, None, "u:1")
-    service.take_snapshot(db.session, context.id, SnapshotKind.NAMED, name=TRICKY)
+    snapshots.take_snapshot(db.session, context.id, SnapshotKind.NAMED, name=TRICKY)
     rooms.close_session(db.session, live, utcnow())
     db.session.commit()
     return context

@@ -12,6 +12,7 @@ from __future__ import annotations
 from workshop.canvases import (
     common,  # noqa: F401
     context,  # noqa: F401  (session 1: context and problem analysis)
+    context_templates,  # noqa: F401  (session 1's templates)
     report_draft,  # noqa: F401  (session 4: the report drafted from the boards)
     social_reporting,  # noqa: F401  (session 4)
     stakeholders,  # noqa: F401  (session 2: stakeholder mapping)

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from workshop.boards.sequencer import Sequencers
-    from workshop.boards.service import SnapshotCache, WriteLocks
+    from workshop.boards.service import WriteLocks
+    from workshop.boards.snapshots import SnapshotCache
     from workshop.extensions import db, socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.origins import origin_check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workshop.boards.service import AppliedChange
 from workshop.extensions import db
-from workshop.realtime import rooms as room_hooks
+from workshop.realtime import room_hooks
 from workshop.rooms import service as rooms
 
 

@@ -13,7 +13,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 from workshop import protocol as P
 from workshop.access import policy
 from workshop.access import service as access
-from workshop.boards import ops, service
+from workshop.boards import ops, service, snapshots
 from workshop.boards.errors import BadRequest, Forbidden, NotFound
 from workshop.boards.schema import MAX_COORDINATE
 from workshop.boards.sequencer import Sequencers
@@ -23,7 +23,8 @@ from workshop.models import Board, utcnow
 from workshop.monitoring import service as monitoring  # the calendar follows its indicators
 from workshop.realtime import calls as call_hooks  # camera and microphone: docs/calls.md
 from workshop.realtime import marks as _marks  # noqa: F401 - decisions and dissent (verbale)
-from workshop.realtime import rooms as room_hooks  # rooms and the conductor: see that module
+from workshop.realtime import room_hooks  # rooms: what the engine asks of them
+from workshop.realtime import rooms as _rooms  # noqa: F401 - the rooms' and the conductor's handlers
 from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
@@ -187,7 +188,7 @@ def _join(entry: SocketAuth, board_id: int, since: int | None, watch: bool) -> d
     room = board_room(board_id)
     join_room(room)
     try:
-        state = service.sync_payload(db.session, board_id, since, _snapshots())
+        state = snapshots.sync_payload(db.session, board_id, since, _snapshots())
         # Rooms: may refuse another group's board, and filters out notes still private (into
         # a new payload: the snapshot cache's is shared).
         state, live = room_hooks.on_join(entry, board, state)
@@ -367,12 +368,12 @@ def on_run_action(entry: SocketAuth, payload: Any):
 
 
 def _checkpoint_every() -> int:
-    return current_app.config.get("CHECKPOINT_EVERY_CHANGES") or service.CHECKPOINT_EVERY_CHANGES
+    return current_app.config.get("CHECKPOINT_EVERY_CHANGES") or snapshots.CHECKPOINT_EVERY_CHANGES
 
 
 def _maintain_when_due(applied: service.AppliedChange) -> None:
     """Checkpoints and compaction in a task of their own, after the change was acknowledged:
-    never in the writers' way (service.maintain)."""
+    never in the writers' way (snapshots.maintain)."""
     every = _checkpoint_every()
     if applied.seq and not applied.duplicate and applied.seq % every == 0:
         app = current_app._get_current_object()
@@ -461,7 +462,7 @@ def sequencer_spawner(app):
     return lambda run, board_id: socketio.start_background_task(sequence, run, board_id)
 
 
-def _snapshots() -> service.SnapshotCache:
+def _snapshots() -> snapshots.SnapshotCache:
     return current_app.extensions["workshop_snapshots"]
 
 
@@ -558,7 +559,7 @@ def _disconnect(sid: str) -> None:
 def _maintain(app, board_id: int, every: int | None = None) -> None:
     with app.app_context():
         try:
-            service.maintain(db.session, board_id, app.extensions["workshop_write_locks"], every)
+            snapshots.maintain(db.session, board_id, app.extensions["workshop_write_locks"], every)
         except Exception:  # noqa: BLE001 - history upkeep never breaks a board
             log.exception("board maintenance failed for board %s", board_id)
         finally:

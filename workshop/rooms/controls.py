@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from workshop import protocol as P
 from workshop.boards import service as boards
+from workshop.boards import snapshots
 from workshop.boards.errors import BadRequest
 from workshop.models import (
     Board,
@@ -112,7 +113,9 @@ def auto_snapshot(
         )
         if already is not None:
             return None
-        return boards.take_snapshot(session, room.board_id, kind, name=name, created_by=created_by)
+        return snapshots.take_snapshot(
+            session, room.board_id, kind, name=name, created_by=created_by
+        )
 
 
 # --- phase ------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from workshop.access import policy
-from workshop.boards import history, service
+from workshop.boards import history, snapshots
 from workshop.exports import diagram
 from workshop.extensions import db
 from workshop.models import SnapshotKind
@@ -67,7 +67,7 @@ def take(board_id: int):
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for("review.show", board_id=board.id))
-    service.take_snapshot(
+    snapshots.take_snapshot(
         db.session, board.id, SnapshotKind.NAMED, name=form.name.data, created_by=who.identity
     )
     db.session.commit()
