@@ -258,7 +258,7 @@ def test_templates_build_valid_changes(name):
     expected = {
         "power_interest_grid": ["pi_grid"],
         "proposal": ["frame", "frame", "proposal"],
-        "stakeholders_full": ["frame", "frame", "frame", "pi_grid", "proposal"],
+        "stakeholders_full": ["frame", "frame", "pi_grid", "proposal"],
     }[name]
     assert types == expected
 

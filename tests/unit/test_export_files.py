@@ -63,6 +63,94 @@ def test_the_svg_is_well_formed_sized_to_the_board_and_holds_text_as_text():
     assert 700 < width < 900 and 400 < height < 600
 
 
+MAP = [
+    card("a1", "actor", 0, 0, name="Comune di Borgo Sereno", macro_type="public_body"),
+    card("a2", "actor", 300, 0, name="Cooperativa Il Faro", macro_type="third_sector"),
+    item(
+        "r1",
+        "relation",
+        **{
+            "from": "a1",
+            "to": "a2",
+            "type": "agreement",
+            "direction": "mutual",
+            "strength": 4,
+            "note": "dal 2024",
+        },
+    ),
+    card(
+        "b1",
+        "budget_line",
+        0,
+        300,
+        w=300,
+        h=110,
+        description="Operatori dello sportello",
+        source="public",
+        amount=120000.5,
+    ),
+    card(
+        "p1",
+        "proposal",
+        600,
+        0,
+        w=520,
+        h=760,
+        title="Abitare solidale",
+        need="Famiglie senza casa a un costo sostenibile",
+        partners=["a1", "a2"],
+        governance="Cabina di regia mensile",
+    ),
+    card(
+        "v1",
+        "proposal_activity",
+        0,
+        500,
+        w=300,
+        h=110,
+        title="Sportello",
+        start="2026-09-01",
+        end="2029-08-31",
+    ),
+]
+ITALIAN = {
+    "choice.relation.type.agreement": "Convenzione",
+    "choice.budget_line.source.public": "Risorse pubbliche",
+    "field.proposal.need": "Bisogno affrontato",
+    "field.proposal.partners": "Partner",
+    "field.proposal.governance": "Governance",
+    "Relations between the actors": "Relazioni tra i soggetti",
+    "strength %(value)s of 5": "forza %(value)s su 5",
+}
+
+
+def test_the_map_says_amounts_dates_the_proposal_and_the_relations_in_words():
+    """What an official files: a budget line's amount the Italian way, an activity's dates, the
+    proposal sheet's sections (partners by name), and each relation's kind and strength, which
+    the arrows alone do not say."""
+    drawn = " ".join(texts(diagram.board_svg(MAP, diagram.Labels.of(ITALIAN))))
+    assert "120.000,50 € · Risorse pubbliche" in drawn  # the amount first: a cut keeps it
+    assert "1 settembre 2026 · 31 agosto 2029" in drawn
+    assert "Bisogno affrontato" in drawn and "Famiglie senza casa" in drawn
+    assert "Comune di Borgo Sereno, Cooperativa Il Faro" in drawn  # the partners, by name
+    assert "Relazioni tra i soggetti" in drawn
+    assert (
+        "Comune di Borgo Sereno ↔ Cooperativa Il Faro: Convenzione, forza 4 su 5, dal 2024" in drawn
+    )
+
+
+def test_in_english_amounts_and_dates_are_written_the_english_way():
+    drawn = " ".join(texts(diagram.board_svg(MAP, diagram.Labels.of({}, lang="en"))))
+    assert "€120,000.50" in drawn and "1 September 2026 · 31 August 2029" in drawn
+    # Without the reader's strings the drawing still says what it can (board content is Italian).
+    assert "Relazioni tra i soggetti" in drawn and "agreement, forza 4 su 5" in drawn
+
+
+def test_a_board_without_relations_has_no_list_of_them():
+    svg = diagram.board_svg(MAP[:2], diagram.Labels.of(ITALIAN))
+    assert 'data-legend="relations"' not in svg
+
+
 def test_an_empty_board_and_a_dangling_edge_still_draw():
     svg = diagram.board_svg([item("c", "connector", **{"from": "gone", "to": "also"})], LABELS)
     assert ET.fromstring(svg.encode()).find(f".//{SVG_NS}line") is None

@@ -226,6 +226,8 @@ def describe_field(spec: Field) -> dict[str, Any]:
         described["max_chars"] = spec.max_chars
     elif isinstance(spec, Number):
         described.update(min=spec.minimum, max=spec.maximum, integer=spec.integer)
+        if spec.euros:
+            described["euros"] = True
     elif isinstance(spec, Choice):
         described["values"] = list(spec.values)
     elif isinstance(spec, ProjectRef):

@@ -115,6 +115,7 @@ class Number(Field):
     maximum: float = MAX_COORDINATE
     integer: bool = False
     default: Any = 0
+    euros: bool = False  # an amount: written "120.000,00 €" wherever a person reads it
 
     def clean(self, name, value):
         # bool is an int in Python; on the wire it is not a number.

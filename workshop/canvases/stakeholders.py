@@ -233,7 +233,7 @@ BUDGET_LINE = ItemType(
     {
         "description": Text(max_chars=500),
         "source": Choice(values=("public", "third_sector", "private"), default="public"),
-        "amount": Number(minimum=0, maximum=MAX_BUDGET_EUR, default=0),
+        "amount": Number(minimum=0, maximum=MAX_BUDGET_EUR, default=0, euros=True),
         "in_kind": Flag(),
     },
     title_field="description",
@@ -426,21 +426,13 @@ def build_proposal() -> list[dict[str, Any]]:
 
 
 def build_full() -> list[dict[str, Any]]:
-    """The grid, a zone for the relations map below it, and the proposal to the right."""
-    relations = create(
-        new_id("zone"),
-        "frame",
-        x=0,
-        y=GRID_SIZE + ZONE_GAP,
-        w=GRID_SIZE,
-        h=ZONE_H * 1.5,
-        title="Mappa delle relazioni",
-    )
+    """The grid with the proposal to the right. The relations are drawn between the actors on
+    the grid (and listed in words under the drawn map), so they need no zone of their own."""
     proposal = [
         {**op, "fields": {**op["fields"], "x": op["fields"]["x"] + GRID_SIZE + 2 * ZONE_GAP}}
         for op in build_proposal()
     ]
-    return build_grid() + [relations] + proposal
+    return build_grid() + proposal
 
 
 register_template(Template("power_interest_grid", KINDS, build_grid))

@@ -218,7 +218,7 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
     full = sh.build_full()
     grid = next(op for op in full if op["type"] == "pi_grid")
     proposal = next(op for op in full if op["type"] == "proposal")
-    activity_zone, budget_zone = [op for op in full if op["type"] == "frame"][1:]
+    activity_zone, budget_zone = [op for op in full if op["type"] == "frame"]
     grid_item = Item(grid["id"], "pi_grid", grid["fields"], 0, 0, None, "")
     ops = list(full)
     for item_id, name, macro, sub, role, power, interest, (
@@ -286,17 +286,20 @@ def _stakeholder_map(session: Session, project: Project, conductor: User) -> Non
                 lead=lead,
             )
         )
-    line_h = (budget_zone["fields"]["h"] - 60) / len(DEMO_BUDGET)
+    # Two columns: each line tall enough for its description and, under it, its source and
+    # amount (the card's chips on the board, its foot in the drawn map).
+    f = budget_zone["fields"]
+    rows = -(-len(DEMO_BUDGET) // 2)
+    line_w, line_h = (f["w"] - 50) / 2, (f["h"] - 60) / rows
     for place, (item_id, description, source, amount, in_kind, *_partner) in enumerate(DEMO_BUDGET):
-        f = budget_zone["fields"]
         ops.append(
             create(
                 item_id,
                 "budget_line",
-                x=f["x"] + 20,
-                y=f["y"] + 50 + place * line_h,
-                w=f["w"] - 40,
-                h=line_h - 6,
+                x=f["x"] + 20 + (place % 2) * (line_w + 10),
+                y=f["y"] + 50 + (place // 2) * line_h,
+                w=line_w,
+                h=line_h - 8,
                 description=description,
                 source=source,
                 amount=amount,

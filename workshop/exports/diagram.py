@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from workshop.boards.schema import Registry, registry
+from workshop.exports import card_words
 
 # The board's palette, as the board page draws it (static/css/board.css --c-* and --s-*).
 FILL = {
@@ -87,12 +88,14 @@ TONES = {
     "assumption": ("status", {"to_check": "yellow", "confirmed": "green", "refuted": "red"}),
 }
 INK = "#1d1f21"
+MUTED_INK = "#4a4540"  # a card's chips: quieter than its title, still 7:1 on white
 MARGIN = 40.0  # board units around the drawing
 FONT_SIZE = 14.0  # board units
 LINE_HEIGHT = 1.3  # of the font size
 CHAR_WIDTH = 0.55  # of the font size: DejaVu Sans' mean advance, for wrapping
 PADDING = 10.0
 MAX_DRAWN_LINES = 12  # a card shows this many lines at most, then an ellipsis
+SMALL_TEXT = 0.8  # of the font size: a card's chips, the proposal's sections
 # A PNG is an overview: its longer side is at most this many pixels (a 200-outcome board is
 # 13,000 board units wide; drawn at full size it took 9 s and 100 MB of memory).
 MAX_PNG_SIDE_PX = 4_096
@@ -133,12 +136,13 @@ class Labels:
     types: Mapping[str, str]
     untitled: str = ""
     strings: Mapping[str, str] | None = None
+    lang: str = "it"  # how amounts and dates are written
 
     @classmethod
-    def of(cls, strings: Mapping[str, str], untitled: str = "") -> Labels:
+    def of(cls, strings: Mapping[str, str], untitled: str = "", lang: str = "it") -> Labels:
         """Labels from the board strings of the reader's language (web.board_strings)."""
         types = {k.removeprefix("type."): v for k, v in strings.items() if k.startswith("type.")}
-        return cls(types, untitled, strings)
+        return cls(types, untitled, strings, lang)
 
     def word(self, key: str) -> str:
         return (self.strings or {}).get(key) or GRID_WORDS[key]
@@ -256,6 +260,11 @@ def board_svg(
     if title:
         heading = FONT_SIZE * 2.5
         top -= heading
+    words = labels.strings or {}
+    relations_title, relations = card_words.relation_lines(items, by_id, words, types, labels.lang)
+    legend_top = bottom
+    if relations:
+        bottom += (len(relations) + 2) * FONT_SIZE * LINE_HEIGHT + MARGIN
     width, height = right - left, bottom - top
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -292,7 +301,7 @@ def board_svg(
                 )
             )
         else:
-            out.extend(_card(zone, labels, types))
+            out.extend(_card(zone, labels, types, by_id))
         out.append("</g>")
     for edge in items:
         ends = edge["fields"].get("from"), edge["fields"].get("to")
@@ -331,7 +340,19 @@ def board_svg(
         out.append("</g>")
     for card in cards:
         out.append(_group_open(card))
-        out.extend(_card(card, labels, types))
+        out.extend(_card(card, labels, types, by_id))
+        out.append("</g>")
+    if relations:
+        # The arrows do not say a relation's kind or strength: the list under the drawing does.
+        out.append('<g data-legend="relations">')
+        out.append(
+            _text_block([relations_title], left + MARGIN, legend_top + FONT_SIZE, FONT_SIZE, "bold")
+        )
+        out.append(
+            _text_block(
+                relations, left + MARGIN, legend_top + FONT_SIZE * (1 + 2 * LINE_HEIGHT), FONT_SIZE
+            )
+        )
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
@@ -393,8 +414,15 @@ def _grid(grid: Mapping[str, Any], labels: Labels) -> list[str]:
     return out
 
 
-def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]:
-    """A card (or the proposal sheet): its shape, its type's name if typed, its text."""
+def _card(
+    card: Mapping[str, Any],
+    labels: Labels,
+    types: Registry,
+    by_id: Mapping[str, Mapping[str, Any]],
+) -> list[str]:
+    """A card (or the proposal sheet): its shape, its type's name if typed, its text, and in
+    a smaller line at its foot what its chips say on the board (card_words.summary); the
+    proposal sheet its sections."""
     out: list[str] = []
     x, y, w, h = _box(card)
     colour = _colour(card)
@@ -418,16 +446,57 @@ def _card(card: Mapping[str, Any], labels: Labels, types: Registry) -> list[str]
         kind = labels.types.get(card["type"], card["type"])
         out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
         text_top += FONT_SIZE
-    lines_fit = max(1, int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
-    body = _title(card, types) or labels.untitled
-    out.append(
-        _text_block(
-            wrap(body, w - 2 * PADDING, max_lines=min(MAX_DRAWN_LINES, lines_fit)),
-            x + PADDING,
-            text_top,
-            FONT_SIZE,
-        )
+    words = labels.strings or {}
+    small = FONT_SIZE * SMALL_TEXT
+    foot: list[str] = []
+    if typed:
+        said = card_words.summary(card, by_id, words, types, labels.lang)
+        room = int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT))
+        if said and room >= 2:  # the title keeps at least a line
+            foot = wrap(said, w - 2 * PADDING, small, max_lines=min(2, room - 1))
+    foot_h = len(foot) * small * LINE_HEIGHT
+    lines_fit = max(1, int((y + h - PADDING - foot_h - text_top) / (FONT_SIZE * LINE_HEIGHT)) + 1)
+    title_lines = wrap(
+        _title(card, types) or labels.untitled,
+        w - 2 * PADDING,
+        max_lines=min(MAX_DRAWN_LINES, lines_fit),
     )
+    out.append(_text_block(title_lines, x + PADDING, text_top, FONT_SIZE))
+    if card["type"] == "proposal":
+        below = text_top + len(title_lines) * FONT_SIZE * LINE_HEIGHT + small
+        out.extend(_sections(card, labels, types, by_id, (x, below, w, y + h - below)))
+    if foot:
+        foot_top = y + h - PADDING - foot_h + small
+        out.append(
+            _text_block(foot, x + PADDING, foot_top, small).replace(
+                "<text ", f'<text fill="{MUTED_INK}" ', 1
+            )
+        )
+    return out
+
+
+def _sections(
+    card: Mapping[str, Any],
+    labels: Labels,
+    types: Registry,
+    by_id: Mapping[str, Mapping[str, Any]],
+    area: tuple[float, float, float, float],
+) -> list[str]:
+    """The proposal sheet's sections, each a bold heading and its text, as many as fit."""
+    x, top, w, h = area
+    small = FONT_SIZE * SMALL_TEXT
+    step = small * LINE_HEIGHT
+    words = labels.strings or {}
+    out: list[str] = []
+    y = top + small
+    for heading, text in card_words.proposal_sections(card, by_id, words, types, labels.lang):
+        room = int((top + h - PADDING - y) / step)
+        if room < 2:
+            break
+        body = wrap(text, w - 2 * PADDING, small, max_lines=min(MAX_DRAWN_LINES, room - 1))
+        out.append(_text_block([heading], x + PADDING, y, small, "bold"))
+        out.append(_text_block(body, x + PADDING, y + step, small))
+        y += (len(body) + 1) * step + small * 0.6
     return out
 
 

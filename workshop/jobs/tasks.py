@@ -66,11 +66,9 @@ def _board(board_id: int) -> Board:
 
 
 def _labels() -> diagram.Labels:
-    from workshop.web.board_strings import board_strings
-    from workshop.web.downloads import type_labels
+    from workshop.web.downloads import diagram_labels
 
-    strings = board_strings()
-    return diagram.Labels(types=type_labels(strings), untitled="", strings=strings)
+    return diagram_labels()
 
 
 def board_diagram(board_id: int, fmt: str) -> FileResult:

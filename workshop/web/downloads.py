@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 from flask import Response
+from flask_babel import get_locale
 
+from workshop.exports import diagram
 from workshop.models import Board
 from workshop.web.i18n import board_label
 
@@ -40,6 +42,14 @@ def type_labels(strings: dict[str, str]) -> dict[str, str]:
         for key, value in strings.items()
         if key.startswith("type.")
     }
+
+
+def diagram_labels() -> diagram.Labels:
+    """How a drawn board names its types, its grid and its values in the reader's language."""
+    from workshop.web.board_strings import board_strings
+
+    locale = get_locale()
+    return diagram.Labels.of(board_strings(), lang=locale.language if locale else "it")
 
 
 def attachment_disposition(name: str) -> str:

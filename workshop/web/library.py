@@ -47,7 +47,7 @@ from workshop.models.library import (
 )
 from workshop.projects.service import visible_projects
 from workshop.web.board_strings import board_strings
-from workshop.web.downloads import attachment_disposition, download, type_labels
+from workshop.web.downloads import attachment_disposition, diagram_labels, download
 from workshop.web.forms import EmptyForm, strip_whitespace
 from workshop.web.i18n import BOARD_KIND_LABELS
 from workshop.web.security import get_project_or_abort, require_user
@@ -610,7 +610,7 @@ def case_board_svg(case_id: int, case_board_id: int):
     name = _board_name(frozen.kind, frozen.title)
     svg = diagram.board_svg(
         frozen.items,
-        diagram.Labels(types=type_labels(board_strings()), strings=board_strings()),
+        diagram_labels(),
         title=name,
     )
     response = Response(svg, mimetype="image/svg+xml")

@@ -11,8 +11,7 @@ from workshop.boards import history, snapshots
 from workshop.exports import diagram
 from workshop.extensions import db
 from workshop.models import SnapshotKind
-from workshop.web.board_strings import board_strings
-from workshop.web.downloads import type_labels
+from workshop.web.downloads import diagram_labels
 from workshop.web.forms import SnapshotForm
 from workshop.web.i18n import board_label
 from workshop.web.security import get_board_for_review_or_abort, principal
@@ -47,7 +46,7 @@ def at(board_id: int, seq: int):
         abort(410)  # gone: that point of the history is no longer kept
     svg = diagram.board_svg(
         items,
-        diagram.Labels(types=type_labels(board_strings()), strings=board_strings()),
+        diagram_labels(),
         title=board_label(board),
     )
     response = Response(svg, mimetype="image/svg+xml")

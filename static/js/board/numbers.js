@@ -53,3 +53,12 @@ export function formatItalianNumber(value) {
   if (typeof value !== "number" || !Number.isFinite(value)) return "";
   return String(value).replace(".", ",");
 }
+
+/** An amount as a person reads it: "120.000,00 €" in Italian, "€120,000.00" in English (the
+ * page's language; the server writes files the same way, workshop/numbers.py). */
+export function formatEuros(value, lang = globalThis.document?.documentElement?.lang || "it") {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "";
+  const locale = String(lang).startsWith("en") ? "en-GB" : "it-IT";
+  // "always": Italian grouping would leave four digits ungrouped ("1234,00 €"); offices write 1.234.
+  return new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", useGrouping: "always" }).format(value);
+}

@@ -4,7 +4,7 @@
 // takes from its type and role, and how a typed edge is drawn. Labels are looked up by key
 // (type.<t>, field.<t>.<f>, choice.<t>.<f>.<v>): no visible text here.
 
-import { parseItalianNumber } from "./numbers.js";
+import { formatEuros, parseItalianNumber } from "./numbers.js";
 
 const CORE = new Set(["sticky", "text", "shape", "connector", "frame"]);
 const GEOMETRY = new Set(["x", "y", "w", "h", "z"]);
@@ -201,7 +201,7 @@ export class CanvasSchema {
       if (!f || value === null || value === undefined || value === "" || value === false) continue;
       const chip = { field: name, kind: f.kind, value, derived: Boolean(f.derived) };
       if (f.kind === "choice") chip.key = `choice.${item.type}.${name}.${value}`;
-      else if (f.kind === "number") chip.text = formatNumber(value, f);
+      else if (f.kind === "number") chip.text = f.euros ? formatEuros(value) : formatNumber(value, f);
       else if (f.kind === "flag") chip.key = `field.${item.type}.${name}`;
       else chip.text = String(value);
       chips.push(chip);

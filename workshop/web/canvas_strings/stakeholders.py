@@ -118,6 +118,9 @@ def strings() -> dict[str, str]:
         "choice.relation.direction.directed": _("One way"),
         "choice.relation.direction.mutual": _("Mutual"),
         "choice.relation.direction.undirected": _("No direction"),
+        # The drawn map's list of the relations (exports/card_words.py).
+        "Relations between the actors": _("Relations between the actors"),
+        "strength %(value)s of 5": _("strength %(value)s of 5"),
         # --- proposal
         "field.proposal.title": _("Title of the project"),
         "field.proposal.need": _("Need addressed"),

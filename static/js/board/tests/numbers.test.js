@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { formatItalianNumber, parseItalianNumber } from "../numbers.js";
+import { formatEuros, formatItalianNumber, parseItalianNumber } from "../numbers.js";
 import { CanvasSchema, parseValue } from "../schema.js";
 
 // The same corpus as tests/unit/test_numbers.py reads with workshop.numbers.
@@ -54,4 +54,11 @@ test("an inspector's number field: 120.000,50 is 120000.5, never 120 or 12000050
   assert.deepEqual(parseValue(field, "120.000,50"), { ok: true, value: 120000.5 });
   assert.deepEqual(parseValue(field, "120000,50"), { ok: true, value: 120000.5 });
   assert.deepEqual(parseValue(field, "1.234"), { ok: false, reason: "ambiguous" });
+});
+
+test("an amount reads the Italian office way, or the English way on an English page", () => {
+  assert.equal(formatEuros(120000.5, "it").replace(/\u00a0/g, " "), "120.000,50 €");
+  assert.equal(formatEuros(120000.5, "en"), "€120,000.50");
+  assert.equal(formatEuros(1234, "it").replace(/\u00a0/g, " "), "1.234,00 €");
+  assert.equal(formatEuros(Number.NaN, "it"), "");
 });
