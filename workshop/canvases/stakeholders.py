@@ -237,7 +237,8 @@ BUDGET_LINE = ItemType(
         "in_kind": Flag(),
     },
     title_field="description",
-    summary=("source", "amount", "in_kind"),
+    # The amount first: a card too narrow for every chip keeps the figure (its colour says the source).
+    summary=("amount", "source", "in_kind"),
 )
 
 TYPES = (ACTOR, PI_GRID, RELATION, PROPOSAL, PROPOSAL_ACTIVITY, BUDGET_LINE)

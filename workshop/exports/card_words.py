@@ -91,12 +91,11 @@ def summary(
     if spec is None:
         return ""
     fields = spec.all_fields()
-    # Amounts first: a line cut short for room keeps the figure (the source shows in the colour).
-    names = sorted(
-        (n for n in spec.summary if n in fields),
-        key=lambda n: not (isinstance(fields[n], Number) and fields[n].euros),
-    )
-    words = [value_words(item, name, fields[name], by_id, strings, types, lang) for name in names]
+    words = [
+        value_words(item, name, fields[name], by_id, strings, types, lang)
+        for name in spec.summary
+        if name in fields
+    ]
     return " · ".join(w for w in words if w)
 
 

@@ -20,6 +20,11 @@ export function chipText(chip) {
   return chip.key ? t(chip.key) : chip.text;
 }
 
+/** A number's chip names its field ("Punteggio 12"); an amount says itself ("120.000,00 €"). */
+function numberChipText(item, chip) {
+  return chip.euros ? chip.text : `${t(`field.${item.type}.${chip.field}`)} ${chip.text}`;
+}
+
 export class CardPainter {
   /** schema: a CanvasSchema; refName(id) -> a short name for an item id (this board or watched). */
   constructor(schema, { refName = () => null } = {}) {
@@ -126,7 +131,7 @@ export class CardPainter {
         ...chips.flatMap((chip) => {
           const li = el("li", `chip chip-${chip.kind}${chip.derived ? " is-derived" : ""}`);
           li.dataset.field = chip.field;
-          if (chip.kind === "number") li.textContent = `${t(`field.${item.type}.${chip.field}`)} ${chip.text}`;
+          if (chip.kind === "number") li.textContent = numberChipText(item, chip);
           else li.textContent = chipText(chip); // a flag's check mark is drawn by CSS
           return [li, " "];
         }),
@@ -184,7 +189,7 @@ export class CardPainter {
     if (title) parts.push(title);
     for (const c of s.chips(item)) {
       if (c.field === "in_scope" && c.kind === "flag") continue;
-      parts.push(c.kind === "number" ? `${t(`field.${item.type}.${c.field}`)} ${c.text}` : chipText(c));
+      parts.push(c.kind === "number" ? numberChipText(item, c) : chipText(c));
     }
     // An empty title shows only "…": "empty" is said last, after the words that do show.
     if (!title) parts.push(t("empty"));

@@ -62,3 +62,14 @@ export function formatEuros(value, lang = globalThis.document?.documentElement?.
   // "always": Italian grouping would leave four digits ungrouped ("1234,00 €"); offices write 1.234.
   return new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", useGrouping: "always" }).format(value);
 }
+
+/** A day as a person reads it: "1 settembre 2026" in Italian, "1 September 2026" in English
+ * (as the server writes it in files, workshop/glossary.long_date); the value itself when it is
+ * not a day. */
+export function formatDay(value, lang = globalThis.document?.documentElement?.lang || "it") {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? ""));
+  if (!match) return String(value ?? "");
+  const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  const locale = String(lang).startsWith("en") ? "en-GB" : "it-IT";
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(day);
+}

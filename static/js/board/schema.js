@@ -4,7 +4,7 @@
 // takes from its type and role, and how a typed edge is drawn. Labels are looked up by key
 // (type.<t>, field.<t>.<f>, choice.<t>.<f>.<v>): no visible text here.
 
-import { formatEuros, parseItalianNumber } from "./numbers.js";
+import { formatDay, formatEuros, parseItalianNumber } from "./numbers.js";
 
 const CORE = new Set(["sticky", "text", "shape", "connector", "frame"]);
 const GEOMETRY = new Set(["x", "y", "w", "h", "z"]);
@@ -189,8 +189,8 @@ export class CanvasSchema {
     return out;
   }
 
-  /** The chips under a card's title: [{field, kind, value, derived, key?, text?}]. Empty and
-   * false values are left out; choices carry their label key, numbers their text. */
+  /** The chips under a card's title: [{field, kind, value, derived, key?, text?, euros?}]. Empty
+   * and false values are left out; choices carry their label key, numbers their text. */
   chips(item) {
     const spec = this.types[item?.type];
     if (!spec) return [];
@@ -201,8 +201,12 @@ export class CanvasSchema {
       if (!f || value === null || value === undefined || value === "" || value === false) continue;
       const chip = { field: name, kind: f.kind, value, derived: Boolean(f.derived) };
       if (f.kind === "choice") chip.key = `choice.${item.type}.${name}.${value}`;
-      else if (f.kind === "number") chip.text = f.euros ? formatEuros(value) : formatNumber(value, f);
+      else if (f.kind === "number") {
+        chip.text = f.euros ? formatEuros(value) : formatNumber(value, f);
+        if (f.euros) chip.euros = true;
+      }
       else if (f.kind === "flag") chip.key = `field.${item.type}.${name}`;
+      else if (f.kind === "day") chip.text = formatDay(value);
       else chip.text = String(value);
       chips.push(chip);
     }

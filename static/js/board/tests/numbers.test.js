@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { formatEuros, formatItalianNumber, parseItalianNumber } from "../numbers.js";
+import { formatDay, formatEuros, formatItalianNumber, parseItalianNumber } from "../numbers.js";
 import { CanvasSchema, parseValue } from "../schema.js";
 
 // The same corpus as tests/unit/test_numbers.py reads with workshop.numbers.
@@ -61,4 +61,10 @@ test("an amount reads the Italian office way, or the English way on an English p
   assert.equal(formatEuros(120000.5, "en"), "€120,000.50");
   assert.equal(formatEuros(1234, "it").replace(/\u00a0/g, " "), "1.234,00 €");
   assert.equal(formatEuros(Number.NaN, "it"), "");
+});
+
+test("a day reads as the office writes it, in the page's language", () => {
+  assert.equal(formatDay("2026-09-01", "it"), "1 settembre 2026");
+  assert.equal(formatDay("2026-03-12", "en"), "12 March 2026");
+  assert.equal(formatDay("not a day", "it"), "not a day");
 });
