@@ -65,6 +65,12 @@ export class BoardConnection {
         withCredentials: true,
         // The proxy keeps each board's sockets on one process by hashing this (docs/deploy.md).
         query: { board: String(boardId) },
+        // A WebSocket first: the browser closes it when the page goes, so the server stops
+        // counting a reloaded page at once. Long-polling (where a proxy refuses WebSockets)
+        // went on being counted until its ping timed out: a reload showed one person twice.
+        transports: ["websocket", "polling"],
+        tryAllTransports: true,
+        closeOnBeforeunload: true, // and a polling page says it is going
         reconnectionDelay: 500,
         reconnectionDelayMax: 5000,
       });
