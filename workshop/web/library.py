@@ -7,7 +7,6 @@ are sent to the login page and participants refused.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,12 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.access import policy
 from workshop.boards.errors import BadRequest
@@ -38,18 +32,24 @@ from workshop.exports import board_json, diagram
 from workshop.extensions import db
 from workshop.library import cases, catalogue, files
 from workshop.models import CaseBoard, Lab, Material, MaterialKind, Project, User
-from workshop.models.library import (
-    MAX_CASE_TEXT_CHARS,
-    MAX_ISSUER_CHARS,
-    MAX_MATERIAL_DESCRIPTION_CHARS,
-    MAX_MATERIAL_TITLE_CHARS,
-    MAX_URL_CHARS,
-)
 from workshop.projects.service import visible_projects
 from workshop.web.board_strings import board_strings
 from workshop.web.downloads import attachment_disposition, diagram_labels, download
-from workshop.web.forms import EmptyForm, strip_whitespace
+from workshop.web.forms import EmptyForm
 from workshop.web.i18n import BOARD_KIND_LABELS
+from workshop.web.library_forms import (
+    FIELD_MESSAGES,
+    KIND_HINTS,
+    KIND_LABELS,
+    LANGUAGE_LABELS,
+    AttachLabForm,
+    AttachProjectForm,
+    CaseForm,
+    MaterialForm,
+    bad_file_message,
+    checked_upload,
+    fields_from,
+)
 from workshop.web.security import get_project_or_abort, require_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -60,32 +60,6 @@ LIBRARY_DIR_NAME = "library"  # under the instance directory
 FORM_OVERHEAD_BYTES = 64 * 1024
 UPLOAD_ENDPOINTS = {"library.new_material", "library.edit_material"}
 
-KIND_LABELS = {
-    MaterialKind.NORMATIVE: _l("Normative"),
-    MaterialKind.ADMINISTRATIVE: _l("Administrative"),
-    MaterialKind.METHODOLOGICAL: _l("Methodological"),
-}
-KIND_HINTS = {
-    MaterialKind.NORMATIVE: _l("Laws, regulations, rulings"),
-    MaterialKind.ADMINISTRATIVE: _l("Calls (avvisi), conventions, minutes: templates and examples"),
-    MaterialKind.METHODOLOGICAL: _l("Method guides, toolkits, canvases"),
-}
-LANGUAGE_LABELS = {
-    "it": _l("Italian"),
-    "en": _l("English"),
-    "fr": _l("French"),
-    "de": _l("German"),
-    "es": _l("Spanish"),
-    "other": _l("Other language"),
-}
-BAD_FILE_MESSAGES = {
-    "unknown_type": _l("Choose a PDF, DOCX, ODT, XLSX, ODS, CSV, TXT, PNG or JPEG file."),
-    "empty": _l("The file is empty."),
-    "too_large": _l("The file is larger than %(size)s MB."),
-    "content_mismatch": _l(
-        "The file's content is not what its extension says: it is not a %(type)s file."
-    ),
-}
 CASE_SECTIONS = (
     ("context", _l("Context")),
     ("what_was_done", _l("What was done")),
@@ -141,147 +115,19 @@ def _editable(material_id: int) -> Material:
     return material
 
 
-# --- forms --------------------------------------------------------------------------------------
-
-
-class MaterialForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(), Length(max=MAX_MATERIAL_TITLE_CHARS)],
-    )
-    kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
-    )
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=MAX_MATERIAL_DESCRIPTION_CHARS)]
-    )
-    issuer = StringField(
-        _l("Issued by"),
-        description=_l("The body that issued it: a ministry, a region, a municipality, a network."),
-        validators=[Optional(), Length(max=MAX_ISSUER_CHARS)],
-    )
-    issued = StringField(
-        _l("Year or date"),
-        description=_l("A year (2017) or a date (2017-07-03 or 3/7/2017)."),
-        validators=[Optional(), Length(max=20)],
-    )
-    language = SelectField(
-        _l("Language"),
-        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
-        default="it",
-    )
-    tags = StringField(
-        _l("Tags"),
-        description=_l("Separated by commas, for example: art. 55, co-design, housing."),
-        validators=[Optional(), Length(max=600)],
-    )
-    file = FileField(
-        _l("File"),
-        description=_l(
-            "PDF, DOCX, ODT, XLSX, ODS, CSV, TXT, PNG or JPEG, up to %(size)s MB.",
-            size=files.MAX_MATERIAL_BYTES // 2**20,
-        ),
-    )
-    url = StringField(
-        _l("Or a web address"),
-        description=_l(
-            "Instead of a file: a page of the Gazzetta Ufficiale, of a region, of a network."
-        ),
-        validators=[Optional(), Length(max=MAX_URL_CHARS)],
-    )
-
-
-class AttachProjectForm(FlaskForm):
-    project_id = SelectField(_l("Project"), coerce=int, choices=[])
-
-
-class AttachLabForm(FlaskForm):
-    lab_id = SelectField(_l("Lab"), coerce=int, choices=[])
-
-
-class CaseForm(FlaskForm):
-    title = StringField(
-        _l("Title of the case history"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(), Length(max=MAX_MATERIAL_TITLE_CHARS)],
-    )
-    context = TextAreaField(_l("Context"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
-    what_was_done = TextAreaField(
-        _l("What was done"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)]
-    )
-    results = TextAreaField(_l("Results"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)])
-    lessons = TextAreaField(
-        _l("Lessons learned"), validators=[Optional(), Length(max=MAX_CASE_TEXT_CHARS)]
-    )
-    boards = SelectMultipleField(
-        _l("Boards to share, as they are now"),
-        coerce=int,
-        choices=[],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validators=[Optional()],
-    )
-
-
-def _fields_from(form: MaterialForm) -> catalogue.MaterialFields:
-    """The form's fields for the catalogue. Raises BadRequest naming the field."""
-    year, when = catalogue.parse_issued(form.issued.data or "", date.today())
-    url = (form.url.data or "").strip()
-    return catalogue.MaterialFields(
-        title=form.title.data,
-        kind=MaterialKind(form.kind.data),
-        description=form.description.data or "",
-        issuer=form.issuer.data or "",
-        issued_year=year,
-        issued_on=when,
-        language=form.language.data,
-        tags=catalogue.parse_tags(form.tags.data or ""),
-        url=catalogue.check_url(url) if url else None,
-    )
-
-
-def _checked_upload(form: MaterialForm) -> files.CheckedFile | None:
-    upload = form.file.data
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    # One byte more than the cap tells "too large" without reading a huge body into memory.
-    data = upload.read(files.MAX_MATERIAL_BYTES + 1)
-    return files.check_upload(upload.filename, data)
-
-
-def _bad_file_message(error: files.BadFile, name: str) -> str:
-    message = BAD_FILE_MESSAGES[error.reason]
-    if error.reason == "too_large":
-        return str(message) % {"size": files.MAX_MATERIAL_BYTES // 2**20}
-    if error.reason == "content_mismatch":
-        claimed = files.extension_type(files.clean_file_name(name))
-        return str(message) % {"type": files.FILE_TYPES[claimed].label}
-    return str(message)
-
-
-FIELD_MESSAGES = {
-    "issued": _l(
-        "Write a year (2017) or a date (2017-07-03 or 3/7/2017), between 1800 and a few years from now."
-    ),
-    "tags": _l("At most 12 tags, each of at most 40 characters."),
-    "url": _l("Write a web address starting with https:// or http://."),
-}
-
-
 def _save_material(form: MaterialForm, material: Material | None, who) -> Material | None:
     """Validate and store; on any refusal put the reason on the form and store nothing."""
     if not form.validate_on_submit():
         return None
     try:
-        fields = _fields_from(form)
+        fields = fields_from(form)
     except BadRequest as error:
         getattr(form, error.field).errors = [str(FIELD_MESSAGES[error.field])]
         return None
     try:
-        upload = _checked_upload(form)
+        upload = checked_upload(form)
     except files.BadFile as error:
-        form.file.errors = [_bad_file_message(error, form.file.data.filename)]
+        form.file.errors = [bad_file_message(error, form.file.data.filename)]
         return None
     store = _store()
     if material is None:
