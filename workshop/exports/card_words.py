@@ -7,7 +7,8 @@ arrows alone do not say their kind or strength. Values are written the Italian o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from workshop.boards.schema import Choice, Day, Field, Flag, Number, Ref, RefList, Registry
@@ -26,10 +27,8 @@ PROPOSAL_SECTIONS = (
     "evaluation",
 )
 # When the reader's strings are not given: board content is Italian first.
-DEFAULT_WORDS = {
-    "Relations between the actors": "Relazioni tra i soggetti",
-    "strength %(value)s of 5": "forza %(value)s su 5",
-}
+RELATIONS, STRENGTH = "Relations between the actors", "strength %(value)s of 5"  # msgids
+DEFAULT_WORDS = {RELATIONS: "Relazioni tra i soggetti", STRENGTH: "forza %(value)s su 5"}
 RELATION_ARROWS = {"directed": "→", "mutual": "↔", "undirected": "—"}
 
 
@@ -49,106 +48,80 @@ def name_of(item: Mapping[str, Any] | None, types: Registry) -> str:
     return ""
 
 
-def value_words(
-    item: Mapping[str, Any],
-    name: str,
-    field: Field,
-    by_id: Mapping[str, Mapping[str, Any]],
-    strings: Mapping[str, str],
-    types: Registry,
-    lang: str,
-) -> str:
-    """One field's value as a person reads it; "" when there is nothing to say."""
-    value = item["fields"].get(name)
-    if value is None or value == "" or value is False or value == []:
-        return ""
-    if isinstance(field, Choice):
-        return strings.get(f"choice.{item['type']}.{name}.{value}") or str(value)
-    if isinstance(field, Flag):
-        return strings.get(f"field.{item['type']}.{name}") or name
-    if isinstance(field, Number) and isinstance(value, int | float):
-        if field.euros:
-            return format_euros(value, lang)
-        return format_number(value, 0 if field.integer or float(value).is_integer() else 1, lang)
-    if isinstance(field, Day):
-        return long_date(value, lang)
-    if isinstance(field, RefList) and isinstance(value, list):
-        return ", ".join(n for n in (name_of(by_id.get(v), types) for v in value) if n)
-    if isinstance(field, Ref) and isinstance(value, str):
-        return name_of(by_id.get(value), types)
-    return value if isinstance(value, str) else ""
+@dataclass(frozen=True)
+class CardWords:
+    """The words of one drawing: its items by id (references are said by name), the reader's
+    board strings (labels of fields and choices), the item types, and the reader's language."""
 
+    by_id: Mapping[str, Mapping[str, Any]]
+    strings: Mapping[str, str]
+    types: Registry
+    lang: str = "it"
 
-def summary(
-    item: Mapping[str, Any],
-    by_id: Mapping[str, Mapping[str, Any]],
-    strings: Mapping[str, str],
-    types: Registry,
-    lang: str,
-) -> str:
-    """The chips under a typed card's title, in one line: "120.000,00 € · Risorse pubbliche"."""
-    spec = types.types.get(item["type"])
-    if spec is None:
-        return ""
-    fields = spec.all_fields()
-    words = [
-        value_words(item, name, fields[name], by_id, strings, types, lang)
-        for name in spec.summary
-        if name in fields
-    ]
-    return " · ".join(w for w in words if w)
+    def value(self, item: Mapping[str, Any], name: str, field: Field) -> str:
+        """One field's value as a person reads it; "" when there is nothing to say."""
+        value = item["fields"].get(name)
+        if value is None or value == "" or value is False or value == []:
+            return ""
+        if isinstance(field, Choice):
+            return self.strings.get(f"choice.{item['type']}.{name}.{value}") or str(value)
+        if isinstance(field, Flag):
+            return self.strings.get(f"field.{item['type']}.{name}") or name
+        if isinstance(field, Number) and isinstance(value, int | float):
+            if field.euros:
+                return format_euros(value, self.lang)
+            whole = field.integer or float(value).is_integer()
+            return format_number(value, 0 if whole else 1, self.lang)
+        if isinstance(field, Day):
+            return long_date(value, self.lang)
+        if isinstance(field, RefList) and isinstance(value, list):
+            names = (name_of(self.by_id.get(v), self.types) for v in value)
+            return ", ".join(n for n in names if n)
+        if isinstance(field, Ref) and isinstance(value, str):
+            return name_of(self.by_id.get(value), self.types)
+        return value if isinstance(value, str) else ""
 
+    def _fields(self, item: Mapping[str, Any], names: Iterable[str]) -> list[tuple[str, str]]:
+        """(field name, words) of the item's named fields that say something."""
+        spec = self.types.types.get(item["type"])
+        if spec is None:
+            return []
+        fields = spec.all_fields()
+        said = ((n, self.value(item, n, fields[n])) for n in names if n in fields)
+        return [(n, words) for n, words in said if words]
 
-def proposal_sections(
-    item: Mapping[str, Any],
-    by_id: Mapping[str, Mapping[str, Any]],
-    strings: Mapping[str, str],
-    types: Registry,
-    lang: str,
-) -> list[tuple[str, str]]:
-    """The proposal sheet's filled sections: (heading, text)."""
-    spec = types.types.get("proposal")
-    if spec is None:
-        return []
-    fields = spec.all_fields()
-    out = []
-    for name in PROPOSAL_SECTIONS:
-        if name not in fields:
-            continue
-        words = value_words(item, name, fields[name], by_id, strings, types, lang)
-        if words:
-            out.append((strings.get(f"field.proposal.{name}") or name, words))
-    return out
+    def summary(self, item: Mapping[str, Any]) -> str:
+        """The chips under a typed card's title, in one line: "120.000,00 € · Risorse pubbliche"."""
+        spec = self.types.types.get(item["type"])
+        return " · ".join(w for _, w in self._fields(item, spec.summary if spec else ()))
 
+    def proposal_sections(self, item: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The proposal sheet's filled sections: (heading, text)."""
+        return [
+            (self.strings.get(f"field.proposal.{name}") or name, words)
+            for name, words in self._fields(item, PROPOSAL_SECTIONS)
+        ]
 
-def relation_lines(
-    items: list[Mapping[str, Any]],
-    by_id: Mapping[str, Mapping[str, Any]],
-    strings: Mapping[str, str],
-    types: Registry,
-    lang: str,
-) -> tuple[str, list[str]]:
-    """The relations between the actors in words, one a line ("Comune ↔ Ufficio di Piano:
-    Collaborazione, forza 4 su 5"), and their heading; no lines when the board has none."""
-    spec = types.types.get("relation")
-    if spec is None:
-        return "", []
-    fields = spec.all_fields()
-    lines = []
-    for relation in items:
-        if relation["type"] != "relation":
-            continue
-        ends = [name_of(by_id.get(relation["fields"].get(end)), types) for end in ("from", "to")]
-        if not all(ends):
-            continue
-        arrow = RELATION_ARROWS.get(relation["fields"].get("direction"), "→")
-        kind = value_words(relation, "type", fields["type"], by_id, strings, types, lang)
-        parts = [kind] if kind else []
-        strength = relation["fields"].get("strength")
-        if isinstance(strength, int | float):
-            parts.append(_word(strings, "strength %(value)s of 5") % {"value": int(strength)})
-        note = relation["fields"].get("note")
-        if isinstance(note, str) and note.strip():
-            parts.append(note.strip())
-        lines.append(f"{ends[0]} {arrow} {ends[1]}: {', '.join(parts)}")
-    return _word(strings, "Relations between the actors"), sorted(lines, key=str.casefold)
+    def relation_lines(self, items: Iterable[Mapping[str, Any]]) -> tuple[str, list[str]]:
+        """The relations between the actors in words, one a line ("Comune ↔ Ufficio di Piano:
+        Convenzione, forza 4 su 5"), and their heading; no lines when the board has none."""
+        lines = []
+        for relation in items:
+            if relation["type"] != "relation":
+                continue
+            ends = [
+                name_of(self.by_id.get(relation["fields"].get(end)), self.types)
+                for end in ("from", "to")
+            ]
+            if not all(ends):
+                continue
+            arrow = RELATION_ARROWS.get(relation["fields"].get("direction"), "→")
+            parts = [w for n, w in self._fields(relation, ("type",))]
+            strength = relation["fields"].get("strength")
+            if isinstance(strength, int | float):
+                parts.append(_word(self.strings, STRENGTH) % {"value": int(strength)})
+            note = relation["fields"].get("note")
+            if isinstance(note, str) and note.strip():
+                parts.append(note.strip())
+            lines.append(f"{ends[0]} {arrow} {ends[1]}: {', '.join(parts)}")
+        return _word(self.strings, RELATIONS), sorted(lines, key=str.casefold)

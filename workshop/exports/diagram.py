@@ -260,8 +260,8 @@ def board_svg(
     if title:
         heading = FONT_SIZE * 2.5
         top -= heading
-    words = labels.strings or {}
-    relations_title, relations = card_words.relation_lines(items, by_id, words, types, labels.lang)
+    words = card_words.CardWords(by_id, labels.strings or {}, types, labels.lang)
+    relations_title, relations = words.relation_lines(items)
     legend_top = bottom
     if relations:
         bottom += (len(relations) + 2) * FONT_SIZE * LINE_HEIGHT + MARGIN
@@ -301,7 +301,7 @@ def board_svg(
                 )
             )
         else:
-            out.extend(_card(zone, labels, types, by_id))
+            out.extend(_card(zone, labels, types, words))
         out.append("</g>")
     for edge in items:
         ends = edge["fields"].get("from"), edge["fields"].get("to")
@@ -340,7 +340,7 @@ def board_svg(
         out.append("</g>")
     for card in cards:
         out.append(_group_open(card))
-        out.extend(_card(card, labels, types, by_id))
+        out.extend(_card(card, labels, types, words))
         out.append("</g>")
     if relations:
         # The arrows do not say a relation's kind or strength: the list under the drawing does.
@@ -415,10 +415,7 @@ def _grid(grid: Mapping[str, Any], labels: Labels) -> list[str]:
 
 
 def _card(
-    card: Mapping[str, Any],
-    labels: Labels,
-    types: Registry,
-    by_id: Mapping[str, Mapping[str, Any]],
+    card: Mapping[str, Any], labels: Labels, types: Registry, words: card_words.CardWords
 ) -> list[str]:
     """A card (or the proposal sheet): its shape, its type's name if typed, its text, and in
     a smaller line at its foot what its chips say on the board (card_words.summary); the
@@ -446,11 +443,10 @@ def _card(
         kind = labels.types.get(card["type"], card["type"])
         out.append(_text_block([kind.upper()], x + PADDING, text_top - 2, FONT_SIZE * 0.7, "bold"))
         text_top += FONT_SIZE
-    words = labels.strings or {}
     small = FONT_SIZE * SMALL_TEXT
     foot: list[str] = []
     if typed:
-        said = card_words.summary(card, by_id, words, types, labels.lang)
+        said = words.summary(card)
         room = int((y + h - PADDING - text_top) / (FONT_SIZE * LINE_HEIGHT))
         if said and room >= 2:  # the title keeps at least a line
             foot = wrap(said, w - 2 * PADDING, small, max_lines=min(2, room - 1))
@@ -464,7 +460,7 @@ def _card(
     out.append(_text_block(title_lines, x + PADDING, text_top, FONT_SIZE))
     if card["type"] == "proposal":
         below = text_top + len(title_lines) * FONT_SIZE * LINE_HEIGHT + small
-        out.extend(_sections(card, labels, types, by_id, (x, below, w, y + h - below)))
+        out.extend(_sections(words.proposal_sections(card), (x, below, w, y + h - below)))
     if foot:
         foot_top = y + h - PADDING - foot_h + small
         out.append(
@@ -476,20 +472,15 @@ def _card(
 
 
 def _sections(
-    card: Mapping[str, Any],
-    labels: Labels,
-    types: Registry,
-    by_id: Mapping[str, Mapping[str, Any]],
-    area: tuple[float, float, float, float],
+    sections: list[tuple[str, str]], area: tuple[float, float, float, float]
 ) -> list[str]:
     """The proposal sheet's sections, each a bold heading and its text, as many as fit."""
     x, top, w, h = area
     small = FONT_SIZE * SMALL_TEXT
     step = small * LINE_HEIGHT
-    words = labels.strings or {}
     out: list[str] = []
     y = top + small
-    for heading, text in card_words.proposal_sections(card, by_id, words, types, labels.lang):
+    for heading, text in sections:
         room = int((top + h - PADDING - y) / step)
         if room < 2:
             break
