@@ -424,8 +424,34 @@ def test_the_board_page_is_light_compressed_and_cached(visitors, site):
     # The polish after it (fitting long typed titles, the findings' own region, render.js split
     # in three modules: two more requests) added about 4.5 KB: 234 KB measured. The verbale's
     # decision marks in the conductor's panel (decisions.js, conductor_dom.js, thumbnails.js)
-    # about 7 KB more: 241 KB measured. Loading the conductor's modules only for conductors is
-    # the next saving.
+    # about 7 KB more: 241 KB measured (a conductor's page: it loads the panel's modules, which
+    # participants do not: test_a_participant_does_not_download_the_conductors_panel).
     assert first["bytes_over_the_wire"] < 250_000, first
     # The second time every static file comes from the browser's cache, unasked.
     assert first["static_fetched"] and second["static_fetched"] == [], loads
+
+
+CONDUCTOR_MODULES = ("conductor.js", "decisions.js", "conductor_dom.js", "thumbnails.js")
+
+
+def test_a_participant_does_not_download_the_conductors_panel(visitors, site):
+    """The conductor's panel (about 8 KB compressed) comes to conductors only: a participant's
+    phone skips it; a conductor's page loads it and its toggle appears."""
+    fetched: dict[str, list[str]] = {"participant": [], "conductor": []}
+    guest = visitors(viewport=(390, 844))
+    guest.page.on("request", lambda r: fetched["participant"].append(r.url.split("?")[0]))
+    guest.join("Giulia", code=site["code"]).open(site["boards"]["context"])
+    guest.page.wait_for_timeout(500)
+    leader = visitors()
+    leader.page.on("request", lambda r: fetched["conductor"].append(r.url.split("?")[0]))
+    leader.log_in("conduttore@demo.local", ORGANIZER[1]).open(site["boards"]["context"])
+    leader.page.wait_for_selector("#conductor-toggle:not([hidden])", timeout=WAIT_MS)
+
+    def modules(who: str) -> set[str]:
+        return {
+            u.rsplit("/", 1)[-1] for u in fetched[who] if u.rsplit("/", 1)[-1] in CONDUCTOR_MODULES
+        }
+
+    assert modules("participant") == set(), fetched["participant"]
+    assert modules("conductor") == set(CONDUCTOR_MODULES)
+    assert guest.page.locator("#conductor-toggle").is_hidden()

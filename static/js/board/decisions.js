@@ -1,40 +1,18 @@
-// Decisions and dissent for the verbale (docs/verbale.md): the chip a marked card shows to
-// everyone in the room ("Decisione", "Minoranza", from the room state's `marks`), and the short
-// "Decisions" section of the conductor's panel: mark the selected card, take the mark off, and
-// the decision log (a decision, a minority position or a next step, in words, with no card).
+// Decisions and dissent for the verbale (docs/verbale.md): the short "Decisions" section of the
+// conductor's panel: mark the selected card, take the mark off, and the decision log (a
+// decision, a minority position or a next step, in words, with no card). The chip a marked
+// card shows to everyone is drawn by marks.js.
 // The server checks every request again: participants get `forbidden`.
 
 import { t } from "./i18n.js";
 import * as P from "./protocol.js";
 import { button, el, field, section as panelSection } from "./conductor_dom.js";
+import { MARK_WORDS } from "./marks.js";
 
-const CHIP_WORDS = {
-  decision: () => t("Decision"),
-  minority: () => t("Minority position"),
-};
 const LOG_WORDS = {
-  decision: () => t("Decision"),
-  minority: () => t("Minority position"),
+  ...MARK_WORDS,
   next_step: () => t("Next step"),
 };
-
-/** A marked card's chip, bottom left of the card; returns what its accessible name adds. */
-export function markDecision(node, kind) {
-  let chip = node.querySelector(":scope > .item-mark");
-  if (!CHIP_WORDS[kind]) {
-    chip?.remove();
-    return "";
-  }
-  const text = CHIP_WORDS[kind]();
-  if (!chip) {
-    chip = el("span", "item-mark");
-    chip.setAttribute("aria-hidden", "true"); // the card's name says it
-    node.append(chip);
-  }
-  chip.dataset.kind = kind;
-  if (chip.textContent !== text) chip.textContent = text;
-  return `, ${text}`;
-}
 
 /** The "Decisions" section of the conductor's panel. */
 export class DecisionLog {

@@ -4,7 +4,7 @@
 // User text only ever reaches the page through textContent.
 
 import { t } from "./i18n.js";
-import { markDecision } from "./decisions.js";
+import { markDecision } from "./marks.js";
 import { markOrigin } from "./live.js";
 import { boxOf, cards, describe, el, linkDescription, svg } from "./view_items.js";
 

@@ -20,7 +20,6 @@ import { BoardRenderer, describe, linkDescription, shortName, useCards } from ".
 import { loadSchema } from "./schema.js";
 import { BoardConnection, STATUS } from "./socket.js";
 import { BoardState, randomId } from "./state.js";
-import { ConductorPanel } from "./conductor.js";
 import { RoomsClient } from "./rooms.js";
 import { CallClient } from "./call.js";
 import { ViewMethods } from "./viewport.js";
@@ -114,11 +113,20 @@ class BoardApp {
     setInterval(() => this._ageCursors(), 1000);
     // Rooms and the conductor (rooms.js, conductor.js): the live session around this board.
     this.rooms = new RoomsClient(this);
-    this.conductor = this.mayConduct ? new ConductorPanel(this, this.rooms) : null;
+    this.conductor = null;
+    if (this.mayConduct) this._loadConductor();
     this.call = new CallClient(this); // camera and microphone (call.js)
     this.input = new InputExtras(this); // link handles, link labels, the card menu (input.js)
     // Tests and the measuring harness read the client's state here; nothing else uses it.
     window.tavoloBoard = this;
+  }
+
+  /** The conductor's panel and its modules come to conductors only: a participant's phone
+   * does not download them. Drawn from the session's current state once loaded. */
+  async _loadConductor() {
+    const { ConductorPanel } = await import("./conductor.js");
+    this.conductor = new ConductorPanel(this, this.rooms);
+    this.conductor.syncFrameButton?.();
   }
 
   // --- rights --------------------------------------------------------------------------------
