@@ -310,3 +310,15 @@ def test_a_wide_board_becomes_a_png_no_larger_than_the_overview_size():
     png = diagram.svg_to_png(diagram.board_svg(wide, LABELS))
     width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
     assert width == diagram.MAX_PNG_SIDE_PX and height < 200
+
+
+def test_a_long_relation_note_is_wrapped_inside_the_drawing():
+    long_note = {**MAP[2], "fields": {**MAP[2]["fields"], "note": "accordo quadro " * 40}}
+    svg = diagram.board_svg([*MAP[:2], long_note], diagram.Labels.of(ITALIAN))
+    root = ET.fromstring(svg.encode("utf-8"))
+    width = float(root.get("width"))
+    legend = root.find(f".//{SVG_NS}g[@data-legend='relations']")
+    lines = ["".join(span.itertext()) for span in legend.iter(f"{SVG_NS}tspan")][1:]
+    assert len(lines) > 2
+    per_line = (width - 2 * diagram.MARGIN) / (diagram.FONT_SIZE * diagram.CHAR_WIDTH)
+    assert all(len(line) <= per_line for line in lines)

@@ -261,7 +261,9 @@ def board_svg(
         heading = FONT_SIZE * 2.5
         top -= heading
     words = card_words.CardWords(by_id, labels.strings or {}, types, labels.lang)
-    relations_title, relations = words.relation_lines(items)
+    relations_title, said = words.relation_lines(items)
+    # Each relation wrapped to the drawing's width (a long note must not run off its edge).
+    relations = [line for one in said for line in wrap(one, right - left - 2 * MARGIN)]
     legend_top = bottom
     if relations:
         bottom += (len(relations) + 2) * FONT_SIZE * LINE_HEIGHT + MARGIN
