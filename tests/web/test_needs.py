@@ -325,6 +325,7 @@ def test_other_projects_managers_and_participants_cannot_see_or_send(
     assert client.get(call_url).status_code == 403
     assert send_to(client, call_url, "Intrusa", "x@example.org").status_code == 403
     assert post_form(client, f"{call_url}/links/{link.id}/revoke").status_code == 403
+    assert post_form(client, f"{call_url}/remind").status_code == 403
     # Through their own project's address, A's call is not found.
     assert client.get(f"/projects/{world.project_b.id}/needs/{call_id}").status_code == 404
     assert (
@@ -344,7 +345,9 @@ def test_other_projects_managers_and_participants_cannot_see_or_send(
     Auth(participant).join(world.invite_a.code, "Pia")
     assert participant.get(call_url).status_code == 403
     assert participant.get(f"{call_url}/sintesi.pdf").status_code == 403
+    assert post_form(participant, f"{call_url}/remind").status_code == 403
     assert db.session.get(PersonalLink, link.id).revoked_at is None
+    assert db.session.get(PersonalLink, link.id).reminded_at is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonalLink)) == 1
 
 
@@ -390,3 +393,64 @@ def test_an_entry_is_checked_as_board_text():
     clean = service.checked_entry(service.Entry(body="  APS  ", need=" Bisogno ", people="tutti"))
     assert (clean.body, clean.need) == ("APS", "Bisogno")
     assert service.card_evidence(clean) == "Segnalato da: APS\nPersone coinvolte: tutti"
+
+
+def test_a_reminder_goes_once_a_day_to_the_bodies_that_have_not_answered(
+    app, client, auth, world, mailing
+):
+    """Four bodies: one answered, one's link was withdrawn, one's expired, one is silent. The
+    reminder reaches the silent one only, with its own link, and pressing again the same day
+    sends nothing; the list says when each was reminded."""
+    auth.login(world.organizer.email)
+    call_url = open_call(client, world.project_a.id)
+    for n, body in enumerate(BODIES + ("APS Sole",)):
+        assert send_to(client, call_url, body, f"ente{n}@example.org").status_code == 302
+    found = {
+        link.recipient_organisation: link for link in db.session.scalars(sa.select(PersonalLink))
+    }
+    assert (
+        fill(
+            app.test_client(), f"/n/{found['Cooperativa Sole'].token}", "Cooperativa Sole", "Nidi"
+        ).status_code
+        == 200
+    )
+    assert post_form(client, f"{call_url}/links/{found['APS Luna'].id}/revoke").status_code == 302
+    db.session.get(PersonalLink, found["APS Sole"].id).expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    page = client.get(call_url).get_data(as_text=True)
+    assert "1 ente non ha ancora risposto" in page and "Ricorda a chi non ha risposto" in page
+    mailing.messages.clear()
+
+    response = post_form(client, f"{call_url}/remind")
+    assert response.status_code == 302
+    assert [m["to"] for m in mailing.messages] == [["<ente2@example.org>"]]  # ODV Stella
+    text = mailing.messages[0]["message"].get_content()
+    assert f"/n/{found['ODV Stella'].token}" in text and "promemoria" in text.lower()
+    assert "Promemoria" in mailing.messages[0]["message"]["Subject"]
+    reminded = db.session.get(PersonalLink, found["ODV Stella"].id)
+    assert reminded.reminded_at is not None
+    assert all(
+        db.session.get(PersonalLink, found[b].id).reminded_at is None
+        for b in ("Cooperativa Sole", "APS Luna", "APS Sole")
+    )
+    page = client.get(call_url).get_data(as_text=True)
+    assert "Promemoria inviati: 1." in page and "Ricordato il" in page
+    assert "Ricorda a chi non ha risposto" not in page  # nobody left to remind today
+
+    # Pressed again the same day: nothing is sent, and the page says why.
+    mailing.messages.clear()
+    assert post_form(client, f"{call_url}/remind").status_code == 302
+    assert mailing.messages == []
+    assert "Nessuno da ricordare" in client.get(call_url).get_data(as_text=True)
+    # A day later the silent body may be reminded again.
+    db.session.get(PersonalLink, reminded.id).reminded_at = utcnow() - service.REMIND_AGAIN_AFTER
+    db.session.commit()
+    assert post_form(client, f"{call_url}/remind").status_code == 302
+    assert [m["to"] for m in mailing.messages] == [["<ente2@example.org>"]]
+
+
+def test_a_reminder_without_the_form_token_changes_nothing(client, auth, world, one_link):
+    call_url, link = one_link
+    auth.login(world.organizer.email)
+    assert client.post(f"{call_url}/remind").status_code == 400  # no CSRF token
+    assert db.session.get(PersonalLink, link.id).reminded_at is None

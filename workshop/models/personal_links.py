@@ -59,6 +59,8 @@ class PersonalLink(Base):
     revoked_at: Mapped[datetime | None]
     # The last time the recipient sent something through it (a comment, a form, a value).
     used_at: Mapped[datetime | None]
+    # The last reminder e-mailed with it to a recipient who had not answered.
+    reminded_at: Mapped[datetime | None]
 
     project: Mapped[Project] = relationship()  # noqa: F821
 

@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -231,6 +231,35 @@ def links_sent(session: Session, call: NeedsCall, now: datetime | None = None) -
     found = links.links_for(session, LinkPurpose.NEEDS_FORM, call.id)
     entries = {row.link_id: row for row in call.submissions}
     return [SentLink(link, link.state(now), entries.get(link.id)) for link in found]
+
+
+# A body that has not answered is reminded at most this often, however many times the button
+# is pressed: a reminder a day is a nudge, three in a minute are spam.
+REMIND_AGAIN_AFTER = timedelta(hours=20)
+
+
+def to_remind(sent: list[SentLink], now: datetime) -> list[PersonalLink]:
+    """The links whose body has not answered and may be reminded now: open (an expired link
+    wants a new one, sent from the form), not withdrawn, not reminded in REMIND_AGAIN_AFTER."""
+    return [
+        row.link
+        for row in sent
+        if row.submission is None
+        and row.state == "usable"
+        and (row.link.reminded_at is None or now - row.link.reminded_at >= REMIND_AGAIN_AFTER)
+    ]
+
+
+def remind_unanswered(
+    session: Session, call: NeedsCall, now: datetime | None = None
+) -> list[PersonalLink]:
+    """Mark the links to remind (to_remind) as reminded now and return them; the caller
+    commits, then e-mails each its own link again."""
+    now = now or utcnow()
+    due = to_remind(links_sent(session, call, now), now)
+    for link in due:
+        link.reminded_at = now
+    return due
 
 
 def submission_of(session: Session, link_id: int) -> NeedsSubmission | None:

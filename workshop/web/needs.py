@@ -200,7 +200,8 @@ def _page(
     send_form = send_form or _send_form(project)[0]
     approve_form = approve_form or ApproveForm(approved_by=principal().display_name)
     correct_form = correct_form or CorrectForm()
-    sent = service.links_sent(db.session, call)
+    now = utcnow()
+    sent = service.links_sent(db.session, call, now)
     return (
         render_template(
             "needs/call.html",
@@ -210,7 +211,8 @@ def _page(
             approve_form=approve_form,
             correct_form=correct_form,
             sent=sent,
-            now=utcnow(),
+            to_remind=len(service.to_remind(sent, now)),
+            now=now,
             revoke_form=EmptyForm(),
             document=sintesi.document(db.session, call),
             lang=str(get_locale() or "it")[:2],
@@ -266,19 +268,43 @@ def send(project_id: int, call_id: int):
     return redirect(url_for("needs.call", project_id=project.id, call_id=call.id))
 
 
-def _mail_links(project: Project, call: NeedsCall, made) -> None:
-    """Each body its link, after the commit. An unreachable mail server is logged, not shown."""
+def _mail_links(project: Project, call: NeedsCall, made, reminder: bool = False) -> None:
+    """Each body its link (or a reminder with it), after the commit. An unreachable mail server
+    is logged, not shown."""
     settings = mail.MailSettings.from_config(current_app.config)
     for link in made:
-        subject = _("Needs for %(project)s: your form", project=project.title)
+        if reminder:
+            subject = _("Reminder: needs for %(project)s, your form", project=project.title)
+        else:
+            subject = _("Needs for %(project)s: your form", project=project.title)
         body = render_template(
-            "needs/mail/link.txt",
+            "needs/mail/reminder.txt" if reminder else "needs/mail/link.txt",
             link=link,
             call=call,
             project=project,
             url=external_url("needs.form", needs_token=link.token),
         )
         mail.send_quietly(settings, mail.compose(settings, link.recipient_email, subject, body))
+
+
+@bp.route("/projects/<int:project_id>/needs/<int:call_id>/remind", methods=["POST"])
+def remind(project_id: int, call_id: int):
+    """Each body that has not answered gets its own link again, at most once a day."""
+    project = get_project_or_abort(project_id)
+    call = _call_or_404(project, call_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    due = service.remind_unanswered(db.session, call)
+    db.session.commit()
+    _mail_links(project, call, due, reminder=True)
+    if due:
+        flash(_("Reminders sent: %(count)d.", count=len(due)), "info")
+    else:
+        flash(
+            _("No one to remind: every open link was answered, or reminded in the last day."),
+            "info",
+        )
+    return redirect(url_for("needs.call", project_id=project.id, call_id=call.id))
 
 
 @bp.route(
