@@ -124,9 +124,17 @@ class BoardApp {
   /** The conductor's panel and its modules come to conductors only: a participant's phone
    * does not download them. Drawn from the session's current state once loaded. */
   async _loadConductor() {
-    const { ConductorPanel } = await import("./conductor.js");
-    this.conductor = new ConductorPanel(this, this.rooms);
-    this.conductor.syncFrameButton?.();
+    let module;
+    try {
+      module = await import("./conductor.js");
+    } catch {
+      // The panel could not be fetched (the network dropped as the page opened): say so; a
+      // reload brings it.
+      this.toasts.show(t("The server did not answer: try again."), { tone: "error", key: "conductor" });
+      return;
+    }
+    this.conductor = new module.ConductorPanel(this, this.rooms);
+    this.conductor.syncFrameButton();
   }
 
   // --- rights --------------------------------------------------------------------------------
