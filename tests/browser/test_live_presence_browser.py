@@ -146,8 +146,7 @@ def test_the_plenary_card_counts_people_live_and_a_harvested_card_names_its_grou
     # Dario presses the second group as someone arrives (the list is redrawn mid-press): the
     # redraw waits for the release, and the tap still moves him.
     button = dario.page.locator(f'[data-choose-room="{groups[1]["id"]}"]')
-    box = button.bounding_box()
-    dario.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    button.hover()  # the pointer on the button: Playwright waits until it is visible and still
     dario.page.mouse.down()
     dario.js("() => window.tavoloBoard.rooms.chooser.render(window.tavoloBoard.rooms.live, false)")
     dario.page.mouse.up()

@@ -181,8 +181,10 @@ def test_a_redraw_between_press_and_release_does_not_swallow_the_click(people, s
     conduct(carla, "timer-reset")
     carla.wait("() => !window.tavoloBoard.rooms.live.room.timer?.running")
     carla.page.fill('[data-input="timer-minutes"]', "3")
-    box = start.bounding_box()
-    carla.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # The panel settled first (its overview in, no refresh on its way): a redraw that moved the
+    # button between measuring it and pressing would test a missed press, not a swallowed one.
+    carla.js("() => window.tavoloBoard.conductor.refresh()")
+    start.hover()  # the pointer on the button: Playwright waits until it is visible and still
     carla.page.mouse.down()
     carla.js("() => window.tavoloBoard.conductor.render()")  # a room event arrives mid-press
     carla.page.mouse.up()

@@ -116,6 +116,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         managers_of_a("/projects/"), {"organisation": "ODV", "email": "odv@example.org"}
     ),
     ("needs.revoke", "POST"): Route(managers_of_a("/projects/"), {}),
+    ("needs.remind", "POST"): Route(managers_of_a("/projects/"), {}),
     ("needs.approve", "POST"): Route(managers_of_a("/projects/"), {"approved_by": "Il tavolo"}),
     # A draft is not corrected (only an approved version is): refused with the form's error.
     ("needs.correct", "POST"): Route(managers_of_a(400), {"reason": "Un errore di battitura"}),
