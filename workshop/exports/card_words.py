@@ -37,13 +37,14 @@ def _word(strings: Mapping[str, str], key: str) -> str:
 
 
 def name_of(item: Mapping[str, Any] | None, types: Registry) -> str:
-    """An item's title as its type names it ("" for none)."""
+    """An item's title as its type names it ("" for none): a card's words on the drawing, an
+    actor's name in a list."""
     if item is None:
         return ""
     spec = types.types.get(item["type"])
     for candidate in (spec.title_field if spec else None, "text", "title", "name", "label"):
         value = item["fields"].get(candidate) if candidate else None
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str):
             return value
     return ""
 

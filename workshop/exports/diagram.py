@@ -202,12 +202,7 @@ def _stroke(colour: str) -> str:
 
 
 def _title(item: Mapping[str, Any], types: Registry) -> str:
-    item_type = types.types.get(item["type"])
-    name = item_type.title_field if item_type and item_type.title_field else None
-    for candidate in (name, "text", "title", "name", "label"):
-        if candidate and isinstance(item["fields"].get(candidate), str):
-            return item["fields"][candidate]
-    return ""
+    return card_words.name_of(item, types)
 
 
 def _text_block(lines: list[str], x: float, y: float, size: float, weight: str = "normal") -> str:

@@ -35,15 +35,6 @@ def download(body: bytes | str, mimetype: str, filename: str) -> Response:
     return response
 
 
-def type_labels(strings: dict[str, str]) -> dict[str, str]:
-    """Item type names in the reader's language, from the board strings ("type.<name>")."""
-    return {
-        key.removeprefix("type."): value
-        for key, value in strings.items()
-        if key.startswith("type.")
-    }
-
-
 def diagram_labels() -> diagram.Labels:
     """How a drawn board names its types, its grid and its values in the reader's language."""
     from workshop.web.board_strings import board_strings

@@ -56,9 +56,9 @@ export function formatItalianNumber(value) {
 
 /** An amount as a person reads it: "120.000,00 €" in Italian, "€120,000.00" in English (the
  * page's language; the server writes files the same way, workshop/numbers.py). */
-export function formatEuros(value, lang = globalThis.document?.documentElement?.lang || "it") {
+export function formatEuros(value, lang = pageLanguage()) {
   if (typeof value !== "number" || !Number.isFinite(value)) return "";
-  const locale = String(lang).startsWith("en") ? "en-GB" : "it-IT";
+  const locale = localeOf(lang);
   // "always": Italian grouping would leave four digits ungrouped ("1234,00 €"); offices write 1.234.
   return new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", useGrouping: "always" }).format(value);
 }
@@ -66,10 +66,18 @@ export function formatEuros(value, lang = globalThis.document?.documentElement?.
 /** A day as a person reads it: "1 settembre 2026" in Italian, "1 September 2026" in English
  * (as the server writes it in files, workshop/glossary.long_date); the value itself when it is
  * not a day. */
-export function formatDay(value, lang = globalThis.document?.documentElement?.lang || "it") {
+export function formatDay(value, lang = pageLanguage()) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? ""));
   if (!match) return String(value ?? "");
   const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  const locale = String(lang).startsWith("en") ? "en-GB" : "it-IT";
-  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(day);
+  return new Intl.DateTimeFormat(localeOf(lang), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(day);
+}
+
+function pageLanguage() {
+  return globalThis.document?.documentElement?.lang || "it";
+}
+
+/** The Intl locale of a page language: the site speaks Italian and English. */
+function localeOf(lang) {
+  return String(lang).startsWith("en") ? "en-GB" : "it-IT";
 }
