@@ -191,8 +191,13 @@ def test_a_lab_meeting_on_typed_cards_without_traps(people, site):  # noqa: F811
         '.tool-button[data-tool="select"]'
     ).is_enabled()  # moving and editing stay
     shot(bea, "2b-participant-cluster")
-    # Back to writing: every palette entry of the context board works for a participant.
-    set_phase(carla, "write")
+    # Back to writing: every palette entry of the context board works for a participant. A room
+    # event redraws the panel between choosing the phase and setting it: the choice stays (it once
+    # reverted to the room's phase, and "cluster" was set again).
+    carla.page.select_option('#conductor-panel [data-input="phase"]', "write")
+    carla.js("() => window.tavoloBoard.conductor.render()")
+    assert carla.page.locator('#conductor-panel [data-input="phase"]').input_value() == "write"
+    carla.page.click('#conductor-panel [data-conduct="phase"]')
     bea.page.wait_for_selector("#board-notice", state="hidden", timeout=WAIT_MS)
     assert bea.page.locator('.tool-button[data-tool="sticky"]').is_enabled()
     added = add_every_palette_entry(bea)

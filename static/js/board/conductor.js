@@ -19,6 +19,11 @@ function peopleIn(room) {
   return t("People: %(count)s", { count: presentIn(room) ?? "—" });
 }
 
+/** What the phase fields show for a room: its phase and its votes per person. */
+function phaseOf(room) {
+  return `${room.phase ?? ""}|${room.votes_per_person ?? 3}`;
+}
+
 export class ConductorPanel {
   constructor(app, rooms) {
     this.app = app;
@@ -339,6 +344,20 @@ export class ConductorPanel {
     votes.max = String(P.MAX_VOTES_PER_PERSON);
     votes.value = String(room.votes_per_person ?? 3);
     votes.dataset.input = "votes";
+    // The fields show the room's phase, but a phase chosen and not yet set survives a redraw (any
+    // room event, someone joining): it once reverted between choosing and pressing "Set the
+    // phase", and the room's old phase was set again. It gives way when the room's phase changes.
+    const shown = phaseOf(room);
+    const draft = this.phaseDraft;
+    if (draft?.roomId === room.id && draft.shown === shown) {
+      phase.value = draft.phase;
+      votes.value = draft.votes;
+    } else this.phaseDraft = null;
+    const keepDraft = () => {
+      this.phaseDraft = { roomId: room.id, shown, phase: phase.value, votes: votes.value };
+    };
+    phase.addEventListener("change", keepDraft);
+    votes.addEventListener("input", keepDraft);
     node.append(field(t("Phase"), phase), field(t("Votes per person"), votes), button(t("Set the phase"), "phase"));
     const tally = this.live.tally ?? {};
     if (Object.keys(tally).length) {
@@ -526,6 +545,7 @@ export class ConductorPanel {
       case "phase": {
         const phase = this._value("phase").value || null;
         const votes = Number(this._value("votes").value);
+        this.phaseDraft = null;
         await this._send(P.SET_PHASE, { session_id: sid, room_id: room, phase, votes_per_person: votes }, t("Done."));
         return;
       }
