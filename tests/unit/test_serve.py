@@ -1,0 +1,34 @@
+"""How `python -m workshop` listens: the sockets it accepts send small frames at once."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from workshop.__main__ import listener
+
+
+def test_the_sockets_the_server_accepts_have_nagle_off():
+    """Nagle's algorithm held each small frame sent behind an unacknowledged one until the
+    client's delayed ACK (40 ms): a board's broadcasts reached 1 in 20 people 20-40 ms late."""
+    server = listener("127.0.0.1", 0)
+    try:
+        assert server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        with socket.create_connection(server.getsockname()[:2], timeout=5):
+            accepted, _ = server.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        server.close()
+
+
+def test_a_port_in_use_is_refused_not_shared():
+    """No SO_REUSEPORT: a second server on a busy port fails instead of taking half of its
+    connections."""
+    first = listener("127.0.0.1", 0)
+    try:
+        with pytest.raises(OSError):
+            listener("127.0.0.1", first.getsockname()[1]).close()
+    finally:
+        first.close()
