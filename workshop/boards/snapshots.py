@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
@@ -29,6 +29,8 @@ KEEP_CHANGES_BEHIND_HEAD = 20_000
 # Boards whose latest snapshot a process keeps for joiners: a 5,000-item board is a few MB.
 SNAPSHOT_CACHE_BOARDS = 16
 
+T = TypeVar("T")
+
 
 class SnapshotCache:
     """This process's latest snapshot (live items in wire form) of recently joined boards, each
@@ -45,6 +47,7 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[int, tuple[int, list[dict[str, Any]]]] = OrderedDict()
         self._reading: dict[tuple[int, int], threading.Lock] = {}  # one read per (board, seq)
+        self._derived: dict[int, Any] = {}  # by board: derive(items) of its entry (derived())
 
     def items(
         self, board_id: int, seq: int, read: Callable[[], list[dict[str, Any]]]
@@ -68,13 +71,34 @@ class SnapshotCache:
                     held = self._entries.get(board_id)
                     if held is None or held[0] <= seq:  # a slow reader never replaces a newer one
                         self._entries[board_id] = (seq, items)
+                        self._derived.pop(board_id, None)
                         self._entries.move_to_end(board_id)
                         while len(self._entries) > self.max_boards:
-                            self._entries.popitem(last=False)
+                            dropped, _ = self._entries.popitem(last=False)
+                            self._derived.pop(dropped, None)
                 return items
             finally:
                 with self._lock:
                     self._reading.pop(key, None)
+
+    def derived(
+        self, board_id: int, seq: int, items: list[dict[str, Any]], derive: Callable[[list], T]
+    ) -> T | None:
+        """`derive(items)`, computed once and kept beside the board's entry (the snapshot's
+        JSON, which every joiner then gets without encoding it again). None when the cache no
+        longer holds these very `items` at seq: the caller uses the items."""
+        with self._lock:
+            held = self._entries.get(board_id)
+            if held is None or held[0] != seq or held[1] is not items:
+                return None
+            if board_id in self._derived:
+                return self._derived[board_id]
+        value = derive(items)
+        with self._lock:
+            held = self._entries.get(board_id)
+            if held is not None and held[0] == seq and held[1] is items:
+                self._derived[board_id] = value
+        return value
 
     def _get(self, board_id: int, seq: int) -> list[dict[str, Any]] | None:
         held = self._entries.get(board_id)
