@@ -54,12 +54,21 @@ with app.app_context():
         op = {"op": "create", "id": f"w{i}", "type": "sticky", "fields": fields}
         change = {"board_id": wide, "change_id": f"w{i}", "client_id": "s", "ops": [op]}
         service.apply_change(db.session, parse_change(change), actor)
+    tall = projects.add_free_board(db.session, project, "Lavagna alta").id
+    db.session.commit()
+    for i in range(20):  # two columns: on a phone, the height decides the zoom that fits all
+        fields = {"x": (i % 2) * 300, "y": (i // 2) * 300, "w": 200, "h": 200,
+                  "text": f"Nota in colonna {i}", "color": "green"}
+        op = {"op": "create", "id": f"t{i}", "type": "sticky", "fields": fields}
+        change = {"board_id": tall, "change_id": f"t{i}", "client_id": "s", "ops": [op]}
+        service.apply_change(db.session, parse_change(change), actor)
     db.session.commit()
     from workshop.demo import DEMO_PROJECT_TITLE
     from workshop.models import Project
     demo = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
     report = next(b.id for b in demo.boards if str(b.kind) == "social_reporting")
-    print(json.dumps({"boards": boards, "wide": wide, "code": invite.code, "report_board": report}))
+    print(json.dumps({"boards": boards, "wide": wide, "tall": tall, "code": invite.code,
+                      "report_board": report}))
 """
 
 
@@ -455,3 +464,39 @@ def test_a_participant_does_not_download_the_conductors_panel(visitors, site):
     assert modules("participant") == set(), fetched["participant"]
     assert modules("conductor") == set(CONDUCTOR_MODULES)
     assert guest.page.locator("#conductor-toggle").is_hidden()
+
+
+ITEMS_CLEAR_OF_BANDS = """() => {
+    const reach = (band, key) => [...band.children].map(c => c.getBoundingClientRect())
+        .filter(r => r.width && r.height).map(r => r[key]);
+    const top = Math.max(...reach(document.querySelector('#board-band-top'), 'bottom'));
+    const bottom = Math.min(...reach(document.querySelector('#board-band-bottom'), 'top'));
+    const cards = [...document.querySelectorAll('#board-viewport .item-sticky')]
+        .map(n => ({id: n.dataset.id, r: n.getBoundingClientRect()}));
+    const under = cards.filter(({r}) => r.top < top - 1 || r.bottom > bottom + 1)
+        .map(({id, r}) => `${id} ${Math.round(r.top)}-${Math.round(r.bottom)}`);
+    return {top, bottom, count: cards.length, under};
+}"""
+
+
+def test_on_a_phone_the_board_is_fitted_under_the_notice_and_the_call_button(visitors, site):
+    """On a phone the top band holds the call's button and the board's notice (here: locked)
+    over two or three lines: the board is fitted into what the bands leave clear, not under."""
+    leader = conductor(visitors).open(site["tall"])
+    leader.page.click("#conductor-toggle")
+    leader.page.click('#conductor-panel [data-conduct="lock"]')
+    leader.page.wait_for_selector('#conductor-panel [data-conduct="unlock"]', timeout=WAIT_MS)
+    try:
+        person = visitors(viewport=(390, 844), touch=True).join("Giulia", code=site["code"])
+        page = person.open(site["tall"]).page
+        page.wait_for_selector("#board-notice:not([hidden])", timeout=WAIT_MS)
+        page.wait_for_selector(".call-join", timeout=WAIT_MS)
+        page.tap('[data-action="zoom-whole"]')
+        page.wait_for_timeout(300)
+        seen = person.js(ITEMS_CLEAR_OF_BANDS)
+        assert seen["top"] > 90 + 8, seen  # the band reaches beyond the fixed margin
+        assert seen["count"] == 20 and seen["under"] == [], seen
+        shot(person, "phone-fitted-under-the-notice")
+    finally:
+        leader.page.click('#conductor-panel [data-conduct="unlock"]')
+        leader.page.wait_for_selector('#conductor-panel [data-conduct="lock"]', timeout=WAIT_MS)

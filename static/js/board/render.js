@@ -14,6 +14,11 @@ export { boundsOf, boxOf, describe, isSpatial, linkDescription, shortName, useCa
 const FAR_ZOOM = 0.3; // below this zoom a card shows only its title, as a label (board.css)
 const PAN_SETTLE_MS = 150; // a pan this long still is over: the world stops being its own layer
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
+// Margins of a fitted view, in CSS pixels; at the top, room for frame titles, at the bottom for
+// the history and zoom buttons. The bands that reach further push them (viewport.js).
+export const FIT_SIDE_PX = 60;
+export const FIT_TOP_PX = 90;
+export const FIT_BOTTOM_PX = 80;
 
 export class BoardRenderer {
   constructor({ viewport, state, onCamera = () => {} }) {
@@ -178,8 +183,9 @@ export class BoardRenderer {
     return undefined;
   }
 
-  /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`. */
-  fitAll({ minZoom = MIN_ZOOM } = {}) {
+  /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`,
+   *  between `top` and `bottom` pixels from the board's edges (what the bands leave clear). */
+  fitAll({ minZoom = MIN_ZOOM, top = FIT_TOP_PX, bottom = FIT_BOTTOM_PX } = {}) {
     const box = boundsOf(this.state.items());
     const r = this.viewport.getBoundingClientRect();
     if (!box) {
@@ -187,9 +193,7 @@ export class BoardRenderer {
       return;
     }
     const { minX, minY, maxX, maxY } = box;
-    const pad = 60;
-    const top = 90; // room for frame titles and the notice above the board
-    const bottom = 80; // and for the floating panels below
+    const pad = FIT_SIDE_PX;
     const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - bottom - top) / (maxY - minY || 1));
     const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
     this.setCamera({

@@ -8,7 +8,9 @@
 // everything however small, where the cards' titles still show as labels (board.css).
 
 import { READABLE_ZOOM, RECENT_CARDS } from "./config.js";
-import { boundsOf, isSpatial } from "./render.js";
+import { boundsOf, FIT_BOTTOM_PX, FIT_SIDE_PX, FIT_TOP_PX, isSpatial } from "./render.js";
+
+const FIT_GAP_PX = 12; // between a band and the first card fitted under (or above) it
 
 export class ViewMethods {
   /** The cards of this board: spatial items that are neither frames nor zones. */
@@ -28,8 +30,9 @@ export class ViewMethods {
       renderer.fitAll();
       return;
     }
+    const clear = this._clearArea();
     if (this._fitZoom(all) >= READABLE_ZOOM) {
-      renderer.fitAll({ minZoom: READABLE_ZOOM });
+      renderer.fitAll({ minZoom: READABLE_ZOOM, ...clear });
       return;
     }
     // Too big to read whole: the latest cards, at least readable.
@@ -45,23 +48,46 @@ export class ViewMethods {
     // Centre the latest cards if they fit at this zoom, else the very latest one.
     const target = this._fitZoom(focus) >= READABLE_ZOOM ? focus : latest;
     const r = this.viewport.getBoundingClientRect();
+    // Centred in what the bands leave clear; a target taller than that shows its top.
+    const height = (target.maxY - target.minY) * zoom;
+    const room = r.height - clear.top - clear.bottom;
     renderer.setCamera({
       zoom,
       x: r.width / 2 - ((target.minX + target.maxX) / 2) * zoom,
-      y: r.height / 2 - ((target.minY + target.maxY) / 2) * zoom,
+      y: height > room ? clear.top - target.minY * zoom : clear.top + room / 2 - ((target.minY + target.maxY) / 2) * zoom,
     });
   }
 
   /** Everything in view, however small (Shift+0, "Show the whole board"). */
   fitWhole() {
-    this.renderer.fitAll();
+    this.renderer.fitAll(this._clearArea());
   }
 
   /** The zoom at which `box` fills the board, with the same margins as renderer.fitAll. */
   _fitZoom(box) {
     const r = this.viewport.getBoundingClientRect();
-    const pad = 60;
-    const topAndBottom = 170;
-    return Math.min(1, (r.width - pad * 2) / (box.maxX - box.minX || 1), (r.height - topAndBottom) / (box.maxY - box.minY || 1));
+    const { top, bottom } = this._clearArea();
+    return Math.min(1, (r.width - FIT_SIDE_PX * 2) / (box.maxX - box.minX || 1), (r.height - top - bottom) / (box.maxY - box.minY || 1));
+  }
+
+  /**
+   * How far the floating bands reach into the board from its top and bottom edges, with a
+   * margin: a view is fitted into what they leave clear. On a phone the call's button and the
+   * phase's sentence sit over the board's top, and the first card opened under them.
+   */
+  _clearArea() {
+    const r = this.viewport.getBoundingClientRect();
+    const reach = (band, fromTop) => {
+      let edge = 0;
+      for (const child of band?.children ?? []) {
+        const c = child.getBoundingClientRect();
+        if (c.width && c.height) edge = Math.max(edge, fromTop ? c.bottom - r.top : r.bottom - c.top);
+      }
+      return edge + FIT_GAP_PX;
+    };
+    return {
+      top: Math.max(FIT_TOP_PX, reach(this.root.querySelector("#board-band-top"), true)),
+      bottom: Math.max(FIT_BOTTOM_PX, reach(this.root.querySelector("#board-band-bottom"), false)),
+    };
   }
 }
