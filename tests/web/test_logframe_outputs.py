@@ -134,7 +134,7 @@ def test_the_demo_theory_is_clean_and_its_logframe_reads_back_by_the_book(app, c
     assert sorted(a["kind"] for a in assumptions) == ["assumption", "risk"]
     assert not any("Art. 55" in a["text"] for a in assumptions)  # picked by the team, not dumped
     narrative = next(it for it in items if it["type"] == "narrative")["fields"]["text"]
-    assert "entro il 31 dicembre 2028" in narrative and not ISO_DAY.search(narrative)
+    assert "entro il 31 dicembre 2027" in narrative and not ISO_DAY.search(narrative)
     assert "è necessario che «" not in narrative and "Per arrivare all'esito «" in narrative
 
     conductor = db.session.query(User).filter_by(email=demo.DEMO_CONDUCTOR_EMAIL).one()

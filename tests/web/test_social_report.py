@@ -310,7 +310,7 @@ def test_the_demo_projects_report_reads_back_with_its_boards_numbers(app, client
         f"Responsabile del procedimento: {demo.DEMO_RECORD['rup']}",
         f"CUP: {demo.DEMO_RECORD['cup']}",
         "Strumento: co-progettazione (art. 55 CTS)",
-        "Convenzione sottoscritta il 30 settembre 2026",
+        "Convenzione sottoscritta il 30 settembre 2025",
         "Da completare a cura dell'ente",
         "Non applicabile: il monitoraggio dell'organo di controllo",
         "BOZZA",

@@ -14,7 +14,7 @@ DEMO_PROJECT_TITLE = "Abitare solidale: co-progettazione dei servizi per l'abita
 DEMO_RECORD = {
     "title": DEMO_PROJECT_TITLE,
     "notice_name": "Avviso pubblico per la co-progettazione di interventi per l'abitare solidale",
-    "notice_act": "Determinazione dirigenziale n. 245 del 12 marzo 2026",
+    "notice_act": "Determinazione dirigenziale n. 245 del 12 marzo 2025",
     "proposing_body": "Ufficio di Piano dell'Ambito territoriale Valle Serena (ente capofila: Comune di Borgo Sereno)",
     "territory": "Ambito territoriale Valle Serena: 14 Comuni, 96.000 abitanti",
     "third_sector_types": ["social_cooperative", "aps", "odv", "foundation"],
@@ -46,7 +46,7 @@ DEMO_RECORD = {
     "weaknesses": "Tempi stretti del PNRR; poca esperienza di valutazione d'impatto.",
     # The rest of the seed-004 record (issue 16): the RUP apart from the table's coordination.
     "rup": "Dott.ssa Elena Ricci, Ufficio di Piano Valle Serena",
-    "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2026",
+    "political_act": "Delibera della Conferenza dei Sindaci n. 4 del 20 febbraio 2025",
     "cup": "F71H26000040006",
     "instrument": "co_design",
     "scheme_general_objective": (
@@ -58,8 +58,8 @@ DEMO_RECORD = {
         "3. accompagnamento educativo per 40 famiglie in 36 mesi."
     ),
     "public_in_kind_eur": Decimal("120000.00"),  # the municipal flats, as in the ledger
-    "agreement_date": date(2026, 9, 30),
-    "agreement_number": "Rep. n. 112/2026",
+    "agreement_date": date(2025, 9, 30),
+    "agreement_number": "Rep. n. 112/2025",
     "agreement_duration": "36 mesi",
     "strength_tags": ["rete territoriale", "patrimonio abitativo"],
     "weakness_tags": ["tempi", "valutazione d'impatto"],

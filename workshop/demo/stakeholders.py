@@ -125,13 +125,13 @@ DEMO_RELATIONS = (
     ("demo-rel-6", "demo-ats", "demo-udp", "information", "directed", 2),
 )
 DEMO_ACTIVITIES = (
-    ("demo-att-1", "Sportello unico per l'abitare", "2026-09-01", "2029-08-31", "demo-udp"),
-    ("demo-att-2", "Coabitazioni solidali", "2027-01-01", "2029-06-30", "demo-coop"),
+    ("demo-att-1", "Sportello unico per l'abitare", "2025-09-01", "2028-08-31", "demo-udp"),
+    ("demo-att-2", "Coabitazioni solidali", "2026-01-01", "2028-06-30", "demo-coop"),
     (
         "demo-att-3",
         "Accompagnamento all'autonomia abitativa",
-        "2026-10-01",
-        "2029-08-31",
+        "2025-10-01",
+        "2028-08-31",
         "demo-odv",
     ),
 )

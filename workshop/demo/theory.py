@@ -27,7 +27,7 @@ DEMO_GOAL_INDICATOR = {
     "threshold": 12,
     "threshold_unit": "mesi",
     "threshold_note": "in casa da almeno 12 mesi",
-    "timeline": "2028-12-31",
+    "timeline": "2027-12-31",
     "baseline": 0,
     "source": "Registro dello sportello per l'abitare",
     "method": "Verifica a 12 mesi dall'ingresso in alloggio",
@@ -70,7 +70,7 @@ DEMO_IMPACT_INDICATOR = {
     "unit": "minori all'anno",
     "better": "lower",
     "baseline": 18,
-    "timeline": "2029-08-31",
+    "timeline": "2028-08-31",
     "source": "Anagrafe scolastica e servizi sociali dell'Ambito",
     "frequency": "yearly",
     "owner": "demo-udp",
@@ -114,7 +114,9 @@ DEMO_OBJECTIVES = {
     "demo-effect-evictions": "Meno sfratti nell'Ambito",
     "demo-effect-children": "I bambini restano nella loro scuola e nel loro quartiere",
 }
-DEMO_MEASUREMENTS = (("2026-12-31", 9), ("2027-06-30", 21), ("2027-12-31", 33))
+# Measured since the project began (September 2025): every date already past, the next one due
+# at the end of the quarter.
+DEMO_MEASUREMENTS = (("2025-12-31", 9), ("2026-06-30", 21), ("2026-09-30", 33))
 DEMO_STORIES = (
     (
         "demo-story-1",
@@ -256,7 +258,7 @@ def fill_theory_and_report(session: Session, project: Project, conductor: User) 
                         "name": name,
                         "target": target,
                         "unit": unit,
-                        "timeline": "2028-12-31",
+                        "timeline": "2027-12-31",
                         "source": source,
                         "frequency": "half_yearly",
                         "owner": "demo-udp",
