@@ -23,6 +23,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -212,7 +213,8 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
                         "timeout",
                         str(length_s),
                         *pinned(SERVER_CPU, ["sh", "-c", "while :; do :; done"]),
-                    ]
+                    ],
+                    start_new_session=True,  # a group of its own: killed whole below
                 )
             )
         load_before = Path("/proc/loadavg").read_text().split()[:3]
@@ -253,7 +255,11 @@ def one_run(args, db: ScratchDatabase, env: dict[str, str], out: Path, tag: str)
         load_after = Path("/proc/loadavg").read_text().split()[:3]
     finally:
         for hog in hogs:
-            hog.kill()
+            # The loop itself, not only `timeout`: killing that alone left the loop running
+            # (and busy on CPU 0) after the benchmark.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(hog.pid, signal.SIGKILL)
+            hog.wait()
         stop(server)
     data = read_result(result_file, generator.stdout + generator.stderr)
     seq, checkpoints = board_progress(db.url, data["meta"]["adapter"].get("board"))
