@@ -2,6 +2,7 @@
 
     python bench/loadgen_bench.py                # SQLite then PostgreSQL, 60 x 2/s, 1 run each
     python bench/loadgen_bench.py --db postgres --runs 3 --hog 2 --out bench/results/x
+    python bench/loadgen_bench.py --db sqlite --async-mode gevent
 
 For each database: a scratch database (a SQLite file, or a PostgreSQL database on
 BENCH_POSTGRES_URL / TEST_POSTGRES_URL that is dropped afterwards), `flask db upgrade` and
@@ -105,14 +106,14 @@ class ScratchDatabase:
         self.admin.dispose()
 
 
-def server_env(url: str, instance: Path) -> dict[str, str]:
+def server_env(url: str, instance: Path, async_mode: str = "eventlet") -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,
         "WORKSHOP_ENV": "development",
         "WORKSHOP_INSTANCE_DIR": str(instance),
         "SECRET_KEY": secrets.token_hex(32),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
+        "SOCKETIO_ASYNC_MODE": async_mode,
         "REDIS_URL": "",
         # Every client comes from 127.0.0.1: the per-address limits would refuse the crowd.
         "WORKSHOP_JOIN_RATE_LIMIT": "100000 per minute",
@@ -359,6 +360,9 @@ def main() -> None:
         "--server-nice", type=int, default=0, help="nice value of the server (e.g. -10)"
     )
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--async-mode", choices=("eventlet", "gevent"), default="eventlet", help="the server's"
+    )
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="loadgen-bench-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -370,7 +374,7 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
         db = ScratchDatabase(kind, folder)
         try:
-            env = server_env(db.url, folder)
+            env = server_env(db.url, folder, args.async_mode)
             prepare(env)
             for n in range(1, args.runs + 1):
                 row = one_run(
@@ -382,7 +386,7 @@ def main() -> None:
             db.drop()
             shutil.rmtree(folder, ignore_errors=True)
     header = (
-        f"Tavolo {commit}, {args.clients} clients x {args.rate} writes/s, loadgen --client lite, "
+        f"Tavolo {commit} ({args.async_mode}), {args.clients} clients x {args.rate} writes/s, loadgen --client lite, "
         f"{args.warmup} s warm-up, {args.duration} s window, "
         f"server on CPU 0 (nice {args.server_nice}), generator on CPU 1, "
         f"{args.hog} busy loop(s) on CPU 0"

@@ -64,9 +64,13 @@ def main(argv: list[str] | None = None) -> None:
         eventlet.wsgi.server(listener(args.host, args.port), app, log_output=log_output)
     elif mode == "gevent":
         from gevent import pywsgi
+        from geventwebsocket.handler import WebSocketHandler  # python-engineio's WebSockets
 
         server = pywsgi.WSGIServer(
-            listener(args.host, args.port), app, log="default" if log_output else None
+            listener(args.host, args.port),
+            app,
+            handler_class=WebSocketHandler,
+            log="default" if log_output else None,
         )
         server.serve_forever()
     else:
