@@ -1,5 +1,5 @@
 """Benchmark of heavy downloads against a bystander (issue 19): eight PDF/PNG/DOCX downloads asked
-at once from a real `python -m workshop` (eventlet, SQLite) while a bystander writes on a board
+at once from a real `python -m workshop` (gevent, SQLite) while a bystander writes on a board
 through a socket; prints the bystander's ack p50/p99 and /healthz's slowest answer.
 
     python bench/jobs.py                  # baseline, before (inline) and after (process)

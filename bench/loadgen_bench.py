@@ -2,7 +2,7 @@
 
     python bench/loadgen_bench.py                # SQLite then PostgreSQL, 60 x 2/s, 1 run each
     python bench/loadgen_bench.py --db postgres --runs 3 --hog 2 --out bench/results/x
-    python bench/loadgen_bench.py --db sqlite --async-mode gevent
+    python bench/loadgen_bench.py --db sqlite --async-mode eventlet
 
 For each database: a scratch database (a SQLite file, or a PostgreSQL database on
 BENCH_POSTGRES_URL / TEST_POSTGRES_URL that is dropped afterwards), `flask db upgrade` and
@@ -361,7 +361,7 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
-        "--async-mode", choices=("eventlet", "gevent"), default="eventlet", help="the server's"
+        "--async-mode", choices=("gevent", "eventlet"), default="gevent", help="the server's"
     )
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="loadgen-bench-"))

@@ -2,7 +2,7 @@
 
     WBO_DIR=/path/to/whitebophir WBO_NODE=/path/to/node22 python bench/side_by_side.py
     python bench/side_by_side.py --series sqlite,cursors --pairs 2 --window 10     # a quick look
-    python bench/side_by_side.py --series postgres --pairs 3 --async-mode gevent
+    python bench/side_by_side.py --series postgres --pairs 3 --async-mode eventlet
 
 Series (`--series`, default all):
   sqlite    60 clients x 2 writes/s, Tavolo on a scratch SQLite database
@@ -12,7 +12,7 @@ Series (`--series`, default all):
   join      a fresh client joining a 5,000-item board that another client keeps loaded (warm)
             and that nobody holds (cold)
 
-Each pair is one run of Tavolo (A: `python -m workshop`, eventlet, the demo loaded, a fresh process
+Each pair is one run of Tavolo (A: `python -m workshop`, gevent unless told, the demo loaded, a fresh process
 per run) and one of WBO (B: `node server/server.mjs`, a fresh process per run, in-memory boards),
 both pinned to CPU 0, the generator (`shared/loadgen`, `--client lite`) pinned to CPU 1, 5 s
 warm-up, then the window. Beside every run: the 1-minute load average before and after, and the
@@ -464,7 +464,7 @@ def main() -> None:
         default=0,
         help="nice value of both servers and the generator alike (e.g. -10 on a busy machine; needs root)",
     )
-    parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "gevent"))
+    parser.add_argument("--async-mode", default="gevent", choices=("gevent", "eventlet"))
     parser.add_argument("--wbo-dir", type=Path, default=os.environ.get("WBO_DIR") or None)
     parser.add_argument("--wbo-node", default=os.environ.get("WBO_NODE", "node"))
     parser.add_argument(

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
 
-    mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    mode = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
     _patch_for(mode, os.environ.get("DATABASE_URL", ""))
     if mode in ("eventlet", "gevent"):
         os.environ.setdefault("WORKSHOP_SQLITE_BUSY_TIMEOUT_MS", str(GREEN_SQLITE_BUSY_TIMEOUT_MS))

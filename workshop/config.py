@@ -132,7 +132,7 @@ class Config:
         # returning an aware UTC datetime; None is the real clock. Tests advance it.
         self.CLOCK = None
 
-    DEFAULT_ASYNC_MODE = "eventlet"
+    DEFAULT_ASYNC_MODE = "gevent"
     DEFAULT_JOBS_BACKEND = "process"
     DEFAULT_SECRET_KEY: str | None = None
     DEFAULT_RATELIMIT_STORAGE: str | None = None

@@ -50,13 +50,13 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A real server (eventlet) on a migrated SQLite database with the demo loaded."""
+    """A real server (gevent) on a migrated SQLite database with the demo loaded."""
     workdir = tmp_path_factory.mktemp("foundation-browser")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
         "WORKSHOP_INSTANCE_DIR": str(workdir),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
+        "SOCKETIO_ASYNC_MODE": "gevent",
         "REDIS_URL": "",
         "WORKSHOP_ENV": "development",
     }

@@ -55,7 +55,7 @@ def site(tmp_path_factory):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'verbale.sqlite3'}",
         "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
+        "SOCKETIO_ASYNC_MODE": "gevent",
         "WORKSHOP_ENV": "development",
         "PYTHONPATH": str(ROOT),
         "WORKSHOP_LOGIN_RATE_LIMIT": "1000 per minute",

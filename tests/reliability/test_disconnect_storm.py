@@ -64,9 +64,7 @@ def test_a_board_full_of_silent_sockets_is_cleaned_up(tmp_path):
     finally:
         people.close()
     log = tmp_path / "server.log"
-    server = BenchServer(
-        server_env(Target("sqlite", "eventlet"), url, secret, tmp_path), log
-    ).start()
+    server = BenchServer(server_env(Target("sqlite", "gevent"), url, secret, tmp_path), log).start()
     try:
         cookies = board["cookies"]
         silent = [_open(server.url, cookie, board["board_id"]) for cookie in cookies[:SILENT]]

@@ -6,7 +6,7 @@ board's lock first and then asked the pool for a connection: with more writers q
 the pool has connections, nothing moved until the pool's 30 s timeout, then the queued writes
 were answered `internal` and the checkpoint was lost ("board maintenance failed").
 
-A real eventlet server on a scratch PostgreSQL database, its checkpoint interval lowered
+A real server (gevent) on a scratch PostgreSQL database, its checkpoint interval lowered
 through configuration so that a short run crosses several maintenance points. Each of 60
 stock python-socketio clients sends its next change as soon as the previous one is
 acknowledged, so the lock always has a queue as long as the room. The test fails on a stall:

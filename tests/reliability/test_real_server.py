@@ -1,4 +1,4 @@
-"""Real `python -m workshop` processes (eventlet) and stock python-socketio clients over the
+"""Real `python -m workshop` processes (gevent) and stock python-socketio clients over the
 websocket transport: editing across a server, SIGKILL mid-burst (F1), two processes behind
 Redis, the Origin check (A1), the frame limit (D1) and a database outage (F2).
 

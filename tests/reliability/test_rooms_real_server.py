@@ -1,4 +1,4 @@
-"""Rooms on a real `python -m workshop` process (eventlet) with stock python-socketio clients:
+"""Rooms on a real `python -m workshop` process (gevent) with stock python-socketio clients:
 a conductor and twelve participants split into three groups, one moved, their notes harvested
 into the plenary, everyone brought back. On SQLite and on PostgreSQL. Run with -s for figures."""
 

@@ -1,4 +1,4 @@
-"""The 9th socket of one person, against a real server (eventlet) with stock python-socketio
+"""The 9th socket of one person, against a real server (gevent) with stock python-socketio
 clients: refused with the clear code `too_many_sockets`, while the eight stay connected."""
 
 from __future__ import annotations

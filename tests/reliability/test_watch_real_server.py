@@ -1,4 +1,4 @@
-"""`watch` on a real `python -m workshop` process (eventlet): a reconnecting board page sends its
+"""`watch` on a real `python -m workshop` process (gevent): a reconnecting board page sends its
 own join and its watches at once, and events run concurrently there; the watch must wait for
 the join, not be refused. A socket with no joined board of the project is refused."""
 

@@ -58,7 +58,7 @@ def start_demo_site(
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / f'{name}.sqlite3'}",
         "WORKSHOP_INSTANCE_DIR": str(tmp / "instance"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
+        "SOCKETIO_ASYNC_MODE": "gevent",
         "WORKSHOP_ENV": "development",
         "PYTHONPATH": str(ROOT),
         "WORKSHOP_LOGIN_RATE_LIMIT": GENEROUS_RATE_LIMIT,

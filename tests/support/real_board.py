@@ -92,7 +92,7 @@ def server_env(url: str, instance: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": SECRET_KEY,
         "WORKSHOP_ENV": "development",
         "WORKSHOP_INSTANCE_DIR": str(instance),
-        "SOCKETIO_ASYNC_MODE": "eventlet",
+        "SOCKETIO_ASYNC_MODE": "gevent",
         "REDIS_URL": "",
         "WORKSHOP_SOCKETIO_CHANNEL": f"workshop-test-{secrets.token_hex(6)}",
     }

@@ -1,12 +1,12 @@
 """Heavy work off the event loop: PDF, PNG, DOCX, XLSX and ZIP downloads run as jobs.
 
-One server process serves every board of its people from one event loop (eventlet): a PDF laid
+One server process serves every board of its people from one event loop (gevent): a PDF laid
 out on that loop would stop every socket of the process for seconds. So the views hand the work
 to a queue and wait without blocking the loop (or let the page poll), and the work runs in
 another OS process:
 
 - ``process`` (the default): a small pool of worker processes inside the app, started with the
-  'spawn' method (a fork of an eventlet-patched process would inherit its hub and sockets). No
+  'spawn' method (a fork of a gevent-patched process would inherit its hub and sockets). No
   extra service: `bin/run` stays one command. Its jobs and cached files live in the memory of the
   one server process, so use it with a single process.
 - ``rq``: workers on Redis (RQ), started by the Procfile's `worker:` line; any server process can
