@@ -106,7 +106,7 @@ class ScratchDatabase:
         self.admin.dispose()
 
 
-def server_env(url: str, instance: Path, async_mode: str = "eventlet") -> dict[str, str]:
+def server_env(url: str, instance: Path, async_mode: str = "gevent") -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,

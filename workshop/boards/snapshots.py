@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -32,6 +33,15 @@ SNAPSHOT_CACHE_BOARDS = 16
 T = TypeVar("T")
 
 
+@dataclass(eq=False)
+class _Entry:
+    """A board's live items at one seq, and what was derived from them (derived())."""
+
+    seq: int
+    items: list[dict[str, Any]]
+    derived: Any = None
+
+
 class SnapshotCache:
     """This process's latest snapshot (live items in wire form) of recently joined boards, each
     at the seq it was read at.
@@ -45,9 +55,8 @@ class SnapshotCache:
     def __init__(self, max_boards: int = SNAPSHOT_CACHE_BOARDS) -> None:
         self.max_boards = max_boards
         self._lock = threading.Lock()
-        self._entries: OrderedDict[int, tuple[int, list[dict[str, Any]]]] = OrderedDict()
+        self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._reading: dict[tuple[int, int], threading.Lock] = {}  # one read per (board, seq)
-        self._derived: dict[int, Any] = {}  # by board: derive(items) of its entry (derived())
 
     def items(
         self, board_id: int, seq: int, read: Callable[[], list[dict[str, Any]]]
@@ -69,13 +78,11 @@ class SnapshotCache:
                 items = read()
                 with self._lock:
                     held = self._entries.get(board_id)
-                    if held is None or held[0] <= seq:  # a slow reader never replaces a newer one
-                        self._entries[board_id] = (seq, items)
-                        self._derived.pop(board_id, None)
+                    if held is None or held.seq <= seq:  # a slow reader never replaces a newer one
+                        self._entries[board_id] = _Entry(seq, items)
                         self._entries.move_to_end(board_id)
                         while len(self._entries) > self.max_boards:
-                            dropped, _ = self._entries.popitem(last=False)
-                            self._derived.pop(dropped, None)
+                            self._entries.popitem(last=False)
                 return items
             finally:
                 with self._lock:
@@ -89,23 +96,20 @@ class SnapshotCache:
         longer holds these very `items` at seq: the caller uses the items."""
         with self._lock:
             held = self._entries.get(board_id)
-            if held is None or held[0] != seq or held[1] is not items:
+            if held is None or held.seq != seq or held.items is not items:
                 return None
-            if board_id in self._derived:
-                return self._derived[board_id]
+            if held.derived is not None:
+                return held.derived
         value = derive(items)
-        with self._lock:
-            held = self._entries.get(board_id)
-            if held is not None and held[0] == seq and held[1] is items:
-                self._derived[board_id] = value
+        held.derived = value  # the entry's own: a newer entry starts without one
         return value
 
     def _get(self, board_id: int, seq: int) -> list[dict[str, Any]] | None:
         held = self._entries.get(board_id)
-        if held is None or held[0] != seq:
+        if held is None or held.seq != seq:
             return None
         self._entries.move_to_end(board_id)
-        return held[1]
+        return held.items
 
 
 # --- catching a client up ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ function peopleIn(room) {
 
 /** What the phase fields show for a room: its phase and its votes per person. */
 function phaseOf(room) {
-  return `${room.phase ?? ""}|${room.votes_per_person ?? 3}`;
+  return `${room.phase ?? ""}|${room.votes_per_person ?? ""}`;
 }
 
 export class ConductorPanel {

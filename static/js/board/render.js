@@ -16,7 +16,7 @@ const PAN_SETTLE_MS = 150; // a pan this long still is over: the world stops bei
 const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around the view
 // Margins of a fitted view, in CSS pixels; at the top, room for frame titles, at the bottom for
 // the history and zoom buttons. The bands that reach further push them (viewport.js).
-export const FIT_SIDE_PX = 60;
+const FIT_SIDE_PX = 60;
 export const FIT_TOP_PX = 90;
 export const FIT_BOTTOM_PX = 80;
 
@@ -183,6 +183,12 @@ export class BoardRenderer {
     return undefined;
   }
 
+  /** The zoom (at most 1) at which `box` fills the board between those margins. */
+  zoomToFit(box, { top = FIT_TOP_PX, bottom = FIT_BOTTOM_PX } = {}) {
+    const r = this.viewport.getBoundingClientRect();
+    return Math.min(1, (r.width - FIT_SIDE_PX * 2) / (box.maxX - box.minX || 1), (r.height - top - bottom) / (box.maxY - box.minY || 1));
+  }
+
   /** Fit every item in view (or centre the origin of an empty board), not below `minZoom`,
    *  between `top` and `bottom` pixels from the board's edges (what the bands leave clear). */
   fitAll({ minZoom = MIN_ZOOM, top = FIT_TOP_PX, bottom = FIT_BOTTOM_PX } = {}) {
@@ -193,9 +199,7 @@ export class BoardRenderer {
       return;
     }
     const { minX, minY, maxX, maxY } = box;
-    const pad = FIT_SIDE_PX;
-    const zoom = Math.min(1, (r.width - pad * 2) / (maxX - minX || 1), (r.height - bottom - top) / (maxY - minY || 1));
-    const z = Math.min(MAX_ZOOM, Math.max(minZoom, zoom));
+    const z = Math.min(MAX_ZOOM, Math.max(minZoom, this.zoomToFit(box, { top, bottom })));
     this.setCamera({
       zoom: z,
       x: r.width / 2 - ((minX + maxX) / 2) * z,

@@ -8,7 +8,7 @@
 // everything however small, where the cards' titles still show as labels (board.css).
 
 import { READABLE_ZOOM, RECENT_CARDS } from "./config.js";
-import { boundsOf, FIT_BOTTOM_PX, FIT_SIDE_PX, FIT_TOP_PX, isSpatial } from "./render.js";
+import { boundsOf, FIT_BOTTOM_PX, FIT_TOP_PX, isSpatial } from "./render.js";
 
 const FIT_GAP_PX = 12; // between a band and the first card fitted under (or above) it
 
@@ -30,8 +30,8 @@ export class ViewMethods {
       renderer.fitAll();
       return;
     }
-    const clear = this._clearArea();
-    if (this._fitZoom(all) >= READABLE_ZOOM) {
+    const clear = this._clearArea(); // read once: each read measures the bands
+    if (renderer.zoomToFit(all, clear) >= READABLE_ZOOM) {
       renderer.fitAll({ minZoom: READABLE_ZOOM, ...clear });
       return;
     }
@@ -43,10 +43,11 @@ export class ViewMethods {
       .slice(0, RECENT_CARDS)
       .map(({ item }) => item);
     const focus = boundsOf(recent) ?? all;
-    const zoom = Math.min(1, Math.max(READABLE_ZOOM, this._fitZoom(focus)));
+    const focusZoom = renderer.zoomToFit(focus, clear);
+    const zoom = Math.max(READABLE_ZOOM, focusZoom);
     const latest = recent.length ? boundsOf([recent[0]]) : focus;
     // Centre the latest cards if they fit at this zoom, else the very latest one.
-    const target = this._fitZoom(focus) >= READABLE_ZOOM ? focus : latest;
+    const target = focusZoom >= READABLE_ZOOM ? focus : latest;
     const r = this.viewport.getBoundingClientRect();
     // Centred in what the bands leave clear; a target taller than that shows its top.
     const height = (target.maxY - target.minY) * zoom;
@@ -61,13 +62,6 @@ export class ViewMethods {
   /** Everything in view, however small (Shift+0, "Show the whole board"). */
   fitWhole() {
     this.renderer.fitAll(this._clearArea());
-  }
-
-  /** The zoom at which `box` fills the board, with the same margins as renderer.fitAll. */
-  _fitZoom(box) {
-    const r = this.viewport.getBoundingClientRect();
-    const { top, bottom } = this._clearArea();
-    return Math.min(1, (r.width - FIT_SIDE_PX * 2) / (box.maxX - box.minX || 1), (r.height - top - bottom) / (box.maxY - box.minY || 1));
   }
 
   /**
