@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from workshop.boards.errors import Forbidden, InvalidOp, TooLarge
@@ -317,8 +319,24 @@ class ItemType:
             and isinstance(self.fields.get("to"), Ref)
         )
 
-    def all_fields(self) -> dict[str, Field]:
-        return {**GEOMETRY, **self.fields} if self.spatial else dict(self.fields)
+    # The field maps below are read for every op of every change: built once per type (a
+    # type is frozen once declared), and read-only so that no caller can alter them.
+    @cached_property
+    def _all_fields(self) -> Mapping[str, Field]:
+        return MappingProxyType({**GEOMETRY, **self.fields} if self.spatial else dict(self.fields))
+
+    @cached_property
+    def _ref_fields(self) -> Mapping[str, Ref]:
+        return MappingProxyType({n: f for n, f in self._all_fields.items() if isinstance(f, Ref)})
+
+    @cached_property
+    def _project_ref_fields(self) -> Mapping[str, ProjectRef]:
+        return MappingProxyType(
+            {n: f for n, f in self._all_fields.items() if isinstance(f, ProjectRef)}
+        )
+
+    def all_fields(self) -> Mapping[str, Field]:
+        return self._all_fields
 
     def defaults(self) -> dict[str, Any]:
         values = {}
@@ -327,11 +345,11 @@ class ItemType:
             values[name] = list(default) if isinstance(default, tuple) else default
         return values
 
-    def ref_fields(self) -> dict[str, Ref]:
-        return {n: f for n, f in self.all_fields().items() if isinstance(f, Ref)}
+    def ref_fields(self) -> Mapping[str, Ref]:
+        return self._ref_fields
 
-    def project_ref_fields(self) -> dict[str, ProjectRef]:
-        return {n: f for n, f in self.all_fields().items() if isinstance(f, ProjectRef)}
+    def project_ref_fields(self) -> Mapping[str, ProjectRef]:
+        return self._project_ref_fields
 
     def derived_values(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """The derived fields for these values; empty when the type derives nothing."""
@@ -404,6 +422,12 @@ class Registry:
         self.types[item_type.name] = item_type
         for kind in board_kinds:
             self.kinds.setdefault(str(kind), set()).add(item_type.name)
+        self.__dict__.pop("project_ref_names", None)  # a new type may bring some
+
+    @cached_property
+    def project_ref_names(self) -> frozenset[str]:
+        """Every field name that some type declares as a reference to another board's item."""
+        return frozenset(n for t in self.types.values() for n in t.project_ref_fields())
 
     def type_for(self, board_kind: str, name: Any) -> ItemType:
         """The type if this board kind holds it. Raises InvalidOp otherwise."""

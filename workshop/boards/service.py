@@ -186,12 +186,16 @@ _COUNT_LIVE = (
 )
 
 
+_STORED_CHANGE_IDS = sa.select(_CHANGES.c.change_id).where(
+    _CHANGES.c.board_id == sa.bindparam("board"),
+    _CHANGES.c.change_id.in_(sa.bindparam("ids", expanding=True)),
+)
+
+
 def stored_change_ids(session: Session, board_id: int, change_ids: Iterable[str]) -> set[str]:
     """Which of these change ids the board has already applied (retries)."""
-    query = sa.select(_CHANGES.c.change_id).where(
-        _CHANGES.c.board_id == board_id, _CHANGES.c.change_id.in_(list(change_ids))
-    )
-    return set(session.connection().scalars(query))
+    params = {"board": board_id, "ids": list(change_ids)}
+    return set(session.connection().scalars(_STORED_CHANGE_IDS, params))
 
 
 def _apply_in_transaction(

@@ -87,7 +87,7 @@ def check_change(
     waits for the reveal. Returns the room's id (None for a board outside any live session)."""
     board_id = change.board_id
     room = once_per_batch(
-        db.session, ("room", board_id), lambda: rooms.room_of_board(db.session, board_id)
+        db.session, ("room", board_id), lambda: rooms.room_rules_of_board(db.session, board_id)
     )
     if not actor.may_conduct:
         viewer = Viewer(actor.identity, False)
@@ -182,7 +182,7 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
     return Visibility(window, metas, project_id)
 
 
-def _read_for_broadcast(board_id: int, room: Room | None) -> None:
+def _read_for_broadcast(board_id: int, room: rooms.RoomRules | None) -> None:
     """Read in the batch's transaction, before its commit, what its broadcasts will ask: after
     the commit they then need no connection (on PostgreSQL a checkout, its ping and its
     rollback are round trips that each let every other task run before the ack goes)."""
@@ -191,7 +191,7 @@ def _read_for_broadcast(board_id: int, room: Room | None) -> None:
         _anonymous_on(board_id)
 
 
-def _window(room_id: int, room: Room | None = None) -> rules.Privacy:
+def _window(room_id: int, room: rooms.RoomRules | None = None) -> rules.Privacy:
     """The room's private writing, once per batch. Read under the board's lock: private writing
     starts and ends under the same lock."""
     return once_per_batch(

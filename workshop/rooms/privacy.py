@@ -74,7 +74,8 @@ _HAS_ANONYMOUS = sa.select(sa.exists().where(AnonymousItem.board_id == sa.bindpa
 
 
 def has_anonymous_items(session: Session, board_id: int) -> bool:
-    return bool(session.scalar(_HAS_ANONYMOUS, {"board_id": board_id}))
+    # On the session's connection: the ORM's execution path would cost more than the query.
+    return bool(session.connection().scalar(_HAS_ANONYMOUS, {"board_id": board_id}))
 
 
 def filter_sync(
@@ -133,7 +134,7 @@ def check_hidden_project_refs(
     the engine's words for a missing one. Costs nothing for ops that set no such field."""
     if viewer.conducts:
         return
-    names = {n for t in type_registry.types.values() for n in t.project_ref_fields()}
+    names = type_registry.project_ref_names
     wanted: list[tuple[str, str, str]] = []  # (field, board kind, target id)
     for op in ops:
         if not op.fields or not names & op.fields.keys():

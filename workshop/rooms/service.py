@@ -64,6 +64,7 @@ from workshop.rooms.privacy import seal_anonymity
 from workshop.rooms.rules import Privacy
 from workshop.rooms.sessions import (  # noqa: F401 - re-exported
     RoomFacts,
+    RoomRules,
     SessionBoards,
     close_session,
     get_any_live,
@@ -82,6 +83,7 @@ from workshop.rooms.sessions import (  # noqa: F401 - re-exported
     room_facts,
     room_in,
     room_of_board,
+    room_rules_of_board,
     room_wire,
     session_wire,
     target_rooms,

@@ -59,8 +59,57 @@ _ROOM_OF_BOARD = (
 
 def room_of_board(session: Session, board_id: int) -> Room | None:
     """The room of an open live session that works on this board, if any (with its session:
-    this runs before every change, and one query is cheaper than two)."""
+    one query is cheaper than two)."""
     return session.scalar(_ROOM_OF_BOARD, {"board_id": board_id})
+
+
+@dataclass(frozen=True)
+class LiveRules:
+    """What a change's checks read of a live session (as LiveSession names it)."""
+
+    id: int
+    choosing: bool
+
+
+@dataclass(frozen=True)
+class RoomRules:
+    """What a change's checks read of its board's room (as Room names it): its phase, its
+    private writing, and who may enter it."""
+
+    id: int
+    is_plenary: bool
+    phase: str | None
+    private_since_seq: int | None
+    private_anonymous: bool
+    anonymous_windows: list[list[int]]
+    live_session: LiveRules
+
+
+_RULES_OF_BOARD = (
+    sa.select(
+        Room.id,
+        Room.is_plenary,
+        Room.phase,
+        Room.private_since_seq,
+        Room.private_anonymous,
+        Room.anonymous_windows,
+        LiveSession.id,
+        LiveSession.choosing,
+    )
+    .join(LiveSession, Room.live_session_id == LiveSession.id)
+    .where(Room.board_id == sa.bindparam("board_id"), LiveSession.closed_at.is_(None))
+)
+
+
+def room_rules_of_board(session: Session, board_id: int) -> RoomRules | None:
+    """room_of_board for the write path, which runs it once per batch of changes: a Core read
+    on the session's connection costs about a third of the ORM's load of a Room and its
+    session (measured on SQLite: 67 against 238 µs)."""
+    row = session.connection().execute(_RULES_OF_BOARD, {"board_id": board_id}).one_or_none()
+    if row is None:
+        return None
+    *room, live_id, choosing = row
+    return RoomRules(*room, live_session=LiveRules(live_id, bool(choosing)))
 
 
 def get_live(session: Session, session_id: Any) -> LiveSession:
