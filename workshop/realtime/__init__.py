@@ -18,8 +18,10 @@ def init_app(app: Flask) -> None:
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.origins import origin_check
     from workshop.realtime.rights import RightsBus
+    from workshop.realtime.sessions import SocketEventsSessionInterface
     from workshop.realtime.wire import WirePacket
 
+    app.session_interface = SocketEventsSessionInterface()
     locks = WriteLocks.for_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.extensions["workshop_write_locks"] = locks
     # Socket changes go through their board's sequencer (group commit, boards/sequencer.py).

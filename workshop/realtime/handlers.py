@@ -32,7 +32,7 @@ from workshop.realtime.budget import TokenBucket
 from workshop.realtime.guards import NotJoined, RateLimited, socket_event
 from workshop.realtime.presence import presence
 from workshop.realtime.rights import SESSION, RightsChange
-from workshop.realtime.sessions import SocketAuth, registry
+from workshop.realtime.sessions import SOCKET_SESSION, SocketAuth, registry
 from workshop.realtime.wire import MALFORMED_EVENT
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def on_connect(auth=None):
         )
         raise ConnectionRefusedError(P.TOO_MANY_SOCKETS)
     registry.add(request.sid, who)
+    request.environ[SOCKET_SESSION] = session._get_current_object()  # its events reuse it
     _start_background_tasks(current_app._get_current_object())
 
 
