@@ -295,6 +295,87 @@ def test_a_batch_of_new_changes_is_written_without_savepoints_or_lookups_per_cha
     assert len(lookups) == 1, lookups
 
 
+def change_of(board_id: int, change_id: str, *ops: dict):
+    return parse_change(
+        {"board_id": board_id, "change_id": change_id, "client_id": "c", "ops": list(ops)}
+    )
+
+
+def test_a_batch_of_new_changes_costs_one_round_trip_per_change(
+    engine, boards, locks, sequencers, commits
+):
+    """Its items are read at once, its seq counted in memory after the first bump, and its
+    changes' rows and the board's counters written once before the commit (BatchLedger): 8
+    moves of 8 notes are 8 item writes and a handful of statements for the batch."""
+    board_id, _ = boards
+    ids = [f"note{n}" for n in range(8)]
+    made = [create(board_id, f"c-{i}", i) for i in ids]
+    queued_while_held(locks, sequencers, board_id, Submitter(sequencers), made)
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    moves = [
+        change_of(board_id, f"m-{i}", {"op": "update", "id": i, "fields": {"x": 10.0 * n}})
+        for n, i in enumerate(ids)
+    ]
+    submitter = Submitter(sequencers)
+    try:
+        queued_while_held(locks, sequencers, board_id, submitter, moves)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [submitter.answer(c).seq for c in moves] == list(range(9, 17))
+    written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    item_writes = [s for s in written if "board_items" in s]
+    assert len(item_writes) == 8
+    # The first change's bump, the batch's changes in one insert, the board's seq and count.
+    assert len(written) - len(item_writes) == 3, written
+    reads = [s for s in statements if "FROM board_items" in s]
+    assert len(reads) == 1, reads
+    with orm.Session(engine) as session:
+        board = session.get(Board, board_id)
+        assert (board.seq, board.live_items) == (16, 8)
+        stored = session.scalars(
+            sa.select(BoardChange.seq).where(BoardChange.board_id == board_id)
+        ).all()
+        assert sorted(stored) == list(range(1, 17))
+        xs = dict(session.execute(sa.select(BoardItem.item_id, BoardItem.fields)).all())
+        assert [xs[i]["x"] for i in ids] == [10.0 * n for n in range(8)]
+        check_integrity(session, board_id)
+
+
+def test_changes_of_one_batch_build_on_each_other(engine, boards, locks, sequencers):
+    """A later change of a batch sees what the earlier ones did, kept in memory (no savepoint:
+    the BatchLedger's path): a note created, written over and moved, another created then
+    deleted, a third created, all in one batch."""
+    board_id, _ = boards
+    changes = [
+        create(board_id, "b1", "n1"),
+        change_of(board_id, "b2", {"op": "update", "id": "n1", "fields": {"text": "due"}}),
+        change_of(board_id, "b3", {"op": "update", "id": "n1", "fields": {"x": 50.0}}),
+        create(board_id, "b4", "n2"),
+        change_of(board_id, "b5", {"op": "delete", "id": "n2"}),
+        create(board_id, "b6", "n3"),
+    ]
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    submitter = Submitter(sequencers)
+    try:
+        queued_while_held(locks, sequencers, board_id, submitter, changes)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [submitter.answer(c).seq for c in changes] == [1, 2, 3, 4, 5, 6]
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()]
+    with orm.Session(engine) as session:
+        board = session.get(Board, board_id)
+        assert (board.seq, board.live_items) == (6, 2)
+        items = {i.item_id: i for i in session.scalars(sa.select(BoardItem))}
+        assert items["n1"].fields["text"] == "due" and items["n1"].fields["x"] == 50.0
+        assert items["n1"].updated_seq == 3 and items["n2"].deleted_seq == 5
+        assert items["n3"].created_seq == 6
+        check_integrity(session, board_id)
+
+
 def test_what_a_batch_reads_once_is_read_once_per_batch_and_every_time_outside_one(
     engine, boards, locks, sequencers
 ):

@@ -18,10 +18,12 @@ transaction (only that) also takes the database's one writer. Callers that write
 (service.apply_change without a sequencer: web routes, the ledger, the demo, room controls)
 take the same board lock, so a board's changes keep one order whichever way they came.
 
-The database stays the only state: the checks read it inside the batch's transaction, where
-the earlier changes of the batch are already visible, so nothing is cached to go stale, and a
-retried change_id is found as before (the retry is acknowledged as a duplicate, also within
-one batch).
+The database stays the only state between batches: the checks read it inside the batch's
+transaction, where the earlier changes of the batch are already visible, and a retried
+change_id is found as before (the retry is acknowledged as a duplicate, also within one
+batch). Within a batch of new changes, what its changes read and write of the board (its seq,
+its items, the changes' rows) is kept in a BatchLedger and written once before the commit:
+one round trip per change on PostgreSQL instead of four. Nothing of it outlives the batch.
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ from sqlalchemy.orm import Session
 from workshop.boards.canvas import ActionResult, BoardView
 from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import Change
-from workshop.boards.service import AppliedChange, _apply_in_transaction, stored_change_ids
+from workshop.boards.service import (
+    AppliedChange,
+    BatchLedger,
+    _apply_in_transaction,
+    stored_change_ids,
+)
 from workshop.boards.state import Actor
 
 # Changes committed together at most: a batch holds SQLite's writer for its length, and a
@@ -231,23 +238,35 @@ class Sequencers:
         ids = [queued.change.change_id for queued in batch]
         board_id = batch[0].change.board_id
         if len(set(ids)) == len(ids) and not stored_change_ids(session, board_id, ids):
+            ledger = BatchLedger(board_id)
             try:
-                return self._write_each(session, batch, savepoints=False, all_new=True)
+                outcomes = self._write_each(session, batch, savepoints=False, ledger=ledger)
+                ledger.flush(session.connection())
+                return outcomes
             except _Refused:
                 session.rollback()
         return self._write_each(session, batch, savepoints=True)
 
     def _write_each(
-        self, session: Session, batch: list[_Queued], *, savepoints: bool, all_new: bool = False
+        self,
+        session: Session,
+        batch: list[_Queued],
+        *,
+        savepoints: bool,
+        ledger: BatchLedger | None = None,
     ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
         """Without savepoints and with more than one change, the first refusal raises
-        _Refused (the caller rolls back and tries again with savepoints)."""
+        _Refused (the caller rolls back and tries again with savepoints). With a `ledger`
+        (every change new), the changes' items are read at once and their rows kept there
+        for the caller to flush."""
         if session.get_bind().dialect.name == "sqlite":
             # The write lock from the start (not at the first write), and a transaction open
             # before the first savepoint: the driver would otherwise let the outermost
             # savepoint's release commit.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         optimistic = not savepoints and len(batch) > 1
+        if ledger is not None:
+            ledger.prefetch(session.connection(), (op.id for q in batch for op in q.change.ops))
         outcomes: list[tuple[_Queued, AppliedChange | None, BaseException | None]] = []
         for queued in batch:
             savepoint = session.begin_nested() if savepoints else None
@@ -258,7 +277,13 @@ class Sequencers:
                 if queued.check is not None:
                     queued.check()
                 applied = _apply_in_transaction(
-                    session, queued.change, queued.actor, queued.plan, undo, known_new=all_new
+                    session,
+                    queued.change,
+                    queued.actor,
+                    queued.plan,
+                    undo,
+                    known_new=ledger is not None,
+                    ledger=ledger,
                 )
             except _Refused:
                 raise

@@ -184,6 +184,46 @@ _COUNT_LIVE = (
     .where(_BOARDS.c.id == sa.bindparam("board"))
     .values(live_items=_BOARDS.c.live_items + sa.bindparam("delta"))
 )
+_SET_SEQ_AND_COUNT = (
+    sa.update(_BOARDS)
+    .where(_BOARDS.c.id == sa.bindparam("board"))
+    .values(seq=sa.bindparam("seq"), live_items=_BOARDS.c.live_items + sa.bindparam("delta"))
+)
+
+
+@dataclass
+class BatchLedger:
+    """What a sequencer's batch keeps in memory while it writes its changes in one transaction
+    without savepoints (none refused, none a retry: a refusal rolls the batch back and it goes
+    again without a ledger). Its first change bumps the board's seq, which locks the board's
+    row; each later change takes the next seq from here. The items its changes name are read
+    in one query, and each change's items stay here as it left them for the next. The changes'
+    rows and the board's seq and item count are written once, by `flush`, before the commit.
+    On PostgreSQL that is one round trip per change (its items' write) instead of four."""
+
+    board_id: int
+    board: tuple[int, str, bool, int, int] | None = None  # seq, kind, locked, live, project
+    items: dict[str, Item] = field(default_factory=dict)  # as the batch has left them
+    read: set[str] = field(default_factory=set)  # ids read or written (absent ones too)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    live_delta: int = 0
+
+    def prefetch(self, conn: sa.Connection, ids: Iterable[str]) -> None:
+        wanted = list(set(ids) - self.read)
+        if wanted:
+            rows = conn.execute(_LOAD_ITEMS, {"board": self.board_id, "ids": wanted})
+            self.items.update((row.item_id, _item_from_row(row)) for row in rows)
+            self.read.update(wanted)
+
+    def flush(self, conn: sa.Connection) -> None:
+        if self.changes:
+            conn.execute(_INSERT_CHANGE, self.changes)
+        if self.board is not None:
+            last_seq = self.board[0]
+            conn.execute(
+                _SET_SEQ_AND_COUNT,
+                {"board": self.board_id, "seq": last_seq, "delta": self.live_delta},
+            )
 
 
 _STORED_CHANGE_IDS = sa.select(_CHANGES.c.change_id).where(
@@ -205,19 +245,26 @@ def _apply_in_transaction(
     plan: Callable[[BoardView], ActionResult] | None,
     give_back: Callable[[], None],
     known_new: bool = False,
+    ledger: BatchLedger | None = None,
 ) -> AppliedChange:
     """One change, or with `plan` one action: the plan reads the whole board under the lock and
     its ops become the change's ops. A change that writes nothing (a retry, an action with
     nothing to do) calls `give_back` to undo its seq bump: the transaction's rollback, or in a
     sequencer's batch the change's savepoint. `known_new`: the caller has already looked for
-    the change's id among the board's changes (a sequencer, once for its whole batch)."""
+    the change's id among the board's changes (a sequencer, once for its whole batch).
+    `ledger`: a batch written without savepoints keeps its seq, items and rows there."""
     conn = session.connection()
     board_id = change.board_id
-    # The seq bump comes first: it takes the board's write lock before anything is read.
-    bumped = conn.execute(_BUMP_SEQ, {"board": board_id}).one_or_none()
-    if bumped is None:
-        raise NotFound("no such board", field="board_id")
-    seq, kind, locked, live_count, project_id = bumped
+    if ledger is not None and ledger.board is not None:
+        # A batch's later change: its board's row is locked and its seq counted in memory.
+        last_seq, kind, locked, live_count, project_id = ledger.board
+        seq = last_seq + 1
+    else:
+        # The seq bump comes first: it takes the board's write lock before anything is read.
+        bumped = conn.execute(_BUMP_SEQ, {"board": board_id}).one_or_none()
+        if bumped is None:
+            raise NotFound("no such board", field="board_id")
+        seq, kind, locked, live_count, project_id = bumped
 
     seen = {"board": board_id, "change_id": change.change_id}
     earlier = None if known_new else conn.execute(_SEEN_CHANGE, seen).one_or_none()
@@ -241,8 +288,13 @@ def _apply_in_transaction(
     stored: set[str] = set()
 
     def load(ids: Iterable[str]) -> dict[str, Item]:
-        rows = conn.execute(_LOAD_ITEMS, {"board": board_id, "ids": list(ids)})
-        found = {row.item_id: _item_from_row(row) for row in rows}
+        ids = list(ids)
+        if ledger is not None:
+            ledger.prefetch(conn, ids)
+            found = {i: ledger.items[i] for i in ids if i in ledger.items}
+        else:
+            rows = conn.execute(_LOAD_ITEMS, {"board": board_id, "ids": ids})
+            found = {row.item_id: _item_from_row(row) for row in rows}
         stored.update(found)
         return found
 
@@ -302,21 +354,26 @@ def _apply_in_transaction(
 
     relink_ids = _relinked_ids(outcome.applied, outcome.changed)
     _write_items(conn, board_id, outcome.changed.values(), stored, relink_ids)
-    conn.execute(
-        _INSERT_CHANGE,
-        {
-            "board_id": board_id,
-            "seq": seq,
-            "change_id": change.change_id,
-            "client_id": change.client_id,
-            "author": actor.identity,
-            "author_name": actor.name,
-            "ops": outcome.applied,
-            "created_at": utcnow(),
-        },
-    )
-    if outcome.live_delta:
-        conn.execute(_COUNT_LIVE, {"board": board_id, "delta": outcome.live_delta})
+    change_row = {
+        "board_id": board_id,
+        "seq": seq,
+        "change_id": change.change_id,
+        "client_id": change.client_id,
+        "author": actor.identity,
+        "author_name": actor.name,
+        "ops": outcome.applied,
+        "created_at": utcnow(),
+    }
+    if ledger is not None:
+        ledger.board = (seq, kind, locked, live_count + outcome.live_delta, project_id)
+        ledger.items.update(outcome.changed)
+        ledger.read.update(outcome.changed)
+        ledger.changes.append(change_row)
+        ledger.live_delta += outcome.live_delta
+    else:
+        conn.execute(_INSERT_CHANGE, change_row)
+        if outcome.live_delta:
+            conn.execute(_COUNT_LIVE, {"board": board_id, "delta": outcome.live_delta})
     for effect in canvases.effects.get(str(kind), ()):
         effect(conn, board_id, project_id, seq, outcome.changed, actor)
     return AppliedChange(
