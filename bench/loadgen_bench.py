@@ -122,6 +122,21 @@ def server_env(url: str, instance: Path, async_mode: str = "gevent") -> dict[str
     }
 
 
+@contextlib.contextmanager
+def prepared_database(kind: str, async_mode: str = "gevent"):
+    """A scratch database of that kind (sqlite, postgres) with the demo loaded, and the server's
+    environment for it; dropped afterwards. Yields (database, environment)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
+    db = ScratchDatabase(kind, folder)
+    try:
+        env = server_env(db.url, folder, async_mode)
+        prepare(env)
+        yield db, env
+    finally:
+        db.drop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prepare(env: dict[str, str]) -> None:
     for args in (("db", "upgrade"), ("demo", "load")):
         subprocess.run(
@@ -371,20 +386,13 @@ def main() -> None:
     ).stdout.strip()
     rows = []
     for kind in args.db.split(","):
-        folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
-        db = ScratchDatabase(kind, folder)
-        try:
-            env = server_env(db.url, folder, args.async_mode)
-            prepare(env)
+        with prepared_database(kind, args.async_mode) as (db, env):
             for n in range(1, args.runs + 1):
                 row = one_run(
                     args, db, env, out, f"{kind}-{n}" + (f"-hog{args.hog}" if args.hog else "")
                 )
                 rows.append(row)
                 print(table([row]).splitlines()[-1], flush=True)
-        finally:
-            db.drop()
-            shutil.rmtree(folder, ignore_errors=True)
     header = (
         f"Tavolo {commit} ({args.async_mode}), {args.clients} clients x {args.rate} writes/s, loadgen --client lite, "
         f"{args.warmup} s warm-up, {args.duration} s window, "
