@@ -10,6 +10,7 @@ CLI) it runs where it is called.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,18 +19,16 @@ T = TypeVar("T")
 
 def in_os_thread(work: Callable[..., T], *args: object) -> T:
     """`work(*args)` in a native thread when an event loop is running, else here."""
-    try:
+    # Only a library the process already imported can have patched it (and importing eventlet
+    # for nothing warns that it is deprecated).
+    if "gevent" in sys.modules:
         from gevent import get_hub, monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        pass
-    else:
+
         if monkey.is_module_patched("threading"):
             return get_hub().threadpool.apply(work, args)
-    try:
+    if "eventlet" in sys.modules:
         from eventlet import patcher, tpool
-    except ImportError:  # pragma: no cover - eventlet is a dependency
-        pass
-    else:
+
         if patcher.is_monkey_patched("thread"):
             return tpool.execute(work, *args)
     return work(*args)
