@@ -108,7 +108,10 @@ CURSOR_MOVES_PER_SECOND = 30  # moves past this are dropped silently: cursors ar
 FLOOD_STRIKES_BEFORE_DISCONNECT = 200
 
 # --- timings ---------------------------------------------------------------------------------
-CURSOR_FLUSH_INTERVAL_MS = 50  # the server sends each board's cursors as one batch, at most 20 Hz
+# The server sends each board's cursors as one batch every 40 ms (25 Hz), on a fixed cadence: a
+# move waits at most that long, so with the batch's own sending a cursor arrives within 50 ms.
+CURSOR_FLUSH_INTERVAL_MS = 40
+CURSOR_SEND_INTERVAL_MS = 50  # a client sends its pointer at most this often (20 Hz), when moved
 AUTH_RECHECK_INTERVAL_S = 5  # every open socket's login or join is re-checked this often
 # Engine.IO heartbeats: the server queues a ping every PING_INTERVAL_S and closes a socket whose
 # pong has not come back PING_TIMEOUT_S after the ping was queued; the client gives up on a

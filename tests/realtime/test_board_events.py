@@ -15,6 +15,7 @@ from workshop.access import service as access
 from workshop.extensions import db
 from workshop.models import Board, BoardChange, utcnow
 from workshop.projects import service as projects
+from workshop.realtime import handlers
 from workshop.realtime import sessions as live_sessions
 
 
@@ -470,6 +471,22 @@ def test_cursors_are_batched_per_board(clients, cast):
     assert 1 <= len(batches) <= 2, batches
     assert batches[-1] == {"board_id": cast.board, "cursors": {peer_id: [19.0, 20.0]}}
     assert elsewhere.received(P.CURSORS_MOVED) == []
+
+
+def test_cursor_batches_keep_a_fixed_cadence_when_a_flush_takes_long():
+    """A batch leaves every CURSOR_FLUSH_INTERVAL_MS from the start of the previous one (so a
+    move waits at most that long), and at once after a flush that overran it."""
+    interval = P.CURSOR_FLUSH_INTERVAL_MS / 1000
+    tick = 0.0
+    ticks = []
+    for flush_s in (0.015, 0.015, 0.015, 1.5 * interval, 0.0):
+        tick = handlers.next_tick(tick, now_s=tick + flush_s, interval_s=interval)
+        ticks.append(round(tick, 3))
+    # 15 ms flushes do not stretch the period; one that overran is followed at once.
+    assert ticks[:3] == [round(interval, 3), round(2 * interval, 3), round(3 * interval, 3)]
+    assert ticks[3] == round(3 * interval + 1.5 * interval, 3)
+    assert ticks[4] == round(ticks[3] + interval, 3)
+    assert P.CURSOR_FLUSH_INTERVAL_MS <= 40  # a move's wait, with the batch's sending: < 50 ms
 
 
 def test_cursors_past_the_budget_or_off_the_board_are_dropped(clients, cast):

@@ -507,10 +507,20 @@ def _rights_changed(app, change: RightsChange) -> None:
         socketio.start_background_task(_recheck_sessions, app, change)
 
 
+def next_tick(previous_s: float, now_s: float, interval_s: float) -> float:
+    """When a periodic task runs next, on a fixed cadence: `interval_s` after its previous run
+    began, or at once when that run overran (a loaded host). Sleeping a whole interval after
+    each run would stretch the period by the run's own length, and a cursor's wait with it."""
+    return max(previous_s + interval_s, now_s)
+
+
 def _flush_cursors_forever() -> None:
     interval_s = P.CURSOR_FLUSH_INTERVAL_MS / 1000
+    tick = time.monotonic()
     while True:
-        socketio.sleep(interval_s)
+        now = time.monotonic()
+        tick = next_tick(tick, now, interval_s)
+        socketio.sleep(tick - now)
         try:
             for board_id, cursors in presence.take_cursors().items():
                 socketio.emit(

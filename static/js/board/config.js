@@ -1,7 +1,5 @@
 // Client-side settings, with their units. The server's own numbers are in protocol.js.
 
-import { CURSOR_FLUSH_INTERVAL_MS } from "./protocol.js";
-
 export const ACK_TIMEOUT_MS = 10_000; // no ack by then: treat as lost, send again (same change_id)
 export const JOIN_TIMEOUT_MS = 15_000;
 export const RETRY_BASE_MS = 500; // retryable errors: 0.5 s, 1 s, 2 s ... up to RETRY_MAX_MS
@@ -9,7 +7,6 @@ export const RETRY_MAX_MS = 15_000;
 // Broadcasts kept while a join's answer is on its way (a 5,000-item snapshot takes a while).
 export const PRE_JOIN_BUFFER_CHANGES = 2_000;
 export const GAP_RESYNC_MS = 1_000; // a seq gap open this long: re-join with since_seq
-export const CURSOR_SEND_INTERVAL_MS = CURSOR_FLUSH_INTERVAL_MS; // at most 20 Hz, only when moved
 export const CURSOR_IDLE_HIDE_MS = 10_000; // a peer's cursor fades after this long still
 export const ANNOUNCE_INTERVAL_MS = 2_500; // remote changes are summarised for screen readers
 export const KEY_MOVE_COMMIT_MS = 400; // arrow-key moves are sent as one change after a pause

@@ -93,7 +93,8 @@ export const CURSOR_MOVES_PER_SECOND = 30;
 export const FLOOD_STRIKES_BEFORE_DISCONNECT = 200;
 
 // --- timings --------------------------------------------------------------------------------
-export const CURSOR_FLUSH_INTERVAL_MS = 50;
+export const CURSOR_FLUSH_INTERVAL_MS = 40;
+export const CURSOR_SEND_INTERVAL_MS = 50;
 export const AUTH_RECHECK_INTERVAL_S = 5;
 // Heartbeats: long enough to ride out a loaded server's send backlog (workshop/protocol.py says why).
 export const PING_INTERVAL_S = 25;

@@ -8,12 +8,11 @@
 // - own changes leave one at a time, in order, each with its change_id; after a reconnect the
 //   queue is sent again with the same ids (the server acks what it already had as duplicates);
 // - retryable refusals and lost acks are retried with backoff; final refusals roll back;
-// - cursors leave at most every CURSOR_SEND_INTERVAL_MS, and only when they moved.
+// - cursors leave at most every P.CURSOR_SEND_INTERVAL_MS, and only when they moved.
 
 import { io } from "../../vendor/socket.io.esm.min.js";
 import {
   ACK_TIMEOUT_MS,
-  CURSOR_SEND_INTERVAL_MS,
   GAP_RESYNC_MS,
   JOIN_TIMEOUT_MS,
   PRE_JOIN_BUFFER_CHANGES,
@@ -76,7 +75,7 @@ export class BoardConnection {
       });
     this._bind();
     if (this.shared && this.socket.connected) this._join();
-    this.cursorTimer = setInterval(() => this._flushCursor(), CURSOR_SEND_INTERVAL_MS);
+    this.cursorTimer = setInterval(() => this._flushCursor(), P.CURSOR_SEND_INTERVAL_MS);
     this.gapTimer = setInterval(() => this._checkGap(), GAP_RESYNC_MS / 2);
     this._onOnline = () => this._setStatus(this._currentStatus());
     globalThis.addEventListener?.("online", this._onOnline);
