@@ -29,6 +29,7 @@ The generator: LOADGEN_DIR, else ../shared/loadgen (after `npm ci` there).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -98,6 +99,14 @@ SERIES = {
         Series("join", "join of a 5,000-item board", "sqlite", kind="join"),
     )
 }
+
+
+def at_rate(series: Series, rate: float | None) -> Series:
+    """The series with another rate per client (its title saying so); a join as it is."""
+    if rate is None or series.kind != "run":
+        return series
+    title = series.title.replace(f"x {series.rate:g}", f"x {rate:g}", 1)
+    return dataclasses.replace(series, rate=rate, title=title)
 
 
 # ---- figures from the generator's JSON (pure: tested on canned numbers) ---------------------
@@ -437,7 +446,7 @@ def report(results: dict[str, list[dict]], args, wbo_reason: str | None, started
     if wbo_reason:
         parts += [f"**WBO skipped**: {wbo_reason}.", ""]
     for name, runs in results.items():
-        series = SERIES[name]
+        series = at_rate(SERIES[name], args.rate)
         parts += [
             f"## {series.title}",
             "",
@@ -458,6 +467,12 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=30, help="measured seconds per run")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--join-samples", type=int, default=5)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="writes/s per client in the run series (default 2): lower on a host too slow to carry it",
+    )
     parser.add_argument(
         "--nice",
         type=int,
@@ -489,8 +504,9 @@ def main() -> None:
     raw = Path(tempfile.mkdtemp(prefix="side-by-side-"))
     results: dict[str, list[dict]] = {}
     for name in names:
-        print(f"\n{SERIES[name].title}", flush=True)
-        results[name] = run_series(SERIES[name], args, wbo_reason, raw)
+        series = at_rate(SERIES[name], args.rate)
+        print(f"\n{series.title}", flush=True)
+        results[name] = run_series(series, args, wbo_reason, raw)
     text = report(results, args, wbo_reason, started)
     if args.note:
         title, rest = text.split("\n", 1)
