@@ -7,6 +7,7 @@ anything else imports it, and it makes the PostgreSQL driver yield instead of bl
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 
 DEFAULT_PORT = 5000
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         mail.show_in_console()  # development e-mails are read on bin/run's output
     app.logger.info("serving on http://%s:%d (%s mode)", args.host, args.port, mode)
     log_output = os.environ.get("WORKSHOP_ACCESS_LOG", "0") == "1"
+    freeze_start_up_objects()
     if mode == "eventlet":
         import eventlet.wsgi
 
@@ -82,6 +84,15 @@ def main(argv: list[str] | None = None) -> None:
             allow_unsafe_werkzeug=True,
             log_output=log_output,
         )
+
+
+def freeze_start_up_objects() -> None:
+    """What start-up built (modules, the app, its templates, SQLAlchemy's mappers) lives as long
+    as the process: moved out of the cyclic collector's sight, so that a full collection scans
+    only what serving made. Every board of a process stops while the collector runs; a full
+    collection of everything took 120-200 ms every ten seconds or so on a slow core."""
+    gc.collect()
+    gc.freeze()
 
 
 def listener(host: str, port: int, backlog: int = LISTEN_BACKLOG):

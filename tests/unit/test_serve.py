@@ -32,3 +32,18 @@ def test_a_port_in_use_is_refused_not_shared():
             listener("127.0.0.1", first.getsockname()[1]).close()
     finally:
         first.close()
+
+
+def test_what_start_up_built_is_kept_out_of_the_collectors_sight():
+    """A full collection stops every board of the process: it scans only what serving made."""
+    import gc
+
+    from workshop.__main__ import freeze_start_up_objects
+
+    try:
+        freeze_start_up_objects()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # this interpreter's modules and objects at least
+        assert len(gc.get_objects(generation=2)) < frozen / 10
+    finally:
+        gc.unfreeze()
