@@ -331,6 +331,9 @@ def test_a_batch_of_new_changes_costs_one_round_trip_per_change(
     assert len(written) - len(item_writes) == 3, written
     reads = [s for s in statements if "FROM board_items" in s]
     assert len(reads) == 1, reads
+    # Read after the seq bump, which locks the board's row: nothing read may be stale.
+    first_bump = next(n for n, s in enumerate(statements) if s.startswith("UPDATE boards"))
+    assert statements.index(reads[0]) > first_bump
     with orm.Session(engine) as session:
         board = session.get(Board, board_id)
         assert (board.seq, board.live_items) == (16, 8)

@@ -238,7 +238,7 @@ class Sequencers:
         ids = [queued.change.change_id for queued in batch]
         board_id = batch[0].change.board_id
         if len(set(ids)) == len(ids) and not stored_change_ids(session, board_id, ids):
-            ledger = BatchLedger(board_id)
+            ledger = BatchLedger(board_id, named={op.id for q in batch for op in q.change.ops})
             try:
                 outcomes = self._write_each(session, batch, savepoints=False, ledger=ledger)
                 ledger.flush(session.connection())
@@ -257,16 +257,14 @@ class Sequencers:
     ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
         """Without savepoints and with more than one change, the first refusal raises
         _Refused (the caller rolls back and tries again with savepoints). With a `ledger`
-        (every change new), the changes' items are read at once and their rows kept there
-        for the caller to flush."""
+        (every change new), the changes' items are read at once (after the first change's seq
+        bump) and their rows kept there for the caller to flush."""
         if session.get_bind().dialect.name == "sqlite":
             # The write lock from the start (not at the first write), and a transaction open
             # before the first savepoint: the driver would otherwise let the outermost
             # savepoint's release commit.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         optimistic = not savepoints and len(batch) > 1
-        if ledger is not None:
-            ledger.prefetch(session.connection(), (op.id for q in batch for op in q.change.ops))
         outcomes: list[tuple[_Queued, AppliedChange | None, BaseException | None]] = []
         for queued in batch:
             savepoint = session.begin_nested() if savepoints else None

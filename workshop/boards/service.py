@@ -196,24 +196,32 @@ class BatchLedger:
     """What a sequencer's batch keeps in memory while it writes its changes in one transaction
     without savepoints (none refused, none a retry: a refusal rolls the batch back and it goes
     again without a ledger). Its first change bumps the board's seq, which locks the board's
-    row; each later change takes the next seq from here. The items its changes name are read
-    in one query, and each change's items stay here as it left them for the next. The changes'
-    rows and the board's seq and item count are written once, by `flush`, before the commit.
-    On PostgreSQL that is one round trip per change (its items' write) instead of four."""
+    row; each later change takes the next seq from here. The items its changes name (`named`)
+    are read in one query when the first change reads, after that bump: on PostgreSQL the row
+    lock orders this batch after any other writer of the board, so nothing read is stale. Each
+    change's items stay here as it left them for the next. The changes' rows and the board's
+    seq and item count are written once, by `flush`, before the commit. On PostgreSQL that is
+    one round trip per change (its items' write) instead of four."""
 
     board_id: int
+    named: set[str] = field(default_factory=set)  # item ids the batch's ops name
     board: tuple[int, str, bool, int, int] | None = None  # seq, kind, locked, live, project
     items: dict[str, Item] = field(default_factory=dict)  # as the batch has left them
     read: set[str] = field(default_factory=set)  # ids read or written (absent ones too)
     changes: list[dict[str, Any]] = field(default_factory=list)
     live_delta: int = 0
 
-    def prefetch(self, conn: sa.Connection, ids: Iterable[str]) -> None:
-        wanted = list(set(ids) - self.read)
+    def load(self, conn: sa.Connection, ids: Iterable[str]) -> dict[str, Item]:
+        """These items as the batch has left them (those it has not touched from the database,
+        with every other item its ops name on the first call)."""
+        ids = list(ids)
+        wanted = list((set(ids) | self.named) - self.read)
+        self.named = set()
         if wanted:
             rows = conn.execute(_LOAD_ITEMS, {"board": self.board_id, "ids": wanted})
             self.items.update((row.item_id, _item_from_row(row)) for row in rows)
             self.read.update(wanted)
+        return {i: self.items[i] for i in ids if i in self.items}
 
     def flush(self, conn: sa.Connection) -> None:
         if self.changes:
@@ -288,12 +296,10 @@ def _apply_in_transaction(
     stored: set[str] = set()
 
     def load(ids: Iterable[str]) -> dict[str, Item]:
-        ids = list(ids)
         if ledger is not None:
-            ledger.prefetch(conn, ids)
-            found = {i: ledger.items[i] for i in ids if i in ledger.items}
+            found = ledger.load(conn, ids)
         else:
-            rows = conn.execute(_LOAD_ITEMS, {"board": board_id, "ids": ids})
+            rows = conn.execute(_LOAD_ITEMS, {"board": board_id, "ids": list(ids)})
             found = {row.item_id: _item_from_row(row) for row in rows}
         stored.update(found)
         return found
