@@ -105,3 +105,11 @@ def test_static_files_are_looked_at_again_only_every_few_seconds(app, tmp_path, 
         assert second != first and second == hashlib.sha256(module.read_bytes()).hexdigest()[:12]
         assert f"board.js?v={second}" in versions.import_map()[0]
         assert len(walks) == 2
+
+
+def test_a_request_for_a_missing_static_file_is_not_remembered(tmp_path):
+    """Any path may be asked for: only files that exist are kept, so memory stays bounded."""
+    versions = StaticVersions(tmp_path)
+    for n in range(50):
+        assert versions.version(f"js/nope-{n}.js") is None
+    assert versions._seen == {}

@@ -47,7 +47,7 @@ class StaticVersions:
         self.root = root
         self._clock = clock
         self._cache: dict[str, tuple[tuple[int, int], str]] = {}
-        self._seen: dict[str, tuple[float, str | None]] = {}  # filename -> (when, version)
+        self._seen: dict[str, tuple[float, str]] = {}  # filename -> (when, version)
         self._map: tuple[tuple, str, str] | None = None
         self._map_seen = float("-inf")
 
@@ -57,7 +57,8 @@ class StaticVersions:
         if seen is not None and now - seen[0] < self.RECHECK_S:
             return seen[1]
         version = self._version(filename)
-        self._seen[filename] = (now, version)
+        if version is not None:  # only files that exist: a request may name any path
+            self._seen[filename] = (now, version)
         return version
 
     def _version(self, filename: str) -> str | None:
