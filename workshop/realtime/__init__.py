@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from workshop.boards.snapshots import SnapshotCache
     from workshop.extensions import db, socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
+    from workshop.realtime.direct_writes import DirectWrites
     from workshop.realtime.origins import origin_check
     from workshop.realtime.rights import RightsBus
     from workshop.realtime.sessions import SocketEventsSessionInterface
@@ -76,4 +77,6 @@ def init_app(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    # A message to a WebSocket under gevent is written at once when nothing waits before it.
+    DirectWrites.install(socketio.server.eio)
     socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")
