@@ -391,6 +391,33 @@ def test_a_revoked_invite_removes_the_participants_socket_at_the_next_check(two,
     ok(conductor.apply(cast.board, [sticky("s1")]))
 
 
+def test_the_sweep_gives_the_loop_back_between_sockets_and_skips_one_gone_meanwhile(
+    two, cast, sweep, monkeypatch
+):
+    conductor, participant = two
+    loaded: list[str] = []
+    pauses: list[int] = []
+    real_load = access.load_principal
+
+    def load(session, auth_session_id, now):
+        loaded.append(auth_session_id)
+        return real_load(session, auth_session_id, now)
+
+    def pause(_seconds):
+        pauses.append(len(loaded))
+        if len(pauses) == 2:
+            participant.disconnect()  # while the sweep waits, before its turn
+
+    monkeypatch.setattr(access, "load_principal", load)
+    monkeypatch.setattr(handlers.socketio, "sleep", pause)
+    sweep()
+
+    assert pauses == [0, 1], "a pause before each socket's check"
+    assert loaded == [conductor.entry.auth_session_id], "the socket gone meanwhile is skipped"
+    assert conductor.connected
+    ok(conductor.apply(cast.board, [sticky("s1")]))
+
+
 def test_a_removed_participant_is_disconnected_by_the_timer_without_help(two, cast):
     _, participant = two
     access.remove_participant(db.session, _participant(participant), utcnow())
