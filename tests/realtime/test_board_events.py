@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import flask
 import pytest
 import sqlalchemy as sa
 
@@ -358,6 +359,29 @@ def test_a_client_that_backs_off_when_limited_is_never_disconnected(two, cast):
     assert refused > 0 and participant.connected
 
 
+def test_board_changes_run_in_an_app_context_without_a_request_and_still_refuse_in_words(
+    clients, cast, monkeypatch
+):
+    seen: list[tuple[bool, bool]] = []
+    real_apply = handlers.service.apply_change
+
+    def apply_change(*args, **kwargs):
+        seen.append((flask.has_app_context(), flask.has_request_context()))
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(handlers.service, "apply_change", apply_change)
+    person = clients.as_participant(cast.invite_a, "Bea")
+    ok(person.join(cast.board))
+
+    ok(person.apply(cast.board, [sticky("s1")]))
+    refused = person.apply(cast.board_b, [sticky("s2")])
+    malformed = person.emit(P.APPLY_CHANGE, {"board_id": cast.board}, "extra")
+
+    assert seen == [(True, False)], "an app context, no request context (one change applied)"
+    assert refused["error"]["code"] == P.NOT_JOINED and refused["error"]["message"]
+    assert malformed["error"]["code"] == P.BAD_REQUEST
+
+
 # --- losing access --------------------------------------------------------------------------------------------
 
 
@@ -403,13 +427,13 @@ def test_the_sweep_gives_the_loop_back_between_sockets_and_skips_one_gone_meanwh
         loaded.append(auth_session_id)
         return real_load(session, auth_session_id, now)
 
-    def pause(_seconds):
+    def pause():
         pauses.append(len(loaded))
         if len(pauses) == 2:
             participant.disconnect()  # while the sweep waits, before its turn
 
     monkeypatch.setattr(access, "load_principal", load)
-    monkeypatch.setattr(handlers.socketio, "sleep", pause)
+    monkeypatch.setattr(handlers, "_give_the_loop_back", pause)
     sweep()
 
     assert pauses == [0, 1], "a pause before each socket's check"

@@ -235,3 +235,14 @@ def test_language_switch_refuses_to_leave_the_site(visitor):
     response = visitor.post_form("/language", {"lang": "en", "next": "//evil.example/"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_outside_a_request_the_language_is_italian_not_an_error(app):
+    # A board's changes run in an app context only (realtime/guards.app_context_event).
+    from flask_babel import gettext
+
+    from workshop.web.i18n import select_locale
+
+    with app.app_context():
+        assert select_locale() == "it"
+        assert gettext("Association") == "Associazione"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workshop.protocol import MAX_MESSAGE_BYTES, MOVE_CURSOR, PING_INTERVAL_S, PING_TIMEOUT_S
+from workshop.protocol import (
+    APPLY_CHANGE,
+    MAX_MESSAGE_BYTES,
+    MOVE_CURSOR,
+    PING_INTERVAL_S,
+    PING_TIMEOUT_S,
+    RUN_ACTION,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -17,6 +24,7 @@ def init_app(app: Flask) -> None:
     from workshop.extensions import db, socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
     from workshop.realtime.direct_writes import DirectWrites
+    from workshop.realtime.guards import app_context_event
     from workshop.realtime.origins import origin_check
     from workshop.realtime.rights import RightsBus
     from workshop.realtime.sessions import SocketEventsSessionInterface
@@ -80,3 +88,9 @@ def init_app(app: Flask) -> None:
     # A message to a WebSocket under gevent is written at once when nothing waits before it.
     DirectWrites.install(socketio.server.eio)
     socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")
+    # A board's changes: in an app context, without Flask-SocketIO's request per event.
+    for event, handler in (
+        (APPLY_CHANGE, handlers.on_apply_change),
+        (RUN_ACTION, handlers.on_run_action),
+    ):
+        socketio.server.on(event, app_context_event(app, handler), namespace="/")

@@ -286,11 +286,10 @@ def _leave(entry: SocketAuth, board_id: int, announce_later: bool = False) -> No
         socketio.emit(P.PEER_LEFT, message, to=board_room(board_id))
 
 
-@socketio.on(P.APPLY_CHANGE)
-@socket_event
 def on_apply_change(entry: SocketAuth, payload: Any):
     """Sent by a client to change a board. Acks {ok, seq, duplicate, ops} once committed;
-    broadcasts change_applied to the board's other sockets."""
+    broadcasts change_applied to the board's other sockets. Registered in an app context, not a
+    request context (realtime.init_app, guards.app_context_event)."""
     change = ops.parse_change(payload)
     if change.board_id not in entry.boards:
         raise NotJoined("join the board before changing it")
@@ -301,7 +300,7 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     if not policy.can_edit_board(who, project_id, change.board_id):
         raise Forbidden("you may look at this board but not change it")
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
-    sender = request.sid
+    sender = entry.sid
     seen: list[Any] = []
     room_id: list[int | None] = [None]
 
@@ -332,11 +331,10 @@ def on_apply_change(entry: SocketAuth, payload: Any):
     return {"ok": True, "seq": applied.seq, "duplicate": applied.duplicate, "ops": acked}
 
 
-@socketio.on(P.RUN_ACTION)
-@socket_event
 def on_run_action(entry: SocketAuth, payload: Any):
     """Sent by a client to run a canvas action. Acks {ok, seq, duplicate, ops, result} once
-    committed; broadcasts the action's change as change_applied to the board's other sockets."""
+    committed; broadcasts the action's change as change_applied to the board's other sockets.
+    Registered as on_apply_change is."""
     request_ = ops.parse_action(payload)
     board_id = request_.change.board_id
     if board_id not in entry.boards:
@@ -345,7 +343,7 @@ def on_run_action(entry: SocketAuth, payload: Any):
     who = entry.principal
     project_id = entry.board_projects[board_id]
     actor = Actor(who.identity, who.display_name, policy.can_conduct_board(who, project_id))
-    sender = request.sid
+    sender = entry.sid
     seen: list[Any] = []
     room_id: list[int | None] = [None]
 
@@ -540,11 +538,8 @@ def _recheck_sessions_forever(app) -> None:
 
 def _recheck_sessions(app, change: RightsChange | None = None) -> None:
     """Re-load the principal of every socket (or of those the change names): close the ended
-    ones, take boards from the others when their rights shrank.
-
-    The periodic sweep gives the event loop back after each socket, its connection returned
-    to the pool: 60 sockets in one go held every board of the process for ~40 ms every 5 s,
-    the writes' p99 (bench/results/2026-12-03-direct-writes.md)."""
+    ones, take boards from the others when their rights shrank. The periodic sweep gives the
+    loop back after each socket: 60 in one go held every board for ~40 ms every 5 s."""
     paced = change is None
     with app.app_context():
         try:
@@ -552,7 +547,7 @@ def _recheck_sessions(app, change: RightsChange | None = None) -> None:
             for entry in registry.all():
                 if paced:
                     db.session.close()
-                    socketio.sleep(0)
+                    _give_the_loop_back()
                     if registry.get(entry.sid) is not entry:
                         continue  # gone meanwhile
                 if change is not None and not change.affects(entry.principal):
@@ -577,6 +572,10 @@ def _recheck_sessions(app, change: RightsChange | None = None) -> None:
             log.exception("session re-check failed")
         finally:
             db.session.remove()
+
+
+def _give_the_loop_back() -> None:
+    socketio.sleep(0)
 
 
 def _end_socket(sid: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -35,8 +35,9 @@ THIRD_SECTOR_TYPE_LABELS = {
 
 
 def select_locale() -> str:
-    """The language the person chose, else Italian."""
-    chosen = session.get("lang")
+    """The language the person chose, else Italian (outside a request too: a board's changes
+    run in an app context only, realtime/guards.app_context_event)."""
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
