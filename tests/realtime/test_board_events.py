@@ -415,31 +415,39 @@ def test_a_revoked_invite_removes_the_participants_socket_at_the_next_check(two,
     ok(conductor.apply(cast.board, [sticky("s1")]))
 
 
-def test_the_sweep_gives_the_loop_back_between_sockets_and_skips_one_gone_meanwhile(
-    two, cast, sweep, monkeypatch
-):
-    conductor, participant = two
-    loaded: list[str] = []
-    pauses: list[int] = []
-    real_load = access.load_principal
+def test_the_sweep_reads_the_same_few_statements_for_two_sockets_or_eight(clients, cast, sweep):
+    def statements_of_a_sweep() -> int:
+        counted: list[str] = []
 
-    def load(session, auth_session_id, now):
-        loaded.append(auth_session_id)
-        return real_load(session, auth_session_id, now)
+        def count(_conn, _cursor, statement, *_args):
+            counted.append(statement)
 
-    def pause():
-        pauses.append(len(loaded))
-        if len(pauses) == 2:
-            participant.disconnect()  # while the sweep waits, before its turn
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            sweep()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(counted)
 
-    monkeypatch.setattr(access, "load_principal", load)
-    monkeypatch.setattr(handlers, "_give_the_loop_back", pause)
+    people = [clients.as_participant(cast.invite_a, f"P{n}") for n in range(2)]
+    for person in people:
+        ok(person.join(cast.board))
+    with_two = statements_of_a_sweep()
+    people += [clients.as_participant(cast.invite_a, f"Q{n}") for n in range(5)]
+    people.append(clients.as_user(cast.conductor, "carla"))
+    for person in people[2:]:
+        ok(person.join(cast.board))
+    with_eight = statements_of_a_sweep()
+
+    assert with_eight <= with_two + 2, "a user among them: the users, the conductors, once"
+    assert all(person.connected for person in people)
+    # Still a check: a revoked invite ends its sockets, and only those.
+    access.revoke_invite(
+        db.session, db.session.get(type(cast.invite_a), cast.invite_a.id), utcnow()
+    )
+    db.session.commit()
     sweep()
-
-    assert pauses == [0, 1], "a pause before each socket's check"
-    assert loaded == [conductor.entry.auth_session_id], "the socket gone meanwhile is skipped"
-    assert conductor.connected
-    ok(conductor.apply(cast.board, [sticky("s1")]))
+    assert [person.connected for person in people] == [False] * 7 + [True]
 
 
 def test_a_removed_participant_is_disconnected_by_the_timer_without_help(two, cast):

@@ -538,21 +538,21 @@ def _recheck_sessions_forever(app) -> None:
 
 def _recheck_sessions(app, change: RightsChange | None = None) -> None:
     """Re-load the principal of every socket (or of those the change names): close the ended
-    ones, take boards from the others when their rights shrank. The periodic sweep gives the
-    loop back after each socket: 60 in one go held every board for ~40 ms every 5 s."""
-    paced = change is None
+    ones, take boards from the others when their rights shrank. One bulk load for them all:
+    one load each held every board for ~40 ms every 5 s with 60 people."""
     with app.app_context():
         try:
             now = utcnow()
-            for entry in registry.all():
-                if paced:
-                    db.session.close()
-                    _give_the_loop_back()
-                    if registry.get(entry.sid) is not entry:
-                        continue  # gone meanwhile
-                if change is not None and not change.affects(entry.principal):
-                    continue
-                who = access.load_principal(db.session, entry.auth_session_id, now)
+            entries = [
+                entry
+                for entry in registry.all()
+                if change is None or change.affects(entry.principal)
+            ]
+            principals = access.load_principals(
+                db.session, [entry.auth_session_id for entry in entries], now
+            )
+            for entry in entries:
+                who = principals[entry.auth_session_id]
                 if who is None:
                     _end_socket(entry.sid)
                     continue
@@ -572,10 +572,6 @@ def _recheck_sessions(app, change: RightsChange | None = None) -> None:
             log.exception("session re-check failed")
         finally:
             db.session.remove()
-
-
-def _give_the_loop_back() -> None:
-    socketio.sleep(0)
 
 
 def _end_socket(sid: str) -> None:
