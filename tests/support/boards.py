@@ -49,7 +49,7 @@ class MemoryBoard:
         return [it for it in self.items.values() if it.alive and it.type in types]
 
     def _load(self, ids: Iterable[str]) -> dict[str, Item]:
-        return {i: self.items[i] for i in ids if i in self.items}
+        return {i: copy.deepcopy(self.items[i]) for i in ids if i in self.items}
 
     def _referrers(self, target_id: str) -> list[str]:
         return [

@@ -369,6 +369,10 @@ def test_changes_of_one_batch_build_on_each_other(engine, boards, locks, sequenc
         event.remove(engine, "before_cursor_execute", listener)
     assert [submitter.answer(c).seq for c in changes] == [1, 2, 3, 4, 5, 6]
     assert not [s for s in statements if "SAVEPOINT" in s.upper()]
+    # Each change broadcasts what it did, not what a later change of the batch did after it.
+    created = submitter.answer(changes[0]).ops[0]["fields"]
+    assert created.get("text") != "due" and created.get("x") != 50.0
+    assert submitter.answer(changes[1]).ops[0]["fields"] == {"text": "due"}
     with orm.Session(engine) as session:
         board = session.get(Board, board_id)
         assert (board.seq, board.live_items) == (6, 2)

@@ -10,6 +10,7 @@ committed together with whatever else was queued (group commit).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -221,7 +222,9 @@ class BatchLedger:
             rows = conn.execute(_LOAD_ITEMS, {"board": self.board_id, "ids": wanted})
             self.items.update((row.item_id, _item_from_row(row)) for row in rows)
             self.read.update(wanted)
-        return {i: self.items[i] for i in ids if i in self.items}
+        # Copies: the applier changes what it gets, and an earlier change of the batch still
+        # broadcasts the fields it left.
+        return {i: copy.deepcopy(self.items[i]) for i in ids if i in self.items}
 
     def flush(self, conn: sa.Connection) -> None:
         if self.changes:

@@ -8,7 +8,6 @@ and those follow-on ops are part of the applied change, so every client sees the
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +58,8 @@ class Outcome:
     live_delta: int = 0
 
 
+# The items of these ids, the applier's to change: fresh from the database, or copies of items
+# held elsewhere (a batch's ledger). A deep copy of each here took 2-3% of the server's CPU.
 Loader = Callable[[Iterable[str]], dict[str, Item]]
 Referrers = Callable[[str], Iterable[str]]
 # (board kind, ids) -> {id: type} of the live ones among them, on the project's board of that kind.
@@ -144,8 +145,7 @@ class Applier:
         if wanted:
             found = self._load(wanted)
             for item_id in wanted:
-                item = found.get(item_id)
-                self.work[item_id] = copy.deepcopy(item) if item is not None else None
+                self.work[item_id] = found.get(item_id)
 
     def _get(self, item_id: str) -> Item | None:
         self.prefetch([item_id])
