@@ -82,17 +82,17 @@ if _GeventWebSocketWSGI is not None:
         def __call__(self, environ: dict, start_response: Any) -> Any:
             websocket = environ.get("wsgi.websocket")
             raw = getattr(getattr(websocket, "handler", None), "socket", None)
-            registry = getattr(self.engine_socket, "server", None)
-            registry = getattr(registry, "direct_writes", None)
+            engine_server = getattr(self.engine_socket, "server", None)
+            writes = getattr(engine_server, "direct_writes", None)
             # Only a plain gevent socket: TLS would need its own record layer.
-            if registry is not None and type(raw) is _gevent_socket.socket:
+            if writes is not None and type(raw) is _gevent_socket.socket:
                 self.raw_socket = raw
-                registry.opened(self.engine_socket.sid, self)
+                writes.opened(self.engine_socket.sid, self)
             try:
                 return super().__call__(environ, start_response)
             finally:
                 if self.raw_socket is not None:
-                    registry.closed(self.engine_socket.sid, self)
+                    writes.closed(self.engine_socket.sid, self)
 
         def send(self, message: Any) -> Any:
             self.writing = True
