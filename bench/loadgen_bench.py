@@ -207,6 +207,13 @@ def read_result(result_file: Path, printed: str) -> dict:
     return json.loads(result_file.read_text())
 
 
+def commit_of_checkout() -> str:
+    """The checkout's commit, short, for a report."""
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+
+
 def free_port() -> int:
     import socket
 
@@ -381,9 +388,7 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="loadgen-bench-"))
     out.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    commit = commit_of_checkout()
     rows = []
     for kind in args.db.split(","):
         with prepared_database(kind, args.async_mode) as (db, env):

@@ -163,12 +163,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="a Markdown file for the report")
     args = parser.parse_args()
     raw = Path(tempfile.mkdtemp(prefix="neighbours-"))
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=Path(__file__).resolve().parent,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    commit = lb.commit_of_checkout()
     parts = [
         f"# A lab room beside a busy room ({time.strftime('%Y-%m-%d %H:%M')})",
         "",

@@ -50,6 +50,7 @@ from loadgen_bench import (  # noqa: E402
     ROOT,
     SERVER_CPU,
     ScratchDatabase,
+    commit_of_checkout,
     cpu0_busy_ticks,
     free_port,
     loadgen_dir,
@@ -425,9 +426,7 @@ def run_series(series: Series, args, wbo_reason: str | None, out: Path) -> list[
 
 
 def report(results: dict[str, list[dict]], args, wbo_reason: str | None, started: str) -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    commit = commit_of_checkout()
     pinning = (
         "server on CPU 0, generator on CPU 1"
         if shutil.which("taskset")
