@@ -23,7 +23,6 @@ def init_app(app: Flask) -> None:
     from workshop.boards.snapshots import SnapshotCache
     from workshop.extensions import db, socketio
     from workshop.realtime import handlers  # noqa: F401 - registers the event handlers
-    from workshop.realtime.direct_writes import DirectWrites
     from workshop.realtime.guards import app_context_event
     from workshop.realtime.origins import origin_check
     from workshop.realtime.rights import RightsBus
@@ -85,8 +84,11 @@ def init_app(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    # A message to a WebSocket under gevent is written at once when nothing waits before it.
-    DirectWrites.install(socketio.server.eio)
+    if socketio.server.eio.async_mode == "gevent":  # an eventlet process never imports gevent
+        from workshop.realtime.direct_writes import DirectWrites
+
+        # A message to a WebSocket is written at once when nothing waits before it.
+        DirectWrites.install(socketio.server.eio)
     socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")
     # A board's changes: in an app context, without Flask-SocketIO's request per event.
     for event, handler in (
