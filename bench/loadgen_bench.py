@@ -182,10 +182,13 @@ def prioritised(nice: int, command: list[str], **popen) -> subprocess.Popen:
     return process
 
 
-def start_server(env: dict[str, str], port: int, log: Path, nice: int) -> subprocess.Popen:
-    command = pinned(
-        SERVER_CPU, [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)]
-    )
+def start_server(
+    env: dict[str, str], port: int, log: Path, nice: int, cpu: str | None = SERVER_CPU
+) -> subprocess.Popen:
+    """`python -m workshop` on `port`, pinned to `cpu` (None: not pinned), once it answers."""
+    command = [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)]
+    if cpu is not None:
+        command = pinned(cpu, command)
     process = prioritised(
         nice, command, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
     )

@@ -20,7 +20,6 @@ import argparse
 import os
 import secrets
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -42,16 +41,7 @@ def one_run(args, env: dict[str, str], raw: Path, processes: int, tag: str) -> d
     try:
         for port in ports:
             log = raw / f"{tag}-{port}.log"
-            process = lb.prioritised(
-                args.nice,
-                [sys.executable, "-m", "workshop", "--host", "127.0.0.1", "--port", str(port)],
-                env=env,
-                cwd=lb.ROOT,
-                stdout=log.open("ab"),
-                stderr=subprocess.STDOUT,
-            )
-            servers.append(process)
-            lb.wait_for_http(f"http://127.0.0.1:{port}/healthz", process, log)
+            servers.append(lb.start_server(env, port, log, args.nice, cpu=None))
         load_before = Path("/proc/loadavg").read_text().split()[0]
         ticks_before = [lb.process_ticks(s.pid) for s in servers]
         started = time.monotonic()

@@ -25,16 +25,11 @@ from typing import Any
 
 from engineio import packet as eio_packet
 
-try:
-    from engineio.async_drivers.gevent import WebSocketWSGI as _GeventWebSocketWSGI
-    from gevent import socket as _gevent_socket
-    from geventwebsocket.websocket import Header, WebSocket
-except ImportError:  # pragma: no cover - gevent is a dependency; eventlet needs none of this
-    _GeventWebSocketWSGI = None
+# Imported by a gevent process only (realtime.init_app): gevent and gevent-websocket are there.
+from engineio.async_drivers.gevent import WebSocketWSGI as _GeventWebSocketWSGI
+from gevent import socket as _gevent_socket
+from geventwebsocket.websocket import Header, WebSocket
 
-# Packets of other types (pings, close, upgrade's noop) keep engineio's queue, and with it the
-# writer's own timing: its wait on the queue ends with the connection when no ping arrives.
-_DIRECT_TYPES = frozenset({eio_packet.MESSAGE})
 _NO_WAIT_S = 0.0
 
 
@@ -57,7 +52,7 @@ class _QueuedFrame(eio_packet.Packet):
 def text_frame(pkt: eio_packet.Packet) -> bytes:
     """The WebSocket frame of an Engine.IO text packet, built once per packet: every recipient
     of a broadcast gets the same packet object."""
-    frame = pkt.__dict__.get("_ws_frame")
+    frame = getattr(pkt, "_ws_frame", None)
     if frame is None:
         payload = pkt.encode().encode("utf-8")
         header = Header.encode_header(True, WebSocket.OPCODE_TEXT, b"", len(payload), 0)
@@ -65,43 +60,41 @@ def text_frame(pkt: eio_packet.Packet) -> bytes:
     return frame
 
 
-if _GeventWebSocketWSGI is not None:
+class DirectWebSocketWSGI(_GeventWebSocketWSGI):
+    """engineio's gevent WebSocket, known to DirectWrites while it is open, whose send
+    (called by the writer thread only) says when a write is under way and writes queued
+    frames as they are."""
 
-    class DirectWebSocketWSGI(_GeventWebSocketWSGI):
-        """engineio's gevent WebSocket, known to DirectWrites while it is open, whose send
-        (called by the writer thread only) says when a write is under way and writes queued
-        frames as they are."""
+    def __init__(self, handler: Any, server: Any) -> None:
+        super().__init__(handler, server)
+        # The handler is the engine socket's _websocket_handler, bound to it.
+        self.engine_socket = getattr(handler, "__self__", None)
+        self.writing = False
+        self.raw_socket = None
 
-        def __init__(self, handler: Any, server: Any) -> None:
-            super().__init__(handler, server)
-            # The handler is the engine socket's _websocket_handler, bound to it.
-            self.engine_socket = getattr(handler, "__self__", None)
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        websocket = environ.get("wsgi.websocket")
+        raw = getattr(getattr(websocket, "handler", None), "socket", None)
+        engine_server = getattr(self.engine_socket, "server", None)
+        writes = getattr(engine_server, "direct_writes", None)
+        # Only a plain gevent socket: TLS would need its own record layer.
+        if writes is not None and type(raw) is _gevent_socket.socket:
+            self.raw_socket = raw
+            writes.opened(self.engine_socket.sid, self)
+        try:
+            return super().__call__(environ, start_response)
+        finally:
+            if self.raw_socket is not None:
+                writes.closed(self.engine_socket.sid, self)
+
+    def send(self, message: Any) -> Any:
+        self.writing = True
+        try:
+            if isinstance(message, FrameBytes):
+                return self._sock.raw_write(message)
+            return super().send(message)
+        finally:
             self.writing = False
-            self.raw_socket = None
-
-        def __call__(self, environ: dict, start_response: Any) -> Any:
-            websocket = environ.get("wsgi.websocket")
-            raw = getattr(getattr(websocket, "handler", None), "socket", None)
-            engine_server = getattr(self.engine_socket, "server", None)
-            writes = getattr(engine_server, "direct_writes", None)
-            # Only a plain gevent socket: TLS would need its own record layer.
-            if writes is not None and type(raw) is _gevent_socket.socket:
-                self.raw_socket = raw
-                writes.opened(self.engine_socket.sid, self)
-            try:
-                return super().__call__(environ, start_response)
-            finally:
-                if self.raw_socket is not None:
-                    writes.closed(self.engine_socket.sid, self)
-
-        def send(self, message: Any) -> Any:
-            self.writing = True
-            try:
-                if isinstance(message, FrameBytes):
-                    return self._sock.raw_write(message)
-                return super().send(message)
-            finally:
-                self.writing = False
 
 
 class DirectWrites:
@@ -118,7 +111,7 @@ class DirectWrites:
     @classmethod
     def install(cls, engine_server: Any) -> DirectWrites | None:
         """Install on a gevent engineio server using gevent-websocket; None elsewhere."""
-        if _GeventWebSocketWSGI is None or engine_server.async_mode != "gevent":
+        if engine_server.async_mode != "gevent":
             return None
         if engine_server._async.get("websocket") is not _GeventWebSocketWSGI:
             return None  # simple-websocket, not gevent-websocket
@@ -160,8 +153,10 @@ class DirectWrites:
     @staticmethod
     def _may_go_direct(websocket: DirectWebSocketWSGI, pkt: eio_packet.Packet) -> bool:
         engine_socket = websocket.engine_socket
+        # Other packets (pings, close, upgrade's noop) keep engineio's queue, and with it the
+        # writer's own timing: its wait on the queue ends the connection when no ping arrives.
         return (
-            pkt.packet_type in _DIRECT_TYPES
+            pkt.packet_type == eio_packet.MESSAGE
             and not pkt.binary
             and engine_socket.upgraded
             and not engine_socket.upgrading
