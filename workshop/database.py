@@ -8,6 +8,7 @@ session.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +24,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 DB_POOL_SIZE = 10
 DB_MAX_OVERFLOW = 20
 DB_POOL_TIMEOUT_S = 10.0
+# A pooled PostgreSQL connection that sat unused for longer than this is pinged before it is
+# handed out (the server may have closed it meanwhile: a restart, an idle timeout). One that
+# came back to the pool less than this ago is not: at a plenary's pace every change took a
+# connection from the pool, and the ping was one round trip in ten of a change's.
+PING_AFTER_IDLE_S = 5.0
 
 
 def make_engine(
@@ -38,12 +44,37 @@ def make_engine(
         engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **options)
         _tune_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    # pre_ping replaces connections that the server closed while the app was idle.
-    return sa.create_engine(url, pool_pre_ping=True, **options)
+    ping_after_idle_s = options.pop("ping_after_idle_s", PING_AFTER_IDLE_S)
+    engine = sa.create_engine(url, **options)
+    _ping_when_idle(engine, ping_after_idle_s)
+    return engine
 
 
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
+    """SQLAlchemy's pessimistic disconnect handling (its pre-ping), for the connections that
+    sat in the pool longer than `idle_s` only. A ping that fails raises DisconnectionError: the
+    pool drops that connection and hands out a new one, and the caller never sees it."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < idle_s:
+            return  # just connected, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DisconnectionError("the database closed an idle connection") from error
+
+
+_IDLE_SINCE = "workshop.idle_since"
 
 
 def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
