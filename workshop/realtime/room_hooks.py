@@ -86,14 +86,15 @@ def check_change(
     may refuse it. A participant's canvas action (it reads the whole board, hidden items too)
     waits for the reveal. Returns the room's id (None for a board outside any live session)."""
     board_id = change.board_id
-    room = once_per_batch(
+    board_rules = once_per_batch(
         db.session, ("room", board_id), lambda: rooms.room_rules_of_board(db.session, board_id)
     )
+    room = board_rules.room
     if not actor.may_conduct:
         viewer = Viewer(actor.identity, False)
         privacy.check_hidden_project_refs(db.session, change.board_id, viewer, change.ops)
     if in_batch(db.session):
-        _read_for_broadcast(board_id, room)
+        _read_for_broadcast(board_id, board_rules)
     if room is None:
         return None
     rules.check_ops_in_phase(room.phase, change.ops, actor.may_conduct)
@@ -182,13 +183,15 @@ def _visibility(board_id: int, wire: dict[str, Any], room_id: int | None) -> Vis
     return Visibility(window, metas, project_id)
 
 
-def _read_for_broadcast(board_id: int, room: rooms.RoomRules | None) -> None:
-    """Read in the batch's transaction, before its commit, what its broadcasts will ask: after
-    the commit they then need no connection (on PostgreSQL a checkout, its ping and its
-    rollback are round trips that each let every other task run before the ack goes)."""
+def _read_for_broadcast(board_id: int, board_rules: rooms.BoardRules) -> None:
+    """Keep for the batch's broadcasts what they will ask, read in the batch's transaction
+    before its commit: after the commit they then need no connection (on PostgreSQL a
+    checkout, its ping and its rollback are round trips that each let every other task run
+    before the ack goes)."""
+    room = board_rules.room
     window = _window(room.id, room) if room is not None else rules.Privacy()
     if not window.active:
-        _anonymous_on(board_id)
+        once_per_batch(db.session, ("anonymous", board_id), lambda: board_rules.anonymous)
 
 
 def _window(room_id: int, room: rooms.RoomRules | None = None) -> rules.Privacy:

@@ -63,6 +63,7 @@ from workshop.rooms.locks import lock_board, lock_frame, locked_frames, release_
 from workshop.rooms.privacy import seal_anonymity
 from workshop.rooms.rules import Privacy
 from workshop.rooms.sessions import (  # noqa: F401 - re-exported
+    BoardRules,
     RoomFacts,
     RoomRules,
     SessionBoards,
