@@ -5,10 +5,11 @@ task per board while the board has work (the task of the change that finds the b
 for its first batch, then a task of its own while changes keep queueing; gone when the queue
 is empty), takes the board's lock, takes everything queued (at most MAX_BATCH_CHANGES),
 and writes the batch in one transaction: each change is sequenced and checked against the
-board as the batch has left it so far. Retries are looked for once for the whole batch, and
-the batch is written without savepoints; when a change is refused (rare), the batch is rolled
-back and written again with a savepoint per change, so that the refused change is undone
-alone and the others go on. One commit for the whole batch; then, in seq order, each
+board as the batch has left it so far. The batch is written first without savepoints and
+without looking for retries: the insert of its changes finds a change id the board already
+holds. When a change is refused or found a retry (rare), the batch is rolled back and written
+again with a savepoint and a look for its retry per change, so that the refused change is
+undone alone and the others go on. One commit for the whole batch; then, in seq order, each
 change is broadcast (its `after_commit`) and its caller released to send the ack. No ack
 precedes its commit, and a batch whose commit fails acknowledges nothing.
 
@@ -18,12 +19,13 @@ transaction (only that) also takes the database's one writer. Callers that write
 (service.apply_change without a sequencer: web routes, the ledger, the demo, room controls)
 take the same board lock, so a board's changes keep one order whichever way they came.
 
-The database stays the only state between batches: the checks read it inside the batch's
-transaction, where the earlier changes of the batch are already visible, and a retried
-change_id is found as before (the retry is acknowledged as a duplicate, also within one
-batch). Within a batch of new changes, what its changes read and write of the board (its seq,
-its items, the changes' rows) is kept in a BatchLedger and written once before the commit:
-one round trip per change on PostgreSQL instead of four. Nothing of it outlives the batch.
+The database is the durable log. What a batch reads and writes of the board (its seq, its
+items, the changes' rows) is kept in a BatchLedger and written once before the commit. The
+items a committed batch leaves are kept for the board's next batch (batch.ItemCache), which
+uses them only when its seq bump proves nobody else wrote the board since (another process,
+a direct writer, a compaction); else it reads them again. On PostgreSQL a single move is then
+five round trips (begin, seq bump, item write, change insert, commit) and the room's read
+once per batch, where it was ten.
 """
 
 from __future__ import annotations
@@ -37,15 +39,11 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from workshop.boards.batch import BatchLedger, ItemCache
 from workshop.boards.canvas import ActionResult, BoardView
 from workshop.boards.locks import WriteLocks
 from workshop.boards.ops import Change
-from workshop.boards.service import (
-    AppliedChange,
-    BatchLedger,
-    _apply_in_transaction,
-    stored_change_ids,
-)
+from workshop.boards.service import AppliedChange, _apply_in_transaction
 from workshop.boards.state import Actor
 
 # Changes committed together at most: a batch holds SQLite's writer for its length, and a
@@ -107,9 +105,11 @@ class Sequencers:
         session: Callable[[], Session],
         spawn: Callable[[Callable[[int], None], int], object],
         max_batch: int = MAX_BATCH_CHANGES,
+        items: ItemCache | None = None,
     ) -> None:
         self.locks = locks
         self.max_batch = max_batch
+        self.items = items if items is not None else ItemCache()
         self._session = session
         self._spawn = spawn
         self._guard = threading.Lock()
@@ -207,13 +207,15 @@ class Sequencers:
     def _write_and_release(self, session: Session, batch: list[_Queued]) -> None:
         with self.locks.database():
             try:
-                outcomes = self._write(session, batch)
+                outcomes, ledger = self._write(session, batch)
                 session.commit()
             except Exception as error:  # noqa: BLE001 - nothing committed: every change fails
                 # Each caller gets the error and reports it as its handler does (an outage is
                 # `unavailable`, retried), so it is not logged here a second time.
                 session.rollback()
-                outcomes = [(queued, None, error) for queued in batch]
+                outcomes, ledger = [(queued, None, error) for queued in batch], None
+        if ledger is not None:
+            ledger.committed()
         # Committed: in seq order, broadcast each change, then release its ack.
         for queued, applied, error in outcomes:
             if applied is not None and queued.after_commit is not None:
@@ -226,26 +228,31 @@ class Sequencers:
 
     def _write(
         self, session: Session, batch: list[_Queued]
-    ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
-        """Each change of the batch in the batch's transaction; the caller commits.
+    ) -> tuple[
+        list[tuple[_Queued, AppliedChange | None, BaseException | None]], BatchLedger | None
+    ]:
+        """Each change of the batch in the batch's transaction; the caller commits, then tells
+        the ledger (when one wrote the batch) that its items are the board's.
 
-        First without savepoints, each a round trip to PostgreSQL (two per change): a refusal
-        is rare, and when one comes the batch is rolled back and written again with a savepoint
-        per change, so that it is refused alone. A retry in the batch (its id already stored,
-        or twice in the batch) goes straight to savepoints: it gives its seq back."""
-        if len(batch) == 1:  # no savepoint needed: its refusal is the batch's rollback
-            return self._write_each(session, batch, savepoints=False)
+        First with a BatchLedger and without savepoints: a refusal or a retry is rare. When one
+        comes, the batch is rolled back and written again, one change alone with a look for its
+        retry, more with a savepoint and that look per change, so that a refused change is
+        refused alone and a retry is acknowledged as what it was."""
         ids = [queued.change.change_id for queued in batch]
-        board_id = batch[0].change.board_id
-        if len(set(ids)) == len(ids) and not stored_change_ids(session, board_id, ids):
-            ledger = BatchLedger(board_id, named={op.id for q in batch for op in q.change.ops})
+        if len(set(ids)) == len(ids):  # else a retry in the batch itself: it gives its seq back
+            ledger = BatchLedger(
+                batch[0].change.board_id,
+                named={op.id for q in batch for op in q.change.ops},
+                cache=self.items,
+            )
             try:
                 outcomes = self._write_each(session, batch, savepoints=False, ledger=ledger)
-                ledger.flush(session.connection())
-                return outcomes
+                if ledger.flush(session.connection()):
+                    return outcomes, ledger
             except _Refused:
-                session.rollback()
-        return self._write_each(session, batch, savepoints=True)
+                pass
+            session.rollback()
+        return self._write_each(session, batch, savepoints=len(batch) > 1), None
 
     def _write_each(
         self,
@@ -255,16 +262,16 @@ class Sequencers:
         savepoints: bool,
         ledger: BatchLedger | None = None,
     ) -> list[tuple[_Queued, AppliedChange | None, BaseException | None]]:
-        """Without savepoints and with more than one change, the first refusal raises
-        _Refused (the caller rolls back and tries again with savepoints). With a `ledger`
-        (every change new), the changes' items are read at once (after the first change's seq
-        bump) and their rows kept there for the caller to flush."""
+        """With a `ledger`, without savepoints, the first refusal raises _Refused (the caller
+        rolls back and tries again without it), the changes' items come from the ledger (read
+        at once after the first change's seq bump, or kept from the last batch) and their rows
+        are kept there for the caller to flush."""
         if session.get_bind().dialect.name == "sqlite":
             # The write lock from the start (not at the first write), and a transaction open
             # before the first savepoint: the driver would otherwise let the outermost
             # savepoint's release commit.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        optimistic = not savepoints and len(batch) > 1
+        optimistic = ledger is not None
         outcomes: list[tuple[_Queued, AppliedChange | None, BaseException | None]] = []
         for queued in batch:
             savepoint = session.begin_nested() if savepoints else None

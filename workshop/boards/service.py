@@ -10,11 +10,10 @@ committed together with whatever else was queued (group commit).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,6 +32,9 @@ from workshop.models import (
     BoardItemLink,
     utcnow,
 )
+
+if TYPE_CHECKING:  # the ledger's module reads this one's statements
+    from workshop.boards.batch import BatchLedger
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,12 @@ _BUMP_SEQ = (
     .where(_BOARDS.c.id == sa.bindparam("board"))
     .values(seq=_BOARDS.c.seq + 1)
     .returning(
-        _BOARDS.c.seq, _BOARDS.c.kind, _BOARDS.c.locked, _BOARDS.c.live_items, _BOARDS.c.project_id
+        _BOARDS.c.seq,
+        _BOARDS.c.kind,
+        _BOARDS.c.locked,
+        _BOARDS.c.live_items,
+        _BOARDS.c.project_id,
+        _BOARDS.c.compacted_seq,
     )
 )
 _SEEN_CHANGE = sa.select(_CHANGES).where(
@@ -185,68 +192,6 @@ _COUNT_LIVE = (
     .where(_BOARDS.c.id == sa.bindparam("board"))
     .values(live_items=_BOARDS.c.live_items + sa.bindparam("delta"))
 )
-_SET_SEQ_AND_COUNT = (
-    sa.update(_BOARDS)
-    .where(_BOARDS.c.id == sa.bindparam("board"))
-    .values(seq=sa.bindparam("seq"), live_items=_BOARDS.c.live_items + sa.bindparam("delta"))
-)
-
-
-@dataclass
-class BatchLedger:
-    """What a sequencer's batch keeps in memory while it writes its changes in one transaction
-    without savepoints (none refused, none a retry: a refusal rolls the batch back and it goes
-    again without a ledger). Its first change bumps the board's seq, which locks the board's
-    row; each later change takes the next seq from here. The items its changes name (`named`)
-    are read in one query when the first change reads, after that bump: on PostgreSQL the row
-    lock orders this batch after any other writer of the board, so nothing read is stale. Each
-    change's items stay here as it left them for the next. The changes' rows and the board's
-    seq and item count are written once, by `flush`, before the commit. On PostgreSQL that is
-    one round trip per change (its items' write) instead of four."""
-
-    board_id: int
-    named: set[str] = field(default_factory=set)  # item ids the batch's ops name
-    board: tuple[int, str, bool, int, int] | None = None  # seq, kind, locked, live, project
-    items: dict[str, Item] = field(default_factory=dict)  # as the batch has left them
-    read: set[str] = field(default_factory=set)  # ids read or written (absent ones too)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    live_delta: int = 0
-
-    def load(self, conn: sa.Connection, ids: Iterable[str]) -> dict[str, Item]:
-        """These items as the batch has left them (those it has not touched from the database,
-        with every other item its ops name on the first call)."""
-        ids = list(ids)
-        wanted = list((set(ids) | self.named) - self.read)
-        self.named = set()
-        if wanted:
-            rows = conn.execute(_LOAD_ITEMS, {"board": self.board_id, "ids": wanted})
-            self.items.update((row.item_id, _item_from_row(row)) for row in rows)
-            self.read.update(wanted)
-        # Copies: the applier changes what it gets, and an earlier change of the batch still
-        # broadcasts the fields it left.
-        return {i: copy.deepcopy(self.items[i]) for i in ids if i in self.items}
-
-    def flush(self, conn: sa.Connection) -> None:
-        if self.changes:
-            conn.execute(_INSERT_CHANGE, self.changes)
-        if self.board is not None:
-            last_seq = self.board[0]
-            conn.execute(
-                _SET_SEQ_AND_COUNT,
-                {"board": self.board_id, "seq": last_seq, "delta": self.live_delta},
-            )
-
-
-_STORED_CHANGE_IDS = sa.select(_CHANGES.c.change_id).where(
-    _CHANGES.c.board_id == sa.bindparam("board"),
-    _CHANGES.c.change_id.in_(sa.bindparam("ids", expanding=True)),
-)
-
-
-def stored_change_ids(session: Session, board_id: int, change_ids: Iterable[str]) -> set[str]:
-    """Which of these change ids the board has already applied (retries)."""
-    params = {"board": board_id, "ids": list(change_ids)}
-    return set(session.connection().scalars(_STORED_CHANGE_IDS, params))
 
 
 def _apply_in_transaction(
@@ -261,9 +206,10 @@ def _apply_in_transaction(
     """One change, or with `plan` one action: the plan reads the whole board under the lock and
     its ops become the change's ops. A change that writes nothing (a retry, an action with
     nothing to do) calls `give_back` to undo its seq bump: the transaction's rollback, or in a
-    sequencer's batch the change's savepoint. `known_new`: the caller has already looked for
-    the change's id among the board's changes (a sequencer, once for its whole batch).
-    `ledger`: a batch written without savepoints keeps its seq, items and rows there."""
+    sequencer's batch the change's savepoint. `known_new`: the caller does not look for the
+    change's id among the board's changes (a sequencer's ledger finds a retry when it inserts
+    its batch's changes). `ledger`: a batch written without savepoints keeps its seq, items
+    and rows there."""
     conn = session.connection()
     board_id = change.board_id
     if ledger is not None and ledger.board is not None:
@@ -275,7 +221,9 @@ def _apply_in_transaction(
         bumped = conn.execute(_BUMP_SEQ, {"board": board_id}).one_or_none()
         if bumped is None:
             raise NotFound("no such board", field="board_id")
-        seq, kind, locked, live_count, project_id = bumped
+        seq, kind, locked, live_count, project_id, compacted_seq = bumped
+        if ledger is not None:
+            ledger.bumped(seq, compacted_seq)
 
     seen = {"board": board_id, "change_id": change.change_id}
     earlier = None if known_new else conn.execute(_SEEN_CHANGE, seen).one_or_none()
@@ -374,11 +322,8 @@ def _apply_in_transaction(
         "created_at": utcnow(),
     }
     if ledger is not None:
-        ledger.board = (seq, kind, locked, live_count + outcome.live_delta, project_id)
-        ledger.items.update(outcome.changed)
-        ledger.read.update(outcome.changed)
-        ledger.changes.append(change_row)
-        ledger.live_delta += outcome.live_delta
+        board_after = (seq, kind, locked, live_count + outcome.live_delta, project_id)
+        ledger.applied(board_after, outcome.changed, outcome.live_delta, change_row)
     else:
         conn.execute(_INSERT_CHANGE, change_row)
         if outcome.live_delta:
