@@ -36,10 +36,10 @@ class _Committed:
     seq: int  # the board's seq when these were committed
     compacted_seq: int  # compaction deletes tombstones without bumping the seq
     items: dict[str, Item]
-    absent: set[str]  # ids that had no row at `seq`
+    known: set[str]  # the items' ids and those that had no row at `seq`
 
     def size(self) -> int:
-        return len(self.items) + len(self.absent)
+        return len(self.known)
 
 
 class ItemCache:
@@ -138,8 +138,8 @@ class BatchLedger:
         """The first change bumped the board's seq to `seq`: take the cached items if current."""
         self.first_seq, self.compacted_seq = seq, compacted_seq
         kept = self.cache.take(self.board_id, seq, compacted_seq) if self.cache else None
-        if kept is not None:
-            self.items, self.read, self.from_cache = kept.items, set(kept.items) | kept.absent, True
+        if kept is not None:  # the batch's own now: no copy
+            self.items, self.read, self.from_cache = kept.items, kept.known, True
 
     def load(self, conn: sa.Connection, ids: Iterable[str]) -> dict[str, Item]:
         """These items as the batch has left them (those it has not touched from the database,
@@ -192,7 +192,7 @@ class BatchLedger:
         if self.cache is not None and self.board is not None:
             # Copies of what the batch wrote: its changes' ops, now broadcast and acknowledged,
             # share their fields with these items.
-            items = self.items | {i: copy.deepcopy(self.items[i]) for i in self.touched}
-            absent = self.read - items.keys()
-            kept = _Committed(self.board[0], self.compacted_seq, items, absent)
+            for item_id in self.touched:
+                self.items[item_id] = copy.deepcopy(self.items[item_id])
+            kept = _Committed(self.board[0], self.compacted_seq, self.items, self.read)
             self.cache.keep(self.board_id, kept)
