@@ -8,7 +8,7 @@ from tests.support.boards import ALICE, BOB, CONDUCTOR, MemoryBoard
 from workshop import protocol as P
 from workshop.boards.errors import BoardError
 from workshop.boards.schema import CORE_TYPES, ItemType, Ref, RefList, Registry, Text
-from workshop.boards.state import Actor
+from workshop.boards.state import Actor, Item
 
 # A canvas of our own, registered for one board kind only, in a registry of its own so the
 # app's registry is never touched.
@@ -372,3 +372,29 @@ def test_a_participant_may_still_connect_to_a_locked_frame(board):
     # ...and deleting their own note takes their connector with it, leaving the frame alone.
     board.apply([delete("s1")], ALICE)
     assert set(board.live()) == {"f1"}
+
+
+def test_an_items_copy_shares_nothing_that_can_change():
+    """The sequencer hands copies to the applier, which changes them in place: a card's lists
+    and nested fields must not change the original."""
+    original = Item(
+        "n1",
+        "problem",
+        {"text": "Scarsa partecipazione", "tags": ["a", "b"], "evidence": {"links": [1, 2]}},
+        1,
+        2,
+        None,
+        "p:1",
+    )
+    copied = original.copy()
+    assert copied == original and copied is not original
+    copied.fields["tags"].append("c")
+    copied.fields["evidence"]["links"].append(3)
+    copied.fields["text"] = "altro"
+    copied.updated_seq = 9
+    assert original.fields == {
+        "text": "Scarsa partecipazione",
+        "tags": ["a", "b"],
+        "evidence": {"links": [1, 2]},
+    }
+    assert original.updated_seq == 2

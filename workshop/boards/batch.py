@@ -12,7 +12,6 @@ for its length and gives them back only after its commit.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -153,7 +152,7 @@ class BatchLedger:
             self.read.update(wanted)
         # Copies: the applier changes what it gets, and an earlier change of the batch still
         # broadcasts the fields it left.
-        return {i: copy.deepcopy(self.items[i]) for i in ids if i in self.items}
+        return {i: self.items[i].copy() for i in ids if i in self.items}
 
     def applied(
         self,
@@ -193,6 +192,6 @@ class BatchLedger:
             # Copies of what the batch wrote: its changes' ops, now broadcast and acknowledged,
             # share their fields with these items.
             for item_id in self.touched:
-                self.items[item_id] = copy.deepcopy(self.items[item_id])
+                self.items[item_id] = self.items[item_id].copy()
             kept = _Committed(self.board[0], self.compacted_seq, self.items, self.read)
             self.cache.keep(self.board_id, kept)

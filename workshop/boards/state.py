@@ -31,6 +31,19 @@ class Item:
     def alive(self) -> bool:
         return self.deleted_seq is None
 
+    def copy(self) -> Item:
+        """A copy to change without changing this one (copy.deepcopy, about five times quicker
+        on a card's fields: a sequencer copies each item a change touches)."""
+        return Item(
+            self.id,
+            self.type,
+            copy_json(self.fields),
+            self.created_seq,
+            self.updated_seq,
+            self.deleted_seq,
+            self.created_by,
+        )
+
     def to_wire(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -39,6 +52,16 @@ class Item:
             "created_by": self.created_by,
             "seq": self.updated_seq,
         }
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of a JSON value: dicts and lists copied all the way down, the rest (strings,
+    numbers, booleans, None) shared, being immutable."""
+    if isinstance(value, dict):
+        return {key: copy_json(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [copy_json(inner) for inner in value]
+    return value
 
 
 @dataclass(frozen=True)
