@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import secrets
 import warnings
 from datetime import date
@@ -16,6 +17,7 @@ import pytest
 import requests
 from sqlalchemy import orm
 
+from tests.conftest import CSRF_INPUT
 from tests.support.real_board import RealClient, cookie_header, seed, server_env, start_server
 from workshop import protocol as P
 from workshop.access import service as access
@@ -213,11 +215,20 @@ def test_a_meeting_s_verbale_read_back_from_docx_and_pdf(tmp_path, opened):
 
         web = requests.Session()
         web.headers["Cookie"] = world.cookies["organizer"]
-        page = web.get(
-            f"{server.url}/projects/{project_id}/meetings/{meeting_id}/verbale", timeout=30
-        )
+        meeting_url = f"{server.url}/projects/{project_id}/meetings/{meeting_id}/verbale"
+        # Looking makes nothing: the page offers to prepare the verbale, and a POST does.
+        start = web.get(meeting_url, timeout=30)
+        assert start.status_code == 200 and "Prepara il verbale" in start.text
+        assert web.get(meeting_url, timeout=30).url == meeting_url  # still none made
+        token = CSRF_INPUT.search(start.text).group(1)
+        # The session the page's form was signed in (it now holds the CSRF token), as a
+        # browser would send it back.
+        web.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in start.cookies.items())
+        page = web.post(meeting_url, data={"csrf_token": token}, timeout=30)
         assert page.status_code == 200, page.status_code
         verbale_url = page.url
+        assert "/verbali/" in verbale_url
+        assert web.get(meeting_url, timeout=30).url == verbale_url  # found, not made again
         docx = web.get(verbale_url + ".docx", timeout=60)
         pdf = web.get(verbale_url + ".pdf", timeout=60)
         assert docx.status_code == 200 and pdf.status_code == 200
@@ -261,6 +272,5 @@ def test_a_meeting_s_verbale_read_back_from_docx_and_pdf(tmp_path, opened):
     )
     assert "Carla Verdi" not in present
     # Phases with their local times ("10:02–10:05 scrittura").
-    import re
 
     assert re.search(r"\d\d:\d\d–\d\d:\d\d scrittura", words)

@@ -327,7 +327,11 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("registration.remove", "POST"): Route(organizer_only("/labs/"), {}),
     # the verbale of a meeting (issue 17): its managers; the attendee's page is a personal link
     ("verbale.of_meeting", "GET"): Route(managers_of_a(404), url_values={"meeting_id": "999999"}),
+    ("verbale.of_meeting", "POST"): Route(
+        managers_of_a(404), {}, url_values={"meeting_id": "999999"}
+    ),
     ("verbale.of_session", "GET"): Route(managers_of_a("/projects/")),
+    ("verbale.of_session", "POST"): Route(managers_of_a("/projects/"), {}),
     ("verbale.show", "GET"): Route(managers_of_a(200)),
     ("verbale.show", "POST"): Route(managers_of_a("/projects/"), {"place": "Sala consiliare"}),
     ("verbale.send", "POST"): Route(managers_of_a("/projects/"), {"until": "2099-01-01"}),

@@ -73,10 +73,11 @@ def current(
     project_id: int,
     meeting_id: int | None = None,
     live_session_id: int | None = None,
-) -> Verbale:
+    create: bool = True,
+) -> Verbale | None:
     """The latest version of the verbale of a meeting of the project (or of a live session
-    without a meeting), made as an empty draft the first time it is asked for. Raises NotFound
-    or Forbidden for a meeting or session that is not the project's. Commits a new draft."""
+    without a meeting); with `create`, made and committed as an empty draft if there is none
+    (else None). Raises NotFound or Forbidden for a meeting or session not the project's."""
     if meeting_id is not None:
         labs.meeting_of_project(session, project_id, meeting_id)
         where = Verbale.meeting_id == meeting_id
@@ -85,7 +86,7 @@ def current(
         if live is None or live.project_id != project_id:
             raise NotFound("no such live session in this project", field="session_id")
         if live.meeting_id is not None:  # a session run for a meeting is in the meeting's verbale
-            return current(session, project_id, meeting_id=live.meeting_id)
+            return current(session, project_id, meeting_id=live.meeting_id, create=create)
         where = Verbale.live_session_id == live_session_id
     else:
         raise BadRequest("a verbale is of a meeting or of a live session")
@@ -95,7 +96,7 @@ def current(
         .order_by(Verbale.version.desc())
         .limit(1)
     )
-    if found is None:
+    if found is None and create:
         found = Verbale(
             project_id=project_id,
             meeting_id=meeting_id,

@@ -78,30 +78,33 @@ def _say(error: minutes.VerbaleError) -> str:
     )()
 
 
-@bp.get("/projects/<int:project_id>/meetings/<int:meeting_id>/verbale")
+@bp.route("/projects/<int:project_id>/meetings/<int:meeting_id>/verbale", methods=["GET", "POST"])
 def of_meeting(project_id: int, meeting_id: int):
-    project = get_project_or_abort(project_id)
-    return redirect(
-        url_for(
-            ".show",
-            project_id=project.id,
-            verbale_id=_current(project.id, meeting_id=meeting_id).id,
-        )
-    )
+    """The meeting's verbale; where there is none yet, a page to prepare it (a POST: looking
+    at a link, or a browser's prefetch of it, makes nothing)."""
+    return _current_or_start(project_id, meeting_id=meeting_id)
 
 
-@bp.get("/projects/<int:project_id>/live-sessions/<int:session_id>/verbale")
+@bp.route(
+    "/projects/<int:project_id>/live-sessions/<int:session_id>/verbale", methods=["GET", "POST"]
+)
 def of_session(project_id: int, session_id: int):
+    return _current_or_start(project_id, live_session_id=session_id)
+
+
+def _current_or_start(project_id: int, **where):
     project = get_project_or_abort(project_id)
-    found = _current(project.id, live_session_id=session_id)
-    return redirect(url_for(".show", project_id=project.id, verbale_id=found.id))
-
-
-def _current(project_id: int, **where):
+    form = EmptyForm()
+    create = request.method == "POST"
+    if create and not form.validate_on_submit():
+        abort(400)
     try:
-        return minutes.current(db.session, project_id, **where)
+        found = minutes.current(db.session, project.id, create=create, **where)
     except BoardError:
         abort(404)
+    if found is None:
+        return render_template("verbale/start.html", project=project, form=form)
+    return redirect(url_for(".show", project_id=project.id, verbale_id=found.id))
 
 
 def _verbale(project_id: int, verbale_id: int):
