@@ -117,6 +117,24 @@ def test_a_compaction_between_batches_is_seen(engine, boards, sequencers):
         assert session.get(BoardItem, (board_id, "n1")) is None
 
 
+def test_a_new_board_given_an_old_boards_id_is_not_read_from_its_items(engine, boards, sequencers):
+    """SQLite may give a deleted board's id to a new board, which can reach the same seq
+    without this process: the bump's stamp (the board's creation) tells them apart."""
+    board_id, _ = boards
+    sequencers.submit(create(board_id, "c1", "n1"), ALICE)
+    with orm.Session(engine) as session:
+        old = session.get(Board, board_id)
+        project_id, kind = old.project_id, old.kind
+        session.delete(old)
+        session.commit()
+        session.add(Board(id=board_id, project_id=project_id, kind=kind, title="New", seq=1))
+        session.commit()
+    with pytest.raises(NotFound):
+        sequencers.submit(move(board_id, "m1", "n1", 1.0), ALICE)
+    with orm.Session(engine) as session:
+        assert session.get(BoardItem, (board_id, "n1")) is None
+
+
 def test_a_batch_that_fails_leaves_nothing_kept(engine, boards, sequencers):
     board_id, _ = boards
     sequencers.submit(create(board_id, "c1", "n1"), ALICE)

@@ -30,10 +30,16 @@ from workshop.boards.state import Item
 MAX_CACHED_ITEMS = 50_000
 
 
+# What else must match besides the next seq: the board's compaction (it deletes tombstones
+# without bumping the seq) and its creation (a deleted board's id may be given to a new board
+# on SQLite, which could reach the same seq without this process).
+BoardStamp = tuple[int, Any]  # compacted_seq, created_at
+
+
 @dataclass
 class _Committed:
     seq: int  # the board's seq when these were committed
-    compacted_seq: int  # compaction deletes tombstones without bumping the seq
+    stamp: BoardStamp
     items: dict[str, Item]
     known: set[str]  # the items' ids and those that had no row at `seq`
 
@@ -45,7 +51,7 @@ class ItemCache:
     """The items that a process's sequencers last read or wrote on each board, as committed.
 
     `take` hands a batch the board's items only when its seq bump proves them current (the
-    next seq, the same compaction); otherwise, or when the batch fails, they are gone and the
+    next seq, the same compaction and creation); otherwise, or when the batch fails, they are gone and the
     batch reads what it needs. Only a committed batch puts them back (`keep`)."""
 
     def __init__(self, max_items: int = MAX_CACHED_ITEMS) -> None:
@@ -54,13 +60,13 @@ class ItemCache:
         self._size = 0
         self._guard = threading.Lock()
 
-    def take(self, board_id: int, bumped_seq: int, compacted_seq: int) -> _Committed | None:
+    def take(self, board_id: int, bumped_seq: int, stamp: BoardStamp) -> _Committed | None:
         with self._guard:
             kept = self._boards.pop(board_id, None)
             if kept is None:
                 return None
             self._size -= kept.size()
-        if kept.seq + 1 != bumped_seq or kept.compacted_seq != compacted_seq:
+        if kept.seq + 1 != bumped_seq or kept.stamp != stamp:
             return None  # written by someone else meanwhile: read again
         return kept
 
@@ -129,14 +135,14 @@ class BatchLedger:
     changes: list[dict[str, Any]] = field(default_factory=list)
     live_delta: int = 0
     first_seq: int = 0
-    compacted_seq: int = 0
+    stamp: BoardStamp | None = None
     from_cache: bool = False
     touched: set[str] = field(default_factory=set)  # ids the batch's changes wrote
 
-    def bumped(self, seq: int, compacted_seq: int) -> None:
+    def bumped(self, seq: int, stamp: BoardStamp) -> None:
         """The first change bumped the board's seq to `seq`: take the cached items if current."""
-        self.first_seq, self.compacted_seq = seq, compacted_seq
-        kept = self.cache.take(self.board_id, seq, compacted_seq) if self.cache else None
+        self.first_seq, self.stamp = seq, stamp
+        kept = self.cache.take(self.board_id, seq, stamp) if self.cache else None
         if kept is not None:  # the batch's own now: no copy
             self.items, self.read, self.from_cache = kept.items, kept.known, True
 
@@ -188,10 +194,10 @@ class BatchLedger:
 
     def committed(self) -> None:
         """The batch's transaction committed: its items are the board's rows at its last seq."""
-        if self.cache is not None and self.board is not None:
+        if self.cache is not None and self.board is not None and self.stamp is not None:
             # Copies of what the batch wrote: its changes' ops, now broadcast and acknowledged,
             # share their fields with these items.
             for item_id in self.touched:
                 self.items[item_id] = self.items[item_id].copy()
-            kept = _Committed(self.board[0], self.compacted_seq, self.items, self.read)
+            kept = _Committed(self.board[0], self.stamp, self.items, self.read)
             self.cache.keep(self.board_id, kept)

@@ -151,6 +151,7 @@ _BUMP_SEQ = (
         _BOARDS.c.live_items,
         _BOARDS.c.project_id,
         _BOARDS.c.compacted_seq,
+        _BOARDS.c.created_at,
     )
 )
 _SEEN_CHANGE = sa.select(_CHANGES).where(
@@ -221,9 +222,9 @@ def _apply_in_transaction(
         bumped = conn.execute(_BUMP_SEQ, {"board": board_id}).one_or_none()
         if bumped is None:
             raise NotFound("no such board", field="board_id")
-        seq, kind, locked, live_count, project_id, compacted_seq = bumped
+        seq, kind, locked, live_count, project_id, compacted_seq, created_at = bumped
         if ledger is not None:
-            ledger.bumped(seq, compacted_seq)
+            ledger.bumped(seq, (compacted_seq, created_at))
 
     seen = {"board": board_id, "change_id": change.change_id}
     earlier = None if known_new else conn.execute(_SEEN_CHANGE, seen).one_or_none()
