@@ -458,3 +458,32 @@ def test_people_on_the_board_when_it_opens_are_adopted(session, plenary):
     rooms.adopt(session, live, room, present, utcnow())  # a second time changes nothing
     assert [m.identity for m in session.scalars(sa.select(RoomMember))] == ["p:1"]
     assert sorted(v.identity for v in session.scalars(sa.select(RoomVisit))) == ["p:1", "u:1"]
+
+
+def test_a_boards_rules_name_its_room_in_the_open_session_only(session, plenary):
+    """What a batch of changes checks by (rooms.room_rules_of_board): the room of the open
+    session, not those of closed ones; none once every session is closed. On SQLite the room
+    is found by the board's index, not by a scan of every room the deployment ever had."""
+    board = plenary
+    assert rooms.room_rules_of_board(session, board.id) == rooms.BoardRules(None, False)
+    for _ in range(3):  # sessions held and closed before
+        rooms.close_session(
+            session, rooms.open_session(session, board, "u:1", "Plenaria", utcnow()), utcnow()
+        )
+    live = rooms.open_session(session, board, "u:1", "Plenaria", utcnow())
+    rules = rooms.room_rules_of_board(session, board.id)
+    assert rules.room is not None and rules.room.live_session.id == live.id
+    assert rules.room.is_plenary and rules.anonymous is False
+    rooms.close_session(session, live, utcnow())
+    assert rooms.room_rules_of_board(session, board.id).room is None
+
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        from workshop.rooms.sessions import _RULES_OF_BOARD
+
+        sql = str(_RULES_OF_BOARD.compile(bind))
+        plan = " ".join(
+            str(row[-1])
+            for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, (1, 1))
+        )
+        assert "SCAN rooms" not in plan and "ix_rooms_board_id" in plan, plan

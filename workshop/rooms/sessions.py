@@ -86,27 +86,28 @@ class RoomRules:
     live_session: LiveRules
 
 
-_OPEN_ROOM = sa.join(
-    Room,
-    LiveSession,
-    sa.and_(Room.live_session_id == LiveSession.id, LiveSession.closed_at.is_(None)),
-)
-# The board's row, its room in an open live session if any, and whether it holds items of an
-# anonymous round: one round trip for what a batch of changes checks and broadcasts by.
-_RULES_OF_BOARD = (
+# The board's room in an open live session, found by the board's index on rooms.
+_OPEN_ROOM = (
     sa.select(
-        sa.exists().where(AnonymousItem.board_id == Board.id),
-        Room.id,
+        Room.id.label("room_id"),
         Room.is_plenary,
         Room.phase,
         Room.private_since_seq,
         Room.private_anonymous,
         Room.anonymous_windows,
-        LiveSession.id,
+        LiveSession.id.label("live_id"),
         LiveSession.choosing,
     )
+    .join(LiveSession, Room.live_session_id == LiveSession.id)
+    .where(Room.board_id == sa.bindparam("board_id"), LiveSession.closed_at.is_(None))
+    .subquery()
+)
+# The board's row, its room in an open live session if any, and whether it holds items of an
+# anonymous round: one round trip for what a batch of changes checks and broadcasts by.
+_RULES_OF_BOARD = (
+    sa.select(sa.exists().where(AnonymousItem.board_id == Board.id), *_OPEN_ROOM.c)
     .select_from(Board)
-    .outerjoin(_OPEN_ROOM, Room.board_id == Board.id)
+    .outerjoin(_OPEN_ROOM, sa.true())
     .where(Board.id == sa.bindparam("board_id"))
 )
 
