@@ -193,10 +193,15 @@ def test_a_decision_marked_live_reaches_an_approved_verbale(people, site):  # no
     carla.page.click(".live-close-dialog .board-button-danger")
     anna.page.wait_for_selector("#rooms-bar", state="hidden", timeout=WAIT_MS)
 
-    # The organizer opens the draft from the meeting, completes and saves it.
+    # The organizer opens the meeting's verbale: none yet, so the page offers to prepare it
+    # (opening the link made nothing); she does, then completes and saves the draft.
     url = site["url"]
     carla.page.goto(f"{url}/projects/{site['project']}/meetings/{site['meeting']}/verbale")
     page = carla.page
+    assert "non ha ancora un verbale" in page.locator("main").inner_text()
+    shot(carla, "0-prepare", sizes=("desktop", "phone"))
+    page.click("button:has-text('Prepara il verbale')")
+    page.wait_for_url("**/verbali/**", timeout=WAIT_MS)
     assert "/verbali/" in page.url
     verbale_url = page.url
     verbale_id = int(verbale_url.rstrip("/").rsplit("/", 1)[-1])
