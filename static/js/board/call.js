@@ -208,6 +208,8 @@ export class CallClient {
     this.wanted = false; // the person chose to be in the call; moves keep them in it
     this.boardId = null; // the board whose call we are in
     this.peerId = null;
+    this.joiningBoardId = null; // the board whose call we asked to join, until the answer
+    this.early = []; // its events that came before the answer, replayed after it
     this.mode = P.CALL_MESH;
     this.floor = new Set();
     this.peers = new Map(); // peer id -> peer (wire form)
@@ -342,7 +344,12 @@ export class CallClient {
   }
 
   async _join(boardId) {
+    this.joiningBoardId = boardId;
+    this.early = [];
     const ack = await this.emit(P.CALL_JOIN, { board_id: boardId, cam: this.me.cam, mic: this.me.mic });
+    const early = this.joiningBoardId === boardId ? this.early : [];
+    this.joiningBoardId = null;
+    this.early = [];
     if (!ack?.ok) {
       this.say(ack?.error?.code === P.FORBIDDEN ? t("You are in another room now.") : t("Could not join the call; try again."));
       return;
@@ -355,6 +362,7 @@ export class CallClient {
     for (const peer of ack.peers) this._peerJoined(peer);
     this._render();
     this._localUpdate();
+    for (const replay of early) replay();
   }
 
   /** Leave the call of the board we are leaving (a move), keeping the wish to be in calls. */
@@ -367,6 +375,8 @@ export class CallClient {
     this.floor.clear();
     this.boardId = null;
     this.peerId = null;
+    this.joiningBoardId = null;
+    this.early = [];
     this._render();
   }
 
@@ -466,36 +476,41 @@ export class CallClient {
   }
 
   _listen(socket) {
-    const mine = (payload) => payload?.board_id === this.boardId && this.peerId !== null;
-    socket.on(P.CALL_PEER_JOINED, (payload) => mine(payload) && this._peerJoined(payload.peer));
-    socket.on(P.CALL_PEER_LEFT, (payload) => {
-      if (!mine(payload)) return;
+    // The server tells the others that we joined before it answers us, so a peer's offer (or
+    // another arrival) can overtake that answer: what comes for the call we are joining waits
+    // for it, else the offer would be lost and that peer's link never start.
+    const on = (event, handle) =>
+      socket.on(event, (payload) => {
+        if (payload?.board_id === this.boardId && this.peerId !== null) handle(payload);
+        else if (payload?.board_id != null && payload.board_id === this.joiningBoardId) this.early.push(() => handle(payload));
+      });
+    // A join that replaces an earlier one of ours is announced to that earlier peer too: never
+    // a tile or a link of our own.
+    on(P.CALL_PEER_JOINED, (payload) => payload.peer.peer_id !== this.peerId && this._peerJoined(payload.peer));
+    on(P.CALL_PEER_LEFT, (payload) => {
       this.links.get(payload.peer_id)?.close();
       this.links.delete(payload.peer_id);
       this.tiles.get(payload.peer_id)?.node.remove();
       this.tiles.delete(payload.peer_id);
       this.peers.delete(payload.peer_id);
     });
-    socket.on(P.CALL_SIGNALLED, (payload) => {
-      if (!mine(payload)) return;
+    on(P.CALL_SIGNALLED, (payload) => {
+      if (payload.from === this.peerId) return;
       const peer = this.peers.get(payload.from) ?? { peer_id: payload.from, name: "", cam: true, mic: true };
       if (!this.peers.has(peer.peer_id)) this._peerJoined(peer);
       this._link(peer).signalled(payload);
     });
-    socket.on(P.CALL_MEDIA_CHANGED, (payload) => {
-      if (!mine(payload)) return;
+    on(P.CALL_MEDIA_CHANGED, (payload) => {
       if (payload.peer.peer_id === this.peerId) return;
       const peer = { ...this.peers.get(payload.peer.peer_id), ...payload.peer };
       this.peers.set(peer.peer_id, peer);
       this.tileFor(peer).update(peer);
     });
-    socket.on(P.CALL_MODE, (payload) => {
-      if (!mine(payload)) return;
+    on(P.CALL_MODE, (payload) => {
       this.floor = new Set(payload.floor);
       this._setMode(payload.mode);
     });
-    socket.on(P.CALL_MUTED, (payload) => {
-      if (!mine(payload)) return;
+    on(P.CALL_MUTED, (payload) => {
       this._setTrack("audio", false);
       this.app.toasts?.show(t("The conductor turned everyone's microphone off."));
     });
