@@ -29,6 +29,7 @@ DB_POOL_TIMEOUT_S = 10.0
 # came back to the pool less than this ago is not: at a plenary's pace every change took a
 # connection from the pool, and the ping was one round trip in ten of a change's.
 PING_AFTER_IDLE_S = 5.0
+_IDLE_SINCE = "workshop.idle_since"  # in a pooled connection's info: when it came back
 
 
 def make_engine(
@@ -72,9 +73,6 @@ def _ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise sa.exc.DisconnectionError("the database closed an idle connection") from error
-
-
-_IDLE_SINCE = "workshop.idle_since"
 
 
 def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:

@@ -51,8 +51,8 @@ class ItemCache:
     """The items that a process's sequencers last read or wrote on each board, as committed.
 
     `take` hands a batch the board's items only when its seq bump proves them current (the
-    next seq, the same compaction and creation); otherwise, or when the batch fails, they are gone and the
-    batch reads what it needs. Only a committed batch puts them back (`keep`)."""
+    next seq, the same compaction and creation); otherwise, or when the batch fails, they are
+    gone and the batch reads what it needs. Only a committed batch puts them back (`keep`)."""
 
     def __init__(self, max_items: int = MAX_CACHED_ITEMS) -> None:
         self.max_items = max_items
@@ -81,12 +81,6 @@ class ItemCache:
             self._size += committed.size()
             while self._size > self.max_items:
                 _, gone = self._boards.popitem(last=False)
-                self._size -= gone.size()
-
-    def forget(self, board_id: int) -> None:
-        with self._guard:
-            gone = self._boards.pop(board_id, None)
-            if gone is not None:
                 self._size -= gone.size()
 
     def __len__(self) -> int:
@@ -136,7 +130,6 @@ class BatchLedger:
     live_delta: int = 0
     first_seq: int = 0
     stamp: BoardStamp | None = None
-    from_cache: bool = False
     touched: set[str] = field(default_factory=set)  # ids the batch's changes wrote
 
     def bumped(self, seq: int, stamp: BoardStamp) -> None:
@@ -144,7 +137,7 @@ class BatchLedger:
         self.first_seq, self.stamp = seq, stamp
         kept = self.cache.take(self.board_id, seq, stamp) if self.cache else None
         if kept is not None:  # the batch's own now: no copy
-            self.items, self.read, self.from_cache = kept.items, kept.known, True
+            self.items, self.read = kept.items, kept.known
 
     def load(self, conn: sa.Connection, ids: Iterable[str]) -> dict[str, Item]:
         """These items as the batch has left them (those it has not touched from the database,

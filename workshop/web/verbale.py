@@ -94,16 +94,15 @@ def of_session(project_id: int, session_id: int):
 
 def _current_or_start(project_id: int, **where):
     project = get_project_or_abort(project_id)
-    form = EmptyForm()
     create = request.method == "POST"
-    if create and not form.validate_on_submit():
+    if create and not EmptyForm().validate_on_submit():
         abort(400)
     try:
         found = minutes.current(db.session, project.id, create=create, **where)
     except BoardError:
         abort(404)
     if found is None:
-        return render_template("verbale/start.html", project=project, form=form)
+        return render_template("verbale/start.html", project=project)
     return redirect(url_for(".show", project_id=project.id, verbale_id=found.id))
 
 
