@@ -175,3 +175,74 @@ def test_without_a_camera_the_board_stays_usable_and_says_why(people, site):  # 
     bea.wait_settled()
     assert any(i["fields"].get("text") == "Si lavora anche senza videocamera" for i in bea.shown())
     shot(bea, "5-no-camera-it")
+
+
+SLOW_ANSWER_MS = 1500  # a join's answer held back this long, as on a slow link or a busy server
+
+# Every call_join's answer reaches the call client SLOW_ANSWER_MS late; window.joinsAsked counts them.
+SLOW_JOIN_ANSWERS = f"""() => {{
+    const call = window.tavoloBoard.call;
+    const emit = call.emit.bind(call);
+    window.joinsAsked = 0;
+    call.emit = (event, payload) => {{
+        if (event !== 'call_join') return emit(event, payload);
+        window.joinsAsked += 1;
+        return emit(event, payload).then((ack) =>
+            new Promise((resolve) => setTimeout(() => resolve(ack), {SLOW_ANSWER_MS})));
+    }};
+}}"""
+
+OTHERS_TILES = """() => [...document.querySelectorAll('.call-tile:not(.call-tile-me)')]
+    .map((tile) => tile.dataset.peerId)"""
+
+
+def test_one_peer_per_person_through_a_reveal_a_slow_answer_and_a_hang_up(people, site):  # noqa: F811
+    """The server keeps one peer per socket. A re-join of the board (a reveal after private
+    writing) keeps the call as it is; a re-join while the join's answer is on its way makes no
+    second peer, nor a tile of oneself; a hang-up before the answer leaves no peer behind."""
+    board = site["boards"][1]
+    carla = people().log_in().open(board)
+    dario = people().join("Dario").open(board)
+    join_call(carla)
+    join_call(dario)
+    carla.wait(f"() => ({OTHERS_TILES})().length === 1", timeout=CALL_WAIT_MS)
+    first = dario.js("() => window.tavoloBoard.call.peerId")
+
+    def rejoin_board() -> None:
+        dario.js("() => window.tavoloBoard.connection.resync()")
+        dario.wait("() => window.tavoloBoard.state.loaded && window.tavoloBoard.connection.joined")
+
+    def settled() -> None:
+        dario.page.wait_for_timeout(SLOW_ANSWER_MS + 1000)  # every answer and its aftermath in
+
+    # A reveal re-joins the board on the same socket: the same peer, nothing new for the others.
+    rejoin_board()
+    settled()
+    assert dario.js("() => window.tavoloBoard.call.peerId") == first
+    assert carla.js(OTHERS_TILES) == [first]
+
+    # Out of the call, then in again with a slow answer and a reveal before it arrives.
+    dario.page.click(".call-join")  # leave
+    carla.wait(f"() => ({OTHERS_TILES})().length === 0", timeout=CALL_WAIT_MS)
+    dario.js(SLOW_JOIN_ANSWERS)
+    dario.page.click(".call-join")
+    dario.wait("() => window.tavoloBoard.call.joining !== null")
+    rejoin_board()
+    dario.wait("() => window.tavoloBoard.call.peerId !== null", timeout=CALL_WAIT_MS)
+    settled()
+    second = dario.js("() => window.tavoloBoard.call.peerId")
+    assert dario.js("() => window.joinsAsked") == 1
+    assert dario.js(OTHERS_TILES) == [carla.js("() => window.tavoloBoard.call.peerId")]
+    assert second not in dario.js("() => [...window.tavoloBoard.call.peers.keys()]")
+    assert carla.js(OTHERS_TILES) == [second]
+
+    # A hang-up before the join's answer: nobody is left in the call in Dario's name.
+    dario.page.click(".call-join")  # leave
+    carla.wait(f"() => ({OTHERS_TILES})().length === 0", timeout=CALL_WAIT_MS)
+    dario.page.click(".call-join")
+    dario.wait("() => window.tavoloBoard.call.joining !== null")
+    dario.page.click(".call-join")  # leave before the answer
+    settled()
+    assert dario.js("() => window.tavoloBoard.call.peerId") is None
+    assert carla.js(OTHERS_TILES) == []
+    shot(carla, "6-after-a-hang-up-before-the-answer")

@@ -208,8 +208,9 @@ export class CallClient {
     this.wanted = false; // the person chose to be in the call; moves keep them in it
     this.boardId = null; // the board whose call we are in
     this.peerId = null;
-    this.joiningBoardId = null; // the board whose call we asked to join, until the answer
-    this.early = []; // its events that came before the answer, replayed after it
+    this.sid = null; // the socket our peer belongs to (a reconnect makes a new socket)
+    this.joining = null; // the join asked and not yet answered: { boardId, sid, done }
+    this.early = []; // its call's events that came before the answer, replayed after it
     this.mode = P.CALL_MESH;
     this.floor = new Set();
     this.peers = new Map(); // peer id -> peer (wire form)
@@ -343,18 +344,42 @@ export class CallClient {
     return this.localTile;
   }
 
-  async _join(boardId) {
-    this.joiningBoardId = boardId;
+  /** Where our peer is or is about to be: the join under way, else the call we are in. */
+  get _place() {
+    if (this.joining) return this.joining;
+    return this.peerId !== null ? { boardId: this.boardId, sid: this.sid } : null;
+  }
+
+  /** Ask to join a board's call. One join at a time per board and socket: the server keeps one
+   * peer per socket, so a second join while the first answer is on its way (a reveal re-joins
+   * the board) would replace that peer, and the first answer would leave us a ghost of it. */
+  _join(boardId) {
+    const sid = this.app.connection.socket.id;
+    if (this.joining?.boardId === boardId && this.joining.sid === sid) return this.joining.done;
+    const attempt = { boardId, sid };
+    this.joining = attempt;
     this.early = [];
-    const ack = await this.emit(P.CALL_JOIN, { board_id: boardId, cam: this.me.cam, mic: this.me.mic });
-    const early = this.joiningBoardId === boardId ? this.early : [];
-    this.joiningBoardId = null;
+    attempt.done = this.emit(P.CALL_JOIN, { board_id: boardId, cam: this.me.cam, mic: this.me.mic })
+      .then((ack) => this._answered(attempt, ack));
+    return attempt.done;
+  }
+
+  _answered(attempt, ack) {
+    if (this.joining !== attempt) {
+      // A hang-up or a move overtook the answer. A later join on the same socket replaced this
+      // peer on the server; with none, the peer would stay in the call with nobody behind it.
+      if (ack?.ok && this._place?.sid !== attempt.sid) this.emit(P.CALL_LEAVE, { board_id: attempt.boardId });
+      return;
+    }
+    const early = this.early;
+    this.joining = null;
     this.early = [];
     if (!ack?.ok) {
       this.say(ack?.error?.code === P.FORBIDDEN ? t("You are in another room now.") : t("Could not join the call; try again."));
       return;
     }
-    this.boardId = boardId;
+    this.boardId = attempt.boardId;
+    this.sid = attempt.sid;
     this.peerId = ack.peer_id;
     this.externalUrl = ack.sfu_url;
     this.floor = new Set(ack.floor);
@@ -375,7 +400,7 @@ export class CallClient {
     this.floor.clear();
     this.boardId = null;
     this.peerId = null;
-    this.joiningBoardId = null;
+    this.joining = null;
     this.early = [];
     this._render();
   }
@@ -399,12 +424,12 @@ export class CallClient {
   /** The board client joined a board (first load, reconnect, or a move): be in its call. */
   joined() {
     if (!this.wanted) return;
-    const sid = this.app.connection.socket.id;
-    // A re-join of the same board on the same socket (a seq gap, a reveal) keeps the call; after
-    // a reconnect the server has forgotten the old socket's peer, and a move changes the board.
-    if (this.boardId === this.app.boardId && this.sid === sid) return;
+    // A re-join of the same board on the same socket (a seq gap, a reveal) keeps the call, or the
+    // join under way; after a reconnect the server has forgotten the old socket's peer, and a
+    // move changes the board.
+    const place = this._place;
+    if (place?.boardId === this.app.boardId && place.sid === this.app.connection.socket.id) return;
     this._drop();
-    this.sid = sid;
     this._join(this.app.boardId);
   }
 
@@ -482,7 +507,7 @@ export class CallClient {
     const on = (event, handle) =>
       socket.on(event, (payload) => {
         if (payload?.board_id === this.boardId && this.peerId !== null) handle(payload);
-        else if (payload?.board_id != null && payload.board_id === this.joiningBoardId) this.early.push(() => handle(payload));
+        else if (payload?.board_id != null && payload.board_id === this.joining?.boardId) this.early.push(() => handle(payload));
       });
     // A join that replaces an earlier one of ours is announced to that earlier peer too: never
     // a tile or a link of our own.
