@@ -289,7 +289,6 @@ def test_on_a_phone_and_a_tablet_the_board_has_room_and_a_note_is_made_by_touch(
     # A note by touch: tap the note tool, tap the board, type, then tap the note and edit it.
     before = {i["id"] for i in person.shown()}
     page.tap('.tool-button[data-tool="sticky"]')
-    board = rects["board"]
     spot = person.js(FREE_SPOT)  # an empty place in view: the tap must not land on a card
     page.tap("#board-viewport", position=spot)
     page.wait_for_selector(".item-editor")
@@ -298,7 +297,8 @@ def test_on_a_phone_and_a_tablet_the_board_has_room_and_a_note_is_made_by_touch(
     page.wait_for_selector(".item-editor", state="detached")
     (note,) = {i["id"] for i in person.shown()} - before
     person.wait_item(note, "it.fields.text === 'Telefonate agli anziani'")
-    page.tap("#board-viewport", position={"x": 10, "y": board["h"] - 120})  # empty: unselect
+    # An empty place unselects (a card there would open its inspector, which pans to it).
+    page.tap("#board-viewport", position=person.js(FREE_SPOT))
     page.tap(f'.item[data-id="{note}"]')
     page.tap('.board-selection-actions [data-action="edit"]')
     page.wait_for_selector(".item-editor")
@@ -500,3 +500,57 @@ def test_on_a_phone_the_board_is_fitted_under_the_notice_and_the_call_button(vis
     finally:
         leader.page.click('#conductor-panel [data-conduct="unlock"]')
         leader.page.wait_for_selector('#conductor-panel [data-conduct="lock"]', timeout=WAIT_MS)
+
+
+CARD_CLEAR_OF_BANDS = """(id) => {
+    const reach = (band, key) => [...band.children].map(c => c.getBoundingClientRect())
+        .filter(r => r.width && r.height).map(r => r[key]);
+    const v = document.querySelector('#board-viewport').getBoundingClientRect();
+    const top = Math.max(v.top, ...reach(document.querySelector('#board-band-top'), 'bottom'));
+    const bottom = Math.min(v.bottom, ...reach(document.querySelector('#board-band-bottom'), 'top'));
+    const r = document.querySelector(`.item[data-id="${id}"]`).getBoundingClientRect();
+    return {top, bottom, card: [Math.round(r.top), Math.round(r.bottom)],
+        clear: r.top >= top - 1 && r.bottom <= bottom + 1 && r.left >= v.left && r.right <= v.right};
+}"""
+
+# Pan so that the card's top shows just above the bottom band, the rest under it.
+PAN_CARD_UNDER_THE_BOTTOM_BAND = """(id) => {
+    const app = window.tavoloBoard;
+    const band = Math.min(...[...document.querySelector('#board-band-bottom').children]
+        .map(c => c.getBoundingClientRect()).filter(r => r.width && r.height).map(r => r.top));
+    const card = document.querySelector(`.item[data-id="${id}"]`).getBoundingClientRect();
+    app.renderer.panBy(0, band - 30 - card.top);
+    const after = document.querySelector(`.item[data-id="${id}"]`).getBoundingClientRect();
+    return {x: after.left + 40, y: after.top + 12};
+}"""
+
+
+def test_on_a_phone_a_card_opened_in_the_sheet_shows_clear_of_the_floating_buttons(visitors, site):
+    """On a phone the inspector opens as a sheet over the board's lower half, and the undo,
+    zoom and selection buttons float over what is left: the card tapped moves into the part
+    nobody covers, as does a card reached by the keyboard."""
+    person = participant(visitors, site, viewport=(390, 844), touch=True)
+    page = person.page
+    before = {i["id"] for i in person.shown()}
+    add_card(person, "problem", "Pochi spazi per i giovani la sera")
+    person.wait_settled()
+    (card,) = {i["id"] for i in person.shown()} - before
+    page.tap('#canvas-panel [data-canvas="close-panel"]')
+    page.wait_for_selector("#canvas-panel", state="hidden")
+    person.js("() => window.tavoloBoard.select([])")
+    spot = person.js(PAN_CARD_UNDER_THE_BOTTOM_BAND, card)
+    assert not person.js(CARD_CLEAR_OF_BANDS, card)["clear"]
+    page.tap("body", position=spot)
+    page.wait_for_selector("#canvas-panel:not([hidden])")
+    page.wait_for_timeout(300)  # one frame for the layout
+    seen = person.js(CARD_CLEAR_OF_BANDS, card)
+    assert seen["clear"], seen
+    shot(person, "phone-card-clear-of-the-buttons")
+
+    # The keyboard: a card reached by the arrow keys is revealed clear of the bands too.
+    page.tap('#canvas-panel [data-canvas="close-panel"]')
+    page.wait_for_selector("#canvas-panel", state="hidden")
+    person.js(PAN_CARD_UNDER_THE_BOTTOM_BAND, card)
+    person.js("(id) => window.tavoloBoard.renderer.reveal(id)", card)
+    seen = person.js(CARD_CLEAR_OF_BANDS, card)
+    assert seen["clear"], seen

@@ -25,6 +25,9 @@ export class Inspector {
     this.inspecting = { source: sourceKey, id };
     this.openPanel("inspector", t(`type.${item.type}`));
     this._renderInspector({ rebuild: true });
+    // On a phone the inspector opens as a sheet over the board's lower half: the card moves
+    // into what is left, clear of the buttons floating there.
+    if (sourceKey === "board") this.app.renderer.reveal(id);
     if (focus) this.panelBody.querySelector("input, textarea, select, button")?.focus();
   }
 

@@ -59,7 +59,12 @@ class BoardApp {
       onRemote: (change) => this.announcer.remote(change),
     });
     this.state.isEdgeType = (type) => schema.isEdgeType(type);
-    this.renderer = new BoardRenderer({ viewport: this.viewport, state: this.state, onCamera: (c) => this._cameraChanged(c) });
+    this.renderer = new BoardRenderer({
+      viewport: this.viewport,
+      state: this.state,
+      onCamera: (c) => this._cameraChanged(c),
+      bands: () => this._bandReach(),
+    });
     this.editor = new TextEditor(this);
     // The board for screen readers and its reading order for the keyboard (a11y-tree.js, keynav.js).
     this.boardList = new BoardList(root.querySelector("#board-list"), {

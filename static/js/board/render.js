@@ -19,12 +19,17 @@ const CULL_MARGIN = 0.25; // nodes are kept for this fraction of a view around t
 const FIT_SIDE_PX = 60;
 export const FIT_TOP_PX = 90;
 export const FIT_BOTTOM_PX = 80;
+const REVEAL_MARGIN_PX = 40; // a card panned into view keeps this far from the board's edges
+const LINK_MARGIN_PX = 60; // a link's middle, likewise
 
 export class BoardRenderer {
-  constructor({ viewport, state, onCamera = () => {} }) {
+  /** `bands()` says how far the floating controls reach into the board from its top and
+   * bottom edges ({top, bottom} in px): a card panned into view is kept clear of them. */
+  constructor({ viewport, state, onCamera = () => {}, bands = () => ({ top: 0, bottom: 0 }) }) {
     this.viewport = viewport;
     this.state = state;
     this.onCamera = onCamera;
+    this.bands = bands;
     this.camera = { x: 0, y: 0, zoom: 1 };
     this.nodes = new Map(); // id -> element (or SVG group for connectors)
     this.order = { frames: [], items: [] }; // sorted [{z, id}] per layer, attached or not
@@ -138,7 +143,15 @@ export class BoardRenderer {
     return this.screenToWorld(r.width / 2, r.height / 2);
   }
 
-  /** Pan so that the item is visible (keyboard focus must never land off screen). */
+  /** The part of the board no floating control covers, as margins from its edges (px). */
+  _clearMargins(margin) {
+    const bands = this.bands();
+    return { side: margin, top: Math.max(margin, bands.top), bottom: Math.max(margin, bands.bottom) };
+  }
+
+  /** Pan so that the item is visible and clear of the floating controls (keyboard focus must
+   * never land off screen, nor under the undo or zoom buttons of a phone). A card taller than
+   * the clear part shows its top. */
   reveal(id) {
     const item = this.state.get(id);
     let box;
@@ -155,13 +168,13 @@ export class BoardRenderer {
     const [sx, sy] = this.worldToScreen(box.x, box.y);
     const sw = box.w * this.camera.zoom;
     const sh = box.h * this.camera.zoom;
-    const margin = 40;
+    const clear = this._clearMargins(REVEAL_MARGIN_PX);
     let dx = 0;
     let dy = 0;
-    if (sx < margin) dx = margin - sx;
-    else if (sx + sw > r.width - margin) dx = Math.max(margin - sx, r.width - margin - (sx + sw));
-    if (sy < margin) dy = margin - sy;
-    else if (sy + sh > r.height - margin) dy = Math.max(margin - sy, r.height - margin - (sy + sh));
+    if (sx < clear.side) dx = clear.side - sx;
+    else if (sx + sw > r.width - clear.side) dx = Math.max(clear.side - sx, r.width - clear.side - (sx + sw));
+    if (sy < clear.top) dy = clear.top - sy;
+    else if (sy + sh > r.height - clear.bottom) dy = Math.max(clear.top - sy, r.height - clear.bottom - (sy + sh));
     if (dx || dy) this.panBy(dx, dy);
   }
 
@@ -177,9 +190,9 @@ export class BoardRenderer {
     const [mx, my] = [(a.x + a.w / 2 + b.x + b.w / 2) / 2, (a.y + a.h / 2 + b.y + b.h / 2) / 2];
     const r = this.viewport.getBoundingClientRect();
     const [sx, sy] = this.worldToScreen(mx, my);
-    const margin = 60;
-    const inside = sx >= margin && sy >= margin && sx <= r.width - margin && sy <= r.height - margin;
-    if (!inside) this.panBy(r.width / 2 - sx, r.height / 2 - sy);
+    const clear = this._clearMargins(LINK_MARGIN_PX);
+    const inside = sx >= clear.side && sy >= clear.top && sx <= r.width - clear.side && sy <= r.height - clear.bottom;
+    if (!inside) this.panBy(r.width / 2 - sx, (clear.top + r.height - clear.bottom) / 2 - sy);
     return undefined;
   }
 

@@ -66,10 +66,11 @@ export class ViewMethods {
 
   /**
    * How far the floating bands reach into the board from its top and bottom edges, with a
-   * margin: a view is fitted into what they leave clear. On a phone the call's button and the
-   * phase's sentence sit over the board's top, and the first card opened under them.
+   * margin: a view is fitted into what they leave clear, and a card panned into view
+   * (renderer.reveal) stays out from under them. On a phone the call's button and the phase's
+   * sentence sit over the board's top, and the first card opened under them.
    */
-  _clearArea() {
+  _bandReach() {
     const r = this.viewport.getBoundingClientRect();
     const reach = (band, fromTop) => {
       let edge = 0;
@@ -80,8 +81,15 @@ export class ViewMethods {
       return edge + FIT_GAP_PX;
     };
     return {
-      top: Math.max(FIT_TOP_PX, reach(this.root.querySelector("#board-band-top"), true)),
-      bottom: Math.max(FIT_BOTTOM_PX, reach(this.root.querySelector("#board-band-bottom"), false)),
+      top: reach(this.root.querySelector("#board-band-top"), true),
+      bottom: reach(this.root.querySelector("#board-band-bottom"), false),
     };
+  }
+
+  /** What a fit leaves clear at the board's top and bottom: the bands, and never less than
+   * the fit's own margins. */
+  _clearArea() {
+    const bands = this._bandReach();
+    return { top: Math.max(FIT_TOP_PX, bands.top), bottom: Math.max(FIT_BOTTOM_PX, bands.bottom) };
   }
 }
