@@ -7,9 +7,11 @@ and the figures to test-artifacts/layout-figures.json."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from PIL import Image
 
 from tests.browser.test_board_browser import ARTIFACTS, ORGANIZER, WAIT_MS, Person
 from tests.support.browser_site import demo_site
@@ -554,3 +556,23 @@ def test_on_a_phone_a_card_opened_in_the_sheet_shows_clear_of_the_floating_butto
     person.js("(id) => window.tavoloBoard.renderer.reveal(id)", card)
     seen = person.js(CARD_CLEAR_OF_BANDS, card)
     assert seen["clear"], seen
+
+
+def test_below_a_short_panel_the_dock_keeps_the_panels_ground(visitors, site):
+    """The inspector of a card is shorter than the board: below it the dock is the panels'
+    ground to the board's foot, not the page's, so the panel reads as a side panel."""
+    person = participant(visitors, site)
+    add_card(person, "problem", "Orari degli sportelli poco chiari")
+    person.page.wait_for_selector("#canvas-panel:not([hidden])")
+    person.page.wait_for_timeout(300)  # one frame for the layout
+    rects = regions(person)
+    panel, board = rects["panel"], rects["board"]
+    below = board["y"] + board["h"] - 8
+    assert panel["y"] + panel["h"] < below - 40, rects  # the panel is short: there is a below
+    ground = person.js(
+        "() => getComputedStyle(document.querySelector('#canvas-panel')).backgroundColor"
+    )
+    clip = {"x": panel["x"] + panel["w"] / 2, "y": below, "width": 1, "height": 1}
+    pixel = Image.open(io.BytesIO(person.page.screenshot(clip=clip))).convert("RGB")
+    assert f"rgb({', '.join(map(str, pixel.getpixel((0, 0))))})" == ground
+    shot(person, "inspector-dock-to-the-foot")
