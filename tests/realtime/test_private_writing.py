@@ -484,3 +484,81 @@ def test_a_card_on_another_board_cannot_point_at_an_actor_still_private(clients,
     ok(m.conductor.apply(theory, [create("c-out", "outcome", text="suo", population=["b-actor"])]))
     m.reveal()
     ok(m.dario.apply(theory, [create("d-out", "outcome", text="x", population=["b-actor"])]))
+
+
+# --- the reveal lays the notes out --------------------------------------------------------------
+
+
+def placed(board_id: int) -> dict[str, tuple]:
+    from workshop.boards.service import live_items
+
+    db.session.rollback()
+    return {
+        i["id"]: tuple(i["fields"][k] for k in ("x", "y", "w", "h"))
+        for i in live_items(db.session, board_id)
+        if "x" in i["fields"]
+    }
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+SPOT = {"x": 400, "y": 300, "w": 200, "h": 120}  # the middle of everyone's first view
+
+
+def write_on_one_spot(meeting) -> None:
+    """Bea and Dario each put a problem in the free place nearest the middle of their view,
+    which is the same place: neither sees the other's card."""
+    for person, name in ((meeting.bea, "bea"), (meeting.dario, "dario")):
+        card = create(f"{name}-card", "problem", text=f"{name} scrive", role="cause", **SPOT)
+        ok(person.apply(meeting.board, [card]))
+
+
+def test_the_reveal_moves_apart_the_cards_written_on_one_spot(meeting):
+    meeting.private(anonymous=False)
+    write_on_one_spot(meeting)
+    before = placed(meeting.board)
+    assert before["bea-card"] == before["dario-card"]
+    meeting.reveal()
+    after = placed(meeting.board)
+    assert after["bea-card"] == before["bea-card"]  # the first written keeps its place
+    assert not overlap(after["bea-card"], after["dario-card"])
+    assert {k: v for k, v in after.items() if k != "dario-card"} == {
+        k: v for k, v in before.items() if k != "dario-card"
+    }  # nothing else moved
+    # Dario's board, joined again after the reveal, holds both where they now are.
+    items = {i["id"]: i for i in ok(meeting.dario.join(meeting.board))["items"]}
+    assert (items["dario-card"]["fields"]["x"], items["dario-card"]["fields"]["y"]) == after[
+        "dario-card"
+    ][:2]
+    assert "bea-card" in items
+
+
+def test_a_reveal_whose_layout_is_refused_still_reveals(meeting, monkeypatch):
+    """The layout is a change of its own after the reveal: refused (here, as if the board had
+    reached a limit), the cards stay where they are and everyone sees them all the same."""
+    from workshop.boards.errors import LimitReached
+    from workshop.rooms import spread
+
+    def refused(*_args, **_kwargs):
+        raise LimitReached("too many changes")
+
+    meeting.private(anonymous=False)
+    write_on_one_spot(meeting)
+    before = placed(meeting.board)
+    monkeypatch.setattr(spread.boards, "apply_change", refused)  # the engine's, for the reveal
+    meeting.reveal()
+    assert placed(meeting.board) == before
+    items = {i["id"] for i in ok(meeting.dario.join(meeting.board))["items"]}
+    assert {"bea-card", "dario-card"} <= items  # revealed all the same
+
+
+def test_a_conductor_who_locked_the_board_still_gets_the_cards_laid_out(meeting):
+    """A lock keeps participants' hands off the board, not the conductor's: the reveal is theirs."""
+    meeting.private(anonymous=False)
+    write_on_one_spot(meeting)
+    ok(meeting.conductor.emit(P.LOCK_BOARD, {"board_id": meeting.board, "locked": True}))
+    meeting.reveal()
+    after = placed(meeting.board)
+    assert not overlap(after["bea-card"], after["dario-card"])

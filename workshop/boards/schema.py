@@ -442,6 +442,10 @@ class Registry:
 
 
 CORE_NAMES = frozenset(t.name for t in CORE_TYPES)
+# Drawn under every card and edge: zones a template lays out once, and sheets cards sit on.
+# Cards lie over them by design (the diagram paints them first, a reveal's spread ignores them).
+BACKGROUND_TYPES = frozenset({"frame", "pi_grid", "proposal"})
+
 registry = Registry()
 for _core in CORE_TYPES:
     registry.register(_core)

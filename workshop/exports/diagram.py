@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from workshop.boards.schema import Registry, registry
+from workshop.boards.schema import BACKGROUND_TYPES, Registry, registry
 from workshop.exports import card_words
 
 # The board's palette, as the board page draws it (static/css/board.css --c-* and --s-*).
@@ -101,8 +101,6 @@ SMALL_TEXT = 0.8  # of the font size: a card's chips, the proposal's sections
 MAX_PNG_SIDE_PX = 4_096
 
 
-# Painted under every card and edge: zones a template lays out once, and sheets cards sit on.
-BACKGROUND_TYPES = frozenset({"frame", "pi_grid", "proposal"})
 # The power/interest grid (Mendelow): power grows bottom to top, interest left to right, and
 # the high half starts at the middle (workshop.canvases.stakeholders.HIGH_THRESHOLD on 1-5).
 GRID_QUADRANTS = (  # (key, column, row): column 0 = low interest, row 0 = high power

@@ -332,11 +332,22 @@ def on_start_private_writing(entry: SocketAuth, payload: Any, board: Board):
 
 @control(P.REVEAL_NOTES, {"board_id"}, on="board")
 def on_reveal_notes(entry: SocketAuth, payload: Any, board: Board):
-    """Sent by a conductor: everyone's private notes become visible; clients re-join."""
+    """Sent by a conductor: everyone's private notes become visible, moved off one another
+    where they lie in a pile (rooms.spread); clients re-join."""
     room = rooms.room_of_board(db.session, board.id)
     if room is None or room.private_since_seq is None:
         raise BadRequest("this board is not in private writing", field="board_id")
-    rooms.reveal(db.session, room, _locks())
+    room_id = room.id
+    since = rooms.reveal(db.session, room, _locks())
+    rooms.spread_revealed(
+        db.session,
+        board.id,
+        since,
+        _actor(entry),
+        _locks(),
+        after_commit=lambda applied: broadcast(applied, None, room_id),
+    )
+    room = rooms.room_of_board(db.session, board.id)
     push_state(room, room.live_session)
     socketio.emit(P.NOTES_REVEALED, {"board_id": board.id}, to=peers_room(board.id))
     return {"ok": True}

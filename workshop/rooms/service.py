@@ -89,6 +89,7 @@ from workshop.rooms.sessions import (  # noqa: F401 - re-exported
     session_wire,
     target_rooms,
 )
+from workshop.rooms.spread import spread_revealed  # noqa: F401 - re-exported
 from workshop.rooms.votes import cast_vote, is_votable, my_votes, retract_vote, tally, votes_left  # noqa: F401
 
 TEMPLATE_CLIENT_ID = SERVER_CLIENT_ID  # the older name
@@ -127,8 +128,10 @@ def start_private_writing(
     return room.private_since_seq
 
 
-def reveal(session: Session, room: Room, locks: boards.WriteLocks | None) -> None:
-    """Every private note becomes visible to all; anonymous ones keep their authors hidden. Commits."""
+def reveal(session: Session, room: Room, locks: boards.WriteLocks | None) -> int | None:
+    """Every private note becomes visible to all; anonymous ones keep their authors hidden.
+    Returns the seq the private writing started after (None if there was none). Commits."""
+    since = room.private_since_seq
     with locks.board(room.board_id) if locks else _no_lock():
         if room.private_since_seq is not None and room.private_anonymous:
             seq = session.scalar(sa.select(Board.seq).where(Board.id == room.board_id))
@@ -140,6 +143,7 @@ def reveal(session: Session, room: Room, locks: boards.WriteLocks | None) -> Non
         room.private_since_seq = None
         room.private_anonymous = False
         session.commit()
+    return since
 
 
 # --- attendance -------------------------------------------------------------------------------------------
