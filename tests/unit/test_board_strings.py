@@ -43,8 +43,16 @@ def _parsed_file(path: Path):
         if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)
     ]
     keys = [k.value for k in returned.keys]
-    msgids = [v.args[0].value for v in returned.values]
+    # gettext's msgid; for ngettext (a count's two forms) the plural msgid, which the key names.
+    msgids = [v.args[-2 if _counted(v) else 0].value for v in returned.values]
     return keys, msgids
+
+
+def _counted(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "ngettext"
+
+
+PLURAL_FORMS = ("one", "other")  # the forms tn() picks (Intl.PluralRules, Italian and English)
 
 
 def _parsed():
@@ -79,7 +87,10 @@ def test_keys_are_unique_and_plain_keys_are_their_msgid():
     keys, msgids = _parsed_all()
     assert len(keys) == len(set(keys))
     for key, msgid in zip(keys, msgids, strict=True):
-        if not key.startswith(DYNAMIC_PREFIXES):
+        if "|" in key:
+            base, form = key.split("|")
+            assert base == msgid and form in PLURAL_FORMS, f"{key!r}: <plural msgid>|one or |other"
+        elif not key.startswith(DYNAMIC_PREFIXES):
             assert key == msgid, f"{key!r} should be its own msgid"
 
 
@@ -91,6 +102,9 @@ def test_every_string_the_javascript_asks_for_exists():
         asked.update(re.findall(r'\bt\(\s*"([^"]+)"', source))
         # Verbs picked from a table, then passed to t(): every "%(name)s ..." literal counts.
         asked.update(re.findall(r'"(%\(name\)s [^"]+)"', source))
+        # A count in words: both its forms.
+        for key in re.findall(r'\btn\(\s*"([^"]+)"', source):
+            asked.update(f"{key}|{form}" for form in PLURAL_FORMS)
     missing = sorted(a for a in asked if a not in keys)
     assert missing == []
     assert len(asked) > 40  # the search itself works

@@ -8,12 +8,19 @@ shape or colour. Placeholders are gettext's `%(name)s`, filled in by the client.
 
 from __future__ import annotations
 
+from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from workshop.web.call_strings import call_strings
 from workshop.web.canvas_strings import canvas_strings
 from workshop.web.input_strings import input_strings
 from workshop.web.live_strings import live_strings
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """One form of a count's words, translated and left unfilled: the client fills it (tn()).
+    flask_babel's ngettext would fill %(num)s and refuse the %(count)s and %(text)s here."""
+    return get_translations().ngettext(singular, plural, n)
 
 
 def board_strings() -> dict[str, str]:
@@ -342,9 +349,16 @@ def _engine_strings() -> dict[str, str]:
         "Vote results": _("Vote results"),
         "Select a note first.": _("Select a note first."),
         "Votes left: %(count)s": _("Votes left: %(count)s"),
+        # A count in words, in both forms: `<plural msgid>|one` and `|other`, picked by the
+        # client's tn() with the page's language's plural rule ("1 voto", never "1 voti").
+        "%(text)s: %(count)s votes|one": ngettext(
+            "%(text)s: %(count)s vote", "%(text)s: %(count)s votes", 1
+        ),
+        "%(text)s: %(count)s votes|other": ngettext(
+            "%(text)s: %(count)s vote", "%(text)s: %(count)s votes", 2
+        ),
         "Time is up.": _("Time is up."),
         "Hands: %(hands)s · Done: %(done)s": _("Hands: %(hands)s · Done: %(done)s"),
-        "%(text)s: %(count)s votes": _("%(text)s: %(count)s votes"),
         "Conductor": _("Conductor"),
         "Live session": _("Live session"),
         "Run this board live: groups, timer, messages, private writing and voting.": _(
@@ -363,7 +377,12 @@ def _engine_strings() -> dict[str, str]:
             "Select notes on this group's board, then bring them to the plenary."
         ),
         "Bring selected notes to the plenary": _("Bring selected notes to the plenary"),
-        "Board of %(room)s: %(count)s items": _("Board of %(room)s: %(count)s items"),
+        "Board of %(room)s: %(count)s items|one": ngettext(
+            "Board of %(room)s: %(count)s item", "Board of %(room)s: %(count)s items", 1
+        ),
+        "Board of %(room)s: %(count)s items|other": ngettext(
+            "Board of %(room)s: %(count)s item", "Board of %(room)s: %(count)s items", 2
+        ),
         "Groups": _("Groups"),
         "One name per line": _("One name per line"),
         "Number of groups": _("Number of groups"),

@@ -4,7 +4,7 @@
 // group notes into the plenary. Shown only to conductors and organizers; the server checks
 // every control again (participants get `forbidden`).
 
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { askClose, joinButton, showFrameLock, joinOf, meetingOf, meetingSelect, pageFacts, presentIn, seedOf, seedSelect } from "./live.js";
 import * as P from "./protocol.js";
 import { DecisionLog } from "./decisions.js";
@@ -217,7 +217,7 @@ export class ConductorPanel {
     if (!holder || !room) return;
     const items = this.thumbs.get(roomId) ?? [];
     const name = room.is_plenary ? t("Plenary") : room.name;
-    holder.replaceChildren(thumbnailSvg(items, t("Board of %(room)s: %(count)s items", { room: name, count: items.length })));
+    holder.replaceChildren(thumbnailSvg(items, tn("Board of %(room)s: %(count)s items", items.length, { room: name })));
   }
 
   _groupsSection() {
@@ -364,7 +364,7 @@ export class ConductorPanel {
       const list = el("ol", "conductor-tally");
       for (const [id, count] of Object.entries(tally).sort((a, b) => b[1] - a[1])) {
         const text = this.app.state.get(id)?.fields?.text || t("untitled");
-        list.append(el("li", null, t("%(text)s: %(count)s votes", { text: text.slice(0, 60), count })));
+        list.append(el("li", null, tn("%(text)s: %(count)s votes", count, { text: text.slice(0, 60) })));
       }
       node.append(el("h4", "conductor-subheading", t("Vote results")), list);
     }

@@ -20,6 +20,19 @@ export function t(key, params = {}) {
   return template.replace(/%\((\w+)\)[sd]/g, (match, name) => (name in params ? String(params[name]) : match));
 }
 
+/** A string with a count in the form the page's language gives that count ("1 voto", "2 voti"):
+ * `key` is the plural msgid, its forms are `key|one` and `key|other` (board_strings.counted). */
+export function tn(key, count, params = {}) {
+  const form = pluralRules().select(count) === "one" ? "one" : "other";
+  return t(strings[`${key}|${form}`] !== undefined ? `${key}|${form}` : key, { ...params, count });
+}
+
+let rules = null;
+function pluralRules() {
+  rules ??= new Intl.PluralRules(globalThis.document?.documentElement?.lang || "it");
+  return rules;
+}
+
 // A name a canvas registered without a label yet: its last part, readable ("sub_type" -> "sub type").
 function fallback(key) {
   if (/^(type|field|choice|action|template)\./.test(key)) return key.slice(key.lastIndexOf(".") + 1).replace(/_/g, " ");

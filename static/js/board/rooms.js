@@ -7,7 +7,7 @@
 // room events (docs/protocol.md, "Rooms and the conductor"); a refusal is shown, never guessed.
 
 import { errorText } from "./errors.js";
-import { excerpt, t } from "./i18n.js";
+import { excerpt, t, tn } from "./i18n.js";
 import { GroupChooser, JoinCodeDialog, joinButton, joinOf, pageFacts } from "./live.js";
 import * as P from "./protocol.js";
 import { boxOf, isSpatial } from "./render.js";
@@ -435,7 +435,7 @@ export class RoomsClient {
     for (const [id, count] of Object.entries(tally ?? {}).sort((a, b) => b[1] - a[1])) {
       const item = this.app.state.get(id);
       const label = excerpt(item?.fields?.text ?? "", 60) || t("untitled");
-      list.append(el("li", null, t("%(text)s: %(count)s votes", { text: label, count })));
+      list.append(el("li", null, tn("%(text)s: %(count)s votes", count, { text: label })));
     }
     this._drawBadges();
   }
