@@ -576,3 +576,40 @@ def test_below_a_short_panel_the_dock_keeps_the_panels_ground(visitors, site):
     pixel = Image.open(io.BytesIO(person.page.screenshot(clip=clip))).convert("RGB")
     assert f"rgb({', '.join(map(str, pixel.getpixel((0, 0))))})" == ground
     shot(person, "inspector-dock-to-the-foot")
+
+
+def test_in_a_vote_a_selected_card_shows_no_row_of_buttons_that_all_say_no(visitors, site):
+    """During a vote nobody but the conductor changes a card: a participant who selects one to
+    vote for it sees no row of disabled buttons over the board (the zoom stays)."""
+    leader = conductor(visitors).open(site["boards"]["context"])
+    leader.page.click("#conductor-toggle")
+    leader.page.wait_for_selector("#conductor-panel [data-conduct]", timeout=WAIT_MS)
+    if leader.page.locator('#conductor-panel [data-conduct="open"]').count():
+        leader.page.click('#conductor-panel [data-conduct="open"]')
+    leader.page.wait_for_selector('#conductor-panel [data-input="phase"]', timeout=WAIT_MS)
+
+    def phase(value: str) -> None:
+        leader.page.select_option('#conductor-panel [data-input="phase"]', value)
+        leader.page.click('#conductor-panel [data-conduct="phase"]')
+
+    person = participant(visitors, site, viewport=(390, 844), touch=True)
+    add_card(person, "problem", "Pochi spazi per studiare")
+    try:
+        phase("vote")
+        person.page.wait_for_selector('#rooms-bar [data-rooms-action="vote"]', timeout=WAIT_MS)
+        card = person.js(
+            "() => [...window.tavoloBoard.state.items()].find(i => i.type === 'problem').id"
+        )
+        person.js("(id) => window.tavoloBoard.select([id])", card)
+        person.page.wait_for_timeout(300)  # one frame for the layout
+        assert person.page.locator(".board-selection-actions").is_hidden()
+        # The inspector's sheet leaves the board a strip: the zoom gives it up too, and the
+        # card shows clear of what floats there.
+        person.page.wait_for_selector("#canvas-panel:not([hidden])")
+        assert person.page.locator(".board-zoom").is_hidden()
+        assert person.js(CARD_CLEAR_OF_BANDS, card)["clear"]
+        person.page.tap('#canvas-panel [data-canvas="close-panel"]')
+        person.page.wait_for_selector(".board-zoom", state="visible")
+        shot(person, "phone-vote-selected")
+    finally:
+        phase("")

@@ -562,3 +562,11 @@ def test_a_conductor_who_locked_the_board_still_gets_the_cards_laid_out(meeting)
     meeting.reveal()
     after = placed(meeting.board)
     assert not overlap(after["bea-card"], after["dario-card"])
+
+
+def test_closing_the_session_during_private_writing_lays_the_cards_out_too(meeting):
+    meeting.private(anonymous=False)
+    write_on_one_spot(meeting)
+    meeting.close()
+    after = placed(meeting.board)
+    assert not overlap(after["bea-card"], after["dario-card"])

@@ -36,6 +36,7 @@ from workshop.rooms import labs
 from workshop.rooms import locks as session_locks
 from workshop.rooms.controls import ENGLISH_SNAPSHOT_NAMES, SnapshotNames, auto_snapshot, timer_of
 from workshop.rooms.privacy import seal_anonymity
+from workshop.rooms.spread import spread_revealed
 
 # --- finding ---------------------------------------------------------------------------------------
 
@@ -228,6 +229,9 @@ def close_session(
     names = names or ENGLISH_SNAPSHOT_NAMES
     # The frames' unlock is a change like any: made in the name of who closes the session.
     actor = actor or Actor(closed_by or live.opened_by, "", may_conduct=True)
+    for board_id, since in [(r.board_id, r.private_since_seq) for r in live.rooms]:
+        if since is not None:  # a round still open ends with the session: laid out as a reveal
+            spread_revealed(session, board_id, since, actor, locks, after_commit)
     for room in live.rooms:
         # A round still open ends with the session: anonymous for good.
         seal_anonymity(session, room, None)
