@@ -21,7 +21,7 @@ export function t(key, params = {}) {
 }
 
 /** A string with a count in the form the page's language gives that count ("1 voto", "2 voti"):
- * `key` is the plural msgid, its forms are `key|one` and `key|other` (board_strings.counted). */
+ * `key` is the plural msgid, its forms are `key|one` and `key|other` (ngettext in board_strings.py). */
 export function tn(key, count, params = {}) {
   const form = pluralRules().select(count) === "one" ? "one" : "other";
   return t(strings[`${key}|${form}`] !== undefined ? `${key}|${form}` : key, { ...params, count });
