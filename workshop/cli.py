@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(jobs)
     app.cli.add_command(monitoring)
+    app.cli.add_command(needs)
 
 
 @click.group(help="Manage organizer and conductor accounts.")
@@ -120,6 +121,28 @@ def jobs_worker(burst: bool):
     Worker([queue.queue], connection=queue.connection).work(burst=burst)
 
 
+AT_HELP = (
+    "Run as if it were this moment (ISO 8601, e.g. 2027-01-15T08:00+01:00): for tests and for "
+    "catching up."
+)
+BASE = "http://localhost"  # the links' base when BASE_URL is not set
+
+
+def _moment(at: str | None):
+    """--at as an aware datetime, or now."""
+    from datetime import datetime
+
+    from workshop.models import utcnow
+
+    try:
+        now = datetime.fromisoformat(at) if at else utcnow()
+    except ValueError:
+        raise click.ClickException(f"--at {at!r} is not an ISO 8601 moment") from None
+    if now.tzinfo is None:
+        raise click.ClickException("--at needs a time zone, e.g. 2027-01-15T08:00+01:00")
+    return now
+
+
 @click.group(help="The monitoring calendar of the indicators (docs/monitoring.md).")
 def monitoring():
     pass
@@ -130,34 +153,53 @@ def monitoring():
     help="Redraw every open project's calendar and e-mail each late task's owner once: "
     "run it daily (the Procfile's cron line, or crontab).",
 )
-@click.option(
-    "--at",
-    "at",
-    default=None,
-    help="Run as if it were this moment (ISO 8601, e.g. 2027-01-15T08:00+01:00): for tests "
-    "and for catching up.",
-)
+@click.option("--at", "at", default=None, help=AT_HELP)
 def monitoring_remind(at: str | None):
-    from datetime import datetime
-
     from flask import current_app
 
-    from workshop.models import utcnow
     from workshop.monitoring import service
     from workshop.web.monitoring import tell_owner
 
-    try:
-        now = datetime.fromisoformat(at) if at else utcnow()
-    except ValueError:
-        raise click.ClickException(f"--at {at!r} is not an ISO 8601 moment") from None
-    if now.tzinfo is None:
-        raise click.ClickException("--at needs a time zone, e.g. 2027-01-15T08:00+01:00")
-    base = current_app.config.get("BASE_URL") or "http://localhost"
-    with current_app.test_request_context(base_url=base):
+    now = _moment(at)
+    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or BASE):
         run = service.remind_late(
             db.session, now, lambda task, link: tell_owner(task, link, "reminder")
         )
     click.echo(
         f"monitoring: {run.synced} projects redrawn, {run.sent} reminders sent, "
         f"{run.unreachable} late tasks with nobody to write to"
+    )
+
+
+@click.group(help="The needs calls to Third Sector bodies (docs/needs.md).")
+def needs():
+    pass
+
+
+@needs.command(
+    "remind",
+    help="E-mail once each body that has not answered a needs call when its link has three "
+    "days left: run it daily (crontab or a systemd timer), beside monitoring remind.",
+)
+@click.option("--at", "at", default=None, help=AT_HELP)
+def needs_remind(at: str | None):
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from workshop.models import Project
+    from workshop.needs import service
+    from workshop.web.needs import tell_body
+
+    now = _moment(at)
+
+    def tell(call, link) -> bool:
+        # In the office's language: the body has no account to choose another.
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "it")):
+            return tell_body(db.session.get(Project, call.project_id), call, link, reminder=True)
+
+    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or BASE):
+        run = service.remind_before_expiry(db.session, now, tell)
+    click.echo(
+        f"needs: {run.calls} calls gathering, {run.sent} reminders sent, "
+        f"{run.failed} not sent (tried again at the next run)"
     )

@@ -454,3 +454,67 @@ def test_a_reminder_without_the_form_token_changes_nothing(client, auth, world, 
     auth.login(world.organizer.email)
     assert client.post(f"{call_url}/remind").status_code == 400  # no CSRF token
     assert db.session.get(PersonalLink, link.id).reminded_at is None
+
+
+def test_the_daily_job_reminds_once_each_silent_body_whose_link_closes_in_three_days(
+    app, client, auth, world, mailing
+):
+    """`flask needs remind`, run daily. Four bodies: one answered, one an organizer reminded by
+    hand, one whose link has weeks left, one silent whose link closes in two days. The job
+    writes to the last only, in Italian with its own link; the next day's run sends nothing. A
+    failed e-mail is tried again at the next run; after the synthesis is approved, nothing."""
+    auth.login(world.organizer.email)
+    call_url = open_call(client, world.project_a.id)
+    for n, body in enumerate(BODIES + ("APS Sole",)):
+        assert send_to(client, call_url, body, f"ente{n}@example.org").status_code == 302
+    found = {
+        link.recipient_organisation: link for link in db.session.scalars(sa.select(PersonalLink))
+    }
+    fill(app.test_client(), f"/n/{found['Cooperativa Sole'].token}", "Cooperativa Sole", "Nidi")
+    now = utcnow()
+    db.session.get(PersonalLink, found["ODV Stella"].id).reminded_at = now - timedelta(hours=1)
+    db.session.get(PersonalLink, found["ODV Stella"].id).expires_at = now + timedelta(days=1)
+    db.session.get(PersonalLink, found["APS Sole"].id).expires_at = now + timedelta(days=2)
+    db.session.commit()
+    mailing.messages.clear()
+    runner = app.test_cli_runner()
+
+    def run(at) -> str:
+        result = runner.invoke(args=["needs", "remind", "--at", at.isoformat()])
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        return result.output
+
+    # The mail server is down: nothing is marked, the run says so.
+    port = app.config["MAIL_SMTP_PORT"]
+    app.config["MAIL_SMTP_PORT"] = 1  # nothing listens there
+    assert "0 reminders sent, 1 not sent" in run(now)
+    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at is None
+    app.config["MAIL_SMTP_PORT"] = port
+
+    assert "1 reminders sent" in run(now + timedelta(hours=1))
+    assert [m["to"] for m in mailing.messages] == [["<ente3@example.org>"]]  # APS Sole
+    text = mailing.messages[0]["message"].get_content()
+    assert f"/n/{found['APS Sole'].token}" in text and "promemoria" in text.lower()
+    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at is not None
+
+    mailing.messages.clear()
+    assert "0 reminders sent" in run(now + timedelta(days=1))  # once is enough
+    assert mailing.messages == []
+
+    # A new silent body near its deadline, but the synthesis is approved: the call is done.
+    assert send_to(client, call_url, "APS Nuova", "nuova@example.org").status_code == 302
+    late = db.session.scalar(
+        sa.select(PersonalLink).where(PersonalLink.recipient_organisation == "APS Nuova")
+    )
+    late.expires_at = now + timedelta(days=2)
+    db.session.get(NeedsCall, late.subject_id).sintesi_approved_at = now
+    db.session.commit()
+    mailing.messages.clear()
+    assert "0 calls gathering" in run(now + timedelta(hours=2))
+    assert mailing.messages == []
+
+
+def test_the_daily_job_refuses_a_moment_without_a_time_zone(app):
+    result = app.test_cli_runner().invoke(args=["needs", "remind", "--at", "2027-01-15T08:00"])
+    assert result.exit_code != 0 and "time zone" in result.output

@@ -28,7 +28,15 @@ from workshop.boards.ops import Change
 from workshop.boards.state import Actor
 from workshop.canvases.common import TEMPLATE_GAP, content_right_edge, create, new_id, update
 from workshop.canvases.context import CARD_H, CARD_W, PROBLEM, ZONE_PAD, ZONE_TITLE_H
-from workshop.models import LinkPurpose, NeedsCall, NeedsSubmission, PersonalLink, utcnow
+from workshop.models import (
+    LinkPurpose,
+    NeedsCall,
+    NeedsSubmission,
+    PersonalLink,
+    Project,
+    ProjectStatus,
+    utcnow,
+)
 from workshop.models.board import BoardKind
 from workshop.models.needs import (
     MAX_BODY_CHARS,
@@ -260,6 +268,56 @@ def remind_unanswered(
     for link in due:
         link.reminded_at = now
     return due
+
+
+# A body that has not answered is reminded once by itself (the daily `flask --app workshop
+# needs remind`) when its link has this long left: the office's "sollecito" a few days before
+# the form closes, on top of any reminder an organizer sends by hand.
+AUTO_REMIND_BEFORE_EXPIRY = timedelta(days=3)
+
+
+def due_before_expiry(sent: list[SentLink], now: datetime) -> list[PersonalLink]:
+    """The unanswered open links that close within AUTO_REMIND_BEFORE_EXPIRY and were never
+    reminded (by hand or by the job)."""
+    return [
+        row.link
+        for row in sent
+        if row.submission is None
+        and row.state == "usable"
+        and row.link.reminded_at is None
+        and row.link.expires_at - now <= AUTO_REMIND_BEFORE_EXPIRY
+    ]
+
+
+@dataclass(frozen=True)
+class NeedsReminderRun:
+    calls: int  # the calls still gathering (of open projects, synthesis not approved)
+    sent: int
+    failed: int  # e-mails that did not go: tried again at the next run
+
+
+def remind_before_expiry(
+    session: Session, now: datetime, tell: Callable[[NeedsCall, PersonalLink], bool]
+) -> NeedsReminderRun:
+    """The daily job: every call still gathering reminds its bodies due (due_before_expiry).
+    `tell` sends one e-mail and says whether it went; only then is the link marked reminded,
+    so a failed e-mail is tried again at the next run. Commits."""
+    calls = session.scalars(
+        sa.select(NeedsCall)
+        .join(Project, Project.id == NeedsCall.project_id)
+        .where(Project.status != ProjectStatus.CLOSED, NeedsCall.sintesi_approved_at.is_(None))
+        .order_by(NeedsCall.id)
+    ).all()
+    sent = failed = 0
+    for call in calls:
+        for link in due_before_expiry(links_sent(session, call, now), now):
+            if tell(call, link):
+                link.reminded_at = now
+                session.commit()
+                sent += 1
+            else:
+                failed += 1
+    return NeedsReminderRun(len(calls), sent, failed)
 
 
 def submission_of(session: Session, link_id: int) -> NeedsSubmission | None:

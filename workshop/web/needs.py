@@ -271,20 +271,26 @@ def send(project_id: int, call_id: int):
 def _mail_links(project: Project, call: NeedsCall, made, reminder: bool = False) -> None:
     """Each body its link (or a reminder with it), after the commit. An unreachable mail server
     is logged, not shown."""
-    settings = mail.MailSettings.from_config(current_app.config)
     for link in made:
-        if reminder:
-            subject = _("Reminder: needs for %(project)s, your form", project=project.title)
-        else:
-            subject = _("Needs for %(project)s: your form", project=project.title)
-        body = render_template(
-            "needs/mail/reminder.txt" if reminder else "needs/mail/link.txt",
-            link=link,
-            call=call,
-            project=project,
-            url=external_url("needs.form", needs_token=link.token),
-        )
-        mail.send_quietly(settings, mail.compose(settings, link.recipient_email, subject, body))
+        tell_body(project, call, link, reminder)
+
+
+def tell_body(project: Project, call: NeedsCall, link, reminder: bool) -> bool:
+    """E-mail one body its form's link, or a reminder with it, in the current locale; says
+    whether it went. Call only after the commit."""
+    settings = mail.MailSettings.from_config(current_app.config)
+    if reminder:
+        subject = _("Reminder: needs for %(project)s, your form", project=project.title)
+    else:
+        subject = _("Needs for %(project)s: your form", project=project.title)
+    body = render_template(
+        "needs/mail/reminder.txt" if reminder else "needs/mail/link.txt",
+        link=link,
+        call=call,
+        project=project,
+        url=external_url("needs.form", needs_token=link.token),
+    )
+    return mail.send_quietly(settings, mail.compose(settings, link.recipient_email, subject, body))
 
 
 @bp.route("/projects/<int:project_id>/needs/<int:call_id>/remind", methods=["POST"])
