@@ -56,6 +56,13 @@ with app.app_context():
         op = {"op": "create", "id": f"w{i}", "type": "sticky", "fields": fields}
         change = {"board_id": wide, "change_id": f"w{i}", "client_id": "s", "ops": [op]}
         service.apply_change(db.session, parse_change(change), actor)
+    block = projects.add_free_board(db.session, project, "Lavagna in blocco").id
+    db.session.commit()
+    ops = [{"op": "create", "id": f"b{i}", "type": "sticky",  # one change: as a group's zones
+            "fields": {"x": (11 - i % 12) * 900, "y": (4 - i // 12) * 700, "w": 200, "h": 200,
+                       "text": f"Nota in blocco {i}", "color": "blue"}} for i in range(60)]
+    change = {"board_id": block, "change_id": "block", "client_id": "s", "ops": ops}
+    service.apply_change(db.session, parse_change(change), actor)
     tall = projects.add_free_board(db.session, project, "Lavagna alta").id
     db.session.commit()
     for i in range(20):  # two columns: on a phone, the height decides the zoom that fits all
@@ -69,7 +76,8 @@ with app.app_context():
     from workshop.models import Project
     demo = db.session.scalar(sa.select(Project).where(Project.title == DEMO_PROJECT_TITLE))
     report = next(b.id for b in demo.boards if str(b.kind) == "social_reporting")
-    print(json.dumps({"boards": boards, "wide": wide, "tall": tall, "code": invite.code,
+    print(json.dumps({"boards": boards, "wide": wide, "tall": tall, "block": block,
+                      "code": invite.code,
                       "report_board": report}))
 """
 
@@ -369,6 +377,18 @@ def test_a_board_opens_readable_and_fit_stops_at_a_readable_zoom(visitors, site)
     shot(person, "whole-board-1366x768")
     person.page.click('[data-action="zoom-whole"]')
     assert person.js("() => window.tavoloBoard.renderer.camera.zoom") < 0.3
+
+
+def test_a_board_laid_out_in_one_change_opens_on_its_top_left(visitors, site):
+    """Sixty notes made in one change (a group's board starts so, with the plenary's zones):
+    too wide to read whole, it opens on the top left, where reading starts, not on the note
+    that happened to be made last."""
+    person = visitors(viewport=(390, 844), touch=True).join("Giulia", code=site["code"])
+    person.open(site["block"])
+    assert person.js("() => window.tavoloBoard.renderer.camera.zoom") >= READABLE_ZOOM
+    seen = person.js(NOTES_IN_VIEW)
+    assert "Nota in blocco 59" in seen, seen  # made last of the change, placed top left
+    assert "Nota in blocco 0" not in seen, seen  # made first, placed bottom right
 
 
 def test_reduced_motion_stops_the_connection_dot(visitors, site):

@@ -36,12 +36,12 @@ export class ViewMethods {
       return;
     }
     // Too big to read whole: the latest cards, at least readable.
-    // Latest first: by the seq of their last change, and within one change the last made.
+    // Latest first: by the seq of their last change. Within one change (a group's board laid
+    // out at once from the plenary's zones, a paste) in reading order from the top left: a
+    // group opened on its last zone, "Legali", and not on its first.
     const recent = this._cards()
-      .map((item, index) => ({ item, index }))
-      .sort((a, b) => (b.item.seq ?? 0) - (a.item.seq ?? 0) || b.index - a.index)
-      .slice(0, RECENT_CARDS)
-      .map(({ item }) => item);
+      .sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0) || a.fields.y - b.fields.y || a.fields.x - b.fields.x)
+      .slice(0, RECENT_CARDS);
     const focus = boundsOf(recent) ?? all;
     const focusZoom = renderer.zoomToFit(focus, clear);
     const zoom = Math.max(READABLE_ZOOM, focusZoom);
