@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -63,6 +64,10 @@ def start_demo_site(
         "PYTHONPATH": str(ROOT),
         "WORKSHOP_LOGIN_RATE_LIMIT": GENEROUS_RATE_LIMIT,
         "WORKSHOP_JOIN_RATE_LIMIT": GENEROUS_RATE_LIMIT,
+        # Its own Redis channel, and so its own calls' registry: every site's boards have the
+        # same ids, and a peer the last site left behind (its server stopped) would join
+        # this one's call until it expires.
+        "WORKSHOP_SOCKETIO_CHANNEL": f"workshop-test-{name}-{secrets.token_hex(6)}",
         **(extra_env or {}),
     }
     if without_redis:
