@@ -246,3 +246,30 @@ def test_one_peer_per_person_through_a_reveal_a_slow_answer_and_a_hang_up(people
     assert dario.js("() => window.tavoloBoard.call.peerId") is None
     assert carla.js(OTHERS_TILES) == []
     shot(carla, "6-after-a-hang-up-before-the-answer")
+
+
+# Each description (offer, answer) that reaches this page waits DESCRIPTION_LAG_MS; candidates
+# do not: as when the server forwards a small candidate before the description sent ahead of it.
+DESCRIPTION_LAG_MS = 800
+CANDIDATES_OVERTAKE = f"""() => {{
+    const socket = window.tavoloBoard.connection.socket;
+    const [handle] = socket.listeners('call_signalled');
+    socket.off('call_signalled', handle);
+    socket.on('call_signalled', (payload) => payload.description
+        ? setTimeout(() => handle(payload), {DESCRIPTION_LAG_MS}) : handle(payload));
+}}"""
+
+
+def test_candidates_that_overtake_their_description_still_connect(people, site):  # noqa: F811
+    """The server forwards each signal on its own (with the calls' registry in Redis, each
+    waits for it), so a candidate can reach a peer before the offer or answer sent ahead of
+    it. Both sides here get every description late: the candidates wait for it, and the two
+    see each other."""
+    board = site["boards"][1]
+    carla = people().log_in().open(board)
+    bea = people().join("Bea").open(board)
+    for person in (carla, bea):
+        person.js(CANDIDATES_OVERTAKE)
+        join_call(person)
+    sees_video_from(bea, 1)
+    sees_video_from(carla, 1)

@@ -38,6 +38,11 @@ class PeerLink {
     this.polite = call.peerId < peer.peer_id;
     this.makingOffer = false;
     this.ignoreOffer = false;
+    // Candidates that came before the description they belong to, added once it is set: the
+    // server forwards each signal on its own, and with the calls' registry in Redis a small
+    // candidate can overtake the offer or answer sent before it (addIceCandidate refuses a
+    // candidate without a remote description, and with every one lost the link never starts).
+    this.earlyCandidates = [];
     this.senders = new Map(); // kind -> RTCRtpSender
     this.pc = new RTCPeerConnection({ iceServers: call.settings.ice_servers ?? [] });
     this.pc.onnegotiationneeded = async () => {
@@ -125,6 +130,7 @@ class PeerLink {
         this.ignoreOffer = !this.polite && collision;
         if (this.ignoreOffer) return;
         await this.pc.setRemoteDescription(description); // a polite peer's offer rolls back here
+        for (const early of this.earlyCandidates.splice(0)) await this._addCandidate(early);
         if (description.type === "offer") {
           this._attachToOffer();
           await this.pc.setLocalDescription();
@@ -132,14 +138,19 @@ class PeerLink {
         }
         if (description.type === "answer" || description.type === "offer") this._addMissing();
       } else if (candidate) {
-        try {
-          await this.pc.addIceCandidate(candidate);
-        } catch (error) {
-          if (!this.ignoreOffer) throw error;
-        }
+        if (this.pc.remoteDescription) await this._addCandidate(candidate);
+        else this.earlyCandidates.push(candidate);
       }
     } catch (error) {
       console.warn("call: signal failed", error);
+    }
+  }
+
+  async _addCandidate(candidate) {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      if (!this.ignoreOffer) throw error;
     }
   }
 
