@@ -460,9 +460,10 @@ def test_the_daily_job_reminds_once_each_silent_body_whose_link_closes_in_three_
     app, client, auth, world, mailing
 ):
     """`flask needs remind`, run daily. Four bodies: one answered, one an organizer reminded by
-    hand, one whose link has weeks left, one silent whose link closes in two days. The job
-    writes to the last only, in Italian with its own link; the next day's run sends nothing. A
-    failed e-mail is tried again at the next run; after the synthesis is approved, nothing."""
+    hand within its last days, one whose link has weeks left, one silent whose link closes in
+    two days though reminded by hand weeks ago. The job writes to the last only, in Italian
+    with its own link; the next day's run sends nothing. A failed e-mail is tried again at the
+    next run; after the synthesis is approved, nothing."""
     auth.login(world.organizer.email)
     call_url = open_call(client, world.project_a.id)
     for n, body in enumerate(BODIES + ("APS Sole",)):
@@ -475,6 +476,7 @@ def test_the_daily_job_reminds_once_each_silent_body_whose_link_closes_in_three_
     db.session.get(PersonalLink, found["ODV Stella"].id).reminded_at = now - timedelta(hours=1)
     db.session.get(PersonalLink, found["ODV Stella"].id).expires_at = now + timedelta(days=1)
     db.session.get(PersonalLink, found["APS Sole"].id).expires_at = now + timedelta(days=2)
+    db.session.get(PersonalLink, found["APS Sole"].id).reminded_at = now - timedelta(days=20)
     db.session.commit()
     mailing.messages.clear()
     runner = app.test_cli_runner()
@@ -489,14 +491,14 @@ def test_the_daily_job_reminds_once_each_silent_body_whose_link_closes_in_three_
     port = app.config["MAIL_SMTP_PORT"]
     app.config["MAIL_SMTP_PORT"] = 1  # nothing listens there
     assert "0 reminders sent, 1 not sent" in run(now)
-    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at is None
+    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at < now - timedelta(days=1)
     app.config["MAIL_SMTP_PORT"] = port
 
     assert "1 reminders sent" in run(now + timedelta(hours=1))
     assert [m["to"] for m in mailing.messages] == [["<ente3@example.org>"]]  # APS Sole
     text = mailing.messages[0]["message"].get_content()
     assert f"/n/{found['APS Sole'].token}" in text and "promemoria" in text.lower()
-    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at is not None
+    assert db.session.get(PersonalLink, found["APS Sole"].id).reminded_at > now
 
     mailing.messages.clear()
     assert "0 reminders sent" in run(now + timedelta(days=1))  # once is enough

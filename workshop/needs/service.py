@@ -277,16 +277,21 @@ AUTO_REMIND_BEFORE_EXPIRY = timedelta(days=3)
 
 
 def due_before_expiry(sent: list[SentLink], now: datetime) -> list[PersonalLink]:
-    """The unanswered open links that close within AUTO_REMIND_BEFORE_EXPIRY and were never
-    reminded (by hand or by the job)."""
-    return [
-        row.link
-        for row in sent
-        if row.submission is None
-        and row.state == "usable"
-        and row.link.reminded_at is None
-        and row.link.expires_at - now <= AUTO_REMIND_BEFORE_EXPIRY
-    ]
+    """The unanswered open links that close within AUTO_REMIND_BEFORE_EXPIRY and were not
+    reminded in that time yet (by hand or by the job): one reminder near the end, whatever
+    an organizer sent weeks before."""
+    due = []
+    for row in sent:
+        window_opens = row.link.expires_at - AUTO_REMIND_BEFORE_EXPIRY
+        reminded = row.link.reminded_at
+        if (
+            row.submission is None
+            and row.state == "usable"
+            and now >= window_opens
+            and (reminded is None or reminded < window_opens)
+        ):
+            due.append(row.link)
+    return due
 
 
 @dataclass(frozen=True)
