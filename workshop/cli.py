@@ -128,6 +128,13 @@ AT_HELP = (
 BASE = "http://localhost"  # the links' base when BASE_URL is not set
 
 
+def _links_context():
+    """A request context for the links the e-mails carry: the site's address (BASE_URL)."""
+    from flask import current_app
+
+    return current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or BASE)
+
+
 def _moment(at: str | None):
     """--at as an aware datetime, or now."""
     from datetime import datetime
@@ -155,13 +162,11 @@ def monitoring():
 )
 @click.option("--at", "at", default=None, help=AT_HELP)
 def monitoring_remind(at: str | None):
-    from flask import current_app
-
     from workshop.monitoring import service
     from workshop.web.monitoring import tell_owner
 
     now = _moment(at)
-    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or BASE):
+    with _links_context():
         run = service.remind_late(
             db.session, now, lambda task, link: tell_owner(task, link, "reminder")
         )
@@ -193,11 +198,10 @@ def needs_remind(at: str | None):
     now = _moment(at)
 
     def tell(call, link) -> bool:
-        # In the office's language: the body has no account to choose another.
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "it")):
-            return tell_body(db.session.get(Project, call.project_id), call, link, reminder=True)
+        return tell_body(db.session.get(Project, call.project_id), call, link, reminder=True)
 
-    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or BASE):
+    # In the office's language: the body has no account to choose another.
+    with _links_context(), force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "it")):
         run = service.remind_before_expiry(db.session, now, tell)
     click.echo(
         f"needs: {run.calls} calls gathering, {run.sent} reminders sent, "

@@ -67,6 +67,17 @@ def send_to(client, call_url: str, organisation: str, email: str):
     )
 
 
+def call_to_four_bodies(client, project_id: int) -> tuple[str, dict[str, PersonalLink]]:
+    """A call whose form goes to BODIES and "APS Sole": its URL and each body's link."""
+    call_url = open_call(client, project_id)
+    for n, body in enumerate(BODIES + ("APS Sole",)):
+        assert send_to(client, call_url, body, f"ente{n}@example.org").status_code == 302
+    found = {
+        link.recipient_organisation: link for link in db.session.scalars(sa.select(PersonalLink))
+    }
+    return call_url, found
+
+
 def fill(client, url: str, body: str = "", need: str = "", **more):
     data = {"body": body, "need": need, "evidence": "Liste d'attesa 2025", "people": "40 famiglie"}
     return post_form(client, url, {**data, **more})
@@ -402,12 +413,7 @@ def test_a_reminder_goes_once_a_day_to_the_bodies_that_have_not_answered(
     reminder reaches the silent one only, with its own link, and pressing again the same day
     sends nothing; the list says when each was reminded."""
     auth.login(world.organizer.email)
-    call_url = open_call(client, world.project_a.id)
-    for n, body in enumerate(BODIES + ("APS Sole",)):
-        assert send_to(client, call_url, body, f"ente{n}@example.org").status_code == 302
-    found = {
-        link.recipient_organisation: link for link in db.session.scalars(sa.select(PersonalLink))
-    }
+    call_url, found = call_to_four_bodies(client, world.project_a.id)
     assert (
         fill(
             app.test_client(), f"/n/{found['Cooperativa Sole'].token}", "Cooperativa Sole", "Nidi"
@@ -465,12 +471,7 @@ def test_the_daily_job_reminds_once_each_silent_body_whose_link_closes_in_three_
     with its own link; the next day's run sends nothing. A failed e-mail is tried again at the
     next run; after the synthesis is approved, nothing."""
     auth.login(world.organizer.email)
-    call_url = open_call(client, world.project_a.id)
-    for n, body in enumerate(BODIES + ("APS Sole",)):
-        assert send_to(client, call_url, body, f"ente{n}@example.org").status_code == 302
-    found = {
-        link.recipient_organisation: link for link in db.session.scalars(sa.select(PersonalLink))
-    }
+    call_url, found = call_to_four_bodies(client, world.project_a.id)
     fill(app.test_client(), f"/n/{found['Cooperativa Sole'].token}", "Cooperativa Sole", "Nidi")
     now = utcnow()
     db.session.get(PersonalLink, found["ODV Stella"].id).reminded_at = now - timedelta(hours=1)

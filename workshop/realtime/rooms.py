@@ -347,7 +347,7 @@ def on_reveal_notes(entry: SocketAuth, payload: Any, board: Board):
         _locks(),
         after_commit=lambda applied: broadcast(applied, None, room_id),
     )
-    room = rooms.room_of_board(db.session, board.id)
+    room = db.session.get(Room, room_id)  # the commits above expired it
     push_state(room, room.live_session)
     socketio.emit(P.NOTES_REVEALED, {"board_id": board.id}, to=peers_room(board.id))
     return {"ok": True}
