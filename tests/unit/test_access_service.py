@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from workshop.access import service
 from workshop.access.service import JOIN_CODE_ALPHABET, AccessError
@@ -269,6 +270,33 @@ def test_a_conductor_principal_carries_their_projects(session, project, other_pr
     who = service.load_principal(session, auth.id, now)
     assert who.is_conductor and who.is_user
     assert who.conducted_project_ids == frozenset({project.id})
+
+
+def test_the_sweep_loads_every_principal_in_three_statements_whatever_their_number(
+    session, project
+):
+    """Every open socket's principal is re-loaded every few seconds, on the event loop: the
+    ORM's entities with their selectin loads took six statements (and ~3.6 ms for 61 people)."""
+    now = utcnow()
+    plenary = projects.add_free_board(session, project, "Plenaria")
+    invite = service.create_invite(session, project.id, None, board_id=plenary.id)
+    people = [service.join(session, invite, f"Bea {n}", LIFETIME, now).id for n in range(12)]
+    conductor = make_user(session, "c@example.org", UserRole.CONDUCTOR)
+    projects.assign_conductor(session, project, conductor)
+    conducting = service.open_user_session(session, conductor, LIFETIME, now).id
+    session.flush()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(session.get_bind(), "before_cursor_execute", listener)
+    try:
+        found = service.load_principals(session, [*people, conducting, "nobody"], now)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listener)
+    assert len(statements) <= 3, statements
+    assert [found[p].display_name for p in people] == [f"Bea {n}" for n in range(12)]
+    assert {found[p].invite_board_id for p in people} == {plenary.id}
+    assert found[conducting].conducted_project_ids == frozenset({project.id})
+    assert found["nobody"] is None
 
 
 # --- load_principal refuses every dead session ----------------------------------------------

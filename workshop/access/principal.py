@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workshop.models import AuthSession, Invite, InviteRole, Participant, User, UserRole
+from workshop.models import InviteRole, UserRole
 
 
 @dataclass(frozen=True)
@@ -58,33 +58,3 @@ class Principal:
     def identity(self) -> str:
         """A stable key for authorship and presence: "u:7" or "p:42"."""
         return f"u:{self.user_id}" if self.is_user else f"p:{self.participant_id}"
-
-    @classmethod
-    def for_user(cls, auth: AuthSession, user: User, conducted: frozenset[int]) -> Principal:
-        return cls(
-            auth_session_id=auth.id,
-            user_id=user.id,
-            user_role=user.role,
-            display_name=user.name,
-            email=user.email,
-            conducted_project_ids=conducted,
-        )
-
-    @classmethod
-    def for_participant(
-        cls,
-        auth: AuthSession,
-        participant: Participant,
-        invite: Invite,
-        room_board_ids: frozenset[int] = frozenset(),
-    ) -> Principal:
-        return cls(
-            auth_session_id=auth.id,
-            participant_id=participant.id,
-            display_name=participant.display_name,
-            invite_id=invite.id,
-            invite_project_id=invite.project_id,
-            invite_board_id=invite.board_id,
-            invite_role=invite.role,
-            room_board_ids=room_board_ids,
-        )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from workshop.access.principal import Principal
 from workshop.models import (  # rooms: group boards an invite opens
@@ -191,48 +191,85 @@ def load_principal(session: Session, auth_session_id: str, now: datetime) -> Pri
 def load_principals(
     session: Session, auth_session_ids: Iterable[str], now: datetime
 ) -> dict[str, Principal | None]:
-    """load_principal for many sessions in four queries, whatever their number: the sweep
-    re-checks every open socket every few seconds, and one load each (four or five queries)
-    held the event loop ~40 ms for 60 people."""
+    """load_principal for many sessions in at most three queries, whatever their number: the
+    sweep re-checks every open socket every few seconds (one load each held the event loop ~40
+    ms for 60 people), and every socket's connect loads one. The columns are read, not the
+    objects: a bulk revoke (_revoke_where) never touches objects this session already holds,
+    and a read of columns cannot be answered from stale ones. It is also about a third of the
+    ORM's cost (its entities and their selectin loads: 4 queries for a participant)."""
     wanted = list(auth_session_ids)
     found: dict[str, Principal | None] = dict.fromkeys(wanted)
     ids = {auth_session_id for auth_session_id in wanted if auth_session_id}
     if not ids:
         return found
-    # populate_existing: a bulk revoke (_revoke_where) does not touch the AuthSession objects this
-    # session already holds, so read the rows again rather than trust stale copies.
-    auths = session.scalars(
-        sa.select(AuthSession)
-        .where(AuthSession.id.in_(ids))
-        .options(
-            selectinload(AuthSession.user),
-            selectinload(AuthSession.participant).selectinload(Participant.invite),
-        )
-        .execution_options(populate_existing=True)
-    ).all()
-    live = [auth for auth in auths if auth.revoked_at is None and auth.expires_at > now]
-    conducted = _conducted_projects(session, {a.user_id for a in live if a.user_id is not None})
-    plenaries = {
-        auth.participant.invite.board_id
-        for auth in live
-        if auth.user_id is None and auth.participant is not None
-    }
+    rows = [
+        row for row in session.execute(_PRINCIPAL_ROWS, {"ids": list(ids)}) if row.expires_at > now
+    ]
+    conducted = _conducted_projects(session, {row.user_id for row in rows if row.user_id})
+    plenaries = {row.invite_board_id for row in rows if row.user_id is None}
     rooms = _room_boards(session, plenaries - {None})
-    for auth in live:
-        if auth.user_id is not None:
-            user = auth.user
-            if user is not None and user.active:
-                found[auth.id] = Principal.for_user(auth, user, conducted.get(user.id, frozenset()))
-            continue
-        participant = auth.participant
-        if participant is None or participant.removed_at is not None:
-            continue
-        invite = participant.invite
-        if invite.is_usable(now):
-            found[auth.id] = Principal.for_participant(
-                auth, participant, invite, rooms.get(invite.board_id, frozenset())
+    for row in rows:
+        if row.user_id is not None:
+            if row.user_active:
+                found[row.id] = Principal(
+                    auth_session_id=row.id,
+                    user_id=row.user_id,
+                    user_role=row.user_role,
+                    display_name=row.user_name,
+                    email=row.user_email,
+                    conducted_project_ids=conducted.get(row.user_id, frozenset()),
+                )
+        elif row.participant_id is not None and _invite_usable(row, now):
+            found[row.id] = Principal(
+                auth_session_id=row.id,
+                participant_id=row.participant_id,
+                display_name=row.participant_name,
+                invite_id=row.invite_id,
+                invite_project_id=row.invite_project_id,
+                invite_board_id=row.invite_board_id,
+                invite_role=row.invite_role,
+                room_board_ids=rooms.get(row.invite_board_id, frozenset()),
             )
     return found
+
+
+# A live session's person: its account, or its participant (not removed) and their invite.
+_PRINCIPAL_ROWS = (
+    sa.select(
+        AuthSession.id,
+        AuthSession.expires_at,
+        User.id.label("user_id"),
+        User.role.label("user_role"),
+        User.name.label("user_name"),
+        User.email.label("user_email"),
+        User.active.label("user_active"),
+        Participant.id.label("participant_id"),
+        Participant.display_name.label("participant_name"),
+        Invite.id.label("invite_id"),
+        Invite.project_id.label("invite_project_id"),
+        Invite.board_id.label("invite_board_id"),
+        Invite.role.label("invite_role"),
+        Invite.revoked_at.label("invite_revoked_at"),
+        Invite.expires_at.label("invite_expires_at"),
+    )
+    .outerjoin(User, User.id == AuthSession.user_id)
+    .outerjoin(
+        Participant,
+        sa.and_(Participant.id == AuthSession.participant_id, Participant.removed_at.is_(None)),
+    )
+    .outerjoin(Invite, Invite.id == Participant.invite_id)
+    .where(
+        AuthSession.id.in_(sa.bindparam("ids", expanding=True)),
+        AuthSession.revoked_at.is_(None),
+    )
+)
+
+
+def _invite_usable(row: sa.Row, now: datetime) -> bool:
+    """Invite.is_usable on a row's columns."""
+    if row.invite_id is None or row.invite_revoked_at is not None:
+        return False
+    return row.invite_expires_at is None or now < row.invite_expires_at
 
 
 def _conducted_projects(session: Session, user_ids: set[int]) -> dict[int, frozenset[int]]:
