@@ -151,11 +151,27 @@ LABEL_ON_SCREEN = """() => {
     const zoom = window.tavoloBoard.renderer.camera.zoom;
     return {visible: s.visibility, px: parseFloat(s.fontSize) * zoom};
 }"""
+# An empty place of the board in view, as a point inside #board-viewport: the middle of the
+# board's free spot for a note when that is in view, else the first point of a grid over the view
+# where nothing but the board is (freeSpot may answer beside a card, outside a phone's narrow
+# view: a tap there landed on the page, not the board).
 FREE_SPOT = """() => {
     const app = window.tavoloBoard;
-    const [x, y] = app.freeSpot('sticky');
-    const [sx, sy] = app.renderer.worldToScreen(x + 100, y + 100);
-    return {x: sx, y: sy};
+    const viewport = document.querySelector('#board-viewport');
+    const box = viewport.getBoundingClientRect();
+    const empty = (x, y) => {
+        const hit = document.elementFromPoint(box.left + x, box.top + y);
+        return hit !== null && viewport.contains(hit) && !hit.closest('.item, .board-band');
+    };
+    const [fx, fy] = app.freeSpot('sticky');
+    const [sx, sy] = app.renderer.worldToScreen(fx + 100, fy + 100);
+    if (empty(sx, sy)) return {x: sx, y: sy};
+    for (let y = 60; y < box.height - 60; y += 20) {
+        for (let x = 30; x < box.width - 30; x += 20) {
+            if (empty(x, y)) return {x, y};
+        }
+    }
+    return null;
 }"""
 DOT_ANIMATION = """() => {
     const status = document.querySelector('#board-status');
@@ -633,3 +649,37 @@ def test_in_a_vote_a_selected_card_shows_no_row_of_buttons_that_all_say_no(visit
         shot(person, "phone-vote-selected")
     finally:
         phase("")
+
+
+def test_on_a_tablet_held_upright_a_typed_card_and_its_inspector_leave_the_board_room(
+    visitors, site
+):
+    """768 x 1024 with a typed card's inspector open: the tools' column was as wide as
+    "Tavolo di co-progettazione" on one line (178 px) and the board a 271 px strip under three
+    rows of floating buttons (178 px). The column is now as wide as its widest word or choice,
+    and on a strip the selection's buttons take the zoom's place, as on a phone."""
+    person = participant(visitors, site, viewport=(768, 1024), touch=True)
+    add_card(person, "problem", "Poche case in affitto per le famiglie")
+    person.wait_settled()
+    person.page.wait_for_selector("#canvas-panel:not([hidden])")
+    person.page.wait_for_timeout(300)  # one frame for the layout
+    rects = regions(person)
+    assert overlaps(rects) == [], rects
+    assert rects["tools"]["w"] < 160, rects["tools"]  # 178 px before
+    assert rects["board"]["w"] > 290, rects["board"]  # 271 px before
+    assert person.js(PALETTE_CUT) == []  # each card's name still whole, word by word
+    band = person.js(
+        "() => document.querySelector('#board-band-bottom').getBoundingClientRect().height"
+    )
+    assert band < 120, band  # two rows at most: 178 px (three) before
+    assert person.page.locator('.board-selection-actions [data-action="edit"]').is_visible()
+    assert not person.page.locator(".board-zoom").is_visible()
+    (card,) = [i["id"] for i in person.shown() if i["type"] == "problem"][-1:]
+    seen = person.js(CARD_CLEAR_OF_BANDS, card)
+    assert seen["clear"], seen
+    shot(person, "tablet-upright-inspector")
+
+    # Nothing selected: the zoom is back, with its two fit buttons.
+    person.js("() => window.tavoloBoard.select([])")
+    person.page.wait_for_timeout(300)
+    assert person.page.locator('.board-zoom [data-action="zoom-reset"]').is_visible()
