@@ -85,10 +85,12 @@ def init_app(app: Flask) -> None:
         engineio_logger=False,
     )
     if socketio.server.eio.async_mode == "gevent":  # an eventlet process never imports gevent
+        from workshop.realtime import unmask
         from workshop.realtime.direct_writes import DirectWrites
 
         # A message to a WebSocket is written at once when nothing waits before it.
         DirectWrites.install(socketio.server.eio)
+        unmask.install()  # what clients send, unmasked in C
     socketio.server.on(MOVE_CURSOR, handlers.on_move_cursor, namespace="/")
     # A board's changes: in an app context, without Flask-SocketIO's request per event.
     for event, handler in (
