@@ -659,8 +659,10 @@ def test_on_a_tablet_held_upright_a_typed_card_and_its_inspector_leave_the_board
     rows of floating buttons (178 px). The column is now as wide as its widest word or choice,
     and on a strip the selection's buttons take the zoom's place, as on a phone."""
     person = participant(visitors, site, viewport=(768, 1024), touch=True)
+    before = {i["id"] for i in person.shown()}
     add_card(person, "problem", "Poche case in affitto per le famiglie")
     person.wait_settled()
+    (card,) = {i["id"] for i in person.shown()} - before
     person.page.wait_for_selector("#canvas-panel:not([hidden])")
     person.page.wait_for_timeout(300)  # one frame for the layout
     rects = regions(person)
@@ -674,7 +676,6 @@ def test_on_a_tablet_held_upright_a_typed_card_and_its_inspector_leave_the_board
     assert band < 120, band  # two rows at most: 178 px (three) before
     assert person.page.locator('.board-selection-actions [data-action="edit"]').is_visible()
     assert not person.page.locator(".board-zoom").is_visible()
-    (card,) = [i["id"] for i in person.shown() if i["type"] == "problem"][-1:]
     seen = person.js(CARD_CLEAR_OF_BANDS, card)
     assert seen["clear"], seen
     shot(person, "tablet-upright-inspector")
