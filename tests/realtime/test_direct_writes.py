@@ -5,10 +5,8 @@ in order, whatever the kernel takes at once."""
 from __future__ import annotations
 
 import json
-import logging
 import socket as std_socket
 import struct
-from types import SimpleNamespace
 
 import engineio
 import gevent
@@ -18,22 +16,12 @@ from engineio import socket as eio_socket
 from gevent import socket as gevent_socket
 from geventwebsocket.websocket import Stream, WebSocket
 
+from tests.support.gevent_websockets import WebSocketHandler
 from workshop.realtime.direct_writes import DirectWebSocketWSGI, DirectWrites
 
 SMALL_SEND_BUFFER_BYTES = 4096
 BIG_MESSAGE_CHARS = 2_000_000  # far more than any socket buffer takes at once
 TIMEOUT_S = 10
-
-
-class _Handler:
-    """What gevent-websocket's WebSocket reads from its WSGI handler: the socket and its file."""
-
-    server = SimpleNamespace(application=None)  # no app to tell of a close
-    logger = logging.getLogger(__name__)
-
-    def __init__(self, sock: gevent_socket.socket) -> None:
-        self.socket = sock
-        self.rfile = sock.makefile("rb")
 
 
 class Connection:
@@ -45,7 +33,7 @@ class Connection:
         self.server_end, self.client = gevent_socket.socketpair()
         self.engine_socket = eio_socket.Socket(writes.engine_server, sid)
         writes.engine_server.sockets[sid] = self.engine_socket
-        handler = self.handler = _Handler(self.server_end)
+        handler = self.handler = WebSocketHandler(self.server_end)
         environ = {"wsgi.websocket": WebSocket({}, Stream(handler), handler)}
         self.websocket = DirectWebSocketWSGI(
             self.engine_socket._websocket_handler, writes.engine_server

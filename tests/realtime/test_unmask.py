@@ -3,15 +3,14 @@ own loop, and whole messages read through its WebSocket."""
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
-from types import SimpleNamespace
 
 import pytest
 from gevent import socket as gevent_socket
 from geventwebsocket.websocket import Header, Stream, WebSocket
 
+from tests.support.gevent_websockets import WebSocketHandler
 from workshop.realtime import unmask
 
 PYTHON_UNMASK = Header.unmask_payload  # gevent-websocket's own, before any install
@@ -31,15 +30,6 @@ def test_the_same_bytes_as_gevent_websockets_own_loop(length):
     assert unmask.unmask_payload(header, payload) == bytes(PYTHON_UNMASK(header, payload))
 
 
-class _Handler:
-    server = SimpleNamespace(application=None)
-    logger = logging.getLogger(__name__)
-
-    def __init__(self, sock) -> None:
-        self.socket = sock
-        self.rfile = sock.makefile("rb")
-
-
 def client_frame(text: str, mask: bytes) -> bytes:
     """A masked text frame as a browser sends it (RFC 6455, 5.2)."""
     payload = text.encode("utf-8")
@@ -56,7 +46,7 @@ def client_frame(text: str, mask: bytes) -> bytes:
 def test_a_big_change_from_a_browser_is_read_whole(installed):
     """Two hundred cards pasted at once: some 40 KB, accents and all."""
     server_end, client = gevent_socket.socketpair()
-    handler = _Handler(server_end)
+    handler = WebSocketHandler(server_end)
     websocket = WebSocket({}, Stream(handler), handler)
     small = '42["apply_change",{"ops":[]}]'
     big = '42["apply_change",' + ",".join(f'"Città n. {n}: più case"' for n in range(1800)) + "]"

@@ -21,7 +21,12 @@ from workshop.models import (  # rooms: group boards an invite opens
     Room,
     User,
 )
-from workshop.models.access import JOIN_CODE_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_INVITE_LABEL_CHARS
+from workshop.models.access import (
+    JOIN_CODE_CHARS,
+    MAX_DISPLAY_NAME_CHARS,
+    MAX_INVITE_LABEL_CHARS,
+    invite_usable,
+)
 from workshop.models.user import normalise_email
 
 # No 0/O, 1/I/L, 5/S, 2/Z or 8/B: a code read aloud or copied from a projector must not be misread.
@@ -219,7 +224,9 @@ def load_principals(
                     email=row.user_email,
                     conducted_project_ids=conducted.get(row.user_id, frozenset()),
                 )
-        elif row.participant_id is not None and _invite_usable(row, now):
+        elif row.invite_id is not None and invite_usable(
+            row.invite_revoked_at, row.invite_expires_at, now
+        ):
             found[row.id] = Principal(
                 auth_session_id=row.id,
                 participant_id=row.participant_id,
@@ -263,13 +270,6 @@ _PRINCIPAL_ROWS = (
         AuthSession.revoked_at.is_(None),
     )
 )
-
-
-def _invite_usable(row: sa.Row, now: datetime) -> bool:
-    """Invite.is_usable on a row's columns."""
-    if row.invite_id is None or row.invite_revoked_at is not None:
-        return False
-    return row.invite_expires_at is None or now < row.invite_expires_at
 
 
 def _conducted_projects(session: Session, user_ids: set[int]) -> dict[int, frozenset[int]]:

@@ -53,9 +53,15 @@ class Invite(Base):
     board: Mapped[Board | None] = relationship()  # noqa: F821
 
     def is_usable(self, now: datetime) -> bool:
-        if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or now < self.expires_at
+        return invite_usable(self.revoked_at, self.expires_at, now)
+
+
+def invite_usable(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
+    """An invite still opens its scope: not revoked, and not expired (when it expires at all).
+    Also for an invite read as columns (access.service.load_principals)."""
+    if revoked_at is not None:
+        return False
+    return expires_at is None or now < expires_at
 
 
 MAX_PARTICIPANT_ORGANISATION_CHARS = 200  # as a registration's (models/registration.py)
